@@ -1,0 +1,43 @@
+# dockerdoom — kill Docker containers by shooting monsters in DOOM.
+#
+#   make            build dockerfs (build/dockerfs)
+#   make check      install what is missing, build, run every test
+#   make play       install, build, mount dockerfs, start the game container
+#   make stop       stop the game container and unmount
+#   make game       build the patched chocolate-doom (build/game/chocolate-doom)
+#   make bench      benchmarks (not part of check)
+#   make install    dockerfs, its man page and systemd unit (PREFIX, DESTDIR)
+#
+# SAN=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer into
+# build-san/ (the test runner does this itself).
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+SAN     ?=
+ifeq ($(SAN),1)
+B       ?= build-san
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+B       ?= build
+SANFLAGS =
+endif
+WARN     = -Wall -Wextra -Werror
+PKGS     = fuse3 libcurl jansson
+DEPCFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+DEPLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SANFLAGS) -D_GNU_SOURCE -MMD -MP $(DEPCFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
+
+.PHONY: all check play stop game bench install uninstall clean fuzz
+all: $(B)/dockerfs
+
+include fusefs/fusefs.mk
+include tests/tests.mk
+-include game/game.mk
+-include container/container.mk
+
+clean:
+	rm -rf build build-san build-fuzz

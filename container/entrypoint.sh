@@ -1,0 +1,180 @@
+#!/bin/bash
+# entrypoint.sh — the game container's main program (run under tini).
+#
+# Starts Xvfb, the patched chocolate-doom in a 640x480 window (restarted
+# whenever it exits, its window focused again each time since there is no
+# window manager), x11vnc and noVNC (websockify). SIGTERM/SIGINT stop every
+# child at once, so `docker stop` returns in well under 2 s.
+#
+# Environment:
+#   VNC_PASSWORD       VNC password (at most 8 characters count for VNC)
+#   VNC_PASSWORD_FILE  file whose first line is the password (wins over
+#                      VNC_PASSWORD; keeps it out of `docker inspect`)
+#                      With neither, a random password is made and printed.
+#   VNC_LISTEN         address x11vnc and noVNC listen on (127.0.0.1)
+#   VNC_PORT           VNC port (5900); NOVNC_PORT noVNC port (6080)
+#   DISPLAY_NUM        X display number (0)
+#   DOOM_IWAD          freedoom1 | freedoom2 (freedoom2), or a .wad path
+#   DOOM_WARP          map to start on: 3, MAP03, "1 3" or E1M3 (none: menu)
+#   DOOM_SKILL         1..5
+#   DOOM_ARGS          more chocolate-doom arguments (split on spaces)
+#   DOCKERFS_DIR       the dockerfs mount as seen in here (/dockerfs)
+#   DOOM_BIN           the game binary (/usr/local/bin/chocolate-doom)
+# SPDX-License-Identifier: GPL-2.0-or-later
+set -euo pipefail
+
+VNC_LISTEN=${VNC_LISTEN:-127.0.0.1}
+VNC_PORT=${VNC_PORT:-5900}
+NOVNC_PORT=${NOVNC_PORT:-6080}
+DISPLAY_NUM=${DISPLAY_NUM:-0}
+DOOM_IWAD=${DOOM_IWAD:-freedoom2}
+DOOM_WARP=${DOOM_WARP:-}
+DOOM_SKILL=${DOOM_SKILL:-}
+DOOM_ARGS=${DOOM_ARGS:-}
+DOCKERFS_DIR=${DOCKERFS_DIR:-/dockerfs}
+DOOM_BIN=${DOOM_BIN:-/usr/local/bin/chocolate-doom}
+NOVNC_WEB=${NOVNC_WEB:-/usr/share/novnc}
+export DISPLAY=:$DISPLAY_NUM
+# No GPU in here: SDL must not go looking for one.
+export SDL_VIDEODRIVER=x11 SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy
+
+log() { echo "entrypoint: $*"; }
+die() { echo "entrypoint: $*" >&2; exit 1; }
+
+stopping=0
+pids=()
+
+# stop_all ends every child (TERM, then KILL for stragglers after 1 s) and
+# exits 0; it is the SIGTERM/SIGINT handler, so it must never block long.
+stop_all() {
+    stopping=1
+    trap - TERM INT
+    local p
+    for p in "${pids[@]}" ${game_pid:-}; do kill -TERM "$p" 2>/dev/null || true; done
+    for _ in $(seq 20); do
+        local alive=0
+        for p in "${pids[@]}" ${game_pid:-}; do
+            kill -0 "$p" 2>/dev/null && alive=1
+        done
+        [[ $alive -eq 0 ]] && break
+        sleep 0.05
+    done
+    for p in "${pids[@]}" ${game_pid:-}; do kill -KILL "$p" 2>/dev/null || true; done
+    log "stopped"
+    exit 0
+}
+trap stop_all TERM INT
+
+# iwad_path maps DOOM_IWAD to a file.
+iwad_path() {
+    case $DOOM_IWAD in
+        freedoom1|freedoom2) echo "/usr/share/games/doom/$DOOM_IWAD.wad" ;;
+        */*) echo "$DOOM_IWAD" ;;
+        *) die "DOOM_IWAD must be freedoom1, freedoom2 or a path, not '$DOOM_IWAD'" ;;
+    esac
+}
+
+# warp_args turns DOOM_WARP (3, MAP03, "1 3", E1M3) into -warp arguments.
+warp_args() {
+    local w=${DOOM_WARP^^}
+    [[ -z $w ]] && return 0
+    if [[ $w =~ ^MAP0*([0-9]+)$ ]]; then echo "-warp ${BASH_REMATCH[1]}"
+    elif [[ $w =~ ^E([1-9])M([1-9])$ ]]; then echo "-warp ${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"
+    elif [[ $w =~ ^[0-9]+( [0-9]+)?$ ]]; then echo "-warp $w"
+    else die "DOOM_WARP must look like 3, MAP03, '1 3' or E1M3, not '$DOOM_WARP'"
+    fi
+}
+
+# vnc_password prints the password from the file, the variable, or a new
+# random one (announced once on stdout so `docker logs` shows it).
+vnc_password() {
+    local pw=""
+    if [[ -n ${VNC_PASSWORD_FILE:-} ]]; then
+        [[ -r $VNC_PASSWORD_FILE ]] || die "cannot read VNC_PASSWORD_FILE $VNC_PASSWORD_FILE"
+        IFS= read -r pw <"$VNC_PASSWORD_FILE" || true
+    elif [[ -n ${VNC_PASSWORD:-} ]]; then
+        pw=$VNC_PASSWORD
+    fi
+    if [[ -z $pw ]]; then
+        pw=$(tr -dc 'A-Za-z0-9' </dev/urandom | head -c 8 || true)
+        echo "entrypoint: no VNC_PASSWORD given; generated VNC password: $pw" >&2
+    fi
+    printf '%s\n' "$pw"
+}
+
+# wait_for_x waits (at most 10 s) until the X server accepts connections.
+wait_for_x() {
+    for _ in $(seq 200); do
+        [[ -S /tmp/.X11-unix/X$DISPLAY_NUM ]] && xdotool getmouselocation >/dev/null 2>&1 && return 0
+        kill -0 "${pids[0]}" 2>/dev/null || die "Xvfb exited"
+        sleep 0.05
+    done
+    die "Xvfb did not come up on $DISPLAY"
+}
+
+# focus_game gives the game window keyboard focus once it is mapped: with no
+# window manager, a restarted game would otherwise get no key events.
+focus_game() {
+    local pid=$1 win=""
+    for _ in $(seq 100); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        win=$(xdotool search --onlyvisible --pid "$pid" 2>/dev/null | head -n1 || true)
+        [[ -n $win ]] && break
+        sleep 0.1
+    done
+    [[ -n $win ]] || return 0
+    xdotool windowmove "$win" 0 0 windowfocus "$win" 2>/dev/null || true
+    # Pointer inside the window too: PointerRoot focus follows it.
+    xdotool mousemove --window "$win" 320 240 2>/dev/null || true
+}
+
+[[ -x $DOOM_BIN ]] || die "game binary $DOOM_BIN not found"
+iwad=$(iwad_path)
+[[ -r $iwad ]] || die "IWAD $iwad not found"
+warp=$(warp_args)
+pwfile=$(mktemp /tmp/vncpass.XXXXXX)
+x11vnc -storepasswd "$(vnc_password)" "$pwfile" >/dev/null 2>&1 ||
+    die "x11vnc -storepasswd failed"
+
+# -nolisten local: no abstract socket, which would clash with an X server of
+# the host when the container shares its network namespace (--network host).
+Xvfb ":$DISPLAY_NUM" -screen 0 640x480x24 -nolisten tcp -nolisten local \
+    -noreset +extension XTEST >/tmp/xvfb.log 2>&1 &
+pids+=($!)
+wait_for_x
+log "Xvfb on $DISPLAY (640x480x24)"
+
+ipv6=(-noipv6)
+[[ $VNC_LISTEN == *:* ]] && ipv6=()
+x11vnc -display "$DISPLAY" -rfbauth "$pwfile" -rfbport "$VNC_PORT" \
+    -listen "$VNC_LISTEN" "${ipv6[@]}" -forever -shared -noxdamage \
+    -quiet -nopw >/tmp/x11vnc.log 2>&1 &
+pids+=($!)
+log "VNC on $VNC_LISTEN:$VNC_PORT"
+
+websockify --web "$NOVNC_WEB" "$VNC_LISTEN:$NOVNC_PORT" "127.0.0.1:$VNC_PORT" \
+    >/tmp/websockify.log 2>&1 &
+pids+=($!)
+log "noVNC on http://$VNC_LISTEN:$NOVNC_PORT/vnc.html"
+
+# shellcheck disable=SC2206  # word splitting of the optional args is wanted
+game_cmd=(stdbuf -oL -eL "$DOOM_BIN" -iwad "$iwad" -dockerfs "$DOCKERFS_DIR"
+          -window -geometry 640x480 -nosound -nomusic $warp)
+[[ -n $DOOM_SKILL ]] && game_cmd+=(-skill "$DOOM_SKILL")
+# shellcheck disable=SC2206
+[[ -n $DOOM_ARGS ]] && game_cmd+=($DOOM_ARGS)
+
+runs=0
+while [[ $stopping -eq 0 ]]; do
+    runs=$((runs + 1))
+    log "starting game (run $runs): ${game_cmd[*]:3}"
+    "${game_cmd[@]}" &
+    game_pid=$!
+    focus_game "$game_pid" &
+    rc=0
+    wait "$game_pid" || rc=$?
+    [[ $stopping -eq 1 ]] && break
+    log "game exited with status $rc; restarting in 1 s"
+    sleep 1 &
+    wait $! || true
+done

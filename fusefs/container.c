@@ -1,0 +1,187 @@
+/* container.c - one container as the mount shows it, and its files. */
+#include "container.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kind_names[FILE_KINDS] = {
+    [FILE_ID] = "id",
+    [FILE_NAME] = "name",
+    [FILE_IMAGE] = "image",
+    [FILE_STATE] = "state",
+    [FILE_CREATED] = "created",
+    [FILE_LABELS] = "labels",
+    [FILE_KILL] = "kill",
+};
+
+/* 1 if s[0..len) is non-empty lower-case hex. */
+int id_is_hex(const char *s, size_t len)
+{
+    if (!s || len == 0)
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = s[i];
+        if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f')))
+            return 0;
+    }
+    return 1;
+}
+
+static int label_cmp(const void *a, const void *b)
+{
+    const struct label *x = a, *y = b;
+    return strcmp(x->key, y->key);
+}
+
+/* strdup that treats NULL as "". */
+static char *dup_or_empty(const char *s)
+{
+    return strdup(s ? s : "");
+}
+
+/* Fills c from copies of its parts, labels sorted by key. c must be
+ * empty (zeroed or cleared). 0, EINVAL (bad id) or ENOMEM (c stays empty). */
+int container_set(struct container *c, const char *id, const char *name,
+                  const char *image, const char *state, long long created,
+                  const struct label *labels, size_t nlabels)
+{
+    memset(c, 0, sizeof *c);
+    if (!id || strlen(id) != ID_LEN || !id_is_hex(id, ID_LEN))
+        return EINVAL;
+    memcpy(c->id, id, ID_LEN + 1);
+    memcpy(c->short_id, id, SHORT_ID_LEN);
+    c->short_id[SHORT_ID_LEN] = '\0';
+    c->created = created;
+    c->name = dup_or_empty(name);
+    c->image = dup_or_empty(image);
+    c->state = dup_or_empty(state);
+    if (!c->name || !c->image || !c->state)
+        goto nomem;
+    if (nlabels) {
+        c->labels = calloc(nlabels, sizeof *c->labels);
+        if (!c->labels)
+            goto nomem;
+        for (size_t i = 0; i < nlabels; i++) {
+            c->labels[i].key = dup_or_empty(labels[i].key);
+            c->labels[i].value = dup_or_empty(labels[i].value);
+            c->nlabels = i + 1;
+            if (!c->labels[i].key || !c->labels[i].value)
+                goto nomem;
+        }
+        qsort(c->labels, c->nlabels, sizeof *c->labels, label_cmp);
+    }
+    return 0;
+nomem:
+    container_clear(c);
+    return ENOMEM;
+}
+
+/* Deep copy into dst (whose old contents are not freed). */
+int container_copy(struct container *dst, const struct container *src)
+{
+    return container_set(dst, src->id, src->name, src->image, src->state,
+                         src->created, src->labels, src->nlabels);
+}
+
+/* Frees what c owns and zeroes it. */
+void container_clear(struct container *c)
+{
+    free(c->name);
+    free(c->image);
+    free(c->state);
+    for (size_t i = 0; i < c->nlabels; i++) {
+        free(c->labels[i].key);
+        free(c->labels[i].value);
+    }
+    free(c->labels);
+    memset(c, 0, sizeof *c);
+}
+
+/* Value of label key, or NULL (binary search: labels are sorted). */
+const char *container_label(const struct container *c, const char *key)
+{
+    if (!key || !c->nlabels)
+        return NULL;
+    struct label k = { .key = (char *)key };
+    const struct label *l = bsearch(&k, c->labels, c->nlabels,
+                                    sizeof *c->labels, label_cmp);
+    return l ? l->value : NULL;
+}
+
+/* Appends s with newline and backslash escaped, so a label stays one line. */
+static int add_escaped(struct buf *out, const char *s)
+{
+    int rc = 0;
+    for (; *s && !rc; s++) {
+        if (*s == '\n')
+            rc = buf_add(out, "\\n", 2);
+        else if (*s == '\\')
+            rc = buf_add(out, "\\\\", 2);
+        else
+            rc = buf_add(out, s, 1);
+    }
+    return rc;
+}
+
+/* Appends one file's content; on error out may hold part of it, so
+ * callers render into a buffer they own and discard it on error. */
+int container_render(const struct container *c, enum file_kind kind,
+                     struct buf *out)
+{
+    int rc;
+    switch (kind) {
+    case FILE_ID:
+        return buf_printf(out, "%s\n", c->id);
+    case FILE_NAME:
+        return buf_printf(out, "%s\n", c->name ? c->name : "");
+    case FILE_IMAGE:
+        return buf_printf(out, "%s\n", c->image ? c->image : "");
+    case FILE_STATE:
+        return buf_printf(out, "%s\n", c->state ? c->state : "");
+    case FILE_CREATED:
+        return buf_printf(out, "%lld\n", c->created);
+    case FILE_LABELS:
+        for (size_t i = 0; i < c->nlabels; i++) {
+            if ((rc = add_escaped(out, c->labels[i].key)) ||
+                (rc = buf_add(out, "=", 1)) ||
+                (rc = add_escaped(out, c->labels[i].value)) ||
+                (rc = buf_add(out, "\n", 1)))
+                return rc;
+        }
+        return 0;
+    case FILE_KILL:
+        return 0;
+    default:
+        return EINVAL;
+    }
+}
+
+/* "id", "name", ... "kill"; NULL for DIR, LINK and out-of-range values. */
+const char *file_kind_name(enum file_kind kind)
+{
+    if ((int)kind < 0 || kind >= FILE_KINDS)
+        return NULL;
+    return kind_names[kind];
+}
+
+/* The kind whose file name is name, or FILE_KINDS. */
+enum file_kind file_kind_from_name(const char *name)
+{
+    if (!name)
+        return FILE_KINDS;
+    for (int k = 0; k < FILE_KINDS; k++)
+        if (kind_names[k] && strcmp(kind_names[k], name) == 0)
+            return (enum file_kind)k;
+    return FILE_KINDS;
+}
+
+/* Clears and frees an array of n containers. */
+void containers_free(struct container *v, size_t n)
+{
+    if (!v)
+        return;
+    for (size_t i = 0; i < n; i++)
+        container_clear(&v[i]);
+    free(v);
+}

@@ -1,0 +1,76 @@
+/* container.h - one container as the mount shows it, and its files. */
+#ifndef DOCKERFS_CONTAINER_H
+#define DOCKERFS_CONTAINER_H
+
+#include <stddef.h>
+#include "buf.h"
+
+#define ID_LEN 64
+#define SHORT_ID_LEN 12
+
+/* The entries of a container directory, and the two other inode kinds.
+ * The numeric values are part of the inode numbers (see fs.c). */
+enum file_kind {
+    FILE_DIR = 0,
+    FILE_ID,
+    FILE_NAME,
+    FILE_IMAGE,
+    FILE_STATE,
+    FILE_CREATED,
+    FILE_LABELS,
+    FILE_KILL,
+    FILE_LINK,          /* a name or id prefix resolved in the root */
+    FILE_KINDS
+};
+
+struct label {
+    char *key;
+    char *value;
+};
+
+struct container {
+    char id[ID_LEN + 1];            /* 64 lower-case hex digits */
+    char short_id[SHORT_ID_LEN + 1];
+    char *name;                     /* without the leading "/" */
+    char *image;
+    char *state;
+    long long created;              /* Unix seconds */
+    struct label *labels;           /* sorted by key */
+    size_t nlabels;
+};
+
+/* 1 if s[0..len) is non-empty and all lower-case hex digits. */
+int id_is_hex(const char *s, size_t len);
+
+/* Fills c from its parts (copies every string, sorts the labels). id must
+ * be 64 hex digits. Returns 0, EINVAL for a bad id, ENOMEM. */
+int container_set(struct container *c, const char *id, const char *name,
+                  const char *image, const char *state, long long created,
+                  const struct label *labels, size_t nlabels);
+
+/* Deep copy. Returns 0 or ENOMEM (dst is then empty). */
+int container_copy(struct container *dst, const struct container *src);
+
+/* Frees what c owns and zeroes it. */
+void container_clear(struct container *c);
+
+/* Value of a label, or NULL. */
+const char *container_label(const struct container *c, const char *key);
+
+/* Appends the content of data file kind (FILE_ID..FILE_LABELS) to out:
+ * the value and a newline; labels one "key=value" line each, sorted, a
+ * newline or backslash inside escaped as \n or \\. FILE_KILL renders as
+ * nothing. Returns 0, EINVAL for a kind that is not a data file, ENOMEM. */
+int container_render(const struct container *c, enum file_kind kind,
+                     struct buf *out);
+
+/* The file name of a kind ("id", "name", ... "kill"); NULL for DIR/LINK. */
+const char *file_kind_name(enum file_kind kind);
+
+/* The kind called name inside a container directory, or FILE_KINDS. */
+enum file_kind file_kind_from_name(const char *name);
+
+/* Frees an array of n containers. */
+void containers_free(struct container *v, size_t n);
+
+#endif

@@ -1,0 +1,548 @@
+/* fs.c - dockerfs's FUSE handlers (libfuse low-level API).
+ *
+ *   $ ls /dockerfs
+ *   4eeff8a1b2c3  9f0c2d7e6a11
+ *   $ cat /dockerfs/4eeff8a1b2c3/name
+ *   web
+ *   $ echo 1 > /dockerfs/web/kill          # web -> 4eeff8a1b2c3
+ *   $ ls /dockerfs
+ *   9f0c2d7e6a11
+ *
+ * Inode numbers: 1 is the root; every other one is (serial << 4 | kind),
+ * where serial is the container's number in the table (never reused) and
+ * kind a file_kind. Handlers read only the table; only a write to kill
+ * waits for the engine.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "buf.h"
+#include "fs.h"
+#include "killreq.h"
+#include "log.h"
+#include "rules.h"
+
+#define KIND_BITS 4
+#define DIR_TIMEOUT 60.0    /* removals are pushed with notify_delete */
+#define FILE_ATTR_TIMEOUT 1.0
+#define ROOT_INO FUSE_ROOT_ID
+
+static fuse_ino_t make_ino(uint64_t serial, enum file_kind kind)
+{
+    return (fuse_ino_t)(serial << KIND_BITS | kind);
+}
+
+static uint64_t ino_serial(fuse_ino_t ino) { return ino >> KIND_BITS; }
+static enum file_kind ino_kind(fuse_ino_t ino)
+{
+    return (enum file_kind)(ino & ((1u << KIND_BITS) - 1));
+}
+
+static struct fs *fs_of(fuse_req_t req) { return fuse_req_userdata(req); }
+
+/* Fills st for ino from c (NULL for the root); the table lock is held. */
+static int fill_attr(struct fs *fs, fuse_ino_t ino, const struct container *c,
+                     struct stat *st)
+{
+    memset(st, 0, sizeof *st);
+    st->st_ino = ino;
+    st->st_nlink = 1;
+    st->st_mtime = st->st_ctime = st->st_atime = c ? (time_t)c->created
+                                                   : fs->started;
+    if (ino == ROOT_INO) {
+        st->st_mode = S_IFDIR | 0555;
+        st->st_nlink = 2;
+        return 0;
+    }
+    switch (ino_kind(ino)) {
+    case FILE_DIR:
+        st->st_mode = S_IFDIR | 0555;
+        st->st_nlink = 2;
+        return 0;
+    case FILE_KILL:
+        st->st_mode = S_IFREG | (fs->opt->have_gid ? 0220 : 0200);
+        st->st_uid = fs->opt->kill_uid;
+        st->st_gid = fs->opt->have_gid ? fs->opt->kill_gid : 0;
+        return 0;
+    case FILE_LINK:
+        st->st_mode = S_IFLNK | 0777;
+        st->st_size = SHORT_ID_LEN;
+        return 0;
+    case FILE_ID: case FILE_NAME: case FILE_IMAGE: case FILE_STATE:
+    case FILE_CREATED: case FILE_LABELS: {
+        struct buf b;
+        buf_init(&b, 0);
+        int err = container_render(c, ino_kind(ino), &b);
+        st->st_mode = S_IFREG | 0444;
+        st->st_size = (off_t)b.len;
+        buf_free(&b);
+        return err;
+    }
+    default:
+        return ENOENT;
+    }
+}
+
+/* Looks up ino in the table and fills its attributes. */
+static int stat_ino(struct fs *fs, fuse_ino_t ino, struct stat *st)
+{
+    int err;
+
+    if (ino == ROOT_INO)
+        return fill_attr(fs, ino, NULL, st);
+    table_rdlock(fs->table);
+    const struct container *c = table_by_serial(fs->table, ino_serial(ino));
+    err = c ? fill_attr(fs, ino, c, st) : ENOENT;
+    table_unlock(fs->table);
+    return err;
+}
+
+static void fsop_init(void *userdata, struct fuse_conn_info *conn)
+{
+    (void)userdata;
+    /* O_TRUNC arrives with open instead of as a separate truncate. */
+    if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC)
+        conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
+}
+
+static void fsop_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+    struct fs *fs = fs_of(req);
+    struct fuse_entry_param e;
+    uint64_t serial = 0;
+    int is_dir = 0, err;
+    enum file_kind kind;
+
+    memset(&e, 0, sizeof e);
+    table_rdlock(fs->table);
+    if (parent == ROOT_INO) {
+        err = table_resolve(fs->table, name, &serial, &is_dir);
+        kind = is_dir ? FILE_DIR : FILE_LINK;
+    } else if (ino_kind(parent) == FILE_DIR &&
+               table_by_serial(fs->table, ino_serial(parent))) {
+        serial = ino_serial(parent);
+        kind = file_kind_from_name(name);
+        err = kind == FILE_KINDS ? ENOENT : 0;
+    } else {
+        err = ENOENT;
+        kind = FILE_KINDS;
+    }
+    if (err == 0) {
+        e.ino = make_ino(serial, kind);
+        err = fill_attr(fs, e.ino, table_by_serial(fs->table, serial), &e.attr);
+    }
+    table_unlock(fs->table);
+    if (err) {
+        fuse_reply_err(req, err == ENOTUNIQ ? ENOENT : err);
+        return;
+    }
+    /* A name may point at another container tomorrow: never cache it. */
+    if (kind == FILE_LINK) {
+        e.entry_timeout = e.attr_timeout = 0;
+    } else {
+        e.entry_timeout = DIR_TIMEOUT;
+        e.attr_timeout = kind == FILE_DIR ? DIR_TIMEOUT : FILE_ATTR_TIMEOUT;
+    }
+    fuse_reply_entry(req, &e);
+}
+
+static void fsop_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+    struct stat st;
+    int err = stat_ino(fs_of(req), ino, &st);
+
+    (void)fi;
+    if (err)
+        fuse_reply_err(req, err);
+    else
+        fuse_reply_attr(req, &st, ino_kind(ino) == FILE_LINK ? 0
+                        : ino == ROOT_INO || ino_kind(ino) == FILE_DIR
+                        ? DIR_TIMEOUT : FILE_ATTR_TIMEOUT);
+}
+
+/* Only truncating kill to nothing is allowed: the shell's "> kill" may
+ * ask for it. Every other change is refused. */
+static void fsop_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
+                         int to_set, struct fuse_file_info *fi)
+{
+    struct stat st;
+    int err;
+
+    (void)fi;
+    if (ino == ROOT_INO || ino_kind(ino) != FILE_KILL ||
+        (to_set & ~FUSE_SET_ATTR_SIZE) != 0 || attr->st_size != 0) {
+        fuse_reply_err(req, EPERM);
+        return;
+    }
+    if ((err = stat_ino(fs_of(req), ino, &st)) != 0)
+        fuse_reply_err(req, err);
+    else
+        fuse_reply_attr(req, &st, FILE_ATTR_TIMEOUT);
+}
+
+static void fsop_readlink(fuse_req_t req, fuse_ino_t ino)
+{
+    struct fs *fs = fs_of(req);
+    char target[SHORT_ID_LEN + 1] = "";
+
+    if (ino == ROOT_INO || ino_kind(ino) != FILE_LINK) {
+        fuse_reply_err(req, EINVAL);
+        return;
+    }
+    table_rdlock(fs->table);
+    const struct container *c = table_by_serial(fs->table, ino_serial(ino));
+    if (c)
+        memcpy(target, c->short_id, sizeof target);
+    table_unlock(fs->table);
+    if (!target[0])
+        fuse_reply_err(req, ENOENT);
+    else
+        fuse_reply_readlink(req, target);
+}
+
+/* The listing of the root as it was at opendir. */
+struct dir_snapshot {
+    struct table_row *rows;
+    size_t n;
+};
+
+static void fsop_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+    struct fs *fs = fs_of(req);
+    struct dir_snapshot *snap;
+    struct stat st;
+    int err;
+
+    if (ino != ROOT_INO) {
+        if ((err = stat_ino(fs, ino, &st)) != 0 || !S_ISDIR(st.st_mode)) {
+            fuse_reply_err(req, err ? err : ENOTDIR);
+            return;
+        }
+        fi->fh = 0;
+        fuse_reply_open(req, fi);
+        return;
+    }
+    if (!(snap = calloc(1, sizeof *snap))) {
+        fuse_reply_err(req, ENOMEM);
+        return;
+    }
+    if ((err = table_snapshot(fs->table, &snap->rows, &snap->n)) != 0) {
+        free(snap);
+        fuse_reply_err(req, err);
+        return;
+    }
+    fi->fh = (uint64_t)(uintptr_t)snap;
+    fuse_reply_open(req, fi);
+}
+
+/* Adds one entry; returns 0 when it did not fit. */
+static size_t add_entry(fuse_req_t req, char *buf, size_t size, size_t used,
+                        const char *name, fuse_ino_t ino, mode_t mode, off_t next)
+{
+    struct stat st;
+    memset(&st, 0, sizeof st);
+    st.st_ino = ino;
+    st.st_mode = mode;
+    size_t need = fuse_add_direntry(req, buf + used, size - used, name, &st, next);
+    return need > size - used ? 0 : need;
+}
+
+static void fsop_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+                         struct fuse_file_info *fi)
+{
+    struct dir_snapshot *snap = (struct dir_snapshot *)(uintptr_t)fi->fh;
+    char *buf = malloc(size);
+    size_t used = 0, total, added;
+
+    if (!buf) {
+        fuse_reply_err(req, ENOMEM);
+        return;
+    }
+    total = 2 + (ino == ROOT_INO ? (snap ? snap->n : 0) : FILE_KILL);
+    for (size_t i = (size_t)off; i < total; i++) {
+        const char *name;
+        fuse_ino_t child;
+        mode_t mode;
+
+        if (i < 2) {
+            name = i == 0 ? "." : "..";
+            child = i == 0 ? ino : ROOT_INO;
+            mode = S_IFDIR;
+        } else if (ino == ROOT_INO) {
+            name = snap->rows[i - 2].short_id;
+            child = make_ino(snap->rows[i - 2].serial, FILE_DIR);
+            mode = S_IFDIR;
+        } else {
+            enum file_kind k = (enum file_kind)(FILE_ID + (i - 2));
+            name = file_kind_name(k);
+            child = make_ino(ino_serial(ino), k);
+            mode = S_IFREG;
+        }
+        added = add_entry(req, buf, size, used, name, child, mode, (off_t)i + 1);
+        if (!added)
+            break;
+        used += added;
+    }
+    fuse_reply_buf(req, buf, used);
+    free(buf);
+}
+
+static void fsop_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+    struct dir_snapshot *snap = (struct dir_snapshot *)(uintptr_t)fi->fh;
+
+    (void)ino;
+    if (snap) {
+        free(snap->rows);
+        free(snap);
+    }
+    fuse_reply_err(req, 0);
+}
+
+static void fsop_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+    struct fs *fs = fs_of(req);
+    struct stat st;
+    int acc = fi->flags & O_ACCMODE, err;
+
+    if ((err = stat_ino(fs, ino, &st)) != 0) {
+        fuse_reply_err(req, err);
+        return;
+    }
+    if (ino == ROOT_INO || S_ISDIR(st.st_mode)) {
+        fuse_reply_err(req, EISDIR);
+        return;
+    }
+    /* Root passes the kernel's permission check; the contract does not
+     * bend for it: kill is write-only, the rest read-only. */
+    if (ino_kind(ino) == FILE_KILL) {
+        if (acc != O_WRONLY) {
+            fuse_reply_err(req, EACCES);
+            return;
+        }
+        if (fs->opt->ro) {
+            fuse_reply_err(req, EROFS);
+            return;
+        }
+        struct kill_input *in = calloc(1, sizeof *in);
+        if (!in) {
+            fuse_reply_err(req, ENOMEM);
+            return;
+        }
+        fi->fh = (uint64_t)(uintptr_t)in;
+    } else if (acc != O_RDONLY) {
+        fuse_reply_err(req, fs->opt->ro ? EROFS : EACCES);
+        return;
+    }
+    /* Sizes may be stale the moment a container changes: read through. */
+    fi->direct_io = 1;
+    fi->keep_cache = 0;
+    fuse_reply_open(req, fi);
+}
+
+static void fsop_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+                      struct fuse_file_info *fi)
+{
+    struct fs *fs = fs_of(req);
+    struct buf b;
+    int err;
+
+    (void)fi;
+    buf_init(&b, 0);
+    table_rdlock(fs->table);
+    const struct container *c = table_by_serial(fs->table, ino_serial(ino));
+    err = c ? container_render(c, ino_kind(ino), &b) : ENOENT;
+    table_unlock(fs->table);
+    if (err) {
+        fuse_reply_err(req, err);
+    } else if ((size_t)off >= b.len) {
+        fuse_reply_buf(req, NULL, 0);
+    } else {
+        size_t n = b.len - (size_t)off;
+        fuse_reply_buf(req, b.data + off, n < size ? n : size);
+    }
+    buf_free(&b);
+}
+
+/* The caller's command name, for the audit trail. */
+static void caller_comm(pid_t pid, char *dst, size_t n)
+{
+    char path[64];
+    FILE *f;
+
+    snprintf(dst, n, "?");
+    snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
+    if (!(f = fopen(path, "r")))
+        return;
+    if (fgets(dst, (int)n, f))
+        dst[strcspn(dst, "\n")] = '\0';
+    fclose(f);
+}
+
+/* Carries out one kill request; returns 0 or an errno. */
+static int do_kill(struct fs *fs, fuse_req_t req, uint64_t serial)
+{
+    const struct fuse_ctx *ctx = fuse_req_ctx(req);
+    struct container c;
+    char comm[32], msg[256] = "";
+    int err;
+    const char *result;
+
+    memset(&c, 0, sizeof c);
+    table_rdlock(fs->table);
+    const struct container *found = table_by_serial(fs->table, serial);
+    err = found ? container_copy(&c, found) : ENOENT;
+    table_unlock(fs->table);
+    if (err)
+        return err;
+    caller_comm(ctx->pid, comm, sizeof comm);
+    if (rules_protects(&fs->opt->protect, &c, fs->self_id)) {
+        err = EPERM;
+        snprintf(msg, sizeof msg, "protected");
+    } else if (!fs->opt->dry_run) {
+        err = engine_kill(fs->engine, c.id, fs->opt->action, msg, sizeof msg);
+    }
+    result = err ? errno_name(err) : fs->opt->dry_run ? "dry-run" : "ok";
+    struct audit a = {
+        .short_id = c.short_id, .name = c.name, .image = c.image,
+        .pid = ctx->pid, .uid = ctx->uid, .comm = comm,
+        .action = kill_action_name(fs->opt->action), .result = result,
+    };
+    audit_log(&a);
+    if (err && msg[0])
+        log_debug("kill %s: %s", c.short_id, msg);
+    container_clear(&c);
+    return err;
+}
+
+static void fsop_write(fuse_req_t req, fuse_ino_t ino, const char *data,
+                       size_t size, off_t off, struct fuse_file_info *fi)
+{
+    struct fs *fs = fs_of(req);
+    struct kill_input *in = (struct kill_input *)(uintptr_t)fi->fh;
+    int err;
+
+    (void)off;
+    if (ino_kind(ino) != FILE_KILL || !in) {
+        fuse_reply_err(req, EBADF);
+        return;
+    }
+    switch (kill_input_feed(in, data, size)) {
+    case KILL_DONE:
+        fuse_reply_write(req, size);
+        return;
+    case KILL_BAD:
+        log_debug("refused a write of %zu bytes to %llx/kill", size,
+                  (unsigned long long)ino_serial(ino));
+        fuse_reply_err(req, EINVAL);
+        return;
+    case KILL_FIRE:
+        break;
+    }
+    err = do_kill(fs, req, ino_serial(ino));
+    kill_input_result(in, err);
+    if (err)
+        fuse_reply_err(req, err);
+    else
+        fuse_reply_write(req, size);
+}
+
+static void fsop_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+    (void)ino;
+    if (ino_kind(ino) == FILE_KILL)
+        free((void *)(uintptr_t)fi->fh);
+    fuse_reply_err(req, 0);
+}
+
+static void fsop_statfs(fuse_req_t req, fuse_ino_t ino)
+{
+    struct statvfs sv;
+
+    (void)ino;
+    memset(&sv, 0, sizeof sv);
+    sv.f_bsize = sv.f_frsize = 4096;
+    sv.f_namemax = 255;
+    fuse_reply_statfs(req, &sv);
+}
+
+/* rm -rf /dockerfs must never remove a container: every change to the
+ * tree's shape is refused. */
+static void fsop_mknod(fuse_req_t req, fuse_ino_t p, const char *n, mode_t m, dev_t d)
+{ (void)p; (void)n; (void)m; (void)d; fuse_reply_err(req, EPERM); }
+static void fsop_mkdir(fuse_req_t req, fuse_ino_t p, const char *n, mode_t m)
+{ (void)p; (void)n; (void)m; fuse_reply_err(req, EPERM); }
+static void fsop_unlink(fuse_req_t req, fuse_ino_t p, const char *n)
+{ (void)p; (void)n; fuse_reply_err(req, EPERM); }
+static void fsop_rmdir(fuse_req_t req, fuse_ino_t p, const char *n)
+{ (void)p; (void)n; fuse_reply_err(req, EPERM); }
+static void fsop_symlink(fuse_req_t req, const char *l, fuse_ino_t p, const char *n)
+{ (void)l; (void)p; (void)n; fuse_reply_err(req, EPERM); }
+static void fsop_rename(fuse_req_t req, fuse_ino_t p, const char *n,
+                        fuse_ino_t np, const char *nn, unsigned int flags)
+{ (void)p; (void)n; (void)np; (void)nn; (void)flags; fuse_reply_err(req, EPERM); }
+static void fsop_link(fuse_req_t req, fuse_ino_t i, fuse_ino_t np, const char *nn)
+{ (void)i; (void)np; (void)nn; fuse_reply_err(req, EPERM); }
+static void fsop_create(fuse_req_t req, fuse_ino_t p, const char *n, mode_t m,
+                        struct fuse_file_info *fi)
+{ (void)p; (void)n; (void)m; (void)fi; fuse_reply_err(req, EPERM); }
+static void fsop_setxattr(fuse_req_t req, fuse_ino_t i, const char *n,
+                          const char *v, size_t s, int f)
+{ (void)i; (void)n; (void)v; (void)s; (void)f; fuse_reply_err(req, EPERM); }
+static void fsop_removexattr(fuse_req_t req, fuse_ino_t i, const char *n)
+{ (void)i; (void)n; fuse_reply_err(req, EPERM); }
+
+const struct fuse_lowlevel_ops fs_ops = {
+    .init = fsop_init,
+    .lookup = fsop_lookup,
+    .getattr = fsop_getattr,
+    .setattr = fsop_setattr,
+    .readlink = fsop_readlink,
+    .mknod = fsop_mknod,
+    .mkdir = fsop_mkdir,
+    .unlink = fsop_unlink,
+    .rmdir = fsop_rmdir,
+    .symlink = fsop_symlink,
+    .rename = fsop_rename,
+    .link = fsop_link,
+    .open = fsop_open,
+    .read = fsop_read,
+    .write = fsop_write,
+    .release = fsop_release,
+    .opendir = fsop_opendir,
+    .readdir = fsop_readdir,
+    .releasedir = fsop_releasedir,
+    .statfs = fsop_statfs,
+    .setxattr = fsop_setxattr,
+    .removexattr = fsop_removexattr,
+    .create = fsop_create,
+};
+
+void fs_notify_gone(void *arg, const struct table_gone *g)
+{
+    struct fs *fs = arg;
+    int rc;
+
+    if (!fs->se)
+        return;
+    rc = fuse_lowlevel_notify_delete(fs->se, ROOT_INO,
+                                     make_ino(g->serial, FILE_DIR),
+                                     g->short_id, SHORT_ID_LEN);
+    /* Older kernels lack delete; ENOENT only means nothing was cached. */
+    if (rc == -ENOSYS)
+        fuse_lowlevel_notify_inval_entry(fs->se, ROOT_INO, g->short_id,
+                                         SHORT_ID_LEN);
+}
+
+void fs_notify_changed(void *arg, uint64_t serial)
+{
+    struct fs *fs = arg;
+
+    if (!fs->se)
+        return;
+    for (int k = FILE_ID; k <= FILE_LABELS; k++)
+        fuse_lowlevel_notify_inval_inode(fs->se, make_ino(serial, k), -1, 0);
+}

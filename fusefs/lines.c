@@ -1,0 +1,83 @@
+/* lines.c - split a chunked byte stream into lines. */
+#include "lines.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* Starts a splitter. max_line 0 means no limit on line length. */
+void lines_init(struct lines *l, size_t max_line)
+{
+    buf_init(&l->pending, 0);
+    l->max_line = max_line;
+    l->skipping = 0;
+}
+
+/* Hands one finished line to fn after dropping a trailing "\r"; empty
+ * and over-long lines are not passed on. */
+static int emit(struct lines *l, const char *s, size_t n,
+                lines_fn fn, void *arg)
+{
+    if (n && s[n - 1] == '\r')
+        n--;
+    if (n == 0 || (l->max_line && n > l->max_line))
+        return 0;
+    return fn(s, n, arg);
+}
+
+/* Feeds a chunk; see lines.h. A line that grows past max_line (plus room
+ * for a "\r") is dropped as it arrives, so memory stays bounded. */
+int lines_feed(struct lines *l, const char *data, size_t len,
+               lines_fn fn, void *arg)
+{
+    size_t limit = l->max_line ? l->max_line + 1 : 0;
+
+    while (len) {
+        const char *nl = memchr(data, '\n', len);
+        size_t part = nl ? (size_t)(nl - data) : len;
+        size_t used = nl ? part + 1 : len;
+
+        if (l->skipping) {
+            if (nl)
+                l->skipping = 0;
+        } else if (l->pending.len == 0 && nl) {
+            /* The whole line is in this chunk: no copy needed. */
+            int rc = emit(l, data, part, fn, arg);
+            if (rc)
+                return rc;
+        } else if (limit && l->pending.len + part > limit) {
+            buf_reset(&l->pending);
+            l->skipping = !nl;
+        } else {
+            int rc = buf_add(&l->pending, data, part);
+            if (rc) {
+                /* Out of memory: drop this line rather than split it. */
+                buf_reset(&l->pending);
+                l->skipping = !nl;
+                return ENOMEM;
+            }
+            if (nl) {
+                rc = emit(l, l->pending.data, l->pending.len, fn, arg);
+                buf_reset(&l->pending);
+                if (rc)
+                    return rc;
+            }
+        }
+        data += used;
+        len -= used;
+    }
+    return 0;
+}
+
+/* Forgets any unfinished line. */
+void lines_reset(struct lines *l)
+{
+    buf_reset(&l->pending);
+    l->skipping = 0;
+}
+
+/* Frees the pending buffer. */
+void lines_free(struct lines *l)
+{
+    buf_free(&l->pending);
+    l->skipping = 0;
+}

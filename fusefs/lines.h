@@ -1,0 +1,33 @@
+/* lines.h - split a byte stream that arrives in arbitrary chunks into lines.
+ *
+ * The engine's /events answer is one JSON object per line, but curl hands
+ * it over in whatever pieces the socket produced. */
+#ifndef DOCKERFS_LINES_H
+#define DOCKERFS_LINES_H
+
+#include "buf.h"
+
+/* Called once per complete line, without its "\n" (a "\r" before it is
+ * dropped too). Empty lines are not passed on. A non-zero return stops
+ * lines_feed, which returns that value. */
+typedef int (*lines_fn)(const char *line, size_t len, void *arg);
+
+struct lines {
+    struct buf pending;     /* the unfinished last line */
+    size_t max_line;
+    int skipping;           /* inside an over-long line: drop to its end */
+};
+
+/* Starts a splitter; lines longer than max_line bytes are dropped whole. */
+void lines_init(struct lines *l, size_t max_line);
+
+/* Feeds a chunk. Returns 0, the first non-zero value of fn, or ENOMEM. */
+int lines_feed(struct lines *l, const char *data, size_t len,
+               lines_fn fn, void *arg);
+
+/* Forgets an unfinished line (after a reconnect). */
+void lines_reset(struct lines *l);
+
+void lines_free(struct lines *l);
+
+#endif

@@ -1,0 +1,235 @@
+/* parse.c - the engine's JSON: container lists, event lines, errors. */
+#include "parse.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The string member key of obj, or NULL. */
+static const char *get_str(json_t *obj, const char *key)
+{
+    return json_string_value(json_object_get(obj, key));
+}
+
+/* The container's name. Docker lists link aliases ("/web/db") next to
+ * the real name, so the first entry without an inner "/" wins; the
+ * leading "/" Docker adds (Podman does not) is dropped. */
+static const char *pick_name(json_t *names)
+{
+    const char *first = NULL;
+    size_t i;
+    json_t *v;
+
+    if (json_is_string(names)) {    /* not the usual shape, but clear */
+        first = json_string_value(names);
+        return *first == '/' ? first + 1 : first;
+    }
+    json_array_foreach(names, i, v) {
+        const char *s = json_string_value(v);
+        if (!s)
+            continue;
+        if (*s == '/')
+            s++;
+        if (!first)
+            first = s;
+        if (!strchr(s, '/'))
+            return s;
+    }
+    return first ? first : "";
+}
+
+/* Creation time: Docker sends Unix seconds; accept a real or a decimal
+ * string too, anything else is 0. */
+static long long get_created(json_t *v)
+{
+    if (json_is_integer(v))
+        return (long long)json_integer_value(v);
+    if (json_is_real(v)) {
+        double d = json_real_value(v);
+        if (d > -9e18 && d < 9e18)
+            return (long long)d;
+        return 0;
+    }
+    const char *s = json_string_value(v);
+    if (s && *s) {
+        char *end;
+        errno = 0;
+        long long n = strtoll(s, &end, 10);
+        if (!errno && *end == '\0')
+            return n;
+    }
+    return 0;
+}
+
+/* Fills c from one element of the list; ENOENT for an entry to skip. */
+static int parse_one(json_t *o, struct container *c)
+{
+    const char *id = get_str(o, "Id");
+    if (!json_is_object(o) || !id || strlen(id) != ID_LEN ||
+        !id_is_hex(id, ID_LEN))
+        return ENOENT;
+
+    json_t *lj = json_object_get(o, "Labels");
+    size_t nl = json_is_object(lj) ? json_object_size(lj) : 0;
+    struct label *labels = NULL;
+    size_t n = 0;
+    if (nl) {
+        labels = calloc(nl, sizeof *labels);
+        if (!labels)
+            return ENOMEM;
+        const char *k;
+        json_t *v;
+        json_object_foreach(lj, k, v) {
+            const char *s = json_string_value(v);
+            if (!s || n == nl)
+                continue;   /* labels are strings; skip anything else */
+            labels[n].key = (char *)k;
+            labels[n].value = (char *)s;
+            n++;
+        }
+    }
+    const char *image = get_str(o, "Image");
+    const char *state = get_str(o, "State");
+    int rc = container_set(c, id, pick_name(json_object_get(o, "Names")),
+                           image ? image : "", state ? state : "",
+                           get_created(json_object_get(o, "Created")),
+                           labels, n);
+    free(labels);
+    return rc;
+}
+
+/* Parses a /containers/json body into a fresh array; see parse.h. */
+int parse_container_list(const char *json, size_t len,
+                         struct container **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (!json)
+        return EINVAL;
+    json_t *root = json_loadb(json, len, 0, NULL);
+    if (!json_is_array(root)) {
+        json_decref(root);
+        return EINVAL;
+    }
+    size_t total = json_array_size(root), got = 0;
+    struct container *v = NULL;
+    if (total) {
+        v = calloc(total, sizeof *v);
+        if (!v) {
+            json_decref(root);
+            return ENOMEM;
+        }
+    }
+    for (size_t i = 0; i < total; i++) {
+        int rc = parse_one(json_array_get(root, i), &v[got]);
+        if (rc == ENOENT)
+            continue;
+        if (rc) {
+            containers_free(v, got);
+            json_decref(root);
+            return rc;
+        }
+        got++;
+    }
+    json_decref(root);
+    if (got == 0) {
+        free(v);
+        v = NULL;
+    }
+    *out = v;
+    *n = got;
+    return 0;
+}
+
+/* Actions that change nothing the mount shows. Docker appends details
+ * after ": " to some of them ("exec_start: sh", "health_status: healthy"). */
+static int action_ignored(const char *a)
+{
+    static const char *const exact[] = {
+        "attach", "detach", "resize", "top", "commit", "copy", "export",
+        "archive-path", "extract-to-dir", NULL
+    };
+    if (strncmp(a, "exec_", 5) == 0 || strncmp(a, "health_status", 13) == 0)
+        return 1;
+    size_t n = strcspn(a, ":");
+    for (int i = 0; exact[i]; i++)
+        if (strlen(exact[i]) == n && strncmp(a, exact[i], n) == 0)
+            return 1;
+    return 0;
+}
+
+/* Parses one /events line; see parse.h. Events without a Type come from
+ * engines older than API 1.22, which only reported container events. */
+int parse_event(const char *line, size_t len, struct event *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->kind = EVENT_IGNORE;
+    if (!line)
+        return EINVAL;
+    json_t *o = json_loadb(line, len, 0, NULL);
+    if (!json_is_object(o)) {
+        json_decref(o);
+        return EINVAL;
+    }
+    int rc = 0;
+    const char *type = get_str(o, "Type");
+    const char *action = get_str(o, "Action");
+    if (!action)
+        action = get_str(o, "status");
+    if (type ? strcmp(type, "container") != 0 : !get_str(o, "id"))
+        goto out;       /* image, network, volume... events */
+    if (!action) {
+        rc = EINVAL;
+        goto out;
+    }
+    if (action_ignored(action))
+        goto out;
+    const char *id = get_str(json_object_get(o, "Actor"), "ID");
+    if (!id)
+        id = get_str(o, "id");
+    if (!id || strlen(id) != ID_LEN || !id_is_hex(id, ID_LEN)) {
+        rc = EINVAL;
+        goto out;
+    }
+    memcpy(ev->id, id, ID_LEN + 1);
+    ev->kind = (strcmp(action, "destroy") == 0 || strcmp(action, "remove") == 0)
+                   ? EVENT_GONE : EVENT_CHANGED;
+out:
+    json_decref(o);
+    return rc;
+}
+
+/* Copies at most dstlen-1 bytes of s[0..n) into dst and terminates it. */
+static void copy_trunc(char *dst, size_t dstlen, const char *s, size_t n)
+{
+    if (n >= dstlen)
+        n = dstlen - 1;
+    memcpy(dst, s, n);
+    dst[n] = '\0';
+}
+
+/* The engine's {"message":...} text, or the body's first line. */
+const char *parse_error_message(const char *body, size_t len,
+                                char *dst, size_t dstlen)
+{
+    if (!dst || dstlen == 0)
+        return dst;
+    dst[0] = '\0';
+    if (!body || len == 0)
+        return dst;
+    json_t *o = json_loadb(body, len, 0, NULL);
+    const char *msg = get_str(o, "message");
+    if (msg) {
+        copy_trunc(dst, dstlen, msg, strlen(msg));
+    } else {
+        size_t n = 0;
+        while (n < len && body[n] != '\n' && body[n] != '\0')
+            n++;
+        if (n && body[n - 1] == '\r')
+            n--;
+        copy_trunc(dst, dstlen, body, n);
+    }
+    json_decref(o);
+    return dst;
+}

@@ -1,0 +1,40 @@
+/* parse.h - the engine's JSON: container lists, event lines, errors. */
+#ifndef DOCKERFS_PARSE_H
+#define DOCKERFS_PARSE_H
+
+#include <stddef.h>
+#include "container.h"
+
+/* Parses the body of GET /containers/json (Docker or Podman). On success
+ * *out holds *n containers (free with containers_free). Entries without a
+ * 64-hex Id are skipped; a missing name, image or state becomes "", a
+ * missing Created 0, Labels null no labels. Returns 0, EINVAL when the
+ * body is not a JSON array, ENOMEM. */
+int parse_container_list(const char *json, size_t len,
+                         struct container **out, size_t *n);
+
+enum event_kind {
+    EVENT_IGNORE,       /* not a container event, or one that changes nothing shown */
+    EVENT_CHANGED,      /* re-read this container */
+    EVENT_GONE          /* destroy (Docker) or remove (Podman) */
+};
+
+struct event {
+    enum event_kind kind;
+    char id[ID_LEN + 1];
+};
+
+/* Parses one line of the /events stream. Container events whose id is 64
+ * hex digits become CHANGED or GONE; exec_*, health_status, attach,
+ * detach, resize, top, commit, copy, export, archive-path and
+ * extract-to-dir are IGNORE, as is any other Type. Returns 0 or EINVAL
+ * (malformed; ev->kind is then IGNORE). */
+int parse_event(const char *line, size_t len, struct event *ev);
+
+/* Copies the "message" of an engine error body into dst (truncated,
+ * always terminated); when there is none, the body itself up to its first
+ * newline. Returns dst. */
+const char *parse_error_message(const char *body, size_t len,
+                                char *dst, size_t dstlen);
+
+#endif

@@ -1,0 +1,296 @@
+/* sync.c - the events thread.
+ *
+ * The stream runs on a curl multi handle so the thread can also wake for
+ * the periodic re-list and for shutdown (curl_multi_wakeup). Lines are
+ * only queued in the write callback; the engine is asked about them after
+ * curl_multi_perform returns, never from inside a callback. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "lines.h"
+#include "log.h"
+#include "parse.h"
+#include "sync.h"
+
+#define BACKOFF_MIN_MS 100
+#define BACKOFF_MAX_MS 1000
+#define EVENT_LINE_MAX (64u << 10)
+
+struct stream {
+    struct lines lines;
+    struct event *q;
+    size_t nq, capq;
+    int nomem;
+};
+
+static double now_mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void notify_gone(struct sync *s, const struct table_gone *g, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        log_debug("container %s is gone", g[i].short_id);
+        if (s->hooks.gone)
+            s->hooks.gone(s->hooks.arg, &g[i]);
+    }
+}
+
+int sync_full(struct sync *s, char *err, size_t errlen)
+{
+    struct container *v;
+    struct table_gone *gone;
+    size_t n, ngone;
+    int jerr = 0, rc;
+    long long started = (long long)time(NULL);
+    char *filters = filters_json(s->filters, NULL, &jerr);
+
+    if (jerr) {
+        snprintf(err, errlen, "out of memory");
+        return ENOMEM;
+    }
+    rc = engine_list(s->engine, s->all, filters, &v, &n, err, errlen);
+    free(filters);
+    if (rc != 0)
+        return rc;
+    rc = table_replace_all(s->table, v, n, &gone, &ngone);
+    containers_free(v, n);
+    notify_gone(s, gone, ngone);
+    free(gone);
+    if (rc != 0) {
+        snprintf(err, errlen, "out of memory");
+        return rc;
+    }
+    s->listed_at = started;
+    return 0;
+}
+
+/* Re-reads one container after an event about it. */
+static void refresh(struct sync *s, const struct event *ev)
+{
+    char err[256];
+    struct table_gone gone;
+    struct container *v = NULL;
+    size_t n = 0;
+    int jerr = 0, found = -1;
+
+    if (ev->kind == EVENT_GONE) {
+        if (table_remove(s->table, ev->id, &gone) == 0)
+            notify_gone(s, &gone, 1);
+        return;
+    }
+    /* The engine ORs the values of one filter key, so a user's own id
+     * filter cannot take ours as well: re-list everything instead. */
+    if (filters_has(s->filters, "id")) {
+        if (sync_full(s, err, sizeof err) != 0)
+            log_warn("re-list after an event failed: %s", err);
+        return;
+    }
+    char *filters = filters_json(s->filters, ev->id, &jerr);
+    int rc = filters ? engine_list(s->engine, s->all, filters, &v, &n, err,
+                                   sizeof err) : ENOMEM;
+    free(filters);
+    if (rc != 0) {
+        log_warn("could not re-read container %.12s: %s", ev->id,
+                 rc == ENOMEM ? "out of memory" : err);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i].id, ev->id) == 0)
+            found = (int)i;
+    if (found >= 0) {
+        int changed = 0;
+        uint64_t serial = 0;
+        if (table_upsert(s->table, &v[found], &changed, &serial) == 0 &&
+            changed && s->hooks.changed)
+            s->hooks.changed(s->hooks.arg, serial);
+    } else if (table_remove(s->table, ev->id, &gone) == 0) {
+        notify_gone(s, &gone, 1);
+    }
+    containers_free(v, n);
+}
+
+static int queue_line(const char *line, size_t len, void *arg)
+{
+    struct stream *st = arg;
+    struct event ev;
+
+    if (parse_event(line, len, &ev) != 0 || ev.kind == EVENT_IGNORE)
+        return 0;
+    /* A burst (create, start, ...) for one container needs one re-read. */
+    for (size_t i = 0; i < st->nq; i++) {
+        if (strcmp(st->q[i].id, ev.id) == 0) {
+            if (ev.kind == EVENT_GONE)
+                st->q[i].kind = EVENT_GONE;
+            return 0;
+        }
+    }
+    if (st->nq == st->capq) {
+        size_t cap = st->capq ? st->capq * 2 : 16;
+        struct event *q = realloc(st->q, cap * sizeof *q);
+        if (!q) {
+            st->nomem = 1;
+            return 0;
+        }
+        st->q = q;
+        st->capq = cap;
+    }
+    st->q[st->nq++] = ev;
+    return 0;
+}
+
+static size_t on_stream(char *data, size_t size, size_t n, void *arg)
+{
+    struct stream *st = arg;
+    return lines_feed(&st->lines, data, size * n, queue_line, st) == 0
+           ? size * n : 0;
+}
+
+/* Opens GET /events for container events since the last full list. */
+static CURL *open_stream(struct sync *s, struct stream *st)
+{
+    char path[256];
+    const char *filters = "{\"type\":[\"container\"]}";
+    char *q = curl_easy_escape(NULL, filters, 0);
+    CURL *h;
+
+    if (!q)
+        return NULL;
+    /* "since" replays what happened between the list and this request;
+     * replays only cause harmless re-reads. */
+    snprintf(path, sizeof path, "/events?since=%lld&filters=%s",
+             s->listed_at - 1, q);
+    curl_free(q);
+    if (!(h = engine_handle(s->engine, path)))
+        return NULL;
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_stream);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, st);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    return h;
+}
+
+/* Follows one events connection until it ends or the thread must stop.
+ * Returns how long the stream lived, in seconds. */
+static double follow(struct sync *s, struct stream *st, double *next_resync)
+{
+    double opened = now_mono();
+    CURL *h = open_stream(s, st);
+    int running = 1;
+    char err[256];
+
+    if (!h)
+        return 0;
+    lines_reset(&st->lines);
+    curl_multi_add_handle(s->multi, h);
+    while (!s->stop && running) {
+        CURLMsg *msg;
+        int left;
+
+        curl_multi_perform(s->multi, &running);
+        for (size_t i = 0; i < st->nq && !s->stop; i++)
+            refresh(s, &st->q[i]);
+        st->nq = 0;
+        if (st->nomem) {
+            st->nomem = 0;
+            log_warn("out of memory queueing events; re-listing");
+            *next_resync = 0;
+        }
+        while ((msg = curl_multi_info_read(s->multi, &left))) {
+            if (msg->msg == CURLMSG_DONE) {
+                long status = 0;
+                curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+                if (msg->data.result != CURLE_OK)
+                    log_warn("events stream from %s ended: %s",
+                             s->engine->host->display,
+                             curl_easy_strerror(msg->data.result));
+                else
+                    log_warn("events stream from %s ended (HTTP %ld)",
+                             s->engine->host->display, status);
+                running = 0;
+            }
+        }
+        if (running && now_mono() >= *next_resync) {
+            if (sync_full(s, err, sizeof err) != 0)
+                log_warn("periodic re-list failed: %s", err);
+            *next_resync = now_mono() + s->resync_s;
+        }
+        if (running)
+            curl_multi_poll(s->multi, NULL, 0, 1000, NULL);
+    }
+    curl_multi_remove_handle(s->multi, h);
+    curl_easy_cleanup(h);
+    return now_mono() - opened;
+}
+
+static void *run(void *arg)
+{
+    struct sync *s = arg;
+    struct stream st;
+    long backoff = BACKOFF_MIN_MS;
+    double next_resync = now_mono() + s->resync_s;
+    char err[256];
+    int lost = 0;
+
+    memset(&st, 0, sizeof st);
+    lines_init(&st.lines, EVENT_LINE_MAX);
+    while (!s->stop) {
+        double lived = follow(s, &st, &next_resync);
+        if (s->stop)
+            break;
+        if (lived >= 2.0)
+            backoff = BACKOFF_MIN_MS;
+        /* Wait, interruptibly: a multi handle with no transfers sleeps
+         * until the timeout or curl_multi_wakeup. */
+        curl_multi_poll(s->multi, NULL, 0, (int)backoff, NULL);
+        backoff = backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
+        if (s->stop)
+            break;
+        if (sync_full(s, err, sizeof err) != 0) {
+            if (!lost)
+                log_err("engine at %s is unreachable: %s; the mount keeps "
+                        "the last listing and retries", s->engine->host->display,
+                        err);
+            lost = 1;
+            continue;
+        }
+        if (lost)
+            log_info("engine at %s is back; listing re-read",
+                     s->engine->host->display);
+        lost = 0;
+        next_resync = now_mono() + s->resync_s;
+    }
+    lines_free(&st.lines);
+    free(st.q);
+    return NULL;
+}
+
+int sync_start(struct sync *s)
+{
+    if (!(s->multi = curl_multi_init()))
+        return ENOMEM;
+    s->stop = 0;
+    if (pthread_create(&s->thread, NULL, run, s) != 0) {
+        curl_multi_cleanup(s->multi);
+        s->multi = NULL;
+        return EAGAIN;
+    }
+    s->started = 1;
+    return 0;
+}
+
+void sync_stop(struct sync *s)
+{
+    if (!s->started)
+        return;
+    s->stop = 1;
+    curl_multi_wakeup(s->multi);
+    pthread_join(s->thread, NULL);
+    curl_multi_cleanup(s->multi);
+    s->multi = NULL;
+    s->started = 0;
+}

@@ -1,0 +1,48 @@
+/* sync.h - keeps the container table equal to the engine: a full list,
+ * then the /events stream, a full re-list after every reconnect and on a
+ * slow timer. Runs on its own thread with its own curl handles. */
+#ifndef DOCKERFS_SYNC_H
+#define DOCKERFS_SYNC_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <curl/curl.h>
+#include "engine.h"
+#include "rules.h"
+#include "table.h"
+
+/* Called on the sync thread after the table changed, with no lock held,
+ * so they may call into the kernel (FUSE notifications). */
+struct sync_hooks {
+    void (*gone)(void *arg, const struct table_gone *g);
+    void (*changed)(void *arg, uint64_t serial);
+    void *arg;
+};
+
+struct sync {
+    const struct engine *engine;
+    struct table *table;
+    const struct filters *filters;
+    int all;
+    double resync_s;
+    struct sync_hooks hooks;
+    /* private */
+    pthread_t thread;
+    int started;
+    volatile int stop;
+    CURLM *multi;
+    long long listed_at;        /* wall clock of the last full list */
+};
+
+/* Lists every container and makes the table match. Returns 0 or the
+ * errno of engine_list() with a reason in err. */
+int sync_full(struct sync *s, char *err, size_t errlen);
+
+/* Starts the thread (after sync_full succeeded once). Returns 0 or an
+ * errno. */
+int sync_start(struct sync *s);
+
+/* Stops and joins the thread; safe to call when it never started. */
+void sync_stop(struct sync *s);
+
+#endif

@@ -1,0 +1,405 @@
+/* table.c - the container table: a vector of entries plus two chained
+ * hash indexes, by short id (lookups from paths) and by serial (lookups
+ * from inode numbers). A reader-writer lock guards all of it. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include "table.h"
+
+struct entry {
+    struct container c;
+    uint64_t serial;
+    size_t pos;                 /* index in table.v */
+    struct entry *next_short;   /* hash chains */
+    struct entry *next_serial;
+};
+
+struct table {
+    pthread_rwlock_t lock;
+    struct entry **v;
+    size_t n, cap;
+    struct entry **by_short;    /* nbuckets chains each */
+    struct entry **by_serial;
+    size_t nbuckets;            /* a power of two */
+    uint64_t next_serial;
+};
+
+static size_t hash_short(const char *s)
+{
+    size_t h = 5381;
+    while (*s)
+        h = h * 33 + (unsigned char)*s++;
+    return h;
+}
+
+static size_t hash_serial(uint64_t serial)
+{
+    return (size_t)(serial * 0x9E3779B97F4A7C15ull >> 16);
+}
+
+struct table *table_new(void)
+{
+    struct table *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->nbuckets = 64;
+    t->by_short = calloc(t->nbuckets, sizeof *t->by_short);
+    t->by_serial = calloc(t->nbuckets, sizeof *t->by_serial);
+    if (!t->by_short || !t->by_serial) {
+        free(t->by_short);
+        free(t->by_serial);
+        free(t);
+        return NULL;
+    }
+    pthread_rwlock_init(&t->lock, NULL);
+    t->next_serial = 1;
+    return t;
+}
+
+void table_free(struct table *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->n; i++) {
+        container_clear(&t->v[i]->c);
+        free(t->v[i]);
+    }
+    free(t->v);
+    free(t->by_short);
+    free(t->by_serial);
+    pthread_rwlock_destroy(&t->lock);
+    free(t);
+}
+
+void table_rdlock(struct table *t) { pthread_rwlock_rdlock(&t->lock); }
+void table_unlock(struct table *t) { pthread_rwlock_unlock(&t->lock); }
+size_t table_count(struct table *t) { return t->n; }
+
+static struct entry *find_short(const struct table *t, const char *short_id)
+{
+    struct entry *e = t->by_short[hash_short(short_id) & (t->nbuckets - 1)];
+    while (e && strcmp(e->c.short_id, short_id) != 0)
+        e = e->next_short;
+    return e;
+}
+
+static struct entry *find_serial(const struct table *t, uint64_t serial)
+{
+    struct entry *e = t->by_serial[hash_serial(serial) & (t->nbuckets - 1)];
+    while (e && e->serial != serial)
+        e = e->next_serial;
+    return e;
+}
+
+const struct container *table_by_serial(struct table *t, uint64_t serial)
+{
+    struct entry *e = find_serial(t, serial);
+    return e ? &e->c : NULL;
+}
+
+const struct container *table_by_short_id(struct table *t, const char *short_id,
+                                          uint64_t *serial)
+{
+    struct entry *e = find_short(t, short_id);
+    if (!e)
+        return NULL;
+    if (serial)
+        *serial = e->serial;
+    return &e->c;
+}
+
+int table_resolve(struct table *t, const char *name, uint64_t *serial,
+                  int *is_dir)
+{
+    size_t len = strlen(name);
+    struct entry *found = NULL;
+
+    if (len == SHORT_ID_LEN && (found = find_short(t, name))) {
+        *serial = found->serial;
+        *is_dir = 1;
+        return 0;
+    }
+    *is_dir = 0;
+    /* Docker's own order: full id, then name, then id prefix. */
+    for (size_t i = 0; i < t->n; i++) {
+        const struct container *c = &t->v[i]->c;
+        if ((len == ID_LEN && strcmp(c->id, name) == 0) ||
+            strcmp(c->name, name) == 0) {
+            *serial = t->v[i]->serial;
+            return 0;
+        }
+    }
+    if (len == 0 || len > ID_LEN || !id_is_hex(name, len))
+        return ENOENT;
+    for (size_t i = 0; i < t->n; i++) {
+        if (strncmp(t->v[i]->c.id, name, len) == 0) {
+            if (found)
+                return ENOTUNIQ;
+            found = t->v[i];
+        }
+    }
+    if (!found)
+        return ENOENT;
+    *serial = found->serial;
+    return 0;
+}
+
+/* Doubles the hash indexes once they hold more entries than buckets. */
+static int rehash(struct table *t)
+{
+    size_t nb = t->nbuckets * 2;
+    struct entry **bs = calloc(nb, sizeof *bs);
+    struct entry **bn = calloc(nb, sizeof *bn);
+    if (!bs || !bn) {
+        free(bs);
+        free(bn);
+        return ENOMEM;
+    }
+    for (size_t i = 0; i < t->n; i++) {
+        struct entry *e = t->v[i];
+        size_t hs = hash_short(e->c.short_id) & (nb - 1);
+        size_t hn = hash_serial(e->serial) & (nb - 1);
+        e->next_short = bs[hs];
+        bs[hs] = e;
+        e->next_serial = bn[hn];
+        bn[hn] = e;
+    }
+    free(t->by_short);
+    free(t->by_serial);
+    t->by_short = bs;
+    t->by_serial = bn;
+    t->nbuckets = nb;
+    return 0;
+}
+
+static int labels_equal(const struct container *a, const struct container *b)
+{
+    if (a->nlabels != b->nlabels)
+        return 0;
+    for (size_t i = 0; i < a->nlabels; i++)
+        if (strcmp(a->labels[i].key, b->labels[i].key) != 0 ||
+            strcmp(a->labels[i].value, b->labels[i].value) != 0)
+            return 0;
+    return 1;
+}
+
+static int container_equal(const struct container *a, const struct container *b)
+{
+    return strcmp(a->name, b->name) == 0 && strcmp(a->image, b->image) == 0 &&
+           strcmp(a->state, b->state) == 0 && a->created == b->created &&
+           labels_equal(a, b);
+}
+
+/* Inserts or replaces; the caller holds the writer lock. */
+static int upsert_locked(struct table *t, const struct container *c,
+                         int *changed, uint64_t *serial)
+{
+    struct entry *e = find_short(t, c->short_id);
+    struct container copy;
+    int err;
+
+    if (e && strcmp(e->c.id, c->id) == 0) {
+        int differs = !container_equal(&e->c, c);
+        if (changed)
+            *changed = differs;
+        if (serial)
+            *serial = e->serial;
+        if (!differs)
+            return 0;
+        if ((err = container_copy(&copy, c)) != 0)
+            return err;
+        container_clear(&e->c);
+        e->c = copy;
+        return 0;
+    }
+    /* Two ids sharing a 12-digit prefix is astronomically rare; the newer
+     * one waits until the older is gone rather than hiding it. */
+    if (e)
+        return 0;
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 64;
+        struct entry **v = realloc(t->v, cap * sizeof *v);
+        if (!v)
+            return ENOMEM;
+        t->v = v;
+        t->cap = cap;
+    }
+    if (t->n >= t->nbuckets && (err = rehash(t)) != 0)
+        return err;
+    if (!(e = calloc(1, sizeof *e)))
+        return ENOMEM;
+    if ((err = container_copy(&e->c, c)) != 0) {
+        free(e);
+        return err;
+    }
+    e->serial = t->next_serial++;
+    e->pos = t->n;
+    t->v[t->n++] = e;
+    size_t hs = hash_short(e->c.short_id) & (t->nbuckets - 1);
+    size_t hn = hash_serial(e->serial) & (t->nbuckets - 1);
+    e->next_short = t->by_short[hs];
+    t->by_short[hs] = e;
+    e->next_serial = t->by_serial[hn];
+    t->by_serial[hn] = e;
+    if (changed)
+        *changed = 1;
+    if (serial)
+        *serial = e->serial;
+    return 0;
+}
+
+/* Unlinks and frees e; the caller holds the writer lock. */
+static void remove_locked(struct table *t, struct entry *e, struct table_gone *gone)
+{
+    struct entry **pp;
+
+    for (pp = &t->by_short[hash_short(e->c.short_id) & (t->nbuckets - 1)];
+         *pp != e; pp = &(*pp)->next_short)
+        ;
+    *pp = e->next_short;
+    for (pp = &t->by_serial[hash_serial(e->serial) & (t->nbuckets - 1)];
+         *pp != e; pp = &(*pp)->next_serial)
+        ;
+    *pp = e->next_serial;
+    t->v[e->pos] = t->v[--t->n];
+    t->v[e->pos]->pos = e->pos;
+    if (gone) {
+        memcpy(gone->short_id, e->c.short_id, sizeof gone->short_id);
+        gone->serial = e->serial;
+    }
+    container_clear(&e->c);
+    free(e);
+}
+
+int table_upsert(struct table *t, const struct container *c, int *changed,
+                 uint64_t *serial)
+{
+    pthread_rwlock_wrlock(&t->lock);
+    int err = upsert_locked(t, c, changed, serial);
+    pthread_rwlock_unlock(&t->lock);
+    return err;
+}
+
+int table_remove(struct table *t, const char *id, struct table_gone *gone)
+{
+    char short_id[SHORT_ID_LEN + 1];
+    int err = ENOENT;
+
+    if (strlen(id) < SHORT_ID_LEN)
+        return ENOENT;
+    memcpy(short_id, id, SHORT_ID_LEN);
+    short_id[SHORT_ID_LEN] = '\0';
+    pthread_rwlock_wrlock(&t->lock);
+    struct entry *e = find_short(t, short_id);
+    if (e && strcmp(e->c.id, id) == 0) {
+        remove_locked(t, e, gone);
+        err = 0;
+    }
+    pthread_rwlock_unlock(&t->lock);
+    return err;
+}
+
+static int cmp_container_ptr(const void *a, const void *b)
+{
+    return strcmp((*(const struct container *const *)a)->id,
+                  (*(const struct container *const *)b)->id);
+}
+
+static int cmp_entry_ptr(const void *a, const void *b)
+{
+    return strcmp((*(struct entry *const *)a)->c.id,
+                  (*(struct entry *const *)b)->c.id);
+}
+
+/* Removes every entry whose id is not in sorted[0..n); the caller holds the
+ * writer lock and provides room for t->n rows in g. Returns how many. */
+static size_t remove_missing(struct table *t, struct entry **old,
+                             const struct container **sorted, size_t n,
+                             struct table_gone *g)
+{
+    size_t nold = t->n, ng = 0, j = 0;
+
+    if (nold)
+        memcpy(old, t->v, nold * sizeof *old);
+    qsort(old, nold, sizeof *old, cmp_entry_ptr);
+    for (size_t i = 0; i < nold; i++) {
+        int c = 1;
+        while (j < n && (c = strcmp(sorted[j]->id, old[i]->c.id)) < 0)
+            j++;
+        if (j >= n || c != 0)
+            remove_locked(t, old[i], &g[ng++]);
+    }
+    return ng;
+}
+
+int table_replace_all(struct table *t, const struct container *v, size_t n,
+                      struct table_gone **gone, size_t *ngone)
+{
+    const struct container **sorted = NULL;
+    struct entry **old = NULL;
+    struct table_gone *g = NULL;
+    size_t ng = 0;
+    int err = 0;
+
+    *gone = NULL;
+    *ngone = 0;
+    if (n && !(sorted = malloc(n * sizeof *sorted)))
+        return ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        sorted[i] = &v[i];
+    qsort(sorted, n, sizeof *sorted, cmp_container_ptr);
+
+    pthread_rwlock_wrlock(&t->lock);
+    if (t->n) {
+        old = malloc(t->n * sizeof *old);
+        g = malloc(t->n * sizeof *g);
+    }
+    if (t->n && (!old || !g)) {
+        err = ENOMEM;
+    } else {
+        ng = remove_missing(t, old, sorted, n, g);
+        for (size_t j = 0; j < n && !err; j++)
+            err = upsert_locked(t, sorted[j], NULL, NULL);
+    }
+    pthread_rwlock_unlock(&t->lock);
+
+    free(sorted);
+    free(old);
+    if (ng == 0) {
+        free(g);
+        g = NULL;
+    }
+    /* Even after a failed insert the removals happened: report them. */
+    *gone = g;
+    *ngone = ng;
+    return err;
+}
+
+static int cmp_row(const void *a, const void *b)
+{
+    return strcmp(((const struct table_row *)a)->short_id,
+                  ((const struct table_row *)b)->short_id);
+}
+
+int table_snapshot(struct table *t, struct table_row **rows, size_t *n)
+{
+    struct table_row *r = NULL;
+
+    pthread_rwlock_rdlock(&t->lock);
+    size_t count = t->n;
+    if (count && !(r = malloc(count * sizeof *r))) {
+        pthread_rwlock_unlock(&t->lock);
+        return ENOMEM;
+    }
+    for (size_t i = 0; i < count; i++) {
+        memcpy(r[i].short_id, t->v[i]->c.short_id, sizeof r[i].short_id);
+        r[i].serial = t->v[i]->serial;
+    }
+    pthread_rwlock_unlock(&t->lock);
+    if (count)
+        qsort(r, count, sizeof *r, cmp_row);
+    *rows = r;
+    *n = count;
+    return 0;
+}

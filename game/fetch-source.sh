@@ -1,0 +1,47 @@
+#!/bin/bash
+# Fetch chocolate-doom's Debian source package into DEST (default
+# build/game/src) and install its build dependencies. Does nothing when the
+# source is already there, so rebuilds never touch the network.
+# Works as root in a plain debian:bookworm container (no sudo).
+set -euo pipefail
+
+dest=${1:-build/game/src}
+stamp=$dest/.fetched
+
+if [ -f "$stamp" ] && [ -d "$(cat "$stamp")" ]; then
+    exit 0
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+main_sources=/etc/apt/sources.list.d/debian.sources
+src_list=/etc/apt/sources.list.d/dockerdoom-src.sources
+
+# The deb-src stanza reuses the mirror and key of the first stanza of the
+# system's own sources, so it works behind whatever mirror the host uses.
+if ! grep -qs '^Types:.*deb-src' /etc/apt/sources.list.d/*.sources; then
+    uris=$(sed -n 's/^URIs: *//p' "$main_sources" | head -n1)
+    signed=$(sed -n 's/^Signed-By: *//p' "$main_sources" | head -n1)
+    {
+        echo "Types: deb-src"
+        echo "URIs: ${uris:-http://deb.debian.org/debian}"
+        echo "Suites: bookworm bookworm-updates"
+        echo "Components: main"
+        echo "Signed-By: ${signed:-/usr/share/keyrings/debian-archive-keyring.gpg}"
+    } > "$src_list"
+fi
+
+apt-get update -qq
+# dpkg-source (dpkg-dev) unpacks the package; cmake builds it.
+apt-get install -y -qq --no-install-recommends dpkg-dev cmake make gcc \
+    pkg-config > /dev/null
+apt-get build-dep -y -qq chocolate-doom > /dev/null
+
+mkdir -p "$dest"
+(cd "$dest" && rm -rf chocolate-doom-* chocolate-doom_* && \
+    apt-get source -qq chocolate-doom)
+tree=$(cd "$dest" && find . -maxdepth 1 -type d -name 'chocolate-doom-*' | head -n1)
+if [ -z "$tree" ]; then
+    echo "fetch-source: no chocolate-doom tree unpacked in $dest" >&2
+    exit 1
+fi
+echo "$(cd "$dest" && pwd)/${tree#./}" > "$stamp"

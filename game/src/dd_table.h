@@ -1,0 +1,101 @@
+//
+// dockerdoom: the table of container entries the game knows about, and the
+// pure logic that keeps it in step with scanner snapshots and kill results.
+// No game headers here, so the unit tests can link it alone.
+//
+
+#ifndef DD_TABLE_H
+#define DD_TABLE_H
+
+#define DD_ID_LEN      64
+#define DD_NAME_LEN    128
+#define DD_IMAGE_LEN   256
+
+// One directory entry as the scanner saw it.
+typedef struct
+{
+    char id[DD_ID_LEN + 1];
+    char name[DD_NAME_LEN + 1];
+    char image[DD_IMAGE_LEN + 1];
+} dd_scanentry_t;
+
+// A whole scan, sorted by id.
+typedef struct
+{
+    dd_scanentry_t *entries;
+    int count;
+} dd_snapshot_t;
+
+typedef enum
+{
+    DD_ST_WAITING,      // needs a monster (new, or its kill failed)
+    DD_ST_ALIVE,        // its monster walks the level
+    DD_ST_KILLING,      // killed by the player, kill write in flight
+    DD_ST_KILLED,       // kill write succeeded; waits for the entry to go
+} dd_state_t;
+
+typedef struct
+{
+    char id[DD_ID_LEN + 1];
+    char name[DD_NAME_LEN + 1];
+    char image[DD_IMAGE_LEN + 1];
+    dd_state_t state;
+    void *mobj;         // the game's monster, or NULL; never touched here
+    int announced;      // "waiting" already logged for this entry
+    int mark;           // scratch for DD_TableApply
+} dd_entry_t;
+
+typedef struct
+{
+    dd_entry_t *entries;
+    int count;
+    int capacity;
+} dd_table_t;
+
+typedef enum
+{
+    DD_CHANGE_ADDED,
+    DD_CHANGE_REMOVED,  // called before the entry leaves the table
+    DD_CHANGE_RENAMED,  // name or image changed
+} dd_change_t;
+
+typedef void (*dd_change_fn)(dd_entry_t *entry, dd_change_t change,
+                             void *ctx);
+
+typedef enum
+{
+    DD_KILL_UNKNOWN,    // no such entry (it vanished meanwhile)
+    DD_KILL_DONE,       // write succeeded: entry now DD_ST_KILLED
+    DD_KILL_RETRY,      // write failed: entry back to DD_ST_WAITING
+} dd_killaction_t;
+
+// Empties the table and frees its storage.
+void DD_TableFree(dd_table_t *table);
+
+// Returns the entry with this id, or NULL.
+dd_entry_t *DD_TableFind(dd_table_t *table, const char *id);
+
+// Returns the entry whose mobj is this pointer, or NULL.
+dd_entry_t *DD_TableFindMobj(dd_table_t *table, const void *mobj);
+
+// Brings the table in line with a snapshot, calling fn (may be NULL) once
+// per added, removed and renamed entry. Removed entries are dropped after
+// their callback, so entry pointers are only valid until the next call.
+// Returns 0, or -1 when out of memory (the table is left consistent).
+int DD_TableApply(dd_table_t *table, const dd_snapshot_t *snap,
+                  dd_change_fn fn, void *ctx);
+
+// The player killed this entry's monster: ALIVE becomes KILLING.
+// Returns 1 when a kill write must be sent, 0 otherwise.
+int DD_TableKillRequest(dd_entry_t *entry);
+
+// Applies the result of a kill write (err 0 or an errno value) and says
+// what the game must do; *entry_out gets the entry or NULL. On RETRY the
+// entry's mobj is cleared (the caller untracks the corpse first).
+dd_killaction_t DD_TableKillResult(dd_table_t *table, const char *id,
+                                   int err, dd_entry_t **entry_out);
+
+// Frees a snapshot's entries.
+void DD_SnapshotFree(dd_snapshot_t *snap);
+
+#endif

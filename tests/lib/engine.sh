@@ -1,0 +1,215 @@
+# engine.sh - a private Docker engine (and optionally a Podman service) for
+# tests. Source it, then:
+#
+#   engine_start [DIR]   start dockerd in DIR (default: a new temp dir) with
+#                        its own socket, data root, exec root and pid file;
+#                        waits until it answers; exports DOCKER_HOST,
+#                        ENGINE_DIR, ENGINE_PID. Returns 1 (log shown) if it
+#                        does not come up within ENGINE_START_TIMEOUT s.
+#   engine_down          stop dockerd but keep DIR and its containers (the
+#                        engine runs with --live-restore, so they keep
+#                        running); for "engine lost while mounted" tests
+#   engine_up            start dockerd again on the same DIR and socket
+#   engine_stop          remove every container of this engine, stop
+#                        dockerd, containerd and every shim it started,
+#                        unmount what is left under DIR, remove DIR
+#   podman_start [DIR] / podman_stop
+#                        the same for `podman system service` (if podman
+#                        is installed); exports DOCKER_HOST, PODMAN_DIR
+#
+# Nothing here ever talks to /var/run/docker.sock: every docker command
+# carries -H with the private socket.
+
+ENGINE_START_TIMEOUT=${ENGINE_START_TIMEOUT:-60}
+ENGINE_STOP_TIMEOUT=${ENGINE_STOP_TIMEOUT:-20}
+
+# Runs the docker CLI against the private engine only.
+engine_docker() {
+    docker -H "unix://$ENGINE_DIR/docker.sock" "$@"
+}
+
+# Launches dockerd on ENGINE_DIR and waits until it answers.
+engine_up() {
+    local d=$ENGINE_DIR i limit
+    [ -n "$d" ] || { echo "engine_up: ENGINE_DIR is not set" >&2; return 1; }
+    mkdir -p "$d/data" "$d/exec"
+    # An empty config file keeps a host /etc/docker/daemon.json (which may
+    # name hosts, registries or a data root) out of the test engine.
+    [ -f "$d/daemon.json" ] || echo '{}' >"$d/daemon.json"
+    rm -f "$d/docker.sock" "$d/dockerd.pid"
+    # setsid: Ctrl-C in the terminal reaches the runner, whose trap stops
+    # the engine in order, not dockerd directly.
+    setsid dockerd \
+        --host "unix://$d/docker.sock" \
+        --data-root "$d/data" \
+        --exec-root "$d/exec" \
+        --pidfile "$d/dockerd.pid" \
+        --config-file "$d/daemon.json" \
+        --bridge=none --iptables=false --ip6tables=false --ip-masq=false \
+        --userland-proxy=false --live-restore \
+        >>"$d/dockerd.log" 2>&1 </dev/null &
+    ENGINE_PID=$!
+    echo "$ENGINE_PID" >"$d/dockerd.launch-pid"
+    limit=$((ENGINE_START_TIMEOUT * 10))
+    for ((i = 0; i < limit; i++)); do
+        if docker -H "unix://$d/docker.sock" version >/dev/null 2>&1; then
+            export DOCKER_HOST="unix://$d/docker.sock" ENGINE_DIR ENGINE_PID
+            return 0
+        fi
+        if ! kill -0 "$ENGINE_PID" 2>/dev/null; then
+            break
+        fi
+        sleep 0.1
+    done
+    echo "engine: dockerd did not come up; last lines of $d/dockerd.log:" >&2
+    tail -n 20 "$d/dockerd.log" >&2
+    return 1
+}
+
+# Starts a private engine in DIR or a new temp dir.
+engine_start() {
+    unset DOCKER_CONTEXT
+    if [ -n "${1:-}" ]; then
+        ENGINE_DIR=$1
+        mkdir -p "$ENGINE_DIR"
+    else
+        # Short path: the socket path must fit in sun_path (108 bytes).
+        ENGINE_DIR=$(mktemp -d /tmp/ddeng.XXXXXX)
+    fi
+    export ENGINE_DIR
+    engine_up
+}
+
+# Sends a signal to a pid and waits until it is gone (bounded).
+engine_kill_wait() {
+    local pid=$1 sig=$2 secs=$3 i
+    kill "-$sig" "$pid" 2>/dev/null || return 0
+    for ((i = 0; i < secs * 10; i++)); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# Stops dockerd (TERM, then KILL) but leaves the directory and, thanks to
+# --live-restore, the running containers.
+engine_down() {
+    local pid
+    pid=$(cat "$ENGINE_DIR/dockerd.pid" 2>/dev/null || cat "$ENGINE_DIR/dockerd.launch-pid" 2>/dev/null || true)
+    if [ -n "$pid" ]; then
+        engine_kill_wait "$pid" TERM "$ENGINE_STOP_TIMEOUT" ||
+            engine_kill_wait "$pid" KILL 5 || true
+    fi
+    # The launch pid is our child: reap it so it is not left a zombie.
+    wait "${ENGINE_PID:-0}" 2>/dev/null || true
+}
+
+# Pids of every process whose command line names DIR (containerd, the
+# shims, dockerd), plus their descendants (the containers' processes).
+engine_pids_under() {
+    local dir=$1 p cmd kids
+    local -a found=()
+    for p in /proc/[0-9]*; do
+        p=${p#/proc/}
+        [ "$p" = "$$" ] && continue
+        cmd=$( { tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null) || continue
+        case $cmd in
+            *"$dir"/*) found+=("$p") ;;
+        esac
+    done
+    for p in "${found[@]}"; do
+        echo "$p"
+        kids=$(cat /proc/"$p"/task/*/children 2>/dev/null || true)
+        for k in $kids; do
+            echo "$k"
+            cat /proc/"$k"/task/*/children 2>/dev/null | tr ' ' '\n' | grep . || true
+        done
+    done | sort -un
+}
+
+# Removes every container of the private engine, stops it and all it
+# started, unmounts leftovers under its directory and removes it.
+engine_stop() {
+    local d=${ENGINE_DIR:-} ids p m
+    [ -n "$d" ] && [ -d "$d" ] || return 0
+    if [ -S "$d/docker.sock" ]; then
+        ids=$(timeout 20 docker -H "unix://$d/docker.sock" ps -aq 2>/dev/null || true)
+        if [ -n "$ids" ]; then
+            # shellcheck disable=SC2086
+            timeout 60 docker -H "unix://$d/docker.sock" rm -f $ids >/dev/null 2>&1 || true
+        fi
+    fi
+    engine_down
+    # --live-restore leaves shims running by design; and a crashed dockerd
+    # may leave containerd. Stop them one pid at a time.
+    for p in $(engine_pids_under "$d"); do
+        kill -TERM "$p" 2>/dev/null || true
+    done
+    sleep 0.3
+    for p in $(engine_pids_under "$d"); do
+        kill -KILL "$p" 2>/dev/null || true
+    done
+    # Deepest mounts first (overlay layers, netns, shm).
+    awk -v d="$d" '{ m = $5; gsub(/\\040/, " ", m); if (index(m, d "/") == 1) print m }' \
+        /proc/self/mountinfo | sort -r | while IFS= read -r m; do
+        umount -l "$m" 2>/dev/null || true
+    done
+    rm -rf "$d" 2>/dev/null || { sleep 1; rm -rf "$d" || true; }
+    unset ENGINE_DIR ENGINE_PID
+}
+
+# Starts `podman system service` on its own socket (Docker-compatible API)
+# with its own storage, so it never touches a user's Podman containers.
+podman_start() {
+    local i
+    command -v podman >/dev/null || { echo "podman_start: podman is not installed" >&2; return 1; }
+    if [ -n "${1:-}" ]; then
+        PODMAN_DIR=$1
+        mkdir -p "$PODMAN_DIR"
+    else
+        PODMAN_DIR=$(mktemp -d /tmp/ddpod.XXXXXX)
+    fi
+    export PODMAN_DIR
+    mkdir -p "$PODMAN_DIR/root" "$PODMAN_DIR/runroot" "$PODMAN_DIR/tmp"
+    setsid podman --root "$PODMAN_DIR/root" --runroot "$PODMAN_DIR/runroot" \
+        --tmpdir "$PODMAN_DIR/tmp" \
+        system service --time=0 "unix://$PODMAN_DIR/podman.sock" \
+        >>"$PODMAN_DIR/podman.log" 2>&1 </dev/null &
+    PODMAN_PID=$!
+    export PODMAN_PID
+    for ((i = 0; i < ENGINE_START_TIMEOUT * 10; i++)); do
+        if curl -sf --unix-socket "$PODMAN_DIR/podman.sock" http://d/v1.41/version >/dev/null 2>&1; then
+            export DOCKER_HOST="unix://$PODMAN_DIR/podman.sock"
+            return 0
+        fi
+        kill -0 "$PODMAN_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    echo "podman: service did not come up; last lines of $PODMAN_DIR/podman.log:" >&2
+    tail -n 20 "$PODMAN_DIR/podman.log" >&2
+    return 1
+}
+
+# Podman's counterpart of the docker CLI on the private storage.
+podman_private() {
+    podman --root "$PODMAN_DIR/root" --runroot "$PODMAN_DIR/runroot" \
+        --tmpdir "$PODMAN_DIR/tmp" "$@"
+}
+
+# Removes the Podman service's containers, stops it, cleans its directory.
+podman_stop() {
+    local d=${PODMAN_DIR:-} p
+    [ -n "$d" ] && [ -d "$d" ] || return 0
+    timeout 60 podman --root "$d/root" --runroot "$d/runroot" --tmpdir "$d/tmp" \
+        rm -af -t 0 >/dev/null 2>&1 || true
+    [ -n "${PODMAN_PID:-}" ] && { engine_kill_wait "$PODMAN_PID" TERM 10 || engine_kill_wait "$PODMAN_PID" KILL 5 || true; }
+    wait "${PODMAN_PID:-0}" 2>/dev/null || true
+    for p in $(engine_pids_under "$d"); do
+        kill -KILL "$p" 2>/dev/null || true
+    done
+    awk -v d="$d" '{ m = $5; if (index(m, d "/") == 1) print m }' /proc/self/mountinfo |
+        sort -r | while IFS= read -r m; do umount -l "$m" 2>/dev/null || true; done
+    podman_private system reset -f >/dev/null 2>&1 || true
+    rm -rf "$d" 2>/dev/null || true
+    unset PODMAN_DIR PODMAN_PID
+}

@@ -1,0 +1,20 @@
+# VNC test client (tests/vnc/): $(B)/tests/vncplay, used by tests/e2e/.
+# Needs libvncclient (libvncserver-dev) and libpng (libpng-dev).
+VNC_SRCS    := tests/vnc/vncplay.c tests/vnc/script.c tests/vnc/keys.c tests/vnc/pngout.c
+VNC_OBJS    := $(VNC_SRCS:tests/vnc/%.c=$(B)/tests/vnc/%.o)
+VNC_CFLAGS  := $(shell pkg-config --cflags libvncclient libpng 2>/dev/null)
+VNC_LIBS    := $(shell pkg-config --libs libvncclient libpng 2>/dev/null)
+
+$(B)/tests/vnc/%.o: tests/vnc/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(VNC_CFLAGS) -c -o $@ $<
+
+# An explicit rule: it wins over tests.mk's $(B)/tests/% pattern.
+$(B)/tests/vncplay: $(VNC_OBJS)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $(VNC_OBJS) $(ALL_LDFLAGS) $(VNC_LIBS)
+
+.PHONY: vncplay
+vncplay: $(B)/tests/vncplay
+
+-include $(VNC_OBJS:.o=.d)
