@@ -38,6 +38,10 @@ include fusefs/fusefs.mk
 include tests/tests.mk
 -include game/game.mk
 -include container/container.mk
+-include tests/tools/tools.mk
+-include tests/vnc/vnc.mk
+-include tests/fuzz/fuzz.mk
+-include tests/bench/bench.mk
 
 clean:
 	rm -rf build build-san build-fuzz

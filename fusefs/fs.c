@@ -528,6 +528,14 @@ void fs_notify_gone(void *arg, const struct table_gone *g)
 
     if (!fs->se)
         return;
+    /* The kernel refuses to delete a directory with live children, and
+     * the kill file is usually still open by the writer whose kill caused
+     * this removal: unhash the children first. */
+    for (int k = FILE_ID; k <= FILE_KILL; k++) {
+        const char *name = file_kind_name((enum file_kind)k);
+        fuse_lowlevel_notify_inval_entry(fs->se, make_ino(g->serial, FILE_DIR),
+                                         name, strlen(name));
+    }
     rc = fuse_lowlevel_notify_delete(fs->se, ROOT_INO,
                                      make_ino(g->serial, FILE_DIR),
                                      g->short_id, SHORT_ID_LEN);

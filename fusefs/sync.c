@@ -239,11 +239,12 @@ static void *run(void *arg)
     memset(&st, 0, sizeof st);
     lines_init(&st.lines, EVENT_LINE_MAX);
     while (!s->stop) {
-        double lived = follow(s, &st, &next_resync);
+        /* While the engine is away only the re-list is retried: it is the
+         * one call whose success means the stream can follow. */
+        if (!lost && follow(s, &st, &next_resync) >= 2.0)
+            backoff = BACKOFF_MIN_MS;
         if (s->stop)
             break;
-        if (lived >= 2.0)
-            backoff = BACKOFF_MIN_MS;
         /* Wait, interruptibly: a multi handle with no transfers sleeps
          * until the timeout or curl_multi_wakeup. */
         curl_multi_poll(s->multi, NULL, 0, (int)backoff, NULL);

@@ -1,0 +1,311 @@
+/* Unit tests for table.c: the container table, its serials, its
+ * resolution of names and id prefixes, and snapshots taken while another
+ * thread changes it. */
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "table.h"
+
+/* A container whose 64-digit id starts with prefix, padded with pad. */
+static void make(struct container *c, const char *prefix, char pad,
+                 const char *name, const char *state)
+{
+    char id[ID_LEN + 1];
+    size_t n = strlen(prefix);
+
+    memset(id, pad, ID_LEN);
+    memcpy(id, prefix, n);
+    id[ID_LEN] = '\0';
+    memset(c, 0, sizeof *c);
+    assert_int_equal(container_set(c, id, name, "img", state, 1700000000,
+                                   NULL, 0), 0);
+}
+
+static void add_find_remove(void **state)
+{
+    (void)state;
+    struct table *t = table_new();
+    struct container a, b;
+    struct table_gone gone;
+    uint64_t sa = 0, sb = 0, s = 0;
+    int changed = 0;
+
+    make(&a, "aaaa", '1', "web", "running");
+    make(&b, "bbbb", '2', "db", "running");
+    assert_int_equal(table_upsert(t, &a, &changed, &sa), 0);
+    assert_true(changed);
+    assert_int_equal(table_upsert(t, &b, &changed, &sb), 0);
+    assert_int_not_equal(sa, sb);
+
+    table_rdlock(t);
+    assert_int_equal(table_count(t), 2);
+    const struct container *c = table_by_serial(t, sa);
+    assert_non_null(c);
+    assert_string_equal(c->name, "web");
+    assert_non_null(table_by_short_id(t, "bbbb22222222", &s));
+    assert_int_equal(s, sb);
+    assert_null(table_by_short_id(t, "cccc22222222", NULL));
+    table_unlock(t);
+
+    /* The same container again changes nothing and keeps its serial. */
+    assert_int_equal(table_upsert(t, &a, &changed, &s), 0);
+    assert_false(changed);
+    assert_int_equal(s, sa);
+
+    assert_int_equal(table_remove(t, a.id, &gone), 0);
+    assert_string_equal(gone.short_id, "aaaa11111111");
+    assert_int_equal(gone.serial, sa);
+    assert_int_equal(table_remove(t, a.id, &gone), ENOENT);
+    table_rdlock(t);
+    assert_null(table_by_serial(t, sa));
+    assert_int_equal(table_count(t), 1);
+    table_unlock(t);
+
+    /* Back again: a new serial, so old inodes cannot reach it. */
+    assert_int_equal(table_upsert(t, &a, NULL, &s), 0);
+    assert_true(s > sb);
+    container_clear(&a);
+    container_clear(&b);
+    table_free(t);
+}
+
+static void rename_and_state_change(void **state)
+{
+    (void)state;
+    struct table *t = table_new();
+    struct container a, renamed;
+    uint64_t s1, s2;
+    int changed;
+
+    make(&a, "abcd", '0', "old", "running");
+    make(&renamed, "abcd", '0', "new", "exited");
+    assert_int_equal(table_upsert(t, &a, NULL, &s1), 0);
+    assert_int_equal(table_upsert(t, &renamed, &changed, &s2), 0);
+    assert_true(changed);
+    assert_int_equal(s1, s2);
+
+    uint64_t s;
+    int is_dir;
+    table_rdlock(t);
+    assert_int_equal(table_resolve(t, "old", &s, &is_dir), ENOENT);
+    assert_int_equal(table_resolve(t, "new", &s, &is_dir), 0);
+    assert_int_equal(s, s1);
+    assert_string_equal(table_by_serial(t, s1)->state, "exited");
+    table_unlock(t);
+    container_clear(&a);
+    container_clear(&renamed);
+    table_free(t);
+}
+
+static void resolution(void **state)
+{
+    (void)state;
+    struct table *t = table_new();
+    struct container a, b, c;
+    uint64_t sa, sb, sc, s;
+    int is_dir;
+
+    make(&a, "4eeff8a1", '0', "web", "running");
+    make(&b, "4eef0000", '1', "db", "running");
+    /* A name that looks like another container's id prefix. */
+    make(&c, "9999", '9', "4eeff8", "running");
+    table_upsert(t, &a, NULL, &sa);
+    table_upsert(t, &b, NULL, &sb);
+    table_upsert(t, &c, NULL, &sc);
+
+    table_rdlock(t);
+    assert_int_equal(table_resolve(t, "4eeff8a10000", &s, &is_dir), 0);
+    assert_int_equal(s, sa);
+    assert_true(is_dir);
+    assert_int_equal(table_resolve(t, a.id, &s, &is_dir), 0);
+    assert_int_equal(s, sa);
+    assert_false(is_dir);
+    assert_int_equal(table_resolve(t, "web", &s, &is_dir), 0);
+    assert_int_equal(s, sa);
+    assert_false(is_dir);
+    assert_int_equal(table_resolve(t, "4eeff8a", &s, &is_dir), 0);
+    assert_int_equal(s, sa);
+    assert_int_equal(table_resolve(t, "4eef0", &s, &is_dir), 0);
+    assert_int_equal(s, sb);
+    /* Shared by two ids: not unique. */
+    assert_int_equal(table_resolve(t, "4eef", &s, &is_dir), ENOTUNIQ);
+    assert_int_equal(table_resolve(t, "4", &s, &is_dir), ENOTUNIQ);
+    /* A name wins over an id prefix, as in the docker CLI. */
+    assert_int_equal(table_resolve(t, "4eeff8", &s, &is_dir), 0);
+    assert_int_equal(s, sc);
+    assert_int_equal(table_resolve(t, "nope", &s, &is_dir), ENOENT);
+    assert_int_equal(table_resolve(t, "", &s, &is_dir), ENOENT);
+    assert_int_equal(table_resolve(t, "4EEFF8A1", &s, &is_dir), ENOENT);
+    assert_int_equal(table_resolve(t, "abc0", &s, &is_dir), ENOENT);
+    table_unlock(t);
+    container_clear(&a);
+    container_clear(&b);
+    container_clear(&c);
+    table_free(t);
+}
+
+static void replace_all_reports_removals(void **state)
+{
+    (void)state;
+    struct table *t = table_new();
+    struct container v[3];
+    struct table_gone *gone;
+    size_t ngone;
+
+    make(&v[0], "01", '0', "a", "running");
+    make(&v[1], "02", '0', "b", "running");
+    make(&v[2], "03", '0', "c", "running");
+    assert_int_equal(table_replace_all(t, v, 3, &gone, &ngone), 0);
+    assert_int_equal(ngone, 0);
+    assert_null(gone);
+    /* Keep b, drop a and c, bring d. */
+    struct container next[2];
+    make(&next[0], "02", '0', "b", "paused");
+    make(&next[1], "04", '0', "d", "running");
+    assert_int_equal(table_replace_all(t, next, 2, &gone, &ngone), 0);
+    assert_int_equal(ngone, 2);
+    int seen_a = 0, seen_c = 0;
+    for (size_t i = 0; i < ngone; i++) {
+        seen_a |= strcmp(gone[i].short_id, "010000000000") == 0;
+        seen_c |= strcmp(gone[i].short_id, "030000000000") == 0;
+    }
+    assert_true(seen_a && seen_c);
+    free(gone);
+
+    struct table_row *rows;
+    size_t n;
+    assert_int_equal(table_snapshot(t, &rows, &n), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(rows[0].short_id, "020000000000");
+    assert_string_equal(rows[1].short_id, "040000000000");
+    free(rows);
+    table_rdlock(t);
+    uint64_t s;
+    table_by_short_id(t, "020000000000", &s);
+    assert_string_equal(table_by_serial(t, s)->state, "paused");
+    table_unlock(t);
+
+    assert_int_equal(table_replace_all(t, NULL, 0, &gone, &ngone), 0);
+    assert_int_equal(ngone, 2);
+    free(gone);
+    assert_int_equal(table_snapshot(t, &rows, &n), 0);
+    assert_int_equal(n, 0);
+    assert_null(rows);
+    for (int i = 0; i < 3; i++)
+        container_clear(&v[i]);
+    container_clear(&next[0]);
+    container_clear(&next[1]);
+    table_free(t);
+}
+
+/* Many entries: the hash indexes grow and every entry stays findable. */
+static void grows(void **state)
+{
+    (void)state;
+    struct table *t = table_new();
+    enum { N = 5000 };
+    uint64_t *serials = calloc(N, sizeof *serials);
+
+    for (int i = 0; i < N; i++) {
+        char prefix[16];
+        struct container c;
+        snprintf(prefix, sizeof prefix, "%08x", i);
+        make(&c, prefix, 'f', prefix, "running");
+        assert_int_equal(table_upsert(t, &c, NULL, &serials[i]), 0);
+        container_clear(&c);
+    }
+    table_rdlock(t);
+    assert_int_equal(table_count(t), N);
+    for (int i = 0; i < N; i++) {
+        char short_id[SHORT_ID_LEN + 1];
+        snprintf(short_id, sizeof short_id, "%08xffff", i);
+        const struct container *c = table_by_serial(t, serials[i]);
+        assert_non_null(c);
+        assert_string_equal(c->short_id, short_id);
+    }
+    table_unlock(t);
+    /* Remove every other one; the rest are still there. */
+    for (int i = 0; i < N; i += 2) {
+        struct container c;
+        char prefix[16];
+        snprintf(prefix, sizeof prefix, "%08x", i);
+        make(&c, prefix, 'f', prefix, "running");
+        assert_int_equal(table_remove(t, c.id, NULL), 0);
+        container_clear(&c);
+    }
+    table_rdlock(t);
+    assert_int_equal(table_count(t), N / 2);
+    for (int i = 0; i < N; i++)
+        assert_int_equal(table_by_serial(t, serials[i]) != NULL, i % 2);
+    table_unlock(t);
+    free(serials);
+    table_free(t);
+}
+
+struct churn {
+    struct table *t;
+    volatile int stop;
+};
+
+static void *churner(void *arg)
+{
+    struct churn *ch = arg;
+    for (int round = 0; !ch->stop && round < 2000; round++) {
+        struct container c;
+        char prefix[16];
+        snprintf(prefix, sizeof prefix, "%06x", round % 64);
+        make(&c, prefix, 'a', prefix, "running");
+        if (round % 3 == 2)
+            table_remove(ch->t, c.id, NULL);
+        else
+            table_upsert(ch->t, &c, NULL, NULL);
+        container_clear(&c);
+    }
+    return NULL;
+}
+
+/* Snapshots taken while another thread adds and removes are always
+ * sorted, without duplicates, and never torn. */
+static void snapshot_while_changing(void **state)
+{
+    (void)state;
+    struct churn ch = { .t = table_new(), .stop = 0 };
+    pthread_t th;
+
+    assert_int_equal(pthread_create(&th, NULL, churner, &ch), 0);
+    for (int i = 0; i < 500; i++) {
+        struct table_row *rows;
+        size_t n;
+        assert_int_equal(table_snapshot(ch.t, &rows, &n), 0);
+        for (size_t j = 0; j < n; j++) {
+            assert_int_equal(strlen(rows[j].short_id), SHORT_ID_LEN);
+            if (j)
+                assert_true(strcmp(rows[j - 1].short_id, rows[j].short_id) < 0);
+        }
+        free(rows);
+    }
+    ch.stop = 1;
+    pthread_join(th, NULL);
+    table_free(ch.t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(add_find_remove),
+        cmocka_unit_test(rename_and_state_change),
+        cmocka_unit_test(resolution),
+        cmocka_unit_test(replace_all_reports_removals),
+        cmocka_unit_test(grows),
+        cmocka_unit_test(snapshot_while_changing),
+    };
+    return cmocka_run_group_tests_name("table", tests, NULL, NULL);
+}
