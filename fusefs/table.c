@@ -320,8 +320,9 @@ static size_t remove_missing(struct table *t, struct entry **old,
 {
     size_t nold = t->n, ng = 0, j = 0;
 
-    if (nold)
-        memcpy(old, t->v, nold * sizeof *old);
+    if (nold == 0)
+        return 0;
+    memcpy(old, t->v, nold * sizeof *old);
     qsort(old, nold, sizeof *old, cmp_entry_ptr);
     for (size_t i = 0; i < nold; i++) {
         int c = 1;
@@ -348,7 +349,8 @@ int table_replace_all(struct table *t, const struct container *v, size_t n,
         return ENOMEM;
     for (size_t i = 0; i < n; i++)
         sorted[i] = &v[i];
-    qsort(sorted, n, sizeof *sorted, cmp_container_ptr);
+    if (n)
+        qsort(sorted, n, sizeof *sorted, cmp_container_ptr);
 
     pthread_rwlock_wrlock(&t->lock);
     if (t->n) {
