@@ -65,7 +65,14 @@ static int perform(const struct engine *e, CURL *h, struct buf *body,
                      e->timeout_ms < 5000 ? e->timeout_ms : 5000L);
     rc = curl_easy_perform(h);
     if (rc != CURLE_OK) {
-        snprintf(err, errlen, "%s", curlerr[0] ? curlerr : curl_easy_strerror(rc));
+        long os_errno = 0;
+        curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
+        /* curl speaks of "localhost port 80" even for a socket path. */
+        if (rc == CURLE_COULDNT_CONNECT && e->host->unix_path && os_errno)
+            snprintf(err, errlen, "cannot connect to %s: %s",
+                     e->host->unix_path, strerror((int)os_errno));
+        else
+            snprintf(err, errlen, "%s", curlerr[0] ? curlerr : curl_easy_strerror(rc));
         return engine_transport_errno(rc);
     }
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);

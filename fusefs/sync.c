@@ -24,6 +24,12 @@ struct stream {
     int nomem;
 };
 
+/* When the next periodic re-list is due; never with --resync 0. */
+static double next_due(const struct sync *s, double now)
+{
+    return s->resync_s > 0 ? now + s->resync_s : 1e300;
+}
+
 static double now_mono(void)
 {
     struct timespec ts;
@@ -217,7 +223,7 @@ static double follow(struct sync *s, struct stream *st, double *next_resync)
         if (running && now_mono() >= *next_resync) {
             if (sync_full(s, err, sizeof err) != 0)
                 log_warn("periodic re-list failed: %s", err);
-            *next_resync = now_mono() + s->resync_s;
+            *next_resync = next_due(s, now_mono());
         }
         if (running)
             curl_multi_poll(s->multi, NULL, 0, 1000, NULL);
@@ -232,7 +238,7 @@ static void *run(void *arg)
     struct sync *s = arg;
     struct stream st;
     long backoff = BACKOFF_MIN_MS;
-    double next_resync = now_mono() + s->resync_s;
+    double next_resync = next_due(s, now_mono());
     char err[256];
     int lost = 0;
 
@@ -263,7 +269,7 @@ static void *run(void *arg)
             log_info("engine at %s is back; listing re-read",
                      s->engine->host->display);
         lost = 0;
-        next_resync = now_mono() + s->resync_s;
+        next_resync = next_due(s, now_mono());
     }
     lines_free(&st.lines);
     free(st.q);
