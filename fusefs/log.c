@@ -40,11 +40,21 @@ void log_msg(int prio, const char *fmt, ...)
     if (prio == LOG_DEBUG && !log_debug_on)
         return;
     int saved = errno;      /* callers may log between a failure and %m */
-    char msg[2048];
+    char small[2048], *msg = small, *big = NULL;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
+    if (n >= (int)sizeof small) {
+        /* Rare (a huge image name): format again on the heap, or keep the
+         * truncated text if that fails. */
+        va_start(ap, fmt);
+        if (vasprintf(&big, fmt, ap) >= 0)
+            msg = big;
+        else
+            big = NULL;
+        va_end(ap);
+    }
 
     if (log_syslog) {
         syslog(prio, "%s", msg);
@@ -58,6 +68,7 @@ void log_msg(int prio, const char *fmt, ...)
         fprintf(stderr, "%s.%03ldZ dockerfs: %s: %s\n", stamp,
                 (long)(tv.tv_usec / 1000), prio_name(prio), msg);
     }
+    free(big);
     errno = saved;
 }
 

@@ -1,0 +1,163 @@
+/* Unit tests for container.c. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "container.h"
+
+#define ID1 "4eeff8a1b2c3d4e5f60718293a4b5c6d7e8f90112233445566778899aabbccdd"
+
+static void hex_check(void **state)
+{
+    (void)state;
+    assert_true(id_is_hex("0123456789abcdef", 16));
+    assert_false(id_is_hex("", 0));
+    assert_false(id_is_hex(NULL, 3));
+    assert_false(id_is_hex("ABC", 3));
+    assert_false(id_is_hex("abg", 3));
+    assert_false(id_is_hex("ab ", 3));
+    assert_true(id_is_hex("abz", 2));
+}
+
+static void set_copies_and_sorts(void **state)
+{
+    (void)state;
+    struct label in[] = { { "z", "last" }, { "a", "first" }, { "m", "mid" } };
+    struct container c;
+    assert_int_equal(container_set(&c, ID1, "web", "nginx:1", "running",
+                                   1700000000, in, 3), 0);
+    assert_string_equal(c.id, ID1);
+    assert_string_equal(c.short_id, "4eeff8a1b2c3");
+    assert_string_equal(c.name, "web");
+    assert_string_equal(c.image, "nginx:1");
+    assert_string_equal(c.state, "running");
+    assert_int_equal(c.created, 1700000000);
+    assert_int_equal(c.nlabels, 3);
+    assert_string_equal(c.labels[0].key, "a");
+    assert_string_equal(c.labels[1].key, "m");
+    assert_string_equal(c.labels[2].key, "z");
+    assert_ptr_not_equal(c.name, (void *)"web");
+    assert_string_equal(container_label(&c, "m"), "mid");
+    assert_string_equal(container_label(&c, "z"), "last");
+    assert_null(container_label(&c, "q"));
+    assert_null(container_label(&c, NULL));
+
+    struct container d;
+    assert_int_equal(container_copy(&d, &c), 0);
+    container_clear(&c);
+    assert_null(c.name);
+    assert_int_equal(c.nlabels, 0);
+    assert_string_equal(d.labels[0].value, "first");
+    assert_string_equal(d.name, "web");
+    container_clear(&d);
+    container_clear(&d);
+}
+
+static void set_rejects_bad_ids(void **state)
+{
+    (void)state;
+    struct container c;
+    assert_int_equal(container_set(&c, NULL, "n", "i", "s", 0, NULL, 0), EINVAL);
+    assert_int_equal(container_set(&c, "abc", "n", "i", "s", 0, NULL, 0), EINVAL);
+    assert_int_equal(container_set(&c, ID1 "0", "n", "i", "s", 0, NULL, 0), EINVAL);
+    char upper[] = ID1;
+    upper[3] = 'E';
+    assert_int_equal(container_set(&c, upper, "n", "i", "s", 0, NULL, 0), EINVAL);
+    /* NULL strings become "". */
+    assert_int_equal(container_set(&c, ID1, NULL, NULL, NULL, 0, NULL, 0), 0);
+    assert_string_equal(c.name, "");
+    assert_null(c.labels);
+    assert_null(container_label(&c, "x"));
+    container_clear(&c);
+}
+
+static const char *render(const struct container *c, enum file_kind k,
+                          struct buf *b)
+{
+    buf_reset(b);
+    assert_int_equal(container_render(c, k, b), 0);
+    return buf_str(b);
+}
+
+static void render_every_kind(void **state)
+{
+    (void)state;
+    struct label in[] = {
+        { "b", "two\nlines" }, { "a", "back\\slash" }, { "c", "" },
+        { "k\ney", "v=w" },
+    };
+    struct container c;
+    struct buf b;
+    buf_init(&b, 0);
+    assert_int_equal(container_set(&c, ID1, "web", "nginx:1", "exited",
+                                   -5, in, 4), 0);
+    assert_string_equal(render(&c, FILE_ID, &b), ID1 "\n");
+    assert_string_equal(render(&c, FILE_NAME, &b), "web\n");
+    assert_string_equal(render(&c, FILE_IMAGE, &b), "nginx:1\n");
+    assert_string_equal(render(&c, FILE_STATE, &b), "exited\n");
+    assert_string_equal(render(&c, FILE_CREATED, &b), "-5\n");
+    assert_string_equal(render(&c, FILE_LABELS, &b),
+                        "a=back\\\\slash\nb=two\\nlines\nc=\nk\\ney=v=w\n");
+    assert_string_equal(render(&c, FILE_KILL, &b), "");
+    assert_int_equal(container_render(&c, FILE_DIR, &b), EINVAL);
+    assert_int_equal(container_render(&c, FILE_LINK, &b), EINVAL);
+    assert_int_equal(container_render(&c, FILE_KINDS, &b), EINVAL);
+    assert_int_equal(container_render(&c, (enum file_kind)-1, &b), EINVAL);
+    /* render appends */
+    buf_reset(&b);
+    container_render(&c, FILE_NAME, &b);
+    container_render(&c, FILE_STATE, &b);
+    assert_string_equal(buf_str(&b), "web\nexited\n");
+    container_clear(&c);
+
+    /* No labels: empty file. */
+    assert_int_equal(container_set(&c, ID1, "x", "y", "z", 0, NULL, 0), 0);
+    assert_string_equal(render(&c, FILE_LABELS, &b), "");
+    assert_string_equal(render(&c, FILE_CREATED, &b), "0\n");
+    container_clear(&c);
+    buf_free(&b);
+}
+
+static void kind_names(void **state)
+{
+    (void)state;
+    const char *names[] = { "id", "name", "image", "state", "created",
+                            "labels", "kill" };
+    for (int k = FILE_ID; k <= FILE_KILL; k++) {
+        assert_string_equal(file_kind_name((enum file_kind)k), names[k - 1]);
+        assert_int_equal(file_kind_from_name(names[k - 1]), k);
+    }
+    assert_null(file_kind_name(FILE_DIR));
+    assert_null(file_kind_name(FILE_LINK));
+    assert_null(file_kind_name(FILE_KINDS));
+    assert_int_equal(file_kind_from_name("ID"), FILE_KINDS);
+    assert_int_equal(file_kind_from_name(""), FILE_KINDS);
+    assert_int_equal(file_kind_from_name("kill2"), FILE_KINDS);
+    assert_int_equal(file_kind_from_name(NULL), FILE_KINDS);
+}
+
+static void free_array(void **state)
+{
+    (void)state;
+    struct container *v = test_calloc(2, sizeof *v);
+    (void)v;
+    test_free(v);
+    containers_free(NULL, 3);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(hex_check),
+        cmocka_unit_test(set_copies_and_sorts),
+        cmocka_unit_test(set_rejects_bad_ids),
+        cmocka_unit_test(render_every_kind),
+        cmocka_unit_test(kind_names),
+        cmocka_unit_test(free_array),
+    };
+    return cmocka_run_group_tests_name("container", tests, NULL, NULL);
+}

@@ -1,0 +1,162 @@
+/* Unit tests for killreq.c: what a write to kill means. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "killreq.h"
+
+/* The verdict of one write on a fresh handle. */
+static enum kill_verdict fresh(const void *data, size_t len)
+{
+    struct kill_input in = { 0 };
+    return kill_input_feed(&in, data, len);
+}
+
+#define FRESH(s) fresh(s, sizeof(s) - 1)
+
+static void single_writes(void **state)
+{
+    (void)state;
+    assert_int_equal(FRESH("1"), KILL_FIRE);
+    assert_int_equal(FRESH("1\n"), KILL_FIRE);
+    assert_int_equal(FRESH(" 1 "), KILL_FIRE);
+    assert_int_equal(FRESH("1\r\n"), KILL_FIRE);
+    assert_int_equal(FRESH("\t\v\f 1 \r\n\n"), KILL_FIRE);
+    assert_int_equal(FRESH("01"), KILL_BAD);
+    assert_int_equal(FRESH("2"), KILL_BAD);
+    assert_int_equal(FRESH("-1"), KILL_BAD);
+    assert_int_equal(FRESH("+1"), KILL_BAD);
+    assert_int_equal(FRESH("yes"), KILL_BAD);
+    assert_int_equal(FRESH(""), KILL_BAD);
+    assert_int_equal(FRESH("11"), KILL_BAD);
+    assert_int_equal(FRESH("1 1"), KILL_BAD);
+    assert_int_equal(FRESH("1.0"), KILL_BAD);
+    assert_int_equal(FRESH("\n"), KILL_BAD);
+    assert_int_equal(FRESH("   "), KILL_BAD);
+    assert_int_equal(FRESH("1\0"), KILL_BAD);
+    assert_int_equal(FRESH("\0" "1"), KILL_BAD);
+    assert_int_equal(FRESH("\0"), KILL_BAD);
+    assert_int_equal(FRESH("\xff" "1"), KILL_BAD);
+    assert_int_equal(fresh(NULL, 1), KILL_BAD);
+}
+
+static void length_limit(void **state)
+{
+    (void)state;
+    char buf[KILL_INPUT_MAX + 2];
+    memset(buf, ' ', sizeof buf);
+    buf[0] = '1';
+    assert_int_equal(fresh(buf, KILL_INPUT_MAX), KILL_FIRE);
+    assert_int_equal(fresh(buf, KILL_INPUT_MAX + 1), KILL_BAD);
+    assert_int_equal(fresh(buf, KILL_INPUT_MAX + 2), KILL_BAD);
+}
+
+static void bad_poisons_handle(void **state)
+{
+    (void)state;
+    struct kill_input in = { 0 };
+    assert_int_equal(kill_input_feed(&in, "2", 1), KILL_BAD);
+    assert_int_equal(kill_input_feed(&in, "1", 1), KILL_BAD);
+    assert_int_equal(kill_input_feed(&in, "\n", 1), KILL_BAD);
+    /* Even after a success, a bad write poisons. */
+    struct kill_input ok = { 0 };
+    assert_int_equal(kill_input_feed(&ok, "1", 1), KILL_FIRE);
+    kill_input_result(&ok, 0);
+    assert_int_equal(kill_input_feed(&ok, "x", 1), KILL_BAD);
+    assert_int_equal(kill_input_feed(&ok, "\n", 1), KILL_BAD);
+    /* Empty write poisons too. */
+    struct kill_input e = { 0 };
+    assert_int_equal(kill_input_feed(&e, "", 0), KILL_BAD);
+    assert_int_equal(kill_input_feed(&e, "1", 1), KILL_BAD);
+}
+
+static void byte_by_byte_after_success(void **state)
+{
+    (void)state;
+    struct kill_input in = { 0 };
+    assert_int_equal(kill_input_feed(&in, "1", 1), KILL_FIRE);
+    kill_input_result(&in, 0);
+    assert_int_equal(kill_input_feed(&in, "\n", 1), KILL_DONE);
+    assert_int_equal(kill_input_feed(&in, "\r\n", 2), KILL_DONE);
+    assert_int_equal(kill_input_feed(&in, " ", 1), KILL_DONE);
+    /* Another "1" fires again; the engine answers for a gone container. */
+    assert_int_equal(kill_input_feed(&in, "1\n", 2), KILL_FIRE);
+    /* Whitespace-led pieces: " " before the "1" is not yet a request. */
+    struct kill_input w = { 0 };
+    assert_int_equal(kill_input_feed(&w, " ", 1), KILL_BAD);
+}
+
+static void after_failed_kill(void **state)
+{
+    (void)state;
+    struct kill_input in = { 0 };
+    assert_int_equal(kill_input_feed(&in, "1", 1), KILL_FIRE);
+    kill_input_result(&in, EBUSY);
+    assert_int_equal(in.fired, 0);
+    /* The rest of "1\n" is not accepted after a failure... */
+    struct kill_input in2 = in;
+    assert_int_equal(kill_input_feed(&in2, "\n", 1), KILL_BAD);
+    /* ...but a retry with "1" fires again. */
+    assert_int_equal(kill_input_feed(&in, "1", 1), KILL_FIRE);
+    kill_input_result(&in, 0);
+    assert_int_equal(kill_input_feed(&in, "\n", 1), KILL_DONE);
+    /* A later failure does not forget the earlier success. */
+    kill_input_result(&in, ENOENT);
+    assert_int_equal(kill_input_feed(&in, "\n", 1), KILL_DONE);
+}
+
+static void transport_and_status(void **state)
+{
+    (void)state;
+    assert_int_equal(kill_errno(0, 200), 0);
+    assert_int_equal(kill_errno(0, 204), 0);
+    assert_int_equal(kill_errno(0, 299), 0);
+    assert_int_equal(kill_errno(0, 304), 0);
+    assert_int_equal(kill_errno(0, 404), ENOENT);
+    assert_int_equal(kill_errno(0, 409), EBUSY);
+    assert_int_equal(kill_errno(0, 403), EPERM);
+    assert_int_equal(kill_errno(0, 400), EIO);
+    assert_int_equal(kill_errno(0, 500), EIO);
+    assert_int_equal(kill_errno(0, 0), EIO);
+    assert_int_equal(kill_errno(0, 101), EIO);
+    assert_int_equal(kill_errno(0, 301), EIO);
+    assert_int_equal(kill_errno(ETIMEDOUT, 0), ETIMEDOUT);
+    assert_int_equal(kill_errno(ETIMEDOUT, 200), ETIMEDOUT);
+    assert_int_equal(kill_errno(EIO, 200), EIO);
+    assert_int_equal(kill_errno(ECONNREFUSED, 0), EIO);
+}
+
+static void actions(void **state)
+{
+    (void)state;
+    assert_int_equal(kill_action_parse("rm"), KILL_RM);
+    assert_int_equal(kill_action_parse("kill"), KILL_KILL);
+    assert_int_equal(kill_action_parse("stop"), KILL_STOP);
+    assert_int_equal(kill_action_parse("explode"), -1);
+    assert_int_equal(kill_action_parse("RM"), -1);
+    assert_int_equal(kill_action_parse(""), -1);
+    assert_int_equal(kill_action_parse("rm "), -1);
+    assert_int_equal(kill_action_parse(NULL), -1);
+    assert_string_equal(kill_action_name(KILL_RM), "rm");
+    assert_string_equal(kill_action_name(KILL_KILL), "kill");
+    assert_string_equal(kill_action_name(KILL_STOP), "stop");
+    assert_string_equal(kill_action_name((enum kill_action)9), "?");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(single_writes),
+        cmocka_unit_test(length_limit),
+        cmocka_unit_test(bad_poisons_handle),
+        cmocka_unit_test(byte_by_byte_after_success),
+        cmocka_unit_test(after_failed_kill),
+        cmocka_unit_test(transport_and_status),
+        cmocka_unit_test(actions),
+    };
+    return cmocka_run_group_tests_name("killreq", tests, NULL, NULL);
+}

@@ -1,0 +1,244 @@
+/* Unit tests for opts.c: the command line. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "opts.h"
+
+
+/* Parses a NULL-terminated list given as literals. */
+static int parse(struct options *o, char *err, const char **args)
+{
+    char *argv[64];
+    int argc = 0;
+    argv[argc++] = "dockerfs";
+    for (; *args; args++)
+        argv[argc++] = (char *)*args;
+    argv[argc] = NULL;
+    err[0] = '\0';
+    return opts_parse(o, argc, argv, err, 256);
+}
+
+#define P(o, err, ...) parse(o, err, (const char *[]){ __VA_ARGS__, NULL })
+
+static void defaults(void **state)
+{
+    (void)state;
+    struct options o;
+    char err[256];
+    assert_int_equal(P(&o, err, "/dockerfs"), 0);
+    assert_string_equal(o.mountpoint, "/dockerfs");
+    assert_int_equal(o.foreground, 0);
+    assert_int_equal(o.debug, 0);
+    assert_null(o.fuse_opts);
+    assert_int_equal(o.ro, 0);
+    assert_null(o.host);
+    assert_int_equal(o.filters.n, 0);
+    assert_int_equal(o.protect.n, 0);
+    assert_int_equal(o.all, 0);
+    assert_int_equal(o.dry_run, 0);
+    assert_int_equal(o.action, KILL_RM);
+    assert_int_equal(o.kill_uid, 0);
+    assert_int_equal(o.have_gid, 0);
+    assert_true(o.timeout == 10.0);
+    assert_true(o.resync == 60.0);
+    assert_int_equal(o.syslog, 1);      /* not foreground */
+    assert_int_equal(o.help, 0);
+    assert_int_equal(o.version, 0);
+    opts_free(&o);
+    opts_free(&o);
+}
+
+static void every_option(void **state)
+{
+    (void)state;
+    struct options o;
+    char err[256];
+    assert_int_equal(P(&o, err, "-f", "-o", "allow_other", "--host",
+                       "unix:///tmp/d.sock", "--filter", "label=a=b",
+                       "--filter", "status=running", "--all", "--protect",
+                       "name=web*", "--protect", "label=keep", "--dry-run",
+                       "--kill-action", "stop", "--uid", "1000", "--gid", "100",
+                       "--timeout", "2.5", "--resync", "0", "-oro,default_permissions",
+                       "/mnt/x"), 0);
+    assert_string_equal(o.mountpoint, "/mnt/x");
+    assert_int_equal(o.foreground, 1);
+    assert_int_equal(o.syslog, 0);
+    assert_string_equal(o.fuse_opts, "allow_other,ro,default_permissions");
+    assert_int_equal(o.ro, 1);
+    assert_string_equal(o.host, "unix:///tmp/d.sock");
+    assert_int_equal(o.filters.n, 2);
+    assert_string_equal(o.filters.v[0].key, "label");
+    assert_string_equal(o.filters.v[0].value, "a=b");
+    assert_int_equal(o.protect.n, 2);
+    assert_int_equal(o.all, 1);
+    assert_int_equal(o.dry_run, 1);
+    assert_int_equal(o.action, KILL_STOP);
+    assert_int_equal(o.kill_uid, 1000);
+    assert_int_equal(o.kill_gid, 100);
+    assert_int_equal(o.have_gid, 1);
+    assert_true(o.timeout == 2.5);
+    assert_true(o.resync == 0.0);
+    opts_free(&o);
+    assert_null(o.fuse_opts);
+    assert_int_equal(o.filters.n, 0);
+}
+
+static void short_and_equals_forms(void **state)
+{
+    (void)state;
+    struct options o;
+    char err[256];
+    assert_int_equal(P(&o, err, "/m", "-H", "tcp://e:1", "--kill-action=kill",
+                       "--syslog", "-d", "--uid=root", "--gid=root"), 0);
+    assert_string_equal(o.host, "tcp://e:1");
+    assert_int_equal(o.action, KILL_KILL);
+    assert_int_equal(o.debug, 1);
+    assert_int_equal(o.foreground, 1);     /* -d implies -f */
+    assert_int_equal(o.syslog, 1);         /* asked for explicitly */
+    assert_int_equal(o.kill_uid, 0);
+    assert_int_equal(o.have_gid, 1);
+    opts_free(&o);
+    assert_int_equal(P(&o, err, "--kill-action", "rm", "-f", "/m"), 0);
+    assert_int_equal(o.action, KILL_RM);
+    assert_int_equal(o.syslog, 0);
+    opts_free(&o);
+    /* ro, then rw: last wins */
+    assert_int_equal(P(&o, err, "-o", "ro", "-o", "rw", "/m"), 0);
+    assert_int_equal(o.ro, 0);
+    assert_string_equal(o.fuse_opts, "ro,rw");
+    opts_free(&o);
+    assert_int_equal(P(&o, err, "-o", "", "-o", "rox", "/m"), 0);
+    assert_int_equal(o.ro, 0);
+    assert_string_equal(o.fuse_opts, "rox");
+    opts_free(&o);
+}
+
+static void help_and_version(void **state)
+{
+    (void)state;
+    struct options o;
+    char err[256];
+    assert_int_equal(P(&o, err, "--help"), 0);
+    assert_int_equal(o.help, 1);
+    assert_null(o.mountpoint);
+    opts_free(&o);
+    assert_int_equal(P(&o, err, "-h"), 0);
+    assert_int_equal(o.help, 1);
+    opts_free(&o);
+    assert_int_equal(P(&o, err, "--version"), 0);
+    assert_int_equal(o.version, 1);
+    opts_free(&o);
+    assert_int_equal(P(&o, err, "-V", "/m"), 0);
+    assert_int_equal(o.version, 1);
+    opts_free(&o);
+
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    opts_usage(f, "dockerfs");
+    fclose(f);
+    const char *must[] = { "--foreground", "-o", "--host", "--filter", "--all",
+                           "--protect", "--dry-run", "--kill-action", "--uid",
+                           "--gid", "--timeout", "--resync", "--syslog",
+                           "--help", "--version", "MOUNTPOINT" };
+    for (size_t i = 0; i < sizeof must / sizeof *must; i++)
+        assert_non_null(strstr(text, must[i]));
+    free(text);
+}
+
+static void usage_errors(void **state)
+{
+    (void)state;
+    struct options o;
+    char err[256];
+    const char *cases[][6] = {
+        { "/m", "--kill-action", "explode" },
+        { "/m", "--uid", "notanumber" },
+        { "/m", "--uid", "-1" },
+        { "/m", "--uid", "4294967295" },
+        { "/m", "--uid", "" },
+        { "/m", "--gid", "nosuchgroup_xyz" },
+        { "/m", "--timeout", "0" },
+        { "/m", "--timeout", "-1" },
+        { "/m", "--timeout", "abc" },
+        { "/m", "--timeout", "nan" },
+        { "/m", "--timeout", "inf" },
+        { "/m", "--resync", "-5" },
+        { "/m", "--resync", "5s" },
+        { "/m", "--filter", "=x" },
+        { "/m", "--filter", "bogus=1" },
+        { "/m", "--filter", "label=" },
+        { "/m", "--protect", "nonsense" },
+        { "/m", "--protect", "label=" },
+        { "/m", "--protect", "name=" },
+        { "/m", "--protect", "image=" },
+        { "/m", "--protect", "=x" },
+        { "/m", "--bogus" },
+        { "/m", "-x" },
+        { "/m", "--help=3" },
+        { "/m", "--timeout" },
+        { "/m", "-o" },
+        { "/m", "--kill-action" },
+        { "-f" },
+        { "/m", "/n" },
+        { "" },
+        { "--all", "--filter", "label=a", "--protect", "label=b", "--bogus" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const char *args[8] = { 0 };
+        for (int j = 0; j < 6 && cases[i][j]; j++)
+            args[j] = cases[i][j];
+        assert_int_equal(parse(&o, err, args), 2);
+        assert_true(strlen(err) > 0);
+        assert_null(strchr(err, '\n'));
+        /* Nothing is left allocated after a usage error. */
+        assert_null(o.fuse_opts);
+        assert_int_equal(o.filters.n, 0);
+        assert_int_equal(o.protect.n, 0);
+        opts_free(&o);
+    }
+    assert_int_equal(P(&o, err, "/m", "--kill-action", "explode"), 2);
+    assert_non_null(strstr(err, "explode"));
+    assert_int_equal(P(&o, err, "/m", "--timeout"), 2);
+    assert_non_null(strstr(err, "--timeout"));
+    assert_int_equal(P(&o, err, "/m", "--bogus=1"), 2);
+    assert_non_null(strstr(err, "--bogus"));
+    assert_int_equal(P(&o, err, "/m", "-x"), 2);
+    assert_non_null(strstr(err, "-x"));
+    assert_int_equal(parse(&o, err, (const char *[]){ NULL }), 2);
+    assert_non_null(strstr(err, "mount point"));
+}
+
+static void reparse_many_times(void **state)
+{
+    (void)state;
+    struct options o;
+    char err[256];
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(P(&o, err, "-f", "/m", "--all"), 0);
+        assert_int_equal(o.all, 1);
+        assert_string_equal(o.mountpoint, "/m");
+        opts_free(&o);
+        assert_int_equal(P(&o, err, "/m", "-x"), 2);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(defaults),
+        cmocka_unit_test(every_option),
+        cmocka_unit_test(short_and_equals_forms),
+        cmocka_unit_test(help_and_version),
+        cmocka_unit_test(usage_errors),
+        cmocka_unit_test(reparse_many_times),
+    };
+    return cmocka_run_group_tests_name("opts", tests, NULL, NULL);
+}

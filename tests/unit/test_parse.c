@@ -1,0 +1,316 @@
+/* Unit tests for parse.c: container lists, events, error bodies. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "parse.h"
+
+#define ID1 "4eeff8a1b2c3d4e5f60718293a4b5c6d7e8f90112233445566778899aabbccdd"
+#define ID2 "0000000000001111111111112222222222223333333333334444444444445555"
+
+static int list(const char *json, struct container **v, size_t *n)
+{
+    return parse_container_list(json, strlen(json), v, n);
+}
+
+static void docker_list(void **state)
+{
+    (void)state;
+    const char *json =
+        "[{\"Id\":\"" ID1 "\",\"Names\":[\"/web\"],\"Image\":\"nginx:1\","
+        "\"ImageID\":\"sha256:abc\",\"Command\":\"nginx\",\"Created\":1700000000,"
+        "\"Ports\":[],\"Labels\":{\"z\":\"1\",\"a\":\"2\"},\"State\":\"running\","
+        "\"Status\":\"Up 2 hours\"},"
+        "{\"Id\":\"" ID2 "\",\"Names\":[\"/web/db\",\"/db\"],\"Image\":\"postgres\","
+        "\"Created\":1,\"Labels\":null,\"State\":\"exited\"}]";
+    struct container *v;
+    size_t n;
+    assert_int_equal(list(json, &v, &n), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0].id, ID1);
+    assert_string_equal(v[0].short_id, "4eeff8a1b2c3");
+    assert_string_equal(v[0].name, "web");
+    assert_string_equal(v[0].image, "nginx:1");
+    assert_string_equal(v[0].state, "running");
+    assert_int_equal(v[0].created, 1700000000);
+    assert_int_equal(v[0].nlabels, 2);
+    assert_string_equal(v[0].labels[0].key, "a");
+    assert_string_equal(v[0].labels[0].value, "2");
+    /* A link alias ("/web/db") is not the name. */
+    assert_string_equal(v[1].name, "db");
+    assert_int_equal(v[1].nlabels, 0);
+    assert_string_equal(v[1].state, "exited");
+    containers_free(v, n);
+}
+
+static void podman_list(void **state)
+{
+    (void)state;
+    /* Podman's compat API: names without "/", extra fields. */
+    const char *json =
+        "[{\"Id\":\"" ID1 "\",\"Names\":[\"web\"],\"Image\":\"docker.io/library/nginx:latest\","
+        "\"Created\":1700000001,\"Labels\":{\"io.podman\":\"x\"},"
+        "\"State\":\"running\",\"Mounts\":[],\"Networks\":null}]";
+    struct container *v;
+    size_t n;
+    assert_int_equal(list(json, &v, &n), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].name, "web");
+    assert_string_equal(v[0].image, "docker.io/library/nginx:latest");
+    assert_string_equal(container_label(&v[0], "io.podman"), "x");
+    containers_free(v, n);
+}
+
+static void missing_fields(void **state)
+{
+    (void)state;
+    const char *json = "[{\"Id\":\"" ID1 "\"},"
+        "{\"Id\":\"" ID2 "\",\"Names\":[],\"Image\":null,\"State\":5,"
+        "\"Created\":\"123\",\"Labels\":{\"ok\":\"v\",\"num\":3,\"nul\":null}}]";
+    struct container *v;
+    size_t n;
+    assert_int_equal(list(json, &v, &n), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0].name, "");
+    assert_string_equal(v[0].image, "");
+    assert_string_equal(v[0].state, "");
+    assert_int_equal(v[0].created, 0);
+    assert_int_equal(v[0].nlabels, 0);
+    assert_string_equal(v[1].name, "");
+    assert_string_equal(v[1].image, "");
+    assert_string_equal(v[1].state, "");
+    assert_int_equal(v[1].created, 123);
+    assert_int_equal(v[1].nlabels, 1);
+    assert_string_equal(v[1].labels[0].key, "ok");
+    containers_free(v, n);
+}
+
+static void created_shapes(void **state)
+{
+    (void)state;
+    const char *json = "[{\"Id\":\"" ID1 "\",\"Created\":12.9},"
+                       "{\"Id\":\"" ID2 "\",\"Created\":\"2023-01-01T00:00:00Z\"}]";
+    struct container *v;
+    size_t n;
+    assert_int_equal(list(json, &v, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(v[0].created, 12);
+    assert_int_equal(v[1].created, 0);
+    containers_free(v, n);
+}
+
+static void bad_ids_skipped(void **state)
+{
+    (void)state;
+    const char *json =
+        "[{\"Id\":\"xyz\"},{\"Id\":\"" ID1 "0\"},{\"Names\":[\"/noid\"]},"
+        "{\"Id\":\"4EEFF8A1B2C3D4E5F60718293A4B5C6D7E8F90112233445566778899AABBCCDD\"},"
+        "{\"Id\":\"../../../../../../../../../../../../../../../../../../../etc\"},"
+        "{\"Id\":42},17,\"str\",null,[],"
+        "{\"Id\":\"" ID2 "\",\"Names\":[\"/good\"]}]";
+    struct container *v;
+    size_t n;
+    assert_int_equal(list(json, &v, &n), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].name, "good");
+    containers_free(v, n);
+}
+
+static void empty_and_garbage(void **state)
+{
+    (void)state;
+    struct container *v = (void *)1;
+    size_t n = 9;
+    assert_int_equal(list("[]", &v, &n), 0);
+    assert_int_equal(n, 0);
+    assert_null(v);
+    assert_int_equal(list("[17]", &v, &n), 0);
+    assert_int_equal(n, 0);
+    const char *bad[] = { "", "{}", "null", "\"x\"", "[", "[{]", "garbage",
+                          "{\"message\":\"page not found\"}", "[]x", "42" };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(list(bad[i], &v, &n), EINVAL);
+        assert_null(v);
+        assert_int_equal(n, 0);
+    }
+    assert_int_equal(parse_container_list(NULL, 0, &v, &n), EINVAL);
+    /* Length is honoured: the body need not be terminated. */
+    assert_int_equal(parse_container_list("[]trailing", 2, &v, &n), 0);
+}
+
+static void names_odd_shapes(void **state)
+{
+    (void)state;
+    const char *json =
+        "[{\"Id\":\"" ID1 "\",\"Names\":\"/solo\"},"
+        "{\"Id\":\"" ID2 "\",\"Names\":[5,\"/a/b\"]}]";
+    struct container *v;
+    size_t n;
+    assert_int_equal(list(json, &v, &n), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0].name, "solo");
+    assert_string_equal(v[1].name, "a/b");
+    containers_free(v, n);
+}
+
+static struct event ev_of(const char *line, int want_rc)
+{
+    struct event ev;
+    memset(&ev, 0x55, sizeof ev);
+    assert_int_equal(parse_event(line, strlen(line), &ev), want_rc);
+    return ev;
+}
+
+static void events_docker(void **state)
+{
+    (void)state;
+    const char *fmt_start =
+        "{\"status\":\"start\",\"id\":\"" ID1 "\",\"from\":\"nginx\","
+        "\"Type\":\"container\",\"Action\":\"start\",\"Actor\":{\"ID\":\"" ID1
+        "\",\"Attributes\":{\"name\":\"web\"}},\"scope\":\"local\","
+        "\"time\":1700000000,\"timeNano\":1700000000000000000}";
+    struct event ev = ev_of(fmt_start, 0);
+    assert_int_equal(ev.kind, EVENT_CHANGED);
+    assert_string_equal(ev.id, ID1);
+
+    ev = ev_of("{\"Type\":\"container\",\"Action\":\"destroy\",\"Actor\":"
+               "{\"ID\":\"" ID2 "\"}}", 0);
+    assert_int_equal(ev.kind, EVENT_GONE);
+    assert_string_equal(ev.id, ID2);
+
+    const char *changed[] = { "create", "die", "stop", "kill", "pause",
+                              "unpause", "rename", "update", "restart",
+                              "oom", "health_statusx" };
+    for (size_t i = 0; i < sizeof changed / sizeof *changed; i++) {
+        char line[512];
+        snprintf(line, sizeof line, "{\"Type\":\"container\",\"Action\":\"%s\","
+                 "\"Actor\":{\"ID\":\"%s\"}}", changed[i], ID1);
+        ev = ev_of(line, 0);
+        if (i == sizeof changed / sizeof *changed - 1)
+            assert_int_equal(ev.kind, EVENT_IGNORE);    /* health_status prefix */
+        else
+            assert_int_equal(ev.kind, EVENT_CHANGED);
+    }
+}
+
+static void events_podman_remove(void **state)
+{
+    (void)state;
+    struct event ev = ev_of(
+        "{\"status\":\"remove\",\"id\":\"" ID1 "\",\"from\":\"busybox\","
+        "\"Type\":\"container\",\"Action\":\"remove\",\"Actor\":{\"ID\":\""
+        ID1 "\",\"Attributes\":{\"containerExitCode\":\"0\"}},"
+        "\"scope\":\"local\",\"time\":1,\"timeNano\":1}", 0);
+    assert_int_equal(ev.kind, EVENT_GONE);
+    assert_string_equal(ev.id, ID1);
+    /* Old engines: no Type/Action, only status and id. */
+    ev = ev_of("{\"status\":\"destroy\",\"id\":\"" ID2 "\",\"from\":\"x\"}", 0);
+    assert_int_equal(ev.kind, EVENT_GONE);
+    assert_string_equal(ev.id, ID2);
+    ev = ev_of("{\"status\":\"start\",\"id\":\"" ID2 "\"}", 0);
+    assert_int_equal(ev.kind, EVENT_CHANGED);
+}
+
+static void events_ignored(void **state)
+{
+    (void)state;
+    const char *ign[] = { "exec_create: sh -c true", "exec_start: sh",
+                          "exec_die", "health_status: healthy",
+                          "health_status", "attach", "detach", "resize",
+                          "top", "commit", "copy", "export", "archive-path",
+                          "extract-to-dir" };
+    for (size_t i = 0; i < sizeof ign / sizeof *ign; i++) {
+        char line[512];
+        snprintf(line, sizeof line, "{\"Type\":\"container\",\"Action\":\"%s\","
+                 "\"Actor\":{\"ID\":\"%s\"}}", ign[i], ID1);
+        struct event ev = ev_of(line, 0);
+        assert_int_equal(ev.kind, EVENT_IGNORE);
+    }
+    const char *types[] = { "image", "network", "volume", "daemon", "plugin",
+                            "service", "node", "secret", "config", "builder" };
+    for (size_t i = 0; i < sizeof types / sizeof *types; i++) {
+        char line[512];
+        snprintf(line, sizeof line, "{\"Type\":\"%s\",\"Action\":\"destroy\","
+                 "\"Actor\":{\"ID\":\"%s\"},\"id\":\"%s\"}", types[i], ID1, ID1);
+        struct event ev = ev_of(line, 0);
+        assert_int_equal(ev.kind, EVENT_IGNORE);
+        assert_string_equal(ev.id, "");
+    }
+    /* No Type and no id: not a container event. */
+    struct event ev = ev_of("{\"status\":\"pull\"}", 0);
+    assert_int_equal(ev.kind, EVENT_IGNORE);
+}
+
+static void events_malformed(void **state)
+{
+    (void)state;
+    const char *bad[] = {
+        "", "x", "{", "[]", "null", "\"container\"", "{\"Type\":\"container\"",
+        "{\"Type\":\"container\",\"Action\":\"start\"}",
+        "{\"Type\":\"container\",\"Action\":\"start\",\"Actor\":{\"ID\":\"abc\"}}",
+        "{\"Type\":\"container\",\"Action\":\"destroy\",\"Actor\":{\"ID\":\"../etc\"}}",
+        "{\"Type\":\"container\",\"Actor\":{\"ID\":\"" ID1 "\"}}",
+        "{\"Type\":\"container\",\"Action\":7,\"Actor\":{\"ID\":\"" ID1 "\"}}",
+        "{\"Type\":\"container\",\"Action\":\"start\",\"Actor\":{\"ID\":\"" ID1 "A\"}}",
+        "{\"status\":\"start\",\"id\":\"nothex\"}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        struct event ev = ev_of(bad[i], EINVAL);
+        assert_int_equal(ev.kind, EVENT_IGNORE);
+    }
+    struct event ev;
+    assert_int_equal(parse_event(NULL, 0, &ev), EINVAL);
+    /* Only len bytes count. */
+    const char *line = "{\"status\":\"start\",\"id\":\"" ID1 "\"}garbage";
+    assert_int_equal(parse_event(line, strlen(line) - 7, &ev), 0);
+    assert_int_equal(ev.kind, EVENT_CHANGED);
+}
+
+static void error_message(void **state)
+{
+    (void)state;
+    char dst[16];
+    const char *b = "{\"message\":\"No such container: abc\"}";
+    assert_string_equal(parse_error_message(b, strlen(b), dst, sizeof dst),
+                        "No such contain");
+    char big[128];
+    assert_string_equal(parse_error_message(b, strlen(b), big, sizeof big),
+                        "No such container: abc");
+    b = "404 page not found\r\nmore";
+    assert_string_equal(parse_error_message(b, strlen(b), big, sizeof big),
+                        "404 page not found");
+    b = "{\"other\":1}";
+    assert_string_equal(parse_error_message(b, strlen(b), big, sizeof big),
+                        "{\"other\":1}");
+    assert_string_equal(parse_error_message("", 0, big, sizeof big), "");
+    assert_string_equal(parse_error_message(NULL, 5, big, sizeof big), "");
+    assert_string_equal(parse_error_message("abc", 2, big, sizeof big), "ab");
+    char one[1] = { 'x' };
+    assert_ptr_equal(parse_error_message(b, strlen(b), one, 1), one);
+    assert_int_equal(one[0], '\0');
+    assert_null(parse_error_message(b, strlen(b), NULL, 0));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(docker_list),
+        cmocka_unit_test(podman_list),
+        cmocka_unit_test(missing_fields),
+        cmocka_unit_test(created_shapes),
+        cmocka_unit_test(bad_ids_skipped),
+        cmocka_unit_test(empty_and_garbage),
+        cmocka_unit_test(names_odd_shapes),
+        cmocka_unit_test(events_docker),
+        cmocka_unit_test(events_podman_remove),
+        cmocka_unit_test(events_ignored),
+        cmocka_unit_test(events_malformed),
+        cmocka_unit_test(error_message),
+    };
+    return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
+}
