@@ -17,8 +17,10 @@ COPY game/fetch-source.sh game/fetch-source.sh
 RUN apt-get update -qq \
  && apt-get install -y -qq --no-install-recommends make ca-certificates >/dev/null \
  && game/fetch-source.sh build/game/src
+# The top Makefile includes these two; dockerfs's sources are not needed,
+# so editing them does not rebuild the game here.
 COPY Makefile VERSION ./
-COPY fusefs/ fusefs/
+COPY fusefs/fusefs.mk fusefs/fusefs.mk
 COPY tests/tests.mk tests/tests.mk
 COPY game/ game/
 RUN make game \
@@ -30,9 +32,13 @@ FROM debian:bookworm-slim
 ENV DEBIAN_FRONTEND=noninteractive
 # freedoom and novnc are unpacked without their Depends: freedoom would pull
 # Debian's unpatched engine, novnc pulls nodejs for tools we never run; the
-# WADs and the noVNC web page are plain files. Mesa's software GL driver and
-# LLVM (over 100 MB) are only there because libgl1 is a dependency of Xvfb;
-# Xvfb runs without GLX and the game renders in software, so they go.
+# WADs and the noVNC web page are plain files. Then a few dependencies that
+# nothing here uses are purged (over 200 MB): Mesa's DRI drivers with LLVM,
+# z3, libxml2 and ICU (libgl1 of Xvfb pulls them; Xvfb runs without GLX and
+# SDL renders in software), numpy with BLAS/LAPACK (websockify only uses it
+# to speed up frame masking when present) and the MIDI sound font (-nomusic).
+# dpkg then knows these dependencies are unmet; the image installs nothing
+# later, so that is fine.
 RUN apt-get update -qq \
  && apt-get install -y -qq --no-install-recommends \
         xvfb xauth x11vnc websockify tini xdotool \
@@ -42,13 +48,16 @@ RUN apt-get update -qq \
  && apt-get download -qq freedoom novnc \
  && for deb in ./*.deb; do dpkg-deb -x "$deb" /; done \
  && rm -f ./*.deb \
- && rm -rf /usr/lib/x86_64-linux-gnu/dri /usr/lib/x86_64-linux-gnu/libLLVM-*.so* \
-           /usr/lib/x86_64-linux-gnu/libz3.so* \
-           /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log \
+ && find /usr/share/doc/freedoom /usr/share/doc/novnc -type f ! -name copyright -delete \
+ && unused="libgl1-mesa-dri libllvm15 libz3-4 libxml2 libicu72 python3-numpy \
+            libblas3 liblapack3 libgfortran5 timgm6mb-soundfont" \
+ && dpkg --purge --force-depends $(dpkg-query -W -f='${Package}\n' $unused 2>/dev/null) >/dev/null \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log \
  && test -f /usr/share/games/doom/freedoom1.wad \
  && test -f /usr/share/games/doom/freedoom2.wad \
  && test -f /usr/share/novnc/vnc.html \
- && useradd --uid 1000 --user-group --create-home --shell /bin/bash doom
+ && useradd --uid 1000 --user-group --create-home --shell /bin/bash doom \
+ && install -d -m 1777 /tmp/.X11-unix
 COPY --from=build /out/chocolate-doom /usr/local/bin/chocolate-doom
 COPY container/entrypoint.sh /usr/local/bin/dockerdoom-entrypoint
 # Every library the game links must be here (libs removed above included).

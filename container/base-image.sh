@@ -15,7 +15,7 @@ set -euo pipefail
 IMAGE=debian:bookworm-slim
 SUITE=bookworm
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-CACHE=${BASE_IMAGE_CACHE:-$here/../build/base}
+CACHE=${BASE_IMAGE_CACHE:-$(dirname "$here")/build/base}
 if [[ ${1:-} == --cache ]]; then CACHE=$2; fi
 TARBALL=$CACHE/$SUITE-minbase.tar
 

@@ -13,9 +13,11 @@
 #                      With neither, a random password is made and printed.
 #   VNC_LISTEN         address x11vnc and noVNC listen on (127.0.0.1)
 #   VNC_PORT           VNC port (5900); NOVNC_PORT noVNC port (6080)
-#   DISPLAY_NUM        X display number (0)
+#   DISPLAY_NUM        lowest X display number to use (10; the first free
+#                      one from there is taken)
 #   DOOM_IWAD          freedoom1 | freedoom2 (freedoom2), or a .wad path
-#   DOOM_WARP          map to start on: 3, MAP03, "1 3" or E1M3 (none: menu)
+#   DOOM_WARP          map to start on: 3, MAP03, "1 3" or E1M3; "menu" for
+#                      the title screen (default: the IWAD's first map)
 #   DOOM_SKILL         1..5
 #   DOOM_ARGS          more chocolate-doom arguments (split on spaces)
 #   DOCKERFS_DIR       the dockerfs mount as seen in here (/dockerfs)
@@ -26,7 +28,7 @@ set -euo pipefail
 VNC_LISTEN=${VNC_LISTEN:-127.0.0.1}
 VNC_PORT=${VNC_PORT:-5900}
 NOVNC_PORT=${NOVNC_PORT:-6080}
-DISPLAY_NUM=${DISPLAY_NUM:-0}
+DISPLAY_NUM=${DISPLAY_NUM:-10}
 DOOM_IWAD=${DOOM_IWAD:-freedoom2}
 DOOM_WARP=${DOOM_WARP:-}
 DOOM_SKILL=${DOOM_SKILL:-}
@@ -34,7 +36,6 @@ DOOM_ARGS=${DOOM_ARGS:-}
 DOCKERFS_DIR=${DOCKERFS_DIR:-/dockerfs}
 DOOM_BIN=${DOOM_BIN:-/usr/local/bin/chocolate-doom}
 NOVNC_WEB=${NOVNC_WEB:-/usr/share/novnc}
-export DISPLAY=:$DISPLAY_NUM
 # No GPU in here: SDL must not go looking for one.
 export SDL_VIDEODRIVER=x11 SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy
 
@@ -77,7 +78,10 @@ iwad_path() {
 # warp_args turns DOOM_WARP (3, MAP03, "1 3", E1M3) into -warp arguments.
 warp_args() {
     local w=${DOOM_WARP^^}
-    [[ -z $w ]] && return 0
+    if [[ -z $w ]]; then
+        [[ $DOOM_IWAD == freedoom1 ]] && w="1 1" || w=1
+    fi
+    [[ $w == MENU ]] && return 0
     if [[ $w =~ ^MAP0*([0-9]+)$ ]]; then echo "-warp ${BASH_REMATCH[1]}"
     elif [[ $w =~ ^E([1-9])M([1-9])$ ]]; then echo "-warp ${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"
     elif [[ $w =~ ^[0-9]+( [0-9]+)?$ ]]; then echo "-warp $w"
@@ -136,11 +140,30 @@ pwfile=$(mktemp /tmp/vncpass.XXXXXX)
 x11vnc -storepasswd "$(vnc_password)" "$pwfile" >/dev/null 2>&1 ||
     die "x11vnc -storepasswd failed"
 
-# -nolisten local: no abstract socket, which would clash with an X server of
-# the host when the container shares its network namespace (--network host).
-Xvfb ":$DISPLAY_NUM" -screen 0 640x480x24 -nolisten tcp -nolisten local \
-    -noreset +extension XTEST >/tmp/xvfb.log 2>&1 &
-pids+=($!)
+# X clients try the abstract socket @/tmp/.X11-unix/X<n> before the file
+# socket, and abstract sockets belong to the network namespace: with
+# --network host a display number taken by an X server of the host would
+# send the game, x11vnc and xdotool to that server. So take the first display
+# number from DISPLAY_NUM on whose abstract socket no one listens, and listen
+# there too (which also tells later servers it is taken).
+# -extension GLX: the image has no GL driver; a GLX that is advertised but
+# cannot make a context kills SDL with an X error instead of letting it fall
+# back to its software renderer.
+start_xvfb() {
+    local n
+    for ((n = DISPLAY_NUM; n < DISPLAY_NUM + 100; n++)); do
+        grep -q "@/tmp/.X11-unix/X$n\$" /proc/net/unix 2>/dev/null && continue
+        [[ -e /tmp/.X$n-lock ]] && continue
+        DISPLAY_NUM=$n
+        export DISPLAY=:$n
+        Xvfb ":$n" -screen 0 640x480x24 -nolisten tcp -noreset \
+            +extension XTEST -extension GLX >/tmp/xvfb.log 2>&1 &
+        pids+=($!)
+        return 0
+    done
+    die "no free X display number from $DISPLAY_NUM on"
+}
+start_xvfb
 wait_for_x
 log "Xvfb on $DISPLAY (640x480x24)"
 

@@ -16,11 +16,22 @@ export DEBIAN_FRONTEND=noninteractive
 main_sources=/etc/apt/sources.list.d/debian.sources
 src_list=/etc/apt/sources.list.d/dockerdoom-src.sources
 
-# The deb-src stanza reuses the mirror and key of the first stanza of the
-# system's own sources, so it works behind whatever mirror the host uses.
-if ! grep -qs '^Types:.*deb-src' /etc/apt/sources.list.d/*.sources; then
-    uris=$(sed -n 's/^URIs: *//p' "$main_sources" | head -n1)
-    signed=$(sed -n 's/^Signed-By: *//p' "$main_sources" | head -n1)
+# The deb-src stanza reuses the mirror and key of the system's own first
+# source, so it works behind whatever mirror the host or image uses:
+# deb822 debian.sources (the debian:bookworm image) or a one-line
+# sources.list (what debootstrap writes).
+if ! grep -qs '^Types:.*deb-src' /etc/apt/sources.list.d/*.sources \
+   && ! grep -qs '^deb-src ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list; then
+    uris=
+    signed=
+    if [ -f "$main_sources" ]; then
+        uris=$(sed -n 's/^URIs: *//p' "$main_sources" | head -n1)
+        signed=$(sed -n 's/^Signed-By: *//p' "$main_sources" | head -n1)
+    elif [ -f /etc/apt/sources.list ]; then
+        uris=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++)
+                   if ($i !~ /^\[/ && $i !~ /\]$/) { print $i; exit } }' \
+               /etc/apt/sources.list)
+    fi
     {
         echo "Types: deb-src"
         echo "URIs: ${uris:-http://deb.debian.org/debian}"
@@ -32,7 +43,7 @@ fi
 
 apt-get update -qq
 # dpkg-source (dpkg-dev) unpacks the package; cmake builds it.
-apt-get install -y -qq --no-install-recommends dpkg-dev cmake make gcc \
+apt-get install -y -qq --no-install-recommends dpkg-dev cmake make gcc patch \
     pkg-config > /dev/null
 apt-get build-dep -y -qq chocolate-doom > /dev/null
 

@@ -169,7 +169,6 @@ dd_killaction_t DD_TableKillResult(dd_table_t *table, const char *id,
         return DD_KILL_DONE;
     }
     e->state = DD_ST_WAITING;
-    e->mobj = NULL;
     e->announced = 0;
     return DD_KILL_RETRY;
 }

@@ -91,7 +91,8 @@ int DD_TableKillRequest(dd_entry_t *entry);
 
 // Applies the result of a kill write (err 0 or an errno value) and says
 // what the game must do; *entry_out gets the entry or NULL. On RETRY the
-// entry's mobj is cleared (the caller untracks the corpse first).
+// entry keeps its mobj (the corpse), which the game raises on the next
+// scan if the entry is still there.
 dd_killaction_t DD_TableKillResult(dd_table_t *table, const char *id,
                                    int err, dd_entry_t **entry_out);
 

@@ -1,0 +1,17 @@
+# The game container and its launcher (container/). Included by the top
+# Makefile.
+#
+#   make play    install what is missing, build dockerfs and the image, mount
+#                dockerfs, start the game container, print where to connect
+#   make stop    remove the game container, unmount dockerfs
+#   make image   build the game image only (docker build --network host)
+
+.PHONY: play stop image
+play:
+	container/dockerdoom play
+
+stop:
+	container/dockerdoom stop
+
+image:
+	container/dockerdoom image

@@ -1,0 +1,208 @@
+//
+// dockerdoom: kill worker thread.
+//
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dd_kill.h"
+
+typedef struct
+{
+    char id[DD_ID_LEN + 1];
+    int err;
+} dd_killjob_t;
+
+// A ring of jobs: [head, tail) requested, results in a second ring.
+typedef struct
+{
+    dd_killjob_t jobs[DD_KILL_QUEUE];
+    int head;
+    int count;
+} dd_ring_t;
+
+static struct
+{
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    int running;
+    int stop;
+    char dir[4096];
+    dd_ring_t requests;
+    dd_ring_t results;
+} dd_killer = {
+    .lock = PTHREAD_MUTEX_INITIALIZER,
+    .wake = PTHREAD_COND_INITIALIZER,
+};
+
+static int DD_RingPush(dd_ring_t *ring, const char *id, int err)
+{
+    dd_killjob_t *job;
+
+    if (ring->count == DD_KILL_QUEUE)
+    {
+        return EAGAIN;
+    }
+    job = &ring->jobs[(ring->head + ring->count) % DD_KILL_QUEUE];
+    snprintf(job->id, sizeof(job->id), "%s", id);
+    job->err = err;
+    ++ring->count;
+    return 0;
+}
+
+static int DD_RingPop(dd_ring_t *ring, dd_killjob_t *out)
+{
+    if (ring->count == 0)
+    {
+        return 0;
+    }
+    *out = ring->jobs[ring->head];
+    ring->head = (ring->head + 1) % DD_KILL_QUEUE;
+    --ring->count;
+    return 1;
+}
+
+int DD_KillWrite(const char *dir, const char *id)
+{
+    char path[4096 + DD_ID_LEN + 8];
+    ssize_t wrote;
+    int fd;
+    int err = 0;
+
+    snprintf(path, sizeof(path), "%s/%s/kill", dir, id);
+    // No O_TRUNC and no O_CREAT: dockerfs's kill file takes a plain write,
+    // and a vanished entry must fail with ENOENT, not be created.
+    fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+    {
+        return errno;
+    }
+    do
+    {
+        wrote = write(fd, "1", 1);
+    } while (wrote < 0 && errno == EINTR);
+    if (wrote < 0)
+    {
+        err = errno;
+    }
+    else if (wrote != 1)
+    {
+        err = EIO;
+    }
+    if (close(fd) != 0 && err == 0 && errno != EINTR)
+    {
+        err = errno;
+    }
+    return err;
+}
+
+static void *DD_KillMain(void *arg)
+{
+    dd_killjob_t job;
+    int err;
+
+    (void) arg;
+    pthread_mutex_lock(&dd_killer.lock);
+    for (;;)
+    {
+        while (!dd_killer.stop
+            && (dd_killer.requests.count == 0
+             || dd_killer.results.count == DD_KILL_QUEUE))
+        {
+            pthread_cond_wait(&dd_killer.wake, &dd_killer.lock);
+        }
+        if (dd_killer.stop)
+        {
+            break;
+        }
+        DD_RingPop(&dd_killer.requests, &job);
+        pthread_mutex_unlock(&dd_killer.lock);
+
+        err = DD_KillWrite(dd_killer.dir, job.id);
+
+        pthread_mutex_lock(&dd_killer.lock);
+        DD_RingPush(&dd_killer.results, job.id, err);
+    }
+    pthread_mutex_unlock(&dd_killer.lock);
+    return NULL;
+}
+
+int DD_KillStart(const char *dir)
+{
+    int err;
+
+    if (dd_killer.running)
+    {
+        return EBUSY;
+    }
+    snprintf(dd_killer.dir, sizeof(dd_killer.dir), "%s", dir);
+    dd_killer.stop = 0;
+    dd_killer.requests.count = 0;
+    dd_killer.results.count = 0;
+    err = pthread_create(&dd_killer.thread, NULL, DD_KillMain, NULL);
+    if (err != 0)
+    {
+        return err;
+    }
+    dd_killer.running = 1;
+    return 0;
+}
+
+int DD_KillSubmit(const char *id)
+{
+    int err;
+
+    // The worker holds this lock only around ring operations, never during
+    // a filesystem call, so taking it cannot stall the game loop.
+    pthread_mutex_lock(&dd_killer.lock);
+    err = DD_RingPush(&dd_killer.requests, id, 0);
+    if (err == 0)
+    {
+        pthread_cond_signal(&dd_killer.wake);
+    }
+    pthread_mutex_unlock(&dd_killer.lock);
+    return err;
+}
+
+int DD_KillPoll(char *id, int *err)
+{
+    dd_killjob_t job;
+    int got;
+
+    if (pthread_mutex_trylock(&dd_killer.lock) != 0)
+    {
+        return 0;
+    }
+    got = DD_RingPop(&dd_killer.results, &job);
+    if (got)
+    {
+        // The worker may be waiting for room in the results ring.
+        pthread_cond_signal(&dd_killer.wake);
+    }
+    pthread_mutex_unlock(&dd_killer.lock);
+    if (got)
+    {
+        snprintf(id, DD_ID_LEN + 1, "%s", job.id);
+        *err = job.err;
+    }
+    return got;
+}
+
+void DD_KillStop(void)
+{
+    if (!dd_killer.running)
+    {
+        return;
+    }
+    pthread_mutex_lock(&dd_killer.lock);
+    dd_killer.stop = 1;
+    pthread_cond_signal(&dd_killer.wake);
+    pthread_mutex_unlock(&dd_killer.lock);
+    pthread_join(dd_killer.thread, NULL);
+    dd_killer.running = 0;
+}

@@ -1,0 +1,31 @@
+//
+// dockerdoom: the kill worker. The game loop queues kill requests; a thread
+// writes "1" to DIR/<id>/kill and queues the result for the loop to poll.
+// The loop only ever takes locks the worker holds for a few instructions.
+//
+
+#ifndef DD_KILL_H
+#define DD_KILL_H
+
+#include "dd_table.h"
+
+#define DD_KILL_QUEUE 512
+
+// Writes "1" to dir/id/kill once. Returns 0 or an errno value.
+int DD_KillWrite(const char *dir, const char *id);
+
+// Starts the worker on dir (copied). Returns 0 or an errno value.
+int DD_KillStart(const char *dir);
+
+// Queues a kill of id. Returns 0, or EAGAIN when the queue is full (the
+// caller reports that as the kill's result).
+int DD_KillSubmit(const char *id);
+
+// Takes one finished kill: copies its id into id (DD_ID_LEN + 1 bytes),
+// its result into *err, and returns 1; returns 0 when none is ready.
+int DD_KillPoll(char *id, int *err);
+
+// Stops and joins the worker (waits for a write in progress).
+void DD_KillStop(void);
+
+#endif

@@ -1,0 +1,42 @@
+//
+// dockerdoom: the hooks chocolate-doom calls. Each is one line in the
+// patched file; everything else lives in game/src.
+//
+
+#ifndef DOCKERDOOM_H
+#define DOCKERDOOM_H
+
+#include "doomtype.h"
+#include "d_event.h"
+#include "p_mobj.h"
+
+// A spare mobj flag bit marking container monsters, so the hot hooks
+// (damage, removal) cost one test for every other thing.
+#define DD_MF_CONTAINER 0x20000000
+
+// D_DoomMain, after HU/ST init: parse -dockerfs, start the threads.
+void DD_Init(void);
+
+// P_SetupLevel, at its end: forget the old level's monsters, find spots.
+void DD_LevelStart(void);
+
+// P_Ticker, once per game tic: apply scans and kill results, spawn.
+void DD_Ticker(void);
+
+// D_Display, after the 3D view is drawn: names over container monsters.
+void DD_Drawer(void);
+
+// ST_Responder, on every event: the kill-in-view cheat.
+void DD_Responder(event_t *ev);
+
+// P_DamageMobj, first thing: false when the damage must be ignored
+// (container monsters take damage only from a player).
+boolean DD_DamageAllowed(mobj_t *target, mobj_t *inflictor, mobj_t *source);
+
+// P_KillMobj, first thing: a container monster died; request its kill.
+void DD_MobjKilled(mobj_t *target, mobj_t *source);
+
+// P_RemoveMobj, first thing: forget the pointer before it is freed.
+void DD_MobjRemoved(mobj_t *mobj);
+
+#endif

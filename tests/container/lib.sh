@@ -1,0 +1,94 @@
+# shellcheck shell=bash
+# lib.sh - common ground for the game container tests (tests/container/).
+# Source it; it sources tests/lib/dockerfs.sh (TAP helpers, private engine,
+# test image). Run by tests/run a script gets the private engine in
+# DOCKER_HOST; run alone it starts its own.
+#
+#   ct_setup              dfs_setup + launcher settings for this script:
+#                         its own run dir, container name and free ports
+#   ct_image              make sure the game image exists on the engine
+#                         (built with container/base-image.sh + docker build)
+#   ct_launcher ARGS...   container/dockerdoom with this script's settings
+#   ct_game_log NAME      the container's log (stdout and stderr)
+#   ct_port               a free TCP port
+#   ct_elapsed_ms CMD...  runs CMD, prints how long it took (ms)
+
+CT_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tests/lib/dockerfs.sh
+. "$CT_LIB/../lib/dockerfs.sh"
+
+GAME_IMAGE=${GAME_IMAGE:-dockerdoom:latest}
+LAUNCHER=$REPO/container/dockerdoom
+
+# Prints a TCP port in 20000-39999 nothing listens on.
+ct_port() {
+    local p i
+    for ((i = 0; i < 200; i++)); do
+        p=$((20000 + (RANDOM * 32768 + RANDOM) % 20000))
+        if ! ss -Htln "sport = :$p" 2>/dev/null | grep -q .; then
+            echo "$p"
+            return 0
+        fi
+    done
+    return 1
+}
+
+ct_listening() {
+    ss -Htln "sport = :$1" 2>/dev/null | grep -q .
+}
+
+# Removes what the launcher of this script started (then dfs_cleanup).
+ct_cleanup() {
+    if [ -n "${DOCKERDOOM_RUN:-}" ] && [ -d "$DOCKERDOOM_RUN" ]; then
+        "$LAUNCHER" stop >/dev/null 2>&1 || true
+    fi
+    dfs_cleanup
+}
+
+ct_setup() {
+    dfs_setup
+    trap ct_cleanup EXIT
+    export DOCKERDOOM_RUN=$TESTS_TMP/run
+    export DOCKERDOOM_NAME=ddgame-$$
+    export DOCKERDOOM_IMAGE=$GAME_IMAGE
+    export DOCKERDOOM_NO_DEPS=1 DOCKERDOOM_NO_BUILD=1
+    export DOCKERFS_BIN
+    VNC_PORT=$(ct_port)
+    NOVNC_PORT=$(ct_port)
+    export VNC_PORT NOVNC_PORT
+    unset VNC_PASSWORD VNC_LISTEN DOOM_WARP DOOM_SKILL DOOM_IWAD
+}
+
+# Builds the game image on the engine unless it is there already.
+ct_image() {
+    if docker image inspect "$GAME_IMAGE" >/dev/null 2>&1; then
+        return 0
+    fi
+    note "building $GAME_IMAGE (log: $TESTS_TMP/image-build.log)"
+    "$REPO/container/base-image.sh" >"$TESTS_TMP/image-build.log" 2>&1 &&
+        docker build --network host -t "$GAME_IMAGE" "$REPO" >>"$TESTS_TMP/image-build.log" 2>&1 && return 0
+    note "$(tail -n 30 "$TESTS_TMP/image-build.log")"
+    return 1
+}
+
+ct_launcher() {
+    "$LAUNCHER" "$@"
+}
+
+ct_game_log() {
+    docker logs "$1" 2>&1
+}
+
+ct_elapsed_ms() {
+    local t0 t1
+    t0=$(date +%s%N)
+    "$@" >/dev/null 2>&1 || true
+    t1=$(date +%s%N)
+    echo $(((t1 - t0) / 1000000))
+}
+
+# The host pid of the game process in a container (newest if several).
+ct_game_pid() {
+    docker top "$1" -o pid,args 2>/dev/null |
+        awk '/chocolate-doom -iwad/ { p = $1 } END { if (p) print p }'
+}

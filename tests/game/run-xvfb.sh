@@ -1,0 +1,262 @@
+#!/bin/bash
+# Integration test of the patched chocolate-doom against plain directories
+# of the dockerfs shape, under a private Xvfb display:
+#   - every entry spawns a monster (from the log), removing one despawns it
+#   - the idrm cheat (typed with xdotool) writes "1" to exactly the kill
+#     files of the monsters it killed, and to no other
+#   - a failed kill write is logged with its errno and the monster returns
+#   - 50 and 300 entries on freedoom2 MAP01 and freedoom1 E1M1, with the
+#     map's own monsters: all spawn, the game keeps running, and 10 s of
+#     monsters fighting (each other, the player in god mode, barrels) never
+#     kill a container
+# Usage: tests/game/run-xvfb.sh [path/to/chocolate-doom]
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+GAME=${1:-$REPO/build/game/chocolate-doom}
+IWADS=${IWADS:-/usr/share/games/doom}
+# shellcheck source=tests/lib/tap.sh
+. "$REPO/tests/lib/tap.sh"
+
+TMP=$(mktemp -d /tmp/dd-game-test.XXXXXX)
+XVFB_PID=
+GAME_PID=
+
+stop_game() {
+    if [ -n "$GAME_PID" ]; then
+        kill -TERM "$GAME_PID" 2>/dev/null || true
+        for _ in $(seq 40); do
+            kill -0 "$GAME_PID" 2>/dev/null || break
+            sleep 0.05
+        done
+        kill -KILL "$GAME_PID" 2>/dev/null || true
+        wait "$GAME_PID" 2>/dev/null || true
+        GAME_PID=
+    fi
+}
+
+cleanup() {
+    stop_game
+    if [ -n "$XVFB_PID" ]; then
+        kill -TERM "$XVFB_PID" 2>/dev/null || true
+        wait "$XVFB_PID" 2>/dev/null || true
+    fi
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+for tool in Xvfb xdotool; do
+    if ! command -v "$tool" >/dev/null; then
+        not_ok "$tool is installed"
+        tap_done
+    fi
+done
+if [ ! -x "$GAME" ]; then
+    not_ok "game binary $GAME exists (run make game)"
+    tap_done
+fi
+
+# Xvfb picks a free display itself and tells us which on fd 3.
+Xvfb -displayfd 3 -screen 0 640x480x24 -nolisten tcp \
+    3>"$TMP/display" >"$TMP/xvfb.log" 2>&1 &
+XVFB_PID=$!
+if ! wait_until 10 test -s "$TMP/display"; then
+    not_ok "Xvfb starts" "$(cat "$TMP/xvfb.log")"
+    tap_done
+fi
+export DISPLAY=":$(head -n1 "$TMP/display")"
+note "Xvfb on $DISPLAY"
+
+# make_entries DIR N PREFIX: N entries DIR/<12 hex>/{id,name,image,state,kill}
+# with names PREFIX-<i> and a handful of images.
+make_entries() {
+    local dir=$1 n=$2 prefix=$3 i id
+    mkdir -p "$dir"
+    for i in $(seq 1 "$n"); do
+        id=$(printf "%06x%06x" $(( (RANDOM * 32768 + RANDOM) % 16777216 )) "$i")
+        mkdir "$dir/$id"
+        printf '%s%052d\n' "$id" 0 >"$dir/$id/id"
+        echo "$prefix-$i" >"$dir/$id/name"
+        echo "image-$((i % 5)):latest" >"$dir/$id/image"
+        echo running >"$dir/$id/state"
+        : >"$dir/$id/kill"
+    done
+}
+
+# start_game LOG DIR IWAD WARP...: the game straight into a level; the
+# map's own monsters only when MONSTERS is empty.
+MONSTERS=-nomonsters
+start_game() {
+    local log=$1 dir=$2 iwad=$3
+    shift 3
+    mkdir -p "$TMP/home"
+    HOME="$TMP/home" "$GAME" -iwad "$IWADS/$iwad" -dockerfs "$dir" \
+        -window -geometry 640x480 -nosound -nomusic -skill 3 $MONSTERS \
+        -warp "$@" >"$log" 2>"$log.err" </dev/null &
+    GAME_PID=$!
+}
+
+# Unique ids with a given event in a log.
+ids_of() {
+    sed -n "s/^dockerdoom: $2 id=\([0-9a-f]*\) .*/\1/p" "$1" | sort -u
+}
+count_of() {
+    ids_of "$1" "$2" | wc -l
+}
+has_at_least() {
+    [ "$(count_of "$1" "$2")" -ge "$3" ]
+}
+
+# Types text into the game window (focused first: without a window manager
+# nothing else gives it the keyboard).
+type_keys() {
+    local win
+    win=$(timeout 10 xdotool search --sync --limit 1 --class chocolate-doom) || return 0
+    timeout 5 xdotool windowfocus --sync "$win" 2>/dev/null ||
+        xdotool windowfocus "$win" || true
+    xdotool type --delay 60 "$1" || true
+}
+
+game_alive() {
+    kill -0 "$GAME_PID" 2>/dev/null
+}
+
+# --- 1. spawn, despawn, the cheat ------------------------------------------
+N=60
+DIR=$TMP/fleet
+LOG=$TMP/fleet.log
+make_entries "$DIR" "$N" web
+start_game "$LOG" "$DIR" freedoom2.wad 1
+
+if wait_until 30 has_at_least "$LOG" spawn "$N"; then
+    ok "all $N entries spawn a monster"
+else
+    not_ok "all $N entries spawn a monster" \
+        "spawned $(count_of "$LOG" spawn); $(tail -n 5 "$LOG.err")"
+fi
+
+bad=$(grep '^dockerdoom: \(spawn\|despawn\|kill-request\|kill-result\|waiting\) ' "$LOG" \
+    | grep -Ev '^dockerdoom: (spawn|despawn|kill-request|waiting) id=[0-9a-f]{12} name=[^ ]+ type=[a-z]+$' \
+    | grep -Ev '^dockerdoom: kill-result id=[0-9a-f]{12} name=[^ ]+ type=[a-z]+ result=(ok|E[A-Z0-9]+)$' \
+    || true)
+check_eq "event lines follow the log format" "" "$bad"
+check "names are logged in full" grep -q "^dockerdoom: spawn id=.* name=web-1 type=" "$LOG"
+
+gone=$(ids_of "$LOG" spawn | head -n1)
+rm -rf "${DIR:?}/$gone"
+if wait_until 5 grep -q "^dockerdoom: despawn id=$gone " "$LOG"; then
+    ok "removing an entry despawns its monster"
+else
+    not_ok "removing an entry despawns its monster" "id $gone"
+fi
+
+type_keys iddqd
+sleep 0.3
+type_keys idrm
+wait_until 5 has_at_least "$LOG" kill-request 1 || true
+requested=$(ids_of "$LOG" kill-request)
+nreq=$(count_of "$LOG" kill-request)
+if [ "$nreq" -ge 1 ]; then
+    ok "the cheat kills container monsters in view ($nreq)"
+else
+    not_ok "the cheat kills container monsters in view"
+fi
+wait_until 5 has_at_least "$LOG" kill-result "$nreq" || true
+check_eq "every kill request gets a result" "$requested" \
+    "$(ids_of "$LOG" kill-result)"
+check_eq "every kill result is ok" "0" \
+    "$(grep '^dockerdoom: kill-result ' "$LOG" | grep -vc 'result=ok$' || true)"
+written=$(cd "$DIR" && for d in */; do
+    d=${d%/}
+    if [ "$(cat "$d/kill")" = 1 ]; then echo "$d"; fi
+done | sort)
+check_eq "kill files written are exactly those of the killed monsters" \
+    "$requested" "$written"
+others=$(cd "$DIR" && for d in */; do
+    d=${d%/}
+    c=$(cat "$d/kill")
+    if [ -n "$c" ] && [ "$c" != 1 ]; then echo "$d: $c"; fi
+done)
+check_eq "nothing but 1 is ever written" "" "$others"
+left=$(( N - 1 - nreq ))
+if [ "$left" -ge 1 ]; then
+    ok "monsters out of view are left alone ($left untouched)"
+else
+    not_ok "monsters out of view are left alone" "all were in view"
+fi
+check "the game is still running" game_alive
+stop_game
+
+# --- 2. a failed kill is reported and the monster comes back ---------------
+DIR=$TMP/fail
+LOG=$TMP/fail.log
+make_entries "$DIR" 3 locked
+for d in "$DIR"/*/; do
+    # A kill that is a directory: the write fails with EISDIR.
+    rm -f "$d/kill"
+    mkdir "$d/kill"
+done
+start_game "$LOG" "$DIR" freedoom2.wad 1
+wait_until 30 has_at_least "$LOG" spawn 3 || true
+type_keys iddqd
+sleep 0.3
+type_keys idrm
+if wait_until 5 grep -q '^dockerdoom: kill-result .* result=EISDIR$' "$LOG"; then
+    ok "a failed kill write is logged with its errno"
+else
+    not_ok "a failed kill write is logged with its errno" "$(grep dockerdoom "$LOG")"
+fi
+failed=$(sed -n 's/^dockerdoom: kill-result id=\([0-9a-f]*\) .*result=EISDIR$/\1/p' "$LOG" | head -n1)
+respawned() {
+    [ "$(grep -c "^dockerdoom: spawn id=$failed " "$LOG")" -ge 2 ]
+}
+if [ -n "$failed" ] && wait_until 5 respawned; then
+    ok "the monster of a failed kill comes back"
+else
+    not_ok "the monster of a failed kill comes back" "$(grep dockerdoom "$LOG")"
+fi
+stop_game
+
+# --- 3. fleets of 50 and 300 on two maps -----------------------------------
+run_fleet() {
+    local iwad=$1 map=$2 n=$3
+    shift 3
+    local dir=$TMP/fleet-$n-$map log=$TMP/fleet-$n-$map.log
+    make_entries "$dir" "$n" "svc"
+    start_game "$log" "$dir" "$iwad" "$@"
+    if wait_until 60 has_at_least "$log" spawn "$n"; then
+        ok "$n entries spawn on $map"
+    else
+        not_ok "$n entries spawn on $map" \
+            "spawned $(count_of "$log" spawn), waiting $(count_of "$log" waiting)
+$(tail -n 5 "$log.err")"
+    fi
+    type_keys iddqd
+    # Two stats lines: the game ran 10 s with the fleet.
+    wait_until 15 eval "[ \$(grep -c '^dockerdoom: stats ' '$log') -ge 2 ]" || true
+    if game_alive && grep -q '^dockerdoom: stats ' "$log"; then
+        ok "the game keeps running with $n monsters on $map"
+    else
+        not_ok "the game keeps running with $n monsters on $map" \
+            "$(tail -n 5 "$log.err")"
+    fi
+    check_eq "only the player kills containers ($n on $map)" "0" \
+        "$(count_of "$log" kill-request)"
+    shielded=$(sed -n 's/^dockerdoom: shielded hits=//p' "$log" | tail -n 1)
+    note "$map n=$n: ${shielded:-0} hits by monsters on containers ignored"
+    if [ "$n" -ge 300 ]; then
+        # So many monsters always hit each other: the shield was tested.
+        check "monsters did hit containers ($n on $map)" test "${shielded:-0}" -gt 0
+    fi
+    note "$map n=$n $(grep '^dockerdoom: stats ' "$log" | tail -n 1 || true)"
+    stop_game
+    rm -rf "$dir"
+}
+MONSTERS=
+run_fleet freedoom2.wad MAP01 50 1
+run_fleet freedoom2.wad MAP01 300 1
+run_fleet freedoom1.wad E1M1 50 1 1
+run_fleet freedoom1.wad E1M1 300 1 1
+
+tap_done

@@ -1,0 +1,221 @@
+// Unit tests: entry table diffing and kill-result handling.
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <errno.h>
+#include <cmocka.h>
+
+#include "dd_table.h"
+
+typedef struct
+{
+    int added;
+    int removed;
+    int renamed;
+    char last[DD_ID_LEN + 1];
+} counts_t;
+
+static void count_change(dd_entry_t *entry, dd_change_t change, void *ctx)
+{
+    counts_t *c = ctx;
+
+    if (change == DD_CHANGE_ADDED)
+    {
+        c->added++;
+    }
+    else if (change == DD_CHANGE_REMOVED)
+    {
+        c->removed++;
+    }
+    else
+    {
+        c->renamed++;
+    }
+    snprintf(c->last, sizeof(c->last), "%s", entry->id);
+}
+
+static void set_entry(dd_scanentry_t *e, const char *id, const char *name,
+                      const char *image)
+{
+    snprintf(e->id, sizeof(e->id), "%s", id);
+    snprintf(e->name, sizeof(e->name), "%s", name);
+    snprintf(e->image, sizeof(e->image), "%s", image);
+}
+
+static void test_appear(void **state)
+{
+    dd_scanentry_t e[2];
+    dd_snapshot_t snap = { e, 2 };
+    dd_table_t t = { 0 };
+    counts_t c = { 0 };
+
+    (void) state;
+    set_entry(&e[0], "aaaaaaaaaaaa", "web", "nginx");
+    set_entry(&e[1], "bbbbbbbbbbbb", "db", "postgres");
+    assert_int_equal(DD_TableApply(&t, &snap, count_change, &c), 0);
+    assert_int_equal(c.added, 2);
+    assert_int_equal(t.count, 2);
+    assert_int_equal(t.entries[0].state, DD_ST_WAITING);
+    assert_null(t.entries[0].mobj);
+    assert_string_equal(DD_TableFind(&t, "bbbbbbbbbbbb")->name, "db");
+
+    // The same snapshot again changes nothing.
+    memset(&c, 0, sizeof(c));
+    DD_TableApply(&t, &snap, count_change, &c);
+    assert_int_equal(c.added + c.removed + c.renamed, 0);
+    DD_TableFree(&t);
+}
+
+static void test_disappear(void **state)
+{
+    dd_scanentry_t e[3];
+    dd_snapshot_t snap = { e, 3 };
+    dd_table_t t = { 0 };
+    counts_t c = { 0 };
+    int mobj;
+
+    (void) state;
+    set_entry(&e[0], "aaaaaaaaaaaa", "a", "x");
+    set_entry(&e[1], "bbbbbbbbbbbb", "b", "x");
+    set_entry(&e[2], "cccccccccccc", "c", "x");
+    DD_TableApply(&t, &snap, NULL, NULL);
+    DD_TableFind(&t, "cccccccccccc")->mobj = &mobj;
+
+    // b goes: removed once, a and c keep their order and their mobj.
+    e[1] = e[2];
+    snap.count = 2;
+    DD_TableApply(&t, &snap, count_change, &c);
+    assert_int_equal(c.removed, 1);
+    assert_string_equal(c.last, "bbbbbbbbbbbb");
+    assert_int_equal(t.count, 2);
+    assert_string_equal(t.entries[0].id, "aaaaaaaaaaaa");
+    assert_string_equal(t.entries[1].id, "cccccccccccc");
+    assert_ptr_equal(DD_TableFindMobj(&t, &mobj), &t.entries[1]);
+
+    // Everything goes.
+    memset(&c, 0, sizeof(c));
+    snap.count = 0;
+    DD_TableApply(&t, &snap, count_change, &c);
+    assert_int_equal(c.removed, 2);
+    assert_int_equal(t.count, 0);
+    assert_null(DD_TableFindMobj(&t, &mobj));
+    assert_null(DD_TableFindMobj(&t, NULL));
+    DD_TableFree(&t);
+}
+
+static void test_rename(void **state)
+{
+    dd_scanentry_t e[1];
+    dd_snapshot_t snap = { e, 1 };
+    dd_table_t t = { 0 };
+    counts_t c = { 0 };
+
+    (void) state;
+    set_entry(&e[0], "aaaaaaaaaaaa", "old", "x");
+    DD_TableApply(&t, &snap, NULL, NULL);
+    t.entries[0].state = DD_ST_ALIVE;
+    set_entry(&e[0], "aaaaaaaaaaaa", "new", "x");
+    DD_TableApply(&t, &snap, count_change, &c);
+    assert_int_equal(c.renamed, 1);
+    assert_int_equal(c.added + c.removed, 0);
+    assert_string_equal(t.entries[0].name, "new");
+    // A rename keeps the monster.
+    assert_int_equal(t.entries[0].state, DD_ST_ALIVE);
+    DD_TableFree(&t);
+}
+
+static void test_many(void **state)
+{
+    dd_scanentry_t e[300];
+    dd_snapshot_t snap = { e, 300 };
+    dd_table_t t = { 0 };
+    counts_t c = { 0 };
+    char id[16];
+    int i;
+
+    (void) state;
+    for (i = 0; i < 300; ++i)
+    {
+        snprintf(id, sizeof(id), "%012x", i);
+        set_entry(&e[i], id, id, "img");
+    }
+    DD_TableApply(&t, &snap, count_change, &c);
+    assert_int_equal(c.added, 300);
+    assert_int_equal(t.count, 300);
+    DD_TableFree(&t);
+}
+
+static void test_kill_ok(void **state)
+{
+    dd_scanentry_t e[1];
+    dd_snapshot_t snap = { e, 1 };
+    dd_table_t t = { 0 };
+    dd_entry_t *out;
+    int mobj;
+
+    (void) state;
+    set_entry(&e[0], "aaaaaaaaaaaa", "a", "x");
+    DD_TableApply(&t, &snap, NULL, NULL);
+
+    // Only a live monster can be killed, and only once.
+    assert_int_equal(DD_TableKillRequest(&t.entries[0]), 0);
+    assert_int_equal(DD_TableKillRequest(NULL), 0);
+    t.entries[0].state = DD_ST_ALIVE;
+    t.entries[0].mobj = &mobj;
+    assert_int_equal(DD_TableKillRequest(&t.entries[0]), 1);
+    assert_int_equal(t.entries[0].state, DD_ST_KILLING);
+    assert_int_equal(DD_TableKillRequest(&t.entries[0]), 0);
+
+    assert_int_equal(DD_TableKillResult(&t, "aaaaaaaaaaaa", 0, &out),
+                     DD_KILL_DONE);
+    assert_ptr_equal(out, &t.entries[0]);
+    assert_int_equal(out->state, DD_ST_KILLED);
+    DD_TableFree(&t);
+}
+
+static void test_kill_fail(void **state)
+{
+    dd_scanentry_t e[1];
+    dd_snapshot_t snap = { e, 1 };
+    dd_table_t t = { 0 };
+    dd_entry_t *out;
+    int mobj;
+
+    (void) state;
+    set_entry(&e[0], "aaaaaaaaaaaa", "a", "x");
+    DD_TableApply(&t, &snap, NULL, NULL);
+    t.entries[0].state = DD_ST_ALIVE;
+    t.entries[0].mobj = &mobj;
+    t.entries[0].announced = 1;
+    DD_TableKillRequest(&t.entries[0]);
+
+    // A failed write puts the entry back in line, corpse kept for raising.
+    assert_int_equal(DD_TableKillResult(&t, "aaaaaaaaaaaa", EPERM, &out),
+                     DD_KILL_RETRY);
+    assert_int_equal(out->state, DD_ST_WAITING);
+    assert_ptr_equal(out->mobj, &mobj);
+    assert_int_equal(out->announced, 0);
+
+    // A result for an entry that vanished meanwhile.
+    assert_int_equal(DD_TableKillResult(&t, "bbbbbbbbbbbb", EIO, &out),
+                     DD_KILL_UNKNOWN);
+    assert_null(out);
+    DD_TableFree(&t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_appear),
+        cmocka_unit_test(test_disappear),
+        cmocka_unit_test(test_rename),
+        cmocka_unit_test(test_many),
+        cmocka_unit_test(test_kill_ok),
+        cmocka_unit_test(test_kill_fail),
+    };
+
+    return cmocka_run_group_tests_name("game_table", tests, NULL, NULL);
+}
