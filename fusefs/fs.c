@@ -302,6 +302,39 @@ static void fsop_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_inf
     fuse_reply_err(req, 0);
 }
 
+struct kill_handle {
+    struct kill_input in;
+    struct kill_handle *prev, *next;
+};
+
+static struct kill_handle *handle_new(struct fs *fs)
+{
+    struct kill_handle *h = calloc(1, sizeof *h);
+
+    if (!h)
+        return NULL;
+    pthread_mutex_lock(&fs->handles_lock);
+    h->next = fs->handles;
+    if (h->next)
+        h->next->prev = h;
+    fs->handles = h;
+    pthread_mutex_unlock(&fs->handles_lock);
+    return h;
+}
+
+static void handle_free(struct fs *fs, struct kill_handle *h)
+{
+    pthread_mutex_lock(&fs->handles_lock);
+    if (h->prev)
+        h->prev->next = h->next;
+    else
+        fs->handles = h->next;
+    if (h->next)
+        h->next->prev = h->prev;
+    pthread_mutex_unlock(&fs->handles_lock);
+    free(h);
+}
+
 static void fsop_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
     struct fs *fs = fs_of(req);
@@ -327,12 +360,12 @@ static void fsop_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
             fuse_reply_err(req, EROFS);
             return;
         }
-        struct kill_input *in = calloc(1, sizeof *in);
-        if (!in) {
+        struct kill_handle *h = handle_new(fs);
+        if (!h) {
             fuse_reply_err(req, ENOMEM);
             return;
         }
-        fi->fh = (uint64_t)(uintptr_t)in;
+        fi->fh = (uint64_t)(uintptr_t)h;
     } else if (acc != O_RDONLY) {
         fuse_reply_err(req, fs->opt->ro ? EROFS : EACCES);
         return;
@@ -422,7 +455,8 @@ static void fsop_write(fuse_req_t req, fuse_ino_t ino, const char *data,
                        size_t size, off_t off, struct fuse_file_info *fi)
 {
     struct fs *fs = fs_of(req);
-    struct kill_input *in = (struct kill_input *)(uintptr_t)fi->fh;
+    struct kill_handle *h = (struct kill_handle *)(uintptr_t)fi->fh;
+    struct kill_input *in = h ? &h->in : NULL;
     int err;
 
     (void)off;
@@ -450,11 +484,23 @@ static void fsop_write(fuse_req_t req, fuse_ino_t ino, const char *data,
         fuse_reply_write(req, size);
 }
 
+/* Every close(2) flushes, also a shell's close of the descriptor it has
+ * just dup2()ed before any write; refusing that close is harmless, as
+ * shells ignore it, and it is the one way to answer an empty write. */
+static void fsop_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+    struct kill_handle *h = (struct kill_handle *)(uintptr_t)fi->fh;
+
+    if (ino == ROOT_INO || ino_kind(ino) != FILE_KILL || !h)
+        fuse_reply_err(req, 0);
+    else
+        fuse_reply_err(req, kill_input_flush(&h->in));
+}
+
 static void fsop_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-    (void)ino;
-    if (ino_kind(ino) == FILE_KILL)
-        free((void *)(uintptr_t)fi->fh);
+    if (ino != ROOT_INO && ino_kind(ino) == FILE_KILL && fi->fh)
+        handle_free(fs_of(req), (struct kill_handle *)(uintptr_t)fi->fh);
     fuse_reply_err(req, 0);
 }
 
@@ -511,6 +557,7 @@ const struct fuse_lowlevel_ops fs_ops = {
     .open = fsop_open,
     .read = fsop_read,
     .write = fsop_write,
+    .flush = fsop_flush,
     .release = fsop_release,
     .opendir = fsop_opendir,
     .readdir = fsop_readdir,
@@ -553,4 +600,18 @@ void fs_notify_changed(void *arg, uint64_t serial)
         return;
     for (int k = FILE_ID; k <= FILE_LABELS; k++)
         fuse_lowlevel_notify_inval_inode(fs->se, make_ino(serial, k), -1, 0);
+}
+
+void fs_init(struct fs *fs)
+{
+    memset(fs, 0, sizeof *fs);
+    pthread_mutex_init(&fs->handles_lock, NULL);
+    fs->started = time(NULL);
+}
+
+void fs_cleanup(struct fs *fs)
+{
+    while (fs->handles)
+        handle_free(fs, fs->handles);
+    pthread_mutex_destroy(&fs->handles_lock);
 }

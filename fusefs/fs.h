@@ -5,6 +5,7 @@
 
 #define FUSE_USE_VERSION 312
 #include <fuse_lowlevel.h>
+#include <pthread.h>
 #include <time.h>
 #include "engine.h"
 #include "opts.h"
@@ -17,7 +18,17 @@ struct fs {
     const char *self_id;        /* our own container, or "" */
     struct fuse_session *se;    /* set once the session exists */
     time_t started;
+    /* Open kill files: freed at release, or at exit for the ones a
+     * writer still held when the mount went away. */
+    pthread_mutex_t handles_lock;
+    struct kill_handle *handles;
 };
+
+/* Sets up the parts of fs that are not plain pointers. */
+void fs_init(struct fs *fs);
+
+/* Frees what handlers left behind; after the session loop has ended. */
+void fs_cleanup(struct fs *fs);
 
 /* The handlers; the session's userdata must be a struct fs. */
 extern const struct fuse_lowlevel_ops fs_ops;

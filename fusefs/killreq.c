@@ -20,6 +20,7 @@ enum kill_verdict kill_input_feed(struct kill_input *in,
     const unsigned char *p = data;
     size_t ones = 0, other = 0;
 
+    in->written = 1;
     if (in->bad || len == 0 || len > KILL_INPUT_MAX || !data)
         goto bad;
     for (size_t i = 0; i < len; i++) {
@@ -39,6 +40,12 @@ enum kill_verdict kill_input_feed(struct kill_input *in,
 bad:
     in->bad = 1;
     return KILL_BAD;
+}
+
+/* Refuses the close of a handle that nothing was written to. */
+int kill_input_flush(const struct kill_input *in)
+{
+    return in->written ? 0 : EINVAL;
 }
 
 /* Remembers a successful kill so trailing white space is accepted. */

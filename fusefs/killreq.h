@@ -18,6 +18,7 @@ enum kill_action {
 struct kill_input {
     unsigned char fired;    /* a kill succeeded through this handle */
     unsigned char bad;      /* an invalid write came: refuse all later ones */
+    unsigned char written;  /* some write reached this handle */
 };
 
 enum kill_verdict {
@@ -33,6 +34,11 @@ enum kill_verdict {
  * one are KILL_BAD. */
 enum kill_verdict kill_input_feed(struct kill_input *in,
                                   const void *data, size_t len);
+
+/* The verdict at close (flush) of a handle opened for writing: EINVAL
+ * when no write ever reached it, else 0. The kernel never passes on a
+ * write of zero bytes, so an empty write can only be refused here. */
+int kill_input_flush(const struct kill_input *in);
 
 /* Records the outcome of a fired kill (0 or an errno); only a success
  * makes later white space acceptable. */

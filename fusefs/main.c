@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "buf.h"
@@ -29,23 +30,29 @@
 
 /* A mount point whose daemon died answers ENOTCONN; detach it so a new
  * mount can take its place. */
+/* 1 while mnt is a mount whose daemon is gone. statfs, unlike stat, is
+ * never answered from the kernel's attribute cache. */
+static int is_stale(const char *mnt)
+{
+    struct statfs sf;
+    return statfs(mnt, &sf) != 0 && errno == ENOTCONN;
+}
+
 static void clear_stale_mount(const char *mnt)
 {
-    struct stat st;
-
-    if (stat(mnt, &st) == 0 || errno != ENOTCONN)
-        return;
-    if (umount2(mnt, MNT_DETACH) != 0) {
-        pid_t pid = fork();
-        if (pid == 0) {
-            execlp("fusermount3", "fusermount3", "-u", "-z", mnt, (char *)NULL);
-            _exit(127);
+    /* Stale mounts can be stacked (several crashes in a row). */
+    for (int tries = 0; tries < 8 && is_stale(mnt); tries++) {
+        if (umount2(mnt, MNT_DETACH) != 0) {
+            pid_t pid = fork();
+            if (pid == 0) {
+                execlp("fusermount3", "fusermount3", "-u", "-z", mnt, (char *)NULL);
+                _exit(127);
+            }
+            if (pid > 0)
+                waitpid(pid, NULL, 0);
         }
-        if (pid > 0)
-            waitpid(pid, NULL, 0);
-    }
-    if (stat(mnt, &st) == 0)
         log_warn("cleared a stale mount at %s", mnt);
+    }
 }
 
 /* The options handed to libfuse: ours first, then the user's -o. */
@@ -122,12 +129,11 @@ int main(int argc, char **argv)
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);
     engine_init(&engine, &host, opt.timeout);
-    memset(&fs, 0, sizeof fs);
+    fs_init(&fs);
     memset(&sync, 0, sizeof sync);
     fs.engine = &engine;
     fs.opt = &opt;
     fs.self_id = self_container_id(self_id) ? self_id : "";
-    fs.started = time(NULL);
     sync.engine = &engine;
     sync.filters = &opt.filters;
     sync.all = opt.all;
@@ -173,6 +179,7 @@ int main(int argc, char **argv)
         fuse_session_destroy(se);
     }
     fuse_opt_free_args(&args);
+    fs_cleanup(&fs);
     table_free(fs.table);
     host_free(&host);
     curl_global_cleanup();

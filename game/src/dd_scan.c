@@ -117,8 +117,17 @@ int DD_ScanDir(const char *dir, dd_snapshot_t *snap)
     {
         return errno;
     }
-    while ((de = readdir(d)) != NULL)
+    for (;;)
     {
+        // readdir returns NULL both at the end and on an error (a mount
+        // whose daemon died mid-listing); only errno tells them apart.
+        errno = 0;
+        de = readdir(d);
+        if (de == NULL)
+        {
+            err = errno;
+            break;
+        }
         if (!DD_IsEntryName(de->d_name))
         {
             continue;
@@ -183,10 +192,13 @@ static void *DD_ScannerMain(void *arg)
     (void) arg;
     for (;;)
     {
-        // A directory that cannot be read shows no containers: an
-        // unmounted dockerfs loses its monsters.
-        DD_ScanDir(dd_scanner.dir, &snap);
-        DD_ScannerPublish(&snap);
+        // Only a complete listing is news. A dead mount (ENOTCONN) keeps
+        // the monsters until dockerfs is back; an unmounted dockerfs
+        // leaves an empty directory, which reads fine and clears them.
+        if (DD_ScanDir(dd_scanner.dir, &snap) == 0)
+        {
+            DD_ScannerPublish(&snap);
+        }
 
         clock_gettime(CLOCK_MONOTONIC, &until);
         until.tv_sec += dd_scanner.interval_ms / 1000;
