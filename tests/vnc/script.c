@@ -116,8 +116,37 @@ static const struct command commands[] = {
     { "shot", OP_SHOT, 1 }, { "typedelay", OP_TYPEDELAY, 1 },
 };
 
+/* Reports a bad millisecond argument. Returns -1 for the caller. */
+static int bad_ms(const char *cmd, const char *word, char *err, size_t errlen)
+{
+    snprintf(err, errlen, "%s: '%s' is not a number of milliseconds", cmd, word);
+    return -1;
+}
+
+/* Resolves a key name into st->sym. Returns 0 or -1 with err set. */
+static int want_key(const char *cmd, const char *name, struct step *st, char *err, size_t errlen)
+{
+    st->sym = key_by_name(name);
+    if (st->sym == 0) {
+        snprintf(err, errlen, "%s: unknown key name '%s'", cmd, name);
+        return -1;
+    }
+    return 0;
+}
+
+/* Keeps a copy of the word (type's text, shot's file). Returns 0 or -1. */
+static int want_text(const char *word, struct step *st, char *err, size_t errlen)
+{
+    st->text = strdup(word);
+    if (st->text == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
 /* Fills st from a command and its argument words. Returns 0 or -1 with a
- * message in err. */
+ * message in err; st owns nothing on failure. */
 static int build_step(const struct command *c, char **args, struct step *st, char *err,
                       size_t errlen)
 {
@@ -128,53 +157,36 @@ static int build_step(const struct command *c, char **args, struct step *st, cha
     switch (c->op) {
     case OP_WAIT:
     case OP_TYPEDELAY:
-        if (parse_ms(args[0], &st->ms) != 0)
-            goto bad_ms;
-        return 0;
+        return parse_ms(args[0], &st->ms) == 0 ? 0 : bad_ms(c->name, args[0], err, errlen);
     case OP_WAITFB:
         return 0;
     case OP_KEY:
-        if (strcmp(args[1], "down") == 0)
+        if (strcmp(args[1], "down") == 0) {
             st->down = 1;
-        else if (strcmp(args[1], "up") != 0) {
+        } else if (strcmp(args[1], "up") != 0) {
             snprintf(err, errlen, "key %s: want 'down' or 'up', got '%s'", args[0], args[1]);
             return -1;
         }
-        /* The key name is checked like hold's and tap's. */
-        /* fall through */
+        return want_key(c->name, args[0], st, err, errlen);
     case OP_HOLD:
-    case OP_TAP:
-        st->sym = key_by_name(args[0]);
-        if (st->sym == 0) {
-            snprintf(err, errlen, "%s: unknown key name '%s'", c->name, args[0]);
+        if (want_key(c->name, args[0], st, err, errlen) != 0)
             return -1;
-        }
-        if (c->op == OP_HOLD && parse_ms(args[1], &st->ms) != 0) {
-            args++;
-            goto bad_ms;
-        }
-        return 0;
+        return parse_ms(args[1], &st->ms) == 0 ? 0 : bad_ms(c->name, args[1], err, errlen);
+    case OP_TAP:
+        return want_key(c->name, args[0], st, err, errlen);
     case OP_TYPE:
-        for (i = 0; args[0][i] != '\0'; i++)
+        for (i = 0; args[0][i] != '\0'; i++) {
             if (key_for_char(args[0][i]) == 0) {
                 snprintf(err, errlen, "type: character %zu of '%s' is not printable ASCII", i + 1,
                          args[0]);
                 return -1;
             }
-        /* Both keep their word as text. */
-        /* fall through */
-    case OP_SHOT:
-        st->text = strdup(args[0]);
-        if (st->text == NULL) {
-            snprintf(err, errlen, "out of memory");
-            return -1;
         }
-        return 0;
+        return want_text(args[0], st, err, errlen);
+    case OP_SHOT:
+        return want_text(args[0], st, err, errlen);
     }
     snprintf(err, errlen, "internal error: unhandled command %s", c->name);
-    return -1;
-bad_ms:
-    snprintf(err, errlen, "%s: '%s' is not a number of milliseconds", c->name, args[0]);
     return -1;
 }
 

@@ -71,18 +71,20 @@ static void lib_err(const char *fmt, ...)
         fprintf(stderr, "vncplay: libvncclient error: %s\n", lib_error);
 }
 
+/* The session a library callback belongs to. */
 static struct play *play_of(rfbClient *cl)
 {
     return rfbClientGetClientData(cl, (void *)play_tag);
 }
 
-/* Called by the library for VNC authentication; it frees the result. */
+/* Called by the library for VNC authentication; it frees the result.
+ * NULL (no password) makes it give up; an empty string would leak. */
 static char *get_password(rfbClient *cl)
 {
     struct play *p = play_of(cl);
 
     p->asked_password = 1;
-    return strdup(p->password != NULL ? p->password : "");
+    return p->password != NULL ? strdup(p->password) : NULL;
 }
 
 /* Our own allocation so that we, not the library version, decide who
@@ -100,11 +102,21 @@ static rfbBool alloc_framebuffer(rfbClient *cl)
     return cl->frameBuffer != NULL;
 }
 
+/* With -v -v, each updated rectangle: shows what the server sends. */
+static void got_rect(rfbClient *cl, int x, int y, int w, int h)
+{
+    (void)cl;
+    if (verbose > 1)
+        fprintf(stderr, "vncplay: rect %d,%d %dx%d\n", x, y, w, h);
+}
+
+/* Counts whole updates: waitfb and shot wait on this counter. */
 static void update_finished(rfbClient *cl)
 {
     play_of(cl)->updates++;
 }
 
+/* Milliseconds on the monotonic clock, for deadlines. */
 static long long now_ms(void)
 {
     struct timespec ts;
@@ -168,6 +180,7 @@ static int do_waitfb(rfbClient *cl)
     return rc;
 }
 
+/* One key event. Returns EXIT_OK or EXIT_PROTO. */
 static int send_key(rfbClient *cl, uint32_t sym, int down)
 {
     if (verbose)
@@ -202,6 +215,7 @@ static int do_tap(rfbClient *cl, uint32_t sym)
     return rc == EXIT_OK ? do_wait(cl, d) : rc;
 }
 
+/* Taps each character in turn; the script checked they are printable. */
 static int do_type(rfbClient *cl, const char *text)
 {
     int rc = EXIT_OK;
@@ -237,16 +251,17 @@ static int save_png(rfbClient *cl, const char *path)
         for (x = 0; x < cl->width; x++) {
             const uint8_t *src = cl->frameBuffer + ((size_t)y * cl->width + x) * bpp;
             unsigned char *dst = rgb + ((size_t)y * cl->width + x) * 3;
-            uint32_t px = 0;
+            uint32_t px;
 
-            /* The client asked for its own (host) byte order. */
-            memcpy(&px, src, (size_t)bpp);
-            if (bpp == 2) {
+            /* The client asked for host byte order (rfbGetClient's format). */
+            if (bpp == 4) {
+                memcpy(&px, src, 4);
+            } else if (bpp == 2) {
                 uint16_t v;
 
                 memcpy(&v, src, 2);
                 px = v;
-            } else if (bpp == 1) {
+            } else {
                 px = src[0];
             }
             dst[0] = channel(px, f->redShift, f->redMax);
@@ -279,6 +294,7 @@ static int do_shot(rfbClient *cl, const char *path)
     return rc == EXIT_OK ? save_png(cl, path) : rc;
 }
 
+/* Runs one step; returns its exit code (EXIT_OK to go on). */
 static int run_step(rfbClient *cl, const struct step *st)
 {
     switch (st->op) {
@@ -393,6 +409,11 @@ static int open_session(rfbClient *cl, const char *host, int port)
     }
     cl->width = cl->si.framebufferWidth;
     cl->height = cl->si.framebufferHeight;
+    /* Incremental requests cover updateRect; rfbInitClient would set it. */
+    cl->updateRect.x = 0;
+    cl->updateRect.y = 0;
+    cl->updateRect.w = cl->width;
+    cl->updateRect.h = cl->height;
     if (!cl->MallocFrameBuffer(cl)) {
         fprintf(stderr, "vncplay: cannot allocate a %dx%d framebuffer\n", cl->width, cl->height);
         return EXIT_PROTO;
@@ -409,9 +430,10 @@ static int open_session(rfbClient *cl, const char *host, int port)
     return EXIT_OK;
 }
 
+/* The help text, also printed on a usage error. */
 static void usage(FILE *out)
 {
-    fputs("usage: vncplay [-v] [-p PASSWORD_FILE] [-t TIMEOUT_MS] SERVER [STEP...]\n"
+    fputs("usage: vncplay [-v [-v]] [-p PASSWORD_FILE] [-t TIMEOUT_MS] SERVER [STEP...]\n"
           "  SERVER   host:port, host::port, :display or host:display (5900+display)\n"
           "  password from -p FILE (first line) or the VNC_PASSWORD environment variable\n"
           "  steps from the arguments, or from standard input when there are none:\n"
@@ -420,7 +442,8 @@ static void usage(FILE *out)
           "  key NAMEs are X keysym names: a-z 0-9 Up Down Left Right space Return\n"
           "    Escape Tab Control_L Shift_L Alt_L F1..F12 ..., or 0xHEX\n"
           "  exit: 0 ok, 1 usage, 2 connect failed, 3 auth failed, 4 protocol error or\n"
-          "    connection lost, 5 no framebuffer update in time, 6 cannot write PNG\n",
+          "    connection lost, 5 no framebuffer update in time, 6 cannot write PNG\n"
+          "  -t: how long waitfb and shot wait for an update (default 10000)\n",
           out);
 }
 
@@ -449,10 +472,12 @@ int main(int argc, char **argv)
     rfbClient *cl;
     int opt, port, rc, i;
 
-    while ((opt = getopt(argc, argv, "vp:t:h")) != -1) {
+    /* '+': options end at SERVER, so a step word such as "-1" or a
+     * typed "-x" is never taken for an option. */
+    while ((opt = getopt(argc, argv, "+vp:t:h")) != -1) {
         switch (opt) {
         case 'v':
-            verbose = 1;
+            verbose++;
             break;
         case 'p':
             pwfile = optarg;
@@ -504,6 +529,9 @@ int main(int argc, char **argv)
     } else {
         p.password = getenv("VNC_PASSWORD");
     }
+    /* VNC has no empty password, and libvncclient leaks one. */
+    if (p.password != NULL && p.password[0] == '\0')
+        p.password = NULL;
 
     /* A server that drops us must give an error code, not kill us. */
     signal(SIGPIPE, SIG_IGN);
@@ -516,6 +544,7 @@ int main(int argc, char **argv)
     cl->GetPassword = get_password;
     cl->MallocFrameBuffer = alloc_framebuffer;
     cl->FinishedFrameBufferUpdate = update_finished;
+    cl->GotFrameBufferUpdate = got_rect;
     cl->canHandleNewFBSize = TRUE;
     cl->connectTimeout = 10;
     /* Lossless encodings only: tests compare pixels. */

@@ -1,0 +1,198 @@
+# shellcheck shell=bash
+# xstack.sh - a private X display with a password-protected VNC server
+# (and optionally noVNC) for the end-to-end tests. Source it, then:
+#
+#   xstack_start DIR PASSWORD   Xvfb on a free display (640x480x24), x11vnc
+#                               on 127.0.0.1:<free port> with an -rfbauth
+#                               file made by `x11vnc -storepasswd`. Exports
+#                               XS_DISPLAY (":N"), XS_VNC_PORT, XS_DIR.
+#                               Extra x11vnc options: array XS_X11VNC_OPTS.
+#   xstack_novnc                websockify --web /usr/share/novnc on
+#                               127.0.0.1:<free port> in front of x11vnc;
+#                               exports XS_WEB_PORT.
+#   xstack_run NAME CMD...      runs an X program on the display in the
+#                               background (log DIR/NAME.log); its pid is
+#                               recorded and stopped by xstack_stop.
+#   xstack_stop                 stops everything started here, newest
+#                               first, each by its own pid.
+#   vncplay_bin                 prints the path of the vncplay binary,
+#                               building it with make if needed.
+#   free_port                   prints a TCP port no one listens on.
+#   free_display                prints an X display number no one uses.
+#   browser_deps                `npm ci` in tests/browser when needed.
+#
+# Every process is started by pid and stopped by pid: several of these
+# stacks (and a user's own X server) may run on one machine.
+
+XS_PIDS=()
+
+# Prints a TCP port in 20000-39999 that nothing listens on. A race with
+# another process taking it is possible but harmless: the caller's server
+# then fails to start and says so.
+free_port() {
+    local p i
+    for ((i = 0; i < 200; i++)); do
+        p=$((20000 + (RANDOM * 32768 + RANDOM) % 20000))
+        if ! ss -Htln "sport = :$p" 2>/dev/null | grep -q .; then
+            echo "$p"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# Prints an X display number in 40-99 that no X server of this network
+# namespace uses: neither a socket file nor an abstract socket (a game
+# container on --network host shares the abstract namespace, and Xlib
+# tries the abstract socket first, so a clash would connect the game to
+# the wrong X server).
+free_display() {
+    local n i
+    for ((i = 0; i < 100; i++)); do
+        n=$((40 + RANDOM % 60))
+        [ -e "/tmp/.X11-unix/X$n" ] && continue
+        [ -e "/tmp/.X$n-lock" ] && continue
+        grep -q "@/tmp/.X11-unix/X$n\$" /proc/net/unix 2>/dev/null && continue
+        echo "$n"
+        return 0
+    done
+    return 1
+}
+
+# Is something listening on 127.0.0.1:$1?
+port_listening() {
+    ss -Htln "sport = :$1" 2>/dev/null | grep -q .
+}
+
+# Waits (bounded, $2 s) until a pid's port $1 listens; fails early if the
+# pid ($3) died.
+xstack_wait_port() {
+    local port=$1 secs=$2 pid=$3 i
+    for ((i = 0; i < secs * 20; i++)); do
+        port_listening "$port" && return 0
+        kill -0 "$pid" 2>/dev/null || return 1
+        sleep 0.05
+    done
+    return 1
+}
+
+xstack_start() {
+    local dir=$1 pass=$2 fdfile i pid n try
+    XS_DIR=$dir
+    mkdir -p "$dir"
+    fdfile=$dir/xvfb.display
+    # A display number free for file, lock and abstract sockets: a game
+    # container on --network host shares the abstract namespace, and X
+    # clients try the abstract socket first. The server listens on both,
+    # so others see the number is taken. A lost race: the next number.
+    for ((try = 0; try < 5; try++)); do
+        n=$(free_display) || break
+        : >"$fdfile"
+        Xvfb ":$n" -displayfd 5 -screen 0 640x480x24 -nolisten tcp -noreset \
+            5>"$fdfile" >"$dir/xvfb.log" 2>&1 </dev/null &
+        pid=$!
+        for ((i = 0; i < 200; i++)); do
+            [ -s "$fdfile" ] && break
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.05
+        done
+        if [ -s "$fdfile" ]; then
+            XS_PIDS+=("$pid")
+            break
+        fi
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    if ! [ -s "$fdfile" ]; then
+        echo "xstack: Xvfb did not start:" >&2
+        tail -n 5 "$dir/xvfb.log" >&2
+        return 1
+    fi
+    XS_DISPLAY=:$(tr -dc 0-9 <"$fdfile")
+    x11vnc -storepasswd "$pass" "$dir/vncpasswd" >/dev/null 2>&1 || {
+        echo "xstack: x11vnc -storepasswd failed" >&2
+        return 1
+    }
+    XS_VNC_PORT=$(free_port) || return 1
+    x11vnc -display "$XS_DISPLAY" -rfbauth "$dir/vncpasswd" -localhost \
+        -rfbport "$XS_VNC_PORT" -forever -shared -quiet -nopw -noipv6 \
+        ${XS_X11VNC_OPTS[@]+"${XS_X11VNC_OPTS[@]}"} \
+        >"$dir/x11vnc.log" 2>&1 </dev/null &
+    pid=$!
+    XS_PIDS+=("$pid")
+    if ! xstack_wait_port "$XS_VNC_PORT" 15 "$pid"; then
+        echo "xstack: x11vnc did not listen on $XS_VNC_PORT:" >&2
+        tail -n 5 "$dir/x11vnc.log" >&2
+        return 1
+    fi
+    export XS_DISPLAY XS_VNC_PORT XS_DIR
+}
+
+xstack_novnc() {
+    local pid
+    XS_WEB_PORT=$(free_port) || return 1
+    websockify --web /usr/share/novnc "127.0.0.1:$XS_WEB_PORT" "127.0.0.1:$XS_VNC_PORT" \
+        >"$XS_DIR/websockify.log" 2>&1 </dev/null &
+    pid=$!
+    XS_PIDS+=("$pid")
+    if ! xstack_wait_port "$XS_WEB_PORT" 15 "$pid"; then
+        echo "xstack: websockify did not listen on $XS_WEB_PORT:" >&2
+        tail -n 5 "$XS_DIR/websockify.log" >&2
+        return 1
+    fi
+    export XS_WEB_PORT
+}
+
+xstack_run() {
+    local name=$1
+    shift
+    DISPLAY=$XS_DISPLAY "$@" >"$XS_DIR/$name.log" 2>&1 </dev/null &
+    XS_PIDS+=("$!")
+}
+
+xstack_stop() {
+    local i pid n
+    for ((i = ${#XS_PIDS[@]} - 1; i >= 0; i--)); do
+        pid=${XS_PIDS[$i]}
+        kill -TERM "$pid" 2>/dev/null || continue
+        for ((n = 0; n < 40; n++)); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.05
+        done
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    XS_PIDS=()
+}
+
+vncplay_bin() {
+    local repo=${REPO:?} b
+    if [ -n "${VNCPLAY:-}" ]; then
+        echo "$VNCPLAY"
+        return 0
+    fi
+    for b in build-san build; do
+        if [ -x "$repo/$b/tests/vncplay" ]; then
+            echo "$repo/$b/tests/vncplay"
+            return 0
+        fi
+    done
+    # Through the top Makefile; if it does not include tests/vnc/vnc.mk
+    # (yet), with that fragment added on the command line.
+    if ! make -C "$repo" build/tests/vncplay >&2 2>/dev/null; then
+        make -C "$repo" -f Makefile -f tests/vnc/vnc.mk build/tests/vncplay >&2 || return 1
+    fi
+    echo "$repo/build/tests/vncplay"
+}
+
+# Installs tests/browser's locked npm packages (playwright-core) into
+# tests/browser/node_modules when they are missing or older than the lock
+# file. Needs node, npm and the npm registry.
+browser_deps() {
+    local dir=${REPO:?}/tests/browser
+    if [ -d "$dir/node_modules/playwright-core" ] &&
+        ! [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+        return 0
+    fi
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) >&2
+}
