@@ -302,6 +302,74 @@ static void fsop_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_inf
     fuse_reply_err(req, 0);
 }
 
+/* The caller's command name, for the audit trail. */
+static void caller_comm(pid_t pid, char *dst, size_t n)
+{
+    char path[64];
+    FILE *f;
+
+    snprintf(dst, n, "?");
+    snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
+    if (!(f = fopen(path, "r")))
+        return;
+    if (fgets(dst, (int)n, f))
+        dst[strcspn(dst, "\n")] = '\0';
+    fclose(f);
+}
+
+/* A copy of the container behind serial. Returns 0, ENOENT or ENOMEM. */
+static int copy_container(struct fs *fs, uint64_t serial, struct container *c)
+{
+    int err;
+
+    memset(c, 0, sizeof *c);
+    table_rdlock(fs->table);
+    const struct container *found = table_by_serial(fs->table, serial);
+    err = found ? container_copy(c, found) : ENOENT;
+    table_unlock(fs->table);
+    return err;
+}
+
+/* Writes the audit line of one kill attempt by req's caller. */
+static void audit_attempt(struct fs *fs, fuse_req_t req,
+                          const struct container *c, int err)
+{
+    const struct fuse_ctx *ctx = fuse_req_ctx(req);
+    char comm[32];
+
+    caller_comm(ctx->pid, comm, sizeof comm);
+    struct audit a = {
+        .short_id = c->short_id, .name = c->name, .image = c->image,
+        .pid = ctx->pid, .uid = ctx->uid, .comm = comm,
+        .action = kill_action_name(fs->opt->action),
+        .result = err ? errno_name(err) : fs->opt->dry_run ? "dry-run" : "ok",
+    };
+    audit_log(&a);
+}
+
+/* 1 if req's caller may write kill files: root, the --uid user, or a
+ * member of the --gid group. dockerfs checks this itself rather than
+ * leaving it to the kernel (default_permissions), so that a refused
+ * attempt is in the audit trail too. */
+static int may_kill(struct fs *fs, fuse_req_t req)
+{
+    const struct fuse_ctx *ctx = fuse_req_ctx(req);
+    gid_t groups[64];
+    int n;
+
+    if (ctx->uid == 0 || ctx->uid == fs->opt->kill_uid)
+        return 1;
+    if (!fs->opt->have_gid)
+        return 0;
+    if (ctx->gid == fs->opt->kill_gid)
+        return 1;
+    n = fuse_req_getgroups(req, 64, groups);
+    for (int i = 0; i < n && i < 64; i++)
+        if (groups[i] == fs->opt->kill_gid)
+            return 1;
+    return 0;
+}
+
 struct kill_handle {
     struct kill_input in;
     struct kill_handle *prev, *next;
@@ -360,6 +428,15 @@ static void fsop_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
             fuse_reply_err(req, EROFS);
             return;
         }
+        if (!may_kill(fs, req)) {
+            struct container c;
+            if (copy_container(fs, ino_serial(ino), &c) == 0) {
+                audit_attempt(fs, req, &c, EACCES);
+                container_clear(&c);
+            }
+            fuse_reply_err(req, EACCES);
+            return;
+        }
         struct kill_handle *h = handle_new(fs);
         if (!h) {
             fuse_reply_err(req, ENOMEM);
@@ -400,51 +477,20 @@ static void fsop_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
     buf_free(&b);
 }
 
-/* The caller's command name, for the audit trail. */
-static void caller_comm(pid_t pid, char *dst, size_t n)
-{
-    char path[64];
-    FILE *f;
-
-    snprintf(dst, n, "?");
-    snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
-    if (!(f = fopen(path, "r")))
-        return;
-    if (fgets(dst, (int)n, f))
-        dst[strcspn(dst, "\n")] = '\0';
-    fclose(f);
-}
-
 /* Carries out one kill request; returns 0 or an errno. */
 static int do_kill(struct fs *fs, fuse_req_t req, uint64_t serial)
 {
-    const struct fuse_ctx *ctx = fuse_req_ctx(req);
     struct container c;
-    char comm[32], msg[256] = "";
-    int err;
-    const char *result;
+    char msg[256] = "";
+    int err = copy_container(fs, serial, &c);
 
-    memset(&c, 0, sizeof c);
-    table_rdlock(fs->table);
-    const struct container *found = table_by_serial(fs->table, serial);
-    err = found ? container_copy(&c, found) : ENOENT;
-    table_unlock(fs->table);
     if (err)
         return err;
-    caller_comm(ctx->pid, comm, sizeof comm);
-    if (rules_protects(&fs->opt->protect, &c, fs->self_id)) {
+    if (rules_protects(&fs->opt->protect, &c, fs->self_id))
         err = EPERM;
-        snprintf(msg, sizeof msg, "protected");
-    } else if (!fs->opt->dry_run) {
+    else if (!fs->opt->dry_run)
         err = engine_kill(fs->engine, c.id, fs->opt->action, msg, sizeof msg);
-    }
-    result = err ? errno_name(err) : fs->opt->dry_run ? "dry-run" : "ok";
-    struct audit a = {
-        .short_id = c.short_id, .name = c.name, .image = c.image,
-        .pid = ctx->pid, .uid = ctx->uid, .comm = comm,
-        .action = kill_action_name(fs->opt->action), .result = result,
-    };
-    audit_log(&a);
+    audit_attempt(fs, req, &c, err);
     if (err && msg[0])
         log_debug("kill %s: %s", c.short_id, msg);
     container_clear(&c);
@@ -502,6 +548,26 @@ static void fsop_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
     if (ino != ROOT_INO && ino_kind(ino) == FILE_KILL && fi->fh)
         handle_free(fs_of(req), (struct kill_handle *)(uintptr_t)fi->fh);
     fuse_reply_err(req, 0);
+}
+
+/* access(2) answers what open would: the kernel does not check modes
+ * for us (no default_permissions). */
+static void fsop_access(fuse_req_t req, fuse_ino_t ino, int mask)
+{
+    struct fs *fs = fs_of(req);
+    struct stat st;
+    int err = stat_ino(fs, ino, &st);
+
+    if (!err && mask != F_OK) {
+        if (S_ISDIR(st.st_mode))
+            err = mask & W_OK ? EACCES : 0;
+        else if (ino_kind(ino) == FILE_KILL)
+            err = mask & (R_OK | X_OK) ? EACCES
+                  : fs->opt->ro ? EROFS : may_kill(fs, req) ? 0 : EACCES;
+        else if (ino_kind(ino) != FILE_LINK)
+            err = mask & (W_OK | X_OK) ? EACCES : 0;
+    }
+    fuse_reply_err(req, err);
 }
 
 static void fsop_statfs(fuse_req_t req, fuse_ino_t ino)
@@ -563,6 +629,7 @@ const struct fuse_lowlevel_ops fs_ops = {
     .readdir = fsop_readdir,
     .releasedir = fsop_releasedir,
     .statfs = fsop_statfs,
+    .access = fsop_access,
     .setxattr = fsop_setxattr,
     .removexattr = fsop_removexattr,
     .create = fsop_create,

@@ -55,14 +55,16 @@ static void clear_stale_mount(const char *mnt)
     }
 }
 
-/* The options handed to libfuse: ours first, then the user's -o. */
+/* The options handed to libfuse: ours first, then the user's -o. No
+ * default_permissions: fs.c checks who may write kill itself, so that a
+ * refused attempt reaches the audit trail. */
 static int fuse_argv(const struct options *o, struct fuse_args *args)
 {
     struct buf b;
     int err;
 
     buf_init(&b, 0);
-    err = buf_printf(&b, "default_permissions,fsname=dockerfs,subtype=dockerfs%s%s",
+    err = buf_printf(&b, "fsname=dockerfs,subtype=dockerfs%s%s",
                      o->fuse_opts ? "," : "", o->fuse_opts ? o->fuse_opts : "");
     if (!err)
         err = fuse_opt_add_arg(args, "dockerfs") || fuse_opt_add_arg(args, "-o") ||

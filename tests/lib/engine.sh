@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # engine.sh - a private Docker engine (and optionally a Podman service) for
 # tests. Source it, then:
 #

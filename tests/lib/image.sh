@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # image.sh - the tiny local test image, made without any registry.
 #
 #   image_build [NAME]   makes NAME (default $TEST_IMAGE or

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tap.sh - TAP-like output for shell tests. Source it, then:
 #
 #   ok "description"               records a pass

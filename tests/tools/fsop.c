@@ -5,7 +5,7 @@
  * name ("EINVAL", "EPERM", ...) on stdout, exiting 0 either way. Exit 2
  * means a usage error.
  *
- *   fsop write PATH [DATA] [--hex HEX | --file F | --size N | --empty]
+ *   fsop write PATH [DATA | -- DATA | --hex HEX | --file F | --size N | --empty]
  *               [--pieces N] [--trunc] [--delay-ms MS]
  *        open(O_WRONLY) then write() the data, as one write() call or in
  *        pieces of N bytes, then close(). The first failing step's errno
@@ -53,7 +53,7 @@ static int report(int err)
 static int usage(void)
 {
     fprintf(stderr,
-            "usage: fsop write PATH [DATA] [--hex HEX|--file F|--size N|--empty]"
+            "usage: fsop write PATH [DATA|-- DATA|--hex HEX|--file F|--size N|--empty]"
             " [--pieces N] [--trunc] [--delay-ms MS]\n"
             "       fsop read|cat|create|mkdir|rmdir|unlink|stat|readlink|"
             "mknod|opendir PATH\n"
@@ -142,7 +142,15 @@ static int do_write(int argc, char **argv)
     path = argv[2];
     for (i = 3; i < argc; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "--trunc")) {
+        if (!strcmp(a, "--") && i + 1 < argc && !have) {
+            a = argv[++i];      /* the next argument is data, even "-1" */
+            len = strlen(a);
+            data = malloc(len ? len : 1);
+            if (!data)
+                return 2;
+            memcpy(data, a, len);
+            have = 1;
+        } else if (!strcmp(a, "--trunc")) {
             flags |= O_TRUNC;
         } else if (!strcmp(a, "--empty")) {
             have = 1;

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Who may write kill (issue 3 part 4): with -o allow_other a non-root user
+# can read the mount; only root and --uid/--gid may write kill, anyone
+# else gets EACCES. Shown with a non-root user on the host and with
+# `docker run --user 1000:1000` on the mount.
+# No -e: a failing command is a test result, reported as "not ok".
+set -uo pipefail
+. "$(dirname "$0")/../lib/dockerfs.sh"
+dfs_setup
+
+M=$TESTS_TMP/mnt
+USER_NAME=dockerdoomtest
+if ! id -u "$USER_NAME" >/dev/null 2>&1; then
+    useradd --system --no-create-home --shell /usr/sbin/nologin "$USER_NAME" ||
+        { not_ok "create user $USER_NAME"; tap_done; }
+fi
+TU=$(id -u "$USER_NAME")
+TG=$(id -g "$USER_NAME")
+note "test user $USER_NAME uid=$TU gid=$TG"
+
+# The repository may sit where other users cannot reach (/root/...).
+UFSOP=$TESTS_TMP/bin/fsop
+mkdir -p "$TESTS_TMP/bin"
+cp "$FSOP" "$UFSOP"
+chmod 0755 "$TESTS_TMP/bin" "$UFSOP"
+
+# Runs a command as uid:gid with no supplementary groups.
+as() {
+    local uid=$1 gid=$2
+    shift 2
+    setpriv --reuid="$uid" --regid="$gid" --clear-groups "$@"
+}
+# fsop as another user, bounded.
+fsop_as() {
+    local uid=$1 gid=$2
+    shift 2
+    as "$uid" "$gid" timeout -k 2 "$FS_TIMEOUT" "$UFSOP" "$@" | head -n 1
+}
+check "fsop can be run by the test user" as "$TU" "$TG" "$UFSOP" read /etc/hostname
+
+A=$(run_c --name target)
+SA=${A:0:12}
+
+# --- allow_other, default --uid 0: the user reads but may not kill
+dfs_mount "$M" -o allow_other || { not_ok "mounts with -o allow_other"; tap_done; }
+check_eq "user: ls works" "$SA" "$(as "$TU" "$TG" ls "$M")"
+check_eq "user: cat name works" target "$(as "$TU" "$TG" cat "$M/$SA/name")"
+check_eq "user: lookup by name works" "$SA" "$(as "$TU" "$TG" readlink "$M/target")"
+check_eq "user: kill gives EACCES" EACCES "$(fsop_as "$TU" "$TG" write "$M/$SA/kill" 1)"
+check_eq "user: the container still runs" running "$(c_state "$A")"
+if as "$TU" "$TG" sh -c "echo 1 > '$M/$SA/kill'" 2>/dev/null; then
+    not_ok "user: echo 1 > kill fails in a shell"
+else
+    ok "user: echo 1 > kill fails in a shell"
+fi
+check_eq "user: the container still runs" running "$(c_state "$A")"
+check_eq "user: mkdir gives EPERM or EACCES" 1 "$(fsop_as "$TU" "$TG" mkdir "$M/x" | grep -cE '^(EPERM|EACCES)$')"
+line=$(grep -F "id=$SA" "$DFS_LOG" | grep -F "uid=$TU" | tail -n 1)
+check "audit: the refused user's attempt is logged as EACCES" \
+    grep -qF "result=EACCES" <<<"$line"
+note "audit for the refused user: ${line:-<none>}"
+
+# --- in a container as 1000:1000, through a bind mount of the FUSE mount
+if [ -x "$FSOP_STATIC" ]; then
+    # The container doing this is itself a running container, so it is
+    # listed too: look for the target among the entries.
+    out=$(docker run --rm --network none --user 1000:1000 \
+        -v "$M:/dockerfs" -v "$FSOP_STATIC:/fsop:ro" "$TEST_IMAGE" \
+        sh -c "id -u; ls /dockerfs | grep -x $SA; cat /dockerfs/$SA/name; cat /dockerfs/target/name; /fsop write /dockerfs/$SA/kill 1" 2>&1)
+    check_eq "docker run --user 1000:1000: runs as uid 1000, ls and cat work, kill gives EACCES" \
+        "$(printf '1000\n%s\ntarget\ntarget\nEACCES' "$SA")" "$out"
+    check_eq "docker run --user 1000:1000: the container still runs" running "$(c_state "$A")"
+else
+    not_ok "static fsop for containers ($FSOP_STATIC)"
+fi
+dfs_stop TERM
+check_san
+
+# --- --uid: that user may kill
+dfs_mount "$M" -o allow_other --uid "$TU" || { not_ok "mounts with --uid $TU"; tap_done; }
+check_eq "--uid: kill is owned by the uid" "$TU" "$(stat -c %u "$M/$SA/kill")"
+check_eq "--uid: kill is mode 0200" 200 "$(stat -c %a "$M/$SA/kill")"
+B=$(run_c --name target2)
+wait_until 2 listed "$M" "${B:0:12}"
+check_eq "--uid: another user (1000) gets EACCES" EACCES "$(fsop_as 1000 1000 write "$M/${B:0:12}/kill" 1)"
+check_eq "--uid: root may still kill" OK "$(fsop1 write "$M/${B:0:12}/kill" 1)"
+check_eq "--uid: root's kill removed it" gone "$(c_state "$B")"
+setpriv --reuid="$TU" --regid="$TG" --clear-groups "$UFSOP" write "$M/$SA/kill" 1 >"$TESTS_TMP/u.out" &
+upid=$!
+wait "$upid"
+check_eq "--uid: the user may kill" OK "$(head -n 1 "$TESTS_TMP/u.out")"
+check_eq "--uid: the container is removed" gone "$(c_state "$A")"
+line=$(grep -F "id=$SA" "$DFS_LOG" | tail -n 1)
+check "audit names the user's uid" grep -qF "uid=$TU" <<<"$line"
+check "audit names the user's pid" grep -qF "pid=$upid" <<<"$line"
+note "audit: $line"
+dfs_stop TERM
+check_san
+
+# --uid given as a user name
+C=$(run_c --name target3)
+dfs_mount "$M" -o allow_other --uid "$USER_NAME" || { not_ok "mounts with --uid $USER_NAME (a name)"; tap_done; }
+check_eq "--uid NAME: kill is owned by the uid" "$TU" "$(stat -c %u "$M/${C:0:12}/kill")"
+dfs_stop TERM
+
+# --- --gid: members of the group may kill, others not
+G=$(run_c --name target4)
+dfs_mount "$M" -o allow_other --gid 4242 || { not_ok "mounts with --gid 4242"; tap_done; }
+check_eq "--gid: kill is mode 0220" 220 "$(stat -c %a "$M/${G:0:12}/kill")"
+check_eq "--gid: kill's group is the gid" 4242 "$(stat -c %g "$M/${G:0:12}/kill")"
+check_eq "--gid: a user outside the group gets EACCES" EACCES "$(fsop_as 1000 1000 write "$M/${G:0:12}/kill" 1)"
+check_eq "--gid: still running" running "$(c_state "$G")"
+check_eq "--gid: a user with that gid may kill" OK "$(fsop_as 1000 4242 write "$M/${G:0:12}/kill" 1)"
+check_eq "--gid: removed" gone "$(c_state "$G")"
+dfs_stop TERM
+check_san
+tap_done

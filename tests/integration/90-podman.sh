@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The contract, errno and bad-input scripts again, against Podman's
+# Docker-compatible API (issue 8 part 6): `podman system service` on a
+# socket and storage of its own, driven with the same docker CLI. Lines are
+# prefixed "podman: ". Skipped (one ok line with a note) without podman.
+# No -e: a failing command is a test result, reported as "not ok".
+set -uo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/../lib/dockerfs.sh"
+
+if ! command -v podman >/dev/null 2>&1; then
+    ok "podman: skipped (podman is not installed)"
+    tap_done
+fi
+if [ -z "${TESTS_TMP:-}" ]; then
+    TESTS_TMP=$(mktemp -d /tmp/ddtest.XXXXXX)
+    chmod 0755 "$TESTS_TMP"
+    DFS_OWN_TMP=1  # read by dfs_cleanup
+    export DFS_OWN_TMP
+fi
+export TESTS_TMP
+trap 'podman_stop; dfs_cleanup' EXIT
+trap 'exit 130' INT TERM
+
+podman_start "$(mktemp -d /tmp/ddpod.XXXXXX)" || { not_ok "podman: system service starts"; tap_done; }
+ok "podman: system service starts ($DOCKER_HOST)"
+# The scripts below see this as their engine and start none of their own.
+export ENGINE_DIR=$PODMAN_DIR
+# What containers need on these machines under Podman (DESIGN §5).
+export RUN_C_OPTS="--ulimit nofile=1024:1024 --ulimit nproc=1024:1024"
+image_build "$TEST_IMAGE" || { not_ok "podman: test image imported"; tap_done; }
+ok "podman: test image imported"
+
+for s in 10-contract.sh 20-errno.sh 80-bad-input.sh; do
+    sub=$TESTS_TMP/$s
+    mkdir -p "$sub"
+    chmod 0755 "$sub"
+    TESTS_TMP=$sub "$HERE/$s" </dev/null 2>&1 | sed -e 's/^ok - /ok - podman: /' -e 's/^not ok - /not ok - podman: /' |
+        tee "$TESTS_TMP/$s.log" | grep -vE '^# [0-9]+ passed, [0-9]+ failed$'
+    TAP_PASS=$((TAP_PASS + $(grep -c '^ok - ' "$TESTS_TMP/$s.log")))
+    TAP_FAIL=$((TAP_FAIL + $(grep -c '^not ok - ' "$TESTS_TMP/$s.log")))
+    rm_all
+done
+tap_done
