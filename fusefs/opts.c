@@ -220,7 +220,7 @@ int opts_parse(struct options *o, int argc, char **argv,
         }
     }
     if (!rc && !o->mountpoint && !o->help && !o->version)
-        rc = usage_err(err, errlen, "missing mount point (try --help)");
+        rc = usage_err(err, errlen, "missing mount point");
     if (!rc && o->mountpoint && *o->mountpoint == '\0')
         rc = usage_err(err, errlen, "empty mount point");
     if (rc) {
