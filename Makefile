@@ -42,6 +42,7 @@ include tests/tests.mk
 -include tests/vnc/vnc.mk
 -include tests/fuzz/fuzz.mk
 -include tests/bench/bench.mk
+-include tests/faults/faults.mk
 
 clean:
 	rm -rf build build-san build-fuzz
