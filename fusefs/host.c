@@ -1,4 +1,5 @@
 /* host.c - where the engine is, chosen the way the docker CLI chooses. */
+#include "errmsg.h"
 #include "host.h"
 
 #include <errno.h>
@@ -8,20 +9,6 @@
 #include <string.h>
 
 #define DEFAULT_HOST "unix:///var/run/docker.sock"
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-/* Writes a one-line reason into err; returns EINVAL. */
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return EINVAL;
-}
 
 /* malloc'd printf, NULL on failure. */
 static char *str_printf(const char *fmt, ...)
@@ -55,7 +42,7 @@ static int set_tcp(struct host *h, const char *rest, int tls,
         len--;
     if (memchr(rest, '/', len) || memchr(rest, '?', len) ||
         memchr(rest, '@', len))
-        return fail(err, errlen, "bad engine address '%s': a path, "
+        return errmsg(EINVAL, err, errlen, "bad engine address '%s': a path, "
                     "query or user is not allowed", addr);
 
     const char *host = rest, *port = NULL;
@@ -63,12 +50,12 @@ static int set_tcp(struct host *h, const char *rest, int tls,
     if (len && rest[0] == '[') {
         const char *close = memchr(rest, ']', len);
         if (!close)
-            return fail(err, errlen, "bad engine address '%s': "
+            return errmsg(EINVAL, err, errlen, "bad engine address '%s': "
                         "unclosed '['", addr);
         hlen = (size_t)(close - rest) + 1;
         if (hlen < len) {
             if (rest[hlen] != ':')
-                return fail(err, errlen, "bad engine address '%s'", addr);
+                return errmsg(EINVAL, err, errlen, "bad engine address '%s'", addr);
             port = rest + hlen + 1;
         }
     } else {
@@ -82,15 +69,15 @@ static int set_tcp(struct host *h, const char *rest, int tls,
         size_t plen = len - (size_t)(port - rest);
         pnum = 0;
         if (plen == 0 || plen > 5)
-            return fail(err, errlen, "bad port in engine address '%s'", addr);
+            return errmsg(EINVAL, err, errlen, "bad port in engine address '%s'", addr);
         for (size_t i = 0; i < plen; i++) {
             if (port[i] < '0' || port[i] > '9')
-                return fail(err, errlen, "bad port in engine address '%s'",
+                return errmsg(EINVAL, err, errlen, "bad port in engine address '%s'",
                             addr);
             pnum = pnum * 10 + (port[i] - '0');
         }
         if (pnum < 1 || pnum > 65535)
-            return fail(err, errlen, "bad port in engine address '%s'", addr);
+            return errmsg(EINVAL, err, errlen, "bad port in engine address '%s'", addr);
     }
     /* As the docker CLI does, "tcp://:2375" means this machine. */
     if (hlen == 0) {
@@ -126,10 +113,10 @@ int host_resolve(struct host *h, const char *flag, const char *env_host,
     if (!(h->display = strdup(addr)))
         return ENOMEM;
     if (*addr == '\0') {
-        rc = fail(err, errlen, "empty engine address");
+        rc = errmsg(EINVAL, err, errlen, "empty engine address");
     } else if (strncmp(addr, "unix://", 7) == 0) {
         if (addr[7] != '/')
-            rc = fail(err, errlen, "bad engine address '%s': the socket "
+            rc = errmsg(EINVAL, err, errlen, "bad engine address '%s': the socket "
                       "path must be absolute", addr);
         else
             rc = set_unix(h, addr + 7);
@@ -143,7 +130,7 @@ int host_resolve(struct host *h, const char *flag, const char *env_host,
             else if (home && *home)
                 certdir = str_printf("%s/.docker", home);
             else {
-                rc = fail(err, errlen, "DOCKER_TLS_VERIFY is set but "
+                rc = errmsg(EINVAL, err, errlen, "DOCKER_TLS_VERIFY is set but "
                           "neither DOCKER_CERT_PATH nor HOME is");
                 goto out;
             }
@@ -157,11 +144,11 @@ int host_resolve(struct host *h, const char *flag, const char *env_host,
     } else {
         const char *sep = strstr(addr, "://");
         if (sep)
-            rc = fail(err, errlen, "unsupported engine address scheme "
+            rc = errmsg(EINVAL, err, errlen, "unsupported engine address scheme "
                       "'%.*s://' (use unix:// or tcp://)",
                       (int)(sep - addr), addr);
         else
-            rc = fail(err, errlen, "bad engine address '%s' (use "
+            rc = errmsg(EINVAL, err, errlen, "bad engine address '%s' (use "
                       "unix:///PATH or tcp://HOST[:PORT])", addr);
     }
 out:

@@ -1,4 +1,5 @@
 /* opts.c - dockerfs's command line. */
+#include "errmsg.h"
 #include "opts.h"
 
 #include <errno.h>
@@ -34,20 +35,6 @@ static const struct option long_opts[] = {
     { "version",     no_argument,       NULL, 'V' },
     { NULL, 0, NULL, 0 }
 };
-
-static int usage_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-/* Writes a one-line usage error into err; returns 2. */
-static int usage_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return 2;
-}
 
 /* Appends one -o list to o->fuse_opts and tracks ro/rw (last wins). */
 static int add_fuse_opts(struct options *o, const char *list)
@@ -130,7 +117,7 @@ int opts_parse(struct options *o, int argc, char **argv,
         case 'V': o->version = 1; break;
         case 'o':
             if (add_fuse_opts(o, optarg))
-                rc = usage_err(err, errlen, "out of memory");
+                rc = errmsg(2, err, errlen, "out of memory");
             break;
         case 'H': o->host = optarg; break;
         case OPT_ALL: o->all = 1; break;
@@ -138,16 +125,16 @@ int opts_parse(struct options *o, int argc, char **argv,
         case OPT_SYSLOG: want_syslog = 1; break;
         case OPT_FILTER:
             if (filters_add(&o->filters, optarg, why, sizeof why))
-                rc = usage_err(err, errlen, "%s", why);
+                rc = errmsg(2, err, errlen, "%s", why);
             break;
         case OPT_PROTECT:
             if (rules_add(&o->protect, optarg, why, sizeof why))
-                rc = usage_err(err, errlen, "%s", why);
+                rc = errmsg(2, err, errlen, "%s", why);
             break;
         case OPT_KILL_ACTION: {
             int a = kill_action_parse(optarg);
             if (a < 0)
-                rc = usage_err(err, errlen, "bad --kill-action '%s' "
+                rc = errmsg(2, err, errlen, "bad --kill-action '%s' "
                                "(rm, kill or stop)", optarg);
             else
                 o->action = (enum kill_action)a;
@@ -160,7 +147,7 @@ int opts_parse(struct options *o, int argc, char **argv,
                 v = pw ? (long long)pw->pw_uid : -1;
             }
             if (v < 0)
-                rc = usage_err(err, errlen, "bad --uid '%s': not a number "
+                rc = errmsg(2, err, errlen, "bad --uid '%s': not a number "
                                "or a known user", optarg);
             else
                 o->kill_uid = (uid_t)v;
@@ -173,7 +160,7 @@ int opts_parse(struct options *o, int argc, char **argv,
                 v = gr ? (long long)gr->gr_gid : -1;
             }
             if (v < 0)
-                rc = usage_err(err, errlen, "bad --gid '%s': not a number "
+                rc = errmsg(2, err, errlen, "bad --gid '%s': not a number "
                                "or a known group", optarg);
             else {
                 o->kill_gid = (gid_t)v;
@@ -183,12 +170,12 @@ int opts_parse(struct options *o, int argc, char **argv,
         }
         case OPT_TIMEOUT:
             if (parse_seconds(optarg, 0, &o->timeout))
-                rc = usage_err(err, errlen, "bad --timeout '%s': expected "
+                rc = errmsg(2, err, errlen, "bad --timeout '%s': expected "
                                "seconds > 0", optarg);
             break;
         case OPT_RESYNC:
             if (parse_seconds(optarg, 1, &o->resync))
-                rc = usage_err(err, errlen, "bad --resync '%s': expected "
+                rc = errmsg(2, err, errlen, "bad --resync '%s': expected "
                                "seconds >= 0", optarg);
             break;
         case ':':
@@ -199,11 +186,11 @@ int opts_parse(struct options *o, int argc, char **argv,
             int is_long = strncmp(arg, "--", 2) == 0;
             const char *what = c == ':' ? "needs a value" : "is unknown";
             if (is_long)
-                rc = usage_err(err, errlen, "option %.*s %s",
+                rc = errmsg(2, err, errlen, "option %.*s %s",
                                (int)strcspn(arg, "="), arg,
                                c == ':' ? what : "is unknown or takes no value");
             else
-                rc = usage_err(err, errlen, "option -%c %s",
+                rc = errmsg(2, err, errlen, "option -%c %s",
                                optopt > 0 && optopt < 128 ? optopt : '?', what);
             break;
         }
@@ -215,14 +202,14 @@ int opts_parse(struct options *o, int argc, char **argv,
             if (!o->mountpoint)
                 o->mountpoint = argv[i];
             else
-                rc = usage_err(err, errlen, "unexpected argument '%s' "
+                rc = errmsg(2, err, errlen, "unexpected argument '%s' "
                                "(only one mount point)", argv[i]);
         }
     }
     if (!rc && !o->mountpoint && !o->help && !o->version)
-        rc = usage_err(err, errlen, "missing mount point");
+        rc = errmsg(2, err, errlen, "missing mount point");
     if (!rc && o->mountpoint && *o->mountpoint == '\0')
-        rc = usage_err(err, errlen, "empty mount point");
+        rc = errmsg(2, err, errlen, "empty mount point");
     if (rc) {
         opts_free(o);
         return rc;

@@ -1,5 +1,6 @@
 /* rules.c - which containers the mount shows (filters, sent to the
  * engine) and which of them may never be killed (protection). */
+#include "errmsg.h"
 #include "rules.h"
 
 #include <errno.h>
@@ -11,27 +12,13 @@
 #include <string.h>
 #include <strings.h>
 
-/* Writes a one-line reason into err (if given); returns EINVAL. */
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return EINVAL;
-}
-
 /* Adds one --protect spec; see rules.h. */
 int rules_add(struct rules *r, const char *spec, char *err, size_t errlen)
 {
     const char *how = "expected label=KEY[=VALUE], name=GLOB or image=GLOB";
     const char *eq = spec ? strchr(spec, '=') : NULL;
     if (!eq)
-        return fail(err, errlen, "bad --protect '%s': %s",
+        return errmsg(EINVAL, err, errlen, "bad --protect '%s': %s",
                     spec ? spec : "", how);
 
     struct rule nr = { 0 };
@@ -41,7 +28,7 @@ int rules_add(struct rules *r, const char *spec, char *err, size_t errlen)
         const char *eq2 = strchr(rest, '=');
         size_t keylen = eq2 ? (size_t)(eq2 - rest) : strlen(rest);
         if (keylen == 0)
-            return fail(err, errlen, "bad --protect '%s': empty label key",
+            return errmsg(EINVAL, err, errlen, "bad --protect '%s': empty label key",
                         spec);
         nr.kind = RULE_LABEL;
         nr.key = strndup(rest, keylen);
@@ -54,13 +41,13 @@ int rules_add(struct rules *r, const char *spec, char *err, size_t errlen)
     } else if ((klen == 4 && strncmp(spec, "name", 4) == 0) ||
                (klen == 5 && strncmp(spec, "image", 5) == 0)) {
         if (*rest == '\0')
-            return fail(err, errlen, "bad --protect '%s': empty pattern",
+            return errmsg(EINVAL, err, errlen, "bad --protect '%s': empty pattern",
                         spec);
         nr.kind = klen == 4 ? RULE_NAME : RULE_IMAGE;
         if (!(nr.value = strdup(rest)))
             return ENOMEM;
     } else {
-        return fail(err, errlen, "bad --protect '%s': %s", spec, how);
+        return errmsg(EINVAL, err, errlen, "bad --protect '%s': %s", spec, how);
     }
 
     struct rule *v = realloc(r->v, (r->n + 1) * sizeof *v);
@@ -154,23 +141,23 @@ int filters_add(struct filters *f, const char *spec, char *err, size_t errlen)
 {
     const char *eq = spec ? strchr(spec, '=') : NULL;
     if (!eq)
-        return fail(err, errlen, "bad --filter '%s': expected KEY=VALUE",
+        return errmsg(EINVAL, err, errlen, "bad --filter '%s': expected KEY=VALUE",
                     spec ? spec : "");
     size_t klen = (size_t)(eq - spec);
     if (klen == 0)
-        return fail(err, errlen, "bad --filter '%s': empty key", spec);
+        return errmsg(EINVAL, err, errlen, "bad --filter '%s': empty key", spec);
     int known = 0;
     for (int i = 0; filter_keys[i] && !known; i++)
         known = strlen(filter_keys[i]) == klen &&
                 strncmp(filter_keys[i], spec, klen) == 0;
     if (!known)
-        return fail(err, errlen, "bad --filter '%s': unknown key '%.*s'",
+        return errmsg(EINVAL, err, errlen, "bad --filter '%s': unknown key '%.*s'",
                     spec, (int)klen, spec);
     if (eq[1] == '\0')
-        return fail(err, errlen, "bad --filter '%s': empty value", spec);
+        return errmsg(EINVAL, err, errlen, "bad --filter '%s': empty value", spec);
     json_t *probe = json_string(eq + 1);    /* the engine wants UTF-8 */
     if (!probe)
-        return fail(err, errlen, "bad --filter: value is not UTF-8");
+        return errmsg(EINVAL, err, errlen, "bad --filter: value is not UTF-8");
     json_decref(probe);
 
     struct filter nf = { strndup(spec, klen), strdup(eq + 1) };

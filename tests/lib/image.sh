@@ -26,26 +26,33 @@ image_busybox() {
     return 1
 }
 
+# The test container's command. PID 1 gets no default signal handling in a
+# container: the trap makes SIGTERM end it at once instead of after
+# Docker's 10 s grace.
+IMAGE_CMD='CMD ["/bin/sh", "-c", "trap \"exit 0\" TERM INT; while :; do sleep 3600 & wait $!; done"]'
+
+# Writes DIR/rootfs.tar: static busybox with its applets, passwd and group.
+image_rootfs() {
+    local dir=$1 bb a
+    bb=$(image_busybox) || return 1
+    mkdir -p "$dir/root/bin" "$dir/root/tmp" "$dir/root/etc"
+    cp "$bb" "$dir/root/bin/busybox"
+    for a in $("$bb" --list); do
+        [ "$a" = busybox ] || ln -sf busybox "$dir/root/bin/$a"
+    done
+    printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$dir/root/etc/passwd"
+    printf 'root:x:0:\nnobody:x:65534:\n' >"$dir/root/etc/group"
+    tar -C "$dir/root" -cf "$dir/rootfs.tar" .
+}
+
 image_build() {
-    local name=${1:-$TEST_IMAGE} bb ctx a
+    local name=${1:-$TEST_IMAGE} ctx
     if docker image inspect "$name" >/dev/null 2>&1; then
         return 0
     fi
-    bb=$(image_busybox) || return 1
     ctx=$(mktemp -d /tmp/ddimg.XXXXXX)
-    mkdir -p "$ctx/root/bin" "$ctx/root/tmp" "$ctx/root/etc"
-    cp "$bb" "$ctx/root/bin/busybox"
-    for a in $("$bb" --list); do
-        [ "$a" = busybox ] || ln -sf busybox "$ctx/root/bin/$a"
-    done
-    printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$ctx/root/etc/passwd"
-    printf 'root:x:0:\nnobody:x:65534:\n' >"$ctx/root/etc/group"
-    tar -C "$ctx/root" -cf "$ctx/rootfs.tar" .
-    # PID 1 gets no default signal handling in a container: the trap makes
-    # SIGTERM end it at once instead of after Docker's 10 s grace.
-    if ! docker import \
-        --change 'CMD ["/bin/sh", "-c", "trap \"exit 0\" TERM INT; while :; do sleep 3600 & wait $!; done"]' \
-        --change 'ENV PATH=/bin' \
+    image_rootfs "$ctx" || { rm -rf "$ctx"; return 1; }
+    if ! docker import --change "$IMAGE_CMD" --change 'ENV PATH=/bin' \
         --message 'dockerdoom test image (busybox-static)' \
         "$ctx/rootfs.tar" "$name" >/dev/null; then
         rm -rf "$ctx"

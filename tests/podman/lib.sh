@@ -17,22 +17,13 @@ PODMAN_IMAGE=${PODMAN_IMAGE:-localhost/dockerdoom-test:latest}
 PODMAN_RUN_OPTS=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 
 podman_image() {
-    local bb ctx a rc
+    local ctx rc
     podman_private image exists "$PODMAN_IMAGE" && return 0
-    bb=$(image_busybox) || return 1
     ctx=$(mktemp -d /tmp/ddpimg.XXXXXX)
-    mkdir -p "$ctx/root/bin" "$ctx/root/tmp" "$ctx/root/etc"
-    cp "$bb" "$ctx/root/bin/busybox"
-    for a in $("$bb" --list); do
-        [ "$a" = busybox ] || ln -sf busybox "$ctx/root/bin/$a"
-    done
-    printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$ctx/root/etc/passwd"
-    printf 'root:x:0:\nnobody:x:65534:\n' >"$ctx/root/etc/group"
-    tar -C "$ctx/root" -cf "$ctx/rootfs.tar" .
-    # Same CMD as the Docker test image: SIGTERM ends it at once.
-    podman_private import -q \
-        --change 'CMD ["/bin/sh", "-c", "trap \"exit 0\" TERM INT; while :; do sleep 3600 & wait $!; done"]' \
-        --change 'ENV PATH=/bin' "$ctx/rootfs.tar" "$PODMAN_IMAGE" >/dev/null
+    image_rootfs "$ctx" || { rm -rf "$ctx"; return 1; }
+    # The same command as the Docker test image.
+    podman_private import -q --change "$IMAGE_CMD" --change 'ENV PATH=/bin' \
+        "$ctx/rootfs.tar" "$PODMAN_IMAGE" >/dev/null
     rc=$?
     rm -rf "$ctx"
     return $rc
