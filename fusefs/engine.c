@@ -7,8 +7,8 @@
 #include "engine.h"
 #include "parse.h"
 
-/* Bodies larger than this are not a container list we can serve anyway. */
-#define MAX_BODY (256u << 20)
+/* Error bodies are short; a longer one is cut. */
+#define MAX_ERROR_BODY (64u << 10)
 
 void engine_init(struct engine *e, const struct host *host, double timeout_s)
 {
@@ -44,21 +44,43 @@ CURL *engine_handle(const struct engine *e, const char *path)
     return h;
 }
 
+/* Keeps what fits of an (error) body; the rest is dropped, not fatal. */
 static size_t collect(char *data, size_t size, size_t n, void *arg)
 {
-    return buf_add(arg, data, size * n) == 0 ? size * n : 0;
+    buf_add(arg, data, size * n);
+    return size * n;
 }
 
-/* Performs h, collecting the body. Returns 0 with *status set, or the
- * transport errno with a reason in err. */
-static int perform(const struct engine *e, CURL *h, struct buf *body,
-                   long *status, char *err, size_t errlen)
+/* A list answer streams into the parser; anything else is an error body. */
+struct list_sink {
+    CURL *h;
+    long status;
+    struct list_parser parser;
+    struct buf errbody;
+};
+
+static size_t list_write(char *data, size_t size, size_t n, void *arg)
+{
+    struct list_sink *s = arg;
+
+    if (!s->status)
+        curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &s->status);
+    if (s->status != 200)
+        return collect(data, size, n, &s->errbody);
+    /* A parse error ends the transfer: the list is useless anyway. */
+    return list_parser_feed(&s->parser, data, size * n) == 0 ? size * n : 0;
+}
+
+/* Performs h, handing the body to write(arg). Returns 0 with *status
+ * set, or the transport errno with a reason in err. */
+static int perform(const struct engine *e, CURL *h, curl_write_callback write,
+                   void *arg, long *status, char *err, size_t errlen)
 {
     char curlerr[CURL_ERROR_SIZE] = "";
     CURLcode rc;
 
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, body);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, arg);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curlerr);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, e->timeout_ms);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
@@ -87,40 +109,46 @@ int engine_transport_errno(CURLcode rc)
 int engine_list(const struct engine *e, int all, const char *filters,
                 struct container **out, size_t *n, char *err, size_t errlen)
 {
-    struct buf path, body;
+    struct buf path;
+    struct list_sink sink;
     long status = 0;
     int rc;
-    CURL *h = NULL;
 
     *out = NULL;
     *n = 0;
     buf_init(&path, 0);
-    buf_init(&body, MAX_BODY);
     int bad = buf_printf(&path, "/containers/json?all=%d", all ? 1 : 0) != 0;
     if (!bad && filters) {
         char *q = curl_easy_escape(NULL, filters, 0);
         bad = !q || buf_printf(&path, "&filters=%s", q) != 0;
         curl_free(q);
     }
-    if (bad || !(h = engine_handle(e, buf_str(&path)))) {
+    memset(&sink, 0, sizeof sink);
+    if (bad || !(sink.h = engine_handle(e, buf_str(&path)))) {
         snprintf(err, errlen, "out of memory");
         buf_free(&path);
         return ENOMEM;
     }
-    rc = perform(e, h, &body, &status, err, errlen);
-    if (rc == 0 && status != 200) {
+    list_parser_init(&sink.parser);
+    buf_init(&sink.errbody, MAX_ERROR_BODY);
+    rc = perform(e, sink.h, list_write, &sink, &status, err, errlen);
+    if (rc != 0 && sink.status == 200 && sink.parser.err) {
+        /* The transfer was cut short by the parser, not the network. */
+        snprintf(err, errlen, "engine sent a container list that is not JSON");
+        rc = sink.parser.err == ENOMEM ? ENOMEM : EIO;
+    } else if (rc == 0 && status != 200) {
         char msg[256];
-        parse_error_message(body.data ? body.data : "", body.len, msg, sizeof msg);
+        parse_error_message(buf_str(&sink.errbody), sink.errbody.len, msg, sizeof msg);
         snprintf(err, errlen, "engine answered %ld: %s", status, msg);
         rc = status == 400 ? EINVAL : EIO;
-    }
-    if (rc == 0 && parse_container_list(buf_str(&body), body.len, out, n) != 0) {
+    } else if (rc == 0 && list_parser_finish(&sink.parser, out, n) != 0) {
         snprintf(err, errlen, "engine sent a container list that is not JSON");
         rc = EIO;
     }
-    curl_easy_cleanup(h);
+    list_parser_free(&sink.parser);
+    buf_free(&sink.errbody);
+    curl_easy_cleanup(sink.h);
     buf_free(&path);
-    buf_free(&body);
     return rc;
 }
 
@@ -161,8 +189,8 @@ int engine_kill(const struct engine *e, const char *id, enum kill_action a,
         curl_easy_setopt(h, CURLOPT_POST, 1L);
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
     }
-    buf_init(&body, 1u << 20);
-    rc = perform(e, h, &body, &status, err, errlen);
+    buf_init(&body, MAX_ERROR_BODY);
+    rc = perform(e, h, collect, &body, &status, err, errlen);
     if (rc == 0) {
         rc = kill_errno(0, status);
         if (rc != 0) {

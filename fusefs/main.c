@@ -55,6 +55,24 @@ static void clear_stale_mount(const char *mnt)
     }
 }
 
+/* mnt as an absolute path (malloc'ed), or NULL. Not realpath(): a stale
+ * mount point cannot be resolved, and it must still be found to be
+ * cleared. The daemon changes directory, so a relative path would not
+ * unmount later. */
+static char *absolute_path(const char *mnt)
+{
+    char *cwd, *abs = NULL;
+
+    if (mnt[0] == '/')
+        return strdup(mnt);
+    if (!(cwd = getcwd(NULL, 0)))
+        return NULL;
+    if (asprintf(&abs, "%s/%s", cwd, mnt) < 0)
+        abs = NULL;
+    free(cwd);
+    return abs;
+}
+
 /* The options handed to libfuse: ours first, then the user's -o. No
  * default_permissions: fs.c checks who may write kill itself, so that a
  * refused attempt reaches the audit trail. */
@@ -122,11 +140,19 @@ int main(int argc, char **argv)
         return 0;
     }
     log_open(0, opt.debug);
+    char *mnt = absolute_path(opt.mountpoint);
+    if (!mnt) {
+        fprintf(stderr, "dockerfs: %s: %s\n", opt.mountpoint, strerror(errno));
+        opts_free(&opt);
+        return 1;
+    }
+    opt.mountpoint = mnt;
     if (host_resolve(&host, opt.host, getenv("DOCKER_HOST"),
                      getenv("DOCKER_TLS_VERIFY"), getenv("DOCKER_CERT_PATH"),
                      getenv("HOME"), err, sizeof err) != 0) {
         fprintf(stderr, "dockerfs: %s\n", err);
         opts_free(&opt);
+        free(mnt);
         return 2;
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -186,5 +212,6 @@ int main(int argc, char **argv)
     host_free(&host);
     curl_global_cleanup();
     opts_free(&opt);
+    free(mnt);
     return rc;
 }

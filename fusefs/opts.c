@@ -102,7 +102,7 @@ int opts_parse(struct options *o, int argc, char **argv,
     memset(o, 0, sizeof *o);
     o->action = KILL_RM;
     o->timeout = 10;
-    o->resync = 60;
+    o->resync = 300;
     int want_syslog = 0;
 
     optind = 0;     /* glibc: 0 forces a full restart of the scanner */
@@ -242,7 +242,7 @@ void opts_usage(FILE *out, const char *prog)
 "      --uid USER          who may write kill files besides root (default 0)\n"
 "      --gid GROUP         group that may write kill files too\n"
 "      --timeout SECONDS   how long a kill may take (default 10)\n"
-"      --resync SECONDS    full re-list period, 0 = never (default 60)\n"
+"      --resync SECONDS    full re-list period, 0 = never (default 300)\n"
 "      --syslog            log to syslog (default unless -f)\n"
 "  -h, --help              show this help\n"
 "  -V, --version           show the version\n"

@@ -99,47 +99,191 @@ static int parse_one(json_t *o, struct container *c)
     return rc;
 }
 
+/* One element of a list, over this size, is not a container. */
+#define LIST_ELEM_MAX (1u << 20)
+
+enum { LP_START, LP_ARRAY, LP_DONE, LP_BROKEN };
+
+void list_parser_init(struct list_parser *p)
+{
+    memset(p, 0, sizeof *p);
+    buf_init(&p->elem, LIST_ELEM_MAX);
+}
+
+void list_parser_free(struct list_parser *p)
+{
+    buf_free(&p->elem);
+    containers_free(p->v, p->n);
+    p->v = NULL;
+    p->n = p->cap = 0;
+}
+
+static int lp_fail(struct list_parser *p, int err)
+{
+    p->state = LP_BROKEN;
+    p->err = err;
+    return err;
+}
+
+/* Decodes the collected element; entries that are not containers are
+ * skipped, as in a whole-body parse. */
+static int lp_element_done(struct list_parser *p)
+{
+    json_t *o = json_loadb(p->elem.data ? p->elem.data : "", p->elem.len,
+                           JSON_DECODE_ANY, NULL);
+    struct container c;
+    int rc;
+
+    p->in_elem = 0;
+    buf_reset(&p->elem);
+    if (!o)
+        return lp_fail(p, EINVAL);
+    memset(&c, 0, sizeof c);
+    rc = parse_one(o, &c);
+    json_decref(o);
+    if (rc == ENOENT)
+        return 0;
+    if (rc)
+        return lp_fail(p, rc);
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 64;
+        struct container *v = realloc(p->v, cap * sizeof *v);
+        if (!v) {
+            container_clear(&c);
+            return lp_fail(p, ENOMEM);
+        }
+        p->v = v;
+        p->cap = cap;
+    }
+    p->v[p->n++] = c;
+    return 0;
+}
+
+static int is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Adds c to the element being collected. */
+static int lp_keep(struct list_parser *p, char c)
+{
+    int rc = buf_add(&p->elem, &c, 1);
+    return rc ? lp_fail(p, rc == E2BIG ? EINVAL : rc) : 0;
+}
+
+/* One byte inside the array. Tracks strings and nesting only as far as
+ * needed to find where each element ends; jansson checks the rest. */
+static int lp_array_byte(struct list_parser *p, char c)
+{
+    if (!p->in_elem) {
+        if (is_ws(c) || c == ',')
+            return 0;
+        if (c == ']') {
+            p->state = LP_DONE;
+            return 0;
+        }
+        p->in_elem = 1;
+        p->depth = 0;
+    }
+    if (p->in_str) {
+        if (p->esc)
+            p->esc = 0;
+        else if (c == '\\')
+            p->esc = 1;
+        else if (c == '"')
+            p->in_str = 0;
+        return lp_keep(p, c);
+    }
+    if (c == '"') {
+        p->in_str = 1;
+        return lp_keep(p, c);
+    }
+    if (c == '{' || c == '[') {
+        p->depth++;
+        return lp_keep(p, c);
+    }
+    if (c == '}' || c == ']') {
+        if (p->depth == 0) {        /* ']' closing the array after a scalar */
+            if (c == '}')
+                return lp_fail(p, EINVAL);
+            p->state = LP_DONE;
+            return lp_element_done(p);
+        }
+        int rc = lp_keep(p, c);
+        if (rc == 0 && --p->depth == 0)
+            rc = lp_element_done(p);
+        return rc;
+    }
+    if (p->depth == 0 && (c == ',' || is_ws(c)))
+        return lp_element_done(p);
+    return lp_keep(p, c);
+}
+
+int list_parser_feed(struct list_parser *p, const char *data, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        char c = data[i];
+        int rc = 0;
+
+        switch (p->state) {
+        case LP_START:
+            if (c == '[')
+                p->state = LP_ARRAY;
+            else if (!is_ws(c))
+                rc = lp_fail(p, EINVAL);
+            break;
+        case LP_ARRAY:
+            rc = lp_array_byte(p, c);
+            break;
+        case LP_DONE:
+            if (!is_ws(c))
+                rc = lp_fail(p, EINVAL);
+            break;
+        default:
+            return p->err;
+        }
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int list_parser_finish(struct list_parser *p, struct container **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (p->state == LP_BROKEN)
+        return p->err;
+    if (p->state != LP_DONE)
+        return EINVAL;
+    if (p->n) {
+        *out = p->v;
+        *n = p->n;
+    } else {
+        free(p->v);
+    }
+    p->v = NULL;
+    p->n = p->cap = 0;
+    return 0;
+}
+
 /* Parses a /containers/json body into a fresh array; see parse.h. */
 int parse_container_list(const char *json, size_t len,
                          struct container **out, size_t *n)
 {
+    struct list_parser p;
+    int rc;
+
     *out = NULL;
     *n = 0;
     if (!json)
         return EINVAL;
-    json_t *root = json_loadb(json, len, 0, NULL);
-    if (!json_is_array(root)) {
-        json_decref(root);
-        return EINVAL;
-    }
-    size_t total = json_array_size(root), got = 0;
-    struct container *v = NULL;
-    if (total) {
-        v = calloc(total, sizeof *v);
-        if (!v) {
-            json_decref(root);
-            return ENOMEM;
-        }
-    }
-    for (size_t i = 0; i < total; i++) {
-        int rc = parse_one(json_array_get(root, i), &v[got]);
-        if (rc == ENOENT)
-            continue;
-        if (rc) {
-            containers_free(v, got);
-            json_decref(root);
-            return rc;
-        }
-        got++;
-    }
-    json_decref(root);
-    if (got == 0) {
-        free(v);
-        v = NULL;
-    }
-    *out = v;
-    *n = got;
-    return 0;
+    list_parser_init(&p);
+    rc = list_parser_feed(&p, json, len);
+    if (rc == 0)
+        rc = list_parser_finish(&p, out, n);
+    list_parser_free(&p);
+    return rc;
 }
 
 /* Actions that change nothing the mount shows. Docker appends details

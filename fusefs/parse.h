@@ -3,6 +3,7 @@
 #define DOCKERFS_PARSE_H
 
 #include <stddef.h>
+#include "buf.h"
 #include "container.h"
 
 /* Parses the body of GET /containers/json (Docker or Podman). On success
@@ -12,6 +13,31 @@
  * body is not a JSON array, ENOMEM. */
 int parse_container_list(const char *json, size_t len,
                          struct container **out, size_t *n);
+
+/* The same, fed in chunks as they arrive: only the element being read is
+ * held as text, and each is decoded on its own, so a list of 10000
+ * containers never becomes one JSON tree in memory. */
+struct list_parser {
+    struct buf elem;        /* text of the element being collected */
+    int state;              /* before '[', in the array, after ']', broken */
+    int in_elem, depth, in_str, esc;
+    struct container *v;
+    size_t n, cap;
+    int err;                /* first error: EINVAL or ENOMEM */
+};
+
+void list_parser_init(struct list_parser *p);
+
+/* Feeds a chunk. Returns 0, or the first error (EINVAL: not a JSON array
+ * of objects; ENOMEM); after an error every call returns it again. */
+int list_parser_feed(struct list_parser *p, const char *data, size_t len);
+
+/* Ends the input: on success hands over the containers as
+ * parse_container_list does and returns 0; EINVAL if the array was not
+ * closed. The parser must still be freed. */
+int list_parser_finish(struct list_parser *p, struct container **out, size_t *n);
+
+void list_parser_free(struct list_parser *p);
 
 enum event_kind {
     EVENT_IGNORE,       /* not a container event, or one that changes nothing shown */

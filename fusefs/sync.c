@@ -5,6 +5,7 @@
  * only queued in the write callback; the engine is asked about them after
  * curl_multi_perform returns, never from inside a callback. */
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -65,6 +66,9 @@ int sync_full(struct sync *s, char *err, size_t errlen)
         return rc;
     rc = table_replace_all(s->table, v, n, &gone, &ngone);
     containers_free(v, n);
+    /* A big list leaves a big hole in this thread's heap; give it back
+     * rather than keep the peak for the daemon's whole life. */
+    malloc_trim(0);
     notify_gone(s, gone, ngone);
     free(gone);
     if (rc != 0) {

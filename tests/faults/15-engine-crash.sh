@@ -78,7 +78,17 @@ check_eq "kill while the engine is down: EIO" EIO "$(fsop1 write "$M/$SA/kill" 1
 kill -KILL "$BPID" 2>/dev/null
 sleep 1
 
-engine_up || { not_ok "engine starts again after the crash"; tap_done; }
+# dockerd gives its containerd a fixed time to start; on a loaded machine
+# a containerd restarting among orphaned shims can miss it. That is the
+# engine's start-up, not what this test is about: clear it and retry once.
+if ! ENGINE_START_TIMEOUT=60 engine_up; then
+    note "dockerd did not come up at the first try after the crash; retrying"
+    for p in $(containerd_pids); do
+        kill -KILL "$p" 2>/dev/null
+        wait_until 5 gone_pid "$p"
+    done
+    ENGINE_START_TIMEOUT=60 engine_up || { not_ok "engine starts again after the crash"; tap_done; }
+fi
 ok "engine starts again after the crash"
 t1=$(now_ms)
 if wait_until 2 same; then

@@ -47,7 +47,7 @@ static void defaults(void **state)
     assert_int_equal(o.kill_uid, 0);
     assert_int_equal(o.have_gid, 0);
     assert_true(o.timeout == 10.0);
-    assert_true(o.resync == 60.0);
+    assert_true(o.resync == 300.0);
     assert_int_equal(o.syslog, 1);      /* not foreground */
     assert_int_equal(o.help, 0);
     assert_int_equal(o.version, 0);

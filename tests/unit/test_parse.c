@@ -296,6 +296,100 @@ static void error_message(void **state)
     assert_null(parse_error_message(b, strlen(b), NULL, 0));
 }
 
+/* A list whose strings hold brackets, braces, commas and escaped quotes,
+ * so only a real string tracker finds the element boundaries. */
+static const char TRICKY_LIST[] =
+    "[ {\"Id\":\"" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" "\","
+    "\"Names\":[\"/x]y\"],\"Image\":\"i{m}g,\\\"q\\\"\",\"State\":\"running\","
+    "\"Created\":1,\"Labels\":{\"k]\":\"v[\\\\\"}},\n"
+    " 42, \"str]\", null,\n"
+    "{\"Id\":\"" "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" "\","
+    "\"Names\":[\"/two\"],\"Image\":\"img\",\"State\":\"exited\",\"Created\":2,"
+    "\"Labels\":null} ]\n";
+
+static void check_tricky(struct container *v, size_t n)
+{
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0].name, "x]y");
+    assert_string_equal(v[0].image, "i{m}g,\"q\"");
+    assert_int_equal(v[0].nlabels, 1);
+    assert_string_equal(v[0].labels[0].key, "k]");
+    assert_string_equal(v[0].labels[0].value, "v[\\");
+    assert_string_equal(v[1].name, "two");
+    assert_string_equal(v[1].state, "exited");
+}
+
+/* Fed in two pieces split at every position, and byte by byte, the
+ * streaming parser gives what the whole-body parse gives. */
+static void list_in_chunks(void **state)
+{
+    (void)state;
+    size_t len = strlen(TRICKY_LIST);
+    struct container *v;
+    size_t n;
+
+    assert_int_equal(parse_container_list(TRICKY_LIST, len, &v, &n), 0);
+    check_tricky(v, n);
+    containers_free(v, n);
+    for (size_t cut = 0; cut <= len; cut++) {
+        struct list_parser p;
+        list_parser_init(&p);
+        assert_int_equal(list_parser_feed(&p, TRICKY_LIST, cut), 0);
+        assert_int_equal(list_parser_feed(&p, TRICKY_LIST + cut, len - cut), 0);
+        assert_int_equal(list_parser_finish(&p, &v, &n), 0);
+        check_tricky(v, n);
+        containers_free(v, n);
+        list_parser_free(&p);
+    }
+    struct list_parser p;
+    list_parser_init(&p);
+    for (size_t i = 0; i < len; i++)
+        assert_int_equal(list_parser_feed(&p, TRICKY_LIST + i, 1), 0);
+    assert_int_equal(list_parser_finish(&p, &v, &n), 0);
+    check_tricky(v, n);
+    containers_free(v, n);
+    list_parser_free(&p);
+}
+
+static void list_stream_errors(void **state)
+{
+    (void)state;
+    struct list_parser p;
+    struct container *v;
+    size_t n;
+
+    /* Not closed: the transfer ended early. */
+    list_parser_init(&p);
+    assert_int_equal(list_parser_feed(&p, "[{\"Id\":\"x\"}", 11), 0);
+    assert_int_equal(list_parser_finish(&p, &v, &n), EINVAL);
+    assert_null(v);
+    list_parser_free(&p);
+    /* Garbage after the array, a broken element, no array at all. */
+    const char *bad[] = { "[] x", "[{\"Id\":}]", "{\"a\":1}", "", "[}", "[{]" };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        list_parser_init(&p);
+        int rc = list_parser_feed(&p, bad[i], strlen(bad[i]));
+        if (rc != 0) {
+            /* Once broken by its input, it stays broken. */
+            assert_int_equal(list_parser_feed(&p, "[]", 2), EINVAL);
+        } else {
+            rc = list_parser_finish(&p, &v, &n);
+        }
+        assert_int_equal(rc, EINVAL);
+        list_parser_free(&p);
+    }
+    /* An element far beyond any container's size is refused. */
+    list_parser_init(&p);
+    assert_int_equal(list_parser_feed(&p, "[\"", 2), 0);
+    char chunk[4096];
+    memset(chunk, 'a', sizeof chunk);
+    int rc = 0;
+    for (int i = 0; i < 300 && rc == 0; i++)
+        rc = list_parser_feed(&p, chunk, sizeof chunk);
+    assert_int_equal(rc, EINVAL);
+    list_parser_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -311,6 +405,8 @@ int main(void)
         cmocka_unit_test(events_ignored),
         cmocka_unit_test(events_malformed),
         cmocka_unit_test(error_message),
+        cmocka_unit_test(list_in_chunks),
+        cmocka_unit_test(list_stream_errors),
     };
     return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
 }
