@@ -1,0 +1,127 @@
+/* bapi.c - Docker Engine API calls for the benchmarks (see bapi.h).
+ *
+ * Copyright the dockerdoom authors. GPL-2.0-or-later. */
+#include "bapi.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <string.h>
+
+#define API "http://localhost/v1.41"
+
+struct body {
+    char data[4096];
+    size_t len;
+};
+
+/* Keeps the start of a response body (ids and errors are short); the rest
+ * is dropped, never an error. */
+static size_t collect(char *p, size_t size, size_t n, void *arg)
+{
+    struct body *b = arg;
+    size_t len = size * n, room = sizeof(b->data) - 1 - b->len;
+
+    if (len < room)
+        room = len;
+    memcpy(b->data + b->len, p, room);
+    b->len += room;
+    b->data[b->len] = '\0';
+    return len;
+}
+
+/* Runs one request; method NULL is GET, json NULL sends no body. Returns
+ * the HTTP status, or -1 when the transfer itself failed. */
+static long call(const char *sock, const char *method, const char *path,
+                 const char *json, struct body *b)
+{
+    CURL *h = curl_easy_init();
+    struct curl_slist *hdr = NULL;
+    char url[512];
+    long status = -1;
+    CURLcode rc;
+
+    if (!h)
+        return -1;
+    b->len = 0;
+    b->data[0] = '\0';
+    snprintf(url, sizeof(url), API "%s", path);
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, sock);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, b);
+    if (method)
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+    if (json) {
+        hdr = curl_slist_append(NULL, "Content-Type: application/json");
+        curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, json);
+    }
+    rc = curl_easy_perform(h);
+    if (rc == CURLE_OK)
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    else
+        fprintf(stderr, "ddbench: %s %s: %s\n", method ? method : "GET", path,
+                curl_easy_strerror(rc));
+    curl_slist_free_all(hdr);
+    curl_easy_cleanup(h);
+    return status;
+}
+
+int bapi_create(const char *sock, const char *image, const char *label,
+                char *id)
+{
+    struct body b;
+    char json[512];
+    const char *p;
+    long st;
+
+    snprintf(json, sizeof(json),
+             "{\"Image\":\"%s\",\"Labels\":{\"ddbench\":\"%s\"},"
+             "\"HostConfig\":{\"NetworkMode\":\"none\"}}", image, label);
+    st = call(sock, "POST", "/containers/create", json, &b);
+    if (st != 201) {
+        fprintf(stderr, "ddbench: create: HTTP %ld %s\n", st, b.data);
+        return -1;
+    }
+    /* {"Id":"<64 hex>","Warnings":[]} */
+    p = strstr(b.data, "\"Id\":\"");
+    if (!p || strlen(p + 6) < BAPI_ID_LEN) {
+        fprintf(stderr, "ddbench: create: no id in %s\n", b.data);
+        return -1;
+    }
+    memcpy(id, p + 6, BAPI_ID_LEN);
+    id[BAPI_ID_LEN] = '\0';
+    return 0;
+}
+
+int bapi_start(const char *sock, const char *id)
+{
+    struct body b;
+    char path[128];
+    long st;
+
+    snprintf(path, sizeof(path), "/containers/%s/start", id);
+    st = call(sock, "POST", path, "", &b);
+    if (st != 204 && st != 304) {
+        fprintf(stderr, "ddbench: start: HTTP %ld %s\n", st, b.data);
+        return -1;
+    }
+    return 0;
+}
+
+int bapi_remove(const char *sock, const char *id)
+{
+    struct body b;
+    char path[128];
+    long st;
+
+    snprintf(path, sizeof(path), "/containers/%s?force=true", id);
+    st = call(sock, "DELETE", path, NULL, &b);
+    if (st < 200 || st > 299) {
+        fprintf(stderr, "ddbench: remove: HTTP %ld %s\n", st, b.data);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,20 @@
+# Benchmarks (tests/bench/): `make bench`, not part of `make check`.
+# BENCH_SIZES="10 100 1000" shortens the listing sizes (default
+# "10 100 1000 10000"); results go to $(B)/bench-results/<timestamp>/.
+BENCH_SRCS := $(wildcard tests/bench/*.c)
+BENCH_OBJS := $(BENCH_SRCS:tests/bench/%.c=$(B)/bench/%.o)
+
+$(B)/bench/%.o: tests/bench/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/bench -c -o $@ $<
+
+$(B)/bench/ddbench: $(BENCH_OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEPLIBS) -lpthread
+
+.PHONY: bench bench-build
+bench-build: $(B)/dockerfs $(B)/bench/ddbench
+
+bench: bench-build
+	B=$(B) tests/bench/run.sh
+
+-include $(BENCH_OBJS:.o=.d)
