@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# make install / uninstall (issues 2 and 3): dockerfs, its man page and its
+# systemd unit land under DESTDIR/PREFIX, and go again.
+# No -e: a failing command is a test result, reported as "not ok".
+set -uo pipefail
+. "$(dirname "$0")/../lib/tap.sh"
+
+REPO=${REPO:-$(cd "$(dirname "$0")/../.." && pwd)}
+TMP=$(mktemp -d /tmp/ddinst.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+D=$TMP/root
+P=/opt/dockerdoom
+
+check "make install DESTDIR=… PREFIX=$P" \
+    make -s -C "$REPO" install DESTDIR="$D" PREFIX="$P"
+check "the binary is installed and runs" "$D$P/bin/dockerfs" --version
+check_eq "the binary is executable by all" 755 "$(stat -c %a "$D$P/bin/dockerfs")"
+check "the man page is installed" test -s "$D$P/share/man/man1/dockerfs.1"
+if command -v groff >/dev/null; then
+    check "the man page renders without warnings" \
+        bash -c "groff -man -ww -Tutf8 '$D$P/share/man/man1/dockerfs.1' 2>&1 >/dev/null | { ! grep -q .; }"
+fi
+unit=$D$P/lib/systemd/system/dockerfs.service
+check "the systemd unit is installed" test -s "$unit"
+check "the unit starts the installed binary" grep -q "^ExecStart=$P/bin/dockerfs " "$unit"
+check "the unit has no placeholder left" bash -c "! grep -q @PREFIX@ '$unit'"
+for opt in --filter --all --protect --dry-run --kill-action --uid --gid \
+           --timeout --resync --host --syslog; do
+    check "the man page documents $opt" grep -q -- "${opt//-/\\\\-}" "$D$P/share/man/man1/dockerfs.1"
+done
+check "make uninstall" make -s -C "$REPO" uninstall DESTDIR="$D" PREFIX="$P"
+check_eq "nothing left but empty folders" "" "$(find "$D" -type f)"
+tap_done
