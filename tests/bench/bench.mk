@@ -18,3 +18,6 @@ bench: bench-build
 	B=$(B) tests/bench/run.sh
 
 -include $(BENCH_OBJS:.o=.d)
+bench-running: $(B)/dockerfs
+	B=$(B) tests/bench/running.sh
+.PHONY: bench-running
