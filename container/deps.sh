@@ -33,7 +33,7 @@ play_pkgs=(docker.io debootstrap ca-certificates)
 check_pkgs=(libcmocka-dev busybox-static curl iproute2 procps psmisc
             xvfb x11vnc novnc websockify freedoom xdotool xterm
             libvncserver-dev libpng-dev imagemagick gnuplot-nox shellcheck
-            clang cmake dpkg-dev podman
+            clang cmake dpkg-dev podman openssl
             libsdl2-dev libsdl2-mixer-dev libsdl2-net-dev libsamplerate0-dev)
 # Nice to have for the set; skipped with a note where the archive lacks them.
 optional_pkgs=()

@@ -140,7 +140,8 @@ int engine_list(const struct engine *e, int all, const char *filters,
         char msg[256];
         parse_error_message(buf_str(&sink.errbody), sink.errbody.len, msg, sizeof msg);
         snprintf(err, errlen, "engine answered %ld: %s", status, msg);
-        rc = status == 400 ? EINVAL : EIO;
+        /* 400 on a list can only be our filters, when there are any. */
+        rc = status == 400 && filters ? EINVAL : EIO;
     } else if (rc == 0 && list_parser_finish(&sink.parser, out, n) != 0) {
         snprintf(err, errlen, "engine sent a container list that is not JSON");
         rc = EIO;

@@ -172,8 +172,9 @@ int main(int argc, char **argv)
     if (!(fs.table = sync.table = table_new())) {
         fprintf(stderr, "dockerfs: out of memory\n");
     } else if ((rc = sync_full(&sync, err, sizeof err)) != 0) {
-        fprintf(stderr, "dockerfs: cannot list containers at %s: %s\n",
-                host.display, err);
+        fprintf(stderr, "dockerfs: cannot list containers at %s: %s%s\n",
+                host.display, err, host.tls ? " (certificates: ca.pem, cert.pem, "
+                "key.pem in DOCKER_CERT_PATH)" : "");
         rc = rc == EINVAL ? 2 : 1;
     } else if (fuse_argv(&opt, &args) != 0) {
         fprintf(stderr, "dockerfs: out of memory\n");
