@@ -10,8 +10,11 @@
 #                         (built with container/base-image.sh + docker build)
 #   ct_launcher ARGS...   container/dockerdoom with this script's settings
 #   ct_game_log NAME      the container's log (stdout and stderr)
-#   ct_port               a free TCP port
+#   free_port             a free TCP port (tests/lib/ports.sh)
 #   ct_elapsed_ms CMD...  runs CMD, prints how long it took (ms)
+
+# shellcheck source=tests/lib/ports.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/ports.sh"
 
 CT_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=tests/lib/dockerfs.sh
@@ -21,17 +24,6 @@ GAME_IMAGE=${GAME_IMAGE:-dockerdoom:latest}
 LAUNCHER=$REPO/container/dockerdoom
 
 # Prints a TCP port in 20000-39999 nothing listens on.
-ct_port() {
-    local p i
-    for ((i = 0; i < 200; i++)); do
-        p=$((20000 + (RANDOM * 32768 + RANDOM) % 20000))
-        if ! ss -Htln "sport = :$p" 2>/dev/null | grep -q .; then
-            echo "$p"
-            return 0
-        fi
-    done
-    return 1
-}
 
 ct_listening() {
     ss -Htln "sport = :$1" 2>/dev/null | grep -q .
@@ -53,8 +45,8 @@ ct_setup() {
     export DOCKERDOOM_IMAGE=$GAME_IMAGE
     export DOCKERDOOM_NO_DEPS=1 DOCKERDOOM_NO_BUILD=1
     export DOCKERFS_BIN
-    VNC_PORT=$(ct_port)
-    NOVNC_PORT=$(ct_port)
+    VNC_PORT=$(free_port)
+    NOVNC_PORT=$(free_port)
     export VNC_PORT NOVNC_PORT
     unset VNC_PASSWORD VNC_LISTEN DOOM_WARP DOOM_SKILL DOOM_IWAD
 }

@@ -12,6 +12,7 @@
 # No -e: a failing command is a test result, reported as "not ok".
 set -uo pipefail
 . "$(dirname "$0")/../lib/dockerfs.sh"
+. "$(dirname "$0")/../lib/ports.sh"
 
 if [ -z "${TESTS_TMP:-}" ]; then
     TESTS_TMP=$(mktemp -d /tmp/ddtest.XXXXXX)
@@ -102,15 +103,6 @@ CLIENT=$TLS_DIR/client
 
 # A loopback TCP port nobody listens on now (the engine may still lose a
 # race for it; then the start is retried with another port).
-free_port() {
-    local p used
-    used=$(ss -Htln 2>/dev/null | awk '{ n = split($4, a, ":"); print a[n] }')
-    for _ in $(seq 50); do
-        p=$((20000 + RANDOM % 40000))
-        grep -qx "$p" <<<"$used" || { echo "$p"; return 0; }
-    done
-    return 1
-}
 
 # Starts dockerd on TLS_DIR: unix socket plus tcp://127.0.0.1:PORT with
 # --tlsverify (clients must present a certificate of our CA). Waits until

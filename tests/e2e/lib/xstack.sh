@@ -17,29 +17,21 @@
 #                               first, each by its own pid.
 #   vncplay_bin                 prints the path of the vncplay binary,
 #                               building it with make if needed.
-#   free_port                   prints a TCP port no one listens on.
+#   free_port                   (tests/lib/ports.sh) a TCP port no one listens on.
 #   free_display                prints an X display number no one uses.
 #   browser_deps                `npm ci` in tests/browser when needed.
 #
 # Every process is started by pid and stopped by pid: several of these
 # stacks (and a user's own X server) may run on one machine.
 
+# shellcheck source=tests/lib/ports.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../lib/ports.sh"
+
 XS_PIDS=()
 
 # Prints a TCP port in 20000-39999 that nothing listens on. A race with
 # another process taking it is possible but harmless: the caller's server
 # then fails to start and says so.
-free_port() {
-    local p i
-    for ((i = 0; i < 200; i++)); do
-        p=$((20000 + (RANDOM * 32768 + RANDOM) % 20000))
-        if ! ss -Htln "sport = :$p" 2>/dev/null | grep -q .; then
-            echo "$p"
-            return 0
-        fi
-    done
-    return 1
-}
 
 # Prints an X display number in 40-99 that no X server of this network
 # namespace uses: neither a socket file nor an abstract socket (a game
