@@ -464,9 +464,12 @@ static void DD_Stats(void)
     {
         return;
     }
-    printf("dockerdoom: stats tics=%d seconds=%.1f tps=%.1f monsters=%d\n",
+    // The player's health lets tests see who attacked whom.
+    printf("dockerdoom: stats tics=%d seconds=%.1f tps=%.1f monsters=%d "
+           "health=%d\n",
            dd_stats_tics, elapsed / 1000.0,
-           dd_stats_tics * 1000.0 / elapsed, DD_CountAlive());
+           dd_stats_tics * 1000.0 / elapsed, DD_CountAlive(),
+           players[consoleplayer].health);
     dd_stats_tics = 0;
     dd_stats_start = now;
     if (dd_shielded != dd_shielded_logged)
@@ -592,6 +595,15 @@ boolean DD_DamageAllowed(mobj_t *target, mobj_t *inflictor, mobj_t *source)
         DD_Message();
     }
     return true;
+}
+
+boolean DD_MayLook(mobj_t *actor)
+{
+    // Sight alone does not wake a container: a player who connects a
+    // minute after the level started must not find himself dead. A shot
+    // fired within earshot (the sector's sound target) does.
+    return (actor->flags & DD_MF_CONTAINER) == 0
+        || actor->subsector->sector->soundtarget != NULL;
 }
 
 void DD_MobjKilled(mobj_t *target, mobj_t *source)

@@ -33,6 +33,11 @@ void DD_Responder(event_t *ev);
 // (container monsters take damage only from a player).
 boolean DD_DamageAllowed(mobj_t *target, mobj_t *inflictor, mobj_t *source);
 
+// A_Look, first thing: false for a container monster that has heard no
+// shot, which then stays idle: containers mind their own business until
+// the player fires within earshot (or hits one).
+boolean DD_MayLook(mobj_t *actor);
+
 // P_KillMobj, first thing: a container monster died; request its kill.
 void DD_MobjKilled(mobj_t *target, mobj_t *source);
 

@@ -118,6 +118,12 @@ type_keys() {
     xdotool type --delay 60 "$1" || true
 }
 
+# Holds fire for SECONDS.
+punch() {
+    xdotool keydown Control_L && sleep "$1"
+    xdotool keyup Control_L || true
+}
+
 game_alive() {
     kill -0 "$GAME_PID" 2>/dev/null
 }
@@ -150,6 +156,15 @@ if wait_until 5 grep -q "^dockerdoom: despawn id=$gone " "$LOG"; then
 else
     not_ok "removing an entry despawns its monster" "id $gone"
 fi
+
+# Unprovoked, container monsters leave the player alone: two stats lines
+# after the last spawn, and the player is still unharmed.
+stats_after_spawns() {
+    awk '/^dockerdoom: spawn /{n=0} /^dockerdoom: stats /{n++} END{exit !(n>=2)}' "$1"
+}
+wait_until 15 stats_after_spawns "$LOG" || true
+check_eq "unprovoked container monsters never hurt the player" "" \
+    "$(grep '^dockerdoom: stats ' "$LOG" | grep -v ' health=100$' || true)"
 
 type_keys iddqd
 sleep 0.3
@@ -233,6 +248,11 @@ run_fleet() {
 $(tail -n 5 "$log.err")"
     fi
     type_keys iddqd
+    # One punch makes noise and reaches no one: the fleet wakes and fights the
+    # (god mode) player, and their missiles fly through each other.
+    type_keys 1
+    sleep 1.5   # the pistol goes down and the fist comes up first
+    punch 0.3
     # Two stats lines: the game ran 10 s with the fleet.
     wait_until 15 eval "[ \$(grep -c '^dockerdoom: stats ' '$log') -ge 2 ]" || true
     if game_alive && grep -q '^dockerdoom: stats ' "$log"; then
