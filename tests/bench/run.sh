@@ -54,6 +54,8 @@ DOCS=$REPO/docs/bench
 . "$REPO/tests/lib/engine.sh"
 # shellcheck source=tests/lib/image.sh
 . "$REPO/tests/lib/image.sh"
+# shellcheck source=tests/bench/lib.sh
+. "$REPO/tests/bench/lib.sh"
 
 for f in "$DFS_BIN" "$DDB"; do
     [ -x "$f" ] || { echo "bench: $f missing (run: make bench)" >&2; exit 1; }
@@ -66,39 +68,21 @@ DFS_PID=
 DFS2_PID=
 GAME_PID=
 XVFB_PID=
-ENGINE_STARTED=0
-TMPFS_MOUNTED=0
 
 log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
 # Stops, in order, what this script started: the game and Xvfb, the
-# dockerfs instances (woken first if frozen), the engine (stopped before
-# its containers are removed one by one: with 10000 of them that would
-# take minutes, and removing its data root is enough), the temp dir.
+# dockerfs instances (woken first if frozen), the engine, the temp dir.
 cleanup() {
-    local p m
+    local p
     set +e
     for p in $GAME_PID $XVFB_PID; do
         kill -TERM "$p" 2>/dev/null && { engine_kill_wait "$p" 0 5 || kill -KILL "$p"; }
         wait "$p" 2>/dev/null
     done
-    for p in $DFS_PID $DFS2_PID; do
-        kill -CONT "$p" 2>/dev/null
-        kill -TERM "$p" 2>/dev/null && { engine_kill_wait "$p" 0 10 || kill -KILL "$p"; }
-        wait "$p" 2>/dev/null
-    done
-    for m in "$MNT" "$MNT2"; do
-        if grep -q " $m fuse" /proc/mounts; then
-            fusermount3 -uz "$m" 2>/dev/null || umount -l "$m"
-        fi
-    done
-    if [ "$ENGINE_STARTED" = 1 ]; then
-        engine_down
-        engine_stop >/dev/null 2>&1
-    fi
-    if [ "$TMPFS_MOUNTED" = 1 ]; then
-        umount "$TMP/eng" 2>/dev/null || umount -l "$TMP/eng"
-    fi
+    bench_stop_pid "$DFS_PID" "$DFS2_PID"
+    bench_unmount "$MNT" "$MNT2"
+    bench_engine_stop
     rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -180,17 +164,7 @@ machine_info() {
 # ---------------------------------------------------------------- setup
 mkdir -p "$OUT"
 log "results: $OUT"
-mkdir -p "$TMP/eng"
-if [ "$ENGINE_TMPFS" = 1 ]; then
-    # 10000 containers on a tmpfs: created about 3x faster than on this
-    # disk, and gone at once at the end instead of minutes of rm -rf.
-    mount -t tmpfs -o size=8g,mode=0755 ddbench "$TMP/eng"
-    TMPFS_MOUNTED=1
-fi
-engine_start "$TMP/eng" >/dev/null
-ENGINE_STARTED=1
-SOCK=$ENGINE_DIR/docker.sock
-image_build "$TEST_IMAGE"
+bench_engine_start "$TMP/eng" "$ENGINE_TMPFS" 8g
 machine_info
 
 mkdir -p "$MNT" "$MNT2"

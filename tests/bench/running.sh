@@ -40,6 +40,8 @@ CSV=$OUTDIR/running-$STAMP.csv
 . "$REPO/tests/lib/engine.sh"
 # shellcheck source=tests/lib/image.sh
 . "$REPO/tests/lib/image.sh"
+# shellcheck source=tests/bench/lib.sh
+. "$REPO/tests/bench/lib.sh"
 
 [ -x "$DFS_BIN" ] || { echo "bench-running: $DFS_BIN missing (run: make)" >&2; exit 1; }
 command -v curl >/dev/null || { echo "bench-running: curl missing" >&2; exit 1; }
@@ -47,32 +49,17 @@ command -v curl >/dev/null || { echo "bench-running: curl missing" >&2; exit 1; 
 TMP=$(mktemp -d /tmp/ddrunning.XXXXXX)
 MNT=$TMP/mnt
 DFS_PID=
-ENGINE_STARTED=0
-TMPFS_MOUNTED=0
 FAILED=0
 
 log() { printf '[bench-running %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
 # Stops what this script started, in order: dockerfs, its mount, the
-# engine (stopped before its containers are removed: removing hundreds one
-# by one takes long, and engine_stop kills what --live-restore left), the
-# tmpfs, the temp dir.
+# engine, the temp dir.
 cleanup() {
     set +e
-    if [ -n "$DFS_PID" ]; then
-        kill -TERM "$DFS_PID" 2>/dev/null && { engine_kill_wait "$DFS_PID" 0 10 || kill -KILL "$DFS_PID"; }
-        wait "$DFS_PID" 2>/dev/null
-    fi
-    if grep -q " $MNT fuse" /proc/mounts; then
-        fusermount3 -uz "$MNT" 2>/dev/null || umount -l "$MNT"
-    fi
-    if [ "$ENGINE_STARTED" = 1 ]; then
-        engine_down
-        engine_stop >/dev/null 2>&1
-    fi
-    if [ "$TMPFS_MOUNTED" = 1 ]; then
-        umount "$TMP/eng" 2>/dev/null || umount -l "$TMP/eng"
-    fi
+    bench_stop_pid "$DFS_PID"
+    bench_unmount "$MNT"
+    bench_engine_stop
     rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -160,16 +147,9 @@ fresh() {
 }
 
 # ---------------------------------------------------------------- setup
-mkdir -p "$OUTDIR" "$TMP/eng" "$MNT"
-if [ "$ENGINE_TMPFS" = 1 ]; then
-    mount -t tmpfs -o size=4g,mode=0755 ddrunning "$TMP/eng"
-    TMPFS_MOUNTED=1
-fi
+mkdir -p "$OUTDIR" "$MNT"
 log "private engine in $TMP/eng"
-engine_start "$TMP/eng" >/dev/null
-ENGINE_STARTED=1
-SOCK=$ENGINE_DIR/docker.sock
-image_build "$TEST_IMAGE"
+bench_engine_start "$TMP/eng" "$ENGINE_TMPFS" 4g
 
 "$DFS_BIN" "$MNT" -f >"$TMP/dockerfs.log" 2>&1 &
 DFS_PID=$!
