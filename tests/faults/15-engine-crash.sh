@@ -12,19 +12,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 dfs_setup
 
-OUTER_ENGINE_DIR=${ENGINE_DIR:-}
-OUTER_OWN=$DFS_OWN_ENGINE
-engine_start "$(mktemp -d /tmp/ddfeng.XXXXXX)" || { not_ok "second private engine starts"; tap_done; }
-DFS_OWN_ENGINE=1
-restore_outer() {
-    dfs_cleanup
-    if [ "$OUTER_OWN" = 1 ] && [ -n "$OUTER_ENGINE_DIR" ]; then
-        ENGINE_DIR=$OUTER_ENGINE_DIR engine_stop
-    fi
-}
-trap restore_outer EXIT
-image_build "$TEST_IMAGE" || { not_ok "test image on the second engine"; tap_done; }
-note "engine for this test: $DOCKER_HOST"
+dfs_own_engine
 
 M=$TESTS_TMP/mnt
 same() { [ "$(ps_ids)" = "$(listing "$M")" ]; }

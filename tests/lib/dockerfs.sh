@@ -235,3 +235,25 @@ listed() {
 unlisted() {
     ! timeout 5 ls -A "$1" | grep -qx "$2"
 }
+
+# Gives this script a private engine of its own, for tests that stop or
+# crash the engine: the runner's stays untouched. The test image is built
+# there; at exit dfs_cleanup runs and the first engine, if this script
+# started that one too, is stopped as well.
+dfs_own_engine() {
+    DFS_OUTER_ENGINE_DIR=${ENGINE_DIR:-}
+    DFS_OUTER_OWN=$DFS_OWN_ENGINE
+    engine_start "$(mktemp -d /tmp/ddeng2.XXXXXX)" ||
+        { not_ok "second private engine starts"; tap_done; }
+    DFS_OWN_ENGINE=1
+    trap dfs_restore_outer EXIT
+    image_build "$TEST_IMAGE" || { not_ok "test image on the second engine"; tap_done; }
+    note "engine for this test: $DOCKER_HOST"
+}
+
+dfs_restore_outer() {
+    dfs_cleanup
+    if [ "$DFS_OUTER_OWN" = 1 ] && [ -n "$DFS_OUTER_ENGINE_DIR" ]; then
+        ENGINE_DIR=$DFS_OUTER_ENGINE_DIR engine_stop
+    fi
+}
