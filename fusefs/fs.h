@@ -38,7 +38,9 @@ extern const struct fuse_lowlevel_ops fs_ops;
  * a handler. */
 void fs_notify_gone(void *fs, const struct table_gone *g);
 
-/* Drops the kernel's cached attributes of a changed container's files. */
-void fs_notify_changed(void *fs, uint64_t serial);
+/* Drops the kernel's cached attributes and contents of a changed
+ * container's files, and with added the cached root listing. Never call
+ * it from a handler. */
+void fs_notify_changed(void *fs, uint64_t serial, int added);
 
 #endif
