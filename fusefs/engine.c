@@ -35,9 +35,18 @@ CURL *engine_handle(const struct engine *e, const char *path)
     if (e->host->unix_path)
         curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, e->host->unix_path);
     if (e->host->tls) {
-        curl_easy_setopt(h, CURLOPT_CAINFO, e->host->ca);
-        curl_easy_setopt(h, CURLOPT_SSLCERT, e->host->cert);
-        curl_easy_setopt(h, CURLOPT_SSLKEY, e->host->key);
+        /* A context may leave out the CA (system CAs) or the client
+         * certificate; DOCKER_CERT_PATH always gives all three. */
+        if (e->host->ca)
+            curl_easy_setopt(h, CURLOPT_CAINFO, e->host->ca);
+        if (e->host->cert)
+            curl_easy_setopt(h, CURLOPT_SSLCERT, e->host->cert);
+        if (e->host->key)
+            curl_easy_setopt(h, CURLOPT_SSLKEY, e->host->key);
+        if (e->host->insecure) {
+            curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+            curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+        }
     }
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_USERAGENT, "dockerfs/" DOCKERFS_VERSION);

@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "buf.h"
+#include "context.h"
 #include "fs.h"
 #include "host.h"
 #include "log.h"
@@ -114,6 +115,28 @@ static int serve(struct fuse_session *se, struct fs *fs, struct sync *sync)
     return rc < 0 ? 1 : 0;
 }
 
+/* The one engine of this mount: --host or --context (one of them, once),
+ * else the docker CLI's own choice. */
+static int pick_engine(const struct options *o, struct host *h,
+                       char *err, size_t errlen)
+{
+    struct docker_env env;
+    const char *flag_host = NULL, *flag_context = NULL, *source;
+
+    if (o->n_engines > 1) {
+        snprintf(err, errlen, "one engine per mount: give --host or "
+                 "--context once");
+        return EINVAL;
+    }
+    if (o->n_engines == 1 && o->engines[0].kind == SPEC_CONTEXT)
+        flag_context = o->engines[0].arg;
+    else if (o->n_engines == 1)
+        flag_host = o->engines[0].arg;
+    docker_env_get(&env);
+    return context_resolve(h, flag_host, flag_context, &env, &source,
+                           err, errlen);
+}
+
 int main(int argc, char **argv)
 {
     struct options opt;
@@ -147,13 +170,11 @@ int main(int argc, char **argv)
         return 1;
     }
     opt.mountpoint = mnt;
-    if (host_resolve(&host, opt.host, getenv("DOCKER_HOST"),
-                     getenv("DOCKER_TLS_VERIFY"), getenv("DOCKER_CERT_PATH"),
-                     getenv("HOME"), err, sizeof err) != 0) {
+    if ((rc = pick_engine(&opt, &host, err, sizeof err)) != 0) {
         fprintf(stderr, "dockerfs: %s\n", err);
         opts_free(&opt);
         free(mnt);
-        return 2;
+        return rc == ENOMEM ? 1 : 2;
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);
     engine_init(&engine, &host, opt.timeout);
@@ -172,8 +193,10 @@ int main(int argc, char **argv)
     if (!(fs.table = sync.table = table_new())) {
         fprintf(stderr, "dockerfs: out of memory\n");
     } else if ((rc = sync_full(&sync, err, sizeof err)) != 0) {
-        fprintf(stderr, "dockerfs: cannot list containers at %s: %s%s\n",
-                host.display, err, host.tls ? " (certificates: ca.pem, cert.pem, "
+        fprintf(stderr, "dockerfs: cannot list containers at %s%s%s%s: %s%s\n",
+                host.display, host.name ? " (context " : "",
+                host.name ? host.name : "", host.name ? ")" : "", err,
+                host.tls && !host.name ? " (certificates: ca.pem, cert.pem, "
                 "key.pem in DOCKER_CERT_PATH)" : "");
         rc = rc == EINVAL ? 2 : 1;
     } else if (fuse_argv(&opt, &args) != 0) {
@@ -196,8 +219,10 @@ int main(int argc, char **argv)
             log_open(opt.syslog, opt.debug);
             if (fs.self_id[0])
                 log_info("running in container %.12s: it is protected", fs.self_id);
-            log_info("mounted %zu containers at %s from %s (%s%s%s)",
+            log_info("mounted %zu containers at %s from %s%s%s%s (%s%s%s)",
                      table_count(fs.table), opt.mountpoint, host.display,
+                     host.name ? " (context " : "", host.name ? host.name : "",
+                     host.name ? ")" : "",
                      opt.all ? "all" : "running only",
                      opt.dry_run ? ", dry run" : "", opt.ro ? ", read-only" : "");
             rc = serve(se, &fs, &sync);

@@ -13,7 +13,8 @@
 
 enum {
     OPT_HOST = 256, OPT_FILTER, OPT_ALL, OPT_PROTECT, OPT_DRY_RUN,
-    OPT_KILL_ACTION, OPT_UID, OPT_GID, OPT_TIMEOUT, OPT_RESYNC, OPT_SYSLOG
+    OPT_KILL_ACTION, OPT_UID, OPT_GID, OPT_TIMEOUT, OPT_RESYNC, OPT_SYSLOG,
+    OPT_CONTEXT
 };
 
 static const struct option long_opts[] = {
@@ -21,6 +22,7 @@ static const struct option long_opts[] = {
     { "debug",       no_argument,       NULL, 'd' },
     { "options",     required_argument, NULL, 'o' },
     { "host",        required_argument, NULL, 'H' },
+    { "context",     required_argument, NULL, OPT_CONTEXT },
     { "filter",      required_argument, NULL, OPT_FILTER },
     { "all",         no_argument,       NULL, OPT_ALL },
     { "protect",     required_argument, NULL, OPT_PROTECT },
@@ -61,6 +63,20 @@ static int add_fuse_opts(struct options *o, const char *list)
         if (*p == ',')
             p++;
     }
+    return 0;
+}
+
+/* Appends an engine to o->engines. 0 or ENOMEM. */
+static int add_engine(struct options *o, int kind, const char *arg)
+{
+    struct engine_spec *v = realloc(o->engines,
+                                    (o->n_engines + 1) * sizeof *v);
+    if (!v)
+        return ENOMEM;
+    o->engines = v;
+    v[o->n_engines].kind = kind;
+    v[o->n_engines].arg = arg;
+    o->n_engines++;
     return 0;
 }
 
@@ -119,7 +135,17 @@ int opts_parse(struct options *o, int argc, char **argv,
             if (add_fuse_opts(o, optarg))
                 rc = errmsg(2, err, errlen, "out of memory");
             break;
-        case 'H': o->host = optarg; break;
+        case 'H':
+            o->host = optarg;
+            if (add_engine(o, SPEC_HOST, optarg))
+                rc = errmsg(2, err, errlen, "out of memory");
+            break;
+        case OPT_CONTEXT:
+            if (*optarg == '\0')
+                rc = errmsg(2, err, errlen, "empty --context name");
+            else if (add_engine(o, SPEC_CONTEXT, optarg))
+                rc = errmsg(2, err, errlen, "out of memory");
+            break;
         case OPT_ALL: o->all = 1; break;
         case OPT_DRY_RUN: o->dry_run = 1; break;
         case OPT_SYSLOG: want_syslog = 1; break;
@@ -231,7 +257,10 @@ void opts_usage(FILE *out, const char *prog)
 "  -d, --debug             FUSE debug output (implies -f)\n"
 "  -o OPT[,OPT...]         mount options (allow_other, ro, ...); repeatable\n"
 "  -H, --host URL          engine address: unix:///PATH or tcp://HOST[:PORT]\n"
-"                          (default: $DOCKER_HOST, else unix:///var/run/docker.sock)\n"
+"                          (default: $DOCKER_HOST, else the context)\n"
+"      --context NAME      engine of a docker context (docker context ls);\n"
+"                          default: $DOCKER_CONTEXT, else the CLI's current\n"
+"                          context, else unix:///var/run/docker.sock\n"
 "      --filter KEY=VALUE  show only matching containers (docker ps syntax);\n"
 "                          repeatable\n"
 "      --all               include containers that are not running\n"
@@ -256,6 +285,9 @@ void opts_free(struct options *o)
 {
     free(o->fuse_opts);
     o->fuse_opts = NULL;
+    free(o->engines);
+    o->engines = NULL;
+    o->n_engines = 0;
     filters_free(&o->filters);
     rules_free(&o->protect);
 }

@@ -7,13 +7,22 @@
 #include "rules.h"
 #include "killreq.h"
 
+/* One engine as given on the command line, in order. Only one is used
+ * for now; the list is the shape several engines in one mount will take. */
+struct engine_spec {
+    enum { SPEC_HOST, SPEC_CONTEXT } kind;  /* --host URL / --context NAME */
+    const char *arg;
+};
+
 struct options {
     const char *mountpoint;
     int foreground;             /* -f */
     int debug;                  /* -d: FUSE debug output, implies -f */
     char *fuse_opts;            /* the -o lists joined by commas, or NULL */
     int ro;                     /* "ro" among them */
-    const char *host;           /* --host, or NULL */
+    const char *host;           /* the last --host, or NULL */
+    struct engine_spec *engines;    /* every --host and --context */
+    size_t n_engines;
     struct filters filters;     /* --filter, repeatable */
     struct rules protect;       /* --protect, repeatable */
     int all;                    /* --all */
