@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* opts.h - dockerfs's command line. */
 #ifndef DOCKERFS_OPTS_H
 #define DOCKERFS_OPTS_H
@@ -32,7 +33,7 @@ struct options {
     gid_t kill_gid;             /* --gid */
     int have_gid;
     double timeout;             /* --timeout SECONDS for kill, default 10 */
-    double resync;              /* --resync SECONDS, default 60 */
+    double resync;              /* --resync SECONDS, default 300 */
     int syslog;                 /* --syslog, or not foreground */
     int help;                   /* --help / -h */
     int version;                /* --version / -V */
@@ -40,14 +41,17 @@ struct options {
 
 /* Parses argv (argv[0] is the program). Returns 0, or 2 with a one-line
  * message in err for a usage error (unknown option, bad value, missing or
- * extra mount point). With --help or --version the mount point may be
- * missing. --uid/--gid take a number or an existing user/group name. */
+ * extra mount point), or 1 with "out of memory"; after an error o holds
+ * nothing to free (opts_free stays safe). With --help or --version the
+ * mount point may be missing. --uid/--gid take a number or an existing
+ * user/group name. */
 int opts_parse(struct options *o, int argc, char **argv,
                char *err, size_t errlen);
 
 /* Writes the --help text. */
 void opts_usage(FILE *out, const char *prog);
 
+/* Frees what opts_parse allocated; safe to call twice. */
 void opts_free(struct options *o);
 
 #endif
