@@ -128,7 +128,7 @@ int opts_parse(struct options *o, int argc, char **argv,
                 rc = errmsg(2, err, errlen, "%s", why);
             break;
         case OPT_PROTECT:
-            if (rules_add(&o->protect, optarg, why, sizeof why))
+            if (protect_add(&o->protect, optarg, why, sizeof why))
                 rc = errmsg(2, err, errlen, "%s", why);
             break;
         case OPT_KILL_ACTION: {
@@ -257,5 +257,5 @@ void opts_free(struct options *o)
     free(o->fuse_opts);
     o->fuse_opts = NULL;
     filters_free(&o->filters);
-    rules_free(&o->protect);
+    protect_free(&o->protect);
 }

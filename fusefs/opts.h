@@ -4,8 +4,9 @@
 
 #include <stdio.h>
 #include <sys/types.h>
-#include "rules.h"
-#include "killreq.h"
+#include "engine.h"
+#include "filter.h"
+#include "protect.h"
 
 struct options {
     const char *mountpoint;
@@ -15,7 +16,7 @@ struct options {
     int ro;                     /* "ro" among them */
     const char *host;           /* --host, or NULL */
     struct filters filters;     /* --filter, repeatable */
-    struct rules protect;       /* --protect, repeatable */
+    struct protect_rules protect; /* --protect, repeatable */
     int all;                    /* --all */
     int dry_run;                /* --dry-run */
     enum kill_action action;    /* --kill-action, default KILL_RM */

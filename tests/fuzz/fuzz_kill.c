@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "killreq.h"
+#include "killinput.h"
 
 /* The verdict computed the slow, obvious way. */
 static enum kill_verdict model(int fired, int bad, const uint8_t *p, size_t n)
