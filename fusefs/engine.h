@@ -10,6 +10,7 @@
 #include <curl/curl.h>
 #include "container.h"
 #include "host.h"
+#include "parse.h"
 
 #define ENGINE_API "/v1.41"
 
@@ -45,6 +46,19 @@ CURL *engine_handle(const struct engine *e, const char *path);
  * EINVAL for a refused filter, ENOMEM) with a one-line reason in err. */
 int engine_list(const struct engine *e, int all, const char *filters,
                 struct container **out, size_t *n, char *err, size_t errlen);
+
+/* GET /containers/{id}/json (full hex id): the container as it is now,
+ * never older than an event about it the engine has already sent. Fills
+ * c (container_clear) and info (may be NULL) as parse_inspect does.
+ * Returns 0, ENOENT (no such container), EINVAL (bad id), EIO, ETIMEDOUT,
+ * ENOMEM, with a one-line reason in err. */
+int engine_inspect(const struct engine *e, const char *id, struct container *c,
+                   struct inspect_info *info, char *err, size_t errlen);
+
+/* A handle for GET /events with container events since the Unix second
+ * since (Docker's filters JSON {"type":["container"]}); the caller sets
+ * the write callback and the timeouts. NULL on ENOMEM. */
+CURL *engine_events_handle(const struct engine *e, long long since);
 
 /* Carries out a on the container (full hex id), as above. Returns 0, a
  * transport errno (engine_transport_errno), the errno of

@@ -5,6 +5,7 @@
 #define DOCKERFS_SYNC_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <curl/curl.h>
 #include "engine.h"
@@ -29,7 +30,7 @@ struct sync {
     /* private */
     pthread_t thread;
     int started;
-    volatile int stop;
+    atomic_int stop;            /* set by sync_stop, read by the thread */
     CURLM *multi;
     long long listed_at;        /* wall clock of the last full list */
 };
