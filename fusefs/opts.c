@@ -141,7 +141,7 @@ static int option_error(int c, int argc, char **argv, char *err, size_t errlen)
 /* The usage error for a --filter or --protect spec the rules refused. */
 static int spec_error(int rc, const char *why, char *err, size_t errlen)
 {
-    /* rules_add and filters_add explain EINVAL only. */
+    /* protect_add and filters_add explain EINVAL only. */
     if (rc == ENOMEM)
         return errmsg(1, err, errlen, "out of memory");
     return errmsg(2, err, errlen, "%s", why);
@@ -180,7 +180,7 @@ static int take_option(struct options *o, int c, const char *arg,
         rc = filters_add(&o->filters, arg, why, sizeof why);
         return rc ? spec_error(rc, why, err, errlen) : 0;
     case OPT_PROTECT:
-        rc = rules_add(&o->protect, arg, why, sizeof why);
+        rc = protect_add(&o->protect, arg, why, sizeof why);
         return rc ? spec_error(rc, why, err, errlen) : 0;
     case OPT_KILL_ACTION:
         if ((rc = kill_action_parse(arg)) < 0)
@@ -302,5 +302,5 @@ void opts_free(struct options *o)
     o->engines = NULL;
     o->n_engines = 0;
     filters_free(&o->filters);
-    rules_free(&o->protect);
+    protect_free(&o->protect);
 }

@@ -5,8 +5,9 @@
 
 #include <stdio.h>
 #include <sys/types.h>
-#include "rules.h"
-#include "killreq.h"
+#include "engine.h"
+#include "filter.h"
+#include "protect.h"
 
 /* One engine as given on the command line, in order. Only one is used
  * for now; the list is the shape several engines in one mount will take. */
@@ -25,7 +26,7 @@ struct options {
     struct engine_spec *engines;    /* every --host and --context */
     size_t n_engines;
     struct filters filters;     /* --filter, repeatable */
-    struct rules protect;       /* --protect, repeatable */
+    struct protect_rules protect; /* --protect, repeatable */
     int all;                    /* --all */
     int dry_run;                /* --dry-run */
     enum kill_action action;    /* --kill-action, default KILL_RM */
