@@ -8,7 +8,7 @@
 
 #include "container.h"
 #include "parse.h"
-#include "rules.h"
+#include "filter.h"
 
 /* 1 if every filter in f has a key decided here: id, name, label, status,
  * exited, health. The others (ancestor, before, since, volume, network,
