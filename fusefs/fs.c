@@ -60,8 +60,13 @@ static int fill_attr(struct fs *fs, fuse_ino_t ino, const struct container *c,
     st->st_mtime = st->st_ctime = st->st_atime = c ? (time_t)c->created
                                                    : fs->started;
     if (ino == ROOT_INO) {
+        long long ns = atomic_load(&fs->listing_ns);
         st->st_mode = S_IFDIR | 0555;
         st->st_nlink = 2;
+        if (ns) {
+            st->st_mtim.tv_sec = st->st_ctim.tv_sec = (time_t)(ns / 1000000000);
+            st->st_mtim.tv_nsec = st->st_ctim.tv_nsec = (long)(ns % 1000000000);
+        }
         return 0;
     }
     switch (ino_kind(ino)) {
@@ -114,9 +119,11 @@ static void fsop_init(void *userdata, struct fuse_conn_info *conn)
     if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC)
         conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
     /* Listings are kept by the kernel through cache_readdir at opendir,
-     * which needs no capability. libfuse asks for this by default: a getattr before every read,
-     * which is what caching is meant to save; changes are pushed. */
-    conn->want &= ~FUSE_CAP_AUTO_INVAL_DATA;
+     * which needs no capability. FUSE_CAP_AUTO_INVAL_DATA (libfuse's
+     * default) stays: it costs a getattr only once fs_notify_* has dropped
+     * the attributes, and then a root mtime newer than the cached listing
+     * throws away a listing a readdir filled from a table read just before
+     * the change. */
 }
 
 static void fsop_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
@@ -219,7 +226,22 @@ struct dir_snapshot {
     struct table_row *rows;
     size_t n;
     int taken;
+    struct dir_snapshot *prev, *next;   /* fs->dirs */
 };
+
+static void snapshot_free(struct fs *fs, struct dir_snapshot *snap)
+{
+    pthread_mutex_lock(&fs->dirs_lock);
+    if (snap->prev)
+        snap->prev->next = snap->next;
+    else
+        fs->dirs = snap->next;
+    if (snap->next)
+        snap->next->prev = snap->prev;
+    pthread_mutex_unlock(&fs->dirs_lock);
+    free(snap->rows);
+    free(snap);
+}
 
 static void fsop_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
@@ -244,6 +266,12 @@ static void fsop_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
         fuse_reply_err(req, ENOMEM);
         return;
     }
+    pthread_mutex_lock(&fs->dirs_lock);
+    snap->next = fs->dirs;
+    if (snap->next)
+        snap->next->prev = snap;
+    fs->dirs = snap;
+    pthread_mutex_unlock(&fs->dirs_lock);
     fi->fh = (uint64_t)(uintptr_t)snap;
     /* Kept until fs_notify_* drops it: a container came or went. */
     fi->cache_readdir = 1;
@@ -320,10 +348,8 @@ static void fsop_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_inf
     struct dir_snapshot *snap = (struct dir_snapshot *)(uintptr_t)fi->fh;
 
     (void)ino;
-    if (snap) {
-        free(snap->rows);
-        free(snap);
-    }
+    if (snap)
+        snapshot_free(fs_of(req), snap);
     fuse_reply_err(req, 0);
 }
 
@@ -530,6 +556,17 @@ const struct fuse_lowlevel_ops fs_ops = {
     .create = fsop_create,
 };
 
+/* The root listing has changed: a newer mtime, and the cached listing
+ * and attributes dropped. */
+static void listing_changed(struct fs *fs)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    atomic_store(&fs->listing_ns, ts.tv_sec * 1000000000LL + ts.tv_nsec);
+    fuse_lowlevel_notify_inval_inode(fs->se, ROOT_INO, 0, 0);
+}
+
 void fs_notify_gone(void *arg, const struct table_gone *g)
 {
     struct fs *fs = arg;
@@ -547,7 +584,7 @@ void fs_notify_gone(void *arg, const struct table_gone *g)
     }
     /* The cached listing first: the kernel resets it on a delete only if
      * the entry's dentry happens to be cached (ls alone leaves none). */
-    fuse_lowlevel_notify_inval_inode(fs->se, ROOT_INO, 0, 0);
+    listing_changed(fs);
     rc = fuse_lowlevel_notify_delete(fs->se, ROOT_INO,
                                      make_ino(g->serial, FILE_DIR),
                                      g->short_id, SHORT_ID_LEN);
@@ -568,17 +605,21 @@ void fs_notify_changed(void *arg, uint64_t serial, int added)
     for (int k = FILE_ID; k <= FILE_LABELS; k++)
         fuse_lowlevel_notify_inval_inode(fs->se, make_ino(serial, k), 0, 0);
     if (added)
-        fuse_lowlevel_notify_inval_inode(fs->se, ROOT_INO, 0, 0);
+        listing_changed(fs);
 }
 
 void fs_init(struct fs *fs)
 {
     memset(fs, 0, sizeof *fs);
     kill_handles_init(&fs->kills);
+    pthread_mutex_init(&fs->dirs_lock, NULL);
     fs->started = time(NULL);
 }
 
 void fs_cleanup(struct fs *fs)
 {
     kill_handles_cleanup(&fs->kills);
+    while (fs->dirs)
+        snapshot_free(fs, fs->dirs);
+    pthread_mutex_destroy(&fs->dirs_lock);
 }

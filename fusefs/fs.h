@@ -6,6 +6,7 @@
 #define FUSE_USE_VERSION 312
 #include <fuse_lowlevel.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <time.h>
 #include "engine.h"
 #include "killfile.h"
@@ -20,6 +21,13 @@ struct fs {
     struct fuse_session *se;    /* set once the session exists */
     time_t started;
     struct kill_handles kills;  /* the open kill files */
+    /* When the root listing last changed (Unix ns; 0: not since start):
+     * the root's mtime, so the kernel knows its cached listing is old. */
+    atomic_llong listing_ns;
+    /* Open root directories, freed at release, or at exit for the ones
+     * whose release the kernel had not yet sent when the mount went. */
+    pthread_mutex_t dirs_lock;
+    struct dir_snapshot *dirs;
 };
 
 /* Sets up the parts of fs that are not plain pointers. */
