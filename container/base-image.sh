@@ -1,7 +1,7 @@
 #!/bin/bash
 # base-image.sh — make sure the engine has debian:bookworm-slim.
 #
-# Usage: container/base-image.sh [--cache DIR]
+# Usage: container/base-image.sh [--cache DIR] | --tarball
 #
 # The image is used as is when the engine already has it, pulled when a
 # registry answers, and otherwise made offline: `debootstrap --variant=minbase
@@ -9,6 +9,8 @@
 # `docker import` with CMD ["bash"]. The root filesystem tarball is kept in
 # the cache directory (default build/base) so a second engine reuses it.
 # Talks to the engine the docker CLI picks (DOCKER_HOST or the default socket).
+# --tarball only makes sure the tarball is there and prints its path (no
+# engine needed; the package test unpacks it as a fresh Debian 12 root).
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
 
@@ -44,6 +46,8 @@ make_tarball() {
     mirror=$(mirror_uri)
     mkdir -p "$CACHE"
     root=$(mktemp -d "$CACHE/rootfs.XXXXXX")
+    # mktemp's 0700 would be the root directory's mode in the tarball.
+    chmod 0755 "$root"
     # shellcheck disable=SC2064  # expand $root now: it is local
     trap "rm -rf '$root'" EXIT
     say "debootstrap --variant=minbase $SUITE from $mirror (about 30 s)"
@@ -101,6 +105,11 @@ EOF
     trap - EXIT
 }
 
+if [[ ${1:-} == --tarball ]]; then
+    [[ -s $TARBALL ]] || make_tarball
+    echo "$TARBALL"
+    exit 0
+fi
 if docker image inspect "$IMAGE" >/dev/null 2>&1; then
     exit 0
 fi
