@@ -46,8 +46,6 @@ make_tarball() {
     mirror=$(mirror_uri)
     mkdir -p "$CACHE"
     root=$(mktemp -d "$CACHE/rootfs.XXXXXX")
-    # mktemp's 0700 would be the root directory's mode in the tarball.
-    chmod 0755 "$root"
     # shellcheck disable=SC2064  # expand $root now: it is local
     trap "rm -rf '$root'" EXIT
     say "debootstrap --variant=minbase $SUITE from $mirror (about 30 s)"
