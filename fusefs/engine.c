@@ -11,6 +11,29 @@
 /* Error bodies are short; a longer one is cut. */
 #define MAX_ERROR_BODY (64u << 10)
 
+int kill_action_parse(const char *s)
+{
+    if (!s)
+        return -1;
+    if (strcmp(s, "rm") == 0)
+        return KILL_RM;
+    if (strcmp(s, "kill") == 0)
+        return KILL_KILL;
+    if (strcmp(s, "stop") == 0)
+        return KILL_STOP;
+    return -1;
+}
+
+const char *kill_action_name(enum kill_action a)
+{
+    switch (a) {
+    case KILL_RM:   return "rm";
+    case KILL_KILL: return "kill";
+    case KILL_STOP: return "stop";
+    }
+    return "?";
+}
+
 void engine_init(struct engine *e, const struct host *host, double timeout_s)
 {
     e->host = host;
@@ -36,9 +59,18 @@ CURL *engine_handle(const struct engine *e, const char *path)
     if (e->host->unix_path)
         curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, e->host->unix_path);
     if (e->host->tls) {
-        curl_easy_setopt(h, CURLOPT_CAINFO, e->host->ca);
-        curl_easy_setopt(h, CURLOPT_SSLCERT, e->host->cert);
-        curl_easy_setopt(h, CURLOPT_SSLKEY, e->host->key);
+        /* A context may leave out the CA (system CAs) or the client
+         * certificate; DOCKER_CERT_PATH always gives all three. */
+        if (e->host->ca)
+            curl_easy_setopt(h, CURLOPT_CAINFO, e->host->ca);
+        if (e->host->cert)
+            curl_easy_setopt(h, CURLOPT_SSLCERT, e->host->cert);
+        if (e->host->key)
+            curl_easy_setopt(h, CURLOPT_SSLKEY, e->host->key);
+        if (e->host->insecure) {
+            curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+            curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+        }
     }
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_USERAGENT, "dockerfs/" DOCKERFS_VERSION);
@@ -100,6 +132,18 @@ static int perform(const struct engine *e, CURL *h, curl_write_callback write,
     }
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
     return 0;
+}
+
+int engine_kill_errno(long status)
+{
+    if ((status >= 200 && status < 300) || status == 304)
+        return 0;
+    switch (status) {
+    case 404: return ENOENT;
+    case 409: return EBUSY;
+    case 403: return EPERM;
+    default:  return EIO;
+    }
 }
 
 int engine_transport_errno(CURLcode rc)
@@ -258,7 +302,7 @@ int engine_kill(const struct engine *e, const char *id, enum kill_action a,
     buf_init(&body, MAX_ERROR_BODY);
     rc = perform(e, h, collect, &body, &status, err, errlen);
     if (rc == 0) {
-        rc = kill_errno(0, status);
+        rc = engine_kill_errno(status);
         if (rc != 0) {
             char msg[200];
             parse_error_message(buf_str(&body), body.len, msg, sizeof msg);

@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "buf.h"
+#include "context.h"
 #include "fs.h"
 #include "host.h"
 #include "log.h"
@@ -134,6 +135,28 @@ static int read_options(struct daemon *d, int argc, char **argv)
     return -1;
 }
 
+/* The one engine of this mount: --host or --context (one of them, once),
+ * else the docker CLI's own choice. */
+static int pick_engine(const struct options *o, struct host *h,
+                       char *err, size_t errlen)
+{
+    struct docker_env env;
+    const char *flag_host = NULL, *flag_context = NULL;
+
+    if (o->n_engines > 1) {
+        snprintf(err, errlen, "one engine per mount: give --host or "
+                 "--context once");
+        return EINVAL;
+    }
+    if (o->n_engines == 1 && o->engines[0].kind == SPEC_CONTEXT)
+        flag_context = o->engines[0].arg;
+    else if (o->n_engines == 1)
+        flag_host = o->engines[0].arg;
+    docker_env_get(&env);
+    return context_resolve(h, flag_host, flag_context, &env, NULL,
+                           err, errlen);
+}
+
 /* Finds the engine, starts libcurl and ties the parts together. Returns
  * -1 to go on, else the exit status. */
 static int set_up(struct daemon *d)
@@ -141,11 +164,10 @@ static int set_up(struct daemon *d)
     char err[512];
     CURLcode cc;
 
-    if (host_resolve(&d->host, d->opt.host, getenv("DOCKER_HOST"),
-                     getenv("DOCKER_TLS_VERIFY"), getenv("DOCKER_CERT_PATH"),
-                     getenv("HOME"), err, sizeof err) != 0) {
+    int rc = pick_engine(&d->opt, &d->host, err, sizeof err);
+    if (rc != 0) {
         fprintf(stderr, "dockerfs: %s\n", err);
-        return 2;
+        return rc == ENOMEM ? 1 : 2;
     }
     if ((cc = curl_global_init(CURL_GLOBAL_DEFAULT)) != CURLE_OK) {
         fprintf(stderr, "dockerfs: cannot start libcurl: %s\n",
@@ -180,9 +202,11 @@ static int first_list(struct daemon *d)
 
     if (rc == 0)
         return -1;
-    fprintf(stderr, "dockerfs: cannot list containers at %s: %s%s\n",
-            d->host.display, err, d->host.tls ? " (certificates: ca.pem, "
-            "cert.pem, key.pem in DOCKER_CERT_PATH)" : "");
+    const char *ctx = d->host.name;
+    fprintf(stderr, "dockerfs: cannot list containers at %s%s%s%s: %s%s\n",
+            d->host.display, ctx ? " (context " : "", ctx ? ctx : "",
+            ctx ? ")" : "", err, d->host.tls && !ctx ? " (certificates: "
+            "ca.pem, cert.pem, key.pem in DOCKER_CERT_PATH)" : "");
     return rc == EINVAL ? 2 : 1;
 }
 
@@ -219,8 +243,10 @@ static int run_mounted(struct daemon *d, struct fuse_session *se)
     log_open(d->opt.syslog, d->opt.debug);
     if (d->fs.self_id[0])
         log_info("running in container %.12s: it is protected", d->fs.self_id);
-    log_info("mounted %zu containers at %s from %s (%s%s%s)",
+    log_info("mounted %zu containers at %s from %s%s%s%s (%s%s%s)",
              table_count(d->fs.table), d->opt.mountpoint, d->host.display,
+             d->host.name ? " (context " : "",
+             d->host.name ? d->host.name : "", d->host.name ? ")" : "",
              d->opt.all ? "all" : "running only",
              d->opt.dry_run ? ", dry run" : "", d->opt.ro ? ", read-only" : "");
     rc = serve(se, &d->fs, &d->sync);

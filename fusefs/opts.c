@@ -14,7 +14,8 @@
 
 enum {
     OPT_HOST = 256, OPT_FILTER, OPT_ALL, OPT_PROTECT, OPT_DRY_RUN,
-    OPT_KILL_ACTION, OPT_UID, OPT_GID, OPT_TIMEOUT, OPT_RESYNC, OPT_SYSLOG
+    OPT_KILL_ACTION, OPT_UID, OPT_GID, OPT_TIMEOUT, OPT_RESYNC, OPT_SYSLOG,
+    OPT_CONTEXT
 };
 
 static const struct option long_opts[] = {
@@ -22,6 +23,7 @@ static const struct option long_opts[] = {
     { "debug",       no_argument,       NULL, 'd' },
     { "options",     required_argument, NULL, 'o' },
     { "host",        required_argument, NULL, 'H' },
+    { "context",     required_argument, NULL, OPT_CONTEXT },
     { "filter",      required_argument, NULL, OPT_FILTER },
     { "all",         no_argument,       NULL, OPT_ALL },
     { "protect",     required_argument, NULL, OPT_PROTECT },
@@ -62,6 +64,20 @@ static int add_fuse_opts(struct options *o, const char *list)
         if (*p == ',')
             p++;
     }
+    return 0;
+}
+
+/* Appends an engine to o->engines. 0 or ENOMEM. */
+static int add_engine(struct options *o, int kind, const char *arg)
+{
+    struct engine_spec *v = realloc(o->engines,
+                                    (o->n_engines + 1) * sizeof *v);
+    if (!v)
+        return ENOMEM;
+    o->engines = v;
+    v[o->n_engines].kind = kind;
+    v[o->n_engines].arg = arg;
+    o->n_engines++;
     return 0;
 }
 
@@ -125,7 +141,7 @@ static int option_error(int c, int argc, char **argv, char *err, size_t errlen)
 /* The usage error for a --filter or --protect spec the rules refused. */
 static int spec_error(int rc, const char *why, char *err, size_t errlen)
 {
-    /* rules_add and filters_add explain EINVAL only. */
+    /* protect_add and filters_add explain EINVAL only. */
     if (rc == ENOMEM)
         return errmsg(1, err, errlen, "out of memory");
     return errmsg(2, err, errlen, "%s", why);
@@ -145,7 +161,15 @@ static int take_option(struct options *o, int c, const char *arg,
     case 'd': o->debug = 1; return 0;
     case 'h': o->help = 1; return 0;
     case 'V': o->version = 1; return 0;
-    case 'H': o->host = arg; return 0;
+    case 'H':
+        o->host = arg;
+        return add_engine(o, SPEC_HOST, arg)
+                   ? errmsg(1, err, errlen, "out of memory") : 0;
+    case OPT_CONTEXT:
+        if (*arg == '\0')
+            return errmsg(2, err, errlen, "empty --context name");
+        return add_engine(o, SPEC_CONTEXT, arg)
+                   ? errmsg(1, err, errlen, "out of memory") : 0;
     case OPT_ALL: o->all = 1; return 0;
     case OPT_DRY_RUN: o->dry_run = 1; return 0;
     case OPT_SYSLOG: o->syslog = 1; return 0;
@@ -156,7 +180,7 @@ static int take_option(struct options *o, int c, const char *arg,
         rc = filters_add(&o->filters, arg, why, sizeof why);
         return rc ? spec_error(rc, why, err, errlen) : 0;
     case OPT_PROTECT:
-        rc = rules_add(&o->protect, arg, why, sizeof why);
+        rc = protect_add(&o->protect, arg, why, sizeof why);
         return rc ? spec_error(rc, why, err, errlen) : 0;
     case OPT_KILL_ACTION:
         if ((rc = kill_action_parse(arg)) < 0)
@@ -247,7 +271,10 @@ void opts_usage(FILE *out, const char *prog)
 "  -d, --debug             FUSE debug output (implies -f)\n"
 "  -o OPT[,OPT...]         mount options (allow_other, ro, ...); repeatable\n"
 "  -H, --host URL          engine address: unix:///PATH or tcp://HOST[:PORT]\n"
-"                          (default: $DOCKER_HOST, else unix:///var/run/docker.sock)\n"
+"                          (default: $DOCKER_HOST, else the context)\n"
+"      --context NAME      engine of a docker context (docker context ls);\n"
+"                          default: $DOCKER_CONTEXT, else the CLI's current\n"
+"                          context, else unix:///var/run/docker.sock\n"
 "      --filter KEY=VALUE  show only matching containers (docker ps syntax);\n"
 "                          repeatable\n"
 "      --all               include containers that are not running\n"
@@ -271,6 +298,9 @@ void opts_free(struct options *o)
 {
     free(o->fuse_opts);
     o->fuse_opts = NULL;
+    free(o->engines);
+    o->engines = NULL;
+    o->n_engines = 0;
     filters_free(&o->filters);
-    rules_free(&o->protect);
+    protect_free(&o->protect);
 }

@@ -5,8 +5,16 @@
 
 #include <stdio.h>
 #include <sys/types.h>
-#include "rules.h"
-#include "killreq.h"
+#include "engine.h"
+#include "filter.h"
+#include "protect.h"
+
+/* One engine as given on the command line, in order. Only one is used
+ * for now; the list is the shape several engines in one mount will take. */
+struct engine_spec {
+    enum { SPEC_HOST, SPEC_CONTEXT } kind;  /* --host URL / --context NAME */
+    const char *arg;
+};
 
 struct options {
     const char *mountpoint;
@@ -14,9 +22,11 @@ struct options {
     int debug;                  /* -d: FUSE debug output, implies -f */
     char *fuse_opts;            /* the -o lists joined by commas, or NULL */
     int ro;                     /* "ro" among them */
-    const char *host;           /* --host, or NULL */
+    const char *host;           /* the last --host, or NULL */
+    struct engine_spec *engines;    /* every --host and --context */
+    size_t n_engines;
     struct filters filters;     /* --filter, repeatable */
-    struct rules protect;       /* --protect, repeatable */
+    struct protect_rules protect; /* --protect, repeatable */
     int all;                    /* --all */
     int dry_run;                /* --dry-run */
     enum kill_action action;    /* --kill-action, default KILL_RM */

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <curl/curl.h>
 #include "engine.h"
-#include "rules.h"
+#include "filter.h"
 #include "table.h"
 
 /* Called on the sync thread after the table changed, with no lock held,

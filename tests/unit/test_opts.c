@@ -169,7 +169,7 @@ static void help_and_version(void **state)
     FILE *f = open_memstream(&text, &len);
     opts_usage(f, "dockerfs");
     fclose(f);
-    const char *must[] = { "--foreground", "-o", "--host", "--filter", "--all",
+    const char *must[] = { "--foreground", "-o", "--host", "--context", "--filter", "--all",
                            "--protect", "--dry-run", "--kill-action", "--uid",
                            "--gid", "--timeout", "--resync", "--syslog",
                            "--help", "--version", "MOUNTPOINT" };
@@ -301,6 +301,35 @@ static void reparse_many_times(void **state)
     }
 }
 
+/* --host and --context are kept in order, each repeatable, so several
+ * engines can be named (dockerfs itself takes one for now). */
+static void engines_in_order(void **state)
+{
+    (void)state;
+    struct options o;
+    char err[256];
+    assert_int_equal(P(&o, err, "/m"), 0);
+    assert_int_equal(o.n_engines, 0);
+    opts_free(&o);
+    assert_int_equal(P(&o, err, "/m", "--context", "prod", "-H", "unix:///a.sock",
+                       "--context=dev"), 0);
+    assert_int_equal(o.n_engines, 3);
+    assert_int_equal(o.engines[0].kind, SPEC_CONTEXT);
+    assert_string_equal(o.engines[0].arg, "prod");
+    assert_int_equal(o.engines[1].kind, SPEC_HOST);
+    assert_string_equal(o.engines[1].arg, "unix:///a.sock");
+    assert_int_equal(o.engines[2].kind, SPEC_CONTEXT);
+    assert_string_equal(o.engines[2].arg, "dev");
+    assert_string_equal(o.host, "unix:///a.sock");
+    opts_free(&o);
+    opts_free(&o);
+    assert_int_equal(P(&o, err, "/m", "--context", ""), 2);
+    assert_non_null(strstr(err, "--context"));
+    opts_free(&o);
+    assert_int_equal(P(&o, err, "/m", "--context"), 2);
+    opts_free(&o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -312,6 +341,7 @@ int main(void)
         cmocka_unit_test(out_of_memory),
         cmocka_unit_test(owner_ids),
         cmocka_unit_test(reparse_many_times),
+        cmocka_unit_test(engines_in_order),
     };
     return cmocka_run_group_tests_name("opts", tests, NULL, NULL);
 }
