@@ -42,8 +42,9 @@ $(GAME_B)/chocolate-doom: $(GAME_CMAKE)/Makefile $(GAME_OURS)
 	mv -f $@.tmp $@
 
 # Unit tests: each test links the pure modules it needs (no game code).
-GAME_PURE      := game/src/dd_table.c game/src/dd_text.c game/src/dd_scan.c \
-                  game/src/dd_kill.c
+GAME_PURE      := game/src/dd_table.c game/src/dd_scan.c game/src/dd_kill.c \
+                  game/src/dd_worker.c game/src/dd_name.c game/src/dd_errno.c \
+                  game/src/dd_fit.c game/src/dd_msg.c game/src/dd_types.c
 GAME_UNIT_SRCS := $(wildcard tests/game/test_*.c)
 GAME_UNIT_BINS := $(GAME_UNIT_SRCS:tests/game/%.c=$(B)/tests/game/%)
 
