@@ -1,10 +1,13 @@
 /* parse.c - the engine's JSON: container lists, event lines, errors. */
 #include "parse.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The string member key of obj, or NULL. */
 static const char *get_str(json_t *obj, const char *key)
@@ -337,6 +340,14 @@ int parse_event(const char *line, size_t len, struct event *ev)
         goto out;
     }
     memcpy(ev->id, id, ID_LEN + 1);
+    if (strcmp(action, "rename") == 0) {
+        const char *to = get_str(json_object_get(json_object_get(o, "Actor"),
+                                                 "Attributes"), "name");
+        if (to && *to == '/')
+            to++;
+        if (to && strlen(to) <= EVENT_NAME_MAX)
+            memcpy(ev->rename_to, to, strlen(to) + 1);
+    }
     ev->kind = (strcmp(action, "destroy") == 0 || strcmp(action, "remove") == 0)
                    ? EVENT_GONE : EVENT_CHANGED;
 out:
@@ -376,4 +387,91 @@ const char *parse_error_message(const char *body, size_t len,
     }
     json_decref(o);
     return dst;
+}
+
+/* "2026-11-22T05:43:59.067123456Z" or with a "+01:00" offset, in Unix
+ * seconds; 0 for anything else (as the list's missing Created). */
+static long long rfc3339_seconds(const char *s)
+{
+    struct tm tm;
+    const char *p;
+    long long t;
+
+    if (!s)
+        return 0;
+    memset(&tm, 0, sizeof tm);
+    if (!(p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)))
+        return 0;
+    if (*p == '.')
+        for (p++; isdigit((unsigned char)*p); p++)
+            ;
+    t = (long long)timegm(&tm);
+    if (*p == 'Z' && p[1] == '\0')
+        return t;
+    if ((*p == '+' || *p == '-') && isdigit((unsigned char)p[1]) &&
+        isdigit((unsigned char)p[2]) && p[3] == ':' &&
+        isdigit((unsigned char)p[4]) && isdigit((unsigned char)p[5]) &&
+        p[6] == '\0') {
+        long long off = ((p[1] - '0') * 10 + (p[2] - '0')) * 3600LL +
+                        ((p[4] - '0') * 10 + (p[5] - '0')) * 60LL;
+        return *p == '+' ? t - off : t + off;
+    }
+    return 0;
+}
+
+/* Parses an inspect body; see parse.h. */
+int parse_inspect(const char *json, size_t len, struct container *c,
+                  struct inspect_info *info)
+{
+    json_t *o = json ? json_loadb(json, len, 0, NULL) : NULL;
+    json_t *cfg = json_object_get(o, "Config");
+    json_t *st = json_object_get(o, "State");
+    json_t *lj = json_object_get(cfg, "Labels");
+    const char *id = get_str(o, "Id"), *name = get_str(o, "Name");
+    const char *image = get_str(cfg, "Image");
+    const char *state = get_str(st, "Status");
+    const char *health = get_str(json_object_get(st, "Health"), "Status");
+    size_t nl = json_is_object(lj) ? json_object_size(lj) : 0, n = 0;
+    struct label *labels = NULL;
+    int rc;
+
+    memset(c, 0, sizeof *c);
+    if (!json_is_object(o) || !id || strlen(id) != ID_LEN ||
+        !id_is_hex(id, ID_LEN)) {
+        json_decref(o);
+        return EINVAL;
+    }
+    if (nl && !(labels = calloc(nl, sizeof *labels))) {
+        json_decref(o);
+        return ENOMEM;
+    }
+    if (nl) {
+        const char *k;
+        json_t *v;
+        json_object_foreach(lj, k, v) {
+            const char *s = json_string_value(v);
+            if (!s || n == nl)
+                continue;
+            labels[n].key = (char *)k;
+            labels[n].value = (char *)s;
+            n++;
+        }
+    }
+    if (!image)
+        image = get_str(o, "Image");
+    if (name && *name == '/')
+        name++;
+    rc = container_set(c, id, name ? name : "", image ? image : "",
+                       state ? state : "",
+                       rfc3339_seconds(get_str(o, "Created")), labels, n);
+    free(labels);
+    if (rc == 0 && info) {
+        json_t *ec = json_object_get(st, "ExitCode");
+        info->running = json_is_true(json_object_get(st, "Running"));
+        info->exit_code = json_is_integer(ec) ? (int)json_integer_value(ec) : 0;
+        snprintf(info->health, sizeof info->health, "%s",
+                 health && *health ? health : "none");
+    }
+    json_decref(o);
+    return rc;
 }

@@ -45,17 +45,39 @@ enum event_kind {
     EVENT_GONE          /* destroy (Docker) or remove (Podman) */
 };
 
+/* Longest rename target an event carries over; a longer one is left to
+ * the re-read. */
+#define EVENT_NAME_MAX 255
+
 struct event {
     enum event_kind kind;
     char id[ID_LEN + 1];
+    char rename_to[EVENT_NAME_MAX + 1];     /* rename: the new name, or "" */
 };
 
 /* Parses one line of the /events stream. Container events whose id is 64
  * hex digits become CHANGED or GONE; exec_*, health_status, attach,
  * detach, resize, top, commit, copy, export, archive-path and
- * extract-to-dir are IGNORE, as is any other Type. Returns 0 or EINVAL
+ * extract-to-dir are IGNORE, as is any other Type. A rename's new name
+ * (Actor.Attributes.name) is kept in rename_to. Returns 0 or EINVAL
  * (malformed; ev->kind is then IGNORE). */
 int parse_event(const char *line, size_t len, struct event *ev);
+
+/* What GET /containers/{id}/json says beyond the table's fields: what
+ * --all and the --filter keys status, exited and health need. */
+struct inspect_info {
+    int running;            /* State.Running: listed without --all */
+    int exit_code;          /* State.ExitCode */
+    char health[16];        /* State.Health.Status, "none" without one */
+};
+
+/* Parses the body of GET /containers/{id}/json (Docker or Podman) into c
+ * with the same values the list gives: Name without its "/",
+ * Config.Image, State.Status, Created (RFC 3339) in Unix seconds,
+ * Config.Labels. info may be NULL. Returns 0, EINVAL (not an object with
+ * a 64-hex Id), ENOMEM; on error c is empty. */
+int parse_inspect(const char *json, size_t len, struct container *c,
+                  struct inspect_info *info);
 
 /* Copies the "message" of an engine error body into dst (truncated,
  * always terminated); when there is none, the body itself up to its first

@@ -390,6 +390,99 @@ static void list_stream_errors(void **state)
     list_parser_free(&p);
 }
 
+static void events_rename(void **state)
+{
+    (void)state;
+    struct event ev = ev_of(
+        "{\"Type\":\"container\",\"Action\":\"rename\",\"Actor\":{\"ID\":\""
+        ID1 "\",\"Attributes\":{\"name\":\"web2\",\"oldName\":\"/web\"}}}", 0);
+    assert_int_equal(ev.kind, EVENT_CHANGED);
+    assert_string_equal(ev.rename_to, "web2");
+    /* Podman and older engines may add the slash. */
+    ev = ev_of("{\"Type\":\"container\",\"Action\":\"rename\",\"Actor\":{\"ID\":\""
+               ID1 "\",\"Attributes\":{\"name\":\"/db\"}}}", 0);
+    assert_string_equal(ev.rename_to, "db");
+    /* Only a rename says what the name becomes. */
+    ev = ev_of("{\"Type\":\"container\",\"Action\":\"start\",\"Actor\":{\"ID\":\""
+               ID1 "\",\"Attributes\":{\"name\":\"web\"}}}", 0);
+    assert_string_equal(ev.rename_to, "");
+    ev = ev_of("{\"Type\":\"container\",\"Action\":\"rename\",\"Actor\":{\"ID\":\""
+               ID1 "\"}}", 0);
+    assert_int_equal(ev.kind, EVENT_CHANGED);
+    assert_string_equal(ev.rename_to, "");
+}
+
+static int inspect(const char *json, struct container *c, struct inspect_info *in)
+{
+    return parse_inspect(json, strlen(json), c, in);
+}
+
+static void inspect_docker(void **state)
+{
+    (void)state;
+    struct container c;
+    struct inspect_info in;
+    const char *json =
+        "{\"Id\":\"" ID1 "\",\"Created\":\"2023-11-14T22:13:20.123456789Z\","
+        "\"Path\":\"nginx\",\"State\":{\"Status\":\"exited\",\"Running\":false,"
+        "\"ExitCode\":3,\"Health\":{\"Status\":\"unhealthy\"}},"
+        "\"Image\":\"sha256:abc\",\"Name\":\"/web\",\"Config\":{\"Image\":"
+        "\"nginx:1\",\"Labels\":{\"z\":\"1\",\"a\":\"2\",\"n\":7}}}";
+
+    memset(&in, 0x55, sizeof in);
+    assert_int_equal(inspect(json, &c, &in), 0);
+    assert_string_equal(c.id, ID1);
+    assert_string_equal(c.short_id, "4eeff8a1b2c3");
+    assert_string_equal(c.name, "web");
+    assert_string_equal(c.image, "nginx:1");
+    assert_string_equal(c.state, "exited");
+    assert_int_equal(c.created, 1700000000);
+    assert_int_equal(c.nlabels, 2);
+    assert_string_equal(c.labels[0].key, "a");
+    assert_string_equal(c.labels[1].value, "1");
+    assert_int_equal(in.running, 0);
+    assert_int_equal(in.exit_code, 3);
+    assert_string_equal(in.health, "unhealthy");
+    container_clear(&c);
+
+    /* Podman: no slash, an offset, no health, Labels null, info NULL. */
+    json = "{\"Id\":\"" ID2 "\",\"Created\":\"2023-11-14T23:13:20+01:00\","
+           "\"State\":{\"Status\":\"running\",\"Running\":true,\"ExitCode\":0},"
+           "\"Name\":\"db\",\"Config\":{\"Image\":\"postgres\",\"Labels\":null}}";
+    assert_int_equal(inspect(json, &c, &in), 0);
+    assert_string_equal(c.name, "db");
+    assert_int_equal(c.created, 1700000000);
+    assert_int_equal(c.nlabels, 0);
+    assert_int_equal(in.running, 1);
+    assert_string_equal(in.health, "none");
+    container_clear(&c);
+    assert_int_equal(inspect(json, &c, NULL), 0);
+    container_clear(&c);
+
+    /* Missing parts are empty, as in a list; a bad date is 0. */
+    json = "{\"Id\":\"" ID2 "\",\"Created\":\"yesterday\"}";
+    assert_int_equal(inspect(json, &c, &in), 0);
+    assert_string_equal(c.name, "");
+    assert_string_equal(c.image, "");
+    assert_string_equal(c.state, "");
+    assert_int_equal(c.created, 0);
+    assert_int_equal(in.running, 0);
+    container_clear(&c);
+}
+
+static void inspect_bad(void **state)
+{
+    (void)state;
+    struct container c;
+    const char *bad[] = { "", "[]", "{}", "nope", "{\"Id\":\"abc\"}",
+                          "{\"Id\":7}", "{\"Id\":\"" ID1 "\"" };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(inspect(bad[i], &c, NULL), EINVAL);
+        assert_null(c.name);
+    }
+    assert_int_equal(parse_inspect(NULL, 0, &c, NULL), EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -407,6 +500,9 @@ int main(void)
         cmocka_unit_test(error_message),
         cmocka_unit_test(list_in_chunks),
         cmocka_unit_test(list_stream_errors),
+        cmocka_unit_test(events_rename),
+        cmocka_unit_test(inspect_docker),
+        cmocka_unit_test(inspect_bad),
     };
     return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
 }
