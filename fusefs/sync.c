@@ -179,7 +179,9 @@ static int refresh(struct sync *s, const struct event *ev)
     if (!localfilter_supported(s->filters))
         return refresh_by_list(s, ev);
     rc = engine_inspect(s->engine, ev->id, &c, &info, err, sizeof err);
-    if (rc == ENOENT) {
+    /* Gone, or a record the list would leave out too (EBADMSG, logged by
+     * engine_inspect): not shown. */
+    if (rc == ENOENT || rc == EBADMSG) {
         memcpy(c.id, ev->id, sizeof c.id);
         apply(s, &c, 0);
         return 0;
