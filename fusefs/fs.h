@@ -20,6 +20,7 @@ struct fs {
     const char *self_id;        /* our own container, or "" */
     struct fuse_session *se;    /* set once the session exists */
     time_t started;
+    uid_t owner;                /* who runs dockerfs: may always look */
     struct kill_handles kills;  /* the open kill files */
     /* When the root listing last changed (Unix ns; 0: not since start):
      * the root's mtime, so the kernel knows its cached listing is old. */
