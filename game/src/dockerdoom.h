@@ -10,8 +10,9 @@
 #include "d_event.h"
 #include "p_mobj.h"
 
-// A spare mobj flag bit marking container monsters, so the hot hooks
-// (damage, removal) cost one test for every other thing.
+// A spare mobj flag bit marking container monsters, so the damage hook
+// costs one test for every other thing. (The removal hook looks the
+// pointer up in the table: an arch-vile clears the flags of a corpse.)
 #define DD_MF_CONTAINER 0x20000000
 
 // D_DoomMain, after HU/ST init: parse -dockerfs, start the threads.
@@ -26,7 +27,7 @@ void DD_Ticker(void);
 // D_Display, after the 3D view is drawn: names over container monsters.
 void DD_Drawer(void);
 
-// ST_Responder, on every event: the kill-in-view cheat.
+// ST_Responder, on key-downs: the kill-in-view cheat.
 void DD_Responder(event_t *ev);
 
 // P_DamageMobj, first thing: false when the damage must be ignored
