@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fs.c - dockerfs's FUSE handlers (libfuse low-level API).
  *
  *   $ ls /dockerfs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fs.h - the FUSE side of dockerfs: low-level handlers answering from the
  * container table, and the notifications the sync thread sends. */
 #ifndef DOCKERFS_FS_H
