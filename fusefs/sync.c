@@ -39,7 +39,7 @@ static double now_mono(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void notify_gone(struct sync *s, const struct table_gone *g, size_t n)
+static void notify_gone(struct sync *s, const struct table_row *g, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         log_debug("container %s is gone", g[i].short_id);
@@ -57,7 +57,7 @@ static void notify_changed(struct sync *s, uint64_t serial, int added)
 int sync_full(struct sync *s, char *err, size_t errlen)
 {
     struct container *v;
-    struct table_gone *gone;
+    struct table_row *gone;
     uint64_t *changed;
     size_t n, ngone, nchanged, before = table_count(s->table);
     int jerr = 0, rc;
@@ -96,7 +96,7 @@ int sync_full(struct sync *s, char *err, size_t errlen)
  * and tells the kernel. */
 static void apply(struct sync *s, const struct container *c, int shown)
 {
-    struct table_gone gone;
+    struct table_row gone;
     uint64_t serial = 0;
     int changed = 0;
 
