@@ -19,7 +19,7 @@ struct fs {
     const char *self_id;        /* our own container, or "" */
     struct fuse_session *se;    /* set once the session exists */
     time_t started;
-    struct kill_handles kills;  /* the open kill files */
+    struct killfiles kills;     /* open kill files, audit trail */
 };
 
 /* Sets up the parts of fs that are not plain pointers. */
