@@ -210,14 +210,21 @@ static int fire(const struct kill_env *env, const struct kill_caller *who,
 
     if (err)
         return err;
-    /* The table may be older than the container (a rename, a tag moved
-     * since it was listed): ask the engine what it is now, also under
-     * --dry-run, which is everything but the kill. */
-    memset(&info, 0, sizeof info);
-    err = engine_inspect(env->engine, listed.id, &now, &info, msg, sizeof msg);
-    err = kill_decide(&env->opt->protect, env->self_id, &listed, err, &now,
-                      info.image_id);
-    container_clear(&now);
+    /* Protected as listed: refused without asking the engine, so a flood
+     * of refused writes costs the engine nothing. Else the table may be
+     * older than the container (a rename, a tag moved since it was
+     * listed): ask the engine what it is now, also under --dry-run,
+     * which is everything but the kill. */
+    if (protect_check(&env->opt->protect, &listed, NULL, env->self_id) != 0) {
+        err = EPERM;
+    } else {
+        memset(&info, 0, sizeof info);
+        err = engine_inspect(env->engine, listed.id, &now, &info, msg,
+                             sizeof msg);
+        err = kill_decide(&env->opt->protect, env->self_id, &listed, err,
+                          &now, info.image_id);
+        container_clear(&now);
+    }
     if (!err && !env->opt->dry_run)
         err = engine_kill(env->engine, listed.id, env->opt->action, msg,
                           sizeof msg);
