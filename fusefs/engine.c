@@ -7,6 +7,7 @@
 #include "engine.h"
 #include "escape.h"
 #include "parse.h"
+#include "skipped.h"
 
 /* Error bodies are short; a longer one is cut. */
 #define MAX_ERROR_BODY (64u << 10)
@@ -185,6 +186,7 @@ int engine_list(const struct engine *e, int all, const char *filters,
         return ENOMEM;
     }
     list_parser_init(&sink.parser);
+    sink.parser.on_skip = skipped_log;
     buf_init(&sink.errbody, MAX_ERROR_BODY);
     rc = perform(e, sink.h, list_write, &sink, &status, err, errlen);
     if (rc != 0 && sink.status == 200 && sink.parser.err) {
@@ -232,12 +234,21 @@ int engine_inspect(const struct engine *e, const char *id, struct container *c,
     buf_init(&body, MAX_INSPECT_BODY);
     rc = perform(e, h, collect, &body, &status, err, errlen);
     if (rc == 0 && status == 200) {
-        rc = parse_inspect(body.data, body.len, c, info);
-        if (rc == EINVAL)
-            snprintf(err, errlen, "engine sent a container that is not JSON");
-        else if (rc)
+        curl_off_t got = 0;
+        curl_easy_getinfo(h, CURLINFO_SIZE_DOWNLOAD_T, &got);
+        /* One unreadable record is that container's problem, not the
+         * engine's: said once (skipped_log), and EBADMSG. */
+        if ((size_t)got > body.len) {
+            snprintf(err, errlen, "its record is over 1 MiB");
+            rc = EBADMSG;
+        } else if ((rc = parse_inspect(body.data, body.len, c, info)) == EINVAL) {
+            snprintf(err, errlen, "its record is not JSON");
+            rc = EBADMSG;
+        } else if (rc) {
             snprintf(err, errlen, "out of memory");
-        rc = rc == EINVAL ? EPROTO : rc;
+        }
+        if (rc == EBADMSG)
+            skipped_log(NULL, id, err);
     } else if (rc == 0) {
         engine_answer_reason(status, buf_str(&body), body.len, err, errlen);
         rc = status == 404 ? ENOENT : EPROTO;

@@ -50,10 +50,11 @@ int engine_list(const struct engine *e, int all, const char *filters,
 /* GET /containers/{id}/json (full hex id): the container as it is now,
  * never older than an event about it the engine has already sent. Fills
  * c (container_clear) and info (may be NULL) as parse_inspect does.
- * Returns 0, ENOENT (no such container), EINVAL (bad id), EIO or
- * ETIMEDOUT (transport, engine_transport_errno), EPROTO (the engine
- * answered, but not with a container: another status, not JSON, too
- * big), ENOMEM, with a one-line reason in err. */
+ * Returns 0, ENOENT (no such container), EINVAL (bad id), EBADMSG (its
+ * record is over 1 MiB or not JSON: already logged once by skipped_log;
+ * treat it as not listed), EPROTO (another HTTP status), EIO or ETIMEDOUT
+ * (transport, engine_transport_errno), ENOMEM, with a one-line reason in
+ * err. */
 int engine_inspect(const struct engine *e, const char *id, struct container *c,
                    struct inspect_info *info, char *err, size_t errlen);
 

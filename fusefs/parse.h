@@ -8,22 +8,33 @@
 
 /* Parses the body of GET /containers/json (Docker or Podman). On success
  * *out holds *n containers (free with containers_free). Entries without a
- * 64-hex Id are skipped; a missing name, image or state becomes "", a
- * missing Created 0, Labels null no labels. Returns 0, EINVAL when the
+ * 64-hex Id are skipped, and so is a record over 1 MiB or one that is not
+ * JSON (a NUL in a label key, say); a missing name, image or state becomes
+ * "", a missing Created 0, Labels null no labels. A NUL inside a string
+ * (\u0000) is kept as ESCAPE_NUL (escape.h). Returns 0, EINVAL when the
  * body is not a JSON array, ENOMEM. */
 int parse_container_list(const char *json, size_t len,
                          struct container **out, size_t *n);
 
+/* Told about each record a list leaves out as unreadable (too large, not
+ * JSON): id is the 64-hex Id its text names, or "" when it names none;
+ * why is a short reason. */
+typedef void (*list_skip_fn)(void *arg, const char *id, const char *why);
+
 /* The same, fed in chunks as they arrive: only the element being read is
- * held as text, and each is decoded on its own, so a list of 10000
- * containers never becomes one JSON tree in memory. */
+ * held as text (at most 1 MiB), and each is decoded on its own, so a list
+ * of 10000 containers never becomes one JSON tree in memory. */
 struct list_parser {
     struct buf elem;        /* text of the element being collected */
     int state;              /* before '[', in the array, after ']', broken */
     int in_elem, depth, in_str, esc;
+    int oversize;           /* the element outgrew elem: scan, then skip */
     struct container *v;
     size_t n, cap;
     int err;                /* first error: EINVAL or ENOMEM */
+    size_t skipped;         /* records left out as unreadable */
+    list_skip_fn on_skip;   /* set after list_parser_init; may stay NULL */
+    void *skip_arg;
 };
 
 void list_parser_init(struct list_parser *p);
@@ -59,8 +70,10 @@ struct event {
  * hex digits become CHANGED or GONE; exec_*, health_status, attach,
  * detach, resize, top, commit, copy, export, archive-path and
  * extract-to-dir are IGNORE, as is any other Type. A rename's new name
- * (Actor.Attributes.name) is kept in rename_to. Returns 0 or EINVAL
- * (malformed; ev->kind is then IGNORE). */
+ * (Actor.Attributes.name) is kept in rename_to. A line that is not JSON
+ * but holds "Type":"container" and an "id" or "ID" of 64 hex digits (the
+ * head of a line cut at the length limit) is CHANGED for that id.
+ * Returns 0 or EINVAL (malformed; ev->kind is then IGNORE). */
 int parse_event(const char *line, size_t len, struct event *ev);
 
 /* What GET /containers/{id}/json says beyond the table's fields: what
