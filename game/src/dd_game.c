@@ -24,6 +24,7 @@
 #include "dd_label.h"
 #include "dd_place.h"
 #include "dd_scan.h"
+#include "dd_sweep.h"
 #include "dd_table.h"
 #include "dd_text.h"
 #include "dockerdoom.h"
@@ -98,6 +99,15 @@ static void DD_Log(const char *event, const dd_entry_t *entry,
     }
 }
 
+// The spawn line: where, and how far the player has to walk there.
+static void DD_LogSpawn(const dd_entry_t *entry, fixed_t x, fixed_t y,
+                        int dist)
+{
+    printf("dockerdoom: spawn id=%.12s name=%s type=%s x=%d y=%d dist=%d\n",
+           entry->id, entry->name, DD_MonsterFor(entry)->name,
+           x >> FRACBITS, y >> FRACBITS, dist);
+}
+
 static void DD_Message(void)
 {
     players[consoleplayer].message = dd_hudmsg;
@@ -149,6 +159,7 @@ void DD_Init(void)
         return;
     }
     dd_enabled = true;
+    DD_SweepStart();
     dd_stats_start = I_GetTimeMS();
     printf("dockerdoom: watching dir=%s\n", dir);
 }
@@ -294,7 +305,7 @@ static void DD_Raise(dd_entry_t *entry)
         return;
     }
     entry->state = DD_ST_ALIVE;
-    DD_Log("spawn", entry, NULL);
+    DD_LogSpawn(entry, mo->x, mo->y, DD_PlaceDistance(mo->x, mo->y));
 }
 
 // Applies the newest scan, if the scanner has left one.
@@ -374,7 +385,7 @@ static void DD_TakeKillResults(void)
 
 // Spawns one monster for entry at x,y, in teleport fog, facing the start.
 static void DD_SpawnAt(dd_entry_t *entry, mobjtype_t type, fixed_t x,
-                       fixed_t y)
+                       fixed_t y, int dist)
 {
     mobj_t *mo = P_SpawnMobj(x, y, ONFLOORZ, type);
     mobj_t *fog;
@@ -390,7 +401,7 @@ static void DD_SpawnAt(dd_entry_t *entry, mobjtype_t type, fixed_t x,
     entry->mobj = mo;
     entry->state = DD_ST_ALIVE;
     entry->announced = 0;
-    DD_Log("spawn", entry, NULL);
+    DD_LogSpawn(entry, x, y, dist);
 }
 
 // Gives waiting entries a monster, within a per-tic budget of placement
@@ -398,27 +409,39 @@ static void DD_SpawnAt(dd_entry_t *entry, mobjtype_t type, fixed_t x,
 static void DD_SpawnWaiting(void)
 {
     int budget = DD_PROBES_PER_TIC;
+    int waiting = 0;
     int i;
 
     if (leveltime < dd_retrytic)
     {
         return;
     }
+    for (i = 0; i < dd_table.count; ++i)
+    {
+        waiting += dd_table.entries[i].state == DD_ST_WAITING
+                && dd_table.entries[i].mobj == NULL;
+    }
+    if (waiting == 0)
+    {
+        return;
+    }
+    DD_PlaceBegin(waiting);
     for (i = 0; i < dd_table.count && budget > 0; ++i)
     {
         dd_entry_t *e = &dd_table.entries[i];
         const dd_monster_t *monster;
         fixed_t x;
         fixed_t y;
+        int dist;
 
         if (e->state != DD_ST_WAITING || e->mobj != NULL)
         {
             continue;
         }
         monster = DD_MonsterFor(e);
-        if (DD_PlaceFind(monster->type, &x, &y, &budget))
+        if (DD_PlaceFind(monster->type, &x, &y, &dist, &budget))
         {
-            DD_SpawnAt(e, monster->type, x, y);
+            DD_SpawnAt(e, monster->type, x, y, dist);
             continue;
         }
         if (budget > 0)
@@ -496,6 +519,7 @@ void DD_Ticker(void)
     if (dd_inlevel && gamestate == GS_LEVEL && !demoplayback)
     {
         DD_SpawnWaiting();
+        DD_SweepTicker(DD_CountAlive(), dd_table.count);
     }
 }
 
