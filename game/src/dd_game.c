@@ -1,7 +1,21 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //
-// dockerdoom: the glue between the game loop and the container table.
-// Everything here runs on the game thread and never touches the
-// filesystem: scans and kill writes come and go through dd_scan/dd_kill.
+// Copyright(C) 2026 The dockerdoom authors
+//
+// This program is free software; you can redistribute it and/or
+// modify it under the terms of the GNU General Public License
+// as published by the Free Software Foundation; either version 2
+// of the License, or (at your option) any later version.
+//
+// This program is distributed in the hope that it will be useful,
+// but WITHOUT ANY WARRANTY; without even the implied warranty of
+// MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+// GNU General Public License for more details.
+//
+// DESCRIPTION:
+//	dockerdoom: the glue between the game loop and the container table.
+//	Everything here runs on the game thread and never touches the
+//	filesystem: scans and kill writes come and go through dd_scan/dd_kill.
 //
 
 #include <stdio.h>
@@ -64,6 +78,8 @@ static int dd_stats_tics;
 static int dd_stats_start;
 static int dd_shielded;         // hits on containers not from a player
 static int dd_shielded_logged;
+static int dd_spared;           // hits by containers on other monsters
+static int dd_killedby;         // other monsters killed by containers
 static cheatseq_t dd_cheat = CHEAT("idrm", 0);
 
 // Entries that vanished while their kill write was in flight: the scan
@@ -477,6 +493,76 @@ static int DD_CountAlive(void)
     return alive;
 }
 
+// Counts monsters that target a container, container monsters that
+// target anything but a player, and monsters containers killed; all stay
+// 0 (tests read the line).
+static void DD_LogInfighting(void)
+{
+    thinker_t *th;
+    int oncontainers = 0;
+    int bycontainers = 0;
+
+    for (th = thinkercap.next; th != &thinkercap; th = th->next)
+    {
+        mobj_t *mo;
+
+        if (th->function.acp1 != (actionf_p1) P_MobjThinker)
+        {
+            continue;
+        }
+        mo = (mobj_t *) th;
+        if (mo->target == NULL || !(mo->flags & MF_COUNTKILL)
+         || mo->health <= 0)
+        {
+            continue;
+        }
+        if ((mo->target->flags & DD_MF_CONTAINER)
+         && !(mo->flags & DD_MF_CONTAINER))
+        {
+            ++oncontainers;
+        }
+        if ((mo->flags & DD_MF_CONTAINER) && mo->target->player == NULL)
+        {
+            ++bycontainers;
+        }
+    }
+    if (oncontainers > 0 || bycontainers > 0 || dd_killedby > 0)
+    {
+        printf("dockerdoom: infighting on-containers=%d by-containers=%d "
+               "killed-by-containers=%d spared=%d\n", oncontainers,
+               bycontainers, dd_killedby, dd_spared);
+    }
+}
+
+// Keeps the table's pointers true to their flags, once a tic. An
+// arch-vile raising a container's corpse resets its flags: the monster
+// is an ordinary one from then on. A container monster's target is a
+// player or nobody (it then looks for a player).
+static void DD_Guard(void)
+{
+    int i;
+
+    for (i = 0; i < dd_table.count; ++i)
+    {
+        dd_entry_t *e = &dd_table.entries[i];
+        mobj_t *mo = e->mobj;
+
+        if (mo == NULL)
+        {
+            continue;
+        }
+        if (!(mo->flags & DD_MF_CONTAINER))
+        {
+            e->mobj = NULL;
+            continue;
+        }
+        if (mo->target != NULL && mo->target->player == NULL)
+        {
+            mo->target = NULL;
+        }
+    }
+}
+
 static void DD_Stats(void)
 {
     int now = I_GetTimeMS();
@@ -495,6 +581,7 @@ static void DD_Stats(void)
            players[consoleplayer].health);
     dd_stats_tics = 0;
     dd_stats_start = now;
+    DD_LogInfighting();
     if (dd_shielded != dd_shielded_logged)
     {
         // Shows tests that infighting happened and harmed no container.
@@ -509,6 +596,7 @@ void DD_Ticker(void)
     {
         return;
     }
+    DD_Guard();
     DD_Stats();
     // Results first: a scan that shows a killed entry gone usually comes
     // after its result, and the log reads better in that order.
@@ -604,6 +692,14 @@ boolean DD_DamageAllowed(mobj_t *target, mobj_t *inflictor, mobj_t *source)
     (void) inflictor;
     if (entry == NULL)
     {
+        // A container's shots harm only players: a monster it hurt would
+        // turn on it and fight, forever, a foe that takes no damage.
+        if (source != NULL && (source->flags & DD_MF_CONTAINER)
+         && target->player == NULL)
+        {
+            ++dd_spared;
+            return false;
+        }
         return true;
     }
     // Only a player's shot, or a barrel a player set off (its source is
@@ -635,7 +731,11 @@ void DD_MobjKilled(mobj_t *target, mobj_t *source)
     dd_entry_t *entry = DD_EntryOf(target);
     int err;
 
-    (void) source;
+    if (source != NULL && (source->flags & DD_MF_CONTAINER)
+     && target->player == NULL)
+    {
+        ++dd_killedby;
+    }
     if (!DD_TableKillRequest(entry))
     {
         return;
@@ -656,10 +756,16 @@ void DD_MobjKilled(mobj_t *target, mobj_t *source)
 
 void DD_MobjRemoved(mobj_t *mobj)
 {
-    // By pointer, not by flag: an arch-vile resets the flags of a corpse
-    // it raises, and no tracked pointer may outlive its mobj.
-    dd_entry_t *entry = DD_TableFindMobj(&dd_table, mobj);
+    dd_entry_t *entry;
 
+    // Every tracked mobj has the flag: the table drops a pointer whenever
+    // the flag goes (DD_Guard catches an arch-vile's raise the same tic,
+    // and vanilla removes no live monster in the tic it is raised).
+    if (!(mobj->flags & DD_MF_CONTAINER))
+    {
+        return;
+    }
+    entry = DD_TableFindMobj(&dd_table, mobj);
     if (entry == NULL)
     {
         return;

@@ -8,7 +8,7 @@
 #   - 50 and 300 entries on freedoom2 MAP01 and freedoom1 E1M1, with the
 #     map's own monsters: all spawn, the game keeps running, and 10 s of
 #     monsters fighting (each other, the player in god mode, barrels) never
-#     kill a container
+#     kill a container, and no monster ever turns on a container monster
 # Usage: tests/game/run-xvfb.sh [path/to/chocolate-doom]
 set -euo pipefail
 
@@ -264,6 +264,8 @@ $(tail -n 5 "$log.err")"
     fi
     check_eq "only the player kills containers ($n on $map)" "0" \
         "$(count_of "$log" kill-request)"
+    check_eq "no monster targets a container, containers target only the player ($n on $map)" "" \
+        "$(grep '^dockerdoom: infighting ' "$log" | head -n 3 || true)"
     shielded=$(sed -n 's/^dockerdoom: shielded hits=//p' "$log" | tail -n 1)
     note "$map n=$n: ${shielded:-0} hits by monsters on containers ignored"
     if [ "$n" -ge 300 ]; then
