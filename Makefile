@@ -24,7 +24,7 @@ B       ?= build
 SANFLAGS =
 endif
 WARN     = -Wall -Wextra -Werror
-PKGS     = fuse3 libcurl jansson
+PKGS     = fuse3 libcurl jansson libcrypto
 DEPCFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 DEPLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SANFLAGS) -D_GNU_SOURCE -MMD -MP $(DEPCFLAGS)

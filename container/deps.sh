@@ -28,7 +28,7 @@ for a in "$@"; do
 done
 
 build_pkgs=(make gcc libc6-dev pkg-config fuse3 libfuse3-dev
-            libcurl4-openssl-dev libjansson-dev)
+            libcurl4-openssl-dev libjansson-dev libssl-dev)
 play_pkgs=(docker.io debootstrap ca-certificates)
 check_pkgs=(libcmocka-dev busybox-static curl iproute2 procps psmisc
             xvfb x11vnc novnc websockify freedoom xdotool xterm
