@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* engine.c - talks to the Docker Engine API with libcurl. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* engine.h - the Docker Engine API over HTTP (unix socket or tcp+TLS).
  *
  * Every call makes its own curl handle: libcurl handles are never shared

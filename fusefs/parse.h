@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* parse.h - the engine's JSON: container lists, event lines, errors. */
 #ifndef DOCKERFS_PARSE_H
 #define DOCKERFS_PARSE_H

@@ -49,7 +49,8 @@ int table_resolve(struct table *t, const char *name, uint64_t *serial,
                   int *is_dir);
 
 /* Inserts c (copied), or replaces the container with the same id, keeping
- * its serial. *changed (may be NULL) says whether anything shown differs.
+ * its serial. *changed (may be NULL) says whether anything shown differs:
+ * 0 no, 1 changed, 2 inserted (the root listing grew).
  * Returns 0 or ENOMEM. Takes the writer lock. */
 int table_upsert(struct table *t, const struct container *c, int *changed,
                  uint64_t *serial);
@@ -60,9 +61,13 @@ int table_remove(struct table *t, const char *id, struct table_gone *gone);
 
 /* Makes the table hold exactly v[0..n): inserts and replaces as upsert,
  * removes the rest. The removed ones are returned in *gone (malloc'ed,
- * free() it; *ngone of them). Returns 0 or ENOMEM (table unchanged). */
+ * free() it; *ngone of them); when changed is not NULL, the serials of the
+ * inserted and changed ones in *changed (malloc'ed, *nchanged of them), so
+ * the kernel's caches of them can be dropped. Returns 0 or ENOMEM (table
+ * unchanged). */
 int table_replace_all(struct table *t, const struct container *v, size_t n,
-                      struct table_gone **gone, size_t *ngone);
+                      struct table_gone **gone, size_t *ngone,
+                      uint64_t **changed, size_t *nchanged);
 
 /* A copy of the current rows, sorted by short id, for a directory listing
  * that must stay stable while containers come and go. *rows is malloc'ed
