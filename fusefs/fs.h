@@ -22,7 +22,7 @@ struct fs {
     struct fuse_session *se;    /* set once the session exists */
     time_t started;
     uid_t owner;                /* who runs dockerfs: may always look */
-    struct kill_handles kills;  /* the open kill files */
+    struct killfiles kills;     /* open kill files, audit trail */
     /* When the root listing last changed (Unix ns; 0: not since start):
      * the root's mtime, so the kernel knows its cached listing is old. */
     atomic_llong listing_ns;
