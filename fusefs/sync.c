@@ -257,11 +257,19 @@ static double follow(struct sync *s, struct stream *st, double *next_resync)
     CURL *h = open_stream(s, st);
     int running = 1;
     char err[256];
+    CURLMcode mc;
 
-    if (!h)
+    if (!h) {
+        log_warn("cannot open the events stream: out of memory");
         return 0;
+    }
     lines_reset(&st->lines);
-    curl_multi_add_handle(s->multi, h);
+    /* Not followed means not fresh: say so; run() retries with backoff. */
+    if ((mc = curl_multi_add_handle(s->multi, h)) != CURLM_OK) {
+        log_warn("cannot follow the events stream: %s", curl_multi_strerror(mc));
+        curl_easy_cleanup(h);
+        return 0;
+    }
     while (!s->stop && running) {
         CURLMsg *msg;
         int left;
