@@ -293,14 +293,12 @@ static int DD_CompareSpots(const void *a, const void *b)
     return sa->cell - sb->cell;
 }
 
-static int32_t DD_Euclid2(int c, int32_t px, int32_t py)
+static int64_t DD_Euclid2(int c, int32_t px, int32_t py)
 {
     int32_t x, y;
 
     DD_ReachCentre(&dd_reach, c, &x, &y);
-    x -= px;
-    y -= py;
-    return x * x + y * y;
+    return (int64_t) (x - px) * (x - px) + (int64_t) (y - py) * (y - py);
 }
 
 // Searches from the player and lists the spots for want monsters,
@@ -506,9 +504,9 @@ static void DD_PlanWave(int n)
 // that its distances are stale.
 static boolean DD_Moved(mobj_t *pmo)
 {
-    int32_t x = pmo->x >> FRACBITS;
-    int32_t y = pmo->y >> FRACBITS;
-    int c = DD_ReachCell(&dd_reach, x, y);
+    int64_t x = pmo->x >> FRACBITS;
+    int64_t y = pmo->y >> FRACBITS;
+    int c = DD_ReachCell(&dd_reach, (int32_t) x, (int32_t) y);
 
     return c < 0 || dd_reach.dist[c] < 0
         || (x - dd_searchx) * (x - dd_searchx)
