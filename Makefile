@@ -7,6 +7,7 @@
 #   make game       build the patched chocolate-doom (build/game/chocolate-doom)
 #   make bench      benchmarks (not part of check)
 #   make install    dockerfs, its man page and systemd unit (PREFIX, DESTDIR)
+#   make deb        Debian packages dockerfs and dockerdoom (build/deb)
 #
 # SAN=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer into
 # build-san/ (the test runner does this itself).
@@ -18,7 +19,9 @@ CFLAGS  ?= -O2 -g
 SAN     ?=
 ifeq ($(SAN),1)
 B       ?= build-san
-SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# DOCKERFS_ASSERT: the modules' invariant checks (buf, lines, table).
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
+           -DDOCKERFS_ASSERT -UNDEBUG
 else
 B       ?= build
 SANFLAGS =
@@ -43,6 +46,7 @@ include tests/tests.mk
 -include tests/fuzz/fuzz.mk
 -include tests/bench/bench.mk
 -include tests/faults/faults.mk
+-include debian/deb.mk
 
 clean:
 	rm -rf build build-san build-fuzz
