@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fs.c - dockerfs's FUSE handlers (libfuse low-level API).
  *
  *   $ ls /dockerfs
@@ -400,9 +401,10 @@ static void fsop_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_inf
 }
 
 /* The parts of fs the kill path needs. */
-static struct kill_env kill_env_of(const struct fs *fs)
+static struct kill_env kill_env_of(struct fs *fs)
 {
-    struct kill_env env = { fs->table, fs->engine, fs->opt, fs->self_id };
+    struct kill_env env = { fs->table, fs->engine, fs->opt, fs->self_id,
+                            &fs->kills };
     return env;
 }
 
@@ -429,7 +431,7 @@ static void fsop_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
         uint64_t fh = 0;
 
         kill_caller_of(req, fs->opt, &who);
-        err = killfile_open(&env, &fs->kills, &who, ino_serial(ino), acc, &fh);
+        err = killfile_open(&env, &who, ino_serial(ino), acc, &fh);
         if (err) {
             fuse_reply_err(req, err);
             return;
@@ -513,8 +515,10 @@ static void fsop_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 
 static void fsop_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-    if (ino != ROOT_INO && ino_kind(ino) == FILE_KILL)
-        killfile_release(&fs_of(req)->kills, fi->fh);
+    if (ino != ROOT_INO && ino_kind(ino) == FILE_KILL) {
+        struct kill_env env = kill_env_of(fs_of(req));
+        killfile_release(&env, fi->fh);
+    }
     fuse_reply_err(req, 0);
 }
 
@@ -621,7 +625,7 @@ static void listing_changed(struct fs *fs)
     fuse_lowlevel_notify_inval_inode(fs->se, ROOT_INO, 0, 0);
 }
 
-void fs_notify_gone(void *arg, const struct table_gone *g)
+void fs_notify_gone(void *arg, const struct table_row *g)
 {
     struct fs *fs = arg;
     int rc;
@@ -665,7 +669,7 @@ void fs_notify_changed(void *arg, uint64_t serial, int added)
 void fs_init(struct fs *fs)
 {
     memset(fs, 0, sizeof *fs);
-    kill_handles_init(&fs->kills);
+    killfiles_init(&fs->kills);
     pthread_mutex_init(&fs->dirs_lock, NULL);
     fs->started = time(NULL);
     fs->owner = getuid();
@@ -673,7 +677,7 @@ void fs_init(struct fs *fs)
 
 void fs_cleanup(struct fs *fs)
 {
-    kill_handles_cleanup(&fs->kills);
+    killfiles_cleanup(&fs->kills);
     while (fs->dirs)
         snapshot_free(fs, fs->dirs);
     pthread_mutex_destroy(&fs->dirs_lock);

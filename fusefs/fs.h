@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fs.h - the FUSE side of dockerfs: low-level handlers answering from the
  * container table, and the notifications the sync thread sends. */
 #ifndef DOCKERFS_FS_H
@@ -21,7 +22,7 @@ struct fs {
     struct fuse_session *se;    /* set once the session exists */
     time_t started;
     uid_t owner;                /* who runs dockerfs: may always look */
-    struct kill_handles kills;  /* the open kill files */
+    struct killfiles kills;     /* open kill files, audit trail */
     /* When the root listing last changed (Unix ns; 0: not since start):
      * the root's mtime, so the kernel knows its cached listing is old. */
     atomic_llong listing_ns;
@@ -43,7 +44,7 @@ extern const struct fuse_lowlevel_ops fs_ops;
 /* Tells the kernel a container directory is gone (notify_delete), so
  * cached lookups and inotify watchers see it at once. Never call it from
  * a handler. */
-void fs_notify_gone(void *fs, const struct table_gone *g);
+void fs_notify_gone(void *fs, const struct table_row *g);
 
 /* Drops the kernel's cached attributes and contents of a changed
  * container's files, and with added the cached root listing. Never call

@@ -1,14 +1,15 @@
 #!/bin/bash
 # Integration test of the patched chocolate-doom against plain directories
 # of the dockerfs shape, under a private Xvfb display:
-#   - every entry spawns a monster (from the log), removing one despawns it
+#   - every entry spawns a monster (from the log), removing one despawns it;
+#     the first wave spreads out, later ones come near (out of sight)
 #   - the idrm cheat (typed with xdotool) writes "1" to exactly the kill
 #     files of the monsters it killed, and to no other
 #   - a failed kill write is logged with its errno and the monster returns
 #   - 50 and 300 entries on freedoom2 MAP01 and freedoom1 E1M1, with the
 #     map's own monsters: all spawn, the game keeps running, and 10 s of
 #     monsters fighting (each other, the player in god mode, barrels) never
-#     kill a container
+#     kill a container, and no monster ever turns on a container monster
 #   - idrm's results come as one summary; a kill the engine does not
 #     answer is reported after 5 s; renames and image changes are logged
 #   - 10000 entries: the level takes what it has spots for, the rest wait
@@ -122,6 +123,15 @@ type_keys() {
     xdotool type --delay 60 "$1" || true
 }
 
+# Presses one key (an xdotool key name) in the game window.
+press_key() {
+    local win
+    win=$(timeout 10 xdotool search --sync --limit 1 --class chocolate-doom) || return 0
+    timeout 5 xdotool windowfocus --sync "$win" 2>/dev/null ||
+        xdotool windowfocus "$win" || true
+    xdotool key "$1" || true
+}
+
 # Holds fire for SECONDS.
 punch() {
     xdotool keydown Control_L && sleep "$1"
@@ -147,7 +157,8 @@ else
 fi
 
 bad=$(grep '^dockerdoom: \(spawn\|despawn\|kill-request\|kill-result\|waiting\) ' "$LOG" \
-    | grep -Ev '^dockerdoom: (spawn|despawn|kill-request|waiting) id=[0-9a-f]{12} name=[^ ]+ type=[a-z]+$' \
+    | grep -Ev '^dockerdoom: spawn id=[0-9a-f]{12} name=[^ ]+ type=[a-z]+ x=-?[0-9]+ y=-?[0-9]+ dist=-?[0-9]+$' \
+    | grep -Ev '^dockerdoom: (despawn|kill-request|waiting) id=[0-9a-f]{12} name=[^ ]+ type=[a-z]+$' \
     | grep -Ev '^dockerdoom: kill-result id=[0-9a-f]{12} name=[^ ]+ type=[a-z]+ result=(ok|E[A-Z0-9]+)$' \
     || true)
 check_eq "event lines follow the log format" "" "$bad"
@@ -159,6 +170,28 @@ if wait_until 5 grep -q "^dockerdoom: despawn id=$gone " "$LOG"; then
     ok "removing an entry despawns its monster"
 else
     not_ok "removing an entry despawns its monster" "id $gone"
+fi
+
+# The first wave spreads out and keeps out of the player's face; a
+# container started later takes the free spot nearest the player that the
+# player cannot see, so it comes nearer than most of the wave.
+wave=$(sed -n 's/^dockerdoom: spawn .* dist=\([0-9]*\)$/\1/p' "$LOG" | sort -n)
+near=$(echo "$wave" | head -n1)
+far=$(echo "$wave" | tail -n1)
+median=$(echo "$wave" | sed -n "$((N / 2))p")
+note "first wave: walks of $near..$far units, median $median"
+check "the first wave keeps 192 units away" test "${near:-0}" -ge 192
+check "the first wave spreads over 1000 units" test $((${far:-0} - ${near:-0})) -ge 1000
+make_entries "$DIR" 2 late
+wait_until 10 has_at_least "$LOG" spawn $((N + 2)) || true
+late=$(sed -n 's/^dockerdoom: spawn .* name=late-[0-9]* .* dist=\([0-9]*\)$/\1/p' "$LOG" | sort -n)
+note "started later: walks of $(echo $late) units"
+if [ "$(echo "$late" | grep -c .)" -eq 2 ] && [ "$(echo "$late" | tail -n1)" -lt "${median:-0}" ] \
+   && [ "$(echo "$late" | head -n1)" -ge 192 ]; then
+    ok "containers started later come nearer than the wave's median"
+else
+    not_ok "containers started later come nearer than the wave's median" \
+        "late: $(echo $late), median $median"
 fi
 
 # Unprovoked, container monsters leave the player alone: two stats lines
@@ -202,6 +235,20 @@ wait_until 5 grep -q '^dockerdoom: message ok idrm: ' "$LOG" || true
 check_eq "idrm's results come as one summary" \
     "dockerdoom: message ok idrm: $nreq killed" \
     "$(grep '^dockerdoom: message [a-z]* idrm: [0-9]' "$LOG" || true)"
+# The menu pauses play: the tic rate counts play only, so the first
+# stats line after 6 s in the menu still covers 5 s (plus at most one
+# 250 ms step), not the 11 s of the wall clock.
+press_key Escape
+sleep 6
+press_key Escape
+before=$(grep -c '^dockerdoom: stats ' "$LOG")
+wait_until 10 eval "[ \$(grep -c '^dockerdoom: stats ' '$LOG') -gt $before ]" || true
+secs=$(grep '^dockerdoom: stats ' "$LOG" | sed -n "$((before + 1))s/.* seconds=\([0-9.]*\) .*/\1/p")
+if [ -n "$secs" ] && awk -v s="$secs" 'BEGIN { exit !(s >= 5.0 && s <= 5.3) }'; then
+    ok "the stats line counts play time only ($secs s after a 6 s menu)"
+else
+    not_ok "the stats line counts play time only" "seconds=${secs:-none}"
+fi
 left=$(( N - 1 - nreq ))
 if [ "$left" -ge 1 ]; then
     ok "monsters out of view are left alone ($left untouched)"
@@ -247,7 +294,7 @@ stop_game
 # --- 3. renames, image changes, a kill the engine does not answer ----------
 DIR=$TMP/slow
 LOG=$TMP/slow.log
-make_entries "$DIR" 3 slow
+make_entries "$DIR" 12 slow
 for d in "$DIR"/*/; do
     # Opening a FIFO for writing blocks until someone reads it: a kill
     # write that hangs as one on a stuck engine would.
@@ -255,7 +302,7 @@ for d in "$DIR"/*/; do
     mkfifo "$d/kill"
 done
 start_game "$LOG" "$DIR" freedoom2.wad 1
-wait_until 30 has_at_least "$LOG" spawn 3 || true
+wait_until 30 has_at_least "$LOG" spawn 12 || true
 first=$(ids_of "$LOG" spawn | head -n1)
 second=$(ids_of "$LOG" spawn | sed -n 2p)
 echo "renamed one" >"$DIR/$first/name"
@@ -264,7 +311,7 @@ if wait_until 5 grep -q "^dockerdoom: rename id=$first name=renamed_one " "$LOG"
 else
     not_ok "a rename is logged with the new name" "$(grep dockerdoom "$LOG")"
 fi
-old_type=$(sed -n "s/^dockerdoom: spawn id=$second .* type=\([a-z]*\)$/\1/p" "$LOG" | head -n1)
+old_type=$(sed -n "s/^dockerdoom: spawn id=$second .* type=\([a-z]*\) .*/\1/p" "$LOG" | head -n1)
 # A new image gets a type no other image holds, never the one given up.
 echo image-other >"$DIR/$second/image"
 new_type=
@@ -276,6 +323,8 @@ if [ -n "$new_type" ] && [ "$new_type" != "$old_type" ]; then
 else
     not_ok "an image change is logged and changes the monster" "$(grep dockerdoom "$LOG")"
 fi
+check_eq "the new monster stands where the old one stood" "1" \
+    "$(grep -c "^dockerdoom: spawn id=$second " "$LOG")"
 type_keys iddqd
 sleep 0.3
 type_keys idrm
@@ -332,6 +381,8 @@ $(tail -n 5 "$log.err")"
     fi
     check_eq "only the player kills containers ($n on $map)" "0" \
         "$(count_of "$log" kill-request)"
+    check_eq "no monster targets a container, containers target only the player ($n on $map)" "" \
+        "$(grep '^dockerdoom: infighting ' "$log" | head -n 3 || true)"
     shielded=$(sed -n 's/^dockerdoom: shielded hits=//p' "$log" | tail -n 1)
     note "$map n=$n: ${shielded:-0} hits by monsters on containers ignored"
     if [ "$n" -ge 300 ]; then
