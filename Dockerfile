@@ -41,7 +41,7 @@ ENV DEBIAN_FRONTEND=noninteractive
 # later, so that is fine.
 RUN apt-get update -qq \
  && apt-get install -y -qq --no-install-recommends \
-        xvfb xauth x11vnc websockify tini xdotool \
+        xvfb xauth x11vnc websockify tini xdotool socat \
         libsdl2-2.0-0 libsdl2-mixer-2.0-0 libsdl2-net-2.0-0 \
         libpng16-16 libsamplerate0 >/dev/null \
  && cd /tmp \
@@ -57,7 +57,8 @@ RUN apt-get update -qq \
  && test -f /usr/share/games/doom/freedoom2.wad \
  && test -f /usr/share/novnc/vnc.html \
  && useradd --uid 1000 --user-group --create-home --shell /bin/bash doom \
- && install -d -m 1777 /tmp/.X11-unix
+ && install -d -m 1777 /tmp/.X11-unix \
+ && install -d -m 0755 /run/dockerdoom
 COPY --from=build /out/chocolate-doom /usr/local/bin/chocolate-doom
 COPY container/entrypoint.sh /usr/local/bin/dockerdoom-entrypoint
 # Every library the game links must be here (libs removed above included).

@@ -95,6 +95,9 @@ Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOF
     fi
+    # mktemp -d made the root 0700: packed as is, the image's / would be
+    # closed to every non-root user on engines that keep the mode (vfs).
+    chmod 0755 "$root"
     tar -C "$root" --numeric-owner -cf "$TARBALL.tmp" .
     mv "$TARBALL.tmp" "$TARBALL"
     rm -rf "$root"
@@ -109,7 +112,14 @@ if timeout 60 docker pull -q "$IMAGE" >/dev/null 2>&1; then
     exit 0
 fi
 say "$IMAGE is not in the engine and cannot be pulled: making it offline"
-if [[ -s $TARBALL ]]; then
+# tarball_ok: a cached tarball whose root is mode 0755 (older ones were
+# packed with a 0700 root).
+tarball_ok() {
+    [[ -s $TARBALL ]] &&
+        tar -tvf "$TARBALL" 2>/dev/null |
+        awk 'NR == 1 { ok = $1 ~ /^drwxr-xr-x/ && $NF == "./" } END { exit !ok }'
+}
+if tarball_ok; then
     say "reusing $TARBALL"
 else
     make_tarball
