@@ -128,7 +128,7 @@ case $gshell in
 esac
 check_eq "the game container runs as dockerdoom" "$guid:$ggid" \
     "$(docker inspect -f '{{.Config.User}}' "$NAME")"
-others=$(docker top "$NAME" -o uid,args | awk -v u="$guid" 'NR > 1 && $1 != u')
+others=$(docker top "$NAME" -o pid,uid,args | awk -v u="$guid" 'NR > 1 && $2 != u')
 if [ -z "$others" ]; then
     ok "every process of the game container has uid $guid"
 else
@@ -335,7 +335,9 @@ if [ -s "$dlog.1" ] && [ "$sz" -le 8200 ] && [ "$(stat -c %s "$dlog.1")" -le 820
 else
     not_ok "the dockerfs log is capped" "$(ls -l "$DOCKERDOOM_LOG_DIR")"
 fi
-check "the log goes on after the rotation" wait_until 5 grep -q 'chatty line 0400' "$dlog" "$dlog.1"
+# shellcheck disable=SC2016  # awk program
+check "dockerfs's own lines follow the rotated ones" wait_until 5 \
+    awk '/chatty line/ { c = 1 } c && /info: mounted/ { f = 1 } END { exit !f }' "$dlog.1" "$dlog"
 
 # stop: no game container, no mount, no dockerfs.
 dfs_pid=$(cat "$DOCKERDOOM_RUN/dockerfs.pid")
