@@ -7,6 +7,7 @@
 #   make game       build the patched chocolate-doom (build/game/chocolate-doom)
 #   make bench      benchmarks (not part of check)
 #   make install    dockerfs, its man page and systemd unit (PREFIX, DESTDIR)
+#   make deb        Debian packages dockerfs and dockerdoom (build/deb)
 #
 # SAN=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer into
 # build-san/ (the test runner does this itself).
@@ -24,7 +25,7 @@ B       ?= build
 SANFLAGS =
 endif
 WARN     = -Wall -Wextra -Werror
-PKGS     = fuse3 libcurl jansson
+PKGS     = fuse3 libcurl jansson libcrypto
 PKG_CONFIG ?= pkg-config
 DEPCFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 DEPLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -44,6 +45,7 @@ include tests/tests.mk
 -include tests/fuzz/fuzz.mk
 -include tests/bench/bench.mk
 -include tests/faults/faults.mk
+-include debian/deb.mk
 
 # A fresh machine lacks the libraries' development files: name them and the
 # one command that installs them, rather than fail on a missing header.

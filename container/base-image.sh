@@ -1,7 +1,7 @@
 #!/bin/bash
 # base-image.sh — make sure the engine has debian:bookworm-slim.
 #
-# Usage: container/base-image.sh [--cache DIR]
+# Usage: container/base-image.sh [--cache DIR] | --tarball
 #
 # The image is used as is when the engine already has it, pulled when a
 # registry answers, and otherwise made offline: `debootstrap --variant=minbase
@@ -9,6 +9,8 @@
 # `docker import` with CMD ["bash"]. The root filesystem tarball is kept in
 # the cache directory (default build/base) so a second engine reuses it.
 # Talks to the engine the docker CLI picks (DOCKER_HOST or the default socket).
+# --tarball only makes sure the tarball is there and prints its path (no
+# engine needed; the package test unpacks it as a fresh Debian 12 root).
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
 
@@ -104,6 +106,19 @@ EOF
     trap - EXIT
 }
 
+# tarball_ok: a cached tarball whose root is mode 0755 (older ones were
+# packed with a 0700 root).
+tarball_ok() {
+    [[ -s $TARBALL ]] &&
+        tar -tvf "$TARBALL" 2>/dev/null |
+        awk 'NR == 1 { ok = $1 ~ /^drwxr-xr-x/ && $NF == "./" } END { exit !ok }'
+}
+
+if [[ ${1:-} == --tarball ]]; then
+    tarball_ok || make_tarball
+    echo "$TARBALL"
+    exit 0
+fi
 if docker image inspect "$IMAGE" >/dev/null 2>&1; then
     exit 0
 fi
@@ -112,13 +127,6 @@ if timeout 60 docker pull -q "$IMAGE" >/dev/null 2>&1; then
     exit 0
 fi
 say "$IMAGE is not in the engine and cannot be pulled: making it offline"
-# tarball_ok: a cached tarball whose root is mode 0755 (older ones were
-# packed with a 0700 root).
-tarball_ok() {
-    [[ -s $TARBALL ]] &&
-        tar -tvf "$TARBALL" 2>/dev/null |
-        awk 'NR == 1 { ok = $1 ~ /^drwxr-xr-x/ && $NF == "./" } END { exit !ok }'
-}
 if tarball_ok; then
     say "reusing $TARBALL"
 else

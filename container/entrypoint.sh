@@ -262,6 +262,13 @@ main() {
     [[ -n $DOOM_SKILL ]] && game_cmd+=(-skill "$DOOM_SKILL")
     # shellcheck disable=SC2206
     [[ -n $DOOM_ARGS ]] && game_cmd+=($DOOM_ARGS)
+
+    # Full-width view (no border) unless the player chose otherwise: the
+    # game's own config, where SDL_GetPrefPath puts it.
+    local cfgdir=${XDG_DATA_HOME:-$HOME/.local/share}/chocolate-doom
+    if [[ ! -e $cfgdir/default.cfg ]] && mkdir -p "$cfgdir" 2>/dev/null; then
+        echo "screenblocks 10" >"$cfgdir/default.cfg" || true
+    fi
     run_game "${game_cmd[@]}"
 }
 

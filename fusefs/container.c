@@ -1,5 +1,7 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* container.c - one container as the mount shows it, and its files. */
 #include "container.h"
+#include "escape.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -109,19 +111,11 @@ const char *container_label(const struct container *c, const char *key)
     return l ? l->value : NULL;
 }
 
-/* Appends s with newline and backslash escaped, so a label stays one line. */
-static int add_escaped(struct buf *out, const char *s)
+/* Appends s escaped (see escape.h) and a newline. */
+static int add_line(struct buf *out, const char *s)
 {
-    int rc = 0;
-    for (; *s && !rc; s++) {
-        if (*s == '\n')
-            rc = buf_add(out, "\\n", 2);
-        else if (*s == '\\')
-            rc = buf_add(out, "\\\\", 2);
-        else
-            rc = buf_add(out, s, 1);
-    }
-    return rc;
+    int rc = escape_text(out, s ? s : "", s ? strlen(s) : 0);
+    return rc ? rc : buf_add(out, "\n", 1);
 }
 
 /* Appends one file's content; on error out may hold part of it, so
@@ -134,19 +128,19 @@ int container_render(const struct container *c, enum file_kind kind,
     case FILE_ID:
         return buf_printf(out, "%s\n", c->id);
     case FILE_NAME:
-        return buf_printf(out, "%s\n", c->name ? c->name : "");
+        return add_line(out, c->name);
     case FILE_IMAGE:
-        return buf_printf(out, "%s\n", c->image ? c->image : "");
+        return add_line(out, c->image);
     case FILE_STATE:
-        return buf_printf(out, "%s\n", c->state ? c->state : "");
+        return add_line(out, c->state);
     case FILE_CREATED:
         return buf_printf(out, "%lld\n", c->created);
     case FILE_LABELS:
         for (size_t i = 0; i < c->nlabels; i++) {
-            if ((rc = add_escaped(out, c->labels[i].key)) ||
+            const char *k = c->labels[i].key;
+            if ((rc = escape_text(out, k, strlen(k))) ||
                 (rc = buf_add(out, "=", 1)) ||
-                (rc = add_escaped(out, c->labels[i].value)) ||
-                (rc = buf_add(out, "\n", 1)))
+                (rc = add_line(out, c->labels[i].value)))
                 return rc;
         }
         return 0;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* container.h - one container as the mount shows it, and its files. */
 #ifndef DOCKERFS_CONTAINER_H
 #define DOCKERFS_CONTAINER_H
@@ -58,9 +59,12 @@ void container_clear(struct container *c);
 const char *container_label(const struct container *c, const char *key);
 
 /* Appends the content of data file kind (FILE_ID..FILE_LABELS) to out:
- * the value and a newline; labels one "key=value" line each, sorted, a
- * newline or backslash inside escaped as \n or \\. FILE_KILL renders as
- * nothing. Returns 0, EINVAL for a kind that is not a data file, ENOMEM. */
+ * the value and a newline; labels one "key=value" line each, sorted. Name,
+ * image, state, label keys and values are escaped with escape_text (a
+ * newline inside as \n, a backslash as \\, other control characters as
+ * \xNN), so every line is one value and nothing reaches a terminal raw.
+ * FILE_KILL renders as nothing. Returns 0, EINVAL for a kind that is not
+ * a data file, ENOMEM. */
 int container_render(const struct container *c, enum file_kind kind,
                      struct buf *out);
 

@@ -10,7 +10,7 @@
 #include <curl/curl.h>
 #include "container.h"
 #include "host.h"
-#include "killreq.h"
+#include "parse.h"
 
 #define ENGINE_API "/v1.41"
 
@@ -18,6 +18,22 @@ struct engine {
     const struct host *host;
     long timeout_ms;        /* a whole request, list or kill */
 };
+
+/* What a kill does to a container, and the call that does it:
+ * KILL_RM   DELETE /containers/{id}?force=1      (docker rm -f)
+ * KILL_KILL POST /containers/{id}/kill           (docker kill, SIGKILL)
+ * KILL_STOP POST /containers/{id}/stop?t=T       (docker stop; T is half the
+ *                                                 request timeout) */
+enum kill_action {
+    KILL_RM = 0,
+    KILL_KILL,
+    KILL_STOP
+};
+
+/* "rm", "kill", "stop" <-> the action. parse returns -1 for other text;
+ * name returns "?" for a value outside the enum. */
+int kill_action_parse(const char *s);
+const char *kill_action_name(enum kill_action a);
 
 void engine_init(struct engine *e, const struct host *host, double timeout_s);
 
@@ -31,10 +47,32 @@ CURL *engine_handle(const struct engine *e, const char *path);
 int engine_list(const struct engine *e, int all, const char *filters,
                 struct container **out, size_t *n, char *err, size_t errlen);
 
-/* Removes, kills or stops the container (full hex id). Returns 0 or the
- * errno of kill_errno(), with the engine's message in err. */
+/* GET /containers/{id}/json (full hex id): the container as it is now,
+ * never older than an event about it the engine has already sent. Fills
+ * c (container_clear) and info (may be NULL) as parse_inspect does.
+ * Returns 0, ENOENT (no such container), EINVAL (bad id), EBADMSG (its
+ * record is over 1 MiB or not JSON: already logged once by skipped_log;
+ * treat it as not listed), EIO, ETIMEDOUT, ENOMEM, with a one-line reason
+ * in err. */
+int engine_inspect(const struct engine *e, const char *id, struct container *c,
+                   struct inspect_info *info, char *err, size_t errlen);
+
+/* A handle for GET /events with container events since the Unix second
+ * since (Docker's filters JSON {"type":["container"]}); the caller sets
+ * the write callback and the timeouts. NULL on ENOMEM. */
+CURL *engine_events_handle(const struct engine *e, long long since);
+
+/* Carries out a on the container (full hex id), as above. Returns 0, a
+ * transport errno (engine_transport_errno), the errno of
+ * engine_kill_errno() for the HTTP status, EINVAL for an id that is not
+ * 64 hex digits, or ENOMEM; with a one-line reason, or the engine's
+ * message as it sent it, in err. */
 int engine_kill(const struct engine *e, const char *id, enum kill_action a,
                 char *err, size_t errlen);
+
+/* The writer's errno for the HTTP status of a kill: 2xx and 304 -> 0,
+ * 404 -> ENOENT, 409 -> EBUSY, 403 -> EPERM, anything else -> EIO. */
+int engine_kill_errno(long status);
 
 /* The errno for a failed transfer: ETIMEDOUT or EIO. */
 int engine_transport_errno(CURLcode rc);

@@ -11,7 +11,8 @@
  * Inode numbers: 1 is the root; every other one is (serial << 4 | kind),
  * where serial is the container's number in the table (never reused) and
  * kind a file_kind. Handlers read only the table; only a write to kill
- * waits for the engine.
+ * waits for the engine. Every handler of a kill file is one call into
+ * killfile.c, the one place that decides whether a container dies.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,9 +22,6 @@
 #include <unistd.h>
 #include "buf.h"
 #include "fs.h"
-#include "killreq.h"
-#include "log.h"
-#include "rules.h"
 
 #define KIND_BITS 4
 #define DIR_TIMEOUT 60.0    /* removals are pushed with notify_delete */
@@ -302,105 +300,11 @@ static void fsop_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_inf
     fuse_reply_err(req, 0);
 }
 
-/* The caller's command name, for the audit trail. */
-static void caller_comm(pid_t pid, char *dst, size_t n)
+/* The parts of fs the kill path needs. */
+static struct kill_env kill_env_of(const struct fs *fs)
 {
-    char path[64];
-    FILE *f;
-
-    snprintf(dst, n, "?");
-    snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
-    if (!(f = fopen(path, "r")))
-        return;
-    if (fgets(dst, (int)n, f))
-        dst[strcspn(dst, "\n")] = '\0';
-    fclose(f);
-}
-
-/* A copy of the container behind serial. Returns 0, ENOENT or ENOMEM. */
-static int copy_container(struct fs *fs, uint64_t serial, struct container *c)
-{
-    int err;
-
-    memset(c, 0, sizeof *c);
-    table_rdlock(fs->table);
-    const struct container *found = table_by_serial(fs->table, serial);
-    err = found ? container_copy(c, found) : ENOENT;
-    table_unlock(fs->table);
-    return err;
-}
-
-/* Writes the audit line of one kill attempt by req's caller. */
-static void audit_attempt(struct fs *fs, fuse_req_t req,
-                          const struct container *c, int err)
-{
-    const struct fuse_ctx *ctx = fuse_req_ctx(req);
-    char comm[32];
-
-    caller_comm(ctx->pid, comm, sizeof comm);
-    struct audit a = {
-        .short_id = c->short_id, .name = c->name, .image = c->image,
-        .pid = ctx->pid, .uid = ctx->uid, .comm = comm,
-        .action = kill_action_name(fs->opt->action),
-        .result = err ? errno_name(err) : fs->opt->dry_run ? "dry-run" : "ok",
-    };
-    audit_log(&a);
-}
-
-/* 1 if req's caller may write kill files: root, the --uid user, or a
- * member of the --gid group. dockerfs checks this itself rather than
- * leaving it to the kernel (default_permissions), so that a refused
- * attempt is in the audit trail too. */
-static int may_kill(struct fs *fs, fuse_req_t req)
-{
-    const struct fuse_ctx *ctx = fuse_req_ctx(req);
-    gid_t groups[64];
-    int n;
-
-    if (ctx->uid == 0 || ctx->uid == fs->opt->kill_uid)
-        return 1;
-    if (!fs->opt->have_gid)
-        return 0;
-    if (ctx->gid == fs->opt->kill_gid)
-        return 1;
-    n = fuse_req_getgroups(req, 64, groups);
-    for (int i = 0; i < n && i < 64; i++)
-        if (groups[i] == fs->opt->kill_gid)
-            return 1;
-    return 0;
-}
-
-struct kill_handle {
-    struct kill_input in;
-    struct kill_handle *prev, *next;
-};
-
-static struct kill_handle *handle_new(struct fs *fs)
-{
-    struct kill_handle *h = calloc(1, sizeof *h);
-
-    if (!h)
-        return NULL;
-    pthread_mutex_lock(&fs->handles_lock);
-    h->next = fs->handles;
-    if (h->next)
-        h->next->prev = h;
-    fs->handles = h;
-    pthread_mutex_unlock(&fs->handles_lock);
-    return h;
-}
-
-static void handle_free(struct fs *fs, struct kill_handle *h)
-{
-    pthread_mutex_lock(&fs->handles_lock);
-    if (h->prev)
-        h->prev->next = h->next;
-    else
-        fs->handles = h->next;
-    if (h->next)
-        h->next->prev = h->prev;
-    pthread_mutex_unlock(&fs->handles_lock);
-    free(h);
+    struct kill_env env = { fs->table, fs->engine, fs->opt, fs->self_id };
+    return env;
 }
 
 static void fsop_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -417,33 +321,21 @@ static void fsop_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
         fuse_reply_err(req, EISDIR);
         return;
     }
-    /* Root passes the kernel's permission check; the contract does not
-     * bend for it: kill is write-only, the rest read-only. */
     if (ino_kind(ino) == FILE_KILL) {
-        if (acc != O_WRONLY) {
-            fuse_reply_err(req, EACCES);
+        struct kill_env env = kill_env_of(fs);
+        struct kill_caller who;
+        uint64_t fh = 0;
+
+        kill_caller_of(req, fs->opt, &who);
+        err = killfile_open(&env, &fs->kills, &who, ino_serial(ino), acc, &fh);
+        if (err) {
+            fuse_reply_err(req, err);
             return;
         }
-        if (fs->opt->ro) {
-            fuse_reply_err(req, EROFS);
-            return;
-        }
-        if (!may_kill(fs, req)) {
-            struct container c;
-            if (copy_container(fs, ino_serial(ino), &c) == 0) {
-                audit_attempt(fs, req, &c, EACCES);
-                container_clear(&c);
-            }
-            fuse_reply_err(req, EACCES);
-            return;
-        }
-        struct kill_handle *h = handle_new(fs);
-        if (!h) {
-            fuse_reply_err(req, ENOMEM);
-            return;
-        }
-        fi->fh = (uint64_t)(uintptr_t)h;
+        fi->fh = fh;
     } else if (acc != O_RDONLY) {
+        /* Root passes the kernel's permission check; the contract does
+         * not bend for it: the data files are read-only. */
         fuse_reply_err(req, fs->opt->ro ? EROFS : EACCES);
         return;
     }
@@ -477,53 +369,21 @@ static void fsop_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
     buf_free(&b);
 }
 
-/* Carries out one kill request; returns 0 or an errno. */
-static int do_kill(struct fs *fs, fuse_req_t req, uint64_t serial)
-{
-    struct container c;
-    char msg[256] = "";
-    int err = copy_container(fs, serial, &c);
-
-    if (err)
-        return err;
-    if (rules_protects(&fs->opt->protect, &c, fs->self_id))
-        err = EPERM;
-    else if (!fs->opt->dry_run)
-        err = engine_kill(fs->engine, c.id, fs->opt->action, msg, sizeof msg);
-    audit_attempt(fs, req, &c, err);
-    if (err && msg[0])
-        log_debug("kill %s: %s", c.short_id, msg);
-    container_clear(&c);
-    return err;
-}
-
 static void fsop_write(fuse_req_t req, fuse_ino_t ino, const char *data,
                        size_t size, off_t off, struct fuse_file_info *fi)
 {
     struct fs *fs = fs_of(req);
-    struct kill_handle *h = (struct kill_handle *)(uintptr_t)fi->fh;
-    struct kill_input *in = h ? &h->in : NULL;
+    struct kill_env env = kill_env_of(fs);
+    struct kill_caller who;
     int err;
 
     (void)off;
-    if (ino_kind(ino) != FILE_KILL || !in) {
+    if (ino == ROOT_INO || ino_kind(ino) != FILE_KILL || !fi->fh) {
         fuse_reply_err(req, EBADF);
         return;
     }
-    switch (kill_input_feed(in, data, size)) {
-    case KILL_DONE:
-        fuse_reply_write(req, size);
-        return;
-    case KILL_BAD:
-        log_debug("refused a write of %zu bytes to %llx/kill", size,
-                  (unsigned long long)ino_serial(ino));
-        fuse_reply_err(req, EINVAL);
-        return;
-    case KILL_FIRE:
-        break;
-    }
-    err = do_kill(fs, req, ino_serial(ino));
-    kill_input_result(in, err);
+    kill_caller_of(req, fs->opt, &who);
+    err = killfile_write(&env, &who, ino_serial(ino), fi->fh, data, size);
     if (err)
         fuse_reply_err(req, err);
     else
@@ -535,18 +395,16 @@ static void fsop_write(fuse_req_t req, fuse_ino_t ino, const char *data,
  * shells ignore it, and it is the one way to answer an empty write. */
 static void fsop_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-    struct kill_handle *h = (struct kill_handle *)(uintptr_t)fi->fh;
-
-    if (ino == ROOT_INO || ino_kind(ino) != FILE_KILL || !h)
+    if (ino == ROOT_INO || ino_kind(ino) != FILE_KILL)
         fuse_reply_err(req, 0);
     else
-        fuse_reply_err(req, kill_input_flush(&h->in));
+        fuse_reply_err(req, killfile_flush(fi->fh));
 }
 
 static void fsop_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-    if (ino != ROOT_INO && ino_kind(ino) == FILE_KILL && fi->fh)
-        handle_free(fs_of(req), (struct kill_handle *)(uintptr_t)fi->fh);
+    if (ino != ROOT_INO && ino_kind(ino) == FILE_KILL)
+        killfile_release(&fs_of(req)->kills, fi->fh);
     fuse_reply_err(req, 0);
 }
 
@@ -561,9 +419,11 @@ static void fsop_access(fuse_req_t req, fuse_ino_t ino, int mask)
     if (!err && mask != F_OK) {
         if (S_ISDIR(st.st_mode))
             err = mask & W_OK ? EACCES : 0;
-        else if (ino_kind(ino) == FILE_KILL)
-            err = mask & (R_OK | X_OK) ? EACCES
-                  : fs->opt->ro ? EROFS : may_kill(fs, req) ? 0 : EACCES;
+        else if (ino_kind(ino) == FILE_KILL) {
+            struct kill_caller who;
+            kill_caller_of(req, fs->opt, &who);
+            err = killfile_access(fs->opt, &who, mask);
+        }
         else if (ino_kind(ino) != FILE_LINK)
             err = mask & (W_OK | X_OK) ? EACCES : 0;
     }
@@ -672,13 +532,11 @@ void fs_notify_changed(void *arg, uint64_t serial)
 void fs_init(struct fs *fs)
 {
     memset(fs, 0, sizeof *fs);
-    pthread_mutex_init(&fs->handles_lock, NULL);
+    kill_handles_init(&fs->kills);
     fs->started = time(NULL);
 }
 
 void fs_cleanup(struct fs *fs)
 {
-    while (fs->handles)
-        handle_free(fs, fs->handles);
-    pthread_mutex_destroy(&fs->handles_lock);
+    kill_handles_cleanup(&fs->kills);
 }

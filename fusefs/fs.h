@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <time.h>
 #include "engine.h"
+#include "killfile.h"
 #include "opts.h"
 #include "table.h"
 
@@ -18,10 +19,7 @@ struct fs {
     const char *self_id;        /* our own container, or "" */
     struct fuse_session *se;    /* set once the session exists */
     time_t started;
-    /* Open kill files: freed at release, or at exit for the ones a
-     * writer still held when the mount went away. */
-    pthread_mutex_t handles_lock;
-    struct kill_handle *handles;
+    struct kill_handles kills;  /* the open kill files */
 };
 
 /* Sets up the parts of fs that are not plain pointers. */

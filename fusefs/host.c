@@ -166,6 +166,7 @@ void host_free(struct host *h)
     free(h->ca);
     free(h->cert);
     free(h->key);
+    free(h->name);
     free(h->display);
     memset(h, 0, sizeof *h);
 }

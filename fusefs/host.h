@@ -9,9 +9,14 @@ struct host {
     char *url_base;     /* "http://localhost" for a socket, else
                            "http://HOST:PORT" or "https://HOST:PORT" */
     int tls;            /* verify the engine and present a client cert */
-    char *ca;           /* with tls: CERT_PATH/ca.pem, cert.pem, key.pem */
+    char *ca;           /* with tls: CERT_PATH/ca.pem, cert.pem, key.pem;
+                           from a context each may be NULL (no ca: the
+                           system's CAs; no cert/key: no client cert) */
     char *cert;
     char *key;
+    int insecure;       /* with tls: do not verify the engine (a context's
+                           SkipTLSVerify) */
+    char *name;         /* the context's name, or NULL */
     char *display;      /* the address as given, for messages */
 };
 

@@ -1,10 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lines.c - split a chunked byte stream into lines. */
 #include "lines.h"
 
 #include <errno.h>
 #include <string.h>
 
-/* Starts a splitter. max_line 0 means no limit on line length. */
 void lines_init(struct lines *l, size_t max_line)
 {
     buf_init(&l->pending, 0);
@@ -12,20 +12,21 @@ void lines_init(struct lines *l, size_t max_line)
     l->skipping = 0;
 }
 
-/* Hands one finished line to fn after dropping a trailing "\r"; empty
- * and over-long lines are not passed on. */
+/* Hands one line to fn after dropping a trailing "\r", cut to max_line;
+ * empty lines are not passed on. */
 static int emit(struct lines *l, const char *s, size_t n,
                 lines_fn fn, void *arg)
 {
     if (n && s[n - 1] == '\r')
         n--;
-    if (n == 0 || (l->max_line && n > l->max_line))
-        return 0;
-    return fn(s, n, arg);
+    if (l->max_line && n > l->max_line)
+        n = l->max_line;
+    return n ? fn(s, n, arg) : 0;
 }
 
-/* Feeds a chunk; see lines.h. A line that grows past max_line (plus room
- * for a "\r") is dropped as it arrives, so memory stays bounded. */
+/* A line that grows past max_line (plus room for a "\r") is handed on
+ * cut the moment it does, and the rest of it dropped as it arrives, so
+ * memory stays bounded. */
 int lines_feed(struct lines *l, const char *data, size_t len,
                lines_fn fn, void *arg)
 {
@@ -45,8 +46,13 @@ int lines_feed(struct lines *l, const char *data, size_t len,
             if (rc)
                 return rc;
         } else if (limit && l->pending.len + part > limit) {
+            int rc = buf_add(&l->pending, data, limit - l->pending.len);
+            if (rc == 0)
+                rc = emit(l, l->pending.data, l->pending.len, fn, arg);
             buf_reset(&l->pending);
             l->skipping = !nl;
+            if (rc)
+                return rc;
         } else {
             int rc = buf_add(&l->pending, data, part);
             if (rc) {
@@ -68,14 +74,12 @@ int lines_feed(struct lines *l, const char *data, size_t len,
     return 0;
 }
 
-/* Forgets any unfinished line. */
 void lines_reset(struct lines *l)
 {
     buf_reset(&l->pending);
     l->skipping = 0;
 }
 
-/* Frees the pending buffer. */
 void lines_free(struct lines *l)
 {
     buf_free(&l->pending);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lines.h - split a byte stream that arrives in arbitrary chunks into lines.
  *
  * The engine's /events answer is one JSON object per line, but curl hands
@@ -18,7 +19,9 @@ struct lines {
     int skipping;           /* inside an over-long line: drop to its end */
 };
 
-/* Starts a splitter; lines longer than max_line bytes are dropped whole. */
+/* Starts a splitter (max_line 0: no limit). A line longer than max_line
+ * bytes is handed to fn once, cut to its first max_line bytes; the rest
+ * of it is dropped. */
 void lines_init(struct lines *l, size_t max_line);
 
 /* Feeds a chunk. Returns 0, the first non-zero value of fn, or ENOMEM. */
@@ -28,6 +31,7 @@ int lines_feed(struct lines *l, const char *data, size_t len,
 /* Forgets an unfinished line (after a reconnect). */
 void lines_reset(struct lines *l);
 
+/* Frees the pending buffer. */
 void lines_free(struct lines *l);
 
 #endif

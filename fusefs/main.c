@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* main.c - dockerfs: every Docker container as a directory.
  *
  *   # dockerfs /dockerfs
@@ -21,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "buf.h"
+#include "context.h"
 #include "fs.h"
 #include "host.h"
 #include "log.h"
@@ -28,8 +30,6 @@
 #include "self.h"
 #include "sync.h"
 
-/* A mount point whose daemon died answers ENOTCONN; detach it so a new
- * mount can take its place. */
 /* 1 while mnt is a mount whose daemon is gone. statfs, unlike stat, is
  * never answered from the kernel's attribute cache. */
 static int is_stale(const char *mnt)
@@ -38,6 +38,8 @@ static int is_stale(const char *mnt)
     return statfs(mnt, &sf) != 0 && errno == ENOTCONN;
 }
 
+/* A mount point whose daemon died answers ENOTCONN; detach it so a new
+ * mount can take its place. */
 static void clear_stale_mount(const char *mnt)
 {
     /* Stale mounts can be stacked (several crashes in a row). */
@@ -92,6 +94,122 @@ static int fuse_argv(const struct options *o, struct fuse_args *args)
     return err;
 }
 
+/* Everything the daemon holds, so that one function can free it. */
+struct daemon {
+    struct options opt;
+    struct host host;
+    struct engine engine;
+    struct fs fs;
+    struct sync sync;
+    struct fuse_args args;
+    char *mnt;                  /* the mount point, absolute */
+    int curl_ready;
+    char self_id[ID_LEN + 1];
+};
+
+/* The command line. Returns -1 to go on, else the exit status (--help,
+ * --version, a usage error). */
+static int read_options(struct daemon *d, int argc, char **argv)
+{
+    char err[512];
+    int rc = opts_parse(&d->opt, argc, argv, err, sizeof err);
+
+    if (rc != 0) {
+        fprintf(stderr, "dockerfs: %s\n%s", err,
+                rc == 2 ? "Try 'dockerfs --help'.\n" : "");
+        return rc;
+    }
+    if (d->opt.help) {
+        opts_usage(stdout, "dockerfs");
+        return 0;
+    }
+    if (d->opt.version) {
+        printf("dockerfs %s\n", DOCKERFS_VERSION);
+        return 0;
+    }
+    if (!(d->mnt = absolute_path(d->opt.mountpoint))) {
+        fprintf(stderr, "dockerfs: %s: %s\n", d->opt.mountpoint, strerror(errno));
+        return 1;
+    }
+    d->opt.mountpoint = d->mnt;
+    return -1;
+}
+
+/* The one engine of this mount: --host or --context (one of them, once),
+ * else the docker CLI's own choice. */
+static int pick_engine(const struct options *o, struct host *h,
+                       char *err, size_t errlen)
+{
+    struct docker_env env;
+    const char *flag_host = NULL, *flag_context = NULL;
+
+    if (o->n_engines > 1) {
+        snprintf(err, errlen, "one engine per mount: give --host or "
+                 "--context once");
+        return EINVAL;
+    }
+    if (o->n_engines == 1 && o->engines[0].kind == SPEC_CONTEXT)
+        flag_context = o->engines[0].arg;
+    else if (o->n_engines == 1)
+        flag_host = o->engines[0].arg;
+    docker_env_get(&env);
+    return context_resolve(h, flag_host, flag_context, &env, NULL,
+                           err, errlen);
+}
+
+/* Finds the engine, starts libcurl and ties the parts together. Returns
+ * -1 to go on, else the exit status. */
+static int set_up(struct daemon *d)
+{
+    char err[512];
+    CURLcode cc;
+
+    int rc = pick_engine(&d->opt, &d->host, err, sizeof err);
+    if (rc != 0) {
+        fprintf(stderr, "dockerfs: %s\n", err);
+        return rc == ENOMEM ? 1 : 2;
+    }
+    if ((cc = curl_global_init(CURL_GLOBAL_DEFAULT)) != CURLE_OK) {
+        fprintf(stderr, "dockerfs: cannot start libcurl: %s\n",
+                curl_easy_strerror(cc));
+        return 1;
+    }
+    d->curl_ready = 1;
+    engine_init(&d->engine, &d->host, d->opt.timeout);
+    d->fs.engine = &d->engine;
+    d->fs.opt = &d->opt;
+    d->fs.self_id = self_container_id(d->self_id) ? d->self_id : "";
+    d->sync.engine = &d->engine;
+    d->sync.filters = &d->opt.filters;
+    d->sync.all = d->opt.all;
+    d->sync.resync_s = d->opt.resync;
+    d->sync.hooks.gone = fs_notify_gone;
+    d->sync.hooks.changed = fs_notify_changed;
+    d->sync.hooks.arg = &d->fs;
+    if (!(d->fs.table = d->sync.table = table_new())) {
+        fprintf(stderr, "dockerfs: out of memory\n");
+        return 1;
+    }
+    return -1;
+}
+
+/* The first full list, before anything is mounted. Returns -1 to go on,
+ * else the exit status. */
+static int first_list(struct daemon *d)
+{
+    char err[512];
+    int rc = sync_full(&d->sync, err, sizeof err);
+
+    if (rc == 0)
+        return -1;
+    const char *ctx = d->host.name;
+    fprintf(stderr, "dockerfs: cannot list containers at %s%s%s%s: %s%s\n",
+            d->host.display, ctx ? " (context " : "", ctx ? ctx : "",
+            ctx ? ")" : "", err, d->host.tls && !ctx ? " (certificates: "
+            "ca.pem, cert.pem, key.pem in DOCKER_CERT_PATH)" : "");
+    return rc == EINVAL ? 2 : 1;
+}
+
 static int serve(struct fuse_session *se, struct fs *fs, struct sync *sync)
 {
     struct fuse_loop_config *cfg;
@@ -103,6 +221,7 @@ static int serve(struct fuse_session *se, struct fs *fs, struct sync *sync)
         return 1;
     }
     if (!(cfg = fuse_loop_cfg_create())) {
+        log_err("cannot start the FUSE loop: out of memory");
         sync_stop(sync);
         return 1;
     }
@@ -114,105 +233,87 @@ static int serve(struct fuse_session *se, struct fs *fs, struct sync *sync)
     return rc < 0 ? 1 : 0;
 }
 
-int main(int argc, char **argv)
+/* Mounted: detaches from the terminal and serves until unmounted or a
+ * signal. Returns the exit status. */
+static int run_mounted(struct daemon *d, struct fuse_session *se)
 {
-    struct options opt;
-    struct host host;
-    struct engine engine;
-    struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
-    struct fuse_session *se;
-    struct fs fs;
-    struct sync sync;
-    char err[512], self_id[ID_LEN + 1] = "";
-    int rc = 1;
+    int rc;
 
-    if (opts_parse(&opt, argc, argv, err, sizeof err) != 0) {
-        fprintf(stderr, "dockerfs: %s\nTry 'dockerfs --help'.\n", err);
-        opts_free(&opt);
-        return 2;
-    }
-    if (opt.help || opt.version) {
-        if (opt.help)
-            opts_usage(stdout, "dockerfs");
-        else
-            printf("dockerfs %s\n", DOCKERFS_VERSION);
-        opts_free(&opt);
-        return 0;
-    }
-    log_open(0, opt.debug);
-    char *mnt = absolute_path(opt.mountpoint);
-    if (!mnt) {
-        fprintf(stderr, "dockerfs: %s: %s\n", opt.mountpoint, strerror(errno));
-        opts_free(&opt);
+    fuse_daemonize(d->opt.foreground);
+    log_open(d->opt.syslog, d->opt.debug);
+    if (d->fs.self_id[0])
+        log_info("running in container %.12s: it is protected", d->fs.self_id);
+    log_info("mounted %zu containers at %s from %s%s%s%s (%s%s%s)",
+             table_count(d->fs.table), d->opt.mountpoint, d->host.display,
+             d->host.name ? " (context " : "",
+             d->host.name ? d->host.name : "", d->host.name ? ")" : "",
+             d->opt.all ? "all" : "running only",
+             d->opt.dry_run ? ", dry run" : "", d->opt.ro ? ", read-only" : "");
+    rc = serve(se, &d->fs, &d->sync);
+    fuse_session_unmount(se);
+    log_info("unmounted %s", d->opt.mountpoint);
+    return rc;
+}
+
+/* Creates the FUSE session, mounts it and serves. Returns the exit
+ * status. */
+static int mount_and_serve(struct daemon *d)
+{
+    struct fuse_session *se;
+    int rc;
+
+    if (fuse_argv(&d->opt, &d->args) != 0) {
+        fprintf(stderr, "dockerfs: out of memory\n");
         return 1;
     }
-    opt.mountpoint = mnt;
-    if (host_resolve(&host, opt.host, getenv("DOCKER_HOST"),
-                     getenv("DOCKER_TLS_VERIFY"), getenv("DOCKER_CERT_PATH"),
-                     getenv("HOME"), err, sizeof err) != 0) {
-        fprintf(stderr, "dockerfs: %s\n", err);
-        opts_free(&opt);
-        free(mnt);
+    if (!(se = fuse_session_new(&d->args, &fs_ops, sizeof fs_ops, &d->fs))) {
+        fprintf(stderr, "dockerfs: bad FUSE options: %s\n",
+                d->opt.fuse_opts ? d->opt.fuse_opts : "(none)");
         return 2;
     }
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    engine_init(&engine, &host, opt.timeout);
-    fs_init(&fs);
-    memset(&sync, 0, sizeof sync);
-    fs.engine = &engine;
-    fs.opt = &opt;
-    fs.self_id = self_container_id(self_id) ? self_id : "";
-    sync.engine = &engine;
-    sync.filters = &opt.filters;
-    sync.all = opt.all;
-    sync.resync_s = opt.resync;
-    sync.hooks.gone = fs_notify_gone;
-    sync.hooks.changed = fs_notify_changed;
-    sync.hooks.arg = &fs;
-    if (!(fs.table = sync.table = table_new())) {
-        fprintf(stderr, "dockerfs: out of memory\n");
-    } else if ((rc = sync_full(&sync, err, sizeof err)) != 0) {
-        fprintf(stderr, "dockerfs: cannot list containers at %s: %s%s\n",
-                host.display, err, host.tls ? " (certificates: ca.pem, cert.pem, "
-                "key.pem in DOCKER_CERT_PATH)" : "");
-        rc = rc == EINVAL ? 2 : 1;
-    } else if (fuse_argv(&opt, &args) != 0) {
-        fprintf(stderr, "dockerfs: out of memory\n");
+    clear_stale_mount(d->opt.mountpoint);
+    /* Without them SIGTERM would kill the daemon and leave a dead mount. */
+    if (fuse_set_signal_handlers(se) != 0) {
+        fprintf(stderr, "dockerfs: cannot install signal handlers: %s\n",
+                strerror(errno));
         rc = 1;
-    } else if (!(se = fuse_session_new(&args, &fs_ops, sizeof fs_ops, &fs))) {
-        fprintf(stderr, "dockerfs: bad FUSE options: %s\n",
-                opt.fuse_opts ? opt.fuse_opts : "(none)");
-        rc = 2;
     } else {
-        clear_stale_mount(opt.mountpoint);
-        if (fuse_set_signal_handlers(se) != 0) {
-            rc = 1;
-        } else if (fuse_session_mount(se, opt.mountpoint) != 0) {
-            fprintf(stderr, "dockerfs: cannot mount at %s\n", opt.mountpoint);
-            fuse_remove_signal_handlers(se);
+        if (fuse_session_mount(se, d->opt.mountpoint) != 0) {
+            fprintf(stderr, "dockerfs: cannot mount at %s\n", d->opt.mountpoint);
             rc = 1;
         } else {
-            fuse_daemonize(opt.foreground);
-            log_open(opt.syslog, opt.debug);
-            if (fs.self_id[0])
-                log_info("running in container %.12s: it is protected", fs.self_id);
-            log_info("mounted %zu containers at %s from %s (%s%s%s)",
-                     table_count(fs.table), opt.mountpoint, host.display,
-                     opt.all ? "all" : "running only",
-                     opt.dry_run ? ", dry run" : "", opt.ro ? ", read-only" : "");
-            rc = serve(se, &fs, &sync);
-            fuse_session_unmount(se);
-            fuse_remove_signal_handlers(se);
-            log_info("unmounted %s", opt.mountpoint);
+            rc = run_mounted(d, se);
         }
-        fuse_session_destroy(se);
+        fuse_remove_signal_handlers(se);
     }
-    fuse_opt_free_args(&args);
-    fs_cleanup(&fs);
-    table_free(fs.table);
-    host_free(&host);
-    curl_global_cleanup();
-    opts_free(&opt);
-    free(mnt);
+    fuse_session_destroy(se);
+    return rc;
+}
+
+static void tear_down(struct daemon *d)
+{
+    fuse_opt_free_args(&d->args);
+    fs_cleanup(&d->fs);
+    table_free(d->fs.table);
+    host_free(&d->host);
+    if (d->curl_ready)
+        curl_global_cleanup();
+    opts_free(&d->opt);
+    free(d->mnt);
+}
+
+int main(int argc, char **argv)
+{
+    static struct daemon d;
+    int rc;
+
+    d.args = (struct fuse_args)FUSE_ARGS_INIT(0, NULL);
+    fs_init(&d.fs);
+    if ((rc = read_options(&d, argc, argv)) < 0) {
+        log_open(0, d.opt.debug);
+        if ((rc = set_up(&d)) < 0 && (rc = first_list(&d)) < 0)
+            rc = mount_and_serve(&d);
+    }
+    tear_down(&d);
     return rc;
 }

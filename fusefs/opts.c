@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* opts.c - dockerfs's command line. */
 #include "errmsg.h"
 #include "opts.h"
@@ -13,7 +14,8 @@
 
 enum {
     OPT_HOST = 256, OPT_FILTER, OPT_ALL, OPT_PROTECT, OPT_DRY_RUN,
-    OPT_KILL_ACTION, OPT_UID, OPT_GID, OPT_TIMEOUT, OPT_RESYNC, OPT_SYSLOG
+    OPT_KILL_ACTION, OPT_UID, OPT_GID, OPT_TIMEOUT, OPT_RESYNC, OPT_SYSLOG,
+    OPT_CONTEXT
 };
 
 static const struct option long_opts[] = {
@@ -21,6 +23,7 @@ static const struct option long_opts[] = {
     { "debug",       no_argument,       NULL, 'd' },
     { "options",     required_argument, NULL, 'o' },
     { "host",        required_argument, NULL, 'H' },
+    { "context",     required_argument, NULL, OPT_CONTEXT },
     { "filter",      required_argument, NULL, OPT_FILTER },
     { "all",         no_argument,       NULL, OPT_ALL },
     { "protect",     required_argument, NULL, OPT_PROTECT },
@@ -64,6 +67,20 @@ static int add_fuse_opts(struct options *o, const char *list)
     return 0;
 }
 
+/* Appends an engine to o->engines. 0 or ENOMEM. */
+static int add_engine(struct options *o, int kind, const char *arg)
+{
+    struct engine_spec *v = realloc(o->engines,
+                                    (o->n_engines + 1) * sizeof *v);
+    if (!v)
+        return ENOMEM;
+    o->engines = v;
+    v[o->n_engines].kind = kind;
+    v[o->n_engines].arg = arg;
+    o->n_engines++;
+    return 0;
+}
+
 /* A uid/gid given as a decimal number; -1 if s is not one. */
 static long long parse_id(const char *s)
 {
@@ -76,6 +93,21 @@ static long long parse_id(const char *s)
     if (errno || *end || v >= 0xffffffffULL)
         return -1;
     return (long long)v;
+}
+
+/* --uid or --gid: a number, else a user (or group) name. -1 if neither. */
+static long long parse_owner(const char *s, int group)
+{
+    long long v = parse_id(s);
+
+    if (v >= 0 || *s == '\0')
+        return v;
+    if (group) {
+        struct group *gr = getgrnam(s);
+        return gr ? (long long)gr->gr_gid : -1;
+    }
+    struct passwd *pw = getpwnam(s);
+    return pw ? (long long)pw->pw_uid : -1;
 }
 
 /* Seconds as a positive finite number (zero allowed with allow_zero). */
@@ -91,136 +123,144 @@ static int parse_seconds(const char *s, int allow_zero, double *out)
     return 0;
 }
 
-/* Parses argv; see opts.h. On a usage error everything is freed, so a
- * caller may exit at once; opts_free stays safe to call. */
+/* The usage error for what getopt_long returned as ':' or '?'. Long
+ * options leave optopt useless for a message, so argv is read back. */
+static int option_error(int c, int argc, char **argv, char *err, size_t errlen)
+{
+    const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+    const char *what = c == ':' ? "needs a value" : "is unknown";
+
+    if (strncmp(arg, "--", 2) == 0)
+        return errmsg(2, err, errlen, "option %.*s %s",
+                      (int)strcspn(arg, "="), arg,
+                      c == ':' ? what : "is unknown or takes no value");
+    return errmsg(2, err, errlen, "option -%c %s",
+                  optopt > 0 && optopt < 128 ? optopt : '?', what);
+}
+
+/* The usage error for a --filter or --protect spec the rules refused. */
+static int spec_error(int rc, const char *why, char *err, size_t errlen)
+{
+    /* protect_add and filters_add explain EINVAL only. */
+    if (rc == ENOMEM)
+        return errmsg(1, err, errlen, "out of memory");
+    return errmsg(2, err, errlen, "%s", why);
+}
+
+/* Applies one option getopt_long returned; 0, or 2 (1 for ENOMEM) with
+ * the reason in err. */
+static int take_option(struct options *o, int c, const char *arg,
+                       int argc, char **argv, char *err, size_t errlen)
+{
+    char why[256] = "";
+    long long id;
+    int rc;
+
+    switch (c) {
+    case 'f': o->foreground = 1; return 0;
+    case 'd': o->debug = 1; return 0;
+    case 'h': o->help = 1; return 0;
+    case 'V': o->version = 1; return 0;
+    case 'H':
+        o->host = arg;
+        return add_engine(o, SPEC_HOST, arg)
+                   ? errmsg(1, err, errlen, "out of memory") : 0;
+    case OPT_CONTEXT:
+        if (*arg == '\0')
+            return errmsg(2, err, errlen, "empty --context name");
+        return add_engine(o, SPEC_CONTEXT, arg)
+                   ? errmsg(1, err, errlen, "out of memory") : 0;
+    case OPT_ALL: o->all = 1; return 0;
+    case OPT_DRY_RUN: o->dry_run = 1; return 0;
+    case OPT_SYSLOG: o->syslog = 1; return 0;
+    case 'o':
+        return add_fuse_opts(o, arg) ? errmsg(1, err, errlen, "out of memory")
+                                     : 0;
+    case OPT_FILTER:
+        rc = filters_add(&o->filters, arg, why, sizeof why);
+        return rc ? spec_error(rc, why, err, errlen) : 0;
+    case OPT_PROTECT:
+        rc = protect_add(&o->protect, arg, why, sizeof why);
+        return rc ? spec_error(rc, why, err, errlen) : 0;
+    case OPT_KILL_ACTION:
+        if ((rc = kill_action_parse(arg)) < 0)
+            return errmsg(2, err, errlen, "bad --kill-action '%s' "
+                          "(rm, kill or stop)", arg);
+        o->action = (enum kill_action)rc;
+        return 0;
+    case OPT_UID:
+        if ((id = parse_owner(arg, 0)) < 0)
+            return errmsg(2, err, errlen, "bad --uid '%s': not a number "
+                          "or a known user", arg);
+        o->kill_uid = (uid_t)id;
+        return 0;
+    case OPT_GID:
+        if ((id = parse_owner(arg, 1)) < 0)
+            return errmsg(2, err, errlen, "bad --gid '%s': not a number "
+                          "or a known group", arg);
+        o->kill_gid = (gid_t)id;
+        o->have_gid = 1;
+        return 0;
+    case OPT_TIMEOUT:
+        if (parse_seconds(arg, 0, &o->timeout))
+            return errmsg(2, err, errlen, "bad --timeout '%s': expected "
+                          "seconds > 0", arg);
+        return 0;
+    case OPT_RESYNC:
+        if (parse_seconds(arg, 1, &o->resync))
+            return errmsg(2, err, errlen, "bad --resync '%s': expected "
+                          "seconds >= 0", arg);
+        return 0;
+    default:
+        return option_error(c, argc, argv, err, errlen);
+    }
+}
+
+/* The operands after the options: exactly one mount point, unless
+ * --help or --version make it unnecessary. */
+static int take_mountpoint(struct options *o, int first, int argc,
+                           char **argv, char *err, size_t errlen)
+{
+    for (int i = first; i < argc; i++) {
+        if (o->mountpoint)
+            return errmsg(2, err, errlen, "unexpected argument '%s' "
+                          "(only one mount point)", argv[i]);
+        o->mountpoint = argv[i];
+    }
+    if (!o->mountpoint && !o->help && !o->version)
+        return errmsg(2, err, errlen, "missing mount point");
+    if (o->mountpoint && *o->mountpoint == '\0')
+        return errmsg(2, err, errlen, "empty mount point");
+    return 0;
+}
+
 int opts_parse(struct options *o, int argc, char **argv,
                char *err, size_t errlen)
 {
-    char why[256];
-    int rc = 0;
+    int rc = 0, c;
 
     memset(o, 0, sizeof *o);
     o->action = KILL_RM;
     o->timeout = 10;
     o->resync = 300;
-    int want_syslog = 0;
-
     optind = 0;     /* glibc: 0 forces a full restart of the scanner */
     opterr = 0;
-    int c;
     while (!rc && (c = getopt_long(argc, argv, ":fdo:hVH:", long_opts,
-                                   NULL)) != -1) {
-        switch (c) {
-        case 'f': o->foreground = 1; break;
-        case 'd': o->debug = 1; break;
-        case 'h': o->help = 1; break;
-        case 'V': o->version = 1; break;
-        case 'o':
-            if (add_fuse_opts(o, optarg))
-                rc = errmsg(2, err, errlen, "out of memory");
-            break;
-        case 'H': o->host = optarg; break;
-        case OPT_ALL: o->all = 1; break;
-        case OPT_DRY_RUN: o->dry_run = 1; break;
-        case OPT_SYSLOG: want_syslog = 1; break;
-        case OPT_FILTER:
-            if (filters_add(&o->filters, optarg, why, sizeof why))
-                rc = errmsg(2, err, errlen, "%s", why);
-            break;
-        case OPT_PROTECT:
-            if (rules_add(&o->protect, optarg, why, sizeof why))
-                rc = errmsg(2, err, errlen, "%s", why);
-            break;
-        case OPT_KILL_ACTION: {
-            int a = kill_action_parse(optarg);
-            if (a < 0)
-                rc = errmsg(2, err, errlen, "bad --kill-action '%s' "
-                               "(rm, kill or stop)", optarg);
-            else
-                o->action = (enum kill_action)a;
-            break;
-        }
-        case OPT_UID: {
-            long long v = parse_id(optarg);
-            if (v < 0) {
-                struct passwd *pw = *optarg ? getpwnam(optarg) : NULL;
-                v = pw ? (long long)pw->pw_uid : -1;
-            }
-            if (v < 0)
-                rc = errmsg(2, err, errlen, "bad --uid '%s': not a number "
-                               "or a known user", optarg);
-            else
-                o->kill_uid = (uid_t)v;
-            break;
-        }
-        case OPT_GID: {
-            long long v = parse_id(optarg);
-            if (v < 0) {
-                struct group *gr = *optarg ? getgrnam(optarg) : NULL;
-                v = gr ? (long long)gr->gr_gid : -1;
-            }
-            if (v < 0)
-                rc = errmsg(2, err, errlen, "bad --gid '%s': not a number "
-                               "or a known group", optarg);
-            else {
-                o->kill_gid = (gid_t)v;
-                o->have_gid = 1;
-            }
-            break;
-        }
-        case OPT_TIMEOUT:
-            if (parse_seconds(optarg, 0, &o->timeout))
-                rc = errmsg(2, err, errlen, "bad --timeout '%s': expected "
-                               "seconds > 0", optarg);
-            break;
-        case OPT_RESYNC:
-            if (parse_seconds(optarg, 1, &o->resync))
-                rc = errmsg(2, err, errlen, "bad --resync '%s': expected "
-                               "seconds >= 0", optarg);
-            break;
-        case ':':
-        default: {
-            /* Long options leave optopt useless for a message. */
-            const char *arg = optind > 0 && optind <= argc
-                                  ? argv[optind - 1] : "";
-            int is_long = strncmp(arg, "--", 2) == 0;
-            const char *what = c == ':' ? "needs a value" : "is unknown";
-            if (is_long)
-                rc = errmsg(2, err, errlen, "option %.*s %s",
-                               (int)strcspn(arg, "="), arg,
-                               c == ':' ? what : "is unknown or takes no value");
-            else
-                rc = errmsg(2, err, errlen, "option -%c %s",
-                               optopt > 0 && optopt < 128 ? optopt : '?', what);
-            break;
-        }
-        }
-    }
-
-    if (!rc) {
-        for (int i = optind; i < argc && !rc; i++) {
-            if (!o->mountpoint)
-                o->mountpoint = argv[i];
-            else
-                rc = errmsg(2, err, errlen, "unexpected argument '%s' "
-                               "(only one mount point)", argv[i]);
-        }
-    }
-    if (!rc && !o->mountpoint && !o->help && !o->version)
-        rc = errmsg(2, err, errlen, "missing mount point");
-    if (!rc && o->mountpoint && *o->mountpoint == '\0')
-        rc = errmsg(2, err, errlen, "empty mount point");
+                                   NULL)) != -1)
+        rc = take_option(o, c, optarg, argc, argv, err, errlen);
+    if (!rc)
+        rc = take_mountpoint(o, optind, argc, argv, err, errlen);
     if (rc) {
+        /* Everything is freed, so a caller may exit at once. */
         opts_free(o);
         return rc;
     }
     if (o->debug)
         o->foreground = 1;
-    o->syslog = want_syslog || !o->foreground;
+    o->syslog = o->syslog || !o->foreground;
     return 0;
 }
 
-/* The --help text. */
 void opts_usage(FILE *out, const char *prog)
 {
     fprintf(out,
@@ -231,7 +271,10 @@ void opts_usage(FILE *out, const char *prog)
 "  -d, --debug             FUSE debug output (implies -f)\n"
 "  -o OPT[,OPT...]         mount options (allow_other, ro, ...); repeatable\n"
 "  -H, --host URL          engine address: unix:///PATH or tcp://HOST[:PORT]\n"
-"                          (default: $DOCKER_HOST, else unix:///var/run/docker.sock)\n"
+"                          (default: $DOCKER_HOST, else the context)\n"
+"      --context NAME      engine of a docker context (docker context ls);\n"
+"                          default: $DOCKER_CONTEXT, else the CLI's current\n"
+"                          context, else unix:///var/run/docker.sock\n"
 "      --filter KEY=VALUE  show only matching containers (docker ps syntax);\n"
 "                          repeatable\n"
 "      --all               include containers that are not running\n"
@@ -251,11 +294,13 @@ void opts_usage(FILE *out, const char *prog)
             prog ? prog : "dockerfs");
 }
 
-/* Frees what opts_parse allocated; safe to call twice. */
 void opts_free(struct options *o)
 {
     free(o->fuse_opts);
     o->fuse_opts = NULL;
+    free(o->engines);
+    o->engines = NULL;
+    o->n_engines = 0;
     filters_free(&o->filters);
-    rules_free(&o->protect);
+    protect_free(&o->protect);
 }

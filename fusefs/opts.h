@@ -1,11 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* opts.h - dockerfs's command line. */
 #ifndef DOCKERFS_OPTS_H
 #define DOCKERFS_OPTS_H
 
 #include <stdio.h>
 #include <sys/types.h>
-#include "rules.h"
-#include "killreq.h"
+#include "engine.h"
+#include "filter.h"
+#include "protect.h"
+
+/* One engine as given on the command line, in order. Only one is used
+ * for now; the list is the shape several engines in one mount will take. */
+struct engine_spec {
+    enum { SPEC_HOST, SPEC_CONTEXT } kind;  /* --host URL / --context NAME */
+    const char *arg;
+};
 
 struct options {
     const char *mountpoint;
@@ -13,9 +22,11 @@ struct options {
     int debug;                  /* -d: FUSE debug output, implies -f */
     char *fuse_opts;            /* the -o lists joined by commas, or NULL */
     int ro;                     /* "ro" among them */
-    const char *host;           /* --host, or NULL */
+    const char *host;           /* the last --host, or NULL */
+    struct engine_spec *engines;    /* every --host and --context */
+    size_t n_engines;
     struct filters filters;     /* --filter, repeatable */
-    struct rules protect;       /* --protect, repeatable */
+    struct protect_rules protect; /* --protect, repeatable */
     int all;                    /* --all */
     int dry_run;                /* --dry-run */
     enum kill_action action;    /* --kill-action, default KILL_RM */
@@ -23,7 +34,7 @@ struct options {
     gid_t kill_gid;             /* --gid */
     int have_gid;
     double timeout;             /* --timeout SECONDS for kill, default 10 */
-    double resync;              /* --resync SECONDS, default 60 */
+    double resync;              /* --resync SECONDS, default 300 */
     int syslog;                 /* --syslog, or not foreground */
     int help;                   /* --help / -h */
     int version;                /* --version / -V */
@@ -31,14 +42,17 @@ struct options {
 
 /* Parses argv (argv[0] is the program). Returns 0, or 2 with a one-line
  * message in err for a usage error (unknown option, bad value, missing or
- * extra mount point). With --help or --version the mount point may be
- * missing. --uid/--gid take a number or an existing user/group name. */
+ * extra mount point), or 1 with "out of memory"; after an error o holds
+ * nothing to free (opts_free stays safe). With --help or --version the
+ * mount point may be missing. --uid/--gid take a number or an existing
+ * user/group name. */
 int opts_parse(struct options *o, int argc, char **argv,
                char *err, size_t errlen);
 
 /* Writes the --help text. */
 void opts_usage(FILE *out, const char *prog);
 
+/* Frees what opts_parse allocated; safe to call twice. */
 void opts_free(struct options *o);
 
 #endif

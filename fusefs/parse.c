@@ -1,10 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* parse.c - the engine's JSON: container lists, event lines, errors. */
+#include "escape.h"
 #include "parse.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 /* The string member key of obj, or NULL. */
 static const char *get_str(json_t *obj, const char *key)
@@ -12,21 +22,83 @@ static const char *get_str(json_t *obj, const char *key)
     return json_string_value(json_object_get(obj, key));
 }
 
+/* Every JSON string may hold a NUL (\u0000, JSON_ALLOW_NUL) and a C string
+ * cannot: such a string is copied with each NUL as ESCAPE_NUL, which the
+ * files show as \x00 (see escape.h). The copies live here until the
+ * container is built. */
+struct texts {
+    char **v;
+    size_t n, cap;
+    int nomem;
+};
+
+static void texts_free(struct texts *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        free(t->v[i]);
+    free(t->v);
+    memset(t, 0, sizeof *t);
+}
+
+/* The text of string v, or NULL if v is not a string (or on ENOMEM, with
+ * t->nomem set). */
+static const char *text_of(json_t *v, struct texts *t)
+{
+    const char *s = json_string_value(v);
+    size_t len = json_string_length(v), nuls = 0;
+
+    if (!s || strlen(s) == len)
+        return s;
+    for (size_t i = 0; i < len; i++)
+        nuls += s[i] == '\0';
+    char *copy = malloc(len + nuls + 1), **v2 = t->v;
+    if (copy && t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 8;
+        if ((v2 = realloc(t->v, cap * sizeof *v2)) != NULL) {
+            t->v = v2;
+            t->cap = cap;
+        }
+    }
+    if (!copy || !v2) {
+        free(copy);
+        t->nomem = 1;
+        return NULL;
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '\0') {
+            memcpy(copy + o, ESCAPE_NUL, 2);
+            o += 2;
+        } else {
+            copy[o++] = s[i];
+        }
+    }
+    copy[o] = '\0';
+    t->v[t->n++] = copy;
+    return copy;
+}
+
+/* The text of member key of obj, or NULL. */
+static const char *text_at(json_t *obj, const char *key, struct texts *t)
+{
+    return text_of(json_object_get(obj, key), t);
+}
+
 /* The container's name. Docker lists link aliases ("/web/db") next to
  * the real name, so the first entry without an inner "/" wins; the
  * leading "/" Docker adds (Podman does not) is dropped. */
-static const char *pick_name(json_t *names)
+static const char *pick_name(json_t *names, struct texts *t)
 {
     const char *first = NULL;
     size_t i;
     json_t *v;
 
     if (json_is_string(names)) {    /* not the usual shape, but clear */
-        first = json_string_value(names);
-        return *first == '/' ? first + 1 : first;
+        first = text_of(names, t);
+        return !first ? "" : *first == '/' ? first + 1 : first;
     }
     json_array_foreach(names, i, v) {
-        const char *s = json_string_value(v);
+        const char *s = text_of(v, t);
         if (!s)
             continue;
         if (*s == '/')
@@ -37,6 +109,39 @@ static const char *pick_name(json_t *names)
             return s;
     }
     return first ? first : "";
+}
+
+/* The string members of a Labels object as labels[0..*n) (calloc'ed,
+ * pointing into lj and t); anything but a string is skipped. Keys hold no
+ * NUL: jansson refuses one in a key. Returns 0 or ENOMEM. */
+static int labels_of(json_t *lj, struct texts *t, struct label **out, size_t *n)
+{
+    size_t nl = json_is_object(lj) ? json_object_size(lj) : 0;
+    const char *k;
+    json_t *v;
+
+    *out = NULL;
+    *n = 0;
+    if (!nl)
+        return 0;
+    if (!(*out = calloc(nl, sizeof **out)))
+        return ENOMEM;
+    json_object_foreach(lj, k, v) {
+        const char *s = text_of(v, t);
+        if (!s || *n == nl)
+            continue;
+        (*out)[*n].key = (char *)k;
+        (*out)[*n].value = (char *)s;
+        (*n)++;
+    }
+    return t->nomem ? ENOMEM : 0;
+}
+
+/* 1 if v is a string of exactly 64 lower-case hex digits. */
+static int is_id(json_t *v)
+{
+    const char *s = json_string_value(v);
+    return s && json_string_length(v) == ID_LEN && id_is_hex(s, ID_LEN);
 }
 
 /* Creation time: Docker sends Unix seconds; accept a real or a decimal
@@ -65,38 +170,55 @@ static long long get_created(json_t *v)
 /* Fills c from one element of the list; ENOENT for an entry to skip. */
 static int parse_one(json_t *o, struct container *c)
 {
-    const char *id = get_str(o, "Id");
-    if (!json_is_object(o) || !id || strlen(id) != ID_LEN ||
-        !id_is_hex(id, ID_LEN))
-        return ENOENT;
+    struct texts t = { 0 };
+    struct label *labels;
+    size_t n;
 
-    json_t *lj = json_object_get(o, "Labels");
-    size_t nl = json_is_object(lj) ? json_object_size(lj) : 0;
-    struct label *labels = NULL;
-    size_t n = 0;
-    if (nl) {
-        labels = calloc(nl, sizeof *labels);
-        if (!labels)
-            return ENOMEM;
-        const char *k;
-        json_t *v;
-        json_object_foreach(lj, k, v) {
-            const char *s = json_string_value(v);
-            if (!s || n == nl)
-                continue;   /* labels are strings; skip anything else */
-            labels[n].key = (char *)k;
-            labels[n].value = (char *)s;
-            n++;
-        }
-    }
-    const char *image = get_str(o, "Image");
-    const char *state = get_str(o, "State");
-    int rc = container_set(c, id, pick_name(json_object_get(o, "Names")),
-                           image ? image : "", state ? state : "",
+    if (!json_is_object(o) || !is_id(json_object_get(o, "Id")))
+        return ENOENT;
+    int rc = labels_of(json_object_get(o, "Labels"), &t, &labels, &n);
+    const char *name = pick_name(json_object_get(o, "Names"), &t);
+    const char *image = text_at(o, "Image", &t);
+    const char *state = text_at(o, "State", &t);
+    if (!rc && !t.nomem)
+        rc = container_set(c, get_str(o, "Id"), name, image ? image : "",
+                           state ? state : "",
                            get_created(json_object_get(o, "Created")),
                            labels, n);
+    else
+        rc = ENOMEM;
     free(labels);
+    texts_free(&t);
     return rc;
+}
+
+/* Finds "key" : "<64 hex>" in text[0..len) and copies the id to id[],
+ * else leaves id "". For naming a record that cannot be decoded: Docker
+ * and Podman write the id first, so even a cut record names it. */
+static void find_id(const char *text, size_t len, const char *key,
+                    char id[ID_LEN + 1])
+{
+    size_t klen = strlen(key);
+
+    id[0] = '\0';
+    for (size_t i = 0; i + klen + 2 <= len; i++) {
+        if (text[i] != '"' || memcmp(text + i + 1, key, klen) != 0 ||
+            text[i + 1 + klen] != '"')
+            continue;
+        size_t j = i + klen + 2;
+        while (j < len && is_space(text[j]))
+            j++;
+        if (j >= len || text[j++] != ':')
+            continue;
+        while (j < len && is_space(text[j]))
+            j++;
+        if (j + ID_LEN + 2 <= len && text[j] == '"' &&
+            id_is_hex(text + j + 1, ID_LEN) && text[j + 1 + ID_LEN] == '"') {
+            memcpy(id, text + j + 1, ID_LEN);
+            id[ID_LEN] = '\0';
+            return;
+        }
+    }
 }
 
 /* One element of a list, over this size, is not a container. */
@@ -125,19 +247,41 @@ static int lp_fail(struct list_parser *p, int err)
     return err;
 }
 
-/* Decodes the collected element; entries that are not containers are
- * skipped, as in a whole-body parse. */
+/* Tells the owner about an element left out, with its id if its text
+ * names one. */
+static void lp_skip(struct list_parser *p, const char *why)
+{
+    char id[ID_LEN + 1];
+
+    p->skipped++;
+    find_id(p->elem.data ? p->elem.data : "", p->elem.len, "Id", id);
+    if (p->on_skip)
+        p->on_skip(p->skip_arg, id, why);
+}
+
+/* Decodes the collected element. Entries that are not containers are
+ * dropped silently, as before; a record that is too large or is not JSON
+ * is dropped and told (lp_skip): one container never costs the list. */
 static int lp_element_done(struct list_parser *p)
 {
-    json_t *o = json_loadb(p->elem.data ? p->elem.data : "", p->elem.len,
-                           JSON_DECODE_ANY, NULL);
+    json_error_t jerr;
+    json_t *o = NULL;
     struct container c;
     int rc;
 
+    if (p->oversize) {
+        lp_skip(p, "its record is over 1 MiB");
+    } else if (!(o = json_loadb(p->elem.data ? p->elem.data : "", p->elem.len,
+                                JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr))) {
+        char why[sizeof jerr.text + 32];
+        snprintf(why, sizeof why, "its record is not JSON (%s)", jerr.text);
+        lp_skip(p, why);
+    }
     p->in_elem = 0;
+    p->oversize = 0;
     buf_reset(&p->elem);
     if (!o)
-        return lp_fail(p, EINVAL);
+        return 0;
     memset(&c, 0, sizeof c);
     rc = parse_one(o, &c);
     json_decref(o);
@@ -159,16 +303,17 @@ static int lp_element_done(struct list_parser *p)
     return 0;
 }
 
-static int is_ws(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* Adds c to the element being collected. */
+/* Adds c to the element being collected. Past LIST_ELEM_MAX the element
+ * is only scanned to its end (memory stays bounded) and then skipped;
+ * the part kept still names its id. */
 static int lp_keep(struct list_parser *p, char c)
 {
+    if (p->oversize)
+        return 0;
     int rc = buf_add(&p->elem, &c, 1);
-    return rc ? lp_fail(p, rc == E2BIG ? EINVAL : rc) : 0;
+    if (rc == E2BIG)
+        p->oversize = 1;
+    return rc && rc != E2BIG ? lp_fail(p, rc) : 0;
 }
 
 /* One byte inside the array. Tracks strings and nesting only as far as
@@ -176,7 +321,7 @@ static int lp_keep(struct list_parser *p, char c)
 static int lp_array_byte(struct list_parser *p, char c)
 {
     if (!p->in_elem) {
-        if (is_ws(c) || c == ',')
+        if (is_space(c) || c == ',')
             return 0;
         if (c == ']') {
             p->state = LP_DONE;
@@ -214,7 +359,7 @@ static int lp_array_byte(struct list_parser *p, char c)
             rc = lp_element_done(p);
         return rc;
     }
-    if (p->depth == 0 && (c == ',' || is_ws(c)))
+    if (p->depth == 0 && (c == ',' || is_space(c)))
         return lp_element_done(p);
     return lp_keep(p, c);
 }
@@ -229,14 +374,14 @@ int list_parser_feed(struct list_parser *p, const char *data, size_t len)
         case LP_START:
             if (c == '[')
                 p->state = LP_ARRAY;
-            else if (!is_ws(c))
+            else if (!is_space(c))
                 rc = lp_fail(p, EINVAL);
             break;
         case LP_ARRAY:
             rc = lp_array_byte(p, c);
             break;
         case LP_DONE:
-            if (!is_ws(c))
+            if (!is_space(c))
                 rc = lp_fail(p, EINVAL);
             break;
         default:
@@ -303,6 +448,25 @@ static int action_ignored(const char *a)
     return 0;
 }
 
+/* A line that is not JSON, most likely the head of one cut at the line
+ * limit (every label of a container rides along in its events): if it
+ * says it is about a container and names its id, re-reading that
+ * container is right whatever the event was, and always harmless. */
+static int event_head(const char *line, size_t len, struct event *ev)
+{
+    static const char type[] = "\"Type\":\"container\"";
+
+    if (!memmem(line, len, type, sizeof type - 1))
+        return EINVAL;
+    find_id(line, len, "id", ev->id);
+    if (!ev->id[0])
+        find_id(line, len, "ID", ev->id);
+    if (!ev->id[0])
+        return EINVAL;
+    ev->kind = EVENT_CHANGED;
+    return 0;
+}
+
 /* Parses one /events line; see parse.h. Events without a Type come from
  * engines older than API 1.22, which only reported container events. */
 int parse_event(const char *line, size_t len, struct event *ev)
@@ -311,12 +475,13 @@ int parse_event(const char *line, size_t len, struct event *ev)
     ev->kind = EVENT_IGNORE;
     if (!line)
         return EINVAL;
-    json_t *o = json_loadb(line, len, 0, NULL);
+    json_t *o = json_loadb(line, len, JSON_ALLOW_NUL, NULL);
     if (!json_is_object(o)) {
         json_decref(o);
-        return EINVAL;
+        return event_head(line, len, ev);
     }
     int rc = 0;
+    struct texts t = { 0 };
     const char *type = get_str(o, "Type");
     const char *action = get_str(o, "Action");
     if (!action)
@@ -329,17 +494,26 @@ int parse_event(const char *line, size_t len, struct event *ev)
     }
     if (action_ignored(action))
         goto out;
-    const char *id = get_str(json_object_get(o, "Actor"), "ID");
-    if (!id)
-        id = get_str(o, "id");
-    if (!id || strlen(id) != ID_LEN || !id_is_hex(id, ID_LEN)) {
+    json_t *idv = json_object_get(json_object_get(o, "Actor"), "ID");
+    if (!idv)
+        idv = json_object_get(o, "id");
+    if (!is_id(idv)) {
         rc = EINVAL;
         goto out;
     }
-    memcpy(ev->id, id, ID_LEN + 1);
+    memcpy(ev->id, json_string_value(idv), ID_LEN + 1);
+    if (strcmp(action, "rename") == 0) {
+        const char *to = text_of(json_object_get(json_object_get(
+            json_object_get(o, "Actor"), "Attributes"), "name"), &t);
+        if (to && *to == '/')
+            to++;
+        if (to && strlen(to) <= EVENT_NAME_MAX)
+            memcpy(ev->rename_to, to, strlen(to) + 1);
+    }
     ev->kind = (strcmp(action, "destroy") == 0 || strcmp(action, "remove") == 0)
                    ? EVENT_GONE : EVENT_CHANGED;
 out:
+    texts_free(&t);
     json_decref(o);
     return rc;
 }
@@ -376,4 +550,79 @@ const char *parse_error_message(const char *body, size_t len,
     }
     json_decref(o);
     return dst;
+}
+
+/* "2026-11-22T05:43:59.067123456Z" or with a "+01:00" offset, in Unix
+ * seconds; 0 for anything else (as the list's missing Created). */
+static long long rfc3339_seconds(const char *s)
+{
+    struct tm tm;
+    const char *p;
+    long long t;
+
+    if (!s)
+        return 0;
+    memset(&tm, 0, sizeof tm);
+    if (!(p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)))
+        return 0;
+    if (*p == '.')
+        for (p++; isdigit((unsigned char)*p); p++)
+            ;
+    t = (long long)timegm(&tm);
+    if (*p == 'Z' && p[1] == '\0')
+        return t;
+    if ((*p == '+' || *p == '-') && isdigit((unsigned char)p[1]) &&
+        isdigit((unsigned char)p[2]) && p[3] == ':' &&
+        isdigit((unsigned char)p[4]) && isdigit((unsigned char)p[5]) &&
+        p[6] == '\0') {
+        long long off = ((p[1] - '0') * 10 + (p[2] - '0')) * 3600LL +
+                        ((p[4] - '0') * 10 + (p[5] - '0')) * 60LL;
+        return *p == '+' ? t - off : t + off;
+    }
+    return 0;
+}
+
+/* Parses an inspect body; see parse.h. */
+int parse_inspect(const char *json, size_t len, struct container *c,
+                  struct inspect_info *info)
+{
+    json_t *o = json ? json_loadb(json, len, JSON_ALLOW_NUL, NULL) : NULL;
+    json_t *cfg = json_object_get(o, "Config");
+    json_t *st = json_object_get(o, "State");
+    struct texts t = { 0 };
+    struct label *labels = NULL;
+    size_t n = 0;
+    int rc;
+
+    memset(c, 0, sizeof *c);
+    if (!json_is_object(o) || !is_id(json_object_get(o, "Id"))) {
+        json_decref(o);
+        return EINVAL;
+    }
+    const char *name = text_at(o, "Name", &t);
+    const char *image = text_at(cfg, "Image", &t);
+    const char *state = text_at(st, "Status", &t);
+    const char *health = get_str(json_object_get(st, "Health"), "Status");
+    if (!image)
+        image = text_at(o, "Image", &t);
+    if (name && *name == '/')
+        name++;
+    rc = labels_of(json_object_get(cfg, "Labels"), &t, &labels, &n);
+    if (!rc && t.nomem)
+        rc = ENOMEM;
+    if (!rc)
+        rc = container_set(c, get_str(o, "Id"), name ? name : "",
+                           image ? image : "", state ? state : "",
+                           rfc3339_seconds(get_str(o, "Created")), labels, n);
+    free(labels);
+    texts_free(&t);
+    if (rc == 0 && info) {
+        json_t *ec = json_object_get(st, "ExitCode");
+        info->running = json_is_true(json_object_get(st, "Running"));
+        info->exit_code = json_is_integer(ec) ? (int)json_integer_value(ec) : 0;
+        snprintf(info->health, sizeof info->health, "%s",
+                 health && *health ? health : "none");
+    }
+    json_decref(o);
+    return rc;
 }

@@ -8,22 +8,33 @@
 
 /* Parses the body of GET /containers/json (Docker or Podman). On success
  * *out holds *n containers (free with containers_free). Entries without a
- * 64-hex Id are skipped; a missing name, image or state becomes "", a
- * missing Created 0, Labels null no labels. Returns 0, EINVAL when the
+ * 64-hex Id are skipped, and so is a record over 1 MiB or one that is not
+ * JSON (a NUL in a label key, say); a missing name, image or state becomes
+ * "", a missing Created 0, Labels null no labels. A NUL inside a string
+ * (\u0000) is kept as ESCAPE_NUL (escape.h). Returns 0, EINVAL when the
  * body is not a JSON array, ENOMEM. */
 int parse_container_list(const char *json, size_t len,
                          struct container **out, size_t *n);
 
+/* Told about each record a list leaves out as unreadable (too large, not
+ * JSON): id is the 64-hex Id its text names, or "" when it names none;
+ * why is a short reason. */
+typedef void (*list_skip_fn)(void *arg, const char *id, const char *why);
+
 /* The same, fed in chunks as they arrive: only the element being read is
- * held as text, and each is decoded on its own, so a list of 10000
- * containers never becomes one JSON tree in memory. */
+ * held as text (at most 1 MiB), and each is decoded on its own, so a list
+ * of 10000 containers never becomes one JSON tree in memory. */
 struct list_parser {
     struct buf elem;        /* text of the element being collected */
     int state;              /* before '[', in the array, after ']', broken */
     int in_elem, depth, in_str, esc;
+    int oversize;           /* the element outgrew elem: scan, then skip */
     struct container *v;
     size_t n, cap;
     int err;                /* first error: EINVAL or ENOMEM */
+    size_t skipped;         /* records left out as unreadable */
+    list_skip_fn on_skip;   /* set after list_parser_init; may stay NULL */
+    void *skip_arg;
 };
 
 void list_parser_init(struct list_parser *p);
@@ -45,17 +56,41 @@ enum event_kind {
     EVENT_GONE          /* destroy (Docker) or remove (Podman) */
 };
 
+/* Longest rename target an event carries over; a longer one is left to
+ * the re-read. */
+#define EVENT_NAME_MAX 255
+
 struct event {
     enum event_kind kind;
     char id[ID_LEN + 1];
+    char rename_to[EVENT_NAME_MAX + 1];     /* rename: the new name, or "" */
 };
 
 /* Parses one line of the /events stream. Container events whose id is 64
  * hex digits become CHANGED or GONE; exec_*, health_status, attach,
  * detach, resize, top, commit, copy, export, archive-path and
- * extract-to-dir are IGNORE, as is any other Type. Returns 0 or EINVAL
- * (malformed; ev->kind is then IGNORE). */
+ * extract-to-dir are IGNORE, as is any other Type. A rename's new name
+ * (Actor.Attributes.name) is kept in rename_to. A line that is not JSON
+ * but holds "Type":"container" and an "id" or "ID" of 64 hex digits (the
+ * head of a line cut at the length limit) is CHANGED for that id.
+ * Returns 0 or EINVAL (malformed; ev->kind is then IGNORE). */
 int parse_event(const char *line, size_t len, struct event *ev);
+
+/* What GET /containers/{id}/json says beyond the table's fields: what
+ * --all and the --filter keys status, exited and health need. */
+struct inspect_info {
+    int running;            /* State.Running: listed without --all */
+    int exit_code;          /* State.ExitCode */
+    char health[16];        /* State.Health.Status, "none" without one */
+};
+
+/* Parses the body of GET /containers/{id}/json (Docker or Podman) into c
+ * with the same values the list gives: Name without its "/",
+ * Config.Image, State.Status, Created (RFC 3339) in Unix seconds,
+ * Config.Labels. info may be NULL. Returns 0, EINVAL (not an object with
+ * a 64-hex Id), ENOMEM; on error c is empty. */
+int parse_inspect(const char *json, size_t len, struct container *c,
+                  struct inspect_info *info);
 
 /* Copies the "message" of an engine error body into dst (truncated,
  * always terminated); when there is none, the body itself up to its first

@@ -5,10 +5,11 @@
 #define DOCKERFS_SYNC_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <curl/curl.h>
 #include "engine.h"
-#include "rules.h"
+#include "filter.h"
 #include "table.h"
 
 /* Called on the sync thread after the table changed, with no lock held,
@@ -29,7 +30,7 @@ struct sync {
     /* private */
     pthread_t thread;
     int started;
-    volatile int stop;
+    atomic_int stop;            /* set by sync_stop, read by the thread */
     CURLM *multi;
     long long listed_at;        /* wall clock of the last full list */
 };

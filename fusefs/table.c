@@ -121,11 +121,16 @@ int table_resolve(struct table *t, const char *name, uint64_t *serial,
         return 0;
     }
     *is_dir = 0;
-    /* Docker's own order: full id, then name, then id prefix. */
+    /* Docker's own order, each step over the whole table: a container
+     * named with another's full id must not win that id. */
+    for (size_t i = 0; len == ID_LEN && i < t->n; i++) {
+        if (strcmp(t->v[i]->c.id, name) == 0) {
+            *serial = t->v[i]->serial;
+            return 0;
+        }
+    }
     for (size_t i = 0; i < t->n; i++) {
-        const struct container *c = &t->v[i]->c;
-        if ((len == ID_LEN && strcmp(c->id, name) == 0) ||
-            strcmp(c->name, name) == 0) {
+        if (strcmp(t->v[i]->c.name, name) == 0) {
             *serial = t->v[i]->serial;
             return 0;
         }

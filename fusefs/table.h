@@ -38,10 +38,13 @@ const struct container *table_by_serial(struct table *t, uint64_t serial);
 const struct container *table_by_short_id(struct table *t, const char *short_id,
                                           uint64_t *serial);
 
-/* Resolves a name in the root as the docker CLI resolves a reference:
- * a short id (*is_dir = 1), then a full id, a container name, a unique id
- * prefix (*is_dir = 0). Returns 0, ENOENT, or ENOTUNIQ for a prefix that
- * more than one container shares. Call with the reader lock held. */
+/* Resolves a name in the root: a short id is a container's directory
+ * (*is_dir = 1); anything else is a reference resolved as the docker CLI
+ * does (*is_dir = 0), first as a full id, then as an exact container
+ * name, then as a unique id prefix; a name never shadows a full id (a
+ * container named with another's 64-digit id does not win that id).
+ * Returns 0, ENOENT, or ENOTUNIQ for a prefix that more than one
+ * container shares. Call with the reader lock held. */
 int table_resolve(struct table *t, const char *name, uint64_t *serial,
                   int *is_dir);
 

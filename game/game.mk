@@ -42,8 +42,9 @@ $(GAME_B)/chocolate-doom: $(GAME_CMAKE)/Makefile $(GAME_OURS)
 	mv -f $@.tmp $@
 
 # Unit tests: each test links the pure modules it needs (no game code).
-GAME_PURE      := game/src/dd_table.c game/src/dd_text.c game/src/dd_scan.c \
-                  game/src/dd_kill.c
+GAME_PURE      := game/src/dd_table.c game/src/dd_scan.c game/src/dd_kill.c \
+                  game/src/dd_worker.c game/src/dd_name.c game/src/dd_errno.c \
+                  game/src/dd_fit.c game/src/dd_msg.c game/src/dd_types.c
 GAME_UNIT_SRCS := $(wildcard tests/game/test_*.c)
 GAME_UNIT_BINS := $(GAME_UNIT_SRCS:tests/game/%.c=$(B)/tests/game/%)
 
@@ -60,3 +61,29 @@ game-check: game-unit game
 
 game-clean:
 	rm -rf $(GAME_B)
+
+# Scan CPU at GAME_BENCH_N plain-directory entries, this tree against the
+# scanner and table of main before the incremental scanner (a benchmark:
+# prints figures, asserts nothing).
+GAME_BENCH_N   ?= 10000
+GAME_BENCH_OLD := a1483a7
+$(B)/tests/game/bench_dd_scan: tests/game/bench_dd_scan.c $(GAME_PURE)
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(WARN) -O2 -D_GNU_SOURCE -Igame/src -o $@ $< \
+	    game/src/dd_scan.c game/src/dd_table.c game/src/dd_name.c \
+	    game/src/dd_worker.c -lpthread
+
+$(B)/tests/game/bench_dd_scan_old: tests/game/bench_dd_scan.c
+	@mkdir -p $(@D)/old
+	for f in dd_scan.c dd_scan.h dd_table.c dd_table.h dd_text.c dd_text.h; do \
+	    git show $(GAME_BENCH_OLD):game/src/$$f > $(@D)/old/$$f || exit 1; done
+	$(CC) -std=gnu11 $(WARN) -O2 -D_GNU_SOURCE -DDD_BENCH_OLD -I$(@D)/old \
+	    -o $@ $< $(@D)/old/dd_scan.c $(@D)/old/dd_table.c \
+	    $(@D)/old/dd_text.c -lpthread
+
+.PHONY: game-bench
+game-bench: $(B)/tests/game/bench_dd_scan $(B)/tests/game/bench_dd_scan_old
+	@d=$$(mktemp -d /tmp/dd-scan-bench.XXXXXX); \
+	$(B)/tests/game/bench_dd_scan_old $$d/old $(GAME_BENCH_N); \
+	$(B)/tests/game/bench_dd_scan $$d/new $(GAME_BENCH_N); \
+	rc=$$?; rm -rf $$d; exit $$rc

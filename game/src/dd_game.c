@@ -1,11 +1,29 @@
 //
-// dockerdoom: the glue between the game loop and the container table.
-// Everything here runs on the game thread and never touches the
-// filesystem: scans and kill writes come and go through dd_scan/dd_kill.
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Copyright(C) 2026 the dockerdoom authors
+//
+// This program is free software; you can redistribute it and/or
+// modify it under the terms of the GNU General Public License
+// as published by the Free Software Foundation; either version 2
+// of the License, or (at your option) any later version.
+//
+// This program is distributed in the hope that it will be useful,
+// but WITHOUT ANY WARRANTY; without even the implied warranty of
+// MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+// GNU General Public License for more details.
+//
+// DESCRIPTION:
+//	dockerdoom: the glue between the game loop and the container table.
+//	Everything here runs on the game thread and never touches the
+//	filesystem: scans and kill writes come and go through dd_scan/dd_kill.
 //
 
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "SDL.h"
 
@@ -20,18 +38,27 @@
 #include "s_sound.h"
 #include "sounds.h"
 
+#include "dd_errno.h"
+#include "dd_font.h"
+#include "dd_hud.h"
 #include "dd_kill.h"
 #include "dd_label.h"
+#include "dd_msg.h"
+#include "dd_name.h"
 #include "dd_place.h"
 #include "dd_scan.h"
 #include "dd_table.h"
-#include "dd_text.h"
+#include "dd_types.h"
 #include "dockerdoom.h"
 
 #define DD_SCAN_MS        500
 #define DD_STATS_MS       5000
 #define DD_PROBES_PER_TIC 3000
 #define DD_RETRY_TICS     TICRATE
+#define DD_SLOW_MS        5000
+// A gap this long between two tics is a wipe, a menu or a pause: not
+// play, so not counted in the tic rate.
+#define DD_STATS_GAP_MS   250
 
 typedef struct
 {
@@ -58,9 +85,13 @@ static dd_table_t dd_table;
 static boolean dd_enabled;
 static boolean dd_inlevel;
 static int dd_retrytic;
-static char dd_hudmsg[160];
+static dd_msgq_t dd_msgs;
+static dd_batch_t dd_batch;
+static boolean dd_inbatch;      // inside idrm: kill requests are counted
+static dd_types_t dd_types;
 static int dd_stats_tics;
-static int dd_stats_start;
+static int dd_stats_ms;         // play time counted so far
+static int dd_stats_last;       // the previous tic (ms)
 static int dd_shielded;         // hits on containers not from a player
 static int dd_shielded_logged;
 static cheatseq_t dd_cheat = CHEAT("idrm", 0);
@@ -72,35 +103,69 @@ static cheatseq_t dd_cheat = CHEAT("idrm", 0);
 static dd_entry_t dd_gone[DD_GONE];
 static int dd_gonenext;
 
-// The monster this entry's image maps onto for the current IWAD.
-static const dd_monster_t *DD_MonsterFor(const dd_entry_t *entry)
+// Sets the type allocation up for the current IWAD's monsters.
+static void DD_TypesReady(void)
 {
     int count = gamemode == commercial
               ? (int) (sizeof(dd_monsters) / sizeof(dd_monsters[0]))
               : DD_DOOM1_MONSTERS;
 
-    return &dd_monsters[DD_ImageIndex(entry->image, count)];
+    if (dd_types.ntypes != count)
+    {
+        DD_TypesInit(&dd_types, count);
+    }
+}
+
+// The monster this entry's image maps onto for the current IWAD.
+static const dd_monster_t *DD_MonsterFor(const dd_entry_t *entry)
+{
+    DD_TypesReady();
+    return &dd_monsters[DD_TypeOf(&dd_types, entry->image)];
 }
 
 // One stdout line per event; the format is parsed by tests.
 static void DD_Log(const char *event, const dd_entry_t *entry,
                    const char *result)
 {
+    char name[DD_NAME_LEN + 1];
+
+    DD_SanitizeName(name, sizeof(name), entry->name);
     if (result != NULL)
     {
         printf("dockerdoom: %s id=%.12s name=%s type=%s result=%s\n", event,
-               entry->id, entry->name, DD_MonsterFor(entry)->name, result);
+               entry->id, name, DD_MonsterFor(entry)->name, result);
     }
     else
     {
         printf("dockerdoom: %s id=%.12s name=%s type=%s\n", event,
-               entry->id, entry->name, DD_MonsterFor(entry)->name);
+               entry->id, name, DD_MonsterFor(entry)->name);
     }
 }
 
-static void DD_Message(void)
+// Puts a message in the queue; the log gets it too, so tests and
+// `docker logs` see what the player saw.
+static void DD_Post(dd_msgprio_t prio, const char *fmt, ...)
 {
-    players[consoleplayer].message = dd_hudmsg;
+    char text[DD_MSG_LEN];
+    va_list args;
+
+    va_start(args, fmt);
+    M_vsnprintf(text, sizeof(text), fmt, args);
+    va_end(args);
+    DD_MsgPost(&dd_msgs, prio, text, I_GetTimeMS());
+    if (prio != DD_MSG_INFO)
+    {
+        printf("dockerdoom: message %s %s\n",
+               prio == DD_MSG_FAIL ? "fail" : "ok", text);
+    }
+}
+
+static void DD_PostKillResult(const dd_entry_t *entry, int err)
+{
+    char text[DD_MSG_LEN];
+
+    DD_KillMessage(text, sizeof(text), entry->name, err);
+    DD_Post(err == 0 ? DD_MSG_OK : DD_MSG_FAIL, "%s", text);
 }
 
 // The entry of a container monster, or NULL for any other thing (also
@@ -112,6 +177,18 @@ static dd_entry_t *DD_EntryOf(const mobj_t *mo)
         return NULL;
     }
     return DD_TableFindMobj(&dd_table, mo);
+}
+
+// 0 when dir is a directory, else an errno value.
+static int DD_CheckDir(const char *dir)
+{
+    struct stat st;
+
+    if (stat(dir, &st) != 0)
+    {
+        return errno;
+    }
+    return S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
 }
 
 void DD_Init(void)
@@ -137,6 +214,23 @@ void DD_Init(void)
     {
         dir = myargv[p + 1];
     }
+    err = DD_CheckDir(dir);
+    if (err != 0 && p > 0)
+    {
+        // Asked for by name: a typo must not give a game with no
+        // containers that looks as if none were running.
+        fprintf(stderr, "dockerdoom: -dockerfs %s: %s\n", dir,
+                strerror(err));
+        exit(2);
+    }
+    if (err != 0)
+    {
+        printf("dockerdoom: disabled, no %s: %s\n", dir, strerror(err));
+        return;
+    }
+    DD_MsgInit(&dd_msgs);
+    DD_BatchInit(&dd_batch);
+    DD_FontInit();
     err = DD_ScannerStart(dir, DD_SCAN_MS);
     if (err == 0)
     {
@@ -149,7 +243,7 @@ void DD_Init(void)
         return;
     }
     dd_enabled = true;
-    dd_stats_start = I_GetTimeMS();
+    dd_stats_last = I_GetTimeMS();
     printf("dockerdoom: watching dir=%s\n", dir);
 }
 
@@ -178,7 +272,8 @@ void DD_LevelStart(void)
     dd_retrytic = 0;
     // Loading a level is not play: the tic rate is measured from here.
     dd_stats_tics = 0;
-    dd_stats_start = I_GetTimeMS();
+    dd_stats_ms = 0;
+    dd_stats_last = I_GetTimeMS();
     printf("dockerdoom: level spots=%d\n", DD_PlaceCount());
 }
 
@@ -297,6 +392,76 @@ static void DD_Raise(dd_entry_t *entry)
     DD_Log("spawn", entry, NULL);
 }
 
+// Gives each image in the table its monster type.
+static void DD_UpdateTypes(void)
+{
+    const char **images;
+    int i;
+
+    DD_TypesReady();
+    images = malloc((size_t) (dd_table.count + 1) * sizeof(*images));
+    if (images == NULL)
+    {
+        return;     // types are shared by hash until the next scan
+    }
+    for (i = 0; i < dd_table.count; ++i)
+    {
+        images[i] = dd_table.entries[i].image;
+    }
+    DD_TypesUpdate(&dd_types, images, dd_table.count);
+    free(images);
+}
+
+// A live monster whose image now maps to another type becomes one of
+// that type where it stands (or waits for a spot when it does not fit).
+static void DD_Retype(dd_entry_t *entry)
+{
+    mobj_t *mo = entry->mobj;
+    const dd_monster_t *monster = DD_MonsterFor(entry);
+    mobj_t *fresh;
+
+    if (!dd_inlevel || mo == NULL || mo->health <= 0
+     || entry->state != DD_ST_ALIVE || mo->type == monster->type)
+    {
+        return;
+    }
+    if (!DD_PlaceFits(monster->type, mo->x, mo->y))
+    {
+        DD_Despawn(entry);
+        entry->state = DD_ST_WAITING;
+        return;
+    }
+    fresh = P_SpawnMobj(mo->x, mo->y, ONFLOORZ, monster->type);
+    fresh->angle = mo->angle;
+    fresh->flags |= DD_MF_CONTAINER;
+    mo->flags &= ~DD_MF_CONTAINER;
+    entry->mobj = fresh;
+    DD_ForgetMobj(mo);
+    P_RemoveMobj(mo);
+}
+
+// Logs renames and image changes and brings their monsters up to date.
+static void DD_TakeChanges(void)
+{
+    int i;
+
+    for (i = 0; i < dd_table.count; ++i)
+    {
+        dd_entry_t *e = &dd_table.entries[i];
+
+        if (e->changes & DD_CHANGED_NAME)
+        {
+            DD_Log("rename", e, NULL);
+        }
+        if (e->changes & DD_CHANGED_IMAGE)
+        {
+            DD_Log("image", e, NULL);
+        }
+        e->changes = 0;
+        DD_Retype(e);
+    }
+}
+
 // Applies the newest scan, if the scanner has left one.
 static void DD_TakeScan(void)
 {
@@ -309,6 +474,8 @@ static void DD_TakeScan(void)
     }
     DD_TableApply(&dd_table, &snap, DD_Changed, NULL);
     DD_SnapshotFree(&snap);
+    DD_UpdateTypes();
+    DD_TakeChanges();
 
     // Entries still here whose kill failed get their monster back.
     for (i = 0; i < dd_table.count; ++i)
@@ -321,6 +488,8 @@ static void DD_TakeScan(void)
         }
     }
 }
+
+static void DD_Report(dd_entry_t *entry, int err);
 
 // The entry of a kill result whose entry already left the table.
 static dd_entry_t *DD_GoneEntry(const char *id)
@@ -360,6 +529,9 @@ static void DD_TakeKillResults(void)
                 }
                 break;
             case DD_KILL_RETRY:
+                // The corpse rises once a scan shows the entry is still
+                // there; a scan with no change would not be sent.
+                DD_ScannerConfirm();
                 break;
         }
         if (entry == NULL)
@@ -367,8 +539,65 @@ static void DD_TakeKillResults(void)
             continue;
         }
         DD_Log("kill-result", entry, DD_ErrnoName(err));
-        DD_KillMessage(dd_hudmsg, sizeof(dd_hudmsg), entry->name, err);
-        DD_Message();
+        DD_Report(entry, err);
+    }
+}
+
+// Tells the player about one kill result: alone, or counted into the
+// summary of the idrm that asked for it.
+static void DD_Report(dd_entry_t *entry, int err)
+{
+    char text[DD_MSG_LEN];
+    dd_msgprio_t prio;
+
+    if (!entry->batch)
+    {
+        DD_PostKillResult(entry, err);
+        return;
+    }
+    entry->batch = 0;
+    if (DD_BatchResult(&dd_batch, err))
+    {
+        prio = DD_BatchSummary(&dd_batch, text, sizeof(text));
+        DD_Post(prio, "%s", text);
+        DD_BatchInit(&dd_batch);
+    }
+}
+
+// Kills the engine has not answered for DD_SLOW_MS get one message, so a
+// hung engine does not leave the player with "killing web" forever.
+static void DD_CheckSlowKills(void)
+{
+    char text[DD_MSG_LEN];
+    dd_entry_t *first = NULL;
+    int now = I_GetTimeMS();
+    int more = 0;
+    int i;
+
+    for (i = 0; i < dd_table.count; ++i)
+    {
+        dd_entry_t *e = &dd_table.entries[i];
+
+        if (e->state == DD_ST_KILLING && !e->slow
+         && now - e->killtime >= DD_SLOW_MS)
+        {
+            e->slow = 1;
+            DD_Log("kill-slow", e, NULL);
+            if (first == NULL)
+            {
+                first = e;
+            }
+            else
+            {
+                ++more;
+            }
+        }
+    }
+    if (first != NULL)
+    {
+        DD_SlowMessage(text, sizeof(text), first->name, more,
+                       DD_SLOW_MS / 1000);
+        DD_Post(DD_MSG_FAIL, "%s", text);
     }
 }
 
@@ -457,21 +686,27 @@ static int DD_CountAlive(void)
 static void DD_Stats(void)
 {
     int now = I_GetTimeMS();
-    int elapsed = now - dd_stats_start;
+    int step = now - dd_stats_last;
 
+    dd_stats_last = now;
+    if (step > DD_STATS_GAP_MS)
+    {
+        return;     // a wipe, a menu, a pause: not play
+    }
     ++dd_stats_tics;
-    if (elapsed < DD_STATS_MS)
+    dd_stats_ms += step;
+    if (dd_stats_ms < DD_STATS_MS)
     {
         return;
     }
     // The player's health lets tests see who attacked whom.
     printf("dockerdoom: stats tics=%d seconds=%.1f tps=%.1f monsters=%d "
            "health=%d\n",
-           dd_stats_tics, elapsed / 1000.0,
-           dd_stats_tics * 1000.0 / elapsed, DD_CountAlive(),
+           dd_stats_tics, dd_stats_ms / 1000.0,
+           dd_stats_tics * 1000.0 / dd_stats_ms, DD_CountAlive(),
            players[consoleplayer].health);
     dd_stats_tics = 0;
-    dd_stats_start = now;
+    dd_stats_ms = 0;
     if (dd_shielded != dd_shielded_logged)
     {
         // Shows tests that infighting happened and harmed no container.
@@ -491,6 +726,7 @@ void DD_Ticker(void)
     // after its result, and the log reads better in that order.
     DD_TakeKillResults();
     DD_TakeScan();
+    DD_CheckSlowKills();
     // A demo replays recorded input: extra monsters would desync it, and
     // its player must never kill a real container.
     if (dd_inlevel && gamestate == GS_LEVEL && !demoplayback)
@@ -499,26 +735,70 @@ void DD_Ticker(void)
     }
 }
 
+// "12 containers, 9 on this level, 3 waiting" while some wait (without
+// the last part when the view is too narrow for it), else NULL.
+static const char *DD_CountLine(void)
+{
+    static char line[80];
+    int waiting = 0;
+    int here = 0;
+    int i;
+
+    for (i = 0; i < dd_table.count; ++i)
+    {
+        const dd_entry_t *e = &dd_table.entries[i];
+
+        if (e->mobj != NULL)
+        {
+            ++here;
+        }
+        else if (e->state == DD_ST_WAITING)
+        {
+            ++waiting;
+        }
+    }
+    if (waiting == 0)
+    {
+        return NULL;
+    }
+    M_snprintf(line, sizeof(line), "%d container%s, %d on this level, "
+               "%d waiting", dd_table.count, dd_table.count == 1 ? "" : "s",
+               here, waiting);
+    if (DD_FontTextWidth(line) > scaledviewwidth - 4)
+    {
+        M_snprintf(line, sizeof(line), "%d containers, %d on this level",
+                   dd_table.count, here);
+    }
+    return line;
+}
+
 void DD_Drawer(void)
 {
     mobj_t *viewer = players[displayplayer].mo;
+    const char *msg;
     int i;
 
-    if (!dd_enabled || gamestate != GS_LEVEL || automapactive
-     || viewer == NULL)
+    if (!dd_enabled || gamestate != GS_LEVEL || viewer == NULL)
     {
         return;
     }
-    for (i = 0; i < dd_table.count; ++i)
+    if (!automapactive)
     {
-        dd_entry_t *e = &dd_table.entries[i];
-        mobj_t *mo = e->mobj;
-
-        if (mo != NULL && mo->health > 0 && P_CheckSight(viewer, mo))
+        DD_LabelsBegin();
+        for (i = 0; i < dd_table.count; ++i)
         {
-            DD_LabelDraw(mo, e->name);
+            dd_entry_t *e = &dd_table.entries[i];
+            mobj_t *mo = e->mobj;
+
+            if (mo != NULL && mo->health > 0)
+            {
+                DD_LabelsAdd(mo, e->name, e->id);
+            }
         }
+        DD_LabelsDraw();
     }
+    msg = DD_MsgShown(&dd_msgs, I_GetTimeMS());
+    DD_HudDraw(msg, dd_msgs.shown.prio, dd_inlevel ? DD_CountLine() : NULL);
 }
 
 // True when mo is inside the player's 90 degree field of view and sight.
@@ -536,13 +816,16 @@ static boolean DD_InView(mobj_t *player, mobj_t *mo)
 static void DD_KillInView(void)
 {
     mobj_t *player = players[consoleplayer].mo;
-    int killed = 0;
+    int inview = 0;
+    int before = dd_batch.pending;
     int i;
 
     if (player == NULL)
     {
         return;
     }
+    // Each kill request made from here on counts into one summary.
+    dd_inbatch = true;
     for (i = 0; i < dd_table.count; ++i)
     {
         mobj_t *mo = dd_table.entries[i].mobj;
@@ -552,12 +835,18 @@ static void DD_KillInView(void)
          && DD_InView(player, mo))
         {
             P_DamageMobj(mo, player, player, 10000);
-            ++killed;
+            ++inview;
         }
     }
-    M_snprintf(dd_hudmsg, sizeof(dd_hudmsg), "idrm: %d container%s in view",
-               killed, killed == 1 ? "" : "s");
-    DD_Message();
+    dd_inbatch = false;
+    if (inview == 0)
+    {
+        DD_Post(DD_MSG_OK, "idrm: no containers in view");
+    }
+    else
+    {
+        DD_Post(DD_MSG_INFO, "idrm: killing %d", dd_batch.pending - before);
+    }
 }
 
 void DD_Responder(event_t *ev)
@@ -589,10 +878,9 @@ boolean DD_DamageAllowed(mobj_t *target, mobj_t *inflictor, mobj_t *source)
         ++dd_shielded;
         return false;
     }
-    if (entry->state == DD_ST_ALIVE)
+    if (entry->state == DD_ST_ALIVE && !dd_inbatch)
     {
-        M_snprintf(dd_hudmsg, sizeof(dd_hudmsg), "hit %s", entry->name);
-        DD_Message();
+        DD_Post(DD_MSG_INFO, "hit %s", entry->name);
     }
     return true;
 }
@@ -617,16 +905,24 @@ void DD_MobjKilled(mobj_t *target, mobj_t *source)
         return;
     }
     DD_Log("kill-request", entry, NULL);
-    M_snprintf(dd_hudmsg, sizeof(dd_hudmsg), "killing %s", entry->name);
-    DD_Message();
+    entry->killtime = I_GetTimeMS();
+    entry->slow = 0;
+    entry->batch = dd_inbatch;
+    if (dd_inbatch)
+    {
+        ++dd_batch.pending;
+    }
+    else
+    {
+        DD_Post(DD_MSG_INFO, "killing %s", entry->name);
+    }
     err = DD_KillSubmit(entry->id);
     if (err != 0)
     {
         // Queue full: report it like any failed write.
         DD_TableKillResult(&dd_table, entry->id, err, &entry);
         DD_Log("kill-result", entry, DD_ErrnoName(err));
-        DD_KillMessage(dd_hudmsg, sizeof(dd_hudmsg), entry->name, err);
-        DD_Message();
+        DD_Report(entry, err);
     }
 }
 

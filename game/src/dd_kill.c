@@ -1,15 +1,29 @@
 //
-// dockerdoom: kill worker thread.
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Copyright(C) 2026 the dockerdoom authors
+//
+// This program is free software; you can redistribute it and/or
+// modify it under the terms of the GNU General Public License
+// as published by the Free Software Foundation; either version 2
+// of the License, or (at your option) any later version.
+//
+// This program is distributed in the hope that it will be useful,
+// but WITHOUT ANY WARRANTY; without even the implied warranty of
+// MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+// GNU General Public License for more details.
+//
+// DESCRIPTION:
+//	dockerdoom: kill worker thread.
 //
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "dd_kill.h"
+#include "dd_worker.h"
 
 typedef struct
 {
@@ -17,7 +31,8 @@ typedef struct
     int err;
 } dd_killjob_t;
 
-// A ring of jobs: [head, tail) requested, results in a second ring.
+// A ring of jobs: count of them from jobs[head] on, wrapping around. One
+// ring holds the requests, another the results.
 typedef struct
 {
     dd_killjob_t jobs[DD_KILL_QUEUE];
@@ -27,17 +42,12 @@ typedef struct
 
 static struct
 {
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t wake;
-    int running;
-    int stop;
+    dd_worker_t worker;
     char dir[4096];
     dd_ring_t requests;
     dd_ring_t results;
 } dd_killer = {
-    .lock = PTHREAD_MUTEX_INITIALIZER,
-    .wake = PTHREAD_COND_INITIALIZER,
+    .worker = DD_WORKER_INIT,
 };
 
 static int DD_RingPush(dd_ring_t *ring, const char *id, int err)
@@ -107,50 +117,42 @@ static void *DD_KillMain(void *arg)
     int err;
 
     (void) arg;
-    pthread_mutex_lock(&dd_killer.lock);
+    pthread_mutex_lock(&dd_killer.worker.lock);
     for (;;)
     {
-        while (!dd_killer.stop
+        while (!dd_killer.worker.stop
             && (dd_killer.requests.count == 0
              || dd_killer.results.count == DD_KILL_QUEUE))
         {
-            pthread_cond_wait(&dd_killer.wake, &dd_killer.lock);
+            pthread_cond_wait(&dd_killer.worker.wake,
+                              &dd_killer.worker.lock);
         }
-        if (dd_killer.stop)
+        if (dd_killer.worker.stop)
         {
             break;
         }
         DD_RingPop(&dd_killer.requests, &job);
-        pthread_mutex_unlock(&dd_killer.lock);
+        pthread_mutex_unlock(&dd_killer.worker.lock);
 
         err = DD_KillWrite(dd_killer.dir, job.id);
 
-        pthread_mutex_lock(&dd_killer.lock);
+        pthread_mutex_lock(&dd_killer.worker.lock);
         DD_RingPush(&dd_killer.results, job.id, err);
     }
-    pthread_mutex_unlock(&dd_killer.lock);
+    pthread_mutex_unlock(&dd_killer.worker.lock);
     return NULL;
 }
 
 int DD_KillStart(const char *dir)
 {
-    int err;
-
-    if (dd_killer.running)
+    if (dd_killer.worker.running)
     {
         return EBUSY;
     }
     snprintf(dd_killer.dir, sizeof(dd_killer.dir), "%s", dir);
-    dd_killer.stop = 0;
     dd_killer.requests.count = 0;
     dd_killer.results.count = 0;
-    err = pthread_create(&dd_killer.thread, NULL, DD_KillMain, NULL);
-    if (err != 0)
-    {
-        return err;
-    }
-    dd_killer.running = 1;
-    return 0;
+    return DD_WorkerStart(&dd_killer.worker, DD_KillMain, NULL);
 }
 
 int DD_KillSubmit(const char *id)
@@ -159,13 +161,13 @@ int DD_KillSubmit(const char *id)
 
     // The worker holds this lock only around ring operations, never during
     // a filesystem call, so taking it cannot stall the game loop.
-    pthread_mutex_lock(&dd_killer.lock);
+    pthread_mutex_lock(&dd_killer.worker.lock);
     err = DD_RingPush(&dd_killer.requests, id, 0);
     if (err == 0)
     {
-        pthread_cond_signal(&dd_killer.wake);
+        pthread_cond_signal(&dd_killer.worker.wake);
     }
-    pthread_mutex_unlock(&dd_killer.lock);
+    pthread_mutex_unlock(&dd_killer.worker.lock);
     return err;
 }
 
@@ -174,7 +176,7 @@ int DD_KillPoll(char *id, int *err)
     dd_killjob_t job;
     int got;
 
-    if (pthread_mutex_trylock(&dd_killer.lock) != 0)
+    if (pthread_mutex_trylock(&dd_killer.worker.lock) != 0)
     {
         return 0;
     }
@@ -182,9 +184,9 @@ int DD_KillPoll(char *id, int *err)
     if (got)
     {
         // The worker may be waiting for room in the results ring.
-        pthread_cond_signal(&dd_killer.wake);
+        pthread_cond_signal(&dd_killer.worker.wake);
     }
-    pthread_mutex_unlock(&dd_killer.lock);
+    pthread_mutex_unlock(&dd_killer.worker.lock);
     if (got)
     {
         snprintf(id, DD_ID_LEN + 1, "%s", job.id);
@@ -195,14 +197,5 @@ int DD_KillPoll(char *id, int *err)
 
 void DD_KillStop(void)
 {
-    if (!dd_killer.running)
-    {
-        return;
-    }
-    pthread_mutex_lock(&dd_killer.lock);
-    dd_killer.stop = 1;
-    pthread_cond_signal(&dd_killer.wake);
-    pthread_mutex_unlock(&dd_killer.lock);
-    pthread_join(dd_killer.thread, NULL);
-    dd_killer.running = 0;
+    DD_WorkerStop(&dd_killer.worker);
 }

@@ -1,7 +1,22 @@
 //
-// dockerdoom: the kill worker. The game loop queues kill requests; a thread
-// writes "1" to DIR/<id>/kill and queues the result for the loop to poll.
-// The loop only ever takes locks the worker holds for a few instructions.
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Copyright(C) 2026 the dockerdoom authors
+//
+// This program is free software; you can redistribute it and/or
+// modify it under the terms of the GNU General Public License
+// as published by the Free Software Foundation; either version 2
+// of the License, or (at your option) any later version.
+//
+// This program is distributed in the hope that it will be useful,
+// but WITHOUT ANY WARRANTY; without even the implied warranty of
+// MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+// GNU General Public License for more details.
+//
+// DESCRIPTION:
+//	dockerdoom: the kill worker. The game loop queues kill requests; a
+//	thread writes "1" to DIR/<id>/kill and queues the result for the loop
+//	to poll. The loop only ever takes locks the worker holds for a few
+//	instructions.
 //
 
 #ifndef DD_KILL_H

@@ -1,34 +1,44 @@
 //
-// dockerdoom: directory scanner thread.
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Copyright(C) 2026 the dockerdoom authors
+//
+// This program is free software; you can redistribute it and/or
+// modify it under the terms of the GNU General Public License
+// as published by the Free Software Foundation; either version 2
+// of the License, or (at your option) any later version.
+//
+// This program is distributed in the hope that it will be useful,
+// but WITHOUT ANY WARRANTY; without even the implied warranty of
+// MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+// GNU General Public License for more details.
+//
+// DESCRIPTION:
+//	dockerdoom: directory scanner thread.
 //
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "dd_name.h"
 #include "dd_scan.h"
-#include "dd_text.h"
+#include "dd_worker.h"
 
 static struct
 {
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t wake;
-    int running;
-    int stop;
+    dd_worker_t worker;
     int interval_ms;
     char dir[4096];
-    dd_snapshot_t pending;  // newest snapshot not yet taken
+    dd_scanstate_t state;   // the thread's own
+    dd_snapshot_t pending;  // newest listing not yet taken
     int have_pending;
+    int confirm;            // publish the next scan even if unchanged
 } dd_scanner = {
-    .lock = PTHREAD_MUTEX_INITIALIZER,
-    .wake = PTHREAD_COND_INITIALIZER,
+    .worker = DD_WORKER_INIT,
 };
 
 int DD_IsEntryName(const char *name)
@@ -51,20 +61,20 @@ int DD_IsEntryName(const char *name)
     return 1;
 }
 
-// Reads the first line of dir/id/file into buf. Returns 0 or an errno
-// value (buf is then empty).
-static int DD_ReadField(const char *dir, const char *id, const char *file,
+// Reads the first line of id/file under the directory dirfd into buf.
+// Returns 0 or an errno value (buf is then empty).
+static int DD_ReadField(int dirfd, const char *id, const char *file,
                         char *buf, size_t bufsize)
 {
-    char path[4096 + 2 * DD_ID_LEN];
+    char path[2 * DD_ID_LEN];
     ssize_t got;
     size_t used = 0;
     int fd;
     int err = 0;
 
     buf[0] = '\0';
-    snprintf(path, sizeof(path), "%s/%s/%s", dir, id, file);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    snprintf(path, sizeof(path), "%s/%s", id, file);
+    fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
     {
         return errno;
@@ -94,29 +104,36 @@ static int DD_ReadField(const char *dir, const char *id, const char *file,
     return err;
 }
 
+// Reads name and image of e (id set) afresh. Returns the files read.
+static int DD_ReadEntry(int dirfd, dd_scanentry_t *e)
+{
+    if (DD_ReadField(dirfd, e->id, "name", e->name, sizeof(e->name)) != 0
+     || e->name[0] == '\0')
+    {
+        // Without a name the short id is the best label there is.
+        snprintf(e->name, sizeof(e->name), "%.12s", e->id);
+    }
+    DD_ReadField(dirfd, e->id, "image", e->image, sizeof(e->image));
+    return 2;
+}
+
 static int DD_CompareEntries(const void *a, const void *b)
 {
     return strcmp(((const dd_scanentry_t *) a)->id,
                   ((const dd_scanentry_t *) b)->id);
 }
 
-int DD_ScanDir(const char *dir, dd_snapshot_t *snap)
+// Lists the entry ids of d into *list (sorted, other fields empty).
+// Returns 0 or an errno value (then *list is empty).
+static int DD_ListIds(DIR *d, dd_snapshot_t *list)
 {
-    DIR *d;
     struct dirent *de;
     dd_scanentry_t *grown;
-    dd_scanentry_t *e;
-    char raw[DD_NAME_LEN + 1];
     int capacity = 0;
     int err = 0;
 
-    snap->entries = NULL;
-    snap->count = 0;
-    d = opendir(dir);
-    if (d == NULL)
-    {
-        return errno;
-    }
+    list->entries = NULL;
+    list->count = 0;
     for (;;)
     {
         // readdir returns NULL both at the end and on an error (a mount
@@ -132,131 +149,225 @@ int DD_ScanDir(const char *dir, dd_snapshot_t *snap)
         {
             continue;
         }
-        if (snap->count == capacity)
+        if (list->count == capacity)
         {
             capacity = capacity ? capacity * 2 : 64;
-            grown = realloc(snap->entries,
+            grown = realloc(list->entries,
                             (size_t) capacity * sizeof(*grown));
             if (grown == NULL)
             {
                 err = ENOMEM;
                 break;
             }
-            snap->entries = grown;
+            list->entries = grown;
         }
-        e = &snap->entries[snap->count];
         // DD_IsEntryName bounds the length by DD_ID_LEN.
-        memcpy(e->id, de->d_name, strlen(de->d_name) + 1);
-        if (DD_ReadField(dir, e->id, "name", raw, sizeof(raw)) != 0
-         || raw[0] == '\0')
-        {
-            // Without a name the short id is the best label there is.
-            snprintf(raw, sizeof(raw), "%.12s", e->id);
-        }
-        DD_SanitizeName(e->name, sizeof(e->name), raw);
-        DD_ReadField(dir, e->id, "image", e->image, sizeof(e->image));
-        ++snap->count;
+        memcpy(list->entries[list->count].id, de->d_name,
+               strlen(de->d_name) + 1);
+        ++list->count;
     }
-    closedir(d);
     if (err != 0)
     {
-        DD_SnapshotFree(snap);
+        DD_SnapshotFree(list);
         return err;
     }
-    if (snap->count > 1)
+    if (list->count > 1)
     {
-        qsort(snap->entries, (size_t) snap->count, sizeof(*snap->entries),
+        qsort(list->entries, (size_t) list->count, sizeof(*list->entries),
               DD_CompareEntries);
     }
     return 0;
 }
 
-// Publishes snap as the newest snapshot, dropping an untaken older one.
-static void DD_ScannerPublish(dd_snapshot_t *snap)
+int DD_ScanUpdate(const char *dir, dd_scanstate_t *st, int refresh,
+                  int *changed)
 {
-    pthread_mutex_lock(&dd_scanner.lock);
+    dd_snapshot_t list;
+    unsigned char *fresh;
+    DIR *d;
+    int err;
+    int i;
+    int j;
+    int cmp;
+
+    *changed = 0;
+    st->reads = 0;
+    d = opendir(dir);
+    if (d == NULL)
+    {
+        return errno;
+    }
+    err = DD_ListIds(d, &list);
+    fresh = err == 0 ? calloc((size_t) list.count + 1, 1) : NULL;
+    if (err == 0 && fresh == NULL)
+    {
+        DD_SnapshotFree(&list);
+        err = ENOMEM;
+    }
+    if (err != 0)
+    {
+        closedir(d);
+        return err;
+    }
+    if (list.count != st->known.count)
+    {
+        *changed = 1;
+    }
+    // Both sorted: known entries keep what was read before.
+    for (i = 0, j = 0; i < list.count; ++i)
+    {
+        dd_scanentry_t *e = &list.entries[i];
+
+        cmp = 1;
+        while (j < st->known.count
+            && (cmp = strcmp(st->known.entries[j].id, e->id)) < 0)
+        {
+            ++j;
+            *changed = 1;
+        }
+        if (j < st->known.count && cmp == 0)
+        {
+            *e = st->known.entries[j++];
+            continue;
+        }
+        st->reads += DD_ReadEntry(dirfd(d), e);
+        fresh[i] = 1;
+        *changed = 1;
+    }
+    // A few known ones afresh, in turn, so renames show.
+    if (refresh > list.count)
+    {
+        refresh = list.count;
+    }
+    for (i = 0; i < refresh; ++i)
+    {
+        dd_scanentry_t *e;
+        dd_scanentry_t before;
+        int k = (st->cursor + i) % list.count;
+
+        if (fresh[k])
+        {
+            continue;
+        }
+        e = &list.entries[k];
+        before = *e;
+        st->reads += DD_ReadEntry(dirfd(d), e);
+        if (strcmp(before.name, e->name) != 0
+         || strcmp(before.image, e->image) != 0)
+        {
+            *changed = 1;
+        }
+    }
+    st->cursor = list.count > 0 ? (st->cursor + refresh) % list.count : 0;
+    free(fresh);
+    closedir(d);
+    DD_SnapshotFree(&st->known);
+    st->known = list;
+    return 0;
+}
+
+void DD_ScanStateFree(dd_scanstate_t *st)
+{
+    DD_SnapshotFree(&st->known);
+    st->cursor = 0;
+    st->reads = 0;
+}
+
+int DD_ScanDir(const char *dir, dd_snapshot_t *snap)
+{
+    dd_scanstate_t st = { { NULL, 0 }, 0, 0 };
+    int changed;
+    int err = DD_ScanUpdate(dir, &st, 0, &changed);
+
+    *snap = st.known;
+    return err;
+}
+
+int DD_SnapshotCopy(dd_snapshot_t *dst, const dd_snapshot_t *src)
+{
+    dst->entries = NULL;
+    dst->count = 0;
+    if (src->count == 0)
+    {
+        return 0;
+    }
+    dst->entries = malloc((size_t) src->count * sizeof(*dst->entries));
+    if (dst->entries == NULL)
+    {
+        return ENOMEM;
+    }
+    memcpy(dst->entries, src->entries,
+           (size_t) src->count * sizeof(*dst->entries));
+    dst->count = src->count;
+    return 0;
+}
+
+// Publishes a copy of the thread's listing as the newest, dropping an
+// untaken older one.
+static void DD_ScannerPublish(void)
+{
+    dd_snapshot_t copy;
+
+    if (DD_SnapshotCopy(&copy, &dd_scanner.state.known) != 0)
+    {
+        return;
+    }
+    pthread_mutex_lock(&dd_scanner.worker.lock);
     DD_SnapshotFree(&dd_scanner.pending);
-    dd_scanner.pending = *snap;
+    dd_scanner.pending = copy;
     dd_scanner.have_pending = 1;
-    pthread_mutex_unlock(&dd_scanner.lock);
-    snap->entries = NULL;
-    snap->count = 0;
+    pthread_mutex_unlock(&dd_scanner.worker.lock);
 }
 
 static void *DD_ScannerMain(void *arg)
 {
-    dd_snapshot_t snap;
-    struct timespec until;
-    int stop;
+    int first = 1;
+    int changed;
+    int confirm;
 
     (void) arg;
-    for (;;)
+    do
     {
+        pthread_mutex_lock(&dd_scanner.worker.lock);
+        confirm = dd_scanner.confirm;
+        dd_scanner.confirm = 0;
+        pthread_mutex_unlock(&dd_scanner.worker.lock);
         // Only a complete listing is news. A dead mount (ENOTCONN) keeps
         // the monsters until dockerfs is back; an unmounted dockerfs
         // leaves an empty directory, which reads fine and clears them.
-        if (DD_ScanDir(dd_scanner.dir, &snap) == 0)
+        if (DD_ScanUpdate(dd_scanner.dir, &dd_scanner.state,
+                          DD_SCAN_REFRESH, &changed) == 0
+         && (changed || confirm || first))
         {
-            DD_ScannerPublish(&snap);
+            DD_ScannerPublish();
+            first = 0;
         }
-
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_sec += dd_scanner.interval_ms / 1000;
-        until.tv_nsec += (long) (dd_scanner.interval_ms % 1000) * 1000000L;
-        if (until.tv_nsec >= 1000000000L)
+        else if (confirm)
         {
-            until.tv_sec += 1;
-            until.tv_nsec -= 1000000000L;
+            // Not answered yet: the next scan owes the listing.
+            DD_ScannerConfirm();
         }
-        pthread_mutex_lock(&dd_scanner.lock);
-        while (!dd_scanner.stop
-            && pthread_cond_timedwait(&dd_scanner.wake, &dd_scanner.lock,
-                                      &until) == 0)
-        {
-        }
-        stop = dd_scanner.stop;
-        pthread_mutex_unlock(&dd_scanner.lock);
-        if (stop)
-        {
-            break;
-        }
-    }
+    } while (!DD_WorkerSleep(&dd_scanner.worker, dd_scanner.interval_ms));
     return NULL;
 }
 
 int DD_ScannerStart(const char *dir, int interval_ms)
 {
-    pthread_condattr_t attr;
-    int err;
-
-    if (dd_scanner.running)
+    if (dd_scanner.worker.running)
     {
         return EBUSY;
     }
     snprintf(dd_scanner.dir, sizeof(dd_scanner.dir), "%s", dir);
     dd_scanner.interval_ms = interval_ms > 0 ? interval_ms : 500;
-    dd_scanner.stop = 0;
-    // The timed wait uses CLOCK_MONOTONIC so a clock change cannot stall
-    // the scanner.
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_destroy(&dd_scanner.wake);
-    pthread_cond_init(&dd_scanner.wake, &attr);
-    pthread_condattr_destroy(&attr);
-    err = pthread_create(&dd_scanner.thread, NULL, DD_ScannerMain, NULL);
-    if (err != 0)
-    {
-        return err;
-    }
-    dd_scanner.running = 1;
-    return 0;
+    dd_scanner.confirm = 0;
+    return DD_WorkerStart(&dd_scanner.worker, DD_ScannerMain, NULL);
 }
 
 int DD_ScannerTake(dd_snapshot_t *snap)
 {
     int taken = 0;
 
-    if (pthread_mutex_trylock(&dd_scanner.lock) != 0)
+    if (pthread_mutex_trylock(&dd_scanner.worker.lock) != 0)
     {
         return 0;
     }
@@ -268,22 +379,21 @@ int DD_ScannerTake(dd_snapshot_t *snap)
         dd_scanner.have_pending = 0;
         taken = 1;
     }
-    pthread_mutex_unlock(&dd_scanner.lock);
+    pthread_mutex_unlock(&dd_scanner.worker.lock);
     return taken;
+}
+
+void DD_ScannerConfirm(void)
+{
+    pthread_mutex_lock(&dd_scanner.worker.lock);
+    dd_scanner.confirm = 1;
+    pthread_mutex_unlock(&dd_scanner.worker.lock);
 }
 
 void DD_ScannerStop(void)
 {
-    if (!dd_scanner.running)
-    {
-        return;
-    }
-    pthread_mutex_lock(&dd_scanner.lock);
-    dd_scanner.stop = 1;
-    pthread_cond_signal(&dd_scanner.wake);
-    pthread_mutex_unlock(&dd_scanner.lock);
-    pthread_join(dd_scanner.thread, NULL);
-    dd_scanner.running = 0;
+    DD_WorkerStop(&dd_scanner.worker);
     DD_SnapshotFree(&dd_scanner.pending);
     dd_scanner.have_pending = 0;
+    DD_ScanStateFree(&dd_scanner.state);
 }

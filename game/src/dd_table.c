@@ -1,5 +1,19 @@
 //
-// dockerdoom: entry table and snapshot diffing (pure logic).
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Copyright(C) 2026 the dockerdoom authors
+//
+// This program is free software; you can redistribute it and/or
+// modify it under the terms of the GNU General Public License
+// as published by the Free Software Foundation; either version 2
+// of the License, or (at your option) any later version.
+//
+// This program is distributed in the hope that it will be useful,
+// but WITHOUT ANY WARRANTY; without even the implied warranty of
+// MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+// GNU General Public License for more details.
+//
+// DESCRIPTION:
+//	dockerdoom: entry table and snapshot diffing (pure logic).
 //
 
 #include <stdio.h>
@@ -48,17 +62,21 @@ dd_entry_t *DD_TableFindMobj(dd_table_t *table, const void *mobj)
     return NULL;
 }
 
-// Makes room for one more entry. Returns 0 or -1 (out of memory).
-static int DD_TableReserve(dd_table_t *table)
+// Makes room for extra more entries. Returns 0 or -1 (out of memory).
+static int DD_TableReserve(dd_table_t *table, int extra)
 {
     dd_entry_t *grown;
     int capacity;
 
-    if (table->count < table->capacity)
+    if (table->count + extra <= table->capacity)
     {
         return 0;
     }
-    capacity = table->capacity ? table->capacity * 2 : 64;
+    capacity = table->capacity ? table->capacity : 64;
+    while (capacity < table->count + extra)
+    {
+        capacity *= 2;
+    }
     grown = realloc(table->entries, (size_t) capacity * sizeof(*grown));
     if (grown == NULL)
     {
@@ -69,31 +87,106 @@ static int DD_TableReserve(dd_table_t *table)
     return 0;
 }
 
+// qsort has no context argument: the table being sorted for
+// DD_CompareByIndex (the game thread is the only caller).
+static const dd_entry_t *dd_sorting;
+
+static int DD_CompareByIndex(const void *a, const void *b)
+{
+    return strcmp(dd_sorting[*(const int *) a].id,
+                  dd_sorting[*(const int *) b].id);
+}
+
+// Copies the scanned fields into e; returns the DD_CHANGED_* bits.
+static int DD_TableUpdate(dd_entry_t *e, const dd_scanentry_t *s)
+{
+    int changes = 0;
+
+    if (strcmp(e->name, s->name) != 0)
+    {
+        snprintf(e->name, sizeof(e->name), "%s", s->name);
+        changes |= DD_CHANGED_NAME;
+    }
+    if (strcmp(e->image, s->image) != 0)
+    {
+        snprintf(e->image, sizeof(e->image), "%s", s->image);
+        changes |= DD_CHANGED_IMAGE;
+    }
+    return changes;
+}
+
 int DD_TableApply(dd_table_t *table, const dd_snapshot_t *snap,
                   dd_change_fn fn, void *ctx)
 {
     const dd_scanentry_t *s;
     dd_entry_t *e;
+    int *order = NULL;
+    int nadd = 0;
     int i;
-    int result = 0;
+    int j;
+    int cmp;
+    int changes;
+    int kept;
+
+    // Sorted positions of the table, merged against the sorted snapshot:
+    // one pass instead of a search per scanned entry.
+    if (table->count > 0)
+    {
+        order = malloc((size_t) table->count * sizeof(*order));
+        if (order == NULL)
+        {
+            return -1;
+        }
+        for (i = 0; i < table->count; ++i)
+        {
+            order[i] = i;
+        }
+        dd_sorting = table->entries;
+        qsort(order, (size_t) table->count, sizeof(*order),
+              DD_CompareByIndex);
+    }
+    for (i = 0, j = 0; i < snap->count; ++i)
+    {
+        s = &snap->entries[i];
+        while (j < table->count
+            && strcmp(table->entries[order[j]].id, s->id) < 0)
+        {
+            ++j;
+        }
+        if (j == table->count || strcmp(table->entries[order[j]].id,
+                                        s->id) != 0)
+        {
+            ++nadd;
+        }
+    }
+    if (DD_TableReserve(table, nadd) != 0)
+    {
+        free(order);
+        return -1;
+    }
 
     for (i = 0; i < table->count; ++i)
     {
         table->entries[i].mark = 0;
     }
-
-    for (i = 0; i < snap->count; ++i)
+    kept = table->count;
+    for (i = 0, j = 0; i < snap->count; ++i)
     {
         s = &snap->entries[i];
-        e = DD_TableFind(table, s->id);
-        if (e != NULL)
+        cmp = 1;
+        while (j < kept
+            && (cmp = strcmp(table->entries[order[j]].id, s->id)) < 0)
         {
+            ++j;
+        }
+        if (j < kept && cmp == 0)
+        {
+            e = &table->entries[order[j]];
             e->mark = 1;
-            if (strcmp(e->name, s->name) != 0
-             || strcmp(e->image, s->image) != 0)
+            changes = DD_TableUpdate(e, s);
+            if (changes != 0)
             {
-                snprintf(e->name, sizeof(e->name), "%s", s->name);
-                snprintf(e->image, sizeof(e->image), "%s", s->image);
+                e->changes |= changes;
                 if (fn != NULL)
                 {
                     fn(e, DD_CHANGE_RENAMED, ctx);
@@ -101,13 +194,7 @@ int DD_TableApply(dd_table_t *table, const dd_snapshot_t *snap,
             }
             continue;
         }
-        if (DD_TableReserve(table) != 0)
-        {
-            // Keep going so removals still happen; the entry is added
-            // by a later snapshot.
-            result = -1;
-            continue;
-        }
+        // Reserved above, so appending moves no entry.
         e = &table->entries[table->count++];
         memset(e, 0, sizeof(*e));
         snprintf(e->id, sizeof(e->id), "%s", s->id);
@@ -120,27 +207,29 @@ int DD_TableApply(dd_table_t *table, const dd_snapshot_t *snap,
             fn(e, DD_CHANGE_ADDED, ctx);
         }
     }
+    free(order);
 
-    // Drop unmarked entries, keeping the order of the rest so spawn order
-    // stays stable.
-    i = 0;
-    while (i < table->count)
+    // Drop unmarked entries in one pass, keeping the order of the rest so
+    // spawn order stays stable.
+    for (i = 0, j = 0; i < table->count; ++i)
     {
         e = &table->entries[i];
-        if (e->mark)
+        if (!e->mark)
         {
-            ++i;
+            if (fn != NULL)
+            {
+                fn(e, DD_CHANGE_REMOVED, ctx);
+            }
             continue;
         }
-        if (fn != NULL)
+        if (i != j)
         {
-            fn(e, DD_CHANGE_REMOVED, ctx);
+            table->entries[j] = *e;
         }
-        memmove(e, e + 1,
-                (size_t) (table->count - i - 1) * sizeof(*e));
-        --table->count;
+        ++j;
     }
-    return result;
+    table->count = j;
+    return 0;
 }
 
 int DD_TableKillRequest(dd_entry_t *entry)

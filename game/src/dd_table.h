@@ -1,7 +1,21 @@
 //
-// dockerdoom: the table of container entries the game knows about, and the
-// pure logic that keeps it in step with scanner snapshots and kill results.
-// No game headers here, so the unit tests can link it alone.
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Copyright(C) 2026 the dockerdoom authors
+//
+// This program is free software; you can redistribute it and/or
+// modify it under the terms of the GNU General Public License
+// as published by the Free Software Foundation; either version 2
+// of the License, or (at your option) any later version.
+//
+// This program is distributed in the hope that it will be useful,
+// but WITHOUT ANY WARRANTY; without even the implied warranty of
+// MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+// GNU General Public License for more details.
+//
+// DESCRIPTION:
+//	dockerdoom: the table of container entries the game knows about, and
+//	the pure logic that keeps it in step with scanner snapshots and kill
+//	results. No game headers here, so the unit tests can link it alone.
 //
 
 #ifndef DD_TABLE_H
@@ -11,7 +25,8 @@
 #define DD_NAME_LEN    128
 #define DD_IMAGE_LEN   256
 
-// One directory entry as the scanner saw it.
+// One directory entry as the scanner saw it: name as the container has
+// it (first line of the file), image likewise.
 typedef struct
 {
     char id[DD_ID_LEN + 1];
@@ -42,8 +57,15 @@ typedef struct
     dd_state_t state;
     void *mobj;         // the game's monster, or NULL; never touched here
     int announced;      // "waiting" already logged for this entry
+    int changes;        // DD_CHANGED_* bits set by DD_TableApply
+    int batch;          // its kill is counted in an idrm summary
+    int killtime;       // when its kill was requested (ms)
+    int slow;           // its kill was reported as not answered
     int mark;           // scratch for DD_TableApply
 } dd_entry_t;
+
+#define DD_CHANGED_NAME  1
+#define DD_CHANGED_IMAGE 2
 
 typedef struct
 {
@@ -78,10 +100,13 @@ dd_entry_t *DD_TableFind(dd_table_t *table, const char *id);
 // Returns the entry whose mobj is this pointer, or NULL.
 dd_entry_t *DD_TableFindMobj(dd_table_t *table, const void *mobj);
 
-// Brings the table in line with a snapshot, calling fn (may be NULL) once
-// per added, removed and renamed entry. Removed entries are dropped after
-// their callback, so entry pointers are only valid until the next call.
-// Returns 0, or -1 when out of memory (the table is left consistent).
+// Brings the table in line with a snapshot (sorted by id), calling fn (may
+// be NULL) once per added, removed and renamed entry; a renamed entry also
+// gets DD_CHANGED_* bits or-ed into its changes. New entries go to the end,
+// the others keep their order. Removed entries are dropped after their
+// callback, so entry pointers are only valid until the next call. Costs
+// O(n log n) for n entries. Returns 0, or -1 when out of memory (then the
+// table is unchanged and fn was not called).
 int DD_TableApply(dd_table_t *table, const dd_snapshot_t *snap,
                   dd_change_fn fn, void *ctx);
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Unit tests: the directory scanner, on plain temporary directories.
 
 #include <setjmp.h>
@@ -81,7 +82,8 @@ static void test_scan(void **state)
     assert_int_equal(DD_ScanDir(root, &snap), 0);
     assert_int_equal(snap.count, 3);
     assert_string_equal(snap.entries[0].id, "aaaaaaaaaaaa");
-    assert_string_equal(snap.entries[0].name, "web_server");
+    // The name as the container has it: spaces stay.
+    assert_string_equal(snap.entries[0].name, "web server");
     assert_string_equal(snap.entries[0].image, "nginx");
     assert_string_equal(snap.entries[1].name, "db");
     assert_string_equal(snap.entries[1].image, "postgres:16");
@@ -89,6 +91,158 @@ static void test_scan(void **state)
     assert_string_equal(snap.entries[2].name, "cccccccccccc");
     assert_string_equal(snap.entries[2].image, "");
     DD_SnapshotFree(&snap);
+}
+
+static void rm_entry(const char *id)
+{
+    char cmd[300];
+
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s/%s'", root, id);
+    assert_int_equal(system(cmd), 0);
+}
+
+static const dd_scanentry_t *find(const dd_scanstate_t *st, const char *id)
+{
+    int i;
+
+    for (i = 0; i < st->known.count; ++i)
+    {
+        if (strcmp(st->known.entries[i].id, id) == 0)
+        {
+            return &st->known.entries[i];
+        }
+    }
+    return NULL;
+}
+
+// The name or image of a known entry (which must be there).
+static const char *field(const dd_scanstate_t *st, const char *id,
+                         int image)
+{
+    const dd_scanentry_t *e = find(st, id);
+
+    assert_non_null(e);
+    if (e == NULL)
+    {
+        return "";
+    }
+    return image ? e->image : e->name;
+}
+
+static void test_incremental(void **state)
+{
+    dd_scanstate_t st = { { NULL, 0 }, 0, 0 };
+    char id[16];
+    int changed;
+    int i;
+
+    (void) state;
+    for (i = 0; i < 100; ++i)
+    {
+        snprintf(id, sizeof(id), "%012x", 0xa00000 + i);
+        put(id, "name", "svc\n");
+        put(id, "image", "nginx\n");
+    }
+    // The first scan reads every name and image.
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
+    assert_int_equal(changed, 1);
+    assert_int_equal(st.known.count, 100);
+    assert_int_equal(st.reads, 200);
+
+    // Nothing new: no file read at all, nothing changed.
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
+    assert_int_equal(changed, 0);
+    assert_int_equal(st.reads, 0);
+
+    // A new entry: only its two files are read.
+    put("bbbbbbbbbbbb", "name", "new one\n");
+    put("bbbbbbbbbbbb", "image", "redis\n");
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
+    assert_int_equal(changed, 1);
+    assert_int_equal(st.reads, 2);
+    assert_int_equal(st.known.count, 101);
+    assert_string_equal(field(&st, "bbbbbbbbbbbb", 0), "new one");
+    assert_string_equal(field(&st, "bbbbbbbbbbbb", 1), "redis");
+
+    // A removed entry: gone, no file read.
+    rm_entry("000000a00005");
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
+    assert_int_equal(changed, 1);
+    assert_int_equal(st.reads, 0);
+    assert_int_equal(st.known.count, 100);
+    assert_null(find(&st, "000000a00005"));
+
+    // Removed and added in one scan (same count): still a change.
+    rm_entry("000000a00006");
+    put("cccccccccccc", "name", "other\n");
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
+    assert_int_equal(changed, 1);
+    assert_int_equal(st.known.count, 100);
+    assert_null(find(&st, "000000a00006"));
+    assert_non_null(find(&st, "cccccccccccc"));
+    DD_ScanStateFree(&st);
+}
+
+static void test_incremental_rename(void **state)
+{
+    dd_scanstate_t st = { { NULL, 0 }, 0, 0 };
+    char id[16];
+    int changed;
+    int scans;
+    int i;
+
+    (void) state;
+    for (i = 0; i < 50; ++i)
+    {
+        snprintf(id, sizeof(id), "%012x", 0xb00000 + i);
+        put(id, "name", "before\n");
+        put(id, "image", "nginx\n");
+    }
+    assert_int_equal(DD_ScanUpdate(root, &st, 8, &changed), 0);
+    put("000000b00020", "name", "after\n");
+    put("000000b00030", "image", "redis:7\n");
+    // 8 entries re-read per scan: all 50 within 7 scans, 16 files each.
+    for (scans = 1; scans <= 7; ++scans)
+    {
+        assert_int_equal(DD_ScanUpdate(root, &st, 8, &changed), 0);
+        assert_int_equal(st.reads, 16);
+        if (strcmp(field(&st, "000000b00020", 0), "after") == 0
+         && strcmp(field(&st, "000000b00030", 1), "redis:7") == 0)
+        {
+            break;
+        }
+    }
+    assert_true(scans <= 7);
+    assert_string_equal(field(&st, "000000b00020", 0), "after");
+    assert_string_equal(field(&st, "000000b00030", 1), "redis:7");
+    // A refresh wider than the listing reads each entry once.
+    assert_int_equal(DD_ScanUpdate(root, &st, 1000, &changed), 0);
+    assert_int_equal(st.reads, 100);
+    assert_int_equal(changed, 0);
+    put("000000b00001", "name", "renamed\n");
+    assert_int_equal(DD_ScanUpdate(root, &st, 1000, &changed), 0);
+    assert_int_equal(changed, 1);
+    assert_string_equal(field(&st, "000000b00001", 0), "renamed");
+    DD_ScanStateFree(&st);
+}
+
+static void test_incremental_error(void **state)
+{
+    dd_scanstate_t st = { { NULL, 0 }, 0, 0 };
+    char path[128];
+    int changed;
+
+    (void) state;
+    put("aaaaaaaaaaaa", "name", "web\n");
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
+    // The directory vanishes: an error, and what was known stays.
+    snprintf(path, sizeof(path), "%s.gone", root);
+    assert_int_equal(rename(root, path), 0);
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), ENOENT);
+    assert_int_equal(changed, 0);
+    assert_int_equal(st.known.count, 1);
+    assert_int_equal(rename(path, root), 0);
+    DD_ScanStateFree(&st);
 }
 
 static void test_scan_missing(void **state)
@@ -137,6 +291,19 @@ static void test_thread(void **state)
     assert_true(take_count(1));
     put("bbbbbbbbbbbb", "name", "db\n");
     assert_true(take_count(2));
+    // Unchanged, the listing is not sent again, unless asked for.
+    {
+        struct timespec pause = { 0, 200 * 1000000L };
+        dd_snapshot_t snap;
+
+        nanosleep(&pause, NULL);
+        DD_ScannerTake(&snap);
+        DD_SnapshotFree(&snap);
+        nanosleep(&pause, NULL);
+        assert_false(DD_ScannerTake(&snap));
+        DD_ScannerConfirm();
+        assert_true(take_count(2));
+    }
     snprintf(path, sizeof(path), "%s/aaaaaaaaaaaa", root);
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", path);
     assert_int_equal(system(cmd), 0);
@@ -150,6 +317,11 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_entry_names),
         cmocka_unit_test_setup_teardown(test_scan, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_incremental, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_incremental_rename, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_incremental_error, setup,
+                                        teardown),
         cmocka_unit_test(test_scan_missing),
         cmocka_unit_test_setup_teardown(test_thread, setup, teardown),
     };

@@ -25,7 +25,7 @@ check "the systemd unit is installed" test -s "$unit"
 check "the unit starts the installed binary" grep -q "^ExecStart=$P/bin/dockerfs " "$unit"
 check "the unit has no placeholder left" bash -c "! grep -q @PREFIX@ '$unit'"
 for opt in --filter --all --protect --dry-run --kill-action --uid --gid \
-           --timeout --resync --host --syslog; do
+           --timeout --resync --host --context --syslog; do
     check "the man page documents $opt" grep -q -- "${opt//-/\\\\-}" "$D$P/share/man/man1/dockerfs.1"
 done
 check "make uninstall" make -s -C "$REPO" uninstall DESTDIR="$D" PREFIX="$P"

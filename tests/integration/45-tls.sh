@@ -8,7 +8,9 @@
 # `docker ps` (same environment), files read, events arrive over TLS, kill
 # works; a wrong CA, a foreign client certificate and plain HTTP against
 # the TLS port all fail cleanly with nothing mounted; --host beats
-# DOCKER_HOST.
+# DOCKER_HOST. Last, docker contexts made by the CLI for this engine (TLS
+# material from the context store only; skip-tls-verify; a wrong CA; no
+# client certificate).
 # No -e: a failing command is a test result, reported as "not ok".
 set -uo pipefail
 . "$(dirname "$0")/../lib/dockerfs.sh"
@@ -289,4 +291,59 @@ if DOCKER_HOST=tcp://127.0.0.1:1 dfs_mount "$M2" --host "$ADDR" &&
 else
     not_ok "--host $ADDR beats DOCKER_HOST=tcp://127.0.0.1:1: mounted" "$(tail -n 20 "$DFS_LOG")"
 fi
+
+# ------------------------------------------------------------ contexts
+
+# The same engine through docker contexts made by the CLI in a temporary
+# DOCKER_CONFIG: the TLS material comes from the context store only, so
+# dockerfs runs with DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH
+# unset.
+CFG=$TESTS_TMP/dockercfg
+mkdir -p "$CFG"
+ctx_create() {
+    env -u DOCKER_HOST -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH DOCKER_CONFIG="$CFG" \
+        docker context create "$@" >/dev/null
+}
+check "docker context create tls (ca, cert, key)" ctx_create tls --docker \
+    "host=$ADDR,ca=$CLIENT/ca.pem,cert=$CLIENT/cert.pem,key=$CLIENT/key.pem"
+check "docker context create tlsskip (cert, key, skip-tls-verify)" ctx_create tlsskip \
+    --docker "host=$ADDR,cert=$CLIENT/cert.pem,key=$CLIENT/key.pem,skip-tls-verify=true"
+check "docker context create wrongca" ctx_create wrongca --docker \
+    "host=$ADDR,ca=$TLS_DIR/wrongca/ca.pem,cert=$CLIENT/cert.pem,key=$CLIENT/key.pem"
+check "docker context create nocert (ca only)" ctx_create nocert --docker \
+    "host=$ADDR,ca=$CLIENT/ca.pem"
+# Runs "$@" in this shell with only DOCKER_CONFIG of the docker variables.
+only_config() {
+    local rc=0
+    unset DOCKER_HOST DOCKER_TLS_VERIFY DOCKER_CERT_PATH
+    export DOCKER_CONFIG=$CFG
+    "$@" || rc=$?
+    unset DOCKER_CONFIG
+    export DOCKER_HOST=$ADDR DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=$CLIENT
+    return "$rc"
+}
+M3=$TESTS_TMP/mnt-ctx
+for ctx in tls tlsskip; do
+    if only_config dfs_mount "$M3" --context "$ctx" && dfs_alive; then
+        ok "--context $ctx: mounted over TLS from the context store"
+        check_eq "--context $ctx: listing equals docker ps" "$(ps_ids)" "$(listing "$M3")"
+        dfs_stop TERM
+        check_eq "--context $ctx: SIGTERM: exit 0" 0 "$DFS_RC"
+        check_san
+    else
+        not_ok "--context $ctx: mounted over TLS from the context store" \
+            "$(tail -n 5 "$DFS_LOG")"
+    fi
+done
+neg_run -u DOCKER_HOST -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH DOCKER_CONFIG="$CFG" -- \
+    --context wrongca
+neg_check "--context wrongca"
+if grep -qF "(context wrongca)" <<<"$NEG_OUT"; then
+    ok "--context wrongca: the line names the context"
+else
+    not_ok "--context wrongca: the line names the context" "$NEG_OUT"
+fi
+neg_run -u DOCKER_HOST -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH DOCKER_CONFIG="$CFG" -- \
+    --context nocert
+neg_check "--context nocert (no client certificate)"
 tap_done

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for container.c. */
 #include <errno.h>
 #include <setjmp.h>
@@ -122,6 +123,31 @@ static void render_every_kind(void **state)
     buf_free(&b);
 }
 
+/* A hostile name, image or label cannot put a control character on a
+ * terminal or forge a line: see escape.h. */
+static void render_escapes_controls(void **state)
+{
+    (void)state;
+    struct label in[] = {
+        { "x\rdockerfs.protect", "true" }, { "bell", "\a\x1b[2J" },
+        { "nul", "a" "\xc0\x80" "b" },
+    };
+    struct container c;
+    struct buf b;
+    buf_init(&b, 0);
+    assert_int_equal(container_set(&c, ID1, "we\rb", "img\n:evil\x7f",
+                                   "run\x1bning", 0, in, 3), 0);
+    assert_string_equal(render(&c, FILE_NAME, &b), "we\\x0db\n");
+    assert_string_equal(render(&c, FILE_IMAGE, &b), "img\\n:evil\\x7f\n");
+    assert_string_equal(render(&c, FILE_STATE, &b), "run\\x1bning\n");
+    assert_string_equal(render(&c, FILE_LABELS, &b),
+                        "bell=\\x07\\x1b[2J\n"
+                        "nul=a\\x00b\n"
+                        "x\\x0ddockerfs.protect=true\n");
+    container_clear(&c);
+    buf_free(&b);
+}
+
 static void kind_names(void **state)
 {
     (void)state;
@@ -156,6 +182,7 @@ int main(void)
         cmocka_unit_test(set_copies_and_sorts),
         cmocka_unit_test(set_rejects_bad_ids),
         cmocka_unit_test(render_every_kind),
+        cmocka_unit_test(render_escapes_controls),
         cmocka_unit_test(kind_names),
         cmocka_unit_test(free_array),
     };

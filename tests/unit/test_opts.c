@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for opts.c: the command line. */
 #include <errno.h>
 #include <setjmp.h>
@@ -11,6 +12,30 @@
 
 #include "opts.h"
 
+/* strdup and strndup of this program (rules.c's calls land here, glibc's
+ * own do not), failing while fail_dups is set: the one way to reach the
+ * ENOMEM paths of --protect and --filter without starving the process. */
+static int fail_dups;
+
+static char *dup_bytes(const char *s, size_t len)
+{
+    char *p = fail_dups ? NULL : malloc(len + 1);
+    if (p) {
+        memcpy(p, s, len);
+        p[len] = '\0';
+    }
+    return p;
+}
+
+char *strndup(const char *s, size_t n)
+{
+    return dup_bytes(s, strnlen(s, n));
+}
+
+char *strdup(const char *s)
+{
+    return dup_bytes(s, strlen(s));
+}
 
 /* Parses a NULL-terminated list given as literals. */
 static int parse(struct options *o, char *err, const char **args)
@@ -144,7 +169,7 @@ static void help_and_version(void **state)
     FILE *f = open_memstream(&text, &len);
     opts_usage(f, "dockerfs");
     fclose(f);
-    const char *must[] = { "--foreground", "-o", "--host", "--filter", "--all",
+    const char *must[] = { "--foreground", "-o", "--host", "--context", "--filter", "--all",
                            "--protect", "--dry-run", "--kill-action", "--uid",
                            "--gid", "--timeout", "--resync", "--syslog",
                            "--help", "--version", "MOUNTPOINT" };
@@ -216,6 +241,52 @@ static void usage_errors(void **state)
     assert_non_null(strstr(err, "mount point"));
 }
 
+/* Out of memory is said as such, never as a usage error with a reason
+ * that was never written. */
+static void out_of_memory(void **state)
+{
+    (void)state;
+    struct options o;
+    char err[256];
+    const char *specs[][2] = {
+        { "--protect", "name=x" }, { "--protect", "label=a=b" },
+        { "--filter", "status=running" },
+    };
+    for (size_t i = 0; i < sizeof specs / sizeof *specs; i++) {
+        fail_dups = 1;
+        int rc = P(&o, err, "/m", specs[i][0], specs[i][1]);
+        fail_dups = 0;
+        assert_int_equal(rc, 1);
+        assert_string_equal(err, "out of memory");
+        assert_int_equal(o.protect.n, 0);
+        assert_int_equal(o.filters.n, 0);
+        opts_free(&o);
+    }
+}
+
+/* --uid and --gid: one parser, a number or a name of the right kind. */
+static void owner_ids(void **state)
+{
+    (void)state;
+    struct options o;
+    char err[256];
+    assert_int_equal(P(&o, err, "/m", "--uid", "root", "--gid", "0"), 0);
+    assert_int_equal(o.kill_uid, 0);
+    assert_int_equal(o.kill_gid, 0);
+    opts_free(&o);
+    assert_int_equal(P(&o, err, "/m", "--uid", "4294967294", "--gid",
+                       "4294967294"), 0);
+    assert_int_equal(o.kill_uid, 4294967294u);
+    assert_int_equal(o.kill_gid, 4294967294u);
+    opts_free(&o);
+    /* "nogroup" is a group and no user. */
+    assert_int_equal(P(&o, err, "/m", "--gid", "nogroup"), 0);
+    assert_int_equal(P(&o, err, "/m", "--uid", "nogroup"), 2);
+    assert_non_null(strstr(err, "--uid 'nogroup'"));
+    assert_int_equal(P(&o, err, "/m", "--gid", "+5"), 2);
+    assert_non_null(strstr(err, "--gid '+5'"));
+}
+
 static void reparse_many_times(void **state)
 {
     (void)state;
@@ -230,6 +301,35 @@ static void reparse_many_times(void **state)
     }
 }
 
+/* --host and --context are kept in order, each repeatable, so several
+ * engines can be named (dockerfs itself takes one for now). */
+static void engines_in_order(void **state)
+{
+    (void)state;
+    struct options o;
+    char err[256];
+    assert_int_equal(P(&o, err, "/m"), 0);
+    assert_int_equal(o.n_engines, 0);
+    opts_free(&o);
+    assert_int_equal(P(&o, err, "/m", "--context", "prod", "-H", "unix:///a.sock",
+                       "--context=dev"), 0);
+    assert_int_equal(o.n_engines, 3);
+    assert_int_equal(o.engines[0].kind, SPEC_CONTEXT);
+    assert_string_equal(o.engines[0].arg, "prod");
+    assert_int_equal(o.engines[1].kind, SPEC_HOST);
+    assert_string_equal(o.engines[1].arg, "unix:///a.sock");
+    assert_int_equal(o.engines[2].kind, SPEC_CONTEXT);
+    assert_string_equal(o.engines[2].arg, "dev");
+    assert_string_equal(o.host, "unix:///a.sock");
+    opts_free(&o);
+    opts_free(&o);
+    assert_int_equal(P(&o, err, "/m", "--context", ""), 2);
+    assert_non_null(strstr(err, "--context"));
+    opts_free(&o);
+    assert_int_equal(P(&o, err, "/m", "--context"), 2);
+    opts_free(&o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -238,7 +338,10 @@ int main(void)
         cmocka_unit_test(short_and_equals_forms),
         cmocka_unit_test(help_and_version),
         cmocka_unit_test(usage_errors),
+        cmocka_unit_test(out_of_memory),
+        cmocka_unit_test(owner_ids),
         cmocka_unit_test(reparse_many_times),
+        cmocka_unit_test(engines_in_order),
     };
     return cmocka_run_group_tests_name("opts", tests, NULL, NULL);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for parse.c: container lists, events, error bodies. */
 #include <errno.h>
 #include <setjmp.h>
@@ -8,7 +9,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "escape.h"
 #include "parse.h"
+#include <stdlib.h>
 
 #define ID1 "4eeff8a1b2c3d4e5f60718293a4b5c6d7e8f90112233445566778899aabbccdd"
 #define ID2 "0000000000001111111111112222222222223333333333334444444444445555"
@@ -364,8 +367,8 @@ static void list_stream_errors(void **state)
     assert_int_equal(list_parser_finish(&p, &v, &n), EINVAL);
     assert_null(v);
     list_parser_free(&p);
-    /* Garbage after the array, a broken element, no array at all. */
-    const char *bad[] = { "[] x", "[{\"Id\":}]", "{\"a\":1}", "", "[}", "[{]" };
+    /* Garbage after the array, no array at all. */
+    const char *bad[] = { "[] x", "{\"a\":1}", "", "[}", "[{]" };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         list_parser_init(&p);
         int rc = list_parser_feed(&p, bad[i], strlen(bad[i]));
@@ -378,16 +381,273 @@ static void list_stream_errors(void **state)
         assert_int_equal(rc, EINVAL);
         list_parser_free(&p);
     }
-    /* An element far beyond any container's size is refused. */
+}
+
+/* Records the parser was told about. */
+struct skips {
+    int n;
+    char ids[4][ID_LEN + 1];
+    char why[4][128];
+};
+
+static void on_skip(void *arg, const char *id, const char *why)
+{
+    struct skips *k = arg;
+    if (k->n < 4) {
+        snprintf(k->ids[k->n], sizeof k->ids[0], "%s", id);
+        snprintf(k->why[k->n], sizeof k->why[0], "%s", why);
+    }
+    k->n++;
+}
+
+/* Feeds text in pieces of chunk bytes to a parser that reports to k. */
+static int feed_list(const char *text, size_t len, size_t chunk,
+                     struct skips *k, struct container **v, size_t *n)
+{
+    struct list_parser p;
+    int rc = 0;
+
+    list_parser_init(&p);
+    p.on_skip = on_skip;
+    p.skip_arg = k;
+    for (size_t off = 0; off < len && rc == 0; off += chunk)
+        rc = list_parser_feed(&p, text + off, len - off < chunk ? len - off : chunk);
+    if (rc == 0)
+        rc = list_parser_finish(&p, v, n);
+    list_parser_free(&p);
+    return rc;
+}
+
+/* One container never costs the list: a record that is not JSON, or is
+ * over 1 MiB (labels inherited from an image, say), is left out and told
+ * with its id; the others are listed; memory stays bounded. */
+static void list_skips_unreadable_records(void **state)
+{
+    (void)state;
+    struct skips k = { 0 };
+    struct container *v;
+    size_t n;
+    /* A NUL in a label key: jansson refuses it, so the record is skipped. */
+    const char *json =
+        "[{\"Id\":\"" ID1 "\",\"Names\":[\"/bad\"],\"Labels\":{\"k\\u0000x\":\"v\"}},"
+        "{\"Id\":}, "
+        "{\"Id\":\"" ID2 "\",\"Names\":[\"/good\"]}]";
+    assert_int_equal(feed_list(json, strlen(json), 7, &k, &v, &n), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].name, "good");
+    containers_free(v, n);
+    assert_int_equal(k.n, 2);
+    assert_string_equal(k.ids[0], ID1);
+    assert_non_null(strstr(k.why[0], "not JSON"));
+    assert_string_equal(k.ids[1], "");
+
+    /* 1.1 MiB of labels, between two good records. */
+    size_t big = 1100 * 1024;
+    struct buf b;
+    buf_init(&b, 0);
+    assert_int_equal(buf_printf(&b, "[{\"Id\":\"" ID1 "\",\"Names\":[\"/a\"]},"
+                                "{\"Id\" : \"" ID2 "\",\"Names\":[\"/huge\"],"
+                                "\"Labels\":{\"big\":\""), 0);
+    char *fill = malloc(big);
+    assert_non_null(fill);
+    memset(fill, 'q', big);
+    assert_int_equal(buf_add(&b, fill, big), 0);
+    free(fill);
+    assert_int_equal(buf_printf(&b, "\",\"x]\":\"{\"}},{\"Id\":\"%s\"}]",
+                                "1111111111111111111111111111111111111111111111111111111111111111"), 0);
+    memset(&k, 0, sizeof k);
+    assert_int_equal(feed_list(b.data, b.len, 65536, &k, &v, &n), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0].name, "a");
+    assert_string_equal(v[1].id, "1111111111111111111111111111111111111111111111111111111111111111");
+    containers_free(v, n);
+    assert_int_equal(k.n, 1);
+    assert_string_equal(k.ids[0], ID2);
+    assert_non_null(strstr(k.why[0], "over 1 MiB"));
+    /* The whole-body parse does the same, without a hook. */
+    assert_int_equal(parse_container_list(b.data, b.len, &v, &n), 0);
+    assert_int_equal(n, 2);
+    containers_free(v, n);
+    buf_free(&b);
+
+    /* A string that never ends is still a broken list, but memory stays
+     * bounded while it streams. */
+    struct list_parser p;
     list_parser_init(&p);
     assert_int_equal(list_parser_feed(&p, "[\"", 2), 0);
     char chunk[4096];
     memset(chunk, 'a', sizeof chunk);
-    int rc = 0;
-    for (int i = 0; i < 300 && rc == 0; i++)
-        rc = list_parser_feed(&p, chunk, sizeof chunk);
-    assert_int_equal(rc, EINVAL);
+    for (int i = 0; i < 600; i++)
+        assert_int_equal(list_parser_feed(&p, chunk, sizeof chunk), 0);
+    assert_true(p.elem.cap <= (2u << 20));
+    assert_int_equal(list_parser_finish(&p, &v, &n), EINVAL);
     list_parser_free(&p);
+}
+
+/* A NUL in a label value, a name or an image (\\u0000) is kept, as the
+ * pair ESCAPE_NUL, which the files show as \\x00. */
+static void list_nul_in_strings(void **state)
+{
+    (void)state;
+    const char *json =
+        "[{\"Id\":\"" ID1 "\",\"Names\":[\"/we\\u0000b\"],\"Image\":\"i\\u0000\","
+        "\"State\":\"running\",\"Labels\":{\"dockerfs.protect\":\"true\\u0000no\","
+        "\"plain\":\"v\"}}]";
+    struct container *v;
+    size_t n;
+    assert_int_equal(list(json, &v, &n), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].name, "we" ESCAPE_NUL "b");
+    assert_string_equal(v[0].image, "i" ESCAPE_NUL);
+    /* Not "true": a protect rule sees what the engine has. */
+    assert_string_equal(container_label(&v[0], "dockerfs.protect"),
+                        "true" ESCAPE_NUL "no");
+    assert_string_equal(container_label(&v[0], "plain"), "v");
+    struct buf b;
+    buf_init(&b, 0);
+    assert_int_equal(container_render(&v[0], FILE_LABELS, &b), 0);
+    assert_string_equal(buf_str(&b), "dockerfs.protect=true\\x00no\nplain=v\n");
+    buf_free(&b);
+    containers_free(v, n);
+
+    /* An Id with a NUL inside is no id. */
+    const char *badid = "[{\"Id\":\"" ID1 "\\u0000x\"}]";
+    assert_int_equal(list(badid, &v, &n), 0);
+    assert_int_equal(n, 0);
+
+    /* The same in an inspect body and an event. */
+    const char *ins = "{\"Id\":\"" ID1 "\",\"Name\":\"/n\\u0000\",\"Config\":{"
+                      "\"Image\":\"img\",\"Labels\":{\"a\":\"\\u0000\"}},"
+                      "\"State\":{\"Status\":\"running\"}}";
+    struct container c;
+    assert_int_equal(parse_inspect(ins, strlen(ins), &c, NULL), 0);
+    assert_string_equal(c.name, "n" ESCAPE_NUL);
+    assert_string_equal(container_label(&c, "a"), ESCAPE_NUL);
+    container_clear(&c);
+    const char *evl = "{\"Type\":\"container\",\"Action\":\"start\",\"Actor\":{"
+                      "\"ID\":\"" ID1 "\",\"Attributes\":{\"l\":\"a\\u0000b\"}}}";
+    struct event ev;
+    assert_int_equal(parse_event(evl, strlen(evl), &ev), 0);
+    assert_int_equal(ev.kind, EVENT_CHANGED);
+    assert_string_equal(ev.id, ID1);
+}
+
+/* The head of an event line cut at the length limit (or one with a NUL
+ * in a label key) still names its container: CHANGED, so it is re-read. */
+static void events_cut_or_undecodable(void **state)
+{
+    (void)state;
+    struct event ev;
+    const char *cut = "{\"status\":\"start\",\"id\":\"" ID1 "\",\"from\":\"img\","
+                      "\"Type\":\"container\",\"Action\":\"start\",\"Actor\":{"
+                      "\"ID\":\"" ID1 "\",\"Attributes\":{\"big\":\"qqqq";
+    assert_int_equal(parse_event(cut, strlen(cut), &ev), 0);
+    assert_int_equal(ev.kind, EVENT_CHANGED);
+    assert_string_equal(ev.id, ID1);
+    const char *podman = "{\"Type\":\"container\",\"Action\":\"remove\",\"Actor\":{"
+                         "\"ID\":\"" ID2 "\",\"Attributes\":{\"k\\u0000\":\"v\"}}}";
+    assert_int_equal(parse_event(podman, strlen(podman), &ev), 0);
+    assert_int_equal(ev.kind, EVENT_CHANGED);
+    assert_string_equal(ev.id, ID2);
+    /* Not about a container, or no id: still malformed. */
+    const char *img = "{\"Type\":\"image\",\"id\":\"" ID1 "\",\"x\":";
+    assert_int_equal(parse_event(img, strlen(img), &ev), EINVAL);
+    assert_int_equal(ev.kind, EVENT_IGNORE);
+    const char *noid = "{\"Type\":\"container\",\"id\":\"abc\",";
+    assert_int_equal(parse_event(noid, strlen(noid), &ev), EINVAL);
+}
+
+static void events_rename(void **state)
+{
+    (void)state;
+    struct event ev = ev_of(
+        "{\"Type\":\"container\",\"Action\":\"rename\",\"Actor\":{\"ID\":\""
+        ID1 "\",\"Attributes\":{\"name\":\"web2\",\"oldName\":\"/web\"}}}", 0);
+    assert_int_equal(ev.kind, EVENT_CHANGED);
+    assert_string_equal(ev.rename_to, "web2");
+    /* Podman and older engines may add the slash. */
+    ev = ev_of("{\"Type\":\"container\",\"Action\":\"rename\",\"Actor\":{\"ID\":\""
+               ID1 "\",\"Attributes\":{\"name\":\"/db\"}}}", 0);
+    assert_string_equal(ev.rename_to, "db");
+    /* Only a rename says what the name becomes. */
+    ev = ev_of("{\"Type\":\"container\",\"Action\":\"start\",\"Actor\":{\"ID\":\""
+               ID1 "\",\"Attributes\":{\"name\":\"web\"}}}", 0);
+    assert_string_equal(ev.rename_to, "");
+    ev = ev_of("{\"Type\":\"container\",\"Action\":\"rename\",\"Actor\":{\"ID\":\""
+               ID1 "\"}}", 0);
+    assert_int_equal(ev.kind, EVENT_CHANGED);
+    assert_string_equal(ev.rename_to, "");
+}
+
+static int inspect(const char *json, struct container *c, struct inspect_info *in)
+{
+    return parse_inspect(json, strlen(json), c, in);
+}
+
+static void inspect_docker(void **state)
+{
+    (void)state;
+    struct container c;
+    struct inspect_info in;
+    const char *json =
+        "{\"Id\":\"" ID1 "\",\"Created\":\"2023-11-14T22:13:20.123456789Z\","
+        "\"Path\":\"nginx\",\"State\":{\"Status\":\"exited\",\"Running\":false,"
+        "\"ExitCode\":3,\"Health\":{\"Status\":\"unhealthy\"}},"
+        "\"Image\":\"sha256:abc\",\"Name\":\"/web\",\"Config\":{\"Image\":"
+        "\"nginx:1\",\"Labels\":{\"z\":\"1\",\"a\":\"2\",\"n\":7}}}";
+
+    memset(&in, 0x55, sizeof in);
+    assert_int_equal(inspect(json, &c, &in), 0);
+    assert_string_equal(c.id, ID1);
+    assert_string_equal(c.short_id, "4eeff8a1b2c3");
+    assert_string_equal(c.name, "web");
+    assert_string_equal(c.image, "nginx:1");
+    assert_string_equal(c.state, "exited");
+    assert_int_equal(c.created, 1700000000);
+    assert_int_equal(c.nlabels, 2);
+    assert_string_equal(c.labels[0].key, "a");
+    assert_string_equal(c.labels[1].value, "1");
+    assert_int_equal(in.running, 0);
+    assert_int_equal(in.exit_code, 3);
+    assert_string_equal(in.health, "unhealthy");
+    container_clear(&c);
+
+    /* Podman: no slash, an offset, no health, Labels null, info NULL. */
+    json = "{\"Id\":\"" ID2 "\",\"Created\":\"2023-11-14T23:13:20+01:00\","
+           "\"State\":{\"Status\":\"running\",\"Running\":true,\"ExitCode\":0},"
+           "\"Name\":\"db\",\"Config\":{\"Image\":\"postgres\",\"Labels\":null}}";
+    assert_int_equal(inspect(json, &c, &in), 0);
+    assert_string_equal(c.name, "db");
+    assert_int_equal(c.created, 1700000000);
+    assert_int_equal(c.nlabels, 0);
+    assert_int_equal(in.running, 1);
+    assert_string_equal(in.health, "none");
+    container_clear(&c);
+    assert_int_equal(inspect(json, &c, NULL), 0);
+    container_clear(&c);
+
+    /* Missing parts are empty, as in a list; a bad date is 0. */
+    json = "{\"Id\":\"" ID2 "\",\"Created\":\"yesterday\"}";
+    assert_int_equal(inspect(json, &c, &in), 0);
+    assert_string_equal(c.name, "");
+    assert_string_equal(c.image, "");
+    assert_string_equal(c.state, "");
+    assert_int_equal(c.created, 0);
+    assert_int_equal(in.running, 0);
+    container_clear(&c);
+}
+
+static void inspect_bad(void **state)
+{
+    (void)state;
+    struct container c;
+    const char *bad[] = { "", "[]", "{}", "nope", "{\"Id\":\"abc\"}",
+                          "{\"Id\":7}", "{\"Id\":\"" ID1 "\"" };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(inspect(bad[i], &c, NULL), EINVAL);
+        assert_null(c.name);
+    }
+    assert_int_equal(parse_inspect(NULL, 0, &c, NULL), EINVAL);
 }
 
 int main(void)
@@ -407,6 +667,12 @@ int main(void)
         cmocka_unit_test(error_message),
         cmocka_unit_test(list_in_chunks),
         cmocka_unit_test(list_stream_errors),
+        cmocka_unit_test(list_skips_unreadable_records),
+        cmocka_unit_test(list_nul_in_strings),
+        cmocka_unit_test(events_cut_or_undecodable),
+        cmocka_unit_test(events_rename),
+        cmocka_unit_test(inspect_docker),
+        cmocka_unit_test(inspect_bad),
     };
     return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
 }

@@ -152,6 +152,43 @@ static void resolution(void **state)
     table_free(t);
 }
 
+/* A container named with another's full id, listed first, must not win
+ * the lookup of that id (echo 1 > /dockerfs/<full id>/kill). */
+static void name_never_shadows_full_id(void **state)
+{
+    (void)state;
+    struct table *t = table_new();
+    struct container victim, impostor, twin;
+    uint64_t sv, si, st, s;
+    int is_dir;
+
+    make(&victim, "abcdef01", '2', "victim", "running");
+    make(&impostor, "12345678", '3', victim.id, "running");
+    table_upsert(t, &impostor, NULL, &si);
+    table_upsert(t, &victim, NULL, &sv);
+    /* And a name equal to another's short id stays that one's directory. */
+    make(&twin, "77777777", '7', "abcdef012222", "running");
+    table_upsert(t, &twin, NULL, &st);
+
+    table_rdlock(t);
+    assert_int_equal(table_resolve(t, victim.id, &s, &is_dir), 0);
+    assert_int_equal(s, sv);
+    assert_false(is_dir);
+    assert_int_equal(table_resolve(t, impostor.id, &s, &is_dir), 0);
+    assert_int_equal(s, si);
+    assert_int_equal(table_resolve(t, "abcdef012222", &s, &is_dir), 0);
+    assert_int_equal(s, sv);
+    assert_true(is_dir);
+    /* A name still wins over an id prefix. */
+    assert_int_equal(table_resolve(t, "victim", &s, &is_dir), 0);
+    assert_int_equal(s, sv);
+    table_unlock(t);
+    container_clear(&victim);
+    container_clear(&impostor);
+    container_clear(&twin);
+    table_free(t);
+}
+
 static void replace_all_reports_removals(void **state)
 {
     (void)state;
@@ -303,6 +340,7 @@ int main(void)
         cmocka_unit_test(add_find_remove),
         cmocka_unit_test(rename_and_state_change),
         cmocka_unit_test(resolution),
+        cmocka_unit_test(name_never_shadows_full_id),
         cmocka_unit_test(replace_all_reports_removals),
         cmocka_unit_test(grows),
         cmocka_unit_test(snapshot_while_changing),

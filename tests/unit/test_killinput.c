@@ -1,4 +1,5 @@
-/* Unit tests for killreq.c: what a write to kill means. */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Unit tests for killinput.c: what a write to kill means. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -7,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "killreq.h"
+#include "killinput.h"
 
 /* The verdict of one write on a fresh handle. */
 static enum kill_verdict fresh(const void *data, size_t len)
@@ -109,44 +110,6 @@ static void after_failed_kill(void **state)
     assert_int_equal(kill_input_feed(&in, "\n", 1), KILL_DONE);
 }
 
-static void transport_and_status(void **state)
-{
-    (void)state;
-    assert_int_equal(kill_errno(0, 200), 0);
-    assert_int_equal(kill_errno(0, 204), 0);
-    assert_int_equal(kill_errno(0, 299), 0);
-    assert_int_equal(kill_errno(0, 304), 0);
-    assert_int_equal(kill_errno(0, 404), ENOENT);
-    assert_int_equal(kill_errno(0, 409), EBUSY);
-    assert_int_equal(kill_errno(0, 403), EPERM);
-    assert_int_equal(kill_errno(0, 400), EIO);
-    assert_int_equal(kill_errno(0, 500), EIO);
-    assert_int_equal(kill_errno(0, 0), EIO);
-    assert_int_equal(kill_errno(0, 101), EIO);
-    assert_int_equal(kill_errno(0, 301), EIO);
-    assert_int_equal(kill_errno(ETIMEDOUT, 0), ETIMEDOUT);
-    assert_int_equal(kill_errno(ETIMEDOUT, 200), ETIMEDOUT);
-    assert_int_equal(kill_errno(EIO, 200), EIO);
-    assert_int_equal(kill_errno(ECONNREFUSED, 0), EIO);
-}
-
-static void actions(void **state)
-{
-    (void)state;
-    assert_int_equal(kill_action_parse("rm"), KILL_RM);
-    assert_int_equal(kill_action_parse("kill"), KILL_KILL);
-    assert_int_equal(kill_action_parse("stop"), KILL_STOP);
-    assert_int_equal(kill_action_parse("explode"), -1);
-    assert_int_equal(kill_action_parse("RM"), -1);
-    assert_int_equal(kill_action_parse(""), -1);
-    assert_int_equal(kill_action_parse("rm "), -1);
-    assert_int_equal(kill_action_parse(NULL), -1);
-    assert_string_equal(kill_action_name(KILL_RM), "rm");
-    assert_string_equal(kill_action_name(KILL_KILL), "kill");
-    assert_string_equal(kill_action_name(KILL_STOP), "stop");
-    assert_string_equal(kill_action_name((enum kill_action)9), "?");
-}
-
 /* Closing a handle that no write reached is the only place an empty
  * write can be refused: the kernel drops zero-byte writes. */
 static void flush_without_write(void **state)
@@ -172,9 +135,7 @@ int main(void)
         cmocka_unit_test(bad_poisons_handle),
         cmocka_unit_test(byte_by_byte_after_success),
         cmocka_unit_test(after_failed_kill),
-        cmocka_unit_test(transport_and_status),
-        cmocka_unit_test(actions),
         cmocka_unit_test(flush_without_write),
     };
-    return cmocka_run_group_tests_name("killreq", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("killinput", tests, NULL, NULL);
 }

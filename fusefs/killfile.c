@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* killfile.c - permission, input, protection, the engine call and the
+ * audit line of a write to a kill file. */
+#include "killfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "audit.h"
+#include "killinput.h"
+#include "log.h"
+#include "protect.h"
+
+struct kill_handle {
+    struct kill_input in;
+    struct kill_handle *prev, *next;
+};
+
+void kill_handles_init(struct kill_handles *hs)
+{
+    pthread_mutex_init(&hs->lock, NULL);
+    hs->list = NULL;
+}
+
+static void handle_unlink_free(struct kill_handles *hs, struct kill_handle *h)
+{
+    pthread_mutex_lock(&hs->lock);
+    if (h->prev)
+        h->prev->next = h->next;
+    else
+        hs->list = h->next;
+    if (h->next)
+        h->next->prev = h->prev;
+    pthread_mutex_unlock(&hs->lock);
+    free(h);
+}
+
+void kill_handles_cleanup(struct kill_handles *hs)
+{
+    while (hs->list)
+        handle_unlink_free(hs, hs->list);
+    pthread_mutex_destroy(&hs->lock);
+}
+
+static struct kill_handle *handle_new(struct kill_handles *hs)
+{
+    struct kill_handle *h = calloc(1, sizeof *h);
+
+    if (!h)
+        return NULL;
+    pthread_mutex_lock(&hs->lock);
+    h->next = hs->list;
+    if (h->next)
+        h->next->prev = h;
+    hs->list = h;
+    pthread_mutex_unlock(&hs->lock);
+    return h;
+}
+
+static int groups_matter(const struct options *opt, const struct kill_caller *who)
+{
+    return who->uid != 0 && who->uid != opt->kill_uid && opt->have_gid &&
+           who->gid != opt->kill_gid;
+}
+
+void kill_caller_of(fuse_req_t req, const struct options *opt,
+                    struct kill_caller *who)
+{
+    const struct fuse_ctx *ctx = fuse_req_ctx(req);
+    int n;
+
+    who->pid = ctx->pid;
+    who->uid = ctx->uid;
+    who->gid = ctx->gid;
+    who->ngroups = 0;
+    if (groups_matter(opt, who)) {
+        n = fuse_req_getgroups(req, KILL_MAX_GROUPS, who->groups);
+        who->ngroups = n < 0 ? 0 : n > KILL_MAX_GROUPS ? KILL_MAX_GROUPS : n;
+    }
+}
+
+int kill_permitted(const struct options *opt, const struct kill_caller *who)
+{
+    if (who->uid == 0 || who->uid == opt->kill_uid)
+        return 1;
+    if (!opt->have_gid)
+        return 0;
+    if (who->gid == opt->kill_gid)
+        return 1;
+    for (int i = 0; i < who->ngroups && i < KILL_MAX_GROUPS; i++)
+        if (who->groups[i] == opt->kill_gid)
+            return 1;
+    return 0;
+}
+
+int killfile_access(const struct options *opt, const struct kill_caller *who,
+                    int mask)
+{
+    if (mask & (R_OK | X_OK))
+        return EACCES;
+    if (mask == F_OK)
+        return 0;
+    return opt->ro ? EROFS : kill_permitted(opt, who) ? 0 : EACCES;
+}
+
+/* The caller's command name, for the audit trail; "?" when unknown. */
+static void caller_comm(pid_t pid, char *dst, size_t n)
+{
+    char path[64];
+    FILE *f;
+
+    snprintf(dst, n, "?");
+    snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
+    if (!(f = fopen(path, "r")))
+        return;
+    if (fgets(dst, (int)n, f))
+        dst[strcspn(dst, "\n")] = '\0';
+    fclose(f);
+}
+
+/* A copy of the container behind serial. Returns 0, ENOENT or ENOMEM. */
+static int copy_container(struct table *t, uint64_t serial, struct container *c)
+{
+    int err;
+
+    memset(c, 0, sizeof *c);
+    table_rdlock(t);
+    const struct container *found = table_by_serial(t, serial);
+    err = found ? container_copy(c, found) : ENOENT;
+    table_unlock(t);
+    return err;
+}
+
+/* Writes the audit line of one attempt on c by who that ended with err. */
+static void audit_attempt(const struct kill_env *env,
+                          const struct kill_caller *who,
+                          const struct container *c, int err)
+{
+    char comm[32];
+
+    caller_comm(who->pid, comm, sizeof comm);
+    struct audit a = {
+        .short_id = c->short_id, .name = c->name, .image = c->image,
+        .pid = who->pid, .uid = who->uid, .comm = comm,
+        .action = kill_action_name(env->opt->action),
+        .result = err ? errno_name(err) : env->opt->dry_run ? "dry-run" : "ok",
+    };
+    audit_log(&a);
+}
+
+int killfile_open(const struct kill_env *env, struct kill_handles *hs,
+                  const struct kill_caller *who, uint64_t serial,
+                  int accmode, uint64_t *fh)
+{
+    struct kill_handle *h;
+    struct container c;
+
+    /* Root passes the kernel's permission check; the contract does not
+     * bend for it: kill is write-only. */
+    if (accmode != O_WRONLY)
+        return EACCES;
+    if (env->opt->ro)
+        return EROFS;
+    if (!kill_permitted(env->opt, who)) {
+        if (copy_container(env->table, serial, &c) == 0) {
+            audit_attempt(env, who, &c, EACCES);
+            container_clear(&c);
+        }
+        return EACCES;
+    }
+    if (!(h = handle_new(hs)))
+        return ENOMEM;
+    *fh = (uint64_t)(uintptr_t)h;
+    return 0;
+}
+
+/* Carries out one fired request on serial; returns 0 or an errno. */
+static int fire(const struct kill_env *env, const struct kill_caller *who,
+                uint64_t serial)
+{
+    struct container c;
+    char msg[256] = "";
+    int err = copy_container(env->table, serial, &c);
+
+    if (err)
+        return err;
+    /* Any answer but "not protected", also ENOMEM, is a refusal. */
+    if (protect_check(&env->opt->protect, &c, env->self_id) != 0)
+        err = EPERM;
+    else if (!env->opt->dry_run)
+        err = engine_kill(env->engine, c.id, env->opt->action, msg, sizeof msg);
+    audit_attempt(env, who, &c, err);
+    if (err && msg[0])
+        log_debug("kill %s: %s", c.short_id, msg);
+    container_clear(&c);
+    return err;
+}
+
+int killfile_write(const struct kill_env *env, const struct kill_caller *who,
+                   uint64_t serial, uint64_t fh, const void *data, size_t size)
+{
+    struct kill_handle *h = (struct kill_handle *)(uintptr_t)fh;
+    int err;
+
+    if (!h)
+        return EBADF;
+    switch (kill_input_feed(&h->in, data, size)) {
+    case KILL_DONE:
+        return 0;
+    case KILL_BAD:
+        log_debug("refused a write of %zu bytes to %llx/kill", size,
+                  (unsigned long long)serial);
+        return EINVAL;
+    case KILL_FIRE:
+        break;
+    }
+    err = fire(env, who, serial);
+    kill_input_result(&h->in, err);
+    return err;
+}
+
+int killfile_flush(uint64_t fh)
+{
+    struct kill_handle *h = (struct kill_handle *)(uintptr_t)fh;
+
+    return h ? kill_input_flush(&h->in) : 0;
+}
+
+void killfile_release(struct kill_handles *hs, uint64_t fh)
+{
+    if (fh)
+        handle_unlink_free(hs, (struct kill_handle *)(uintptr_t)fh);
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* protect.h - which containers may never be killed: the dockerfs.protect
+ * label, the container dockerfs runs in, and the --protect rules. */
+#ifndef DOCKERFS_PROTECT_H
+#define DOCKERFS_PROTECT_H
+
+#include <stddef.h>
+#include "container.h"
+
+/* The label that protects a container whatever the options say. */
+#define PROTECT_LABEL "dockerfs.protect"
+
+enum protect_kind { PROTECT_BY_LABEL, PROTECT_BY_NAME, PROTECT_BY_IMAGE };
+
+struct protect_rule {
+    enum protect_kind kind;
+    char *key;      /* PROTECT_BY_LABEL: the label key; else NULL */
+    char *value;    /* label value (NULL: any value), or a name/image
+                       pattern (fnmatch glob) */
+};
+
+struct protect_rules {
+    struct protect_rule *v;
+    size_t n;
+};
+
+/* Adds one --protect spec: "label=KEY=VALUE", "label=KEY", "name=GLOB",
+ * "image=GLOB". Returns 0, ENOMEM, or EINVAL with a one-line reason in
+ * err. */
+int protect_add(struct protect_rules *r, const char *spec,
+                char *err, size_t errlen);
+
+/* Whether c may be killed: 0 if it may; EPERM if label dockerfs.protect
+ * is true (true/yes/1, any case), a rule matches, or c is the container
+ * dockerfs runs in (self_id, 64 hex, or NULL/"" when not in one); ENOMEM
+ * if that could not be decided. Every non-zero answer is a refusal. An
+ * image rule matches the image as given or without its tag or digest
+ * ("image=nginx" protects "nginx:1.25"). */
+int protect_check(const struct protect_rules *r, const struct container *c,
+                  const char *self_id);
+
+void protect_free(struct protect_rules *r);
+
+#endif

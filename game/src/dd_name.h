@@ -1,0 +1,31 @@
+//
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Copyright(C) 2026 the dockerdoom authors
+//
+// This program is free software; you can redistribute it and/or
+// modify it under the terms of the GNU General Public License
+// as published by the Free Software Foundation; either version 2
+// of the License, or (at your option) any later version.
+//
+// This program is distributed in the hope that it will be useful,
+// but WITHOUT ANY WARRANTY; without even the implied warranty of
+// MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+// GNU General Public License for more details.
+//
+// DESCRIPTION:
+//	dockerdoom: container names as read from a file and as logged.
+//
+
+#ifndef DD_NAME_H
+#define DD_NAME_H
+
+#include <stddef.h>
+
+// Copies src into dst, replacing white space and control characters by
+// '_' so the result is one log field. Always terminates dst.
+void DD_SanitizeName(char *dst, size_t dstsize, const char *src);
+
+// Removes trailing white space (a file's newline) in place.
+void DD_TrimRight(char *s);
+
+#endif

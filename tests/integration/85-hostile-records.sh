@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Records the engine holds that once broke the mount (issue 12, items 6 and
+# 11): a NUL inside a label, 1.1 MiB of labels, control characters in a
+# label. None of them may stop dockerfs from starting or break the listing
+# for the other containers; the NUL is shown as \x00, control characters
+# as \xNN; the oversized record is left out and said once, with its id;
+# a container whose events are longer than the event line limit still
+# shows up at once.
+# No -e: a failing command is a test result, reported as "not ok".
+set -uo pipefail
+. "$(dirname "$0")/../lib/dockerfs.sh"
+dfs_setup
+
+M=$TESTS_TMP/mnt
+SOCK=${DOCKER_HOST#unix://}
+
+# POST /containers/create with the JSON body in file $1; prints the id.
+create_api() {
+    curl -sS --unix-socket "$SOCK" -H 'Content-Type: application/json' \
+        --data-binary @"$1" "http://engine/v1.41/containers/create?name=$2" |
+        sed -n 's/.*"Id":"\([0-9a-f]\{64\}\)".*/\1/p'
+}
+# A create body whose labels are {"$1": "<$2 bytes of q>"}.
+big_body() {
+    { printf '{"Image":"%s","HostConfig":{"NetworkMode":"none"},"Labels":{"%s":"' "$TEST_IMAGE" "$1"
+      head -c "$2" /dev/zero | tr '\0' q
+      printf '"}}'; } >"$TESTS_TMP/big.json"
+}
+
+printf '{"Image":"%s","HostConfig":{"NetworkMode":"none"},"Labels":{"nul":"a\\u0000b","plain":"v"}}' \
+    "$TEST_IMAGE" >"$TESTS_TMP/nul.json"
+NUL=$(create_api "$TESTS_TMP/nul.json" nullabel)
+check "a container with a NUL in a label is created" test -n "$NUL"
+docker start "$NUL" >/dev/null
+check_eq "the engine keeps the NUL (its inspect shows \\u0000)" 1 \
+    "$(curl -sS --unix-socket "$SOCK" "http://engine/v1.41/containers/$NUL/json" | grep -c 'a\\u0000b')"
+
+big_body big $((1100 * 1024))
+HUGE=$(create_api "$TESTS_TMP/big.json" hugelabel)
+check "a container with a 1.1 MiB label is created" test -n "$HUGE"
+docker start "$HUGE" >/dev/null
+
+CR=$(run_c --name crlabel --label "$(printf 'x\rdockerfs.protect=true')" --label "$(printf 'bell=\a\033[2J')")
+GOOD=$(run_c --name good)
+
+# --- a fresh start with all of them there (once: "not JSON", exit 1)
+# dfs_mount also returns when dockerfs died at once.
+if dfs_mount "$M" --resync 1 && dfs_alive; then
+    ok "dockerfs starts with a NUL label and a 1.1 MiB label present"
+else
+    not_ok "dockerfs starts with a NUL label and a 1.1 MiB label present" "$(tail -n 3 "$DFS_LOG")"
+    tap_done
+fi
+check "the good container is listed" listed "$M" "${GOOD:0:12}"
+check "the NUL-label container is listed" listed "$M" "${NUL:0:12}"
+check "the control-character container is listed" listed "$M" "${CR:0:12}"
+check "the 1.1 MiB record is left out" unlisted "$M" "${HUGE:0:12}"
+check_eq "the NUL is shown as \\x00" "$(printf 'nul=a\\x00b\nplain=v')" "$(cat "$M/${NUL:0:12}/labels")"
+check_eq "labels: CR, BEL and ESC shown as \\xNN, never raw" \
+    "$(printf 'bell=\\x07\\x1b[2J\nx\\x0ddockerfs.protect=true')" "$(cat "$M/${CR:0:12}/labels")"
+check_eq "stat size of labels is the escaped length" \
+    "$(cat "$M/${CR:0:12}/labels" | wc -c)" "$(stat -c %s "$M/${CR:0:12}/labels")"
+check_eq "no raw control character in any file" 0 \
+    "$(cat "$M"/*/name "$M"/*/image "$M"/*/labels | tr -d '\n' | LC_ALL=C grep -c '[[:cntrl:]]')"
+check "the oversized record is said in the log, with its id" \
+    grep -qE "left out container ${HUGE:0:12}: its record is over 1 MiB" "$DFS_LOG"
+
+# --- while mounted: re-lists every second, events of an oversized record
+sleep 3
+big_body big2 $((1100 * 1024))
+HUGE2=$(create_api "$TESTS_TMP/big.json" hugelabel2)
+docker start "$HUGE2" >/dev/null
+LATE=$(run_c --name late)
+check "a container started after an oversized one is listed" wait_until 5 listed "$M" "${LATE:0:12}"
+check "the second oversized record is said too" \
+    wait_until 5 grep -qE "left out container ${HUGE2:0:12}:" "$DFS_LOG"
+check_eq "re-lists every second still say the first one once" 1 \
+    "$(grep -c "left out container ${HUGE:0:12}" "$DFS_LOG")"
+check "the listing still works" listed "$M" "${GOOD:0:12}"
+
+# 200 KiB of labels: the list record is fine, but its events are longer
+# than the 64 KiB event line limit; the container must still appear from
+# its events (not at the next re-list, 300 s away by default).
+dfs_stop TERM
+check_eq "dockerfs exits 0 on SIGTERM" 0 "$DFS_RC"
+check_san
+# Without the oversized ones, so this part stands on its own.
+docker rm -f "$HUGE" "$HUGE2" >/dev/null
+dfs_mount "$M" && dfs_alive || { not_ok "dockerfs mounts again"; tap_done; }
+big_body mid $((200 * 1024))
+MID=$(create_api "$TESTS_TMP/big.json" midlabel)
+docker start "$MID" >/dev/null
+check "a container with 200 KiB of labels appears within 5 s (events cut, not dropped)" \
+    wait_until 5 listed "$M" "${MID:0:12}"
+check_eq "its labels file holds all 200 KiB" $((200 * 1024 + 5)) "$(wc -c <"$M/${MID:0:12}/labels")"
+
+# The label that looks like protection is no protection: its key is not
+# dockerfs.protect, and the mount shows that.
+check_eq "the CR label container is not protected (kill works)" OK "$(fsop1 write "$M/${CR:0:12}/kill" 1)"
+check_eq "and it is gone" gone "$(c_state "$CR")"
+check "the NUL-label container can be killed" test "$(fsop1 write "$M/${NUL:0:12}/kill" 1)" = OK
+dfs_stop TERM
+check_san
+tap_done

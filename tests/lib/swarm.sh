@@ -1,0 +1,151 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# swarm.sh - a real two-node Docker Swarm on one machine, for tests.
+# Source it (after engine.sh), then:
+#
+#   swarm_start [DIR]    makes two network namespaces joined by a veth pair
+#                        (10.231.0.1/24 and 10.231.0.2/24, addresses that
+#                        exist only inside them), starts a dockerd in each
+#                        with `nsenter --net=` (not `ip netns exec`, which
+#                        remounts /sys and hides the cgroup mounts) with its
+#                        own socket, data root, exec root and pid file under
+#                        SWARM_DIR (DIR, default a new /tmp/ddsw.XXXXXX; keep
+#                        it short, sockets must fit in sun_path), makes node 1 a manager (swarm init
+#                        --advertise-addr) and joins node 2 as a worker.
+#                        Sets SWARM_DIR, SWARM_HOST1, SWARM_HOST2 (unix://
+#                        socket URLs). Returns 1 with a reason on stderr.
+#   swarm_docker N ARGS  the docker CLI against node N (1 or 2) only
+#   swarm_load_image IMG copies IMG from the engine DOCKER_HOST points at
+#                        into both nodes (docker save | docker load; no
+#                        registry anywhere)
+#   swarm_stop           leaves the swarm on both nodes, stops both engines
+#                        and all they started, deletes both namespaces and
+#                        SWARM_DIR. Safe to call twice or after a failed
+#                        start; callers put it in their EXIT trap.
+#
+# All swarm traffic (2377, 7946, 4789) stays on the veth pair between the
+# two namespaces; the host's namespace sees none of it. The test talks to
+# the engines only through their unix sockets.
+
+SWARM_NET=${SWARM_NET:-10.231.0}
+SWARM_START_TIMEOUT=${SWARM_START_TIMEOUT:-60}
+SWARM_DIR=
+SWARM_NS=()
+
+swarm_docker() {
+    local n=$1
+    shift
+    docker -H "unix://$SWARM_DIR/n$n/docker.sock" "$@"
+}
+
+# Makes both namespaces and the veth pair between them. Both ends are
+# created directly inside their namespace, so no interface ever exists in
+# the host's.
+swarm_netns() {
+    local tag=$1 i
+    SWARM_NS=("ddsw$tag-1" "ddsw$tag-2")
+    for i in 0 1; do
+        ip netns add "${SWARM_NS[$i]}" || return 1
+    done
+    ip link add eth0 netns "${SWARM_NS[0]}" type veth \
+        peer name eth0 netns "${SWARM_NS[1]}" || return 1
+    for i in 0 1; do
+        ip -n "${SWARM_NS[$i]}" addr add "$SWARM_NET.$((i + 1))/24" dev eth0 &&
+            ip -n "${SWARM_NS[$i]}" link set eth0 up &&
+            ip -n "${SWARM_NS[$i]}" link set lo up || return 1
+    done
+}
+
+# Starts the dockerd of node N inside its namespace; waits until it answers.
+swarm_engine_up() {
+    local n=$1 d=$SWARM_DIR/n$1 ns=${SWARM_NS[$(($1 - 1))]} i pid
+    mkdir -p "$d/data" "$d/exec"
+    echo '{}' >"$d/daemon.json"
+    # No --live-restore: swarm mode refuses it. The bridge and iptables
+    # rules, if any, live in the node's own namespace.
+    setsid nsenter --net="/run/netns/$ns" dockerd \
+        --host "unix://$d/docker.sock" \
+        --data-root "$d/data" \
+        --exec-root "$d/exec" \
+        --pidfile "$d/dockerd.pid" \
+        --config-file "$d/daemon.json" \
+        --bridge=none --iptables=false --ip6tables=false --ip-masq=false \
+        --userland-proxy=false \
+        >>"$d/dockerd.log" 2>&1 </dev/null &
+    pid=$!
+    echo "$pid" >"$d/dockerd.launch-pid"
+    for ((i = 0; i < SWARM_START_TIMEOUT * 10; i++)); do
+        if swarm_docker "$n" version >/dev/null 2>&1; then
+            return 0
+        fi
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    echo "swarm: node $n's dockerd did not come up; last lines of $d/dockerd.log:" >&2
+    tail -n 20 "$d/dockerd.log" >&2
+    return 1
+}
+
+swarm_start() {
+    local token
+    command -v nsenter >/dev/null && command -v ip >/dev/null ||
+        { echo "swarm: needs nsenter (util-linux) and ip (iproute2)" >&2; return 1; }
+    if [ -n "${1:-}" ]; then
+        SWARM_DIR=$1
+        mkdir -p "$SWARM_DIR" || return 1
+    else
+        SWARM_DIR=$(mktemp -d /tmp/ddsw.XXXXXX) || return 1
+    fi
+    swarm_netns "$$-$RANDOM" ||
+        { echo "swarm: cannot make the network namespaces" >&2; return 1; }
+    swarm_engine_up 1 && swarm_engine_up 2 || return 1
+    swarm_docker 1 swarm init --advertise-addr "$SWARM_NET.1" \
+        --listen-addr "$SWARM_NET.1:2377" >/dev/null ||
+        { echo "swarm: swarm init failed" >&2; return 1; }
+    token=$(swarm_docker 1 swarm join-token -q worker) || return 1
+    swarm_docker 2 swarm join --token "$token" --advertise-addr "$SWARM_NET.2" \
+        --listen-addr "$SWARM_NET.2:2377" "$SWARM_NET.1:2377" >/dev/null ||
+        { echo "swarm: node 2 could not join" >&2; return 1; }
+    SWARM_HOST1=unix://$SWARM_DIR/n1/docker.sock
+    SWARM_HOST2=unix://$SWARM_DIR/n2/docker.sock
+    export SWARM_DIR SWARM_HOST1 SWARM_HOST2
+}
+
+swarm_load_image() {
+    local img=$1 n
+    for n in 1 2; do
+        docker save "$img" | swarm_docker "$n" load >/dev/null || return 1
+    done
+}
+
+swarm_stop() {
+    local n d i
+    [ -n "$SWARM_DIR" ] || return 0
+    local -a svcs
+    for n in 2 1; do
+        d=$SWARM_DIR/n$n
+        [ -S "$d/docker.sock" ] || continue
+        # The services first, so the swarm does not restart what
+        # engine_stop removes.
+        if [ "$n" = 1 ]; then
+            mapfile -t svcs < <(timeout 10 docker -H "unix://$d/docker.sock" \
+                                service ls -q 2>/dev/null)
+            [ ${#svcs[@]} -gt 0 ] && timeout 20 docker -H "unix://$d/docker.sock" \
+                service rm "${svcs[@]}" >/dev/null 2>&1
+        fi
+        timeout 20 docker -H "unix://$d/docker.sock" swarm leave --force \
+            >/dev/null 2>&1 || true
+    done
+    for n in 1 2; do
+        d=$SWARM_DIR/n$n
+        [ -d "$d" ] || continue
+        ENGINE_DIR=$d ENGINE_PID=$(cat "$d/dockerd.launch-pid" 2>/dev/null || echo 0) \
+            engine_stop >/dev/null 2>&1 || true
+    done
+    for i in "${!SWARM_NS[@]}"; do
+        ip netns del "${SWARM_NS[$i]}" 2>/dev/null || true
+    done
+    SWARM_NS=()
+    rm -rf "$SWARM_DIR" 2>/dev/null || true
+    SWARM_DIR=
+}

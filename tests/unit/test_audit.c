@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Unit tests for audit.c: audit lines and errno names. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "audit.h"
+#include "capture.h"
+#include "log.h"
+
+static void audit_plain(void **state)
+{
+    (void)state;
+    struct audit a = { "4eeff8a1b2c3", "web", "nginx:1", 42, 0, "bash",
+                       "rm", "ok" };
+    char line[512];
+    const char *want = "kill id=4eeff8a1b2c3 name=web image=nginx:1 pid=42 "
+                       "uid=0 comm=bash action=rm result=ok";
+    assert_int_equal(audit_format(&a, line, sizeof line), (int)strlen(want));
+    assert_string_equal(line, want);
+}
+
+static void audit_quoting(void **state)
+{
+    (void)state;
+    struct audit a = { "4eeff8a1b2c3", "my web", "we\"ird\\img", 7, 1000,
+                       "evil\nkill id=x", "stop", "EPERM" };
+    char line[512];
+    audit_format(&a, line, sizeof line);
+    assert_string_equal(line,
+        "kill id=4eeff8a1b2c3 name=\"my web\" image=\"we\\\"ird\\\\img\" pid=7 "
+        "uid=1000 comm=\"evil\\x0akill id=x\" action=stop result=EPERM");
+    assert_null(strchr(line, '\n'));
+
+    struct audit b = { NULL, "", NULL, -1, 0, "a\tb", "rm", "dry-run" };
+    audit_format(&b, line, sizeof line);
+    assert_string_equal(line, "kill id=- name=\"\" image=- pid=-1 uid=0 "
+                              "comm=\"a\\x09b\" action=rm result=dry-run");
+}
+
+static void audit_truncation(void **state)
+{
+    (void)state;
+    struct audit a = { "4eeff8a1b2c3", "web", "nginx:1", 42, 0, "bash",
+                       "rm", "ok" };
+    char full[512];
+    int n = audit_format(&a, full, sizeof full);
+    for (size_t cap = 0; cap < (size_t)n + 2; cap++) {
+        char small[512];
+        memset(small, 'Z', sizeof small);
+        assert_int_equal(audit_format(&a, small, cap), n);
+        if (cap) {
+            size_t got = strlen(small);
+            assert_int_equal(got, cap - 1 < (size_t)n ? cap - 1 : (size_t)n);
+            assert_memory_equal(small, full, got);
+        }
+        assert_int_equal(small[cap], 'Z');
+    }
+    assert_int_equal(audit_format(&a, NULL, 0), n);
+}
+
+static void errno_names(void **state)
+{
+    (void)state;
+    assert_string_equal(errno_name(EPERM), "EPERM");
+    assert_string_equal(errno_name(ENOENT), "ENOENT");
+    assert_string_equal(errno_name(EINVAL), "EINVAL");
+    assert_string_equal(errno_name(EROFS), "EROFS");
+    assert_string_equal(errno_name(EACCES), "EACCES");
+    assert_string_equal(errno_name(EBUSY), "EBUSY");
+    assert_string_equal(errno_name(EIO), "EIO");
+    assert_string_equal(errno_name(ETIMEDOUT), "ETIMEDOUT");
+    assert_string_equal(errno_name(12345), "E12345");
+    assert_string_equal(errno_name(-3), "E-3");
+}
+
+static void emit_audit(void)
+{
+    log_open(0, 0);
+    struct audit a = { "4eeff8a1b2c3", "web", "nginx", 1, 2, "sh", "rm", "ok" };
+    audit_log(&a);
+    char big[3000];
+    memset(big, 'n', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    a.name = big;
+    audit_log(&a);
+}
+
+static void audit_to_log(void **state)
+{
+    (void)state;
+    char *out = capture_stderr(emit_audit);
+    assert_non_null(strstr(out, "notice: kill id=4eeff8a1b2c3 name=web image=nginx "
+                                "pid=1 uid=2 comm=sh action=rm result=ok\n"));
+    char *nn = strstr(out, "name=nnnn");    /* the long line is whole */
+    assert_non_null(nn);
+    assert_int_equal(strspn(nn + 5, "n"), 2999);
+    assert_int_equal(strncmp(nn + 5 + 2999, " image=nginx", 12), 0);
+    int lines = 0;
+    for (char *p = out; *p; p++)
+        lines += *p == '\n';
+    assert_int_equal(lines, 2);
+    free(out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(audit_plain),
+        cmocka_unit_test(audit_quoting),
+        cmocka_unit_test(audit_truncation),
+        cmocka_unit_test(errno_names),
+        cmocka_unit_test(audit_to_log),
+    };
+    return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
+}

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Unit tests for killfile.c: who may write kill, and what one write does
+ * and leaves in the audit trail, with the real table and a real (but
+ * unreachable) engine address. */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "capture.h"
+#include "killfile.h"
+#include "log.h"
+
+#define ID1 "4eeff8a1b2c3d4e5f60718293a4b5c6d7e8f90112233445566778899aabbccdd"
+#define ID2 "0000000000001111111111112222222222223333333333334444444444445555"
+
+static struct host host = { .unix_path = "/nonexistent/dockerfs-test.sock",
+                            .url_base = "http://localhost",
+                            .display = "unix:///nonexistent" };
+static struct engine engine;
+static struct options opt;
+static struct kill_env env;
+static struct kill_handles handles;
+static uint64_t s_plain, s_guarded;
+static struct kill_caller root = { .pid = 1, .uid = 0, .gid = 0 };
+
+static int setup(void **state)
+{
+    struct container c;
+    struct label l = { "dockerfs.protect", "true" };
+
+    (void)state;
+    memset(&opt, 0, sizeof opt);
+    engine_init(&engine, &host, 1.0);
+    env.table = table_new();
+    env.engine = &engine;
+    env.opt = &opt;
+    env.self_id = "";
+    kill_handles_init(&handles);
+    assert_int_equal(container_set(&c, ID1, "plain", "busybox", "running", 0,
+                                   NULL, 0), 0);
+    assert_int_equal(table_upsert(env.table, &c, NULL, &s_plain), 0);
+    container_clear(&c);
+    assert_int_equal(container_set(&c, ID2, "guarded", "busybox", "running", 0,
+                                   &l, 1), 0);
+    assert_int_equal(table_upsert(env.table, &c, NULL, &s_guarded), 0);
+    container_clear(&c);
+    log_open(0, 0);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    kill_handles_cleanup(&handles);
+    table_free(env.table);
+    return 0;
+}
+
+static void permission(void **state)
+{
+    (void)state;
+    struct options o = { 0 };
+    struct kill_caller who = { .pid = 5, .uid = 1000, .gid = 1000 };
+
+    assert_true(kill_permitted(&o, &root));
+    assert_false(kill_permitted(&o, &who));
+    o.kill_uid = 1000;
+    assert_true(kill_permitted(&o, &who));
+    o.kill_uid = 0;
+    o.have_gid = 1;
+    o.kill_gid = 50;
+    assert_false(kill_permitted(&o, &who));
+    who.groups[0] = 7;
+    who.groups[1] = 50;
+    who.ngroups = 1;
+    assert_false(kill_permitted(&o, &who));     /* only the valid ones */
+    who.ngroups = 2;
+    assert_true(kill_permitted(&o, &who));
+    who.ngroups = 0;
+    who.gid = 50;
+    assert_true(kill_permitted(&o, &who));
+    o.have_gid = 0;
+    assert_false(kill_permitted(&o, &who));     /* no --gid: gid 0 is not it */
+}
+
+static void access_answers(void **state)
+{
+    (void)state;
+    struct options o = { 0 };
+    struct kill_caller who = { .pid = 5, .uid = 1000, .gid = 1000 };
+
+    assert_int_equal(killfile_access(&o, &root, W_OK), 0);
+    assert_int_equal(killfile_access(&o, &root, R_OK), EACCES);
+    assert_int_equal(killfile_access(&o, &root, X_OK | W_OK), EACCES);
+    assert_int_equal(killfile_access(&o, &who, W_OK), EACCES);
+    assert_int_equal(killfile_access(&o, &who, F_OK), 0);
+    o.ro = 1;
+    assert_int_equal(killfile_access(&o, &root, W_OK), EROFS);
+}
+
+static struct kill_caller stranger = { .pid = 77, .uid = 4242, .gid = 4242 };
+static int open_rc;
+
+static void open_as_stranger(void)
+{
+    uint64_t fh = 0;
+    open_rc = killfile_open(&env, &handles, &stranger, s_plain, O_WRONLY, &fh);
+}
+
+static void open_rules(void **state)
+{
+    (void)state;
+    uint64_t fh = 0;
+
+    assert_int_equal(killfile_open(&env, &handles, &root, s_plain, O_RDONLY, &fh), EACCES);
+    assert_int_equal(killfile_open(&env, &handles, &root, s_plain, O_RDWR, &fh), EACCES);
+    opt.ro = 1;
+    assert_int_equal(killfile_open(&env, &handles, &root, s_plain, O_WRONLY, &fh), EROFS);
+    opt.ro = 0;
+    char *out = capture_stderr(open_as_stranger);
+    assert_int_equal(open_rc, EACCES);
+    assert_non_null(strstr(out, "kill id=4eeff8a1b2c3 name=plain image=busybox "
+                                "pid=77 uid=4242 comm="));
+    assert_non_null(strstr(out, "result=EACCES\n"));
+    free(out);
+    assert_int_equal(killfile_open(&env, &handles, &root, s_plain, O_WRONLY, &fh), 0);
+    assert_true(fh != 0);
+    assert_int_equal(killfile_flush(fh), EINVAL);   /* nothing written */
+    killfile_release(&handles, fh);
+}
+
+static uint64_t w_serial;
+static const char *w_data;
+static int w_rc;
+
+static void write_one(void)
+{
+    uint64_t fh = 0;
+    assert_int_equal(killfile_open(&env, &handles, &root, w_serial, O_WRONLY, &fh), 0);
+    w_rc = killfile_write(&env, &root, w_serial, fh, w_data, strlen(w_data));
+    killfile_release(&handles, fh);
+}
+
+/* The stderr of one write of data to serial's kill file; rc in w_rc. */
+static char *write_kill(uint64_t serial, const char *data)
+{
+    w_serial = serial;
+    w_data = data;
+    return capture_stderr(write_one);
+}
+
+static void write_outcomes(void **state)
+{
+    (void)state;
+    char *out;
+
+    opt.dry_run = 1;
+    out = write_kill(s_plain, "1\n");
+    assert_int_equal(w_rc, 0);
+    assert_non_null(strstr(out, "id=4eeff8a1b2c3 name=plain"));
+    assert_non_null(strstr(out, "action=rm result=dry-run\n"));
+    free(out);
+
+    out = write_kill(s_guarded, "1");
+    assert_int_equal(w_rc, EPERM);
+    assert_non_null(strstr(out, "name=guarded"));
+    assert_non_null(strstr(out, "result=EPERM\n"));
+    free(out);
+
+    out = write_kill(s_plain, "2");
+    assert_int_equal(w_rc, EINVAL);
+    assert_null(strstr(out, "kill id="));       /* not a request: no audit */
+    free(out);
+
+    out = write_kill(999, "1");
+    assert_int_equal(w_rc, ENOENT);
+    free(out);
+
+    /* For real: the engine cannot be reached. */
+    opt.dry_run = 0;
+    out = write_kill(s_plain, "1");
+    assert_int_equal(w_rc, EIO);
+    assert_non_null(strstr(out, "result=EIO\n"));
+    free(out);
+
+    assert_int_equal(killfile_write(&env, &root, s_plain, 0, "1", 1), EBADF);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(permission),
+        cmocka_unit_test(access_answers),
+        cmocka_unit_test(open_rules),
+        cmocka_unit_test(write_outcomes),
+    };
+    return cmocka_run_group_tests_name("killfile", tests, setup, teardown);
+}

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Unit tests for protect.c: what keeps a container from being killed. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "protect.h"
+
+#define ID1 "4eeff8a1b2c3d4e5f60718293a4b5c6d7e8f90112233445566778899aabbccdd"
+#define ID2 "0000000000001111111111112222222222223333333333334444444444445555"
+
+static void make(struct container *c, const char *name, const char *image,
+                 const struct label *l, size_t n)
+{
+    assert_int_equal(container_set(c, ID1, name, image, "running", 0, l, n), 0);
+}
+
+static void protect_bad_specs(void **state)
+{
+    (void)state;
+    const char *bad[] = { "nonsense", "label=", "name=", "image=", "=x",
+                          "label==x", "foo=bar", "", "Name=x", "labels=a" };
+    struct protect_rules r = { 0 };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char err[128] = "";
+        assert_int_equal(protect_add(&r, bad[i], err, sizeof err), EINVAL);
+        assert_true(strlen(err) > 0);
+        assert_null(strchr(err, '\n'));
+    }
+    assert_int_equal(r.n, 0);
+    assert_int_equal(protect_add(&r, NULL, NULL, 0), EINVAL);
+    char tiny[4];
+    assert_int_equal(protect_add(&r, "nonsense", tiny, sizeof tiny), EINVAL);
+    assert_int_equal(strlen(tiny), 3);
+    protect_free(&r);
+}
+
+static void protect_parse_good(void **state)
+{
+    (void)state;
+    struct protect_rules r = { 0 };
+    char err[128];
+    assert_int_equal(protect_add(&r, "label=tier=db", err, sizeof err), 0);
+    assert_int_equal(protect_add(&r, "label=keep", err, sizeof err), 0);
+    assert_int_equal(protect_add(&r, "label=k=", err, sizeof err), 0);
+    assert_int_equal(protect_add(&r, "label=a=b=c", err, sizeof err), 0);
+    assert_int_equal(protect_add(&r, "name=web-*", err, sizeof err), 0);
+    assert_int_equal(protect_add(&r, "image=postgres*", err, sizeof err), 0);
+    assert_int_equal(r.n, 6);
+    assert_int_equal(r.v[0].kind, PROTECT_BY_LABEL);
+    assert_string_equal(r.v[0].key, "tier");
+    assert_string_equal(r.v[0].value, "db");
+    assert_string_equal(r.v[1].key, "keep");
+    assert_null(r.v[1].value);
+    assert_string_equal(r.v[2].value, "");
+    assert_string_equal(r.v[3].key, "a");
+    assert_string_equal(r.v[3].value, "b=c");
+    assert_int_equal(r.v[4].kind, PROTECT_BY_NAME);
+    assert_null(r.v[4].key);
+    assert_string_equal(r.v[4].value, "web-*");
+    assert_int_equal(r.v[5].kind, PROTECT_BY_IMAGE);
+    protect_free(&r);
+    assert_int_equal(r.n, 0);
+    protect_free(&r);
+}
+
+static void protect_label_builtin(void **state)
+{
+    (void)state;
+    struct protect_rules none = { 0 };
+    const char *yes[] = { "true", "TRUE", "True", "yes", "YES", "1" };
+    const char *no[] = { "false", "0", "", "no", "on", "truex" };
+    struct container c;
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
+        struct label l = { PROTECT_LABEL, (char *)yes[i] };
+        make(&c, "x", "y", &l, 1);
+        assert_int_equal(EPERM, protect_check(&none, &c, NULL));
+        container_clear(&c);
+    }
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++) {
+        struct label l = { PROTECT_LABEL, (char *)no[i] };
+        make(&c, "x", "y", &l, 1);
+        assert_int_equal(0, protect_check(&none, &c, NULL));
+        assert_int_equal(0, protect_check(NULL, &c, ""));
+        container_clear(&c);
+    }
+}
+
+static void protect_self(void **state)
+{
+    (void)state;
+    struct protect_rules none = { 0 };
+    struct container c;
+    make(&c, "x", "y", NULL, 0);
+    assert_int_equal(EPERM, protect_check(&none, &c, ID1));
+    assert_int_equal(0, protect_check(&none, &c, ID2));
+    assert_int_equal(0, protect_check(&none, &c, ""));
+    assert_int_equal(0, protect_check(&none, &c, NULL));
+    container_clear(&c);
+}
+
+static void protect_rules_match(void **state)
+{
+    (void)state;
+    struct protect_rules r = { 0 };
+    char err[128];
+    assert_int_equal(protect_add(&r, "label=tier=db", err, sizeof err), 0);
+    assert_int_equal(protect_add(&r, "label=keep", err, sizeof err), 0);
+    assert_int_equal(protect_add(&r, "name=web-*", err, sizeof err), 0);
+    assert_int_equal(protect_add(&r, "image=postgres", err, sizeof err), 0);
+    assert_int_equal(protect_add(&r, "image=registry:5000/team/*", err, sizeof err), 0);
+
+    struct container c;
+    struct label db = { "tier", "db" }, fe = { "tier", "fe" },
+                 keep = { "keep", "" };
+    make(&c, "a", "busybox", &db, 1);
+    assert_int_equal(EPERM, protect_check(&r, &c, NULL));
+    container_clear(&c);
+    make(&c, "a", "busybox", &fe, 1);
+    assert_int_equal(0, protect_check(&r, &c, NULL));
+    container_clear(&c);
+    make(&c, "a", "busybox", &keep, 1);
+    assert_int_equal(EPERM, protect_check(&r, &c, NULL));
+    container_clear(&c);
+
+    const char *names_yes[] = { "web-1", "web-", "web-a-b" };
+    const char *names_no[] = { "web", "xweb-1", "Web-1" };
+    for (size_t i = 0; i < 3; i++) {
+        make(&c, names_yes[i], "busybox", NULL, 0);
+        assert_int_equal(EPERM, protect_check(&r, &c, NULL));
+        container_clear(&c);
+        make(&c, names_no[i], "busybox", NULL, 0);
+        assert_int_equal(0, protect_check(&r, &c, NULL));
+        container_clear(&c);
+    }
+    const char *images_yes[] = { "postgres", "postgres:16", "postgres@sha256:ab",
+                                 "registry:5000/team/app", "registry:5000/team/app:1" };
+    const char *images_no[] = { "postgresql", "library/postgres", "x/postgres:1",
+                                "registry:5000/other/app", "" };
+    for (size_t i = 0; i < 5; i++) {
+        make(&c, "n", images_yes[i], NULL, 0);
+        assert_int_equal(EPERM, protect_check(&r, &c, NULL));
+        container_clear(&c);
+        make(&c, "n", images_no[i], NULL, 0);
+        assert_int_equal(0, protect_check(&r, &c, NULL));
+        container_clear(&c);
+    }
+    protect_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(protect_bad_specs),
+        cmocka_unit_test(protect_parse_good),
+        cmocka_unit_test(protect_label_builtin),
+        cmocka_unit_test(protect_self),
+        cmocka_unit_test(protect_rules_match),
+    };
+    return cmocka_run_group_tests_name("protect", tests, NULL, NULL);
+}
