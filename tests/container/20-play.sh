@@ -170,6 +170,10 @@ else
 fi
 
 check "dockerfs is mounted on the shared parent" dfs_mounted "$MNT"
+check "dockerfs's log, in DOCKERDOOM_LOG_DIR, has its start line at once" \
+    wait_until 5 grep -q 'info: mounted' "$DOCKERDOOM_LOG_DIR/dockerfs.log"
+check_eq "the log directory is 750, its files 640" "750 640" \
+    "$(stat -c %a "$DOCKERDOOM_LOG_DIR") $(stat -c %a "$DOCKERDOOM_LOG_DIR/dockerfs.log")"
 # shellcheck disable=SC2016  # awk fields
 check "the parent has shared propagation" \
     awk -v m="$DOCKERDOOM_RUN/share" '$5 == m && / shared:/ {f = 1} END {exit !f}' /proc/self/mountinfo
@@ -361,6 +365,15 @@ if ct_listening "$VNC_PORT" || ct_listening "$NOVNC_PORT"; then
 else
     ok "nothing listens on the VNC and noVNC ports after stop"
 fi
+# The demo, a script of its own, through the launcher.
+if ct_launcher demo 2 >"$TESTS_TMP/demo.out" 2>&1 &&
+    [ "$(docker ps -q --filter label=dockerdoom.demo=true | wc -l)" = 2 ]; then
+    ok "dockerdoom demo 2 starts two demo containers"
+else
+    not_ok "dockerdoom demo 2 starts two demo containers" "$(cat "$TESTS_TMP/demo.out")"
+fi
+check "dockerdoom demo clean" ct_launcher demo clean
+check_eq "no demo container left" 0 "$(docker ps -aq --filter label=dockerdoom.demo=true | wc -l)"
 check_eq "test containers untouched by stop" running "$(c_state "${ids[2]}")"
 if ct_launcher status >/dev/null 2>&1; then
     not_ok "status fails once stopped"
