@@ -108,8 +108,9 @@ check "VNC_LISTEN is honoured" \
     sh -c "ss -Htln 'sport = :$VNC_PORT' | awk '{print \$4}' | grep -qx '127.0.0.2:$VNC_PORT'"
 check "as uid 4242 on a read-only root: the game runs" sh -c \
     "docker logs $C 2>&1 | grep -q 'starting game (run 1)'"
+check "docker top lists the container's processes" sh -c "docker top $C -o pid,args | grep -q x11vnc"
 check_eq "the given password is in no command line of the container" "" \
-    "$(docker top "$C" -o args | grep -F given123 || true)"
+    "$(docker top "$C" -o pid,args | grep -F given123 || true)"
 docker rm -f "$C" >/dev/null 2>&1 || true
 
 tap_done
