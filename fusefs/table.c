@@ -1,6 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* table.c - the container table: a vector of entries plus two chained
  * hash indexes, by short id (lookups from paths) and by serial (lookups
  * from inode numbers). A reader-writer lock guards all of it. */
+#include <assert.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -248,14 +250,14 @@ static int upsert_locked(struct table *t, const struct container *c,
     e->next_serial = t->by_serial[hn];
     t->by_serial[hn] = e;
     if (changed)
-        *changed = 1;
+        *changed = 2;
     if (serial)
         *serial = e->serial;
     return 0;
 }
 
 /* Unlinks and frees e; the caller holds the writer lock. */
-static void remove_locked(struct table *t, struct entry *e, struct table_gone *gone)
+static void remove_locked(struct table *t, struct entry *e, struct table_row *gone)
 {
     struct entry **pp;
 
@@ -277,16 +279,39 @@ static void remove_locked(struct table *t, struct entry *e, struct table_gone *g
     free(e);
 }
 
+/* The invariants every change keeps, checked under the writer lock in
+ * SAN=1 builds (DOCKERFS_ASSERT): each entry is where the vector and both
+ * indexes say it is, and serials only grow. */
+static void table_check(const struct table *t)
+{
+#ifdef DOCKERFS_ASSERT
+    assert(t->n <= t->cap);
+    assert(t->nbuckets && (t->nbuckets & (t->nbuckets - 1)) == 0);
+    assert(t->n <= t->nbuckets);
+    for (size_t i = 0; i < t->n; i++) {
+        const struct entry *e = t->v[i];
+        assert(e->pos == i);
+        assert(e->serial > 0 && e->serial < t->next_serial);
+        assert(find_short(t, e->c.short_id) == e);
+        assert(find_serial(t, e->serial) == e);
+        assert(strncmp(e->c.id, e->c.short_id, SHORT_ID_LEN) == 0);
+    }
+#else
+    (void)t;
+#endif
+}
+
 int table_upsert(struct table *t, const struct container *c, int *changed,
                  uint64_t *serial)
 {
     pthread_rwlock_wrlock(&t->lock);
     int err = upsert_locked(t, c, changed, serial);
+    table_check(t);
     pthread_rwlock_unlock(&t->lock);
     return err;
 }
 
-int table_remove(struct table *t, const char *id, struct table_gone *gone)
+int table_remove(struct table *t, const char *id, struct table_row *gone)
 {
     char short_id[SHORT_ID_LEN + 1];
     int err = ENOENT;
@@ -301,6 +326,7 @@ int table_remove(struct table *t, const char *id, struct table_gone *gone)
         remove_locked(t, e, gone);
         err = 0;
     }
+    table_check(t);
     pthread_rwlock_unlock(&t->lock);
     return err;
 }
@@ -321,7 +347,7 @@ static int cmp_entry_ptr(const void *a, const void *b)
  * writer lock and provides room for t->n rows in g. Returns how many. */
 static size_t remove_missing(struct table *t, struct entry **old,
                              const struct container **sorted, size_t n,
-                             struct table_gone *g)
+                             struct table_row *g)
 {
     size_t nold = t->n, ng = 0, j = 0;
 
@@ -340,18 +366,28 @@ static size_t remove_missing(struct table *t, struct entry **old,
 }
 
 int table_replace_all(struct table *t, const struct container *v, size_t n,
-                      struct table_gone **gone, size_t *ngone)
+                      struct table_row **gone, size_t *ngone,
+                      uint64_t **changed, size_t *nchanged)
 {
     const struct container **sorted = NULL;
     struct entry **old = NULL;
-    struct table_gone *g = NULL;
-    size_t ng = 0;
+    struct table_row *g = NULL;
+    uint64_t *ch = NULL;
+    size_t ng = 0, nch = 0;
     int err = 0;
 
     *gone = NULL;
     *ngone = 0;
+    if (changed) {
+        *changed = NULL;
+        *nchanged = 0;
+    }
     if (n && !(sorted = malloc(n * sizeof *sorted)))
         return ENOMEM;
+    if (n && changed && !(ch = malloc(n * sizeof *ch))) {
+        free(sorted);
+        return ENOMEM;
+    }
     for (size_t i = 0; i < n; i++)
         sorted[i] = &v[i];
     if (n)
@@ -366,13 +402,25 @@ int table_replace_all(struct table *t, const struct container *v, size_t n,
         err = ENOMEM;
     } else {
         ng = remove_missing(t, old, sorted, n, g);
-        for (size_t j = 0; j < n && !err; j++)
-            err = upsert_locked(t, sorted[j], NULL, NULL);
+        for (size_t j = 0; j < n && !err; j++) {
+            int differs = 0;
+            uint64_t serial = 0;
+            err = upsert_locked(t, sorted[j], &differs, &serial);
+            if (!err && differs && ch)
+                ch[nch++] = serial;
+        }
     }
+    table_check(t);
     pthread_rwlock_unlock(&t->lock);
 
     free(sorted);
     free(old);
+    if (changed && nch) {
+        *changed = ch;
+        *nchanged = nch;
+    } else {
+        free(ch);
+    }
     if (ng == 0) {
         free(g);
         g = NULL;

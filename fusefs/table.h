@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* table.h - the in-memory container table every FUSE handler answers from.
  *
  * One writer (the sync thread) and many readers (FUSE worker threads).
@@ -13,13 +14,8 @@
 
 struct table;
 
-/* What a change removed: the kernel's cache must be told about it. */
-struct table_gone {
-    char short_id[SHORT_ID_LEN + 1];
-    uint64_t serial;
-};
-
-/* One row of a directory snapshot. */
+/* A container as the kernel knows it: a row of a directory snapshot, or
+ * one a change removed (the kernel's cache must be told about it). */
 struct table_row {
     char short_id[SHORT_ID_LEN + 1];
     uint64_t serial;
@@ -49,20 +45,28 @@ int table_resolve(struct table *t, const char *name, uint64_t *serial,
                   int *is_dir);
 
 /* Inserts c (copied), or replaces the container with the same id, keeping
- * its serial. *changed (may be NULL) says whether anything shown differs.
+ * its serial. *changed (may be NULL) says whether anything shown differs:
+ * 0 no, 1 changed, 2 inserted (the root listing grew).
  * Returns 0 or ENOMEM. Takes the writer lock. */
 int table_upsert(struct table *t, const struct container *c, int *changed,
                  uint64_t *serial);
 
 /* Removes the container with this full id. Returns 0 and fills *gone, or
  * ENOENT. Takes the writer lock. */
-int table_remove(struct table *t, const char *id, struct table_gone *gone);
+int table_remove(struct table *t, const char *id, struct table_row *gone);
 
 /* Makes the table hold exactly v[0..n): inserts and replaces as upsert,
  * removes the rest. The removed ones are returned in *gone (malloc'ed,
- * free() it; *ngone of them). Returns 0 or ENOMEM (table unchanged). */
+ * free() it; *ngone of them); when changed is not NULL, the serials of the
+ * inserted and changed ones in *changed (malloc'ed, *nchanged of them), so
+ * the kernel's caches of them can be dropped. Returns 0 or ENOMEM. An
+ * ENOMEM before the writer lock leaves the table unchanged; one while
+ * inserting leaves it part way: the removals and the inserts before the
+ * failure have happened and are reported as above, and the next call (the
+ * next re-list) completes it. */
 int table_replace_all(struct table *t, const struct container *v, size_t n,
-                      struct table_gone **gone, size_t *ngone);
+                      struct table_row **gone, size_t *ngone,
+                      uint64_t **changed, size_t *nchanged);
 
 /* A copy of the current rows, sorted by short id, for a directory listing
  * that must stay stable while containers come and go. *rows is malloc'ed
