@@ -1,11 +1,13 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # dockerdoom game container: Xvfb + patched chocolate-doom + x11vnc + noVNC.
 #
 #   container/base-image.sh            # makes debian:bookworm-slim offline if needed
 #   docker build --network host -t dockerdoom .
 #
 # `--network host`: the engine's default bridge is off on these machines and
-# the build stages fetch packages from the apt mirror.
-# SPDX-License-Identifier: GPL-2.0-or-later
+# the build stages fetch packages from the apt mirror. The launcher runs the
+# image as its own system account with --network none, --read-only (tmpfs
+# /tmp), --cap-drop ALL and no-new-privileges: nothing here may need more.
 
 # ---- build: chocolate-doom from Debian's source package + game/ ------------
 FROM debian:bookworm-slim AS build

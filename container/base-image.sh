@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # base-image.sh — make sure the engine has debian:bookworm-slim.
 #
 # Usage: container/base-image.sh [--cache DIR] | --tarball
@@ -11,7 +12,6 @@
 # Talks to the engine the docker CLI picks (DOCKER_HOST or the default socket).
 # --tarball only makes sure the tarball is there and prints its path (no
 # engine needed; the package test unpacks it as a fresh Debian 12 root).
-# SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
 
 IMAGE=debian:bookworm-slim

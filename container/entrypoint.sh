@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # entrypoint.sh — the game container's main program (run under tini).
 #
 # Starts Xvfb, the patched chocolate-doom in a 640x480 window (restarted
@@ -28,7 +29,6 @@
 #   DOOM_ARGS          more chocolate-doom arguments (split on spaces)
 #   DOCKERFS_DIR       the dockerfs mount as seen in here (/dockerfs)
 #   DOOM_BIN           the game binary (/usr/local/bin/chocolate-doom)
-# SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
 
 VNC_LISTEN=${VNC_LISTEN:-127.0.0.1}
