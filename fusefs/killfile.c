@@ -188,10 +188,20 @@ static int fire(const struct kill_env *env, const struct kill_caller *who,
     if (err)
         return err;
     /* Any answer but "not protected", also ENOMEM, is a refusal. */
+    const struct member *m = env->fleet ? fleet_member(env->fleet, c.engine_ix)
+                                        : NULL;
+    const struct engine *engine = m ? &m->engine : env->engine;
     if (protect_check(&env->opt->protect, &c, env->self_id) != 0)
         err = EPERM;
-    else if (!env->opt->dry_run)
-        err = engine_kill(env->engine, c.id, env->opt->action, msg, sizeof msg);
+    else if (!env->opt->dry_run && env->fleet &&
+             (err = fleet_kill_begin(env->fleet, c.engine_ix)) != 0)
+        snprintf(msg, sizeof msg, "engine %s %s", c.engine ? c.engine : "?",
+                 err == EIO ? "is down" : "has too many kills waiting");
+    else if (!env->opt->dry_run) {
+        err = engine_kill(engine, c.id, env->opt->action, msg, sizeof msg);
+        if (env->fleet)
+            fleet_kill_end(env->fleet, c.engine_ix);
+    }
     audit_attempt(env, who, &c, err);
     if (err && msg[0])
         log_debug("kill %s: %s", c.short_id, msg);

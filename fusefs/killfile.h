@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include "engine.h"
+#include "fleet.h"
 #include "opts.h"
 #include "table.h"
 
@@ -43,6 +44,10 @@ struct kill_env {
     const struct engine *engine;
     const struct options *opt;
     const char *self_id;            /* our own container, or "" */
+    struct fleet *fleet;            /* when not NULL: a container's own
+                                       engine (engine_ix) is asked, EIO at
+                                       once while it is down, EAGAIN when
+                                       it has too many kills waiting */
 };
 
 /* The open kill files, so the ones a writer still holds at exit can be
@@ -85,8 +90,9 @@ int killfile_open(const struct kill_env *env, struct kill_handles *hs,
 /* One write of size bytes to an open kill file. Returns 0 when the
  * write is accepted (a kill that succeeded, or was only audited under
  * --dry-run, or white space after one), EINVAL for input that is not a
- * request, EPERM for a protected container, ENOENT when it is gone, or
- * the engine's errno. Every fired request leaves one audit line. */
+ * request, EPERM for a protected container, ENOENT when it is gone, EIO
+ * at once when its engine is down, EAGAIN when its engine already has
+ * FLEET_KILLS_IN_FLIGHT kills waiting, or the engine's errno. Every fired request leaves one audit line. */
 int killfile_write(const struct kill_env *env, const struct kill_caller *who,
                    uint64_t serial, uint64_t fh, const void *data, size_t size);
 
