@@ -7,6 +7,7 @@
 #   make game       build the patched chocolate-doom (build/game/chocolate-doom)
 #   make bench      benchmarks (not part of check)
 #   make install    dockerfs, its man page and systemd unit (PREFIX, DESTDIR)
+#   make deb        Debian packages dockerfs and dockerdoom (build/deb)
 #
 # SAN=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer into
 # build-san/ (the test runner does this itself).
@@ -43,6 +44,7 @@ include tests/tests.mk
 -include tests/fuzz/fuzz.mk
 -include tests/bench/bench.mk
 -include tests/faults/faults.mk
+-include debian/deb.mk
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -1,7 +1,7 @@
 #!/bin/bash
 # base-image.sh — make sure the engine has debian:bookworm-slim.
 #
-# Usage: container/base-image.sh [--cache DIR]
+# Usage: container/base-image.sh [--cache DIR] | --tarball
 #
 # The image is used as is when the engine already has it, pulled when a
 # registry answers, and otherwise made offline: `debootstrap --variant=minbase
@@ -9,6 +9,8 @@
 # `docker import` with CMD ["bash"]. The root filesystem tarball is kept in
 # the cache directory (default build/base) so a second engine reuses it.
 # Talks to the engine the docker CLI picks (DOCKER_HOST or the default socket).
+# --tarball only makes sure the tarball is there and prints its path (no
+# engine needed; the package test unpacks it as a fresh Debian 12 root).
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
 
@@ -101,6 +103,11 @@ EOF
     trap - EXIT
 }
 
+if [[ ${1:-} == --tarball ]]; then
+    [[ -s $TARBALL ]] || make_tarball
+    echo "$TARBALL"
+    exit 0
+fi
 if docker image inspect "$IMAGE" >/dev/null 2>&1; then
     exit 0
 fi

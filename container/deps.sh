@@ -7,7 +7,8 @@
 #   play    build + run the game container (docker engine, debootstrap for
 #           the offline base image)              (default)
 #   check   play + everything `make check` uses (test tools, X/VNC stack,
-#           browser, fuzzing, the game's build dependencies)
+#           browser, fuzzing, the game's build dependencies, building and
+#           linting the Debian packages)
 #   --list  print the package names of the set and exit
 #
 # A fast no-op when everything is installed: one dpkg-query, and apt-get
@@ -34,6 +35,7 @@ check_pkgs=(libcmocka-dev busybox-static curl iproute2 procps psmisc
             xvfb x11vnc novnc websockify freedoom xdotool xterm
             libvncserver-dev libpng-dev imagemagick gnuplot-nox shellcheck
             clang cmake dpkg-dev podman openssl
+            debhelper lintian man-db
             libsdl2-dev libsdl2-mixer-dev libsdl2-net-dev libsamplerate0-dev)
 # Nice to have for the set; skipped with a note where the archive lacks them.
 optional_pkgs=()
@@ -97,7 +99,7 @@ command -v apt-get >/dev/null ||
 
 export DEBIAN_FRONTEND=noninteractive
 echo "deps: installing for '$set_name': ${missing[*]} ${missing_opt[*]}"
-apt-get update -qq
+apt-get -o DPkg::Lock::Timeout=900 update -qq
 for p in "${missing_opt[@]}"; do
     [[ -z $p ]] && continue
     cand=$(apt-cache policy "$p" 2>/dev/null | awk '/Candidate:/ {print $2}')
@@ -108,5 +110,5 @@ for p in "${missing_opt[@]}"; do
     fi
 done
 [[ ${#missing[@]} -eq 0 ]] && exit 0
-apt-get install -y -qq --no-install-recommends "${missing[@]}"
+apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${missing[@]}"
 echo "deps: done"

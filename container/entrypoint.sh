@@ -187,6 +187,13 @@ game_cmd=(stdbuf -oL -eL "$DOOM_BIN" -iwad "$iwad" -dockerfs "$DOCKERFS_DIR"
 # shellcheck disable=SC2206
 [[ -n $DOOM_ARGS ]] && game_cmd+=($DOOM_ARGS)
 
+# Full-width view (no border) unless the player chose otherwise: the
+# game's own config, where SDL_GetPrefPath puts it.
+cfgdir=${XDG_DATA_HOME:-${HOME:-/tmp}/.local/share}/chocolate-doom
+if [[ ! -e $cfgdir/default.cfg ]] && mkdir -p "$cfgdir" 2>/dev/null; then
+    echo "screenblocks 10" >"$cfgdir/default.cfg" || true
+fi
+
 runs=0
 while [[ $stopping -eq 0 ]]; do
     runs=$((runs + 1))

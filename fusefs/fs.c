@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include "buf.h"
 #include "fs.h"
+#include "viewers.h"
 
 #define KIND_BITS 4
 #define DIR_TIMEOUT 60.0    /* removals are pushed with notify_delete */
@@ -51,7 +52,11 @@ static int fill_attr(struct fs *fs, fuse_ino_t ino, const struct container *c,
     st->st_mtime = st->st_ctime = st->st_atime = c ? (time_t)c->created
                                                    : fs->started;
     if (ino == ROOT_INO) {
-        st->st_mode = S_IFDIR | 0555;
+        /* With allow_other the root shows who may enter (viewers.h). */
+        st->st_mode = S_IFDIR | (!fs->opt->allow_other ? 0555
+                                 : fs->opt->have_gid ? 0550 : 0500);
+        st->st_uid = fs->opt->allow_other ? fs->opt->kill_uid : 0;
+        st->st_gid = fs->opt->allow_other && fs->opt->have_gid ? fs->opt->kill_gid : 0;
         st->st_nlink = 2;
         return 0;
     }
@@ -98,6 +103,35 @@ static int stat_ino(struct fs *fs, fuse_ino_t ino, struct stat *st)
     return err;
 }
 
+/* With allow_other, only root, the user dockerfs runs as and whoever may
+ * kill may see inside the mount (viewers.h); this answers EACCES to
+ * anyone else and returns 1.
+ *
+ * dockerfs checks this itself, like kill permission, instead of leaving
+ * it to the kernel with default_permissions and a 0550 root: that would
+ * make the kernel refuse kill writes too, before dockerfs sees them, and
+ * refused kill attempts belong in the audit trail (killfile.c). So the
+ * check sits where the kernel always asks: lookup, opendir, open,
+ * readlink, access, and getattr/setattr when they reach us. Cached
+ * entries skip lookup, so open and opendir must never be skipped (no
+ * FUSE_CAP_NO_OPEN_SUPPORT / NO_OPENDIR_SUPPORT) nor links cached
+ * (FUSE_CAP_CACHE_SYMLINKS), and names and id prefixes keep an entry
+ * timeout of 0. What a cache can still give a stranger who already knows
+ * a short id: that its directory exists and its files' sizes. */
+static int refuse_stranger(fuse_req_t req)
+{
+    struct fs *fs = fs_of(req);
+    struct kill_caller who;
+
+    if (!fs->opt->allow_other)
+        return 0;
+    kill_caller_of(req, fs->opt, &who);
+    if (may_view(fs->opt, fs->owner, &who))
+        return 0;
+    fuse_reply_err(req, EACCES);
+    return 1;
+}
+
 static void fsop_init(void *userdata, struct fuse_conn_info *conn)
 {
     (void)userdata;
@@ -114,6 +148,8 @@ static void fsop_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
     int is_dir = 0, err;
     enum file_kind kind;
 
+    if (refuse_stranger(req))
+        return;
     memset(&e, 0, sizeof e);
     table_rdlock(fs->table);
     if (parent == ROOT_INO) {
@@ -150,9 +186,13 @@ static void fsop_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 static void fsop_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
     struct stat st;
-    int err = stat_ino(fs_of(req), ino, &st);
+    int err;
 
     (void)fi;
+    /* The root answers everyone: stat, df and mount tools need it. */
+    if (ino != ROOT_INO && refuse_stranger(req))
+        return;
+    err = stat_ino(fs_of(req), ino, &st);
     if (err)
         fuse_reply_err(req, err);
     else
@@ -170,6 +210,8 @@ static void fsop_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
     int err;
 
     (void)fi;
+    if (ino != ROOT_INO && refuse_stranger(req))
+        return;
     if (ino == ROOT_INO || ino_kind(ino) != FILE_KILL ||
         (to_set & ~FUSE_SET_ATTR_SIZE) != 0 || attr->st_size != 0) {
         fuse_reply_err(req, EPERM);
@@ -186,6 +228,8 @@ static void fsop_readlink(fuse_req_t req, fuse_ino_t ino)
     struct fs *fs = fs_of(req);
     char target[SHORT_ID_LEN + 1] = "";
 
+    if (refuse_stranger(req))
+        return;
     if (ino == ROOT_INO || ino_kind(ino) != FILE_LINK) {
         fuse_reply_err(req, EINVAL);
         return;
@@ -214,6 +258,8 @@ static void fsop_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
     struct stat st;
     int err;
 
+    if (refuse_stranger(req))
+        return;
     if (ino != ROOT_INO) {
         if ((err = stat_ino(fs, ino, &st)) != 0 || !S_ISDIR(st.st_mode)) {
             fuse_reply_err(req, err ? err : ENOTDIR);
@@ -314,6 +360,9 @@ static void fsop_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
     struct stat st;
     int acc = fi->flags & O_ACCMODE, err;
 
+    /* A stranger's kill attempt goes on to killfile_open: audited. */
+    if ((ino == ROOT_INO || ino_kind(ino) != FILE_KILL) && refuse_stranger(req))
+        return;
     if ((err = stat_ino(fs, ino, &st)) != 0) {
         fuse_reply_err(req, err);
         return;
@@ -410,12 +459,17 @@ static void fsop_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
 }
 
 /* access(2) answers what open would: the kernel does not check modes
- * for us (no default_permissions). */
+ * for us (no default_permissions). A stranger may learn that the root
+ * exists (F_OK), nothing else; cd into the mount asks here too. */
 static void fsop_access(fuse_req_t req, fuse_ino_t ino, int mask)
 {
     struct fs *fs = fs_of(req);
     struct stat st;
-    int err = stat_ino(fs, ino, &st);
+    int err;
+
+    if (!(ino == ROOT_INO && mask == F_OK) && refuse_stranger(req))
+        return;
+    err = stat_ino(fs, ino, &st);
 
     if (!err && mask != F_OK) {
         if (S_ISDIR(st.st_mode))
@@ -535,6 +589,7 @@ void fs_init(struct fs *fs)
     memset(fs, 0, sizeof *fs);
     kill_handles_init(&fs->kills);
     fs->started = time(NULL);
+    fs->owner = getuid();
 }
 
 void fs_cleanup(struct fs *fs)

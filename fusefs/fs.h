@@ -21,6 +21,7 @@ struct fs {
     const char *self_id;        /* our own container, or "" */
     struct fuse_session *se;    /* set once the session exists */
     time_t started;
+    uid_t owner;                /* who runs dockerfs: may always look */
     struct kill_handles kills;  /* the open kill files */
 };
 

@@ -40,7 +40,8 @@ static const struct option long_opts[] = {
     { NULL, 0, NULL, 0 }
 };
 
-/* Appends one -o list to o->fuse_opts and tracks ro/rw (last wins). */
+/* Appends one -o list to o->fuse_opts; tracks ro/rw (last wins) and
+ * allow_other. */
 static int add_fuse_opts(struct options *o, const char *list)
 {
     if (*list == '\0')
@@ -61,6 +62,8 @@ static int add_fuse_opts(struct options *o, const char *list)
             o->ro = 1;
         else if (n == 2 && strncmp(p, "rw", 2) == 0)
             o->ro = 0;
+        else if (n == 11 && strncmp(p, "allow_other", 11) == 0)
+            o->allow_other = 1;
         p += n;
         if (*p == ',')
             p++;

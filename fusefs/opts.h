@@ -22,6 +22,7 @@ struct options {
     int debug;                  /* -d: FUSE debug output, implies -f */
     char *fuse_opts;            /* the -o lists joined by commas, or NULL */
     int ro;                     /* "ro" among them */
+    int allow_other;            /* "allow_other" among them */
     const char *host;           /* the last --host, or NULL */
     struct engine_spec *engines;    /* every --host and --context */
     size_t n_engines;

@@ -735,7 +735,8 @@ void DD_Ticker(void)
     }
 }
 
-// "12 containers, 9 on this level, 3 waiting" while some wait, else NULL.
+// "12 containers, 9 on this level, 3 waiting" while some wait (without
+// the last part when the view is too narrow for it), else NULL.
 static const char *DD_CountLine(void)
 {
     static char line[80];
@@ -763,6 +764,11 @@ static const char *DD_CountLine(void)
     M_snprintf(line, sizeof(line), "%d container%s, %d on this level, "
                "%d waiting", dd_table.count, dd_table.count == 1 ? "" : "s",
                here, waiting);
+    if (DD_FontTextWidth(line) > scaledviewwidth - 4)
+    {
+        M_snprintf(line, sizeof(line), "%d containers, %d on this level",
+                   dd_table.count, here);
+    }
     return line;
 }
 

@@ -52,8 +52,8 @@ void DD_HudDraw(const char *msg, dd_msgprio_t prio, const char *count)
     if (count != NULL)
     {
         DD_FitLabel(lines[0], sizeof(lines[0]), count,
-                    SCREENWIDTH - 2 * DD_HUD_MARGIN - 1, DD_FontCharWidth,
-                    NULL);
+                    scaledviewwidth - 2 * DD_HUD_MARGIN - 1,
+                    DD_FontCharWidth, NULL);
         DD_FontDraw(viewwindowx + DD_HUD_MARGIN,
                     viewwindowy + viewheight - DD_FONT_HEIGHT - 2,
                     lines[0], DD_COLOR_OK, 1, NULL);

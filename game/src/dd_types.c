@@ -62,6 +62,24 @@ static int DD_Owned(const dd_types_t *types, const char *image)
     return -1;
 }
 
+// The free type nearest want (upwards, wrapping), skipping those marked
+// in avoid (may be NULL); -1 when there is none.
+static int DD_FreeType(const dd_types_t *types, int want, const int *avoid)
+{
+    int k;
+
+    for (k = 0; k < types->ntypes; ++k)
+    {
+        int t = (want + k) % types->ntypes;
+
+        if (types->owner[t][0] == '\0' && (avoid == NULL || !avoid[t]))
+        {
+            return t;
+        }
+    }
+    return -1;
+}
+
 static int DD_CompareStrings(const void *a, const void *b)
 {
     return strcmp(*(const char *const *) a, *(const char *const *) b);
@@ -71,6 +89,7 @@ int DD_TypesUpdate(dd_types_t *types, const char *const *images,
                    int count)
 {
     int used[DD_TYPES_MAX] = { 0 };
+    int released[DD_TYPES_MAX] = { 0 };
     const char **fresh;
     int nfresh = 0;
     int i;
@@ -88,6 +107,7 @@ int DD_TypesUpdate(dd_types_t *types, const char *const *images,
     {
         if (!used[t])
         {
+            released[t] = types->owner[t][0] != '\0';
             types->owner[t][0] = '\0';
         }
     }
@@ -114,23 +134,24 @@ int DD_TypesUpdate(dd_types_t *types, const char *const *images,
     for (i = 0; i < nfresh; ++i)
     {
         int want;
-        int k;
 
         if (i > 0 && strcmp(fresh[i], fresh[i - 1]) == 0)
         {
             continue;
         }
         want = DD_ImageHash(fresh[i], types->ntypes);
-        for (k = 0; k < types->ntypes; ++k)
+        // A type given up just now is taken last: a container whose
+        // image changed then visibly changes its monster.
+        t = DD_FreeType(types, want, released);
+        if (t < 0)
         {
-            t = (want + k) % types->ntypes;
-            if (types->owner[t][0] == '\0')
-            {
-                // An image longer than the field is cut, as in the table.
-                strncpy(types->owner[t], fresh[i], DD_IMAGE_LEN);
-                types->owner[t][DD_IMAGE_LEN] = '\0';
-                break;
-            }
+            t = DD_FreeType(types, want, NULL);
+        }
+        if (t >= 0)
+        {
+            // An image longer than the field is cut, as in the table.
+            strncpy(types->owner[t], fresh[i], DD_IMAGE_LEN);
+            types->owner[t][DD_IMAGE_LEN] = '\0';
         }
     }
     free(fresh);

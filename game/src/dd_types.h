@@ -39,7 +39,8 @@ void DD_TypesInit(dd_types_t *types, int ntypes);
 // Brings the allocation in line with the images in use (count strings,
 // duplicates allowed): images gone give their type up, then the images
 // without one take a free type each, in sorted order, each the free type
-// nearest its hash. So the same set of images seen at once gets the same
+// nearest its hash (a type given up in this same call only when no other
+// is free). So the same set of images seen at once gets the same
 // types in every run. Returns 0, or -1 when out of memory (no new image
 // got a type; they share by hash until the next call).
 int DD_TypesUpdate(dd_types_t *types, const char *const *images,

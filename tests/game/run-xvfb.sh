@@ -9,6 +9,10 @@
 #     map's own monsters: all spawn, the game keeps running, and 10 s of
 #     monsters fighting (each other, the player in god mode, barrels) never
 #     kill a container
+#   - idrm's results come as one summary; a kill the engine does not
+#     answer is reported after 5 s; renames and image changes are logged
+#   - 10000 entries: the level takes what it has spots for, the rest wait
+#   - a -dockerfs directory that does not exist stops the game at start
 # Usage: tests/game/run-xvfb.sh [path/to/chocolate-doom]
 set -euo pipefail
 
@@ -194,6 +198,10 @@ others=$(cd "$DIR" && for d in */; do
     if [ -n "$c" ] && [ "$c" != 1 ]; then echo "$d: $c"; fi
 done)
 check_eq "nothing but 1 is ever written" "" "$others"
+wait_until 5 grep -q '^dockerdoom: message ok idrm: ' "$LOG" || true
+check_eq "idrm's results come as one summary" \
+    "dockerdoom: message ok idrm: $nreq killed" \
+    "$(grep '^dockerdoom: message [a-z]* idrm: [0-9]' "$LOG" || true)"
 left=$(( N - 1 - nreq ))
 if [ "$left" -ge 1 ]; then
     ok "monsters out of view are left alone ($left untouched)"
@@ -231,9 +239,70 @@ if [ -n "$failed" ] && wait_until 5 respawned; then
 else
     not_ok "the monster of a failed kill comes back" "$(grep dockerdoom "$LOG")"
 fi
+nfailed=$(count_of "$LOG" kill-request)
+check "the summary names the failures by errno" grep -q \
+    "^dockerdoom: message fail idrm: $nfailed failed (EISDIR)\$" "$LOG"
 stop_game
 
-# --- 3. fleets of 50 and 300 on two maps -----------------------------------
+# --- 3. renames, image changes, a kill the engine does not answer ----------
+DIR=$TMP/slow
+LOG=$TMP/slow.log
+make_entries "$DIR" 3 slow
+for d in "$DIR"/*/; do
+    # Opening a FIFO for writing blocks until someone reads it: a kill
+    # write that hangs as one on a stuck engine would.
+    rm -f "$d/kill"
+    mkfifo "$d/kill"
+done
+start_game "$LOG" "$DIR" freedoom2.wad 1
+wait_until 30 has_at_least "$LOG" spawn 3 || true
+first=$(ids_of "$LOG" spawn | head -n1)
+second=$(ids_of "$LOG" spawn | sed -n 2p)
+echo "renamed one" >"$DIR/$first/name"
+if wait_until 5 grep -q "^dockerdoom: rename id=$first name=renamed_one " "$LOG"; then
+    ok "a rename is logged with the new name"
+else
+    not_ok "a rename is logged with the new name" "$(grep dockerdoom "$LOG")"
+fi
+old_type=$(sed -n "s/^dockerdoom: spawn id=$second .* type=\([a-z]*\)$/\1/p" "$LOG" | head -n1)
+# A new image gets a type no other image holds, never the one given up.
+echo image-other >"$DIR/$second/image"
+new_type=
+if wait_until 5 grep -q "^dockerdoom: image id=$second " "$LOG"; then
+    new_type=$(sed -n "s/^dockerdoom: image id=$second .* type=\([a-z]*\)$/\1/p" "$LOG" | tail -n1)
+fi
+if [ -n "$new_type" ] && [ "$new_type" != "$old_type" ]; then
+    ok "an image change is logged and changes the monster ($old_type -> $new_type)"
+else
+    not_ok "an image change is logged and changes the monster" "$(grep dockerdoom "$LOG")"
+fi
+type_keys iddqd
+sleep 0.3
+type_keys idrm
+wait_until 5 has_at_least "$LOG" kill-request 1 || true
+if wait_until 10 grep -q '^dockerdoom: kill-slow ' "$LOG"; then
+    ok "a kill not answered is logged"
+else
+    not_ok "a kill not answered is logged" "$(grep dockerdoom "$LOG")"
+fi
+check "the player is told the engine has not answered for 5 s" grep -Eq \
+    '^dockerdoom: message fail .*: engine has not answered for 5 s$' "$LOG"
+# The engine answers at last: every write goes through.
+readers=()
+for d in "$DIR"/*/; do
+    timeout 10 cat "$d/kill" >/dev/null &
+    readers+=($!)
+done
+nreq=$(count_of "$LOG" kill-request)
+if wait_until 10 has_at_least "$LOG" kill-result "$nreq"; then
+    ok "late answers are still taken ($nreq)"
+else
+    not_ok "late answers are still taken" "$(grep dockerdoom "$LOG")"
+fi
+wait "${readers[@]}" 2>/dev/null || true
+stop_game
+
+# --- 4. fleets of 50 and 300 on two maps -----------------------------------
 run_fleet() {
     local iwad=$1 map=$2 n=$3
     shift 3
@@ -278,5 +347,46 @@ run_fleet freedoom2.wad MAP01 50 1
 run_fleet freedoom2.wad MAP01 300 1
 run_fleet freedoom1.wad E1M1 50 1 1
 run_fleet freedoom1.wad E1M1 300 1 1
+
+# --- 5. 10000 entries --------------------------------------------------------
+DIR=$TMP/many
+LOG=$TMP/many.log
+ids=()
+for ((i = 0; i < 10000; i++)); do
+    printf -v id '%012x' $((0x300000 + i))
+    ids+=("$DIR/$id")
+done
+mkdir -p "$DIR" && mkdir "${ids[@]}"
+for ((i = 0; i < 10000; i++)); do
+    echo "many-$i" >"${ids[i]}/name"
+    echo "image-$((i % 7)):latest" >"${ids[i]}/image"
+    : >"${ids[i]}/kill"
+done
+MONSTERS=-nomonsters
+start_game "$LOG" "$DIR" freedoom2.wad 1
+spawned_and_waiting() {
+    [ $(( $(count_of "$LOG" spawn) + $(count_of "$LOG" waiting) )) -ge 10000 ]
+}
+if wait_until 60 spawned_and_waiting; then
+    ok "10000 entries: each spawns or waits ($(count_of "$LOG" spawn) spawned)"
+else
+    not_ok "10000 entries: each spawns or waits" \
+        "spawned $(count_of "$LOG" spawn), waiting $(count_of "$LOG" waiting)"
+fi
+wait_until 15 eval "[ \$(grep -c '^dockerdoom: stats ' '$LOG') -ge 2 ]" || true
+check "the game keeps running with 10000 entries" game_alive
+note "n=10000 $(grep '^dockerdoom: stats ' "$LOG" | tail -n 1 || true)"
+stop_game
+rm -rf "$DIR"
+
+# --- 6. a -dockerfs directory that does not exist ----------------------------
+rc=0
+HOME="$TMP/home" timeout 20 "$GAME" -iwad "$IWADS/freedoom2.wad" \
+    -dockerfs "$TMP/no-such-dir" -window -nosound -nomusic \
+    >"$TMP/nodir.log" 2>&1 </dev/null || rc=$?
+check_eq "a missing -dockerfs directory ends the game with status 2" "2" "$rc"
+check "and says which and why" grep -q \
+    "^dockerdoom: -dockerfs $TMP/no-such-dir: No such file or directory$" \
+    "$TMP/nodir.log"
 
 tap_done

@@ -117,6 +117,20 @@ static void test_kept_and_released(void **state)
     assert_string_equal(t.owner[DD_TypeOf(&t, "mysql")], "mysql");
     DD_TypesUpdate(&t, later, 3);
     assert_string_equal(t.owner[DD_TypeOf(&t, "mysql")], "mysql");
+    // An image that replaces another takes a type other than the one
+    // just given up while there is one.
+    {
+        const char *one[] = { "old" };
+        const char *other[] = { "new" };
+        int was;
+
+        DD_TypesInit(&t, 3);
+        DD_TypesUpdate(&t, one, 1);
+        was = DD_TypeOf(&t, "old");
+        DD_TypesUpdate(&t, other, 1);
+        assert_int_not_equal(DD_TypeOf(&t, "new"), was);
+        assert_string_equal(t.owner[was], "");
+    }
     // Nothing in use: every type free again.
     DD_TypesUpdate(&t, NULL, 0);
     assert_string_equal(t.owner[0], "");

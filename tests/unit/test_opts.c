@@ -287,6 +287,26 @@ static void owner_ids(void **state)
     assert_non_null(strstr(err, "--gid '+5'"));
 }
 
+/* allow_other is noted, wherever it is in the -o lists. */
+static void allow_other_noted(void **state)
+{
+    (void)state;
+    struct options o;
+    char err[256];
+    assert_int_equal(P(&o, err, "/m"), 0);
+    assert_int_equal(o.allow_other, 0);
+    opts_free(&o);
+    assert_int_equal(P(&o, err, "/m", "-o", "ro,allow_other"), 0);
+    assert_int_equal(o.allow_other, 1);
+    opts_free(&o);
+    assert_int_equal(P(&o, err, "-o", "allow_other", "-o", "ro", "/m"), 0);
+    assert_int_equal(o.allow_other, 1);
+    opts_free(&o);
+    assert_int_equal(P(&o, err, "/m", "-o", "allow_others,xallow_other"), 0);
+    assert_int_equal(o.allow_other, 0);
+    opts_free(&o);
+}
+
 static void reparse_many_times(void **state)
 {
     (void)state;
@@ -340,6 +360,7 @@ int main(void)
         cmocka_unit_test(usage_errors),
         cmocka_unit_test(out_of_memory),
         cmocka_unit_test(owner_ids),
+        cmocka_unit_test(allow_other_noted),
         cmocka_unit_test(reparse_many_times),
         cmocka_unit_test(engines_in_order),
     };
