@@ -19,7 +19,9 @@ CFLAGS  ?= -O2 -g
 SAN     ?=
 ifeq ($(SAN),1)
 B       ?= build-san
-SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# DOCKERFS_ASSERT: the modules' invariant checks (buf, lines, table).
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
+           -DDOCKERFS_ASSERT -UNDEBUG
 else
 B       ?= build
 SANFLAGS =

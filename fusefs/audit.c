@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "log.h"
 
 /* 1 if v must be quoted to stay one field: empty, or has a space, a
@@ -130,4 +131,116 @@ const char *errno_name(int err)
         snprintf(other, sizeof other, "E%d", err);
         return other;
     }
+}
+
+int audit_format_more(const struct audit_slot *s, char *dst, size_t n)
+{
+    struct out o = { dst, n, 0 };
+    char more[64];
+
+    put(&o, "kill", 4);
+    put_field(&o, "id", s->short_id);
+    put_num(&o, "uid", (long long)s->uid);
+    put_field(&o, "result", s->result);
+    snprintf(more, sizeof more, ": %lu more in %d s", s->more, AUDIT_WINDOW_S);
+    put(&o, more, strlen(more));
+    if (n)
+        dst[o.len < n ? o.len : n - 1] = '\0';
+    return o.len > 0x7fffffff ? 0x7fffffff : (int)o.len;
+}
+
+double audit_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    /* Slots use 0 for "free": a clock that starts at 0 must not say so. */
+    return 1.0 + (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void audit_trail_init(struct audit_trail *t)
+{
+    memset(t, 0, sizeof *t);
+    pthread_mutex_init(&t->lock, NULL);
+}
+
+/* audit_trail_flush with the lock held. */
+static void flush_locked(struct audit_trail *t, double now, int all)
+{
+    char line[256];
+
+    for (size_t i = 0; i < AUDIT_SLOTS; i++) {
+        struct audit_slot *s = &t->slot[i];
+        if (!s->start || (!all && now - s->start < AUDIT_WINDOW_S))
+            continue;
+        if (s->more) {
+            audit_format_more(s, line, sizeof line);
+            log_msg(LOG_NOTICE, "%s", line);
+        }
+        memset(s, 0, sizeof *s);
+    }
+    if (t->other_start && (all || now - t->other_start >= AUDIT_WINDOW_S)) {
+        if (t->other_more)
+            log_msg(LOG_NOTICE, "kill refusals on other containers: %lu more "
+                    "in %d s", t->other_more, AUDIT_WINDOW_S);
+        t->other_start = 0;
+        t->other_more = 0;
+    }
+}
+
+void audit_trail_flush(struct audit_trail *t, double now, int all)
+{
+    pthread_mutex_lock(&t->lock);
+    flush_locked(t, now, all);
+    pthread_mutex_unlock(&t->lock);
+}
+
+void audit_trail_cleanup(struct audit_trail *t)
+{
+    audit_trail_flush(t, 0, 1);
+    pthread_mutex_destroy(&t->lock);
+}
+
+/* 0 to log a, 1 when it was counted instead. Lock held. */
+static int count_repeat(struct audit_trail *t, const struct audit *a, double now)
+{
+    const char *id = a->short_id ? a->short_id : "-";
+    const char *res = a->result ? a->result : "-";
+    struct audit_slot *free_slot = NULL;
+
+    for (size_t i = 0; i < AUDIT_SLOTS; i++) {
+        struct audit_slot *s = &t->slot[i];
+        if (!s->start) {
+            if (!free_slot)
+                free_slot = s;
+        } else if (s->uid == a->uid && strcmp(s->short_id, id) == 0 &&
+                   strcmp(s->result, res) == 0) {
+            s->more++;
+            return 1;
+        }
+    }
+    if (free_slot) {
+        snprintf(free_slot->short_id, sizeof free_slot->short_id, "%s", id);
+        snprintf(free_slot->result, sizeof free_slot->result, "%s", res);
+        free_slot->uid = a->uid;
+        free_slot->start = now;
+        free_slot->more = 0;
+        return 0;
+    }
+    if (!t->other_start) {
+        t->other_start = now;
+        return 0;
+    }
+    t->other_more++;
+    return 1;
+}
+
+void audit_trail_log(struct audit_trail *t, const struct audit *a,
+                     int refused, double now)
+{
+    pthread_mutex_lock(&t->lock);
+    flush_locked(t, now, 0);
+    if (!refused || !count_repeat(t, a, now))
+        audit_log(a);
+    pthread_mutex_unlock(&t->lock);
 }

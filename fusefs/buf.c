@@ -1,13 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* buf.c - growable NUL-terminated byte buffer. */
 #include "buf.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Starts an empty buffer limited to max bytes (0: unlimited). */
+/* The invariants every function keeps, checked on the way in and out in
+ * SAN=1 builds (DOCKERFS_ASSERT): a buffer someone else broke stops the
+ * program at once. */
+static void buf_check(const struct buf *b)
+{
+#ifdef DOCKERFS_ASSERT
+    assert(b->data ? b->len < b->cap : b->len == 0 && b->cap == 0);
+    assert(!b->data || b->data[b->len] == '\0');
+    assert(!b->max || b->len <= b->max);
+#else
+    (void)b;
+#endif
+}
+
 void buf_init(struct buf *b, size_t max)
 {
     b->data = NULL;
@@ -37,9 +52,9 @@ static int buf_reserve(struct buf *b, size_t need)
     return 0;
 }
 
-/* Appends n bytes; on error the buffer is unchanged. */
 int buf_add(struct buf *b, const void *p, size_t n)
 {
+    buf_check(b);
     int rc = buf_reserve(b, n);
     if (rc)
         return rc;
@@ -47,10 +62,10 @@ int buf_add(struct buf *b, const void *p, size_t n)
         memcpy(b->data + b->len, p, n);
     b->len += n;
     b->data[b->len] = '\0';
+    buf_check(b);
     return 0;
 }
 
-/* Appends formatted text; on error the buffer is unchanged. */
 int buf_printf(struct buf *b, const char *fmt, ...)
 {
     va_list ap;
@@ -72,18 +87,18 @@ int buf_printf(struct buf *b, const char *fmt, ...)
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);
     b->len += (size_t)n;
+    buf_check(b);
     return 0;
 }
 
-/* Empties the buffer, keeping its memory for reuse. */
 void buf_reset(struct buf *b)
 {
     b->len = 0;
     if (b->data)
         b->data[0] = '\0';
+    buf_check(b);
 }
 
-/* Frees the memory; the limit stays so the buffer can be reused. */
 void buf_free(struct buf *b)
 {
     free(b->data);
@@ -92,7 +107,6 @@ void buf_free(struct buf *b)
     b->cap = 0;
 }
 
-/* The contents as a C string; "" before the first byte. */
 const char *buf_str(const struct buf *b)
 {
     return b->data ? b->data : "";

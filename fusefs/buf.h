@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* buf.h - a growable byte buffer that always stays NUL-terminated. */
 #ifndef DOCKERFS_BUF_H
 #define DOCKERFS_BUF_H
@@ -25,7 +26,8 @@ int buf_printf(struct buf *b, const char *fmt, ...)
 /* Empties the buffer but keeps its memory. */
 void buf_reset(struct buf *b);
 
-/* Frees the memory; the buffer is empty and usable again. */
+/* Frees the memory; the buffer is empty and usable again, with the same
+ * limit. */
 void buf_free(struct buf *b);
 
 /* The contents as a C string ("" when empty). */

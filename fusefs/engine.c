@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* engine.c - talks to the Docker Engine API with libcurl. */
 #include <errno.h>
 #include <stdio.h>
@@ -5,6 +6,7 @@
 #include <string.h>
 #include "buf.h"
 #include "engine.h"
+#include "escape.h"
 #include "parse.h"
 #include "skipped.h"
 
@@ -134,6 +136,16 @@ static int perform(const struct engine *e, CURL *h, curl_write_callback write,
     return 0;
 }
 
+void engine_answer_reason(long status, const char *body, size_t len,
+                          char *err, size_t errlen)
+{
+    char msg[256], safe[256];
+
+    parse_error_message(body, len, msg, sizeof msg);
+    escape_text_to(safe, sizeof safe, msg);
+    snprintf(err, errlen, "engine answered %ld: %s", status, safe);
+}
+
 int engine_kill_errno(long status)
 {
     if ((status >= 200 && status < 300) || status == 304)
@@ -183,9 +195,8 @@ int engine_list(const struct engine *e, int all, const char *filters,
         snprintf(err, errlen, "engine sent a container list that is not JSON");
         rc = sink.parser.err == ENOMEM ? ENOMEM : EIO;
     } else if (rc == 0 && status != 200) {
-        char msg[256];
-        parse_error_message(buf_str(&sink.errbody), sink.errbody.len, msg, sizeof msg);
-        snprintf(err, errlen, "engine answered %ld: %s", status, msg);
+        engine_answer_reason(status, buf_str(&sink.errbody), sink.errbody.len,
+                             err, errlen);
         /* 400 on a list can only be our filters, when there are any. */
         rc = status == 400 && filters ? EINVAL : EIO;
     } else if (rc == 0 && list_parser_finish(&sink.parser, out, n) != 0) {
@@ -240,10 +251,8 @@ int engine_inspect(const struct engine *e, const char *id, struct container *c,
         if (rc == EBADMSG)
             skipped_log(NULL, id, err);
     } else if (rc == 0) {
-        char msg[200];
-        parse_error_message(buf_str(&body), body.len, msg, sizeof msg);
-        snprintf(err, errlen, "engine answered %ld: %s", status, msg);
-        rc = status == 404 ? ENOENT : EIO;
+        engine_answer_reason(status, buf_str(&body), body.len, err, errlen);
+        rc = status == 404 ? ENOENT : EPROTO;
     }
     curl_easy_cleanup(h);
     buf_free(&body);
@@ -304,9 +313,7 @@ int engine_kill(const struct engine *e, const char *id, enum kill_action a,
     if (rc == 0) {
         rc = engine_kill_errno(status);
         if (rc != 0) {
-            char msg[200];
-            parse_error_message(buf_str(&body), body.len, msg, sizeof msg);
-            snprintf(err, errlen, "engine answered %ld: %s", status, msg);
+            engine_answer_reason(status, buf_str(&body), body.len, err, errlen);
         } else {
             snprintf(err, errlen, "engine answered %ld", status);
         }

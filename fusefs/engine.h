@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* engine.h - the Docker Engine API over HTTP (unix socket or tcp+TLS).
  *
  * Every call makes its own curl handle: libcurl handles are never shared
@@ -52,8 +53,9 @@ int engine_list(const struct engine *e, int all, const char *filters,
  * c (container_clear) and info (may be NULL) as parse_inspect does.
  * Returns 0, ENOENT (no such container), EINVAL (bad id), EBADMSG (its
  * record is over 1 MiB or not JSON: already logged once by skipped_log;
- * treat it as not listed), EIO, ETIMEDOUT, ENOMEM, with a one-line reason
- * in err. */
+ * treat it as not listed), EPROTO (another HTTP status), EIO or ETIMEDOUT
+ * (transport, engine_transport_errno), ENOMEM, with a one-line reason in
+ * err. */
 int engine_inspect(const struct engine *e, const char *id, struct container *c,
                    struct inspect_info *info, char *err, size_t errlen);
 
@@ -65,10 +67,16 @@ CURL *engine_events_handle(const struct engine *e, long long since);
 /* Carries out a on the container (full hex id), as above. Returns 0, a
  * transport errno (engine_transport_errno), the errno of
  * engine_kill_errno() for the HTTP status, EINVAL for an id that is not
- * 64 hex digits, or ENOMEM; with a one-line reason, or the engine's
- * message as it sent it, in err. */
+ * 64 hex digits, or ENOMEM; with a one-line reason in err
+ * (engine_answer_reason for an error status). */
 int engine_kill(const struct engine *e, const char *id, enum kill_action a,
                 char *err, size_t errlen);
+
+/* "engine answered STATUS: MESSAGE" into err, the message taken from an
+ * error body (parse_error_message) and escaped (escape_text_to), so that
+ * no byte an engine sends can end or forge a log line. */
+void engine_answer_reason(long status, const char *body, size_t len,
+                          char *err, size_t errlen);
 
 /* The writer's errno for the HTTP status of a kill: 2xx and 304 -> 0,
  * 404 -> ENOENT, 409 -> EBUSY, 403 -> EPERM, anything else -> EIO. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fs.c - dockerfs's FUSE handlers (libfuse low-level API).
  *
  *   $ ls /dockerfs
@@ -13,6 +14,14 @@
  * kind a file_kind. Handlers read only the table; only a write to kill
  * waits for the engine. Every handler of a kill file is one call into
  * killfile.c, the one place that decides whether a container dies.
+ *
+ * The kernel caches what it can: entries, attributes, the contents of the
+ * read-only files and both kinds of directory listing, for a day; the
+ * sync thread drops each cached thing the moment its container changes
+ * (fs_notify_*). Name and prefix links are never cached: a name may point
+ * at another container tomorrow, and a prefix become ambiguous. Opens
+ * still reach us (no FUSE_CAP_NO_OPEN_SUPPORT), so access checks in open
+ * and opendir see every caller.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,8 +34,9 @@
 #include "viewers.h"
 
 #define KIND_BITS 4
-#define DIR_TIMEOUT 60.0    /* removals are pushed with notify_delete */
-#define FILE_ATTR_TIMEOUT 1.0
+/* Every change is pushed (fs_notify_*): the timeout only bounds how long
+ * the kernel may keep an entry nobody uses. */
+#define CACHE_TIMEOUT 86400.0
 #define ROOT_INO FUSE_ROOT_ID
 
 static fuse_ino_t make_ino(uint64_t serial, enum file_kind kind)
@@ -52,12 +62,17 @@ static int fill_attr(struct fs *fs, fuse_ino_t ino, const struct container *c,
     st->st_mtime = st->st_ctime = st->st_atime = c ? (time_t)c->created
                                                    : fs->started;
     if (ino == ROOT_INO) {
+        long long ns = atomic_load(&fs->listing_ns);
         /* With allow_other the root shows who may enter (viewers.h). */
         st->st_mode = S_IFDIR | (!fs->opt->allow_other ? 0555
                                  : fs->opt->have_gid ? 0550 : 0500);
         st->st_uid = fs->opt->allow_other ? fs->opt->kill_uid : 0;
         st->st_gid = fs->opt->allow_other && fs->opt->have_gid ? fs->opt->kill_gid : 0;
         st->st_nlink = 2;
+        if (ns) {
+            st->st_mtim.tv_sec = st->st_ctim.tv_sec = (time_t)(ns / 1000000000);
+            st->st_mtim.tv_nsec = st->st_ctim.tv_nsec = (long)(ns % 1000000000);
+        }
         return 0;
     }
     switch (ino_kind(ino)) {
@@ -138,6 +153,12 @@ static void fsop_init(void *userdata, struct fuse_conn_info *conn)
     /* O_TRUNC arrives with open instead of as a separate truncate. */
     if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC)
         conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
+    /* Listings are kept by the kernel through cache_readdir at opendir,
+     * which needs no capability. FUSE_CAP_AUTO_INVAL_DATA (libfuse's
+     * default) stays: it costs a getattr only once fs_notify_* has dropped
+     * the attributes, and then a root mtime newer than the cached listing
+     * throws away a listing a readdir filled from a table read just before
+     * the change. */
 }
 
 static void fsop_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
@@ -174,12 +195,10 @@ static void fsop_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
         return;
     }
     /* A name may point at another container tomorrow: never cache it. */
-    if (kind == FILE_LINK) {
+    if (kind == FILE_LINK)
         e.entry_timeout = e.attr_timeout = 0;
-    } else {
-        e.entry_timeout = DIR_TIMEOUT;
-        e.attr_timeout = kind == FILE_DIR ? DIR_TIMEOUT : FILE_ATTR_TIMEOUT;
-    }
+    else
+        e.entry_timeout = e.attr_timeout = CACHE_TIMEOUT;
     fuse_reply_entry(req, &e);
 }
 
@@ -196,9 +215,8 @@ static void fsop_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
     if (err)
         fuse_reply_err(req, err);
     else
-        fuse_reply_attr(req, &st, ino_kind(ino) == FILE_LINK ? 0
-                        : ino == ROOT_INO || ino_kind(ino) == FILE_DIR
-                        ? DIR_TIMEOUT : FILE_ATTR_TIMEOUT);
+        fuse_reply_attr(req, &st, ino != ROOT_INO && ino_kind(ino) == FILE_LINK
+                        ? 0 : CACHE_TIMEOUT);
 }
 
 /* Only truncating kill to nothing is allowed: the shell's "> kill" may
@@ -220,7 +238,7 @@ static void fsop_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
     if ((err = stat_ino(fs_of(req), ino, &st)) != 0)
         fuse_reply_err(req, err);
     else
-        fuse_reply_attr(req, &st, FILE_ATTR_TIMEOUT);
+        fuse_reply_attr(req, &st, CACHE_TIMEOUT);
 }
 
 static void fsop_readlink(fuse_req_t req, fuse_ino_t ino)
@@ -245,11 +263,30 @@ static void fsop_readlink(fuse_req_t req, fuse_ino_t ino)
         fuse_reply_readlink(req, target);
 }
 
-/* The listing of the root as it was at opendir. */
+/* The listing of the root as it was at the first readdir of an open:
+ * offsets stay stable while containers come and go. Taken at readdir,
+ * not opendir, because an open whose listing the kernel has cached never
+ * reads it. */
 struct dir_snapshot {
     struct table_row *rows;
     size_t n;
+    int taken;
+    struct dir_snapshot *prev, *next;   /* fs->dirs */
 };
+
+static void snapshot_free(struct fs *fs, struct dir_snapshot *snap)
+{
+    pthread_mutex_lock(&fs->dirs_lock);
+    if (snap->prev)
+        snap->prev->next = snap->next;
+    else
+        fs->dirs = snap->next;
+    if (snap->next)
+        snap->next->prev = snap->prev;
+    pthread_mutex_unlock(&fs->dirs_lock);
+    free(snap->rows);
+    free(snap);
+}
 
 static void fsop_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
@@ -266,6 +303,9 @@ static void fsop_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
             return;
         }
         fi->fh = 0;
+        /* A container directory always lists the same seven files. */
+        fi->cache_readdir = 1;
+        fi->keep_cache = 1;
         fuse_reply_open(req, fi);
         return;
     }
@@ -273,12 +313,16 @@ static void fsop_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
         fuse_reply_err(req, ENOMEM);
         return;
     }
-    if ((err = table_snapshot(fs->table, &snap->rows, &snap->n)) != 0) {
-        free(snap);
-        fuse_reply_err(req, err);
-        return;
-    }
+    pthread_mutex_lock(&fs->dirs_lock);
+    snap->next = fs->dirs;
+    if (snap->next)
+        snap->next->prev = snap;
+    fs->dirs = snap;
+    pthread_mutex_unlock(&fs->dirs_lock);
     fi->fh = (uint64_t)(uintptr_t)snap;
+    /* Kept until fs_notify_* drops it: a container came or went. */
+    fi->cache_readdir = 1;
+    fi->keep_cache = 1;
     fuse_reply_open(req, fi);
 }
 
@@ -304,6 +348,18 @@ static void fsop_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
     if (!buf) {
         fuse_reply_err(req, ENOMEM);
         return;
+    }
+    if (ino == ROOT_INO && snap && (off == 0 || !snap->taken)) {
+        int err;
+        free(snap->rows);
+        snap->rows = NULL;
+        snap->n = 0;
+        snap->taken = 1;
+        if ((err = table_snapshot(fs_of(req)->table, &snap->rows, &snap->n))) {
+            free(buf);
+            fuse_reply_err(req, err);
+            return;
+        }
     }
     total = 2 + (ino == ROOT_INO ? (snap ? snap->n : 0) : FILE_KILL);
     for (size_t i = (size_t)off; i < total; i++) {
@@ -339,18 +395,16 @@ static void fsop_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_inf
     struct dir_snapshot *snap = (struct dir_snapshot *)(uintptr_t)fi->fh;
 
     (void)ino;
-    if (snap) {
-        free(snap->rows);
-        free(snap);
-    }
+    if (snap)
+        snapshot_free(fs_of(req), snap);
     fuse_reply_err(req, 0);
 }
 
 /* The parts of fs the kill path needs. */
-static struct kill_env kill_env_of(const struct fs *fs)
+static struct kill_env kill_env_of(struct fs *fs)
 {
     struct kill_env env = { fs->table, fs->engine, fs->opt, fs->self_id,
-                            fs->fleet };
+                            &fs->kills, fs->fleet };
     return env;
 }
 
@@ -377,7 +431,7 @@ static void fsop_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
         uint64_t fh = 0;
 
         kill_caller_of(req, fs->opt, &who);
-        err = killfile_open(&env, &fs->kills, &who, ino_serial(ino), acc, &fh);
+        err = killfile_open(&env, &who, ino_serial(ino), acc, &fh);
         if (err) {
             fuse_reply_err(req, err);
             return;
@@ -389,9 +443,17 @@ static void fsop_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
         fuse_reply_err(req, fs->opt->ro ? EROFS : EACCES);
         return;
     }
-    /* Sizes may be stale the moment a container changes: read through. */
-    fi->direct_io = 1;
-    fi->keep_cache = 0;
+    if (ino_kind(ino) == FILE_KILL) {
+        /* Every write must reach us: no page cache. */
+        fi->direct_io = 1;
+        fi->keep_cache = 0;
+    } else {
+        /* The page cache keeps the content until fs_notify_changed drops
+         * it together with the size; nothing to flush at close. */
+        fi->direct_io = 0;
+        fi->keep_cache = 1;
+        fi->noflush = 1;
+    }
     fuse_reply_open(req, fi);
 }
 
@@ -453,8 +515,10 @@ static void fsop_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 
 static void fsop_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-    if (ino != ROOT_INO && ino_kind(ino) == FILE_KILL)
-        killfile_release(&fs_of(req)->kills, fi->fh);
+    if (ino != ROOT_INO && ino_kind(ino) == FILE_KILL) {
+        struct kill_env env = kill_env_of(fs_of(req));
+        killfile_release(&env, fi->fh);
+    }
     fuse_reply_err(req, 0);
 }
 
@@ -550,6 +614,17 @@ const struct fuse_lowlevel_ops fs_ops = {
     .create = fsop_create,
 };
 
+/* The root listing has changed: a newer mtime, and the cached listing
+ * and attributes dropped. */
+static void listing_changed(struct fs *fs)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    atomic_store(&fs->listing_ns, ts.tv_sec * 1000000000LL + ts.tv_nsec);
+    fuse_lowlevel_notify_inval_inode(fs->se, ROOT_INO, 0, 0);
+}
+
 void fs_notify_gone(void *arg, const struct table_gone *g)
 {
     struct fs *fs = arg;
@@ -565,6 +640,9 @@ void fs_notify_gone(void *arg, const struct table_gone *g)
         fuse_lowlevel_notify_inval_entry(fs->se, make_ino(g->serial, FILE_DIR),
                                          name, strlen(name));
     }
+    /* The cached listing first: the kernel resets it on a delete only if
+     * the entry's dentry happens to be cached (ls alone leaves none). */
+    listing_changed(fs);
     rc = fuse_lowlevel_notify_delete(fs->se, ROOT_INO,
                                      make_ino(g->serial, FILE_DIR),
                                      g->short_id, SHORT_ID_LEN);
@@ -574,25 +652,33 @@ void fs_notify_gone(void *arg, const struct table_gone *g)
                                          SHORT_ID_LEN);
 }
 
-void fs_notify_changed(void *arg, uint64_t serial)
+void fs_notify_changed(void *arg, uint64_t serial, int added)
 {
     struct fs *fs = arg;
 
     if (!fs->se)
         return;
+    /* Offset 0, length 0: the attributes (the size) and every cached page
+     * together, so a new content is never cut to an old size. */
     for (int k = FILE_ID; k <= FILE_ENGINE; k++)
-        fuse_lowlevel_notify_inval_inode(fs->se, make_ino(serial, k), -1, 0);
+        fuse_lowlevel_notify_inval_inode(fs->se, make_ino(serial, k), 0, 0);
+    if (added)
+        listing_changed(fs);
 }
 
 void fs_init(struct fs *fs)
 {
     memset(fs, 0, sizeof *fs);
-    kill_handles_init(&fs->kills);
+    killfiles_init(&fs->kills);
+    pthread_mutex_init(&fs->dirs_lock, NULL);
     fs->started = time(NULL);
     fs->owner = getuid();
 }
 
 void fs_cleanup(struct fs *fs)
 {
-    kill_handles_cleanup(&fs->kills);
+    killfiles_cleanup(&fs->kills);
+    while (fs->dirs)
+        snapshot_free(fs, fs->dirs);
+    pthread_mutex_destroy(&fs->dirs_lock);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fs.h - the FUSE side of dockerfs: low-level handlers answering from the
  * container table, and the notifications the sync thread sends. */
 #ifndef DOCKERFS_FS_H
@@ -6,6 +7,7 @@
 #define FUSE_USE_VERSION 312
 #include <fuse_lowlevel.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <time.h>
 #include "engine.h"
 #include "fleet.h"
@@ -22,7 +24,14 @@ struct fs {
     struct fuse_session *se;    /* set once the session exists */
     time_t started;
     uid_t owner;                /* who runs dockerfs: may always look */
-    struct kill_handles kills;  /* the open kill files */
+    struct killfiles kills;     /* open kill files, audit trail */
+    /* When the root listing last changed (Unix ns; 0: not since start):
+     * the root's mtime, so the kernel knows its cached listing is old. */
+    atomic_llong listing_ns;
+    /* Open root directories, freed at release, or at exit for the ones
+     * whose release the kernel had not yet sent when the mount went. */
+    pthread_mutex_t dirs_lock;
+    struct dir_snapshot *dirs;
 };
 
 /* Sets up the parts of fs that are not plain pointers. */
@@ -39,7 +48,9 @@ extern const struct fuse_lowlevel_ops fs_ops;
  * a handler. */
 void fs_notify_gone(void *fs, const struct table_gone *g);
 
-/* Drops the kernel's cached attributes of a changed container's files. */
-void fs_notify_changed(void *fs, uint64_t serial);
+/* Drops the kernel's cached attributes and contents of a changed
+ * container's files, and with added the cached root listing. Never call
+ * it from a handler. */
+void fs_notify_changed(void *fs, uint64_t serial, int added);
 
 #endif

@@ -19,44 +19,46 @@ struct kill_handle {
     struct kill_handle *prev, *next;
 };
 
-void kill_handles_init(struct kill_handles *hs)
+void killfiles_init(struct killfiles *kf)
 {
-    pthread_mutex_init(&hs->lock, NULL);
-    hs->list = NULL;
+    pthread_mutex_init(&kf->lock, NULL);
+    kf->list = NULL;
+    audit_trail_init(&kf->audit);
 }
 
-static void handle_unlink_free(struct kill_handles *hs, struct kill_handle *h)
+static void handle_unlink_free(struct killfiles *kf, struct kill_handle *h)
 {
-    pthread_mutex_lock(&hs->lock);
+    pthread_mutex_lock(&kf->lock);
     if (h->prev)
         h->prev->next = h->next;
     else
-        hs->list = h->next;
+        kf->list = h->next;
     if (h->next)
         h->next->prev = h->prev;
-    pthread_mutex_unlock(&hs->lock);
+    pthread_mutex_unlock(&kf->lock);
     free(h);
 }
 
-void kill_handles_cleanup(struct kill_handles *hs)
+void killfiles_cleanup(struct killfiles *kf)
 {
-    while (hs->list)
-        handle_unlink_free(hs, hs->list);
-    pthread_mutex_destroy(&hs->lock);
+    while (kf->list)
+        handle_unlink_free(kf, kf->list);
+    pthread_mutex_destroy(&kf->lock);
+    audit_trail_cleanup(&kf->audit);
 }
 
-static struct kill_handle *handle_new(struct kill_handles *hs)
+static struct kill_handle *handle_new(struct killfiles *kf)
 {
     struct kill_handle *h = calloc(1, sizeof *h);
 
     if (!h)
         return NULL;
-    pthread_mutex_lock(&hs->lock);
-    h->next = hs->list;
+    pthread_mutex_lock(&kf->lock);
+    h->next = kf->list;
     if (h->next)
         h->next->prev = h;
-    hs->list = h;
-    pthread_mutex_unlock(&hs->lock);
+    kf->list = h;
+    pthread_mutex_unlock(&kf->lock);
     return h;
 }
 
@@ -148,12 +150,11 @@ static void audit_attempt(const struct kill_env *env,
         .action = kill_action_name(env->opt->action),
         .result = err ? errno_name(err) : env->opt->dry_run ? "dry-run" : "ok",
     };
-    audit_log(&a);
+    audit_trail_log(&env->files->audit, &a, err, audit_now());
 }
 
-int killfile_open(const struct kill_env *env, struct kill_handles *hs,
-                  const struct kill_caller *who, uint64_t serial,
-                  int accmode, uint64_t *fh)
+int killfile_open(const struct kill_env *env, const struct kill_caller *who,
+                  uint64_t serial, int accmode, uint64_t *fh)
 {
     struct kill_handle *h;
     struct container c;
@@ -171,41 +172,85 @@ int killfile_open(const struct kill_env *env, struct kill_handles *hs,
         }
         return EACCES;
     }
-    if (!(h = handle_new(hs)))
+    if (!(h = handle_new(env->files)))
         return ENOMEM;
     *fh = (uint64_t)(uintptr_t)h;
     return 0;
+}
+
+int kill_decide(const struct protect_rules *r, const char *self_id,
+                const struct container *listed, int inspect_rc,
+                const struct container *now, const char *now_image_id)
+{
+    if (protect_check(r, listed, NULL, self_id) != 0)
+        return EPERM;
+    switch (inspect_rc) {
+    case 0:
+        break;
+    case ENOENT:            /* gone: nothing left to kill or to protect */
+    case EIO:
+    case ETIMEDOUT:         /* the kill itself would have failed so */
+        return inspect_rc;
+    default:                /* an answer that cannot be read decides nothing */
+        return EPERM;
+    }
+    if (strcmp(now->id, listed->id) != 0)
+        return EPERM;
+    return protect_check(r, now, now_image_id, self_id) != 0 ? EPERM : 0;
 }
 
 /* Carries out one fired request on serial; returns 0 or an errno. */
 static int fire(const struct kill_env *env, const struct kill_caller *who,
                 uint64_t serial)
 {
-    struct container c;
+    struct container listed, now;
+    struct inspect_info info;
     char msg[256] = "";
-    int err = copy_container(env->table, serial, &c);
+    int err = copy_container(env->table, serial, &listed);
 
     if (err)
         return err;
-    /* Any answer but "not protected", also ENOMEM, is a refusal. */
-    const struct member *m = env->fleet ? fleet_member(env->fleet, c.engine_ix)
+    /* The container's own engine. While it is down: EIO at once, no
+     * request; with too many kills waiting on it: EAGAIN, so a stalled
+     * engine cannot hold every FUSE worker. */
+    const struct member *m = env->fleet ? fleet_member(env->fleet,
+                                                       listed.engine_ix)
                                         : NULL;
     const struct engine *engine = m ? &m->engine : env->engine;
-    if (protect_check(&env->opt->protect, &c, env->self_id) != 0)
+    int budget = 0;
+    /* Protected as listed: refused without asking the engine, so a flood
+     * of refused writes costs the engine nothing. Else the table may be
+     * older than the container (a rename, a tag moved since it was
+     * listed): ask the engine what it is now, also under --dry-run,
+     * which is everything but the kill. */
+    if (protect_check(&env->opt->protect, &listed, NULL, env->self_id) != 0) {
         err = EPERM;
-    else if (!env->opt->dry_run && env->fleet &&
-             (err = fleet_kill_begin(env->fleet, c.engine_ix)) != 0)
-        snprintf(msg, sizeof msg, "engine %s %s", c.engine ? c.engine : "?",
+    } else if (env->fleet &&
+               (err = fleet_kill_begin(env->fleet, listed.engine_ix)) != 0) {
+        snprintf(msg, sizeof msg, "engine %s %s",
+                 listed.engine ? listed.engine : "?",
                  err == EIO ? "is down" : "has too many kills waiting");
-    else if (!env->opt->dry_run) {
-        err = engine_kill(engine, c.id, env->opt->action, msg, sizeof msg);
-        if (env->fleet)
-            fleet_kill_end(env->fleet, c.engine_ix);
+    } else {
+        budget = env->fleet != NULL;
+        memset(&info, 0, sizeof info);
+        err = engine_inspect(engine, listed.id, &now, &info, msg,
+                             sizeof msg);
+        /* The engine does not know its name in the mount. */
+        now.engine_ix = listed.engine_ix;
+        now.engine = listed.engine;
+        err = kill_decide(&env->opt->protect, env->self_id, &listed, err,
+                          &now, info.image_id);
+        container_clear(&now);
     }
-    audit_attempt(env, who, &c, err);
+    if (!err && !env->opt->dry_run)
+        err = engine_kill(engine, listed.id, env->opt->action, msg,
+                          sizeof msg);
+    if (budget)
+        fleet_kill_end(env->fleet, listed.engine_ix);
+    audit_attempt(env, who, &listed, err);
     if (err && msg[0])
-        log_debug("kill %s: %s", c.short_id, msg);
-    container_clear(&c);
+        log_debug("kill %s: %s", listed.short_id, msg);
+    container_clear(&listed);
     return err;
 }
 
@@ -239,8 +284,8 @@ int killfile_flush(uint64_t fh)
     return h ? kill_input_flush(&h->in) : 0;
 }
 
-void killfile_release(struct kill_handles *hs, uint64_t fh)
+void killfile_release(const struct kill_env *env, uint64_t fh)
 {
     if (fh)
-        handle_unlink_free(hs, (struct kill_handle *)(uintptr_t)fh);
+        handle_unlink_free(env->files, (struct kill_handle *)(uintptr_t)fh);
 }

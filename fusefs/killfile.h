@@ -3,9 +3,11 @@
  *
  *   open(kill, O_WRONLY)  root, the --uid user or a --gid member, else
  *                         EACCES (audited); -o ro: EROFS
- *   write("1\n")          input judged (killinput.h), protection checked
- *                         (protect.h), the engine called (engine_kill),
- *                         one audit line (audit.h) with the result
+ *   write("1\n")          input judged (killinput.h); protection checked
+ *                         (protect.h) on the table's copy and again on
+ *                         the engine's current view (engine_inspect);
+ *                         the engine called (engine_kill); one audit
+ *                         line (audit.h) with the result
  *   close                 EINVAL if no write ever reached the handle
  *
  * fs.c's handlers for kill files are one call each into this file. */
@@ -19,9 +21,11 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include "audit.h"
 #include "engine.h"
 #include "fleet.h"
 #include "opts.h"
+#include "protect.h"
 #include "table.h"
 
 /* Supplementary groups looked at for --gid; a member beyond this many
@@ -37,30 +41,34 @@ struct kill_caller {
     gid_t groups[KILL_MAX_GROUPS];
 };
 
+/* The open kill files, so the ones a writer still holds at exit can be
+ * freed, and the audit trail of the attempts on them. */
+struct killfiles {
+    pthread_mutex_t lock;
+    struct kill_handle *list;
+    struct audit_trail audit;
+};
+
+void killfiles_init(struct killfiles *kf);
+
+/* Frees every handle still open and logs the refusals still counted;
+ * after the session loop has ended. */
+void killfiles_cleanup(struct killfiles *kf);
+
 /* What a kill needs: where to find the container, whom to ask to kill
- * it, and the options that say whether and how. */
+ * it, the options that say whether and how, and where handles and the
+ * audit trail live. */
 struct kill_env {
     struct table *table;
     const struct engine *engine;
     const struct options *opt;
     const char *self_id;            /* our own container, or "" */
+    struct killfiles *files;
     struct fleet *fleet;            /* when not NULL: a container's own
                                        engine (engine_ix) is asked, EIO at
                                        once while it is down, EAGAIN when
                                        it has too many kills waiting */
 };
-
-/* The open kill files, so the ones a writer still holds at exit can be
- * freed. */
-struct kill_handles {
-    pthread_mutex_t lock;
-    struct kill_handle *list;
-};
-
-void kill_handles_init(struct kill_handles *hs);
-
-/* Frees every handle still open; after the session loop has ended. */
-void kill_handles_cleanup(struct kill_handles *hs);
 
 /* Fills who from req; the supplementary groups only when opt's --gid
  * needs them (reading them costs a /proc read). */
@@ -81,25 +89,39 @@ int killfile_access(const struct options *opt, const struct kill_caller *who,
 
 /* Opens serial's kill file with access mode accmode (O_RDONLY, ...).
  * Returns 0 with *fh set, EACCES for anything but O_WRONLY or for a
- * caller that is not kill_permitted (audited, when serial is still in
- * the table), EROFS under -o ro, ENOMEM. */
-int killfile_open(const struct kill_env *env, struct kill_handles *hs,
-                  const struct kill_caller *who, uint64_t serial,
-                  int accmode, uint64_t *fh);
+ * caller that is not kill_permitted (audited as a refusal, when serial
+ * is still in the table), EROFS under -o ro, ENOMEM. */
+int killfile_open(const struct kill_env *env, const struct kill_caller *who,
+                  uint64_t serial, int accmode, uint64_t *fh);
 
 /* One write of size bytes to an open kill file. Returns 0 when the
  * write is accepted (a kill that succeeded, or was only audited under
  * --dry-run, or white space after one), EINVAL for input that is not a
- * request, EPERM for a protected container, ENOENT when it is gone, EIO
- * at once when its engine is down, EAGAIN when its engine already has
- * FLEET_KILLS_IN_FLIGHT kills waiting, or the engine's errno. Every fired request leaves one audit line. */
+ * request, EBADF for no handle, EIO at once when the container's engine
+ * is down, EAGAIN when its engine already has FLEET_KILLS_IN_FLIGHT
+ * kills waiting, else kill_decide's or engine_kill's errno. Every fired
+ * request is audited (audit_trail_log: a refusal repeated within
+ * AUDIT_WINDOW_S is counted, not logged again). */
 int killfile_write(const struct kill_env *env, const struct kill_caller *who,
                    uint64_t serial, uint64_t fh, const void *data, size_t size);
+
+/* The decision for a fired request: 0 to kill, else the errno. listed
+ * is the table's copy; inspect_rc, now and now_image_id are what
+ * engine_inspect answered about listed->id just before (now is only read
+ * when inspect_rc is 0). EPERM when either view is protected
+ * (protect_check, also its ENOMEM), when the engine's answer was not a
+ * container (EPROTO, ENOMEM, ...) or names another id: what cannot be
+ * decided is refused. ENOENT, EIO and ETIMEDOUT from the inspect are
+ * passed on: the container is gone, or the engine cannot be reached, and
+ * the kill would end the same way. */
+int kill_decide(const struct protect_rules *r, const char *self_id,
+                const struct container *listed, int inspect_rc,
+                const struct container *now, const char *now_image_id);
 
 /* The answer at close of fh (kill_input_flush). */
 int killfile_flush(uint64_t fh);
 
 /* Frees fh. */
-void killfile_release(struct kill_handles *hs, uint64_t fh);
+void killfile_release(const struct kill_env *env, uint64_t fh);
 
 #endif

@@ -2,8 +2,21 @@
 /* lines.c - split a chunked byte stream into lines. */
 #include "lines.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <string.h>
+
+/* The invariants lines_feed keeps; checked in SAN=1 builds. */
+static void lines_check(const struct lines *l)
+{
+#ifdef DOCKERFS_ASSERT
+    assert(!l->max_line || l->pending.len <= l->max_line + 1);
+    assert(!l->skipping || l->pending.len == 0);
+    assert(!l->pending.data || !memchr(l->pending.data, '\n', l->pending.len));
+#else
+    (void)l;
+#endif
+}
 
 void lines_init(struct lines *l, size_t max_line)
 {
@@ -71,6 +84,7 @@ int lines_feed(struct lines *l, const char *data, size_t len,
         data += used;
         len -= used;
     }
+    lines_check(l);
     return 0;
 }
 

@@ -618,6 +618,15 @@ int parse_inspect(const char *json, size_t len, struct container *c,
     texts_free(&t);
     if (rc == 0 && info) {
         json_t *ec = json_object_get(st, "ExitCode");
+        const char *image_id = get_str(o, "Image");
+        /* Protection matches it: cut short it would match less. */
+        if (image_id && strlen(image_id) >= sizeof info->image_id) {
+            container_clear(c);
+            json_decref(o);
+            return EINVAL;
+        }
+        snprintf(info->image_id, sizeof info->image_id, "%s",
+                 image_id ? image_id : "");
         info->running = json_is_true(json_object_get(st, "Running"));
         info->exit_code = json_is_integer(ec) ? (int)json_integer_value(ec) : 0;
         snprintf(info->health, sizeof info->health, "%s",

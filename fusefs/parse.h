@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* parse.h - the engine's JSON: container lists, event lines, errors. */
 #ifndef DOCKERFS_PARSE_H
 #define DOCKERFS_PARSE_H
@@ -77,18 +78,22 @@ struct event {
 int parse_event(const char *line, size_t len, struct event *ev);
 
 /* What GET /containers/{id}/json says beyond the table's fields: what
- * --all and the --filter keys status, exited and health need. */
+ * --all and the --filter keys status, exited and health need, and what
+ * protection needs. */
 struct inspect_info {
     int running;            /* State.Running: listed without --all */
     int exit_code;          /* State.ExitCode */
     char health[16];        /* State.Health.Status, "none" without one */
+    char image_id[80];      /* Image, the id the container was created
+                               from ("sha256:..."), "" without one */
 };
 
 /* Parses the body of GET /containers/{id}/json (Docker or Podman) into c
  * with the same values the list gives: Name without its "/",
  * Config.Image, State.Status, Created (RFC 3339) in Unix seconds,
  * Config.Labels. info may be NULL. Returns 0, EINVAL (not an object with
- * a 64-hex Id), ENOMEM; on error c is empty. */
+ * a 64-hex Id, or an Image id too long for info), ENOMEM; on error c is
+ * empty. */
 int parse_inspect(const char *json, size_t len, struct container *c,
                   struct inspect_info *info);
 

@@ -68,10 +68,20 @@ static int truthy(const char *s)
                  strcmp(s, "1") == 0);
 }
 
+/* 1 if pattern matches the image id, with or without its "sha256:". */
+static int image_id_matches(const char *pattern, const char *id)
+{
+    return fnmatch(pattern, id, 0) == 0 ||
+           (strncmp(id, "sha256:", 7) == 0 && fnmatch(pattern, id + 7, 0) == 0);
+}
+
 /* 1 if pattern matches image as given, or image without its tag or
- * digest; -1 on ENOMEM. */
+ * digest; -1 on ENOMEM. The list names an image by its id once no tag
+ * points at it any more: "sha256" is no repository. */
 static int image_matches(const char *pattern, const char *image)
 {
+    if (strncmp(image, "sha256:", 7) == 0)
+        return image_id_matches(pattern, image);
     if (fnmatch(pattern, image, 0) == 0)
         return 1;
     const char *slash = strrchr(image, '/');
@@ -91,7 +101,8 @@ static int image_matches(const char *pattern, const char *image)
 }
 
 /* 1 if rl matches c, 0 if not, -1 on ENOMEM. */
-static int rule_matches(const struct protect_rule *rl, const struct container *c)
+static int rule_matches(const struct protect_rule *rl, const struct container *c,
+                        const char *image_id)
 {
     switch (rl->kind) {
     case PROTECT_BY_LABEL: {
@@ -100,8 +111,12 @@ static int rule_matches(const struct protect_rule *rl, const struct container *c
     }
     case PROTECT_BY_NAME:
         return c->name && fnmatch(rl->value, c->name, 0) == 0;
-    case PROTECT_BY_IMAGE:
-        return c->image ? image_matches(rl->value, c->image) : 0;
+    case PROTECT_BY_IMAGE: {
+        int m = c->image ? image_matches(rl->value, c->image) : 0;
+        if (m == 0 && image_id && *image_id)
+            m = image_id_matches(rl->value, image_id);
+        return m;
+    }
     case PROTECT_BY_ENGINE:
         return fnmatch(rl->value, c->engine ? c->engine : "default", 0) == 0;
     }
@@ -109,14 +124,14 @@ static int rule_matches(const struct protect_rule *rl, const struct container *c
 }
 
 int protect_check(const struct protect_rules *r, const struct container *c,
-                  const char *self_id)
+                  const char *image_id, const char *self_id)
 {
     if (truthy(container_label(c, PROTECT_LABEL)))
         return EPERM;
     if (self_id && *self_id && strcmp(self_id, c->id) == 0)
         return EPERM;
     for (size_t i = 0; r && i < r->n; i++) {
-        int m = rule_matches(&r->v[i], c);
+        int m = rule_matches(&r->v[i], c, image_id);
         if (m)
             return m > 0 ? EPERM : ENOMEM;
     }

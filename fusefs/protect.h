@@ -35,11 +35,14 @@ int protect_add(struct protect_rules *r, const char *spec,
 /* Whether c may be killed: 0 if it may; EPERM if label dockerfs.protect
  * is true (true/yes/1, any case), a rule matches, or c is the container
  * dockerfs runs in (self_id, 64 hex, or NULL/"" when not in one); ENOMEM
- * if that could not be decided. Every non-zero answer is a refusal. An
- * image rule matches the image as given or without its tag or digest
- * ("image=nginx" protects "nginx:1.25"). */
+ * if that could not be decided. Every non-zero answer is a refusal.
+ * An image rule matches c->image as given or without its tag or digest
+ * ("image=nginx" protects "nginx:1.25"), and image_id (NULL or "": none),
+ * the id the container was created from, as given or without its
+ * "sha256:" ("image=sha256:4f2e*" protects what was made from 4f2e...,
+ * whatever tags point at it now). */
 int protect_check(const struct protect_rules *r, const struct container *c,
-                  const char *self_id);
+                  const char *image_id, const char *self_id);
 
 void protect_free(struct protect_rules *r);
 

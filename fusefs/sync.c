@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 #include "lines.h"
+#include "localfilter.h"
 #include "log.h"
 #include "parse.h"
 #include "sync.h"
@@ -57,11 +58,18 @@ static void stamp(const struct sync *s, struct container *v, size_t n)
     }
 }
 
+static void notify_changed(struct sync *s, uint64_t serial, int added)
+{
+    if (s->hooks.changed)
+        s->hooks.changed(s->hooks.arg, serial, added);
+}
+
 int sync_full(struct sync *s, char *err, size_t errlen)
 {
     struct container *v;
     struct table_gone *gone;
-    size_t n, ngone;
+    uint64_t *changed;
+    size_t n, ngone, nchanged, before = table_count(s->table);
     int jerr = 0, rc;
     long long started = (long long)time(NULL);
     char *filters = filters_json(s->filters, NULL, &jerr);
@@ -75,13 +83,19 @@ int sync_full(struct sync *s, char *err, size_t errlen)
     if (rc != 0)
         return rc;
     stamp(s, v, n);
-    rc = table_replace_engine(s->table, s->engine_ix, v, n, &gone, &ngone);
+    rc = table_replace_engine(s->table, s->engine_ix, v, n, &gone, &ngone,
+                              &changed, &nchanged);
     containers_free(v, n);
     /* A big list leaves a big hole in this thread's heap; give it back
      * rather than keep the peak for the daemon's whole life. */
     malloc_trim(0);
     notify_gone(s, gone, ngone);
     free(gone);
+    /* The table has one writer, this thread: the count is exact. */
+    int added = table_count(s->table) + ngone > before;
+    for (size_t i = 0; i < nchanged; i++)
+        notify_changed(s, changed[i], added && i == 0);
+    free(changed);
     if (rc != 0) {
         snprintf(err, errlen, "out of memory");
         return rc;
@@ -90,51 +104,110 @@ int sync_full(struct sync *s, char *err, size_t errlen)
     return 0;
 }
 
-/* Re-reads one container after an event about it. */
-static void refresh(struct sync *s, const struct event *ev)
+/* Puts c in the table, or takes its id out when it is not to be shown,
+ * and tells the kernel. */
+static void apply(struct sync *s, const struct container *c, int shown)
 {
-    char err[256];
     struct table_gone gone;
-    struct container *v = NULL;
-    size_t n = 0;
-    int jerr = 0, found = -1;
+    uint64_t serial = 0;
+    int changed = 0;
 
-    if (ev->kind == EVENT_GONE) {
-        if (table_remove_engine(s->table, s->engine_ix, ev->id, &gone) == 0)
+    if (!shown) {
+        if (table_remove_engine(s->table, s->engine_ix, c->id, &gone) == 0)
             notify_gone(s, &gone, 1);
         return;
     }
+    struct container own = *c;     /* shallow: the table copies it */
+    stamp(s, &own, 1);
+    if (table_upsert(s->table, &own, &changed, &serial) == 0 && changed)
+        notify_changed(s, serial, changed == 2);
+}
+
+/* The old way, for filters only the engine can decide: the engine's list
+ * of this one container. The list may still show a renamed container
+ * under its old name (Docker frees the old name after sending the event),
+ * so a rename's own new name wins. Returns 0 or an errno. */
+static int refresh_by_list(struct sync *s, const struct event *ev)
+{
+    char err[256];
+    struct container *v = NULL;
+    size_t n = 0;
+    int jerr = 0, found = -1, rc;
+
     /* The engine ORs the values of one filter key, so a user's own id
      * filter cannot take ours as well: re-list everything instead. */
     if (filters_has(s->filters, "id")) {
-        if (sync_full(s, err, sizeof err) != 0)
+        if ((rc = sync_full(s, err, sizeof err)) != 0)
             log_warn("re-list after an event failed: %s", err);
-        return;
+        return rc;
     }
     char *filters = filters_json(s->filters, ev->id, &jerr);
-    int rc = filters ? engine_list(s->engine, s->all, filters, &v, &n, err,
-                                   sizeof err) : ENOMEM;
+    rc = filters ? engine_list(s->engine, s->all, filters, &v, &n, err,
+                               sizeof err) : ENOMEM;
     free(filters);
     if (rc != 0) {
         log_warn("could not re-read container %.12s: %s", ev->id,
                  rc == ENOMEM ? "out of memory" : err);
-        return;
+        return rc;
     }
     stamp(s, v, n);
     for (size_t i = 0; i < n; i++)
         if (strcmp(v[i].id, ev->id) == 0)
             found = (int)i;
+    if (found >= 0 && ev->rename_to[0] &&
+        strcmp(v[found].name, ev->rename_to) != 0) {
+        char *name = strdup(ev->rename_to);
+        if (name) {
+            free(v[found].name);
+            v[found].name = name;
+        }
+    }
     if (found >= 0) {
-        int changed = 0;
-        uint64_t serial = 0;
-        if (table_upsert(s->table, &v[found], &changed, &serial) == 0 &&
-            changed && s->hooks.changed)
-            s->hooks.changed(s->hooks.arg, serial);
-    } else if (table_remove_engine(s->table, s->engine_ix, ev->id,
-                                   &gone) == 0) {
-        notify_gone(s, &gone, 1);
+        apply(s, &v[found], 1);
+    } else {
+        struct container gone_c;
+        memset(&gone_c, 0, sizeof gone_c);
+        memcpy(gone_c.id, ev->id, sizeof gone_c.id);
+        apply(s, &gone_c, 0);
     }
     containers_free(v, n);
+    return 0;
+}
+
+/* Re-reads one container after an event about it: GET /containers/{id}/json
+ * costs the engine the same with 10 or 10000 containers, and shows the
+ * container as it is after the event (the engine changes the container
+ * before it sends the event). Returns 0 or an errno. */
+static int refresh(struct sync *s, const struct event *ev)
+{
+    char err[256];
+    struct container c;
+    struct inspect_info info;
+    int rc;
+
+    if (ev->kind == EVENT_GONE) {
+        memset(&c, 0, sizeof c);
+        memcpy(c.id, ev->id, sizeof c.id);
+        apply(s, &c, 0);
+        return 0;
+    }
+    if (!localfilter_supported(s->filters))
+        return refresh_by_list(s, ev);
+    rc = engine_inspect(s->engine, ev->id, &c, &info, err, sizeof err);
+    /* Gone, or a record the list would leave out too (EBADMSG, logged by
+     * engine_inspect): not shown. */
+    if (rc == ENOENT || rc == EBADMSG) {
+        memcpy(c.id, ev->id, sizeof c.id);
+        apply(s, &c, 0);
+        return 0;
+    }
+    if (rc != 0) {
+        log_warn("could not re-read container %.12s: %s", ev->id, err);
+        return rc;
+    }
+    apply(s, &c, localfilter_match(s->filters, s->all, &c, &info));
+    container_clear(&c);
+    return 0;
 }
 
 static int queue_line(const char *line, size_t len, void *arg)
@@ -149,6 +222,8 @@ static int queue_line(const char *line, size_t len, void *arg)
         if (strcmp(st->q[i].id, ev.id) == 0) {
             if (ev.kind == EVENT_GONE)
                 st->q[i].kind = EVENT_GONE;
+            if (ev.rename_to[0])
+                memcpy(st->q[i].rename_to, ev.rename_to, sizeof ev.rename_to);
             return 0;
         }
     }
@@ -176,19 +251,11 @@ static size_t on_stream(char *data, size_t size, size_t n, void *arg)
 /* Opens GET /events for container events since the last full list. */
 static CURL *open_stream(struct sync *s, struct stream *st)
 {
-    char path[256];
-    const char *filters = "{\"type\":[\"container\"]}";
-    char *q = curl_easy_escape(NULL, filters, 0);
-    CURL *h;
-
-    if (!q)
-        return NULL;
     /* "since" replays what happened between the list and this request;
      * replays only cause harmless re-reads. */
-    snprintf(path, sizeof path, "/events?since=%lld&filters=%s",
-             s->listed_at - 1, q);
-    curl_free(q);
-    if (!(h = engine_handle(s->engine, path)))
+    CURL *h = engine_events_handle(s->engine, s->listed_at - 1);
+
+    if (!h)
         return NULL;
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_stream);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, st);
@@ -215,8 +282,12 @@ static double follow(struct sync *s, struct stream *st, double *next_resync)
         int left;
 
         curl_multi_perform(s->multi, &running);
-        for (size_t i = 0; i < st->nq && !s->stop; i++)
-            refresh(s, &st->q[i]);
+        for (size_t i = 0; i < st->nq && !s->stop; i++) {
+            /* A re-read that failed leaves the table behind the engine:
+             * re-list now rather than at the next periodic one. */
+            if (refresh(s, &st->q[i]) != 0)
+                *next_resync = 0;
+        }
         st->nq = 0;
         if (st->nomem) {
             st->nomem = 0;
@@ -262,8 +333,8 @@ static void mark_down(struct sync *s)
                           &serials, &n) != 0)
         log_warn("out of memory marking the containers of %s unreachable",
                  s->engine->host->display);
-    for (size_t i = 0; i < n && s->hooks.changed; i++)
-        s->hooks.changed(s->hooks.arg, serials[i]);
+    for (size_t i = 0; i < n; i++)
+        notify_changed(s, serials[i], 0);
     free(serials);
 }
 

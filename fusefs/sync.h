@@ -16,7 +16,9 @@
  * so they may call into the kernel (FUSE notifications). */
 struct sync_hooks {
     void (*gone)(void *arg, const struct table_gone *g);
-    void (*changed)(void *arg, uint64_t serial);
+    /* What container serial shows has changed; added: the root listing
+     * has changed too (a container is new). */
+    void (*changed)(void *arg, uint64_t serial, int added);
     void *arg;
 };
 

@@ -259,8 +259,11 @@ static int upsert_locked(struct table *t, const struct container *c,
     /* Two ids sharing a 12-digit prefix is astronomically rare (or one
      * engine reached twice, or a copied data root on two engines); the
      * newer one waits until the older is gone rather than hiding it. */
-    if (e)
+    if (e) {
+        if (changed)
+            *changed = 0;
         return 0;
+    }
     if (t->n == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 64;
         struct entry **v = realloc(t->v, cap * sizeof *v);
@@ -287,7 +290,7 @@ static int upsert_locked(struct table *t, const struct container *c,
     e->next_serial = t->by_serial[hn];
     t->by_serial[hn] = e;
     if (changed)
-        *changed = 1;
+        *changed = 2;
     if (serial)
         *serial = e->serial;
     return 0;
@@ -390,25 +393,37 @@ static size_t remove_missing(struct table *t, unsigned engine,
 }
 
 int table_replace_all(struct table *t, const struct container *v, size_t n,
-                      struct table_gone **gone, size_t *ngone)
+                      struct table_gone **gone, size_t *ngone,
+                      uint64_t **changed, size_t *nchanged)
 {
-    return table_replace_engine(t, TABLE_ANY_ENGINE, v, n, gone, ngone);
+    return table_replace_engine(t, TABLE_ANY_ENGINE, v, n, gone, ngone,
+                                changed, nchanged);
 }
 
 int table_replace_engine(struct table *t, unsigned engine,
                          const struct container *v, size_t n,
-                         struct table_gone **gone, size_t *ngone)
+                         struct table_gone **gone, size_t *ngone,
+                         uint64_t **changed, size_t *nchanged)
 {
     const struct container **sorted = NULL;
     struct entry **old = NULL;
     struct table_gone *g = NULL;
-    size_t ng = 0;
+    uint64_t *ch = NULL;
+    size_t ng = 0, nch = 0;
     int err = 0;
 
     *gone = NULL;
     *ngone = 0;
+    if (changed) {
+        *changed = NULL;
+        *nchanged = 0;
+    }
     if (n && !(sorted = malloc(n * sizeof *sorted)))
         return ENOMEM;
+    if (n && changed && !(ch = malloc(n * sizeof *ch))) {
+        free(sorted);
+        return ENOMEM;
+    }
     for (size_t i = 0; i < n; i++)
         sorted[i] = &v[i];
     if (n)
@@ -423,13 +438,24 @@ int table_replace_engine(struct table *t, unsigned engine,
         err = ENOMEM;
     } else {
         ng = remove_missing(t, engine, old, sorted, n, g);
-        for (size_t j = 0; j < n && !err; j++)
-            err = upsert_locked(t, sorted[j], NULL, NULL);
+        for (size_t j = 0; j < n && !err; j++) {
+            int differs = 0;
+            uint64_t serial = 0;
+            err = upsert_locked(t, sorted[j], &differs, &serial);
+            if (!err && differs && ch)
+                ch[nch++] = serial;
+        }
     }
     pthread_rwlock_unlock(&t->lock);
 
     free(sorted);
     free(old);
+    if (changed && nch) {
+        *changed = ch;
+        *nchanged = nch;
+    } else {
+        free(ch);
+    }
     if (ng == 0) {
         free(g);
         g = NULL;

@@ -57,7 +57,9 @@ int table_resolve(struct table *t, const char *name, uint64_t *serial,
 
 /* Inserts c (copied), or replaces the container with the same id on the
  * same engine (c->engine_ix), keeping its serial; a container whose short
- * id another row (of another engine) holds waits until that row is gone. *changed (may be NULL) says whether anything shown differs.
+ * id another row (of another engine) holds waits until that row is gone.
+ * *changed (may be NULL) says whether anything shown differs: 0 no, 1
+ * changed, 2 inserted (the root listing grew).
  * Returns 0 or ENOMEM. Takes the writer lock. */
 int table_upsert(struct table *t, const struct container *c, int *changed,
                  uint64_t *serial);
@@ -71,16 +73,21 @@ int table_remove_engine(struct table *t, unsigned engine, const char *id,
 
 /* Makes the table hold exactly v[0..n): inserts and replaces as upsert,
  * removes the rest. The removed ones are returned in *gone (malloc'ed,
- * free() it; *ngone of them). Returns 0 or ENOMEM (table unchanged). */
+ * free() it; *ngone of them); when changed is not NULL, the serials of the
+ * inserted and changed ones in *changed (malloc'ed, *nchanged of them), so
+ * the kernel's caches of them can be dropped. Returns 0 or ENOMEM (table
+ * unchanged). */
 int table_replace_all(struct table *t, const struct container *v, size_t n,
-                      struct table_gone **gone, size_t *ngone);
+                      struct table_gone **gone, size_t *ngone,
+                      uint64_t **changed, size_t *nchanged);
 
 /* table_replace_all for the rows of one engine: they become v[0..n)
  * (each with engine_ix == engine); other engines' rows stay as they are.
  * The writer lock is held only for the in-memory swap. */
 int table_replace_engine(struct table *t, unsigned engine,
                          const struct container *v, size_t n,
-                         struct table_gone **gone, size_t *ngone);
+                         struct table_gone **gone, size_t *ngone,
+                         uint64_t **changed, size_t *nchanged);
 
 /* Sets the state of every row of engine to state (an engine that is
  * down: "unreachable"); the serials of the rows that changed are

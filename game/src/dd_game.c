@@ -1,6 +1,6 @@
-//
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Copyright(C) 2026 the dockerdoom authors
+//
+// Copyright(C) 2026 The dockerdoom authors
 //
 // This program is free software; you can redistribute it and/or
 // modify it under the terms of the GNU General Public License
@@ -47,6 +47,7 @@
 #include "dd_name.h"
 #include "dd_place.h"
 #include "dd_scan.h"
+#include "dd_sweep.h"
 #include "dd_table.h"
 #include "dd_types.h"
 #include "dockerdoom.h"
@@ -94,6 +95,8 @@ static int dd_stats_ms;         // play time counted so far
 static int dd_stats_last;       // the previous tic (ms)
 static int dd_shielded;         // hits on containers not from a player
 static int dd_shielded_logged;
+static int dd_spared;           // hits by containers on other monsters
+static int dd_killedby;         // other monsters killed by containers
 static cheatseq_t dd_cheat = CHEAT("idrm", 0);
 
 // Entries that vanished while their kill write was in flight: the scan
@@ -140,6 +143,18 @@ static void DD_Log(const char *event, const dd_entry_t *entry,
         printf("dockerdoom: %s id=%.12s name=%s type=%s\n", event,
                entry->id, name, DD_MonsterFor(entry)->name);
     }
+}
+
+// The spawn line: where, and how far the player has to walk there.
+static void DD_LogSpawn(const dd_entry_t *entry, fixed_t x, fixed_t y,
+                        int dist)
+{
+    char name[DD_NAME_LEN + 1];
+
+    DD_SanitizeName(name, sizeof(name), entry->name);
+    printf("dockerdoom: spawn id=%.12s name=%s type=%s x=%d y=%d dist=%d\n",
+           entry->id, name, DD_MonsterFor(entry)->name,
+           x >> FRACBITS, y >> FRACBITS, dist);
 }
 
 // Puts a message in the queue; the log gets it too, so tests and
@@ -243,6 +258,7 @@ void DD_Init(void)
         return;
     }
     dd_enabled = true;
+    DD_SweepStart();
     dd_stats_last = I_GetTimeMS();
     printf("dockerdoom: watching dir=%s\n", dir);
 }
@@ -389,7 +405,7 @@ static void DD_Raise(dd_entry_t *entry)
         return;
     }
     entry->state = DD_ST_ALIVE;
-    DD_Log("spawn", entry, NULL);
+    DD_LogSpawn(entry, mo->x, mo->y, DD_PlaceDistance(mo->x, mo->y));
 }
 
 // Gives each image in the table its monster type.
@@ -603,7 +619,7 @@ static void DD_CheckSlowKills(void)
 
 // Spawns one monster for entry at x,y, in teleport fog, facing the start.
 static void DD_SpawnAt(dd_entry_t *entry, mobjtype_t type, fixed_t x,
-                       fixed_t y)
+                       fixed_t y, int dist)
 {
     mobj_t *mo = P_SpawnMobj(x, y, ONFLOORZ, type);
     mobj_t *fog;
@@ -619,7 +635,7 @@ static void DD_SpawnAt(dd_entry_t *entry, mobjtype_t type, fixed_t x,
     entry->mobj = mo;
     entry->state = DD_ST_ALIVE;
     entry->announced = 0;
-    DD_Log("spawn", entry, NULL);
+    DD_LogSpawn(entry, x, y, dist);
 }
 
 // Gives waiting entries a monster, within a per-tic budget of placement
@@ -627,27 +643,39 @@ static void DD_SpawnAt(dd_entry_t *entry, mobjtype_t type, fixed_t x,
 static void DD_SpawnWaiting(void)
 {
     int budget = DD_PROBES_PER_TIC;
+    int waiting = 0;
     int i;
 
     if (leveltime < dd_retrytic)
     {
         return;
     }
+    for (i = 0; i < dd_table.count; ++i)
+    {
+        waiting += dd_table.entries[i].state == DD_ST_WAITING
+                && dd_table.entries[i].mobj == NULL;
+    }
+    if (waiting == 0)
+    {
+        return;
+    }
+    DD_PlaceBegin(waiting);
     for (i = 0; i < dd_table.count && budget > 0; ++i)
     {
         dd_entry_t *e = &dd_table.entries[i];
         const dd_monster_t *monster;
         fixed_t x;
         fixed_t y;
+        int dist;
 
         if (e->state != DD_ST_WAITING || e->mobj != NULL)
         {
             continue;
         }
         monster = DD_MonsterFor(e);
-        if (DD_PlaceFind(monster->type, &x, &y, &budget))
+        if (DD_PlaceFind(monster->type, &x, &y, &dist, &budget))
         {
-            DD_SpawnAt(e, monster->type, x, y);
+            DD_SpawnAt(e, monster->type, x, y, dist);
             continue;
         }
         if (budget > 0)
@@ -683,6 +711,76 @@ static int DD_CountAlive(void)
     return alive;
 }
 
+// Counts monsters that target a container, container monsters that
+// target anything but a player, and monsters containers killed; all stay
+// 0 (tests read the line).
+static void DD_LogInfighting(void)
+{
+    thinker_t *th;
+    int oncontainers = 0;
+    int bycontainers = 0;
+
+    for (th = thinkercap.next; th != &thinkercap; th = th->next)
+    {
+        mobj_t *mo;
+
+        if (th->function.acp1 != (actionf_p1) P_MobjThinker)
+        {
+            continue;
+        }
+        mo = (mobj_t *) th;
+        if (mo->target == NULL || !(mo->flags & MF_COUNTKILL)
+         || mo->health <= 0)
+        {
+            continue;
+        }
+        if ((mo->target->flags & DD_MF_CONTAINER)
+         && !(mo->flags & DD_MF_CONTAINER))
+        {
+            ++oncontainers;
+        }
+        if ((mo->flags & DD_MF_CONTAINER) && mo->target->player == NULL)
+        {
+            ++bycontainers;
+        }
+    }
+    if (oncontainers > 0 || bycontainers > 0 || dd_killedby > 0)
+    {
+        printf("dockerdoom: infighting on-containers=%d by-containers=%d "
+               "killed-by-containers=%d spared=%d\n", oncontainers,
+               bycontainers, dd_killedby, dd_spared);
+    }
+}
+
+// Keeps the table's pointers true to their flags, once a tic. An
+// arch-vile raising a container's corpse resets its flags: the monster
+// is an ordinary one from then on. A container monster's target is a
+// player or nobody (it then looks for a player).
+static void DD_Guard(void)
+{
+    int i;
+
+    for (i = 0; i < dd_table.count; ++i)
+    {
+        dd_entry_t *e = &dd_table.entries[i];
+        mobj_t *mo = e->mobj;
+
+        if (mo == NULL)
+        {
+            continue;
+        }
+        if (!(mo->flags & DD_MF_CONTAINER))
+        {
+            e->mobj = NULL;
+            continue;
+        }
+        if (mo->target != NULL && mo->target->player == NULL)
+        {
+            mo->target = NULL;
+        }
+    }
+}
+
 static void DD_Stats(void)
 {
     int now = I_GetTimeMS();
@@ -707,6 +805,7 @@ static void DD_Stats(void)
            players[consoleplayer].health);
     dd_stats_tics = 0;
     dd_stats_ms = 0;
+    DD_LogInfighting();
     if (dd_shielded != dd_shielded_logged)
     {
         // Shows tests that infighting happened and harmed no container.
@@ -721,6 +820,7 @@ void DD_Ticker(void)
     {
         return;
     }
+    DD_Guard();
     DD_Stats();
     // Results first: a scan that shows a killed entry gone usually comes
     // after its result, and the log reads better in that order.
@@ -732,6 +832,7 @@ void DD_Ticker(void)
     if (dd_inlevel && gamestate == GS_LEVEL && !demoplayback)
     {
         DD_SpawnWaiting();
+        DD_SweepTicker(DD_CountAlive(), dd_table.count);
     }
 }
 
@@ -869,6 +970,14 @@ boolean DD_DamageAllowed(mobj_t *target, mobj_t *inflictor, mobj_t *source)
     (void) inflictor;
     if (entry == NULL)
     {
+        // A container's shots harm only players: a monster it hurt would
+        // turn on it and fight, forever, a foe that takes no damage.
+        if (source != NULL && (source->flags & DD_MF_CONTAINER)
+         && target->player == NULL)
+        {
+            ++dd_spared;
+            return false;
+        }
         return true;
     }
     // Only a player's shot, or a barrel a player set off (its source is
@@ -899,7 +1008,11 @@ void DD_MobjKilled(mobj_t *target, mobj_t *source)
     dd_entry_t *entry = DD_EntryOf(target);
     int err;
 
-    (void) source;
+    if (source != NULL && (source->flags & DD_MF_CONTAINER)
+     && target->player == NULL)
+    {
+        ++dd_killedby;
+    }
     if (!DD_TableKillRequest(entry))
     {
         return;
@@ -928,10 +1041,16 @@ void DD_MobjKilled(mobj_t *target, mobj_t *source)
 
 void DD_MobjRemoved(mobj_t *mobj)
 {
-    // By pointer, not by flag: an arch-vile resets the flags of a corpse
-    // it raises, and no tracked pointer may outlive its mobj.
-    dd_entry_t *entry = DD_TableFindMobj(&dd_table, mobj);
+    dd_entry_t *entry;
 
+    // Every tracked mobj has the flag: the table drops a pointer whenever
+    // the flag goes (DD_Guard catches an arch-vile's raise the same tic,
+    // and vanilla removes no live monster in the tic it is raised).
+    if (!(mobj->flags & DD_MF_CONTAINER))
+    {
+        return;
+    }
+    entry = DD_TableFindMobj(&dd_table, mobj);
     if (entry == NULL)
     {
         return;

@@ -1,189 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //
-// dockerdoom: spawn placement by reachability.
+// Copyright(C) 2026 The dockerdoom authors
+//
+// This program is free software; you can redistribute it and/or
+// modify it under the terms of the GNU General Public License
+// as published by the Free Software Foundation; either version 2
+// of the License, or (at your option) any later version.
+//
+// This program is distributed in the hope that it will be useful,
+// but WITHOUT ANY WARRANTY; without even the implied warranty of
+// MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+// GNU General Public License for more details.
+//
+// DESCRIPTION:
+//	dockerdoom: spawn placement. Turns the level into dd_reach's plain
+//	arrays (what is a locked door, a door or lift anyone opens, a secret,
+//	a teleport), and picks spots from its searches.
 //
 
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "doomdef.h"
 #include "doomstat.h"
+#include "i_timer.h"
 #include "p_local.h"
 #include "p_spec.h"
 #include "r_state.h"
-#include "z_zone.h"
 
 #include "dd_place.h"
+#include "dd_reach.h"
 
-#define DD_GRID        (40 * FRACUNIT)
-#define DD_MAXSTEP     (24 * FRACUNIT)
-#define DD_PLAYERROOM  (56 * FRACUNIT)
-#define DD_MINSTART    (128 * FRACUNIT)
+#define DD_CELL       32        // grid cell, map units
+#define DD_MINDIST    192       // no spawn nearer the player than this
+#define DD_WAVEFAR    1536      // the first wave spreads at least this far
+#define DD_MINBACK    64        // fewer spots the player can walk back
+                                // from than this (or 8 per monster):
+                                // use one-way spots too
+#define DD_MAXSIGHT   2048      // sight checks when planning a wave
+#define DD_MAXPATH    4096
 
 #define DD_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define DD_MAX(a, b) ((a) > (b) ? (a) : (b))
 
 typedef struct
 {
-    fixed_t x;
-    fixed_t y;
-    int64_t dist2;
+    int cell;
+    int32_t dist;
 } dd_spot_t;
 
-static dd_spot_t *dd_spots;
+static dd_reach_t dd_reach;
+static dd_rsector_t *dd_rsectors;
+static dd_rline_t *dd_rlines;
+static dd_spot_t *dd_spots;     // by walking distance, nearest first
+static byte *dd_used;           // per spot: taken by this level's wave
 static int dd_numspots;
-static int dd_cursor;
+static int dd_searchcell = -1;  // cell the last search started from
+static boolean dd_searched;
+static boolean dd_waved;        // the first wave is planned
+static int *dd_wave;            // spot index each wave monster starts at
+static int dd_wavelen;
+static int dd_wavenext;
+static boolean dd_trace;
 
-// True for the unlocked doors a player opens by pressing use on them.
-static boolean DD_IsManualDoor(const line_t *line)
+// Line specials (the Doom editing reference's numbers).
+static boolean DD_IsKeyDoor(int special)
 {
-    return (line->special == 1 || line->special == 31
-         || line->special == 117 || line->special == 118)
-        && !(line->flags & ML_SECRET);
+    return (special >= 26 && special <= 28) || (special >= 32 && special <= 34);
 }
 
-// True for sectors a monster must not be put in: secrets, damaging
-// floors (the player would get hurt reaching it).
-static boolean DD_IsBadSector(const sector_t *sec)
+static boolean DD_IsKeySwitch(int special)
 {
-    switch (sec->special)
+    return special == 99 || (special >= 133 && special <= 137);
+}
+
+static boolean DD_IsManualDoor(int special)
+{
+    return special == 1 || special == 31 || special == 117 || special == 118;
+}
+
+static boolean DD_IsTeleport(int special)
+{
+    return special == 39 || special == 97;      // the ones players use
+}
+
+// Tagged specials that move no floor or ceiling.
+static boolean DD_MovesNothing(int special)
+{
+    switch (special)
     {
-        case 4: case 5: case 7: case 9: case 11: case 16:
+        case 11: case 51: case 52: case 124:            // exits
+        case 12: case 13: case 17: case 35: case 79:    // lights
+        case 80: case 81: case 104: case 138: case 139:
+        case 39: case 97: case 125: case 126:           // teleports
+        case 48:                                        // scroller
             return true;
         default:
             return false;
     }
 }
 
-// The ceiling the player meets in sec: a door's ceiling once opened.
-static fixed_t DD_OpenCeiling(sector_t *sec, const byte *isdoor)
+static void DD_MarkTagged(int tag, unsigned flag)
 {
-    if (isdoor[sec - sectors])
-    {
-        return P_FindLowestCeilingSurrounding(sec) - 4 * FRACUNIT;
-    }
-    return sec->ceilingheight;
-}
-
-// Marks in reach[] the sectors walkable from start.
-static void DD_FloodSectors(sector_t *start, byte *reach, const byte *isdoor)
-{
-    int *queue = Z_Malloc(numsectors * sizeof(*queue), PU_STATIC, NULL);
-    int head = 0;
-    int tail = 0;
     int i;
 
-    reach[start - sectors] = 1;
-    queue[tail++] = start - sectors;
-    while (head < tail)
+    if (tag == 0)
     {
-        sector_t *sec = &sectors[queue[head++]];
-
-        for (i = 0; i < sec->linecount; ++i)
+        return;
+    }
+    for (i = 0; i < numsectors; ++i)
+    {
+        if (sectors[i].tag == tag)
         {
-            line_t *line = sec->lines[i];
-            sector_t *other;
-            fixed_t top;
-            fixed_t bottom;
-
-            if (line->backsector == NULL || (line->flags & ML_BLOCKING))
-            {
-                continue;
-            }
-            other = line->frontsector == sec ? line->backsector
-                                             : line->frontsector;
-            if (reach[other - sectors] || other->special == 9)
-            {
-                continue;
-            }
-            if (other->floorheight - sec->floorheight > DD_MAXSTEP)
-            {
-                continue;
-            }
-            top = DD_MIN(DD_OpenCeiling(sec, isdoor),
-                      DD_OpenCeiling(other, isdoor));
-            bottom = DD_MAX(sec->floorheight, other->floorheight);
-            if (top - bottom < DD_PLAYERROOM)
-            {
-                continue;
-            }
-            reach[other - sectors] = 1;
-            queue[tail++] = other - sectors;
+            dd_rsectors[i].flags |= flag;
         }
     }
-    Z_Free(queue);
 }
 
-// Even-odd test: true when x,y lies inside sec's outline. The BSP alone
-// would also answer for points out in the void next to a sector.
-static boolean DD_InSector(const sector_t *sec, fixed_t x, fixed_t y)
+static void DD_ClassifySectors(void)
 {
-    boolean inside = false;
     int i;
 
-    for (i = 0; i < sec->linecount; ++i)
+    for (i = 0; i < numsectors; ++i)
     {
-        const line_t *line = sec->lines[i];
-        int64_t x1 = line->v1->x;
-        int64_t y1 = line->v1->y;
-        int64_t x2 = line->v2->x;
-        int64_t y2 = line->v2->y;
+        dd_rsectors[i].floor = sectors[i].floorheight >> FRACBITS;
+        dd_rsectors[i].ceiling = sectors[i].ceilingheight >> FRACBITS;
+        dd_rsectors[i].flags = 0;
+        switch (sectors[i].special)
+        {
+            case 9:
+                dd_rsectors[i].flags |= DD_RS_SECRET;
+                break;
+            case 4: case 5: case 7: case 11: case 16:
+                dd_rsectors[i].flags |= DD_RS_HURT;
+                break;
+            default:
+                break;
+        }
+    }
+    for (i = 0; i < numlines; ++i)
+    {
+        const line_t *l = &lines[i];
 
-        if (line->frontsector == line->backsector)
+        if (l->special == 0)
         {
             continue;
         }
-        if ((y1 > y) != (y2 > y))
+        if (DD_IsKeyDoor(l->special) && l->backsector != NULL)
         {
-            int64_t cross = x1 + (x2 - x1) * (y - y1) / (y2 - y1);
-
-            if (x < cross)
-            {
-                inside = !inside;
-            }
+            dd_rsectors[l->backsector - sectors].flags |= DD_RS_LOCKED;
+        }
+        else if (DD_IsKeySwitch(l->special))
+        {
+            DD_MarkTagged(l->tag, DD_RS_LOCKED);
+        }
+        else if (DD_IsManualDoor(l->special) && l->backsector != NULL)
+        {
+            dd_rsectors[l->backsector - sectors].flags |= DD_RS_MOVER;
+        }
+        else if (!DD_MovesNothing(l->special))
+        {
+            DD_MarkTagged(l->tag, DD_RS_MOVER);
         }
     }
-    return inside;
+    // A locked door stays a wall even when another line also moves it.
+    for (i = 0; i < numsectors; ++i)
+    {
+        if (dd_rsectors[i].flags & DD_RS_LOCKED)
+        {
+            dd_rsectors[i].flags &= ~DD_RS_MOVER;
+        }
+    }
+}
+
+// Where a player crossing a teleport line with this tag arrives, as
+// EV_Teleport finds it; false when the map has no destination.
+static boolean DD_TeleportDest(int tag, int32_t *x, int32_t *y)
+{
+    thinker_t *th;
+
+    for (th = thinkercap.next; th != &thinkercap; th = th->next)
+    {
+        mobj_t *m;
+
+        if (th->function.acp1 != (actionf_p1) P_MobjThinker)
+        {
+            continue;
+        }
+        m = (mobj_t *) th;
+        if (m->type == MT_TELEPORTMAN && m->subsector->sector->tag == tag)
+        {
+            *x = m->x >> FRACBITS;
+            *y = m->y >> FRACBITS;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void DD_ConvertLines(void)
+{
+    int i;
+
+    for (i = 0; i < numlines; ++i)
+    {
+        const line_t *l = &lines[i];
+        dd_rline_t *r = &dd_rlines[i];
+
+        r->x1 = l->v1->x >> FRACBITS;
+        r->y1 = l->v1->y >> FRACBITS;
+        r->x2 = l->v2->x >> FRACBITS;
+        r->y2 = l->v2->y >> FRACBITS;
+        r->front = l->frontsector - sectors;
+        r->back = l->backsector != NULL ? l->backsector - sectors : -1;
+        r->flags = 0;
+        if (l->backsector == NULL || (l->flags & ML_BLOCKING))
+        {
+            r->flags |= DD_RL_BLOCK;
+        }
+        if (DD_IsTeleport(l->special)
+         && DD_TeleportDest(l->tag, &r->tx, &r->ty))
+        {
+            r->flags |= DD_RL_TELEPORT;
+        }
+    }
+}
+
+// The sector at x,y, or -1 in the void: the BSP gives a subsector for
+// any point, but the point is in it only when in front of all its segs.
+static int DD_SectorAt(void *ctx, int32_t x, int32_t y)
+{
+    fixed_t fx = (fixed_t) x << FRACBITS;
+    fixed_t fy = (fixed_t) y << FRACBITS;
+    subsector_t *ss = R_PointInSubsector(fx, fy);
+    int i;
+
+    (void) ctx;
+    for (i = 0; i < ss->numlines; ++i)
+    {
+        if (R_PointOnSegSide(fx, fy, &segs[ss->firstline + i]))
+        {
+            return -1;
+        }
+    }
+    return ss->sector - sectors;
+}
+
+static void DD_FreeLevel(void)
+{
+    DD_ReachFree(&dd_reach);
+    free(dd_rsectors);
+    free(dd_rlines);
+    free(dd_spots);
+    free(dd_used);
+    free(dd_wave);
+    dd_rsectors = NULL;
+    dd_rlines = NULL;
+    dd_spots = NULL;
+    dd_used = NULL;
+    dd_wave = NULL;
+    dd_numspots = 0;
+    dd_wavelen = 0;
+    dd_wavenext = 0;
+    dd_searched = false;
+    dd_waved = false;
+    dd_searchcell = -1;
 }
 
 static int DD_CompareSpots(const void *a, const void *b)
 {
-    int64_t da = ((const dd_spot_t *) a)->dist2;
-    int64_t db = ((const dd_spot_t *) b)->dist2;
+    const dd_spot_t *sa = a;
+    const dd_spot_t *sb = b;
 
-    return da < db ? -1 : da > db;
+    if (sa->dist != sb->dist)
+    {
+        return sa->dist < sb->dist ? -1 : 1;
+    }
+    return sa->cell - sb->cell;
+}
+
+static int32_t DD_Euclid2(int c, int32_t px, int32_t py)
+{
+    int32_t x, y;
+
+    DD_ReachCentre(&dd_reach, c, &x, &y);
+    x -= px;
+    y -= py;
+    return x * x + y * y;
+}
+
+// Searches from the player and lists the spots for want monsters,
+// nearest first.
+static void DD_Search(int want)
+{
+    mobj_t *pmo = players[consoleplayer].mo;
+    int32_t px, py;
+    int n = dd_reach.w * dd_reach.h;
+    int backs = 0;
+    int c;
+
+    dd_numspots = 0;
+    dd_searched = true;
+    if (pmo == NULL || dd_spots == NULL)
+    {
+        return;
+    }
+    px = pmo->x >> FRACBITS;
+    py = pmo->y >> FRACBITS;
+    dd_searchcell = DD_ReachCell(&dd_reach, px, py);
+    if (DD_ReachSearch(&dd_reach, px, py) < 0)
+    {
+        return;
+    }
+    for (c = 0; c < n; ++c)
+    {
+        if (!DD_ReachIsSpot(&dd_reach, c)
+         || dd_reach.dist[c] < DD_MINDIST
+         || DD_Euclid2(c, px, py) < DD_MINDIST * DD_MINDIST)
+        {
+            continue;
+        }
+        dd_spots[dd_numspots].cell = c;
+        dd_spots[dd_numspots].dist = dd_reach.dist[c];
+        ++dd_numspots;
+        backs += dd_reach.back[c];
+    }
+    // Spots behind a drop the player cannot climb back from only when the
+    // player's side has too few: a start on a ledge leads down anyway.
+    if (backs >= DD_MINBACK && backs >= 8 * want)
+    {
+        int k = 0;
+
+        for (c = 0; c < dd_numspots; ++c)
+        {
+            if (dd_reach.back[dd_spots[c].cell])
+            {
+                dd_spots[k++] = dd_spots[c];
+            }
+        }
+        dd_numspots = k;
+    }
+    qsort(dd_spots, dd_numspots, sizeof(*dd_spots), DD_CompareSpots);
+    memset(dd_used, 0, dd_numspots);
 }
 
 void DD_PlaceLevelStart(void)
 {
-    mobj_t *start = players[consoleplayer].mo;
-    byte *reach;
-    byte *isdoor;
     fixed_t minx = INT_MAX, miny = INT_MAX, maxx = INT_MIN, maxy = INT_MIN;
-    fixed_t x, y;
-    int capacity;
+    int start = I_GetTimeMS();
+    int err;
     int i;
 
-    dd_numspots = 0;
-    dd_cursor = 0;
-    dd_spots = NULL;
-    if (start == NULL || numsectors == 0)
+    DD_FreeLevel();
+    if (numsectors == 0 || numvertexes == 0)
     {
         return;
     }
-
-    reach = Z_Malloc(numsectors, PU_STATIC, NULL);
-    isdoor = Z_Malloc(numsectors, PU_STATIC, NULL);
-    memset(reach, 0, numsectors);
-    memset(isdoor, 0, numsectors);
-    for (i = 0; i < numlines; ++i)
-    {
-        if (DD_IsManualDoor(&lines[i]) && lines[i].backsector != NULL)
-        {
-            isdoor[lines[i].backsector - sectors] = 1;
-        }
-    }
-    DD_FloodSectors(start->subsector->sector, reach, isdoor);
-
     for (i = 0; i < numvertexes; ++i)
     {
         minx = DD_MIN(minx, vertexes[i].x);
@@ -191,40 +366,149 @@ void DD_PlaceLevelStart(void)
         maxx = DD_MAX(maxx, vertexes[i].x);
         maxy = DD_MAX(maxy, vertexes[i].y);
     }
-
-    // The spot list lives as long as the level; PU_LEVEL frees it with
-    // the level's other data.
-    capacity = (int) ((int64_t) ((maxx - minx) / DD_GRID + 1)
-                      * ((maxy - miny) / DD_GRID + 1));
-    dd_spots = Z_Malloc(capacity * sizeof(*dd_spots), PU_LEVEL, NULL);
-    for (y = miny + DD_GRID / 2; y < maxy; y += DD_GRID)
+    dd_rsectors = malloc(numsectors * sizeof(*dd_rsectors));
+    dd_rlines = malloc((numlines > 0 ? numlines : 1) * sizeof(*dd_rlines));
+    if (dd_rsectors == NULL || dd_rlines == NULL)
     {
-        for (x = minx + DD_GRID / 2; x < maxx; x += DD_GRID)
-        {
-            sector_t *sec = R_PointInSubsector(x, y)->sector;
-            int64_t dx = (x - start->x) >> FRACBITS;
-            int64_t dy = (y - start->y) >> FRACBITS;
-            dd_spot_t *spot;
+        printf("dockerdoom: placement disabled on this level: out of memory\n");
+        DD_FreeLevel();
+        return;
+    }
+    DD_ClassifySectors();
+    DD_ConvertLines();
+    err = DD_ReachBuild(&dd_reach, dd_rsectors, numsectors, dd_rlines,
+                        numlines, DD_SectorAt, NULL, minx >> FRACBITS,
+                        miny >> FRACBITS, maxx >> FRACBITS, maxy >> FRACBITS,
+                        DD_CELL);
+    if (err == 0)
+    {
+        int cells = dd_reach.w * dd_reach.h;
 
-            if (!reach[sec - sectors] || isdoor[sec - sectors]
-             || DD_IsBadSector(sec)
-             || sec->ceilingheight - sec->floorheight < 64 * FRACUNIT
-             || !DD_InSector(sec, x, y)
-             || dx * dx + dy * dy < (DD_MINSTART >> FRACBITS)
-                                    * (DD_MINSTART >> FRACBITS)
-             || dd_numspots >= capacity)
-            {
-                continue;
-            }
-            spot = &dd_spots[dd_numspots++];
-            spot->x = x;
-            spot->y = y;
-            spot->dist2 = dx * dx + dy * dy;
+        dd_spots = malloc(cells * sizeof(*dd_spots));
+        dd_used = malloc(cells);
+        dd_wave = malloc(cells * sizeof(*dd_wave));
+        if (dd_spots == NULL || dd_used == NULL || dd_wave == NULL)
+        {
+            err = ENOMEM;
         }
     }
-    qsort(dd_spots, dd_numspots, sizeof(*dd_spots), DD_CompareSpots);
-    Z_Free(reach);
-    Z_Free(isdoor);
+    if (err != 0)
+    {
+        printf("dockerdoom: placement disabled on this level: %s\n",
+               strerror(err));
+        DD_FreeLevel();
+        return;
+    }
+    DD_Search(0);
+    printf("dockerdoom: level grid=%dx%d teleports=%d ms=%d\n",
+           dd_reach.w, dd_reach.h, dd_reach.numarcs, I_GetTimeMS() - start);
+}
+
+// A thing of the player's height standing at the spot, for sight checks.
+static boolean DD_Visible(mobj_t *pmo, int c)
+{
+    mobj_t probe;
+    int32_t x, y;
+
+    DD_ReachCentre(&dd_reach, c, &x, &y);
+    memset(&probe, 0, sizeof(probe));
+    probe.x = (fixed_t) x << FRACBITS;
+    probe.y = (fixed_t) y << FRACBITS;
+    probe.subsector = R_PointInSubsector(probe.x, probe.y);
+    probe.z = probe.subsector->sector->floorheight;
+    probe.height = 56 * FRACUNIT;
+    return P_CheckSight(pmo, &probe);
+}
+
+// True when the spot is inside the player's 90 degree view.
+static boolean DD_InFront(mobj_t *pmo, int c)
+{
+    int32_t x, y;
+    angle_t delta;
+
+    DD_ReachCentre(&dd_reach, c, &x, &y);
+    delta = R_PointToAngle2(pmo->x, pmo->y, (fixed_t) x << FRACBITS,
+                            (fixed_t) y << FRACBITS) - pmo->angle;
+    return delta <= ANG45 || delta >= (angle_t) -ANG45;
+}
+
+// Plans the level's first wave of n monsters: about a quarter spread over
+// the spots in view, the rest spread evenly by walking distance over the
+// spots within DD_WAVEFAR (farther when that holds too few for n).
+static void DD_PlanWave(int n)
+{
+    mobj_t *pmo = players[consoleplayer].mo;
+    int reach = 0;
+    int inview = 0;
+    int sights = 0;
+    int k;
+    int i;
+    int *view;
+
+    dd_waved = true;
+    dd_wavelen = 0;
+    dd_wavenext = 0;
+    n = DD_MIN(n, dd_numspots);
+    if (n <= 0 || dd_numspots == 0 || pmo == NULL)
+    {
+        return;
+    }
+    while (reach < dd_numspots
+        && (dd_spots[reach].dist <= DD_WAVEFAR || reach < 4 * n))
+    {
+        ++reach;
+    }
+    // The view list reuses the tail of the wave array's storage.
+    view = dd_wave + n;
+    for (i = 0; i < reach && sights < DD_MAXSIGHT
+             && n + inview < dd_reach.w * dd_reach.h; ++i)
+    {
+        if (DD_InFront(pmo, dd_spots[i].cell))
+        {
+            ++sights;
+            if (DD_Visible(pmo, dd_spots[i].cell))
+            {
+                view[inview++] = i;
+            }
+        }
+    }
+    n = DD_MIN(n, reach);
+    k = DD_MIN(inview, (n + 3) / 4);
+    for (i = 0; i < k; ++i)
+    {
+        dd_wave[dd_wavelen++] = view[(int) ((2 * i + 1) * (int64_t) inview
+                                            / (2 * k))];
+    }
+    for (i = 0; i < n - k; ++i)
+    {
+        dd_wave[dd_wavelen++] = (int) ((2 * i + 1) * (int64_t) reach
+                                       / (2 * (n - k)));
+    }
+}
+
+void DD_PlaceBegin(int waiting)
+{
+    mobj_t *pmo = players[consoleplayer].mo;
+
+    if (dd_spots == NULL || pmo == NULL)
+    {
+        return;
+    }
+    if (!dd_searched || !dd_waved
+     || DD_ReachCell(&dd_reach, pmo->x >> FRACBITS, pmo->y >> FRACBITS)
+        != dd_searchcell)
+    {
+        DD_Search(waiting);
+        // Wave spots were indices into the old list.
+        if (dd_waved)
+        {
+            dd_wavenext = dd_wavelen;
+        }
+    }
+    if (!dd_waved)
+    {
+        DD_PlanWave(waiting);
+    }
 }
 
 boolean DD_PlaceFits(mobjtype_t type, fixed_t x, fixed_t y)
@@ -247,28 +531,143 @@ boolean DD_PlaceFits(mobjtype_t type, fixed_t x, fixed_t y)
     return tmceilingz - tmfloorz >= probe.height;
 }
 
-boolean DD_PlaceFind(mobjtype_t type, fixed_t *x, fixed_t *y, int *budget)
+// Prints the walk from the player to cell c.
+static void DD_TracePath(int c)
 {
-    int tried = 0;
+    static int path[DD_MAXPATH];
+    mobj_t *pmo = players[consoleplayer].mo;
+    int len = DD_ReachPath(&dd_reach, c, path, DD_MAXPATH);
+    int i;
 
-    while (*budget > 0 && tried < dd_numspots)
+    printf("dockerdoom: path %d,%d", pmo->x >> FRACBITS, pmo->y >> FRACBITS);
+    for (i = 0; i < len; ++i)
     {
-        dd_spot_t *spot = &dd_spots[dd_cursor];
+        int32_t x, y;
+        boolean jump = false;
 
-        dd_cursor = (dd_cursor + 1) % dd_numspots;
-        --*budget;
-        ++tried;
-        if (DD_PlaceFits(type, spot->x, spot->y))
+        if (i > 0)
         {
-            *x = spot->x;
-            *y = spot->y;
-            return true;
+            int d;
+
+            jump = true;
+            for (d = 0; d < 8; ++d)
+            {
+                if (DD_ReachNeighbour(&dd_reach, path[i - 1], d) == path[i])
+                {
+                    jump = false;
+                }
+            }
+        }
+        DD_ReachCentre(&dd_reach, path[i], &x, &y);
+        printf(jump ? " | %d,%d" : " %d,%d", x, y);
+    }
+    printf("\n");
+}
+
+static boolean DD_Take(mobjtype_t type, int s, fixed_t *x, fixed_t *y,
+                       int *dist)
+{
+    int32_t cx, cy;
+
+    DD_ReachCentre(&dd_reach, dd_spots[s].cell, &cx, &cy);
+    if (!DD_PlaceFits(type, (fixed_t) cx << FRACBITS, (fixed_t) cy << FRACBITS))
+    {
+        return false;
+    }
+    dd_used[s] = 1;
+    *x = (fixed_t) cx << FRACBITS;
+    *y = (fixed_t) cy << FRACBITS;
+    *dist = dd_spots[s].dist;
+    if (dd_trace)
+    {
+        DD_TracePath(dd_spots[s].cell);
+    }
+    return true;
+}
+
+boolean DD_PlaceFind(mobjtype_t type, fixed_t *x, fixed_t *y, int *dist,
+                     int *budget)
+{
+    mobj_t *pmo = players[consoleplayer].mo;
+    int fallback = -1;
+    int s;
+
+    if (dd_numspots == 0 || pmo == NULL)
+    {
+        return false;
+    }
+    // The wave: each monster from its planned spot on, to the next free.
+    while (dd_wavenext < dd_wavelen && *budget > 0)
+    {
+        int tried;
+
+        s = dd_wave[dd_wavenext];
+        for (tried = 0; tried < dd_numspots && *budget > 0; ++tried)
+        {
+            if (!dd_used[s])
+            {
+                --*budget;
+                if (DD_Take(type, s, x, y, dist))
+                {
+                    ++dd_wavenext;
+                    return true;
+                }
+            }
+            s = (s + 1) % dd_numspots;
+        }
+        if (*budget > 0)
+        {
+            dd_wavenext = dd_wavelen;   // nothing fits anywhere
         }
     }
+    // Later ones: the nearest free spot the player cannot see, else the
+    // nearest free one.
+    for (s = 0; s < dd_numspots && *budget > 0; ++s)
+    {
+        int32_t cx, cy;
+
+        DD_ReachCentre(&dd_reach, dd_spots[s].cell, &cx, &cy);
+        --*budget;
+        if (!DD_PlaceFits(type, (fixed_t) cx << FRACBITS,
+                          (fixed_t) cy << FRACBITS))
+        {
+            continue;
+        }
+        if (fallback < 0)
+        {
+            fallback = s;
+        }
+        --*budget;
+        if (!DD_Visible(pmo, dd_spots[s].cell))
+        {
+            return DD_Take(type, s, x, y, dist);
+        }
+    }
+    if (fallback >= 0 && s == dd_numspots)
+    {
+        return DD_Take(type, fallback, x, y, dist);
+    }
     return false;
+}
+
+int DD_PlaceDistance(fixed_t x, fixed_t y)
+{
+    int c;
+
+    if (!dd_searched || dd_reach.dist == NULL)
+    {
+        return -1;
+    }
+    c = DD_ReachCell(&dd_reach, x >> FRACBITS, y >> FRACBITS);
+    return c < 0 ? -1 : dd_reach.dist[c];
 }
 
 int DD_PlaceCount(void)
 {
     return dd_numspots;
+}
+
+void DD_PlaceTrace(boolean on)
+{
+    dd_trace = on;
 }

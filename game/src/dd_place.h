@@ -1,8 +1,24 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //
-// dockerdoom: where container monsters may appear. At level start the
-// sectors the player can walk to from the start are found by a flood fill
-// over two-sided lines (steps, head room, unlocked doors; no secrets), and a
-// grid of candidate spots inside them is sorted by distance from the start.
+// Copyright(C) 2026 The dockerdoom authors
+//
+// This program is free software; you can redistribute it and/or
+// modify it under the terms of the GNU General Public License
+// as published by the Free Software Foundation; either version 2
+// of the License, or (at your option) any later version.
+//
+// This program is distributed in the hope that it will be useful,
+// but WITHOUT ANY WARRANTY; without even the implied warranty of
+// MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+// GNU General Public License for more details.
+//
+// DESCRIPTION:
+//	dockerdoom: where container monsters may appear. The level's walkable
+//	space (dd_reach) is searched from where the player stands; spots are
+//	the cells the player can walk to and back from, away from doors,
+//	lifts, secrets and damaging floors. The first wave of a level is
+//	spread over near and far spots, some in view; later monsters take the
+//	free spot nearest the player that the player cannot see.
 //
 
 #ifndef DD_PLACE_H
@@ -12,18 +28,35 @@
 #include "info.h"
 #include "m_fixed.h"
 
-// Computes the candidate spots for the level just set up.
+// Builds the walkable grid of the level just set up and searches it from
+// the player's start.
 void DD_PlaceLevelStart(void);
 
+// Before a round of DD_PlaceFind calls in a tic, with the number of
+// entries waiting for a monster: searches again when the player has moved
+// to another cell, and plans the level's first wave on its first round.
+void DD_PlaceBegin(int waiting);
+
 // Finds a free spot for a monster of this type, trying at most *budget
-// candidates (decremented per try). Returns true and the spot, or false
-// when the budget ran out or every candidate is taken right now.
-boolean DD_PlaceFind(mobjtype_t type, fixed_t *x, fixed_t *y, int *budget);
+// candidates (decremented per try). Returns true with the spot and its
+// walking distance from the player, or false when the budget ran out or
+// every candidate is taken right now.
+boolean DD_PlaceFind(mobjtype_t type, fixed_t *x, fixed_t *y, int *dist,
+                     int *budget);
 
 // True when a monster of this type fits at x,y right now.
 boolean DD_PlaceFits(mobjtype_t type, fixed_t x, fixed_t y);
 
-// Number of candidate spots on this level (for the log).
+// Walking distance from the player (as of the last search) to x,y, or -1
+// when the player cannot walk there.
+int DD_PlaceDistance(fixed_t x, fixed_t y);
+
+// Number of candidate spots in the last search (for the log).
 int DD_PlaceCount(void);
+
+// With on, each spot found is preceded by a log line of the walk to it
+// ("dockerdoom: path x,y x,y | x,y ...", '|' for a teleport), for the
+// map sweep's checker.
+void DD_PlaceTrace(boolean on);
 
 #endif

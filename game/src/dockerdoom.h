@@ -1,6 +1,20 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //
-// dockerdoom: the hooks chocolate-doom calls. Each is one line in the
-// patched file; everything else lives in game/src.
+// Copyright(C) 2026 The dockerdoom authors
+//
+// This program is free software; you can redistribute it and/or
+// modify it under the terms of the GNU General Public License
+// as published by the Free Software Foundation; either version 2
+// of the License, or (at your option) any later version.
+//
+// This program is distributed in the hope that it will be useful,
+// but WITHOUT ANY WARRANTY; without even the implied warranty of
+// MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+// GNU General Public License for more details.
+//
+// DESCRIPTION:
+//	dockerdoom: the hooks chocolate-doom calls. Each is one line in the
+//	patched file; everything else lives in game/src.
 //
 
 #ifndef DOCKERDOOM_H
@@ -26,11 +40,12 @@ void DD_Ticker(void);
 // D_Display, after the 3D view is drawn: names over container monsters.
 void DD_Drawer(void);
 
-// ST_Responder, on every event: the kill-in-view cheat.
+// ST_Responder, on every key-down: the kill-in-view cheat.
 void DD_Responder(event_t *ev);
 
 // P_DamageMobj, first thing: false when the damage must be ignored
-// (container monsters take damage only from a player).
+// (container monsters take damage only from a player, and deal it only
+// to players, so no monster ever turns on one).
 boolean DD_DamageAllowed(mobj_t *target, mobj_t *inflictor, mobj_t *source);
 
 // A_Look, first thing: false for a container monster that has heard no
@@ -41,7 +56,8 @@ boolean DD_MayLook(mobj_t *actor);
 // P_KillMobj, first thing: a container monster died; request its kill.
 void DD_MobjKilled(mobj_t *target, mobj_t *source);
 
-// P_RemoveMobj, first thing: forget the pointer before it is freed.
+// P_RemoveMobj, first thing: forget the pointer before it is freed. One
+// flag test for things that are no container monster.
 void DD_MobjRemoved(mobj_t *mobj);
 
 #endif

@@ -4,7 +4,9 @@
 #include "bapi.h"
 
 #include <curl/curl.h>
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define API "http://localhost/v1.41"
@@ -124,4 +126,78 @@ int bapi_remove(const char *sock, const char *id)
         return -1;
     }
     return 0;
+}
+
+int bapi_rename(const char *sock, const char *id, const char *name)
+{
+    struct body b;
+    char path[512];
+    long st;
+
+    snprintf(path, sizeof(path), "/containers/%s/rename?name=%s", id, name);
+    st = call(sock, "POST", path, "", &b);
+    if (st != 204) {
+        fprintf(stderr, "ddbench: rename: HTTP %ld %s\n", st, b.data);
+        return -1;
+    }
+    return 0;
+}
+
+struct whole {
+    char *data;
+    size_t len, cap;
+};
+
+static size_t grow(char *p, size_t size, size_t n, void *arg)
+{
+    struct whole *w = arg;
+    size_t len = size * n;
+
+    if (w->len + len + 1 > w->cap) {
+        size_t cap = (w->len + len + 1) * 2;
+        char *d = realloc(w->data, cap);
+        if (!d)
+            return 0;
+        w->data = d;
+        w->cap = cap;
+    }
+    memcpy(w->data + w->len, p, len);
+    w->len += len;
+    return len;
+}
+
+long bapi_list_decode(const char *sock)
+{
+    CURL *h = curl_easy_init();
+    struct whole w = { NULL, 0, 0 };
+    long n = -1, status = 0;
+    size_t i;
+    json_t *arr, *c;
+
+    if (!h)
+        return -1;
+    curl_easy_setopt(h, CURLOPT_URL, API "/containers/json?all=1");
+    curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, sock);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, grow);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &w);
+    if (curl_easy_perform(h) == CURLE_OK)
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(h);
+    if (status == 200 && (arr = json_loadb(w.data, w.len, 0, NULL))) {
+        size_t bytes = 0;
+        n = 0;
+        json_array_foreach(arr, i, c) {
+            const char *name = json_string_value(json_array_get(json_object_get(c, "Names"), 0));
+            const char *image = json_string_value(json_object_get(c, "Image"));
+            bytes += (name ? strlen(name) : 0) + (image ? strlen(image) : 0);
+            n++;
+        }
+        json_decref(arr);
+        if (bytes == 0 && n > 0)
+            n = -1;
+    }
+    free(w.data);
+    return n;
 }

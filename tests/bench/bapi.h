@@ -24,4 +24,12 @@ int bapi_start(const char *sock, const char *id);
  * engine answered 2xx, else -1. */
 int bapi_remove(const char *sock, const char *id);
 
+/* POST /containers/{id}/rename?name=name. Returns 0 on 204, else -1. */
+int bapi_rename(const char *sock, const char *id, const char *name);
+
+/* One GET /containers/json?all=1, the whole body decoded (jansson), and
+ * Names[0] and Image of every container taken out, as a program using the
+ * API instead of the mount would. Returns how many, or -1. */
+long bapi_list_decode(const char *sock);
+
 #endif

@@ -17,6 +17,15 @@
  *        i,kill_ms,kill_gone_ms,api_ms,api_gone_ms
  *        (*_ms: until the write / the DELETE returned; *_gone_ms: until
  *        the directory left the mount too).
+ *   ddbench renames SOCK IMAGE MNT N
+ *        creates one container, then renames it N times in a row through
+ *        the API; after each rename polls MNT/<id>/name until it holds the
+ *        new name. CSV on stdout: i,rename_ms,visible_ms (visible_ms from
+ *        the rename's reply; -1 if not seen within 10 s).
+ *   ddbench copy SRC DST   copies the readable files of every entry of SRC
+ *        (id name image state created labels) into DST/<entry>/
+ *   ddbench tscan DIR      scan (below), timed in-process: prints ms
+ *   ddbench tapi SOCK      one API list + JSON decode, timed: prints ms
  *   ddbench count DIR      number of entries
  *   ddbench scan DIR       list DIR and read every name and image file
  *   ddbench waitcount DIR N SECONDS
@@ -28,12 +37,14 @@
 #include "bmount.h"
 
 #include <curl/curl.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define POLL_US 1000        /* mount poll period: 1 ms resolution */
@@ -267,6 +278,100 @@ static int cmd_kill(char **av)
     return 0;
 }
 
+/* Reads path into buf (terminated); returns the length or -1. */
+static long read_small(const char *path, char *buf, size_t cap)
+{
+    int fd = open(path, O_RDONLY);
+    ssize_t r;
+    size_t n = 0;
+
+    if (fd < 0)
+        return -1;
+    while (n + 1 < cap && (r = read(fd, buf + n, cap - 1 - n)) > 0)
+        n += (size_t)r;
+    close(fd);
+    buf[n] = '\0';
+    return (long)n;
+}
+
+static int cmd_renames(char **av)
+{
+    const char *sock = av[0], *image = av[1], *mnt = av[2];
+    long n = atol(av[3]), i;
+    char id[BAPI_ID_LEN + 1], sid[13], name[64], want[80], got[256], path[4096];
+    int64_t t0, t1;
+    double vis;
+
+    if (bapi_create(sock, image, "renames", id) != 0)
+        return 1;
+    short_id(id, sid);
+    snprintf(path, sizeof(path), "%s/%s/name", mnt, sid);
+    puts("i,rename_ms,visible_ms");
+    for (i = 0; i < n; i++) {
+        snprintf(name, sizeof(name), "ddbench-rename-%ld-%d", i, (int)getpid());
+        snprintf(want, sizeof(want), "%s\n", name);
+        /* The old name read once, so the kernel has it cached. */
+        read_small(path, got, sizeof(got));
+        t0 = bclock_ns();
+        if (bapi_rename(sock, id, name) != 0)
+            break;
+        t1 = bclock_ns();
+        vis = -1;
+        while (bclock_ms(t1, bclock_ns()) < WAIT_MS) {
+            if (read_small(path, got, sizeof(got)) > 0 && strcmp(got, want) == 0) {
+                vis = bclock_ms(t1, bclock_ns());
+                break;
+            }
+            bclock_sleep_us(200);
+        }
+        printf("%ld,%.3f,%.3f\n", i, bclock_ms(t0, t1), vis);
+        fflush(stdout);
+    }
+    bapi_remove(sock, id);
+    return i == n ? 0 : 1;
+}
+
+/* Copies one small file; a missing one is skipped. */
+static void copy_file(const char *src, const char *dst)
+{
+    char buf[65536];
+    long n = read_small(src, buf, sizeof(buf));
+    int fd;
+
+    if (n < 0 || (fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0444)) < 0)
+        return;
+    if (write(fd, buf, (size_t)n) != n)
+        perror(dst);
+    close(fd);
+}
+
+static int cmd_copy(char **av)
+{
+    static const char *const files[] = { "id", "name", "image", "state",
+                                         "created", "labels", NULL };
+    DIR *d = opendir(av[0]);
+    struct dirent *e;
+    char src[4096], dst[4096];
+
+    if (!d)
+        return 1;
+    mkdir(av[1], 0755);
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(dst, sizeof(dst), "%s/%s", av[1], e->d_name);
+        if (mkdir(dst, 0555) != 0)
+            continue;
+        for (int k = 0; files[k]; k++) {
+            snprintf(src, sizeof(src), "%s/%s/%s", av[0], e->d_name, files[k]);
+            snprintf(dst, sizeof(dst), "%s/%s/%s", av[1], e->d_name, files[k]);
+            copy_file(src, dst);
+        }
+    }
+    closedir(d);
+    return 0;
+}
+
 static int cmd_waitcount(char **av)
 {
     long want = atol(av[1]), limit_ms = atol(av[2]) * 1000;
@@ -288,7 +393,9 @@ static int usage(void)
     fprintf(stderr,
             "usage: ddbench create SOCK IMAGE N PAR LABEL | rm SOCK PAR\n"
             "       ddbench fresh SOCK IMAGE MNT N | kill SOCK IMAGE MNT N RUNNING\n"
-            "       ddbench count DIR | scan DIR | waitcount DIR N SECONDS\n");
+            "       ddbench count DIR | scan DIR | waitcount DIR N SECONDS\n"
+            "       ddbench renames SOCK IMAGE MNT N | copy SRC DST\n"
+            "       ddbench tscan DIR | tapi SOCK\n");
     return 2;
 }
 
@@ -310,6 +417,16 @@ int main(int argc, char **argv)
         rc = cmd_kill(argv + 2);
     else if (!strcmp(c, "waitcount") && argc == 5)
         rc = cmd_waitcount(argv + 2);
+    else if (!strcmp(c, "renames") && argc == 6)
+        rc = cmd_renames(argv + 2);
+    else if (!strcmp(c, "copy") && argc == 4)
+        rc = cmd_copy(argv + 2);
+    else if ((!strcmp(c, "tscan") || !strcmp(c, "tapi")) && argc == 3) {
+        int64_t t0 = bclock_ns();
+        n = !strcmp(c, "tscan") ? bmount_scan(argv[2]) : bapi_list_decode(argv[2]);
+        printf("%.3f\n", bclock_ms(t0, bclock_ns()));
+        rc = n < 0;
+    }
     else if ((!strcmp(c, "count") || !strcmp(c, "scan")) && argc == 3) {
         n = !strcmp(c, "count") ? bmount_count(argv[2]) : bmount_scan(argv[2]);
         printf("%ld\n", n);

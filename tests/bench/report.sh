@@ -77,7 +77,9 @@ if [ -s freshness-max.csv ]; then
     mq() { col freshness-max.csv "$1" | quantile "$2"; }
     echo "  again, $nm containers with $(cat freshness-max.count) others present:"
     printf '%-36s %8s %8s %8s\n' "create -> listed (readdir)" "$(fmt "$(mq 4 0.5)")" "$(fmt "$(mq 4 0.99)")" "$(fmt "$(mq 4 1)")"
+    printf '%-36s %8s %8s %8s\n' "create -> found (stat)" "$(fmt "$(mq 3 0.5)")" "$(fmt "$(mq 3 0.99)")" "$(fmt "$(mq 3 1)")"
     printf '%-36s %8s %8s %8s\n' "remove -> unlisted (readdir)" "$(fmt "$(mq 7 0.5)")" "$(fmt "$(mq 7 0.99)")" "$(fmt "$(mq 7 1)")"
+    printf '%-36s %8s %8s %8s\n' "remove -> not found (stat)" "$(fmt "$(mq 6 0.5)")" "$(fmt "$(mq 6 0.99)")" "$(fmt "$(mq 6 1)")"
     printf '%-36s %8s %8s %8s\n' "(engine: create call)" "$(fmt "$(mq 2 0.5)")" "$(fmt "$(mq 2 0.99)")" "$(fmt "$(mq 2 1)")"
     printf '%-36s %8s %8s %8s\n' "(engine: remove call)" "$(fmt "$(mq 5 0.5)")" "$(fmt "$(mq 5 0.99)")" "$(fmt "$(mq 5 1)")"
 fi
@@ -132,6 +134,52 @@ else
 fi
 echo
 
+# ------------------------------------------------------------------ scan
+scn() { awk -F, -v n="$1" -v m="$2" '$1 == n && $2 == m { print $4 }' scan.csv 2>/dev/null; }
+: >scan.dat
+if [ -s scan.csv ] && [ "$(wc -l <scan.csv)" -gt 1 ]; then
+    echo "6. Reading name and image of every entry, median ms inside the reader"
+    echo "   (mount: dockerfs; tmpfs: the same files copied to a tmpfs; API: one GET /containers/json?all=1 + JSON decode)"
+    printf '%10s %6s %11s %8s %8s %8s %11s %10s\n' containers reader "mount cold" mount tmpfs API "mount/tmpfs" "API/mount"
+    for n in $(awk -F, 'NR > 1 { print $1 }' scan.csv | sort -un); do
+        row="$n"
+        for lang in c py; do
+            m=$(scn "$n" ${lang}_mount | quantile 0.5)
+            [ "$m" = nan ] && continue
+            t=$(scn "$n" ${lang}_tmpfs | quantile 0.5)
+            a=$(scn "$n" ${lang}_api | quantile 0.5)
+            cold=$(scn "$n" ${lang}_mount_cold | quantile 0.5)
+            printf '%10s %6s %11s %8s %8s %8s %11s %10s\n' "$n" "$lang" "$(fmt "$cold")" "$(fmt "$m")" \
+                "$(fmt "$t")" "$(fmt "$a")" "$(ratio "$m" "$t")x" "$(ratio "$a" "$m")x"
+            row="$row $m $t $a"
+        done
+        echo "$row" >>scan.dat
+    done
+    printf '%10s %12s %12s %12s\n' containers "ls mount" "ls tmpfs" "mount/tmpfs"
+    for n in $(awk -F, 'NR > 1 { print $1 }' scan.csv | sort -un); do
+        lm=$(scn "$n" ls_mount | quantile 0.5)
+        lt=$(scn "$n" ls_tmpfs | quantile 0.5)
+        printf '%10s %12s %12s %12s\n' "$n" "$(fmt "$lm")" "$(fmt "$lt")" "$(ratio "$lm" "$lt")x"
+    done
+    echo
+fi
+
+# ---------------------------------------------------------------- renames
+# renames FILE: "count within 100 ms / total, median, max" of visible_ms.
+renames() {
+    local f=$1 tot fast
+    tot=$(($(wc -l <"$f") - 1))
+    fast=$(awk -F, 'NR > 1 && $3 >= 0 && $3 <= 100' "$f" | wc -l)
+    printf '%d of %d within 100 ms; median %s ms, max %s ms' "$fast" "$tot" \
+        "$(fmt "$(col "$f" 3 | quantile 0.5)")" "$(fmt "$(col "$f" 3 | quantile 1)")"
+}
+if [ -s renames.csv ]; then
+    echo "7. Renames in a row through the API, until the name file shows the new name"
+    echo "  idle engine: $(renames renames.csv)"
+    [ -s renames-max.csv ] && echo "  with $(cat freshness-max.count 2>/dev/null) others present: $(renames renames-max.csv)"
+    echo
+fi
+
 # ------------------------------------------------------------------ goals
 echo "Goals"
 goal() { printf '  %-4s %s\n' "$1" "$2"; }
@@ -150,10 +198,38 @@ kr=$(ratio "$(col kill.csv 2 | quantile 0.5)" "$(col kill.csv 4 | quantile 0.5)"
 goal "$(awk -v r="$kr" 'BEGIN { print (r != "-" && r <= 1.1) ? "MET" : "MISS" }')" "kill overhead (running): ${kr}x the API DELETE (goal <= 1.1x)"
 r10k=$(awk -F, '$1 == "running" && $2 == 10000 { print $3 }' rss.csv)
 if [ -n "$r10k" ]; then
-    goal "$(awk -v k="$r10k" 'BEGIN { print (k < 32768) ? "MET" : "MISS" }')" "RSS at 10000: $(mb "$r10k") MB mounted from 0, $(mb "$(awk -F, '$1 == 10000 { print $3 }' start.csv)") MB fresh start (goal < 32 MB)"
+    goal "$(awk -v k="$r10k" 'BEGIN { print (k <= 20480) ? "MET" : "MISS" }')" "RSS at 10000: $(mb "$r10k") MB mounted from 0, $(mb "$(awk -F, '$1 == 10000 { print $3 }' start.csv)") MB fresh start (goal <= 20 MB)"
 else
     goal "-" "no RSS at 10000 containers in this run"
 fi
+for n in 1000 10000; do
+    for lang in c py; do
+        m=$(scn "$n" ${lang}_mount | quantile 0.5)
+        [ "$m" = nan ] && continue
+        r=$(ratio "$m" "$(scn "$n" ${lang}_tmpfs | quantile 0.5)")
+        goal "$(awk -v r="$r" 'BEGIN { print (r != "-" && r <= 1.5) ? "MET" : "MISS" }')" "read name+image at $n ($lang): mount ${r}x the tmpfs copy (goal <= 1.5x)"
+        r=$(ratio "$(scn "$n" ${lang}_api | quantile 0.5)" "$m")
+        goal "$(awk -v r="$r" 'BEGIN { print (r != "-" && r >= 5) ? "MET" : "MISS" }')" "read name+image at $n ($lang): mount ${r}x faster than API list + decode (goal >= 5x)"
+    done
+done
+lm=$(scn 10000 ls_mount | quantile 0.5)
+if [ "$lm" != nan ]; then
+    r=$(ratio "$lm" "$(scn 10000 ls_tmpfs | quantile 0.5)")
+    goal "$(awk -v r="$r" 'BEGIN { print (r != "-" && r <= 1.3) ? "MET" : "MISS" }')" "ls at 10000: mount ${r}x the tmpfs copy (goal <= 1.3x)"
+fi
+for c in 4 3; do
+    what="create -> listed (readdir)"
+    [ "$c" = 3 ] && what="create -> found (stat)"
+    fi0=$(fq "$c" 0.5)
+    fmax=$( [ -s freshness-max.csv ] && col freshness-max.csv "$c" | quantile 0.5 || echo nan)
+    goal "$(awk -v a="$fi0" -v b="$fmax" 'BEGIN { print (a <= 2 && (b == "nan" || b <= 2)) ? "MET" : "MISS" }')" "freshness median ($what): $(fmt "$fi0") ms idle, $(fmt "$fmax") ms with $(cat freshness-max.count 2>/dev/null || echo -) others (goal <= 2 ms)"
+done
+for f in renames.csv renames-max.csv; do
+    [ -s "$f" ] || continue
+    tot=$(($(wc -l <"$f") - 1))
+    fast=$(awk -F, 'NR > 1 && $3 >= 0 && $3 <= 100' "$f" | wc -l)
+    goal "$([ "$fast" -eq "$tot" ] && echo MET || echo MISS)" "renames ($f): $fast of $tot visible within 100 ms (goal: all)"
+done
 goal "$(awk -v p="$idle_pct" 'BEGIN { print (p < 0.5) ? "MET" : "MISS" }')" "idle CPU: $idle_pct % with $idle_n containers (goal ~0)"
 if [ -s game.dat ]; then
     low=$(awk -F, 'NR > 1 && $4 < 34.5' game.csv | wc -l)
@@ -207,6 +283,20 @@ plot "kill_fs.dat" using 1:(1) smooth cnormal lw 2 title "echo 1 > <id>/kill", \
      "kill_api.dat" using 1:(1) smooth cnormal lw 2 title "DELETE /containers/<id>?force=true"
 set autoscale y
 set key top left
+
+set output "scan.png"
+set title "Reading name and image of every entry (median ms inside the reader, log-log)"
+set xlabel "containers"
+set ylabel "ms"
+set logscale xy
+set key top left
+plot "scan.dat" using 1:2 with linespoints lw 2 title "C: mount", \
+     "" using 1:3 with linespoints lw 2 title "C: tmpfs copy", \
+     "" using 1:4 with linespoints lw 2 title "C: API list + decode", \
+     "" using 1:5 with linespoints lw 2 title "Python: mount", \
+     "" using 1:6 with linespoints lw 2 title "Python: tmpfs copy", \
+     "" using 1:7 with linespoints lw 2 title "Python: API list + decode"
+unset logscale
 
 set output "memory.png"
 set title "dockerfs resident memory"

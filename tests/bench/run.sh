@@ -14,6 +14,12 @@
 #      and its CPU while idle
 #   5. the game's tics per second (its own counters) with 0, 50 and 300
 #      monsters, on plain directories, on the mount, and on a frozen mount
+#   6. reading name and image of every entry, timed inside the reader (C
+#      and Python): the mount, the same tree copied to a tmpfs, and one raw
+#      API list + JSON decode; ls of the mount against ls of the tmpfs copy
+#   7. renames: BENCH_RENAMES (100) renames of one container in a row, each
+#      timed until its name file shows the new name, idle and at the
+#      largest size
 # Writes CSV, a summary table and gnuplot PNGs into
 # $B/bench-results/<UTC timestamp>/, copies the PNGs to docs/bench/, and
 # prints the table.
@@ -24,7 +30,8 @@
 # BENCH_OLD_FULL_MAX (1000: above it the old way is timed on
 # BENCH_OLD_SAMPLE inspects and extrapolated), BENCH_GAME (path of the game
 # binary; "skip" skips part 5), BENCH_GAME_WINDOWS (2 stats windows of 5 s),
-# BENCH_TMPFS (1: the engine's data root on a tmpfs; 0: on disk).
+# BENCH_TMPFS (1: the engine's data root on a tmpfs; 0: on disk),
+# BENCH_RENAMES (100).
 #
 # Copyright the dockerdoom authors. GPL-2.0-or-later.
 set -euo pipefail
@@ -46,6 +53,7 @@ GAME_WINDOWS=${BENCH_GAME_WINDOWS:-2}
 IWAD=${BENCH_IWAD:-/usr/share/games/doom/freedoom2.wad}
 CREATE_PAR=${BENCH_CREATE_PAR:-8}
 ENGINE_TMPFS=${BENCH_TMPFS:-1}
+RENAMES=${BENCH_RENAMES:-100}
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=$REPO/$B/bench-results/$STAMP
 DOCS=$REPO/docs/bench
@@ -64,6 +72,9 @@ done
 TMP=$(mktemp -d /tmp/ddbench.XXXXXX)
 MNT=$TMP/mnt
 MNT2=$TMP/mnt2
+TREE=$TMP/tree
+TREE_UP=0
+PY=$(command -v python3 || true)
 DFS_PID=
 DFS2_PID=
 GAME_PID=
@@ -82,6 +93,7 @@ cleanup() {
     done
     bench_stop_pid "$DFS_PID" "$DFS2_PID"
     bench_unmount "$MNT" "$MNT2"
+    [ "$TREE_UP" = 1 ] && umount "$TREE"
     bench_engine_stop
     rm -rf "$TMP"
 }
@@ -178,6 +190,8 @@ echo "running,0,$(rss_kb "$DFS_PID")" >>"$OUT/rss.csv"
 # ------------------------------------------------------------ freshness
 log "freshness: $FRESH_N containers, create/remove one at a time"
 "$DDB" fresh "$SOCK" "$TEST_IMAGE" "$MNT" "$FRESH_N" >"$OUT/freshness.csv"
+log "renames: $RENAMES in a row, idle engine"
+"$DDB" renames "$SOCK" "$TEST_IMAGE" "$MNT" "$RENAMES" >"$OUT/renames.csv"
 
 # ----------------------------------------------------------------- kill
 log "kill: $KILL_N twin pairs (running containers)"
@@ -276,6 +290,10 @@ fi
 
 # -------------------------------------------------------------- listing
 echo "containers,method,run,ms" >"$OUT/listing.csv"
+echo "containers,method,run,ms" >"$OUT/scan.csv"
+mkdir -p "$TREE"
+mount -t tmpfs -o size=512m,mode=0755 ddbench-tree "$TREE"
+TREE_UP=1
 echo "containers,seconds_to_list,rss_kb" >"$OUT/start.csv"
 for n in $SIZES; do
     log "listing: growing to $n containers"
@@ -297,6 +315,27 @@ for n in $SIZES; do
             echo "$n,api_curl,$r,$(tms curl -s --unix-socket "$SOCK" 'http://localhost/v1.41/containers/json?all=1')"
             echo "$n,docker_ps_q,$r,$(tms docker ps -aq)"
         } >>"$OUT/listing.csv"
+    done
+    # Reading every name and image, timed inside the reader: the first
+    # scan of the mount (nothing cached yet), then the mount, the same tree
+    # copied to a tmpfs and one API list + decode, in turns.
+    log "scan: $n containers, mount vs tmpfs copy vs API list + decode"
+    echo "$n,c_mount_cold,1,$("$DDB" tscan "$MNT")" >>"$OUT/scan.csv"
+    rm -rf "${TREE:?}/t"
+    "$DDB" copy "$MNT" "$TREE/t"
+    for ((r = 1; r <= REPS; r++)); do
+        {
+            echo "$n,c_mount,$r,$("$DDB" tscan "$MNT")"
+            echo "$n,c_tmpfs,$r,$("$DDB" tscan "$TREE/t")"
+            echo "$n,c_api,$r,$("$DDB" tapi "$SOCK")"
+            if [ -n "$PY" ]; then
+                echo "$n,py_mount,$r,$("$PY" "$REPO/tests/bench/pyscan.py" dir "$MNT")"
+                echo "$n,py_tmpfs,$r,$("$PY" "$REPO/tests/bench/pyscan.py" dir "$TREE/t")"
+                echo "$n,py_api,$r,$("$PY" "$REPO/tests/bench/pyscan.py" api "$SOCK")"
+            fi
+            echo "$n,ls_mount,$r,$(tms ls "$MNT")"
+            echo "$n,ls_tmpfs,$r,$(tms ls "$TREE/t")"
+        } >>"$OUT/scan.csv"
     done
     if [ "$n" -le "$OLD_FULL_MAX" ]; then
         old_runs=3
@@ -345,6 +384,8 @@ echo "$NMAX,$IDLE_S,$((c1 - c0)),$HZ,$(awk -v t=$((c1 - c0)) -v h="$HZ" -v s="$I
 log "freshness: $FRESH_MAX_N containers with $NMAX others present"
 "$DDB" fresh "$SOCK" "$TEST_IMAGE" "$MNT" "$FRESH_MAX_N" >"$OUT/freshness-max.csv"
 echo "$NMAX" >"$OUT/freshness-max.count"
+log "renames: $RENAMES in a row with $NMAX others present"
+"$DDB" renames "$SOCK" "$TEST_IMAGE" "$MNT" "$RENAMES" >"$OUT/renames-max.csv"
 echo "loadavg_end,\"$(cut -d' ' -f1-3 /proc/loadavg)\"" >>"$OUT/machine.csv"
 
 # -------------------------------------------------------------- summary

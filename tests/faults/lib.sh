@@ -5,7 +5,8 @@
 #   proxy_start SOCK     start stallproxy on SOCK in front of the engine
 #                        DOCKER_HOST names; sets PROXY_PID, PROXY_HOST
 #                        (unix://SOCK) and ENGINE_SOCK (the real socket)
-#   proxy_mode MODE      flow | stall | down; returns when it took effect
+#   proxy_mode MODE      flow | stall | down | hold (open connections
+#                        stall, new ones flow); returns when it took effect
 #   proxy_stop           stop the proxy
 #   errno_within SECS WANT cmd...   run cmd (prints an errno name, like
 #                        fsop1); ok if it printed WANT within SECS seconds
@@ -43,6 +44,7 @@ proxy_mode() {
         flow) sig=USR2 ;;
         stall) sig=USR1 ;;
         down) sig=HUP ;;
+        hold) sig=WINCH ;;
         *) echo "proxy_mode: bad mode $1" >&2; return 2 ;;
     esac
     kill -"$sig" "$PROXY_PID" || return 1

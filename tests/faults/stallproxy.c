@@ -12,6 +12,9 @@
  *   SIGUSR2  flow: forward again (and listen again after "down").
  *   SIGHUP   down: close every connection and the listening socket, so a
  *            client gets "connection refused" as from a stopped engine.
+ *   SIGWINCH hold: the connections open now stall (as in stall), new ones
+ *            flow; so a long-lived stream (GET /events) goes quiet while
+ *            every new request is answered. SIGUSR2 ends it.
  *   SIGTERM, SIGINT  exit 0.
  *
  * With --state FILE the mode now in force ("flow", "stall" or "down") is
@@ -32,7 +35,7 @@
 #define BUF_SIZE (64 * 1024)
 #define MAX_CONNS 256
 
-enum mode { MODE_FLOW, MODE_STALL, MODE_DOWN };
+enum mode { MODE_FLOW, MODE_STALL, MODE_DOWN, MODE_HOLD };
 
 /* One direction of a connection: bytes read from one side, not yet
  * written to the other. */
@@ -45,6 +48,7 @@ struct pipe_buf {
 struct conn {
     int client, upstream;
     struct pipe_buf up, down;   /* client->engine, engine->client */
+    int held;                   /* open when hold began: stalled */
 };
 
 static volatile sig_atomic_t want_mode = MODE_FLOW;
@@ -53,7 +57,8 @@ static int wake_pipe[2] = { -1, -1 };
 
 static const char *mode_name(int m)
 {
-    return m == MODE_STALL ? "stall" : m == MODE_DOWN ? "down" : "flow";
+    return m == MODE_STALL ? "stall" : m == MODE_DOWN ? "down"
+           : m == MODE_HOLD ? "hold" : "flow";
 }
 
 /* Records the mode for signals; the self-pipe wakes poll() at once. */
@@ -67,6 +72,8 @@ static void on_signal(int sig)
         want_mode = MODE_FLOW;
     else if (sig == SIGHUP)
         want_mode = MODE_DOWN;
+    else if (sig == SIGWINCH)
+        want_mode = MODE_HOLD;
     else
         want_exit = 1;
     if (write(wake_pipe[1], "x", 1) < 0) {
@@ -269,6 +276,7 @@ int main(int argc, char **argv)
     sigaction(SIGUSR1, &sa, NULL);
     sigaction(SIGUSR2, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGWINCH, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
@@ -283,6 +291,8 @@ int main(int argc, char **argv)
 
         if (want_mode != mode) {
             mode = want_mode;
+            for (i = 0; i < n; i++)
+                conns[i]->held = mode == MODE_HOLD;
             if (mode == MODE_DOWN) {
                 while (n)
                     conn_close(conns, &n, 0);
@@ -302,7 +312,7 @@ int main(int argc, char **argv)
             struct conn *k = conns[i];
             short ce = 0, ue = 0;
 
-            if (mode == MODE_STALL) {
+            if (mode == MODE_STALL || k->held) {
                 ce = (k->up.len < BUF_SIZE ? POLLIN : 0) | POLLRDHUP;
             } else {
                 ce = (k->up.len < BUF_SIZE && !k->up.eof ? POLLIN : 0) |
@@ -322,7 +332,8 @@ int main(int argc, char **argv)
         /* Serve connections from the back so conn_close's swap-with-last
          * never skips one whose poll results are still unread. */
         for (i = n; i-- > 0;) {
-            if (service(conns[i], &pfd[2 + 2 * i], &pfd[3 + 2 * i], mode) != 0)
+            int m = conns[i]->held ? MODE_STALL : mode;
+            if (service(conns[i], &pfd[2 + 2 * i], &pfd[3 + 2 * i], m) != 0)
                 conn_close(conns, &n, i);
         }
         if (lfd >= 0 && (pfd[1].revents & POLLIN))

@@ -8,7 +8,7 @@
 #   - 50 and 300 entries on freedoom2 MAP01 and freedoom1 E1M1, with the
 #     map's own monsters: all spawn, the game keeps running, and 10 s of
 #     monsters fighting (each other, the player in god mode, barrels) never
-#     kill a container
+#     kill a container, and no monster ever turns on a container monster
 #   - idrm's results come as one summary; a kill the engine does not
 #     answer is reported after 5 s; renames and image changes are logged
 #   - 10000 entries: the level takes what it has spots for, the rest wait
@@ -147,7 +147,8 @@ else
 fi
 
 bad=$(grep '^dockerdoom: \(spawn\|despawn\|kill-request\|kill-result\|waiting\) ' "$LOG" \
-    | grep -Ev '^dockerdoom: (spawn|despawn|kill-request|waiting) id=[0-9a-f]{12} name=[^ ]+ type=[a-z]+$' \
+    | grep -Ev '^dockerdoom: spawn id=[0-9a-f]{12} name=[^ ]+ type=[a-z]+ x=-?[0-9]+ y=-?[0-9]+ dist=-?[0-9]+$' \
+    | grep -Ev '^dockerdoom: (despawn|kill-request|waiting) id=[0-9a-f]{12} name=[^ ]+ type=[a-z]+$' \
     | grep -Ev '^dockerdoom: kill-result id=[0-9a-f]{12} name=[^ ]+ type=[a-z]+ result=(ok|E[A-Z0-9]+)$' \
     || true)
 check_eq "event lines follow the log format" "" "$bad"
@@ -264,7 +265,7 @@ if wait_until 5 grep -q "^dockerdoom: rename id=$first name=renamed_one " "$LOG"
 else
     not_ok "a rename is logged with the new name" "$(grep dockerdoom "$LOG")"
 fi
-old_type=$(sed -n "s/^dockerdoom: spawn id=$second .* type=\([a-z]*\)$/\1/p" "$LOG" | head -n1)
+old_type=$(sed -n "s/^dockerdoom: spawn id=$second .* type=\([a-z]*\) .*/\1/p" "$LOG" | head -n1)
 # A new image gets a type no other image holds, never the one given up.
 echo image-other >"$DIR/$second/image"
 new_type=
@@ -332,6 +333,8 @@ $(tail -n 5 "$log.err")"
     fi
     check_eq "only the player kills containers ($n on $map)" "0" \
         "$(count_of "$log" kill-request)"
+    check_eq "no monster targets a container, containers target only the player ($n on $map)" "" \
+        "$(grep '^dockerdoom: infighting ' "$log" | head -n 3 || true)"
     shielded=$(sed -n 's/^dockerdoom: shielded hits=//p' "$log" | tail -n 1)
     note "$map n=$n: ${shielded:-0} hits by monsters on containers ignored"
     if [ "$n" -ge 300 ]; then

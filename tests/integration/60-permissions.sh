@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Who may look and who may kill (issue 3 part 4, issue 12 item 4): with
 # -o allow_other only root and --uid/--gid may list or read the mount and
 # write kill; anyone else gets EACCES, even when root's look has left the

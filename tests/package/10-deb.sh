@@ -74,6 +74,22 @@ check "make deb left nothing in the repository's parent" \
 check "no -dev package at run time" \
     bash -c "! dpkg-deb -f '$FS_DEB' Depends | grep -q -- '-dev'"
 
+# The changelog cannot drift from VERSION: make deb and debian/rules both
+# stop (make -n: the check is made while reading debian/rules).
+check "make deb-version accepts VERSION" make -s -C "$REPO" deb-version
+if out=$(make -s -C "$REPO" deb-version VERSION=9.9.9 2>&1); then
+    not_ok "make deb refuses a VERSION the changelog does not name"
+else
+    check "make deb refuses a VERSION the changelog does not name" grep -q 'dch -v 9.9.9' <<<"$out"
+fi
+check "debian/rules reads with the changelog at VERSION" \
+    bash -c "cd '$REPO' && make -n -f debian/rules clean >/dev/null"
+if out=$(cd "$REPO" && make -n -f debian/rules UPSTREAM_VERSION=9.9.9 clean 2>&1); then
+    not_ok "debian/rules stops when the changelog is not at VERSION"
+else
+    check "debian/rules stops when the changelog is not at VERSION" grep -q 'VERSION says 9.9.9' <<<"$out"
+fi
+
 lint=$TESTS_TMP/lintian.log
 changes=$(ls "$OUT"/*.changes)
 rc=0

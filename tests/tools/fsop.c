@@ -17,6 +17,10 @@
  *   fsop rename A B | symlink TARGET LINK | link A B
  *   fsop truncate PATH N | chmod PATH OCTAL | mknod PATH
  *   fsop opendir PATH       opendir + readdir to the end
+ *   fsop watch DIR NAME MS  inotify on DIR; prints READY on stderr once
+ *        watching, then OK when NAME is deleted from DIR (IN_DELETE) within
+ *        MS milliseconds, else ETIMEDOUT; NAME "-": when DIR itself is
+ *        (IN_DELETE_SELF)
  *
  * Copyright the dockerdoom authors. GPL-2.0-or-later. */
 #ifndef _GNU_SOURCE
@@ -29,6 +33,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -277,6 +283,46 @@ static int do_opendir(const char *path)
     return report(err);
 }
 
+/* watch: waits for an IN_DELETE of name in dir, as a file manager would. */
+static int do_watch(const char *dir, const char *name, long ms)
+{
+    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+    int fd = inotify_init1(IN_CLOEXEC), found = 0;
+    struct timespec t0, t;
+
+    if (fd < 0)
+        return report(errno);
+    int self = strcmp(name, "-") == 0;
+
+    if (inotify_add_watch(fd, dir, self ? IN_DELETE_SELF
+                                        : IN_DELETE | IN_MOVED_FROM) < 0) {
+        int err = errno;
+        close(fd);
+        return report(err);
+    }
+    fputs("READY\n", stderr);
+    fflush(stderr);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (!found) {
+        long left;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        left = ms - ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000);
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+            break;
+        ssize_t n = read(fd, buf, sizeof buf);
+        for (char *q = buf; n > 0 && q < buf + n;) {
+            struct inotify_event *ev = (struct inotify_event *)q;
+            if (self ? (ev->mask & IN_DELETE_SELF) != 0
+                     : ev->len && strcmp(ev->name, name) == 0)
+                found = 1;
+            q += sizeof *ev + ev->len;
+        }
+    }
+    close(fd);
+    return report(found ? 0 : ETIMEDOUT);
+}
+
 /* Runs a syscall-style call (0 or -1 with errno) and reports it. */
 #define REPORT(call) report((call) == 0 ? 0 : errno)
 
@@ -295,6 +341,8 @@ int main(int argc, char **argv)
         return do_read(argv[2], 1);
     if (!strcmp(op, "opendir") && argc == 3)
         return do_opendir(argv[2]);
+    if (!strcmp(op, "watch") && argc == 5)
+        return do_watch(argv[2], argv[3], atol(argv[4]));
     if (!strcmp(op, "create") && argc == 3) {
         int fd = open(argv[2], O_CREAT | O_EXCL | O_WRONLY, 0644);
         if (fd < 0)

@@ -110,6 +110,115 @@ static void audit_to_log(void **state)
     free(out);
 }
 
+static struct audit_trail trail;
+
+/* What audit_trail_log(a, refused, now) wrote; a fresh capture each. */
+static const struct audit *t_a;
+static int t_refused;
+static double t_now;
+static void trail_one(void) { audit_trail_log(&trail, t_a, t_refused, t_now); }
+static void trail_flush_all(void) { audit_trail_flush(&trail, 0, 1); }
+
+static char *trail_log(const struct audit *a, int refused, double now)
+{
+    t_a = a;
+    t_refused = refused;
+    t_now = now;
+    return capture_stderr(trail_one);
+}
+
+static int count_lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+static void coalescing(void **state)
+{
+    (void)state;
+    struct audit a = { "4eeff8a1b2c3", "web", "nginx", 9, 1000, "sh", "rm", "EACCES" };
+    struct audit b = a, ok = a;
+    char *out;
+    int lines = 0;
+
+    b.uid = 1001;
+    ok.result = "ok";
+    log_open(0, 0);
+    audit_trail_init(&trail);
+    out = trail_log(&a, 1, 100.0);
+    assert_int_equal(count_lines(out), 1);
+    assert_non_null(strstr(out, "uid=1000 comm=sh action=rm result=EACCES\n"));
+    free(out);
+    /* A flood from the same uid on the same container: counted. */
+    for (int i = 0; i < 500; i++) {
+        out = trail_log(&a, 1, 100.0 + i * 0.01);
+        lines += count_lines(out);
+        free(out);
+    }
+    assert_int_equal(lines, 0);
+    /* Another uid, or a success, is its own line. */
+    out = trail_log(&b, 1, 104.0);
+    assert_int_equal(count_lines(out), 1);
+    free(out);
+    out = trail_log(&ok, 0, 104.5);
+    assert_int_equal(count_lines(out), 1);
+    assert_non_null(strstr(out, "result=ok\n"));
+    free(out);
+    out = trail_log(&ok, 0, 104.6);
+    assert_int_equal(count_lines(out), 1);
+    free(out);
+    /* The window ends: the next attempt first logs the count, then
+     * itself, as the first of a new window. */
+    out = trail_log(&a, 1, 110.5);
+    assert_int_equal(count_lines(out), 2);
+    char *more = strstr(out, "kill id=4eeff8a1b2c3 uid=1000 result=EACCES: "
+                             "500 more in 10 s\n");
+    assert_non_null(more);
+    assert_non_null(strstr(more, "comm=sh action=rm result=EACCES\n"));
+    free(out);
+    /* b's window had nothing more to say; a's new one has 1. */
+    out = trail_log(&a, 1, 111.0);
+    assert_int_equal(count_lines(out), 0);
+    free(out);
+    out = capture_stderr(trail_flush_all);
+    assert_int_equal(count_lines(out), 1);
+    assert_non_null(strstr(out, "result=EACCES: 1 more in 10 s\n"));
+    free(out);
+    audit_trail_cleanup(&trail);
+}
+
+/* More containers than slots: memory stays bounded, and so does the log. */
+static void coalescing_bounded(void **state)
+{
+    (void)state;
+    struct audit a = { NULL, "n", "i", 9, 1000, "sh", "rm", "EPERM" };
+    char id[16];
+    char *out;
+    int lines = 0;
+
+    log_open(0, 0);
+    audit_trail_init(&trail);
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < AUDIT_SLOTS + 50; i++) {
+            snprintf(id, sizeof id, "%012d", i);
+            a.short_id = id;
+            out = trail_log(&a, 1, 50.0 + round);
+            lines += count_lines(out);
+            free(out);
+        }
+    }
+    /* One line per slot, and one for the first that found none. */
+    assert_int_equal(lines, AUDIT_SLOTS + 1);
+    out = capture_stderr(trail_flush_all);
+    assert_non_null(strstr(out, "kill refusals on other containers: 149 more in 10 s\n"));
+    assert_int_equal(count_lines(out), AUDIT_SLOTS + 1);
+    free(out);
+    audit_trail_cleanup(&trail);
+    assert_true(audit_now() > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -118,6 +227,8 @@ int main(void)
         cmocka_unit_test(audit_truncation),
         cmocka_unit_test(errno_names),
         cmocka_unit_test(audit_to_log),
+        cmocka_unit_test(coalescing),
+        cmocka_unit_test(coalescing_bounded),
     };
     return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
 }

@@ -1,10 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for buf.c. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "buf.h"
@@ -92,6 +96,32 @@ static void binary_bytes(void **state)
     buf_free(&b);
 }
 
+/* Under SAN=1 (DOCKERFS_ASSERT) a broken invariant stops the program at
+ * the next call instead of corrupting memory quietly: a buffer whose text
+ * lost its terminator aborts in a child. */
+static void invariants_checked_under_san(void **state)
+{
+    (void)state;
+#ifdef DOCKERFS_ASSERT
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct buf b;
+        signal(SIGABRT, SIG_DFL);       /* not cmocka's handler */
+        buf_init(&b, 0);
+        buf_add(&b, "abc", 3);
+        b.data[b.len] = 'x';            /* the terminator is gone */
+        buf_add(&b, "", 0);
+        _exit(0);                       /* not reached when checked */
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+#else
+    skip();
+#endif
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -100,6 +130,7 @@ int main(void)
         cmocka_unit_test(grows_large),
         cmocka_unit_test(limit_is_enforced),
         cmocka_unit_test(binary_bytes),
+        cmocka_unit_test(invariants_checked_under_san),
     };
     return cmocka_run_group_tests_name("buf", tests, NULL, NULL);
 }

@@ -52,12 +52,33 @@ static void transport(void **state)
     assert_int_equal(engine_transport_errno(CURLE_RECV_ERROR), EIO);
 }
 
+/* An engine's message cannot end the log line it is put in. */
+static void answer_reason_escaped(void **state)
+{
+    (void)state;
+    char err[256];
+    const char *forged = "{\"message\":\"No such container\\n"
+                         "kill id=4eeff8a1b2c3 result=ok\\r\\u001b[2J\"}";
+
+    engine_answer_reason(409, forged, strlen(forged), err, sizeof err);
+    assert_string_equal(err, "engine answered 409: No such container\\n"
+                             "kill id=4eeff8a1b2c3 result=ok\\x0d\\x1b[2J");
+    assert_null(strchr(err, '\n'));
+    assert_null(strchr(err, '\r'));
+    const char *plain = "{\"message\":\"conflict: in use\"}";
+    engine_answer_reason(409, plain, strlen(plain), err, sizeof err);
+    assert_string_equal(err, "engine answered 409: conflict: in use");
+    engine_answer_reason(500, "oops\nsecond", 11, err, 12);
+    assert_int_equal(strlen(err), 11);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(kill_status_errno),
         cmocka_unit_test(actions),
         cmocka_unit_test(transport),
+        cmocka_unit_test(answer_reason_escaped),
     };
     return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
 }

@@ -27,7 +27,7 @@ static struct host host = { .unix_path = "/nonexistent/dockerfs-test.sock",
 static struct engine engine;
 static struct options opt;
 static struct kill_env env;
-static struct kill_handles handles;
+static struct killfiles files;
 static uint64_t s_plain, s_guarded;
 static struct kill_caller root = { .pid = 1, .uid = 0, .gid = 0 };
 
@@ -43,7 +43,8 @@ static int setup(void **state)
     env.engine = &engine;
     env.opt = &opt;
     env.self_id = "";
-    kill_handles_init(&handles);
+    killfiles_init(&files);
+    env.files = &files;
     assert_int_equal(container_set(&c, ID1, "plain", "busybox", "running", 0,
                                    NULL, 0), 0);
     assert_int_equal(table_upsert(env.table, &c, NULL, &s_plain), 0);
@@ -59,7 +60,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    kill_handles_cleanup(&handles);
+    killfiles_cleanup(&files);
     table_free(env.table);
     return 0;
 }
@@ -112,7 +113,7 @@ static int open_rc;
 static void open_as_stranger(void)
 {
     uint64_t fh = 0;
-    open_rc = killfile_open(&env, &handles, &stranger, s_plain, O_WRONLY, &fh);
+    open_rc = killfile_open(&env, &stranger, s_plain, O_WRONLY, &fh);
 }
 
 static void open_rules(void **state)
@@ -120,10 +121,10 @@ static void open_rules(void **state)
     (void)state;
     uint64_t fh = 0;
 
-    assert_int_equal(killfile_open(&env, &handles, &root, s_plain, O_RDONLY, &fh), EACCES);
-    assert_int_equal(killfile_open(&env, &handles, &root, s_plain, O_RDWR, &fh), EACCES);
+    assert_int_equal(killfile_open(&env, &root, s_plain, O_RDONLY, &fh), EACCES);
+    assert_int_equal(killfile_open(&env, &root, s_plain, O_RDWR, &fh), EACCES);
     opt.ro = 1;
-    assert_int_equal(killfile_open(&env, &handles, &root, s_plain, O_WRONLY, &fh), EROFS);
+    assert_int_equal(killfile_open(&env, &root, s_plain, O_WRONLY, &fh), EROFS);
     opt.ro = 0;
     char *out = capture_stderr(open_as_stranger);
     assert_int_equal(open_rc, EACCES);
@@ -131,10 +132,10 @@ static void open_rules(void **state)
                                 "pid=77 uid=4242 comm="));
     assert_non_null(strstr(out, "result=EACCES\n"));
     free(out);
-    assert_int_equal(killfile_open(&env, &handles, &root, s_plain, O_WRONLY, &fh), 0);
+    assert_int_equal(killfile_open(&env, &root, s_plain, O_WRONLY, &fh), 0);
     assert_true(fh != 0);
     assert_int_equal(killfile_flush(fh), EINVAL);   /* nothing written */
-    killfile_release(&handles, fh);
+    killfile_release(&env, fh);
 }
 
 static uint64_t w_serial;
@@ -144,9 +145,9 @@ static int w_rc;
 static void write_one(void)
 {
     uint64_t fh = 0;
-    assert_int_equal(killfile_open(&env, &handles, &root, w_serial, O_WRONLY, &fh), 0);
+    assert_int_equal(killfile_open(&env, &root, w_serial, O_WRONLY, &fh), 0);
     w_rc = killfile_write(&env, &root, w_serial, fh, w_data, strlen(w_data));
-    killfile_release(&handles, fh);
+    killfile_release(&env, fh);
 }
 
 /* The stderr of one write of data to serial's kill file; rc in w_rc. */
@@ -157,18 +158,17 @@ static char *write_kill(uint64_t serial, const char *data)
     return capture_stderr(write_one);
 }
 
+static void flush_all(void)
+{
+    audit_trail_flush(&files.audit, 0, 1);
+}
+
 static void write_outcomes(void **state)
 {
     (void)state;
     char *out;
 
     opt.dry_run = 1;
-    out = write_kill(s_plain, "1\n");
-    assert_int_equal(w_rc, 0);
-    assert_non_null(strstr(out, "id=4eeff8a1b2c3 name=plain"));
-    assert_non_null(strstr(out, "action=rm result=dry-run\n"));
-    free(out);
-
     out = write_kill(s_guarded, "1");
     assert_int_equal(w_rc, EPERM);
     assert_non_null(strstr(out, "name=guarded"));
@@ -184,14 +184,77 @@ static void write_outcomes(void **state)
     assert_int_equal(w_rc, ENOENT);
     free(out);
 
-    /* For real: the engine cannot be reached. */
+    /* The engine cannot be reached: the re-check cannot be made, also
+     * under --dry-run, and nothing is killed. */
+    out = write_kill(s_plain, "1\n");
+    assert_int_equal(w_rc, EIO);
+    assert_non_null(strstr(out, "id=4eeff8a1b2c3 name=plain"));
+    assert_non_null(strstr(out, "action=rm result=EIO\n"));
+    free(out);
+    /* The same refusal again by the same uid: counted, not logged. */
     opt.dry_run = 0;
     out = write_kill(s_plain, "1");
     assert_int_equal(w_rc, EIO);
-    assert_non_null(strstr(out, "result=EIO\n"));
+    assert_null(strstr(out, "result=EIO"));
+    free(out);
+    out = capture_stderr(flush_all);
+    assert_non_null(strstr(out, "kill id=4eeff8a1b2c3 uid=0 result=EIO: 1 more in 10 s\n"));
     free(out);
 
     assert_int_equal(killfile_write(&env, &root, s_plain, 0, "1", 1), EBADF);
+}
+
+/* The table's copy and the engine's view now, and what the decision
+ * makes of every way the inspect can end. */
+static void decisions(void **state)
+{
+    (void)state;
+    struct protect_rules r = { 0 };
+    struct container listed, now, other;
+    struct label guard = { "dockerfs.protect", "yes" };
+    char err[128];
+
+    assert_int_equal(protect_add(&r, "name=web-*", err, sizeof err), 0);
+    assert_int_equal(protect_add(&r, "image=db:prod", err, sizeof err), 0);
+    assert_int_equal(container_set(&listed, ID1, "plain", "sha256:77", "running",
+                                   0, NULL, 0), 0);
+    assert_int_equal(container_set(&other, ID2, "plain", "busybox", "running",
+                                   0, NULL, 0), 0);
+
+    /* Same in both views, unprotected: kill. */
+    assert_int_equal(container_set(&now, ID1, "plain", "busybox", "running", 0,
+                                   NULL, 0), 0);
+    assert_int_equal(kill_decide(&r, "", &listed, 0, &now, "sha256:77"), 0);
+    /* The engine's view is the one protected. */
+    container_clear(&now);
+    assert_int_equal(container_set(&now, ID1, "web-1", "busybox", "running", 0,
+                                   NULL, 0), 0);
+    assert_int_equal(kill_decide(&r, "", &listed, 0, &now, ""), EPERM);
+    container_clear(&now);
+    assert_int_equal(container_set(&now, ID1, "plain", "db:prod", "running", 0,
+                                   NULL, 0), 0);
+    assert_int_equal(kill_decide(&r, "", &listed, 0, &now, "sha256:77"), EPERM);
+    container_clear(&now);
+    assert_int_equal(container_set(&now, ID1, "plain", "busybox", "running", 0,
+                                   &guard, 1), 0);
+    assert_int_equal(kill_decide(&r, "", &listed, 0, &now, NULL), EPERM);
+    /* The table's view is protected: the inspect is not even read. */
+    assert_int_equal(kill_decide(&r, ID1, &listed, 0, &other, NULL), EPERM);
+    /* An answer about another container decides nothing. */
+    assert_int_equal(kill_decide(&r, "", &listed, 0, &other, NULL), EPERM);
+    /* Every failed inspect: passed on when the kill would fail the same
+     * way, else EPERM. */
+    assert_int_equal(kill_decide(&r, "", &listed, ENOENT, NULL, NULL), ENOENT);
+    assert_int_equal(kill_decide(&r, "", &listed, EIO, NULL, NULL), EIO);
+    assert_int_equal(kill_decide(&r, "", &listed, ETIMEDOUT, NULL, NULL), ETIMEDOUT);
+    assert_int_equal(kill_decide(&r, "", &listed, EPROTO, NULL, NULL), EPERM);
+    assert_int_equal(kill_decide(&r, "", &listed, ENOMEM, NULL, NULL), EPERM);
+    assert_int_equal(kill_decide(&r, "", &listed, EINVAL, NULL, NULL), EPERM);
+    assert_int_equal(kill_decide(&r, "", &listed, 12345, NULL, NULL), EPERM);
+    container_clear(&now);
+    container_clear(&listed);
+    container_clear(&other);
+    protect_free(&r);
 }
 
 int main(void)
@@ -201,6 +264,7 @@ int main(void)
         cmocka_unit_test(access_answers),
         cmocka_unit_test(open_rules),
         cmocka_unit_test(write_outcomes),
+        cmocka_unit_test(decisions),
     };
     return cmocka_run_group_tests_name("killfile", tests, setup, teardown);
 }

@@ -610,6 +610,7 @@ static void inspect_docker(void **state)
     assert_int_equal(in.running, 0);
     assert_int_equal(in.exit_code, 3);
     assert_string_equal(in.health, "unhealthy");
+    assert_string_equal(in.image_id, "sha256:abc");
     container_clear(&c);
 
     /* Podman: no slash, an offset, no health, Labels null, info NULL. */
@@ -622,6 +623,7 @@ static void inspect_docker(void **state)
     assert_int_equal(c.nlabels, 0);
     assert_int_equal(in.running, 1);
     assert_string_equal(in.health, "none");
+    assert_string_equal(in.image_id, "");
     container_clear(&c);
     assert_int_equal(inspect(json, &c, NULL), 0);
     container_clear(&c);
@@ -648,6 +650,15 @@ static void inspect_bad(void **state)
         assert_null(c.name);
     }
     assert_int_equal(parse_inspect(NULL, 0, &c, NULL), EINVAL);
+
+    /* An image id longer than protection can match is refused whole. */
+    struct inspect_info in;
+    char big[400];
+    snprintf(big, sizeof big, "{\"Id\":\"" ID1 "\",\"Image\":\"sha256:%0100d\"}", 0);
+    assert_int_equal(parse_inspect(big, strlen(big), &c, &in), EINVAL);
+    assert_null(c.name);
+    assert_int_equal(parse_inspect(big, strlen(big), &c, NULL), 0);
+    container_clear(&c);
 }
 
 int main(void)

@@ -81,14 +81,14 @@ static void protect_label_builtin(void **state)
     for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
         struct label l = { PROTECT_LABEL, (char *)yes[i] };
         make(&c, "x", "y", &l, 1);
-        assert_int_equal(EPERM, protect_check(&none, &c, NULL));
+        assert_int_equal(EPERM, protect_check(&none, &c, NULL, NULL));
         container_clear(&c);
     }
     for (size_t i = 0; i < sizeof no / sizeof *no; i++) {
         struct label l = { PROTECT_LABEL, (char *)no[i] };
         make(&c, "x", "y", &l, 1);
-        assert_int_equal(0, protect_check(&none, &c, NULL));
-        assert_int_equal(0, protect_check(NULL, &c, ""));
+        assert_int_equal(0, protect_check(&none, &c, NULL, NULL));
+        assert_int_equal(0, protect_check(NULL, &c, NULL, ""));
         container_clear(&c);
     }
 }
@@ -99,10 +99,10 @@ static void protect_self(void **state)
     struct protect_rules none = { 0 };
     struct container c;
     make(&c, "x", "y", NULL, 0);
-    assert_int_equal(EPERM, protect_check(&none, &c, ID1));
-    assert_int_equal(0, protect_check(&none, &c, ID2));
-    assert_int_equal(0, protect_check(&none, &c, ""));
-    assert_int_equal(0, protect_check(&none, &c, NULL));
+    assert_int_equal(EPERM, protect_check(&none, &c, NULL, ID1));
+    assert_int_equal(0, protect_check(&none, &c, NULL, ID2));
+    assert_int_equal(0, protect_check(&none, &c, NULL, ""));
+    assert_int_equal(0, protect_check(&none, &c, NULL, NULL));
     container_clear(&c);
 }
 
@@ -121,23 +121,23 @@ static void protect_rules_match(void **state)
     struct label db = { "tier", "db" }, fe = { "tier", "fe" },
                  keep = { "keep", "" };
     make(&c, "a", "busybox", &db, 1);
-    assert_int_equal(EPERM, protect_check(&r, &c, NULL));
+    assert_int_equal(EPERM, protect_check(&r, &c, NULL, NULL));
     container_clear(&c);
     make(&c, "a", "busybox", &fe, 1);
-    assert_int_equal(0, protect_check(&r, &c, NULL));
+    assert_int_equal(0, protect_check(&r, &c, NULL, NULL));
     container_clear(&c);
     make(&c, "a", "busybox", &keep, 1);
-    assert_int_equal(EPERM, protect_check(&r, &c, NULL));
+    assert_int_equal(EPERM, protect_check(&r, &c, NULL, NULL));
     container_clear(&c);
 
     const char *names_yes[] = { "web-1", "web-", "web-a-b" };
     const char *names_no[] = { "web", "xweb-1", "Web-1" };
     for (size_t i = 0; i < 3; i++) {
         make(&c, names_yes[i], "busybox", NULL, 0);
-        assert_int_equal(EPERM, protect_check(&r, &c, NULL));
+        assert_int_equal(EPERM, protect_check(&r, &c, NULL, NULL));
         container_clear(&c);
         make(&c, names_no[i], "busybox", NULL, 0);
-        assert_int_equal(0, protect_check(&r, &c, NULL));
+        assert_int_equal(0, protect_check(&r, &c, NULL, NULL));
         container_clear(&c);
     }
     const char *images_yes[] = { "postgres", "postgres:16", "postgres@sha256:ab",
@@ -146,12 +146,45 @@ static void protect_rules_match(void **state)
                                 "registry:5000/other/app", "" };
     for (size_t i = 0; i < 5; i++) {
         make(&c, "n", images_yes[i], NULL, 0);
-        assert_int_equal(EPERM, protect_check(&r, &c, NULL));
+        assert_int_equal(EPERM, protect_check(&r, &c, NULL, NULL));
         container_clear(&c);
         make(&c, "n", images_no[i], NULL, 0);
-        assert_int_equal(0, protect_check(&r, &c, NULL));
+        assert_int_equal(0, protect_check(&r, &c, NULL, NULL));
         container_clear(&c);
     }
+    protect_free(&r);
+}
+
+/* What the container was created from counts, not only what the list
+ * calls its image now: after `docker tag other db:prod` the list says
+ * sha256:..., the inspect still says Config.Image db:prod. */
+static void protect_image_ids(void **state)
+{
+    (void)state;
+    struct protect_rules r = { 0 };
+    struct container c;
+    const char *old_id = "sha256:4f2e00000000000000000000000000000000000000000000000000000000aaaa";
+    char err[128];
+
+    assert_int_equal(protect_add(&r, "image=db:prod", err, sizeof err), 0);
+    assert_int_equal(protect_add(&r, "image=sha256:4f2e*", err, sizeof err), 0);
+    assert_int_equal(protect_add(&r, "image=77aa*", err, sizeof err), 0);
+    make(&c, "n", "sha256:9999", NULL, 0);
+    assert_int_equal(0, protect_check(&r, &c, NULL, NULL));
+    assert_int_equal(0, protect_check(&r, &c, "", NULL));
+    assert_int_equal(EPERM, protect_check(&r, &c, old_id, NULL));
+    assert_int_equal(EPERM, protect_check(&r, &c, "sha256:77aa01", NULL));
+    assert_int_equal(EPERM, protect_check(&r, &c, "77aa01", NULL));   /* Podman */
+    assert_int_equal(0, protect_check(&r, &c, "sha256:1234", NULL));
+    /* "sha256" is not a tag of the id: image=sha256 protects nothing. */
+    struct protect_rules bare = { 0 };
+    assert_int_equal(protect_add(&bare, "image=sha256", err, sizeof err), 0);
+    assert_int_equal(0, protect_check(&bare, &c, old_id, NULL));
+    protect_free(&bare);
+    container_clear(&c);
+    make(&c, "n", "db:prod", NULL, 0);      /* the inspect's Config.Image */
+    assert_int_equal(EPERM, protect_check(&r, &c, "sha256:1234", NULL));
+    container_clear(&c);
     protect_free(&r);
 }
 
@@ -166,14 +199,14 @@ static void protect_by_engine(void **state)
 
     assert_int_equal(protect_add(&r, "engine=prod*", err, sizeof err), 0);
     make(&c, "web", "nginx", NULL, 0);
-    assert_int_equal(protect_check(&r, &c, NULL), 0);
+    assert_int_equal(protect_check(&r, &c, NULL, NULL), 0);
     c.engine = "prod-eu";
-    assert_int_equal(protect_check(&r, &c, NULL), EPERM);
+    assert_int_equal(protect_check(&r, &c, NULL, NULL), EPERM);
     c.engine = "dev";
-    assert_int_equal(protect_check(&r, &c, NULL), 0);
+    assert_int_equal(protect_check(&r, &c, NULL, NULL), 0);
     c.engine = NULL;
     assert_int_equal(protect_add(&r, "engine=default", err, sizeof err), 0);
-    assert_int_equal(protect_check(&r, &c, NULL), EPERM);
+    assert_int_equal(protect_check(&r, &c, NULL, NULL), EPERM);
     container_clear(&c);
     protect_free(&r);
 }
@@ -186,6 +219,7 @@ int main(void)
         cmocka_unit_test(protect_label_builtin),
         cmocka_unit_test(protect_self),
         cmocka_unit_test(protect_rules_match),
+        cmocka_unit_test(protect_image_ids),
         cmocka_unit_test(protect_by_engine),
     };
     return cmocka_run_group_tests_name("protect", tests, NULL, NULL);

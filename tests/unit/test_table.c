@@ -41,7 +41,7 @@ static void add_find_remove(void **state)
     make(&a, "aaaa", '1', "web", "running");
     make(&b, "bbbb", '2', "db", "running");
     assert_int_equal(table_upsert(t, &a, &changed, &sa), 0);
-    assert_true(changed);
+    assert_int_equal(changed, 2);   /* inserted */
     assert_int_equal(table_upsert(t, &b, &changed, &sb), 0);
     assert_int_not_equal(sa, sb);
 
@@ -89,7 +89,7 @@ static void rename_and_state_change(void **state)
     make(&renamed, "abcd", '0', "new", "exited");
     assert_int_equal(table_upsert(t, &a, NULL, &s1), 0);
     assert_int_equal(table_upsert(t, &renamed, &changed, &s2), 0);
-    assert_true(changed);
+    assert_int_equal(changed, 1);   /* changed, not inserted */
     assert_int_equal(s1, s2);
 
     uint64_t s;
@@ -200,15 +200,31 @@ static void replace_all_reports_removals(void **state)
     make(&v[0], "01", '0', "a", "running");
     make(&v[1], "02", '0', "b", "running");
     make(&v[2], "03", '0', "c", "running");
-    assert_int_equal(table_replace_all(t, v, 3, &gone, &ngone), 0);
+    uint64_t *ch;
+    size_t nch;
+    assert_int_equal(table_replace_all(t, v, 3, &gone, &ngone, &ch, &nch), 0);
     assert_int_equal(ngone, 0);
     assert_null(gone);
+    assert_int_equal(nch, 3);       /* all three are new */
+    free(ch);
+    /* The same list again changes nothing. */
+    assert_int_equal(table_replace_all(t, v, 3, &gone, &ngone, &ch, &nch), 0);
+    assert_int_equal(nch, 0);
+    assert_null(ch);
     /* Keep b, drop a and c, bring d. */
     struct container next[2];
     make(&next[0], "02", '0', "b", "paused");
     make(&next[1], "04", '0', "d", "running");
-    assert_int_equal(table_replace_all(t, next, 2, &gone, &ngone), 0);
+    assert_int_equal(table_replace_all(t, next, 2, &gone, &ngone, &ch, &nch), 0);
     assert_int_equal(ngone, 2);
+    assert_int_equal(nch, 2);       /* b changed, d is new */
+    table_rdlock(t);
+    uint64_t sb, sd;
+    table_by_short_id(t, "020000000000", &sb);
+    table_by_short_id(t, "040000000000", &sd);
+    table_unlock(t);
+    assert_true((ch[0] == sb && ch[1] == sd) || (ch[0] == sd && ch[1] == sb));
+    free(ch);
     int seen_a = 0, seen_c = 0;
     for (size_t i = 0; i < ngone; i++) {
         seen_a |= strcmp(gone[i].short_id, "010000000000") == 0;
@@ -230,7 +246,7 @@ static void replace_all_reports_removals(void **state)
     assert_string_equal(table_by_serial(t, s)->state, "paused");
     table_unlock(t);
 
-    assert_int_equal(table_replace_all(t, NULL, 0, &gone, &ngone), 0);
+    assert_int_equal(table_replace_all(t, NULL, 0, &gone, &ngone, NULL, NULL), 0);
     assert_int_equal(ngone, 2);
     free(gone);
     assert_int_equal(table_snapshot(t, &rows, &n), 0);
@@ -360,12 +376,14 @@ static void replace_per_engine(void **state)
     make_on(&a[1], "aaab", '1', "db", 0, "a");
     make_on(&b[0], "bbbb", '2', "web", 1, "b");
     make_on(&b[1], "bbbc", '2', "cache", 1, "b");
-    assert_int_equal(table_replace_engine(t, 0, a, 2, &gone, &ngone), 0);
+    assert_int_equal(table_replace_engine(t, 0, a, 2, &gone, &ngone,
+                                          NULL, NULL), 0);
     assert_int_equal(ngone, 0);
     table_rdlock(t);
     assert_non_null(table_by_short_id(t, "aaaa11111111", &sa0));
     table_unlock(t);
-    assert_int_equal(table_replace_engine(t, 1, b, 2, &gone, &ngone), 0);
+    assert_int_equal(table_replace_engine(t, 1, b, 2, &gone, &ngone,
+                                          NULL, NULL), 0);
     assert_int_equal(ngone, 0);
     table_rdlock(t);
     assert_int_equal(table_count(t), 4);
@@ -374,12 +392,14 @@ static void replace_per_engine(void **state)
     table_unlock(t);
 
     /* Engine 1 now lists one container: only its other one goes. */
-    assert_int_equal(table_replace_engine(t, 1, b, 1, &gone, &ngone), 0);
+    assert_int_equal(table_replace_engine(t, 1, b, 1, &gone, &ngone,
+                                          NULL, NULL), 0);
     assert_int_equal(ngone, 1);
     assert_string_equal(gone[0].short_id, "bbbc22222222");
     free(gone);
     /* Engine 0 lists nothing: its two go, engine 1's stays. */
-    assert_int_equal(table_replace_engine(t, 0, NULL, 0, &gone, &ngone), 0);
+    assert_int_equal(table_replace_engine(t, 0, NULL, 0, &gone, &ngone,
+                                          NULL, NULL), 0);
     assert_int_equal(ngone, 2);
     free(gone);
     table_rdlock(t);
@@ -390,7 +410,8 @@ static void replace_per_engine(void **state)
     /* The same id seen on engine 0 (one engine reached twice): engine 1
      * keeps the row; engine 0's copy cannot change or remove it. */
     make_on(&dup, "bbbb", '2', "other", 0, "a");
-    assert_int_equal(table_replace_engine(t, 0, &dup, 1, &gone, &ngone), 0);
+    assert_int_equal(table_replace_engine(t, 0, &dup, 1, &gone, &ngone,
+                                          NULL, NULL), 0);
     assert_int_equal(table_remove_engine(t, 0, dup.id, NULL), ENOENT);
     table_rdlock(t);
     assert_int_equal(table_count(t), 1);
