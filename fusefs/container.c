@@ -18,7 +18,6 @@ static const char *const kind_names[FILE_KINDS] = {
     [FILE_KILL] = "kill",
 };
 
-/* 1 if s[0..len) is non-empty lower-case hex. */
 int id_is_hex(const char *s, size_t len)
 {
     if (!s || len == 0)
@@ -43,8 +42,6 @@ static char *dup_or_empty(const char *s)
     return strdup(s ? s : "");
 }
 
-/* Fills c from copies of its parts, labels sorted by key. c must be
- * empty (zeroed or cleared). 0, EINVAL (bad id) or ENOMEM (c stays empty). */
 int container_set(struct container *c, const char *id, const char *name,
                   const char *image, const char *state, long long created,
                   const struct label *labels, size_t nlabels)
@@ -80,7 +77,6 @@ nomem:
     return ENOMEM;
 }
 
-/* Deep copy into dst (whose old contents are not freed). */
 int container_copy(struct container *dst, const struct container *src)
 {
     int rc = container_set(dst, src->id, src->name, src->image, src->state,
@@ -92,7 +88,6 @@ int container_copy(struct container *dst, const struct container *src)
     return rc;
 }
 
-/* Frees what c owns and zeroes it. */
 void container_clear(struct container *c)
 {
     free(c->name);
@@ -106,7 +101,7 @@ void container_clear(struct container *c)
     memset(c, 0, sizeof *c);
 }
 
-/* Value of label key, or NULL (binary search: labels are sorted). */
+/* Labels are sorted: a binary search. */
 const char *container_label(const struct container *c, const char *key)
 {
     if (!key || !c->nlabels)
@@ -124,8 +119,6 @@ static int add_line(struct buf *out, const char *s)
     return rc ? rc : buf_add(out, "\n", 1);
 }
 
-/* Appends one file's content; on error out may hold part of it, so
- * callers render into a buffer they own and discard it on error. */
 int container_render(const struct container *c, enum file_kind kind,
                      struct buf *out)
 {
@@ -159,7 +152,6 @@ int container_render(const struct container *c, enum file_kind kind,
     }
 }
 
-/* "id", "name", ... "kill"; NULL for DIR, LINK and out-of-range values. */
 const char *file_kind_name(enum file_kind kind)
 {
     if ((int)kind < 0 || kind >= FILE_KINDS)
@@ -167,7 +159,6 @@ const char *file_kind_name(enum file_kind kind)
     return kind_names[kind];
 }
 
-/* The kind whose file name is name, or FILE_KINDS. */
 enum file_kind file_kind_from_name(const char *name)
 {
     if (!name)
@@ -178,7 +169,6 @@ enum file_kind file_kind_from_name(const char *name)
     return FILE_KINDS;
 }
 
-/* Clears and frees an array of n containers. */
 void containers_free(struct container *v, size_t n)
 {
     if (!v)

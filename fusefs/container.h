@@ -49,13 +49,15 @@ struct container {
 /* 1 if s[0..len) is non-empty and all lower-case hex digits. */
 int id_is_hex(const char *s, size_t len);
 
-/* Fills c from its parts (copies every string, sorts the labels). id must
- * be 64 hex digits. Returns 0, EINVAL for a bad id, ENOMEM. */
+/* Fills c from its parts (copies every string, sorts the labels); c's old
+ * contents are not freed. id must be 64 hex digits. Returns 0, EINVAL for
+ * a bad id, ENOMEM (c is then empty). */
 int container_set(struct container *c, const char *id, const char *name,
                   const char *image, const char *state, long long created,
                   const struct label *labels, size_t nlabels);
 
-/* Deep copy. Returns 0 or ENOMEM (dst is then empty). */
+/* Deep copy; dst's old contents are not freed. Returns 0 or ENOMEM (dst
+ * is then empty). */
 int container_copy(struct container *dst, const struct container *src);
 
 /* Frees what c owns and zeroes it. */
@@ -70,7 +72,8 @@ const char *container_label(const struct container *c, const char *key);
  * newline inside as \n, a backslash as \\, other control characters as
  * \xNN), so every line is one value and nothing reaches a terminal raw.
  * FILE_KILL renders as nothing. Returns 0, EINVAL for a kind that is not
- * a data file, ENOMEM. */
+ * a data file, ENOMEM (out may then hold part of the file: render into a
+ * buffer of your own and drop it on error). */
 int container_render(const struct container *c, enum file_kind kind,
                      struct buf *out);
 

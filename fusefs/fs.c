@@ -625,7 +625,7 @@ static void listing_changed(struct fs *fs)
     fuse_lowlevel_notify_inval_inode(fs->se, ROOT_INO, 0, 0);
 }
 
-void fs_notify_gone(void *arg, const struct table_gone *g)
+void fs_notify_gone(void *arg, const struct table_row *g)
 {
     struct fs *fs = arg;
     int rc;

@@ -46,7 +46,7 @@ extern const struct fuse_lowlevel_ops fs_ops;
 /* Tells the kernel a container directory is gone (notify_delete), so
  * cached lookups and inotify watchers see it at once. Never call it from
  * a handler. */
-void fs_notify_gone(void *fs, const struct table_gone *g);
+void fs_notify_gone(void *fs, const struct table_row *g);
 
 /* Drops the kernel's cached attributes and contents of a changed
  * container's files, and with added the cached root listing. Never call

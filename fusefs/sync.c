@@ -40,7 +40,7 @@ static double now_mono(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void notify_gone(struct sync *s, const struct table_gone *g, size_t n)
+static void notify_gone(struct sync *s, const struct table_row *g, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         log_debug("container %s is gone", g[i].short_id);
@@ -67,7 +67,7 @@ static void notify_changed(struct sync *s, uint64_t serial, int added)
 int sync_full(struct sync *s, char *err, size_t errlen)
 {
     struct container *v;
-    struct table_gone *gone;
+    struct table_row *gone;
     uint64_t *changed;
     size_t n, ngone, nchanged, before = table_count(s->table);
     int jerr = 0, rc;
@@ -108,7 +108,7 @@ int sync_full(struct sync *s, char *err, size_t errlen)
  * and tells the kernel. */
 static void apply(struct sync *s, const struct container *c, int shown)
 {
-    struct table_gone gone;
+    struct table_row gone;
     uint64_t serial = 0;
     int changed = 0;
 
@@ -272,11 +272,19 @@ static double follow(struct sync *s, struct stream *st, double *next_resync)
     CURL *h = open_stream(s, st);
     int running = 1;
     char err[256];
+    CURLMcode mc;
 
-    if (!h)
+    if (!h) {
+        log_warn("cannot open the events stream: out of memory");
         return 0;
+    }
     lines_reset(&st->lines);
-    curl_multi_add_handle(s->multi, h);
+    /* Not followed means not fresh: say so; run() retries with backoff. */
+    if ((mc = curl_multi_add_handle(s->multi, h)) != CURLM_OK) {
+        log_warn("cannot follow the events stream: %s", curl_multi_strerror(mc));
+        curl_easy_cleanup(h);
+        return 0;
+    }
     while (!s->stop && running) {
         CURLMsg *msg;
         int left;

@@ -15,7 +15,7 @@
 /* Called on the sync thread after the table changed, with no lock held,
  * so they may call into the kernel (FUSE notifications). */
 struct sync_hooks {
-    void (*gone)(void *arg, const struct table_gone *g);
+    void (*gone)(void *arg, const struct table_row *g);
     /* What container serial shows has changed; added: the root listing
      * has changed too (a container is new). */
     void (*changed)(void *arg, uint64_t serial, int added);

@@ -1,6 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* table.c - the container table: a vector of entries plus two chained
  * hash indexes, by short id (lookups from paths) and by serial (lookups
  * from inode numbers). A reader-writer lock guards all of it. */
+#include <assert.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -297,7 +299,7 @@ static int upsert_locked(struct table *t, const struct container *c,
 }
 
 /* Unlinks and frees e; the caller holds the writer lock. */
-static void remove_locked(struct table *t, struct entry *e, struct table_gone *gone)
+static void remove_locked(struct table *t, struct entry *e, struct table_row *gone)
 {
     struct entry **pp;
 
@@ -319,17 +321,40 @@ static void remove_locked(struct table *t, struct entry *e, struct table_gone *g
     free(e);
 }
 
+/* The invariants every change keeps, checked under the writer lock in
+ * SAN=1 builds (DOCKERFS_ASSERT): each entry is where the vector and both
+ * indexes say it is, and serials only grow. */
+static void table_check(const struct table *t)
+{
+#ifdef DOCKERFS_ASSERT
+    assert(t->n <= t->cap);
+    assert(t->nbuckets && (t->nbuckets & (t->nbuckets - 1)) == 0);
+    assert(t->n <= t->nbuckets);
+    for (size_t i = 0; i < t->n; i++) {
+        const struct entry *e = t->v[i];
+        assert(e->pos == i);
+        assert(e->serial > 0 && e->serial < t->next_serial);
+        assert(find_short(t, e->c.short_id) == e);
+        assert(find_serial(t, e->serial) == e);
+        assert(strncmp(e->c.id, e->c.short_id, SHORT_ID_LEN) == 0);
+    }
+#else
+    (void)t;
+#endif
+}
+
 int table_upsert(struct table *t, const struct container *c, int *changed,
                  uint64_t *serial)
 {
     pthread_rwlock_wrlock(&t->lock);
     int err = upsert_locked(t, c, changed, serial);
+    table_check(t);
     pthread_rwlock_unlock(&t->lock);
     return err;
 }
 
 int table_remove_engine(struct table *t, unsigned engine, const char *id,
-                        struct table_gone *gone)
+                        struct table_row *gone)
 {
     char short_id[SHORT_ID_LEN + 1];
     int err = ENOENT;
@@ -345,11 +370,12 @@ int table_remove_engine(struct table *t, unsigned engine, const char *id,
         remove_locked(t, e, gone);
         err = 0;
     }
+    table_check(t);
     pthread_rwlock_unlock(&t->lock);
     return err;
 }
 
-int table_remove(struct table *t, const char *id, struct table_gone *gone)
+int table_remove(struct table *t, const char *id, struct table_row *gone)
 {
     return table_remove_engine(t, TABLE_ANY_ENGINE, id, gone);
 }
@@ -372,7 +398,7 @@ static int cmp_entry_ptr(const void *a, const void *b)
 static size_t remove_missing(struct table *t, unsigned engine,
                              struct entry **old,
                              const struct container **sorted, size_t n,
-                             struct table_gone *g)
+                             struct table_row *g)
 {
     size_t nold = 0, ng = 0, j = 0;
 
@@ -393,7 +419,7 @@ static size_t remove_missing(struct table *t, unsigned engine,
 }
 
 int table_replace_all(struct table *t, const struct container *v, size_t n,
-                      struct table_gone **gone, size_t *ngone,
+                      struct table_row **gone, size_t *ngone,
                       uint64_t **changed, size_t *nchanged)
 {
     return table_replace_engine(t, TABLE_ANY_ENGINE, v, n, gone, ngone,
@@ -402,12 +428,12 @@ int table_replace_all(struct table *t, const struct container *v, size_t n,
 
 int table_replace_engine(struct table *t, unsigned engine,
                          const struct container *v, size_t n,
-                         struct table_gone **gone, size_t *ngone,
+                         struct table_row **gone, size_t *ngone,
                          uint64_t **changed, size_t *nchanged)
 {
     const struct container **sorted = NULL;
     struct entry **old = NULL;
-    struct table_gone *g = NULL;
+    struct table_row *g = NULL;
     uint64_t *ch = NULL;
     size_t ng = 0, nch = 0;
     int err = 0;
@@ -446,6 +472,7 @@ int table_replace_engine(struct table *t, unsigned engine,
                 ch[nch++] = serial;
         }
     }
+    table_check(t);
     pthread_rwlock_unlock(&t->lock);
 
     free(sorted);

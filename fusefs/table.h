@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* table.h - the in-memory container table every FUSE handler answers from.
  *
  * One writer (the sync thread) and many readers (FUSE worker threads).
@@ -17,13 +18,8 @@ struct table;
  * stands for every engine. */
 #define TABLE_ANY_ENGINE ((unsigned)-1)
 
-/* What a change removed: the kernel's cache must be told about it. */
-struct table_gone {
-    char short_id[SHORT_ID_LEN + 1];
-    uint64_t serial;
-};
-
-/* One row of a directory snapshot. */
+/* A container as the kernel knows it: a row of a directory snapshot, or
+ * one a change removed (the kernel's cache must be told about it). */
 struct table_row {
     char short_id[SHORT_ID_LEN + 1];
     uint64_t serial;
@@ -67,18 +63,21 @@ int table_upsert(struct table *t, const struct container *c, int *changed,
 /* Removes the container with this full id (on engine, or on any with
  * TABLE_ANY_ENGINE). Returns 0 and fills *gone, or ENOENT. Takes the
  * writer lock. */
-int table_remove(struct table *t, const char *id, struct table_gone *gone);
+int table_remove(struct table *t, const char *id, struct table_row *gone);
 int table_remove_engine(struct table *t, unsigned engine, const char *id,
-                        struct table_gone *gone);
+                        struct table_row *gone);
 
 /* Makes the table hold exactly v[0..n): inserts and replaces as upsert,
  * removes the rest. The removed ones are returned in *gone (malloc'ed,
  * free() it; *ngone of them); when changed is not NULL, the serials of the
  * inserted and changed ones in *changed (malloc'ed, *nchanged of them), so
- * the kernel's caches of them can be dropped. Returns 0 or ENOMEM (table
- * unchanged). */
+ * the kernel's caches of them can be dropped. Returns 0 or ENOMEM. An
+ * ENOMEM before the writer lock leaves the table unchanged; one while
+ * inserting leaves it part way: the removals and the inserts before the
+ * failure have happened and are reported as above, and the next call (the
+ * next re-list) completes it. */
 int table_replace_all(struct table *t, const struct container *v, size_t n,
-                      struct table_gone **gone, size_t *ngone,
+                      struct table_row **gone, size_t *ngone,
                       uint64_t **changed, size_t *nchanged);
 
 /* table_replace_all for the rows of one engine: they become v[0..n)
@@ -86,7 +85,7 @@ int table_replace_all(struct table *t, const struct container *v, size_t n,
  * The writer lock is held only for the in-memory swap. */
 int table_replace_engine(struct table *t, unsigned engine,
                          const struct container *v, size_t n,
-                         struct table_gone **gone, size_t *ngone,
+                         struct table_row **gone, size_t *ngone,
                          uint64_t **changed, size_t *nchanged);
 
 /* Sets the state of every row of engine to state (an engine that is

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Integration test of the patched chocolate-doom against plain directories
 # of the dockerfs shape, under a private Xvfb display:
-#   - every entry spawns a monster (from the log), removing one despawns it
+#   - every entry spawns a monster (from the log), removing one despawns it;
+#     the first wave spreads out, later ones come near (out of sight)
 #   - the idrm cheat (typed with xdotool) writes "1" to exactly the kill
 #     files of the monsters it killed, and to no other
 #   - a failed kill write is logged with its errno and the monster returns
@@ -160,6 +161,28 @@ if wait_until 5 grep -q "^dockerdoom: despawn id=$gone " "$LOG"; then
     ok "removing an entry despawns its monster"
 else
     not_ok "removing an entry despawns its monster" "id $gone"
+fi
+
+# The first wave spreads out and keeps out of the player's face; a
+# container started later takes the free spot nearest the player that the
+# player cannot see, so it comes nearer than most of the wave.
+wave=$(sed -n 's/^dockerdoom: spawn .* dist=\([0-9]*\)$/\1/p' "$LOG" | sort -n)
+near=$(echo "$wave" | head -n1)
+far=$(echo "$wave" | tail -n1)
+median=$(echo "$wave" | sed -n "$((N / 2))p")
+note "first wave: walks of $near..$far units, median $median"
+check "the first wave keeps 192 units away" test "${near:-0}" -ge 192
+check "the first wave spreads over 1000 units" test $((${far:-0} - ${near:-0})) -ge 1000
+make_entries "$DIR" 2 late
+wait_until 10 has_at_least "$LOG" spawn $((N + 2)) || true
+late=$(sed -n 's/^dockerdoom: spawn .* name=late-[0-9]* .* dist=\([0-9]*\)$/\1/p' "$LOG" | sort -n)
+note "started later: walks of $(echo $late) units"
+if [ "$(echo "$late" | grep -c .)" -eq 2 ] && [ "$(echo "$late" | tail -n1)" -lt "${median:-0}" ] \
+   && [ "$(echo "$late" | head -n1)" -ge 192 ]; then
+    ok "containers started later come nearer than the wave's median"
+else
+    not_ok "containers started later come nearer than the wave's median" \
+        "late: $(echo $late), median $median"
 fi
 
 # Unprovoked, container monsters leave the player alone: two stats lines

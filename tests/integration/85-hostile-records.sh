@@ -41,6 +41,17 @@ HUGE=$(create_api "$TESTS_TMP/big.json" hugelabel)
 check "a container with a 1.1 MiB label is created" test -n "$HUGE"
 docker start "$HUGE" >/dev/null
 
+# 1.1 MiB of labels inherited from an image (POST /commit with a config).
+PLAIN=$(docker create --network none "$TEST_IMAGE")
+{ printf '{"Labels":{"inherited":"'; head -c $((1100 * 1024)) /dev/zero | tr '\0' q
+  printf '"}}'; } >"$TESTS_TMP/cfg.json"
+curl -sS --unix-socket "$SOCK" -H 'Content-Type: application/json' --data-binary @"$TESTS_TMP/cfg.json" \
+    "http://engine/v1.41/commit?container=$PLAIN&repo=dockerdoom-biglabel&tag=1" >/dev/null
+docker rm -f "$PLAIN" >/dev/null
+INH=$(docker run -d --network none dockerdoom-biglabel:1)
+check_eq "a container inherits 1.1 MiB of labels from its image" $((1100 * 1024)) \
+    "$(docker inspect -f '{{len .Config.Labels.inherited}}' "$INH" 2>/dev/null)"
+
 CR=$(run_c --name crlabel --label "$(printf 'x\rdockerfs.protect=true')" --label "$(printf 'bell=\a\033[2J')")
 GOOD=$(run_c --name good)
 
@@ -56,6 +67,7 @@ check "the good container is listed" listed "$M" "${GOOD:0:12}"
 check "the NUL-label container is listed" listed "$M" "${NUL:0:12}"
 check "the control-character container is listed" listed "$M" "${CR:0:12}"
 check "the 1.1 MiB record is left out" unlisted "$M" "${HUGE:0:12}"
+check "the record with inherited labels is left out" unlisted "$M" "${INH:0:12}"
 check_eq "the NUL is shown as \\x00" "$(printf 'nul=a\\x00b\nplain=v')" "$(cat "$M/${NUL:0:12}/labels")"
 check_eq "labels: CR, BEL and ESC shown as \\xNN, never raw" \
     "$(printf 'bell=\\x07\\x1b[2J\nx\\x0ddockerfs.protect=true')" "$(cat "$M/${CR:0:12}/labels")"
@@ -86,7 +98,8 @@ dfs_stop TERM
 check_eq "dockerfs exits 0 on SIGTERM" 0 "$DFS_RC"
 check_san
 # Without the oversized ones, so this part stands on its own.
-docker rm -f "$HUGE" "$HUGE2" >/dev/null
+docker rm -f "$HUGE" "$HUGE2" "$INH" >/dev/null
+docker rmi dockerdoom-biglabel:1 >/dev/null 2>&1
 dfs_mount "$M" && dfs_alive || { not_ok "dockerfs mounts again"; tap_done; }
 big_body mid $((200 * 1024))
 MID=$(create_api "$TESTS_TMP/big.json" midlabel)

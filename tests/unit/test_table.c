@@ -34,7 +34,7 @@ static void add_find_remove(void **state)
     (void)state;
     struct table *t = table_new();
     struct container a, b;
-    struct table_gone gone;
+    struct table_row gone;
     uint64_t sa = 0, sb = 0, s = 0;
     int changed = 0;
 
@@ -194,7 +194,7 @@ static void replace_all_reports_removals(void **state)
     (void)state;
     struct table *t = table_new();
     struct container v[3];
-    struct table_gone *gone;
+    struct table_row *gone;
     size_t ngone;
 
     make(&v[0], "01", '0', "a", "running");
@@ -368,7 +368,7 @@ static void replace_per_engine(void **state)
     (void)state;
     struct table *t = table_new();
     struct container a[2], b[2], dup;
-    struct table_gone *gone;
+    struct table_row *gone;
     size_t ngone;
     uint64_t sa0 = 0, s = 0;
 
