@@ -146,6 +146,7 @@ static void audit_attempt(const struct kill_env *env,
     caller_comm(who->pid, comm, sizeof comm);
     struct audit a = {
         .short_id = c->short_id, .name = c->name, .image = c->image,
+        .engine = env->fleet ? (c->engine ? c->engine : "default") : NULL,
         .pid = who->pid, .uid = who->uid, .comm = comm,
         .action = kill_action_name(env->opt->action),
         .result = err ? errno_name(err) : env->opt->dry_run ? "dry-run" : "ok",

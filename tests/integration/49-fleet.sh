@@ -187,7 +187,25 @@ check_eq "a's and b's rows were untouched (same inodes)" "$INO_A $INO_B" \
 
 # ------------------------------------------------------------ c stalled
 
+S1=$(rn dc --name fl-stall-1) && S2=$(rn dc --name fl-stall-2) &&
+    S3=$(rn dc --name fl-stall-3) && S4=$(rn dc --name fl-stall-4) &&
+    S5=$(rn dc --name fl-stall-5) || { not_ok "five more containers on c"; tap_done; }
+for s in "$S1" "$S2" "$S3" "$S4" "$S5"; do
+    wait_until 10 listed "$M" "${s:0:12}" || note "${s:0:12} not listed yet"
+done
 check "stallproxy stalls c" proxy_mode stall
+# Four kills wait on the stalled engine (their FUSE workers are busy);
+# a fifth is refused at once: a stalled engine cannot take every worker.
+KPIDS=()
+for s in "$S1" "$S2" "$S3" "$S4"; do
+    fsop1 write "$M/${s:0:12}/kill" 1 >"$TESTS_TMP/stall-${s:0:12}" &
+    KPIDS+=($!)
+done
+sleep 1
+t5=$(now_ms)
+check_eq "c stalled, 4 kills waiting on it: a 5th kill on c gives EAGAIN" EAGAIN \
+    "$(fsop1 write "$M/${S5:0:12}/kill" 1)"
+note "EAGAIN after $(ms_since "$t5") ms"
 t=$(now_ms)
 check "with c stalled, the root lists (within 5 s)" timeout 5 ls "$M"
 NA2=$(rn da --name fl-while-c-stalled)
@@ -197,6 +215,10 @@ check "b's container is gone from b" wait_until 10 gone_on db "$NB"
 note "a and b answered within $(ms_since "$t") ms while c was stalled"
 NC2=$(rn dc --name fl-during-stall)
 check "stallproxy lets c flow again" proxy_mode flow
+wait "${KPIDS[@]}"
+res=$(for s in "$S1" "$S2" "$S3" "$S4"; do cat "$TESTS_TMP/stall-${s:0:12}"; done | sort | uniq -c | tr -s ' ' | tr '\n' ';')
+note "the 4 kills that waited on the stalled c: $res"
+check_eq "they complete once c flows (OK)" " 4 OK;" "$res"
 check "c flows: the container started during the stall appears" wait_until 30 listed "$M" "${NC2:0:12}"
 check_eq "the mount equals the union at the end" "$(union)" "$(listing "$M")"
 
