@@ -20,12 +20,19 @@
 #define EVENT_LINE_MAX (64u << 10)
 #define STATE_UNREACHABLE "unreachable"
 
+/* Events wait in q[head..nq) until they are handled. */
 struct stream {
     struct lines lines;
     struct event *q;
-    size_t nq, capq;
+    size_t head, nq, capq;
     int nomem;
 };
+
+/* How far back a new event looks for one about the same container: a
+ * burst (create, start, ...) is adjacent in the stream. */
+#define MERGE_WINDOW 64
+/* A queue grown past this is given back once it is empty. */
+#define QUEUE_KEEP 1024
 
 /* When the next periodic re-list is due; never with --resync 0. */
 static double next_due(const struct sync *s, double now)
@@ -217,8 +224,11 @@ static int queue_line(const char *line, size_t len, void *arg)
 
     if (parse_event(line, len, &ev) != 0 || ev.kind == EVENT_IGNORE)
         return 0;
-    /* A burst (create, start, ...) for one container needs one re-read. */
-    for (size_t i = 0; i < st->nq; i++) {
+    /* A burst (create, start, ...) for one container needs one re-read;
+     * only events not yet handled can take a later one in. */
+    size_t from = st->nq - st->head > MERGE_WINDOW ? st->nq - MERGE_WINDOW
+                                                   : st->head;
+    for (size_t i = from; i < st->nq; i++) {
         if (strcmp(st->q[i].id, ev.id) == 0) {
             if (ev.kind == EVENT_GONE)
                 st->q[i].kind = EVENT_GONE;
@@ -290,13 +300,24 @@ static double follow(struct sync *s, struct stream *st, double *next_resync)
         int left;
 
         curl_multi_perform(s->multi, &running);
-        for (size_t i = 0; i < st->nq && !s->stop; i++) {
+        while (st->head < st->nq && !s->stop) {
+            struct event ev = st->q[st->head++];
             /* A re-read that failed leaves the table behind the engine:
              * re-list now rather than at the next periodic one. */
-            if (refresh(s, &st->q[i]) != 0)
+            if (refresh(s, &ev) != 0)
                 *next_resync = 0;
+            /* Keep reading the stream through a burst: the engine drops
+             * events for a subscriber that falls too far behind (a 1024
+             * event buffer, 100 ms to take each), and nothing would tell
+             * us until the next re-list. */
+            curl_multi_perform(s->multi, &running);
         }
-        st->nq = 0;
+        st->head = st->nq = 0;
+        if (st->capq > QUEUE_KEEP) {
+            free(st->q);
+            st->q = NULL;
+            st->capq = 0;
+        }
         if (st->nomem) {
             st->nomem = 0;
             log_warn("out of memory queueing events; re-listing");

@@ -435,13 +435,20 @@ static void DD_Retype(dd_entry_t *entry)
     mobj_t *mo = entry->mobj;
     const dd_monster_t *monster = DD_MonsterFor(entry);
     mobj_t *fresh;
+    boolean fits;
+    int flags;
 
     if (!dd_inlevel || mo == NULL || mo->health <= 0
      || entry->state != DD_ST_ALIVE || mo->type == monster->type)
     {
         return;
     }
-    if (!DD_PlaceFits(monster->type, mo->x, mo->y))
+    // The old monster must not count as being in the new one's way.
+    flags = mo->flags;
+    mo->flags &= ~(MF_SOLID | MF_SHOOTABLE | MF_SPECIAL);
+    fits = DD_PlaceFits(monster->type, mo->x, mo->y);
+    mo->flags = flags;
+    if (!fits)
     {
         DD_Despawn(entry);
         entry->state = DD_ST_WAITING;
@@ -883,7 +890,8 @@ void DD_Drawer(void)
     {
         return;
     }
-    if (!automapactive)
+    // Labels go with the view, which D_Display renders only then.
+    if (!automapactive && gametic)
     {
         DD_LabelsBegin();
         for (i = 0; i < dd_table.count; ++i)
@@ -944,7 +952,7 @@ static void DD_KillInView(void)
     {
         DD_Post(DD_MSG_OK, "idrm: no containers in view");
     }
-    else
+    else if (dd_batch.pending > before)
     {
         DD_Post(DD_MSG_INFO, "idrm: killing %d", dd_batch.pending - before);
     }

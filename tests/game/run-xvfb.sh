@@ -123,6 +123,15 @@ type_keys() {
     xdotool type --delay 60 "$1" || true
 }
 
+# Presses one key (an xdotool key name) in the game window.
+press_key() {
+    local win
+    win=$(timeout 10 xdotool search --sync --limit 1 --class chocolate-doom) || return 0
+    timeout 5 xdotool windowfocus --sync "$win" 2>/dev/null ||
+        xdotool windowfocus "$win" || true
+    xdotool key "$1" || true
+}
+
 # Holds fire for SECONDS.
 punch() {
     xdotool keydown Control_L && sleep "$1"
@@ -226,6 +235,20 @@ wait_until 5 grep -q '^dockerdoom: message ok idrm: ' "$LOG" || true
 check_eq "idrm's results come as one summary" \
     "dockerdoom: message ok idrm: $nreq killed" \
     "$(grep '^dockerdoom: message [a-z]* idrm: [0-9]' "$LOG" || true)"
+# The menu pauses play: the tic rate counts play only, so the first
+# stats line after 6 s in the menu still covers 5 s (plus at most one
+# 250 ms step), not the 11 s of the wall clock.
+press_key Escape
+sleep 6
+press_key Escape
+before=$(grep -c '^dockerdoom: stats ' "$LOG")
+wait_until 10 eval "[ \$(grep -c '^dockerdoom: stats ' '$LOG') -gt $before ]" || true
+secs=$(grep '^dockerdoom: stats ' "$LOG" | sed -n "$((before + 1))s/.* seconds=\([0-9.]*\) .*/\1/p")
+if [ -n "$secs" ] && awk -v s="$secs" 'BEGIN { exit !(s >= 5.0 && s <= 5.3) }'; then
+    ok "the stats line counts play time only ($secs s after a 6 s menu)"
+else
+    not_ok "the stats line counts play time only" "seconds=${secs:-none}"
+fi
 left=$(( N - 1 - nreq ))
 if [ "$left" -ge 1 ]; then
     ok "monsters out of view are left alone ($left untouched)"
@@ -271,7 +294,7 @@ stop_game
 # --- 3. renames, image changes, a kill the engine does not answer ----------
 DIR=$TMP/slow
 LOG=$TMP/slow.log
-make_entries "$DIR" 3 slow
+make_entries "$DIR" 12 slow
 for d in "$DIR"/*/; do
     # Opening a FIFO for writing blocks until someone reads it: a kill
     # write that hangs as one on a stuck engine would.
@@ -279,7 +302,7 @@ for d in "$DIR"/*/; do
     mkfifo "$d/kill"
 done
 start_game "$LOG" "$DIR" freedoom2.wad 1
-wait_until 30 has_at_least "$LOG" spawn 3 || true
+wait_until 30 has_at_least "$LOG" spawn 12 || true
 first=$(ids_of "$LOG" spawn | head -n1)
 second=$(ids_of "$LOG" spawn | sed -n 2p)
 echo "renamed one" >"$DIR/$first/name"
@@ -300,6 +323,8 @@ if [ -n "$new_type" ] && [ "$new_type" != "$old_type" ]; then
 else
     not_ok "an image change is logged and changes the monster" "$(grep dockerdoom "$LOG")"
 fi
+check_eq "the new monster stands where the old one stood" "1" \
+    "$(grep -c "^dockerdoom: spawn id=$second " "$LOG")"
 type_keys iddqd
 sleep 0.3
 type_keys idrm

@@ -144,20 +144,20 @@ static void test_incremental(void **state)
         put(id, "image", "nginx\n");
     }
     // The first scan reads every name and image.
-    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, 0, &changed), 0);
     assert_int_equal(changed, 1);
     assert_int_equal(st.known.count, 100);
     assert_int_equal(st.reads, 200);
 
     // Nothing new: no file read at all, nothing changed.
-    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, 0, &changed), 0);
     assert_int_equal(changed, 0);
     assert_int_equal(st.reads, 0);
 
     // A new entry: only its two files are read.
     put("bbbbbbbbbbbb", "name", "new one\n");
     put("bbbbbbbbbbbb", "image", "redis\n");
-    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, 0, &changed), 0);
     assert_int_equal(changed, 1);
     assert_int_equal(st.reads, 2);
     assert_int_equal(st.known.count, 101);
@@ -166,7 +166,7 @@ static void test_incremental(void **state)
 
     // A removed entry: gone, no file read.
     rm_entry("000000a00005");
-    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, 0, &changed), 0);
     assert_int_equal(changed, 1);
     assert_int_equal(st.reads, 0);
     assert_int_equal(st.known.count, 100);
@@ -175,7 +175,7 @@ static void test_incremental(void **state)
     // Removed and added in one scan (same count): still a change.
     rm_entry("000000a00006");
     put("cccccccccccc", "name", "other\n");
-    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, 0, &changed), 0);
     assert_int_equal(changed, 1);
     assert_int_equal(st.known.count, 100);
     assert_null(find(&st, "000000a00006"));
@@ -198,13 +198,13 @@ static void test_incremental_rename(void **state)
         put(id, "name", "before\n");
         put(id, "image", "nginx\n");
     }
-    assert_int_equal(DD_ScanUpdate(root, &st, 8, &changed), 0);
+    assert_int_equal(DD_ScanUpdate(root, &st, 8, 0, &changed), 0);
     put("000000b00020", "name", "after\n");
     put("000000b00030", "image", "redis:7\n");
     // 8 entries re-read per scan: all 50 within 7 scans, 16 files each.
     for (scans = 1; scans <= 7; ++scans)
     {
-        assert_int_equal(DD_ScanUpdate(root, &st, 8, &changed), 0);
+        assert_int_equal(DD_ScanUpdate(root, &st, 8, 0, &changed), 0);
         assert_int_equal(st.reads, 16);
         if (strcmp(field(&st, "000000b00020", 0), "after") == 0
          && strcmp(field(&st, "000000b00030", 1), "redis:7") == 0)
@@ -215,12 +215,16 @@ static void test_incremental_rename(void **state)
     assert_true(scans <= 7);
     assert_string_equal(field(&st, "000000b00020", 0), "after");
     assert_string_equal(field(&st, "000000b00030", 1), "redis:7");
+    // A time budget goes on past the count (here: all of them, as a
+    // plain directory is fast), each entry still read once.
+    assert_int_equal(DD_ScanUpdate(root, &st, 1, 10000, &changed), 0);
+    assert_int_equal(st.reads, 100);
     // A refresh wider than the listing reads each entry once.
-    assert_int_equal(DD_ScanUpdate(root, &st, 1000, &changed), 0);
+    assert_int_equal(DD_ScanUpdate(root, &st, 1000, 0, &changed), 0);
     assert_int_equal(st.reads, 100);
     assert_int_equal(changed, 0);
     put("000000b00001", "name", "renamed\n");
-    assert_int_equal(DD_ScanUpdate(root, &st, 1000, &changed), 0);
+    assert_int_equal(DD_ScanUpdate(root, &st, 1000, 0, &changed), 0);
     assert_int_equal(changed, 1);
     assert_string_equal(field(&st, "000000b00001", 0), "renamed");
     DD_ScanStateFree(&st);
@@ -234,11 +238,11 @@ static void test_incremental_error(void **state)
 
     (void) state;
     put("aaaaaaaaaaaa", "name", "web\n");
-    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, 0, &changed), 0);
     // The directory vanishes: an error, and what was known stays.
     snprintf(path, sizeof(path), "%s.gone", root);
     assert_int_equal(rename(root, path), 0);
-    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), ENOENT);
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, 0, &changed), ENOENT);
     assert_int_equal(changed, 0);
     assert_int_equal(st.known.count, 1);
     assert_int_equal(rename(path, root), 0);
