@@ -96,6 +96,7 @@ static int dd_stats_last;       // the previous tic (ms)
 static int dd_shielded;         // hits on containers not from a player
 static int dd_shielded_logged;
 static int dd_spared;           // hits by containers on other monsters
+static int dd_spared_logged;
 static int dd_killedby;         // other monsters killed by containers
 static cheatseq_t dd_cheat = CHEAT("idrm", 0);
 
@@ -818,6 +819,12 @@ static void DD_Stats(void)
         // Shows tests that infighting happened and harmed no container.
         printf("dockerdoom: shielded hits=%d\n", dd_shielded);
         dd_shielded_logged = dd_shielded;
+    }
+    if (dd_spared != dd_spared_logged)
+    {
+        // Shows tests that containers' shots reached other monsters.
+        printf("dockerdoom: spared hits=%d\n", dd_spared);
+        dd_spared_logged = dd_spared;
     }
 }
 
