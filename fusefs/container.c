@@ -14,6 +14,7 @@ static const char *const kind_names[FILE_KINDS] = {
     [FILE_STATE] = "state",
     [FILE_CREATED] = "created",
     [FILE_LABELS] = "labels",
+    [FILE_ENGINE] = "engine",
     [FILE_KILL] = "kill",
 };
 
@@ -78,8 +79,13 @@ nomem:
 
 int container_copy(struct container *dst, const struct container *src)
 {
-    return container_set(dst, src->id, src->name, src->image, src->state,
-                         src->created, src->labels, src->nlabels);
+    int rc = container_set(dst, src->id, src->name, src->image, src->state,
+                           src->created, src->labels, src->nlabels);
+    if (rc == 0) {
+        dst->engine_ix = src->engine_ix;
+        dst->engine = src->engine;
+    }
+    return rc;
 }
 
 void container_clear(struct container *c)
@@ -154,6 +160,8 @@ int container_render(const struct container *c, enum file_kind kind,
                 return rc;
         }
         return 0;
+    case FILE_ENGINE:
+        return add_line(out, c->engine ? c->engine : "default");
     case FILE_KILL:
         return 0;
     default:
