@@ -14,10 +14,10 @@ static const char *const kind_names[FILE_KINDS] = {
     [FILE_STATE] = "state",
     [FILE_CREATED] = "created",
     [FILE_LABELS] = "labels",
+    [FILE_ENGINE] = "engine",
     [FILE_KILL] = "kill",
 };
 
-/* 1 if s[0..len) is non-empty lower-case hex. */
 int id_is_hex(const char *s, size_t len)
 {
     if (!s || len == 0)
@@ -42,8 +42,6 @@ static char *dup_or_empty(const char *s)
     return strdup(s ? s : "");
 }
 
-/* Fills c from copies of its parts, labels sorted by key. c must be
- * empty (zeroed or cleared). 0, EINVAL (bad id) or ENOMEM (c stays empty). */
 int container_set(struct container *c, const char *id, const char *name,
                   const char *image, const char *state, long long created,
                   const struct label *labels, size_t nlabels)
@@ -79,14 +77,17 @@ nomem:
     return ENOMEM;
 }
 
-/* Deep copy into dst (whose old contents are not freed). */
 int container_copy(struct container *dst, const struct container *src)
 {
-    return container_set(dst, src->id, src->name, src->image, src->state,
-                         src->created, src->labels, src->nlabels);
+    int rc = container_set(dst, src->id, src->name, src->image, src->state,
+                           src->created, src->labels, src->nlabels);
+    if (rc == 0) {
+        dst->engine_ix = src->engine_ix;
+        dst->engine = src->engine;
+    }
+    return rc;
 }
 
-/* Frees what c owns and zeroes it. */
 void container_clear(struct container *c)
 {
     free(c->name);
@@ -100,7 +101,7 @@ void container_clear(struct container *c)
     memset(c, 0, sizeof *c);
 }
 
-/* Value of label key, or NULL (binary search: labels are sorted). */
+/* Labels are sorted: a binary search. */
 const char *container_label(const struct container *c, const char *key)
 {
     if (!key || !c->nlabels)
@@ -118,8 +119,24 @@ static int add_line(struct buf *out, const char *s)
     return rc ? rc : buf_add(out, "\n", 1);
 }
 
-/* Appends one file's content; on error out may hold part of it, so
- * callers render into a buffer they own and discard it on error. */
+/* Appends a label key escaped, with "=" as \x3d too: the first "=" of a
+ * line is always where the key ends, so a key "dockerfs.protect=true"
+ * cannot pass for that label with an empty value. */
+static int add_key(struct buf *out, const char *k)
+{
+    int rc = 0;
+
+    while (!rc) {
+        size_t n = strcspn(k, "=");
+        rc = escape_text(out, k, n);
+        if (rc || k[n] == '\0')
+            break;
+        rc = buf_add(out, "\\x3d", 4);
+        k += n + 1;
+    }
+    return rc;
+}
+
 int container_render(const struct container *c, enum file_kind kind,
                      struct buf *out)
 {
@@ -137,13 +154,14 @@ int container_render(const struct container *c, enum file_kind kind,
         return buf_printf(out, "%lld\n", c->created);
     case FILE_LABELS:
         for (size_t i = 0; i < c->nlabels; i++) {
-            const char *k = c->labels[i].key;
-            if ((rc = escape_text(out, k, strlen(k))) ||
+            if ((rc = add_key(out, c->labels[i].key)) ||
                 (rc = buf_add(out, "=", 1)) ||
                 (rc = add_line(out, c->labels[i].value)))
                 return rc;
         }
         return 0;
+    case FILE_ENGINE:
+        return add_line(out, c->engine ? c->engine : "default");
     case FILE_KILL:
         return 0;
     default:
@@ -151,7 +169,6 @@ int container_render(const struct container *c, enum file_kind kind,
     }
 }
 
-/* "id", "name", ... "kill"; NULL for DIR, LINK and out-of-range values. */
 const char *file_kind_name(enum file_kind kind)
 {
     if ((int)kind < 0 || kind >= FILE_KINDS)
@@ -159,7 +176,6 @@ const char *file_kind_name(enum file_kind kind)
     return kind_names[kind];
 }
 
-/* The kind whose file name is name, or FILE_KINDS. */
 enum file_kind file_kind_from_name(const char *name)
 {
     if (!name)
@@ -170,7 +186,6 @@ enum file_kind file_kind_from_name(const char *name)
     return FILE_KINDS;
 }
 
-/* Clears and frees an array of n containers. */
 void containers_free(struct container *v, size_t n)
 {
     if (!v)

@@ -19,6 +19,7 @@ enum file_kind {
     FILE_STATE,
     FILE_CREATED,
     FILE_LABELS,
+    FILE_ENGINE,        /* the engine's name in the mount */
     FILE_KILL,
     FILE_LINK,          /* a name or id prefix resolved in the root */
     FILE_KINDS
@@ -38,18 +39,25 @@ struct container {
     long long created;              /* Unix seconds */
     struct label *labels;           /* sorted by key */
     size_t nlabels;
+    /* Which engine of the mount the container is on: its index in the
+     * fleet and its name (not owned: the fleet's, alive as long as the
+     * mount; NULL renders as "default"). Copied by container_copy. */
+    unsigned engine_ix;
+    const char *engine;
 };
 
 /* 1 if s[0..len) is non-empty and all lower-case hex digits. */
 int id_is_hex(const char *s, size_t len);
 
-/* Fills c from its parts (copies every string, sorts the labels). id must
- * be 64 hex digits. Returns 0, EINVAL for a bad id, ENOMEM. */
+/* Fills c from its parts (copies every string, sorts the labels); c's old
+ * contents are not freed. id must be 64 hex digits. Returns 0, EINVAL for
+ * a bad id, ENOMEM (c is then empty). */
 int container_set(struct container *c, const char *id, const char *name,
                   const char *image, const char *state, long long created,
                   const struct label *labels, size_t nlabels);
 
-/* Deep copy. Returns 0 or ENOMEM (dst is then empty). */
+/* Deep copy; dst's old contents are not freed. Returns 0 or ENOMEM (dst
+ * is then empty). */
 int container_copy(struct container *dst, const struct container *src);
 
 /* Frees what c owns and zeroes it. */
@@ -58,13 +66,15 @@ void container_clear(struct container *c);
 /* Value of a label, or NULL. */
 const char *container_label(const struct container *c, const char *key);
 
-/* Appends the content of data file kind (FILE_ID..FILE_LABELS) to out:
+/* Appends the content of data file kind (FILE_ID..FILE_ENGINE) to out:
  * the value and a newline; labels one "key=value" line each, sorted. Name,
  * image, state, label keys and values are escaped with escape_text (a
  * newline inside as \n, a backslash as \\, other control characters as
- * \xNN), so every line is one value and nothing reaches a terminal raw.
+ * \xNN), so every line is one value and nothing reaches a terminal raw;
+ * an "=" inside a label key is \x3d, so a line's first "=" ends the key.
  * FILE_KILL renders as nothing. Returns 0, EINVAL for a kind that is not
- * a data file, ENOMEM. */
+ * a data file, ENOMEM (out may then hold part of the file: render into a
+ * buffer of your own and drop it on error). */
 int container_render(const struct container *c, enum file_kind kind,
                      struct buf *out);
 

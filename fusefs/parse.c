@@ -527,7 +527,6 @@ static void copy_trunc(char *dst, size_t dstlen, const char *s, size_t n)
     dst[n] = '\0';
 }
 
-/* The engine's {"message":...} text, or the body's first line. */
 const char *parse_error_message(const char *body, size_t len,
                                 char *dst, size_t dstlen)
 {

@@ -316,6 +316,12 @@ void DD_LabelsDraw(void)
     int j;
     int n = 0;
 
+    // No view rendered yet (the first frame of a game): nothing to go by.
+    if (ds_p == NULL || vissprite_p == NULL)
+    {
+        dd_nlabels = 0;
+        return;
+    }
     for (i = 0; i < dd_nlabels; ++i)
     {
         if (DD_LabelPlace(&dd_labels[i]))

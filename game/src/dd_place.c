@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "doomdef.h"
 #include "doomstat.h"
@@ -42,6 +43,8 @@
                                 // use one-way spots too
 #define DD_MAXSIGHT   2048      // sight checks when planning a wave
 #define DD_MAXPATH    4096
+#define DD_RESEARCH   128       // search again once the player is this far
+                                // from where the last search started
 
 #define DD_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define DD_MAX(a, b) ((a) > (b) ? (a) : (b))
@@ -58,7 +61,8 @@ static dd_rline_t *dd_rlines;
 static dd_spot_t *dd_spots;     // by walking distance, nearest first
 static byte *dd_used;           // per spot: taken by this level's wave
 static int dd_numspots;
-static int dd_searchcell = -1;  // cell the last search started from
+static int32_t dd_searchx;      // where the last search started
+static int32_t dd_searchy;
 static boolean dd_searched;
 static boolean dd_waved;        // the first wave is planned
 static int *dd_wave;            // spot index each wave monster starts at
@@ -267,7 +271,14 @@ static void DD_FreeLevel(void)
     dd_wavenext = 0;
     dd_searched = false;
     dd_waved = false;
-    dd_searchcell = -1;
+}
+
+static long DD_Micros(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000L + ts.tv_nsec / 1000;
 }
 
 static int DD_CompareSpots(const void *a, const void *b)
@@ -282,14 +293,12 @@ static int DD_CompareSpots(const void *a, const void *b)
     return sa->cell - sb->cell;
 }
 
-static int32_t DD_Euclid2(int c, int32_t px, int32_t py)
+static int64_t DD_Euclid2(int c, int32_t px, int32_t py)
 {
     int32_t x, y;
 
     DD_ReachCentre(&dd_reach, c, &x, &y);
-    x -= px;
-    y -= py;
-    return x * x + y * y;
+    return (int64_t) (x - px) * (x - px) + (int64_t) (y - py) * (y - py);
 }
 
 // Searches from the player and lists the spots for want monsters,
@@ -310,7 +319,8 @@ static void DD_Search(int want)
     }
     px = pmo->x >> FRACBITS;
     py = pmo->y >> FRACBITS;
-    dd_searchcell = DD_ReachCell(&dd_reach, px, py);
+    dd_searchx = px;
+    dd_searchy = py;
     if (DD_ReachSearch(&dd_reach, px, py) < 0)
     {
         return;
@@ -350,7 +360,8 @@ static void DD_Search(int want)
 void DD_PlaceLevelStart(void)
 {
     fixed_t minx = INT_MAX, miny = INT_MAX, maxx = INT_MIN, maxy = INT_MIN;
-    int start = I_GetTimeMS();
+    long start = DD_Micros();
+    long built;
     int err;
     int i;
 
@@ -399,9 +410,11 @@ void DD_PlaceLevelStart(void)
         DD_FreeLevel();
         return;
     }
+    built = DD_Micros();
     DD_Search(0);
-    printf("dockerdoom: level grid=%dx%d teleports=%d ms=%d\n",
-           dd_reach.w, dd_reach.h, dd_reach.numarcs, I_GetTimeMS() - start);
+    printf("dockerdoom: level grid=%dx%d teleports=%d build-us=%ld "
+           "search-us=%ld\n", dd_reach.w, dd_reach.h, dd_reach.numarcs,
+           built - start, DD_Micros() - built);
 }
 
 // A thing of the player's height standing at the spot, for sight checks.
@@ -486,6 +499,20 @@ static void DD_PlanWave(int n)
     }
 }
 
+// True when the player stands somewhere the last search did not reach
+// (a teleport, a drop, a door opened since), or has walked off far enough
+// that its distances are stale.
+static boolean DD_Moved(mobj_t *pmo)
+{
+    int64_t x = pmo->x >> FRACBITS;
+    int64_t y = pmo->y >> FRACBITS;
+    int c = DD_ReachCell(&dd_reach, (int32_t) x, (int32_t) y);
+
+    return c < 0 || dd_reach.dist[c] < 0
+        || (x - dd_searchx) * (x - dd_searchx)
+         + (y - dd_searchy) * (y - dd_searchy) > DD_RESEARCH * DD_RESEARCH;
+}
+
 void DD_PlaceBegin(int waiting)
 {
     mobj_t *pmo = players[consoleplayer].mo;
@@ -494,9 +521,7 @@ void DD_PlaceBegin(int waiting)
     {
         return;
     }
-    if (!dd_searched || !dd_waved
-     || DD_ReachCell(&dd_reach, pmo->x >> FRACBITS, pmo->y >> FRACBITS)
-        != dd_searchcell)
+    if (!dd_searched || !dd_waved || DD_Moved(pmo))
     {
         DD_Search(waiting);
         // Wave spots were indices into the old list.

@@ -33,8 +33,9 @@
 void DD_PlaceLevelStart(void);
 
 // Before a round of DD_PlaceFind calls in a tic, with the number of
-// entries waiting for a monster: searches again when the player has moved
-// to another cell, and plans the level's first wave on its first round.
+// entries waiting for a monster: searches again from the player when the
+// player stands where the last search did not reach or 128 units from
+// where it started, and plans the level's first wave on its first round.
 void DD_PlaceBegin(int waiting);
 
 // Finds a free spot for a monster of this type, trying at most *budget

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dd_name.h"
@@ -104,7 +105,8 @@ static int DD_ReadField(int dirfd, const char *id, const char *file,
     return err;
 }
 
-// Reads name and image of e (id set) afresh. Returns the files read.
+// Reads name, image and state of e (id set) afresh. Returns the files
+// read.
 static int DD_ReadEntry(int dirfd, dd_scanentry_t *e)
 {
     if (DD_ReadField(dirfd, e->id, "name", e->name, sizeof(e->name)) != 0
@@ -114,7 +116,8 @@ static int DD_ReadEntry(int dirfd, dd_scanentry_t *e)
         snprintf(e->name, sizeof(e->name), "%.12s", e->id);
     }
     DD_ReadField(dirfd, e->id, "image", e->image, sizeof(e->image));
-    return 2;
+    DD_ReadField(dirfd, e->id, "state", e->status, sizeof(e->status));
+    return 3;
 }
 
 static int DD_CompareEntries(const void *a, const void *b)
@@ -179,9 +182,18 @@ static int DD_ListIds(DIR *d, dd_snapshot_t *list)
     return 0;
 }
 
-int DD_ScanUpdate(const char *dir, dd_scanstate_t *st, int refresh,
-                  int *changed)
+static long long DD_NowUs(void)
 {
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+int DD_ScanUpdate(const char *dir, dd_scanstate_t *st, int refresh,
+                  int budget_ms, int *changed)
+{
+    long long until = DD_NowUs() + budget_ms * 1000LL;
     dd_snapshot_t list;
     unsigned char *fresh;
     DIR *d;
@@ -234,17 +246,17 @@ int DD_ScanUpdate(const char *dir, dd_scanstate_t *st, int refresh,
         fresh[i] = 1;
         *changed = 1;
     }
-    // A few known ones afresh, in turn, so renames show.
-    if (refresh > list.count)
-    {
-        refresh = list.count;
-    }
-    for (i = 0; i < refresh; ++i)
+    // Known ones afresh, in turn, so renames show.
+    for (i = 0; i < list.count; ++i)
     {
         dd_scanentry_t *e;
         dd_scanentry_t before;
         int k = (st->cursor + i) % list.count;
 
+        if (i >= refresh && (budget_ms <= 0 || DD_NowUs() >= until))
+        {
+            break;
+        }
         if (fresh[k])
         {
             continue;
@@ -253,12 +265,13 @@ int DD_ScanUpdate(const char *dir, dd_scanstate_t *st, int refresh,
         before = *e;
         st->reads += DD_ReadEntry(dirfd(d), e);
         if (strcmp(before.name, e->name) != 0
-         || strcmp(before.image, e->image) != 0)
+         || strcmp(before.image, e->image) != 0
+         || strcmp(before.status, e->status) != 0)
         {
             *changed = 1;
         }
     }
-    st->cursor = list.count > 0 ? (st->cursor + refresh) % list.count : 0;
+    st->cursor = list.count > 0 ? (st->cursor + i) % list.count : 0;
     free(fresh);
     closedir(d);
     DD_SnapshotFree(&st->known);
@@ -277,7 +290,7 @@ int DD_ScanDir(const char *dir, dd_snapshot_t *snap)
 {
     dd_scanstate_t st = { { NULL, 0 }, 0, 0 };
     int changed;
-    int err = DD_ScanUpdate(dir, &st, 0, &changed);
+    int err = DD_ScanUpdate(dir, &st, 0, 0, &changed);
 
     *snap = st.known;
     return err;
@@ -336,7 +349,7 @@ static void *DD_ScannerMain(void *arg)
         // the monsters until dockerfs is back; an unmounted dockerfs
         // leaves an empty directory, which reads fine and clears them.
         if (DD_ScanUpdate(dd_scanner.dir, &dd_scanner.state,
-                          DD_SCAN_REFRESH, &changed) == 0
+                          DD_SCAN_REFRESH, DD_SCAN_REFRESH_MS, &changed) == 0
          && (changed || confirm || first))
         {
             DD_ScannerPublish();

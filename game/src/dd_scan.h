@@ -16,9 +16,9 @@
 //	dockerdoom: the scanner. A thread lists the dockerfs directory about
 //	twice a second and leaves the newest listing for the game loop, which
 //	takes it without ever waiting on the filesystem. The listing is
-//	incremental: name and image are read for new entries only, and for a
-//	few known ones per scan in turn, so renames still show while a scan
-//	of 10000 entries costs one readdir and not 20000 file reads.
+//	incremental: name, image and state are read for new entries only, and
+//	for a few known ones per scan in turn, so renames still show while a
+//	scan of 10000 entries costs one readdir and not 30000 file reads.
 //
 
 #ifndef DD_SCAN_H
@@ -26,9 +26,14 @@
 
 #include "dd_table.h"
 
-// Known entries whose name and image one scan re-reads: with up to this
-// many containers, every scan re-reads all of them.
+// Known entries whose files one scan of the thread re-reads at
+// least: with up to this many containers, every scan re-reads all of them.
 #define DD_SCAN_REFRESH 64
+
+// Beyond those, the thread goes on re-reading while a scan has taken less
+// than this (so a fast filesystem gets every rename within a few scans,
+// and a slow one costs no more than this per scan).
+#define DD_SCAN_REFRESH_MS 20
 
 // What a scanner knows between scans.
 typedef struct
@@ -43,13 +48,16 @@ typedef struct
 int DD_IsEntryName(const char *name);
 
 // Lists dir into st->known (sorted by id; name is the first line of the
-// name file, or the short id when there is none; image likewise, or "").
-// name and image are read for entries not in st->known, and re-read for
-// refresh known ones, taken in turn from st->cursor on. *changed is set to
-// 1 when the listing differs from the previous one, else 0. Returns 0, or
-// an errno value when dir cannot be read (st is then unchanged).
+// name file, or the short id when there is none; image and status, from
+// the state file, likewise, or ""). The three files are read for entries
+// not in st->known, and re-read for
+// refresh known ones, taken in turn from st->cursor on, then for more
+// while the scan has taken less than budget_ms (0: no more). *changed is
+// set to 1 when the listing differs from the previous one, else 0.
+// Returns 0, or an errno value when dir cannot be read (st is then
+// unchanged).
 int DD_ScanUpdate(const char *dir, dd_scanstate_t *st, int refresh,
-                  int *changed);
+                  int budget_ms, int *changed);
 
 // Frees what st holds and empties it.
 void DD_ScanStateFree(dd_scanstate_t *st);

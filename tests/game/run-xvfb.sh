@@ -1,7 +1,8 @@
 #!/bin/bash
 # Integration test of the patched chocolate-doom against plain directories
 # of the dockerfs shape, under a private Xvfb display:
-#   - every entry spawns a monster (from the log), removing one despawns it
+#   - every entry spawns a monster (from the log), removing one despawns it;
+#     the first wave spreads out, later ones come near (out of sight)
 #   - the idrm cheat (typed with xdotool) writes "1" to exactly the kill
 #     files of the monsters it killed, and to no other
 #   - a failed kill write is logged with its errno and the monster returns
@@ -9,8 +10,10 @@
 #     map's own monsters: all spawn, the game keeps running, and 10 s of
 #     monsters fighting (each other, the player in god mode, barrels) never
 #     kill a container, and no monster ever turns on a container monster
+#     (also on MAP02, where the map's monsters stand in the crossfire)
 #   - idrm's results come as one summary; a kill the engine does not
-#     answer is reported after 5 s; renames and image changes are logged
+#     answer is reported after 5 s; renames and image changes are logged;
+#     a paused container's monster freezes
 #   - 10000 entries: the level takes what it has spots for, the rest wait
 #   - a -dockerfs directory that does not exist stops the game at start
 # Usage: tests/game/run-xvfb.sh [path/to/chocolate-doom]
@@ -122,6 +125,15 @@ type_keys() {
     xdotool type --delay 60 "$1" || true
 }
 
+# Presses one key (an xdotool key name) in the game window.
+press_key() {
+    local win
+    win=$(timeout 10 xdotool search --sync --limit 1 --class chocolate-doom) || return 0
+    timeout 5 xdotool windowfocus --sync "$win" 2>/dev/null ||
+        xdotool windowfocus "$win" || true
+    xdotool key "$1" || true
+}
+
 # Holds fire for SECONDS.
 punch() {
     xdotool keydown Control_L && sleep "$1"
@@ -160,6 +172,28 @@ if wait_until 5 grep -q "^dockerdoom: despawn id=$gone " "$LOG"; then
     ok "removing an entry despawns its monster"
 else
     not_ok "removing an entry despawns its monster" "id $gone"
+fi
+
+# The first wave spreads out and keeps out of the player's face; a
+# container started later takes the free spot nearest the player that the
+# player cannot see, so it comes nearer than most of the wave.
+wave=$(sed -n 's/^dockerdoom: spawn .* dist=\([0-9]*\)$/\1/p' "$LOG" | sort -n)
+near=$(echo "$wave" | head -n1)
+far=$(echo "$wave" | tail -n1)
+median=$(echo "$wave" | sed -n "$((N / 2))p")
+note "first wave: walks of $near..$far units, median $median"
+check "the first wave keeps 192 units away" test "${near:-0}" -ge 192
+check "the first wave spreads over 1000 units" test $((${far:-0} - ${near:-0})) -ge 1000
+make_entries "$DIR" 2 late
+wait_until 10 has_at_least "$LOG" spawn $((N + 2)) || true
+late=$(sed -n 's/^dockerdoom: spawn .* name=late-[0-9]* .* dist=\([0-9]*\)$/\1/p' "$LOG" | sort -n)
+note "started later: walks of $(echo $late) units"
+if [ "$(echo "$late" | grep -c .)" -eq 2 ] && [ "$(echo "$late" | tail -n1)" -lt "${median:-0}" ] \
+   && [ "$(echo "$late" | head -n1)" -ge 192 ]; then
+    ok "containers started later come nearer than the wave's median"
+else
+    not_ok "containers started later come nearer than the wave's median" \
+        "late: $(echo $late), median $median"
 fi
 
 # Unprovoked, container monsters leave the player alone: two stats lines
@@ -203,6 +237,20 @@ wait_until 5 grep -q '^dockerdoom: message ok idrm: ' "$LOG" || true
 check_eq "idrm's results come as one summary" \
     "dockerdoom: message ok idrm: $nreq killed" \
     "$(grep '^dockerdoom: message [a-z]* idrm: [0-9]' "$LOG" || true)"
+# The menu pauses play: the tic rate counts play only, so the first
+# stats line after 6 s in the menu still covers 5 s (plus at most one
+# 250 ms step), not the 11 s of the wall clock.
+press_key Escape
+sleep 6
+press_key Escape
+before=$(grep -c '^dockerdoom: stats ' "$LOG")
+wait_until 10 eval "[ \$(grep -c '^dockerdoom: stats ' '$LOG') -gt $before ]" || true
+secs=$(grep '^dockerdoom: stats ' "$LOG" | sed -n "$((before + 1))s/.* seconds=\([0-9.]*\) .*/\1/p")
+if [ -n "$secs" ] && awk -v s="$secs" 'BEGIN { exit !(s >= 5.0 && s <= 5.3) }'; then
+    ok "the stats line counts play time only ($secs s after a 6 s menu)"
+else
+    not_ok "the stats line counts play time only" "seconds=${secs:-none}"
+fi
 left=$(( N - 1 - nreq ))
 if [ "$left" -ge 1 ]; then
     ok "monsters out of view are left alone ($left untouched)"
@@ -248,7 +296,7 @@ stop_game
 # --- 3. renames, image changes, a kill the engine does not answer ----------
 DIR=$TMP/slow
 LOG=$TMP/slow.log
-make_entries "$DIR" 3 slow
+make_entries "$DIR" 12 slow
 for d in "$DIR"/*/; do
     # Opening a FIFO for writing blocks until someone reads it: a kill
     # write that hangs as one on a stuck engine would.
@@ -256,7 +304,7 @@ for d in "$DIR"/*/; do
     mkfifo "$d/kill"
 done
 start_game "$LOG" "$DIR" freedoom2.wad 1
-wait_until 30 has_at_least "$LOG" spawn 3 || true
+wait_until 30 has_at_least "$LOG" spawn 12 || true
 first=$(ids_of "$LOG" spawn | head -n1)
 second=$(ids_of "$LOG" spawn | sed -n 2p)
 echo "renamed one" >"$DIR/$first/name"
@@ -276,6 +324,21 @@ if [ -n "$new_type" ] && [ "$new_type" != "$old_type" ]; then
     ok "an image change is logged and changes the monster ($old_type -> $new_type)"
 else
     not_ok "an image change is logged and changes the monster" "$(grep dockerdoom "$LOG")"
+fi
+check_eq "the new monster stands where the old one stood" "1" \
+    "$(grep -c "^dockerdoom: spawn id=$second " "$LOG")"
+third=$(ids_of "$LOG" spawn | sed -n 3p)
+echo paused >"$DIR/$third/state"
+if wait_until 5 grep -q "^dockerdoom: paused id=$third " "$LOG"; then
+    ok "a paused container's monster is frozen"
+else
+    not_ok "a paused container's monster is frozen" "$(grep dockerdoom "$LOG")"
+fi
+echo running >"$DIR/$third/state"
+if wait_until 5 grep -q "^dockerdoom: unpaused id=$third " "$LOG"; then
+    ok "and moves on when the container is unpaused"
+else
+    not_ok "and moves on when the container is unpaused" "$(grep dockerdoom "$LOG")"
 fi
 type_keys iddqd
 sleep 0.3
@@ -341,6 +404,12 @@ $(tail -n 5 "$log.err")"
         # So many monsters always hit each other: the shield was tested.
         check "monsters did hit containers ($n on $map)" test "${shielded:-0}" -gt 0
     fi
+    spared=$(sed -n 's/^dockerdoom: spared hits=//p' "$log" | tail -n 1)
+    note "$map n=$n: ${spared:-0} hits by containers on the map's monsters ignored"
+    if [ -n "${CROSSFIRE:-}" ]; then
+        check "containers' shots did reach the map's monsters ($n on $map)" \
+            test "${spared:-0}" -gt 0
+    fi
     note "$map n=$n $(grep '^dockerdoom: stats ' "$log" | tail -n 1 || true)"
     stop_game
     rm -rf "$dir"
@@ -350,6 +419,10 @@ run_fleet freedoom2.wad MAP01 50 1
 run_fleet freedoom2.wad MAP01 300 1
 run_fleet freedoom1.wad E1M1 50 1 1
 run_fleet freedoom1.wad E1M1 300 1 1
+# MAP02's start room has the map's monsters in the containers' line of
+# fire: without the rule that containers harm only players, some of them
+# turn on the containers (and die) within the 10 s.
+CROSSFIRE=1 run_fleet freedoom2.wad MAP02 300 2
 
 # --- 5. 10000 entries --------------------------------------------------------
 DIR=$TMP/many

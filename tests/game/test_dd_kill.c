@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Unit tests: kill writes and the kill worker, on plain directories.
 
 #include <setjmp.h>

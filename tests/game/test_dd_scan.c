@@ -73,6 +73,7 @@ static void test_scan(void **state)
     put("bbbbbbbbbbbb", "image", "postgres:16\n");
     put("aaaaaaaaaaaa", "name", "web server\n");
     put("aaaaaaaaaaaa", "image", "nginx\n");
+    put("aaaaaaaaaaaa", "state", "running\n");
     // An entry without a name file (or image) still counts.
     put("cccccccccccc0000", NULL, NULL);
     // Not entries: listed by a plain directory, ignored by the game.
@@ -85,6 +86,8 @@ static void test_scan(void **state)
     // The name as the container has it: spaces stay.
     assert_string_equal(snap.entries[0].name, "web server");
     assert_string_equal(snap.entries[0].image, "nginx");
+    assert_string_equal(snap.entries[0].status, "running");
+    assert_string_equal(snap.entries[1].status, "");
     assert_string_equal(snap.entries[1].name, "db");
     assert_string_equal(snap.entries[1].image, "postgres:16");
     assert_string_equal(snap.entries[2].id, "cccccccccccc0000");
@@ -144,29 +147,29 @@ static void test_incremental(void **state)
         put(id, "image", "nginx\n");
     }
     // The first scan reads every name and image.
-    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, 0, &changed), 0);
     assert_int_equal(changed, 1);
     assert_int_equal(st.known.count, 100);
-    assert_int_equal(st.reads, 200);
+    assert_int_equal(st.reads, 300);
 
     // Nothing new: no file read at all, nothing changed.
-    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, 0, &changed), 0);
     assert_int_equal(changed, 0);
     assert_int_equal(st.reads, 0);
 
     // A new entry: only its two files are read.
     put("bbbbbbbbbbbb", "name", "new one\n");
     put("bbbbbbbbbbbb", "image", "redis\n");
-    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, 0, &changed), 0);
     assert_int_equal(changed, 1);
-    assert_int_equal(st.reads, 2);
+    assert_int_equal(st.reads, 3);
     assert_int_equal(st.known.count, 101);
     assert_string_equal(field(&st, "bbbbbbbbbbbb", 0), "new one");
     assert_string_equal(field(&st, "bbbbbbbbbbbb", 1), "redis");
 
     // A removed entry: gone, no file read.
     rm_entry("000000a00005");
-    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, 0, &changed), 0);
     assert_int_equal(changed, 1);
     assert_int_equal(st.reads, 0);
     assert_int_equal(st.known.count, 100);
@@ -175,7 +178,7 @@ static void test_incremental(void **state)
     // Removed and added in one scan (same count): still a change.
     rm_entry("000000a00006");
     put("cccccccccccc", "name", "other\n");
-    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, 0, &changed), 0);
     assert_int_equal(changed, 1);
     assert_int_equal(st.known.count, 100);
     assert_null(find(&st, "000000a00006"));
@@ -198,14 +201,14 @@ static void test_incremental_rename(void **state)
         put(id, "name", "before\n");
         put(id, "image", "nginx\n");
     }
-    assert_int_equal(DD_ScanUpdate(root, &st, 8, &changed), 0);
+    assert_int_equal(DD_ScanUpdate(root, &st, 8, 0, &changed), 0);
     put("000000b00020", "name", "after\n");
     put("000000b00030", "image", "redis:7\n");
-    // 8 entries re-read per scan: all 50 within 7 scans, 16 files each.
+    // 8 entries re-read per scan: all 50 within 7 scans, 24 files each.
     for (scans = 1; scans <= 7; ++scans)
     {
-        assert_int_equal(DD_ScanUpdate(root, &st, 8, &changed), 0);
-        assert_int_equal(st.reads, 16);
+        assert_int_equal(DD_ScanUpdate(root, &st, 8, 0, &changed), 0);
+        assert_int_equal(st.reads, 24);
         if (strcmp(field(&st, "000000b00020", 0), "after") == 0
          && strcmp(field(&st, "000000b00030", 1), "redis:7") == 0)
         {
@@ -215,14 +218,23 @@ static void test_incremental_rename(void **state)
     assert_true(scans <= 7);
     assert_string_equal(field(&st, "000000b00020", 0), "after");
     assert_string_equal(field(&st, "000000b00030", 1), "redis:7");
+    // A time budget goes on past the count (here: all of them, as a
+    // plain directory is fast), each entry still read once.
+    assert_int_equal(DD_ScanUpdate(root, &st, 1, 10000, &changed), 0);
+    assert_int_equal(st.reads, 150);
     // A refresh wider than the listing reads each entry once.
-    assert_int_equal(DD_ScanUpdate(root, &st, 1000, &changed), 0);
-    assert_int_equal(st.reads, 100);
+    assert_int_equal(DD_ScanUpdate(root, &st, 1000, 0, &changed), 0);
+    assert_int_equal(st.reads, 150);
     assert_int_equal(changed, 0);
     put("000000b00001", "name", "renamed\n");
-    assert_int_equal(DD_ScanUpdate(root, &st, 1000, &changed), 0);
+    assert_int_equal(DD_ScanUpdate(root, &st, 1000, 0, &changed), 0);
     assert_int_equal(changed, 1);
     assert_string_equal(field(&st, "000000b00001", 0), "renamed");
+    // A paused container: its state is news too.
+    put("000000b00002", "state", "paused\n");
+    assert_int_equal(DD_ScanUpdate(root, &st, 1000, 0, &changed), 0);
+    assert_int_equal(changed, 1);
+    assert_string_equal(find(&st, "000000b00002")->status, "paused");
     DD_ScanStateFree(&st);
 }
 
@@ -234,11 +246,11 @@ static void test_incremental_error(void **state)
 
     (void) state;
     put("aaaaaaaaaaaa", "name", "web\n");
-    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, 0, &changed), 0);
     // The directory vanishes: an error, and what was known stays.
     snprintf(path, sizeof(path), "%s.gone", root);
     assert_int_equal(rename(root, path), 0);
-    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), ENOENT);
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, 0, &changed), ENOENT);
     assert_int_equal(changed, 0);
     assert_int_equal(st.known.count, 1);
     assert_int_equal(rename(path, root), 0);

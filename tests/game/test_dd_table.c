@@ -1,9 +1,11 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Unit tests: entry table diffing and kill-result handling.
 
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <errno.h>
 #include <cmocka.h>
@@ -43,6 +45,7 @@ static void set_entry(dd_scanentry_t *e, const char *id, const char *name,
     snprintf(e->id, sizeof(e->id), "%s", id);
     snprintf(e->name, sizeof(e->name), "%s", name);
     snprintf(e->image, sizeof(e->image), "%s", image);
+    e->status[0] = '\0';
 }
 
 static void test_appear(void **state)
@@ -127,6 +130,28 @@ static void test_rename(void **state)
     DD_TableFree(&t);
 }
 
+static void test_status(void **state)
+{
+    dd_scanentry_t e[1];
+    dd_snapshot_t snap = { e, 1 };
+    dd_table_t t = { 0 };
+    counts_t c = { 0 };
+
+    (void) state;
+    set_entry(&e[0], "aaaaaaaaaaaa", "web", "nginx");
+    snprintf(e[0].status, sizeof(e[0].status), "running");
+    DD_TableApply(&t, &snap, NULL, NULL);
+    assert_string_equal(t.entries[0].status, "running");
+    assert_int_equal(t.entries[0].changes, 0);
+    // Paused: a change of its own kind, name and image untouched.
+    snprintf(e[0].status, sizeof(e[0].status), "paused");
+    DD_TableApply(&t, &snap, count_change, &c);
+    assert_int_equal(c.renamed, 1);
+    assert_int_equal(t.entries[0].changes, DD_CHANGED_STATUS);
+    assert_string_equal(t.entries[0].status, "paused");
+    DD_TableFree(&t);
+}
+
 static void test_many(void **state)
 {
     dd_scanentry_t e[300];
@@ -145,6 +170,87 @@ static void test_many(void **state)
     DD_TableApply(&t, &snap, count_change, &c);
     assert_int_equal(c.added, 300);
     assert_int_equal(t.count, 300);
+    DD_TableFree(&t);
+}
+
+// Rounds of random changes to 2000 ids: after each, the table holds
+// exactly the snapshot's entries, the survivors in their old order with
+// the new ones after them, and the callbacks counted every change.
+static void test_churn(void **state)
+{
+    enum { IDS = 2000, ROUNDS = 30 };
+    static dd_scanentry_t e[IDS];
+    static int present[IDS];
+    static char order[IDS][DD_ID_LEN + 1];
+    dd_snapshot_t snap = { e, 0 };
+    dd_table_t t = { 0 };
+    char id[16];
+    char name[16];
+    int norder = 0;
+    int round;
+    int i;
+    int k;
+
+    (void) state;
+    srand(7);
+    for (round = 0; round < ROUNDS; ++round)
+    {
+        counts_t c = { 0 };
+        int added = 0;
+        int removed = 0;
+        int renamed = 0;
+        int kept;
+
+        snap.count = 0;
+        for (i = 0; i < IDS; ++i)
+        {
+            int was = present[i];
+            int now = round == 0 ? rand() % 2 : (rand() % 10 ? was : !was);
+            int rename = was && now && rand() % 20 == 0;
+
+            added += !was && now;
+            removed += was && !now;
+            renamed += rename;
+            present[i] = now ? (rename ? round + 1 : (was ? was : 1)) : 0;
+            if (now)
+            {
+                snprintf(id, sizeof(id), "%012x", i);
+                snprintf(name, sizeof(name), "n%d", present[i]);
+                set_entry(&e[snap.count++], id, name, "img");
+            }
+        }
+        assert_int_equal(DD_TableApply(&t, &snap, count_change, &c), 0);
+        assert_int_equal(c.added, added);
+        assert_int_equal(c.removed, removed);
+        assert_int_equal(c.renamed, renamed);
+        assert_int_equal(t.count, snap.count);
+        // The old order, less the removed, then the new ones.
+        kept = 0;
+        for (k = 0; k < norder; ++k)
+        {
+            if (present[strtol(order[k], NULL, 16)])
+            {
+                assert_string_equal(t.entries[kept].id, order[k]);
+                ++kept;
+            }
+        }
+        for (k = 0; k < t.count; ++k)
+        {
+            int n = (int) strtol(t.entries[k].id, NULL, 16);
+
+            assert_true(present[n]);
+            snprintf(name, sizeof(name), "n%d", present[n]);
+            assert_string_equal(t.entries[k].name, name);
+            if (k >= kept)
+            {
+                // New entries come in id order, after the others.
+                assert_true(k == kept || strcmp(t.entries[k - 1].id,
+                                                t.entries[k].id) < 0);
+            }
+            snprintf(order[k], sizeof(order[k]), "%s", t.entries[k].id);
+        }
+        norder = t.count;
+    }
     DD_TableFree(&t);
 }
 
@@ -212,7 +318,9 @@ int main(void)
         cmocka_unit_test(test_appear),
         cmocka_unit_test(test_disappear),
         cmocka_unit_test(test_rename),
+        cmocka_unit_test(test_status),
         cmocka_unit_test(test_many),
+        cmocka_unit_test(test_churn),
         cmocka_unit_test(test_kill_ok),
         cmocka_unit_test(test_kill_fail),
     };

@@ -28,7 +28,7 @@ big_body() {
       printf '"}}'; } >"$TESTS_TMP/big.json"
 }
 
-printf '{"Image":"%s","HostConfig":{"NetworkMode":"none"},"Labels":{"nul":"a\\u0000b","plain":"v"}}' \
+printf '{"Image":"%s","HostConfig":{"NetworkMode":"none"},"Labels":{"nul":"a\\u0000b","plain":"v","dockerfs.protect=true":""}}' \
     "$TEST_IMAGE" >"$TESTS_TMP/nul.json"
 NUL=$(create_api "$TESTS_TMP/nul.json" nullabel)
 check "a container with a NUL in a label is created" test -n "$NUL"
@@ -40,6 +40,17 @@ big_body big $((1100 * 1024))
 HUGE=$(create_api "$TESTS_TMP/big.json" hugelabel)
 check "a container with a 1.1 MiB label is created" test -n "$HUGE"
 docker start "$HUGE" >/dev/null
+
+# 1.1 MiB of labels inherited from an image (POST /commit with a config).
+PLAIN=$(docker create --network none "$TEST_IMAGE")
+{ printf '{"Labels":{"inherited":"'; head -c $((1100 * 1024)) /dev/zero | tr '\0' q
+  printf '"}}'; } >"$TESTS_TMP/cfg.json"
+curl -sS --unix-socket "$SOCK" -H 'Content-Type: application/json' --data-binary @"$TESTS_TMP/cfg.json" \
+    "http://engine/v1.41/commit?container=$PLAIN&repo=dockerdoom-biglabel&tag=1" >/dev/null
+docker rm -f "$PLAIN" >/dev/null
+INH=$(docker run -d --network none dockerdoom-biglabel:1)
+check_eq "a container inherits 1.1 MiB of labels from its image" $((1100 * 1024)) \
+    "$(docker inspect -f '{{len .Config.Labels.inherited}}' "$INH" 2>/dev/null)"
 
 CR=$(run_c --name crlabel --label "$(printf 'x\rdockerfs.protect=true')" --label "$(printf 'bell=\a\033[2J')")
 GOOD=$(run_c --name good)
@@ -56,7 +67,9 @@ check "the good container is listed" listed "$M" "${GOOD:0:12}"
 check "the NUL-label container is listed" listed "$M" "${NUL:0:12}"
 check "the control-character container is listed" listed "$M" "${CR:0:12}"
 check "the 1.1 MiB record is left out" unlisted "$M" "${HUGE:0:12}"
-check_eq "the NUL is shown as \\x00" "$(printf 'nul=a\\x00b\nplain=v')" "$(cat "$M/${NUL:0:12}/labels")"
+check "the record with inherited labels is left out" unlisted "$M" "${INH:0:12}"
+check_eq "the NUL is shown as \\x00; an = in a key as \\x3d" \
+    "$(printf 'dockerfs.protect\\x3dtrue=\nnul=a\\x00b\nplain=v')" "$(cat "$M/${NUL:0:12}/labels")"
 check_eq "labels: CR, BEL and ESC shown as \\xNN, never raw" \
     "$(printf 'bell=\\x07\\x1b[2J\nx\\x0ddockerfs.protect=true')" "$(cat "$M/${CR:0:12}/labels")"
 check_eq "stat size of labels is the escaped length" \
@@ -86,7 +99,8 @@ dfs_stop TERM
 check_eq "dockerfs exits 0 on SIGTERM" 0 "$DFS_RC"
 check_san
 # Without the oversized ones, so this part stands on its own.
-docker rm -f "$HUGE" "$HUGE2" >/dev/null
+docker rm -f "$HUGE" "$HUGE2" "$INH" >/dev/null
+docker rmi dockerdoom-biglabel:1 >/dev/null 2>&1
 dfs_mount "$M" && dfs_alive || { not_ok "dockerfs mounts again"; tap_done; }
 big_body mid $((200 * 1024))
 MID=$(create_api "$TESTS_TMP/big.json" midlabel)
@@ -99,6 +113,7 @@ check_eq "its labels file holds all 200 KiB" $((200 * 1024 + 5)) "$(wc -c <"$M/$
 # dockerfs.protect, and the mount shows that.
 check_eq "the CR label container is not protected (kill works)" OK "$(fsop1 write "$M/${CR:0:12}/kill" 1)"
 check_eq "and it is gone" gone "$(c_state "$CR")"
+# Its key "dockerfs.protect=true" is no dockerfs.protect label either.
 check "the NUL-label container can be killed" test "$(fsop1 write "$M/${NUL:0:12}/kill" 1)" = OK
 dfs_stop TERM
 check_san

@@ -11,6 +11,8 @@
 #                        engine runs with --live-restore, so they keep
 #                        running); for "engine lost while mounted" tests
 #   engine_up            start dockerd again on the same DIR and socket
+#   ENGINE_ARGS          extra dockerd options for engine_start/engine_up
+#                        (words split at spaces: --host tcp://..., TLS)
 #   engine_stop          remove every container of this engine, stop
 #                        dockerd, containerd and every shim it started,
 #                        unmount what is left under DIR, remove DIR
@@ -47,7 +49,7 @@ engine_up() {
         --pidfile "$d/dockerd.pid" \
         --config-file "$d/daemon.json" \
         --bridge=none --iptables=false --ip6tables=false --ip-masq=false \
-        --userland-proxy=false --live-restore \
+        --userland-proxy=false --live-restore ${ENGINE_ARGS:-} \
         >>"$d/dockerd.log" 2>&1 </dev/null &
     ENGINE_PID=$!
     echo "$ENGINE_PID" >"$d/dockerd.launch-pid"
