@@ -119,6 +119,24 @@ static int add_line(struct buf *out, const char *s)
     return rc ? rc : buf_add(out, "\n", 1);
 }
 
+/* Appends a label key escaped, with "=" as \x3d too: the first "=" of a
+ * line is always where the key ends, so a key "dockerfs.protect=true"
+ * cannot pass for that label with an empty value. */
+static int add_key(struct buf *out, const char *k)
+{
+    int rc = 0;
+
+    while (!rc) {
+        size_t n = strcspn(k, "=");
+        rc = escape_text(out, k, n);
+        if (rc || k[n] == '\0')
+            break;
+        rc = buf_add(out, "\\x3d", 4);
+        k += n + 1;
+    }
+    return rc;
+}
+
 int container_render(const struct container *c, enum file_kind kind,
                      struct buf *out)
 {
@@ -136,8 +154,7 @@ int container_render(const struct container *c, enum file_kind kind,
         return buf_printf(out, "%lld\n", c->created);
     case FILE_LABELS:
         for (size_t i = 0; i < c->nlabels; i++) {
-            const char *k = c->labels[i].key;
-            if ((rc = escape_text(out, k, strlen(k))) ||
+            if ((rc = add_key(out, c->labels[i].key)) ||
                 (rc = buf_add(out, "=", 1)) ||
                 (rc = add_line(out, c->labels[i].value)))
                 return rc;

@@ -70,7 +70,8 @@ const char *container_label(const struct container *c, const char *key);
  * the value and a newline; labels one "key=value" line each, sorted. Name,
  * image, state, label keys and values are escaped with escape_text (a
  * newline inside as \n, a backslash as \\, other control characters as
- * \xNN), so every line is one value and nothing reaches a terminal raw.
+ * \xNN), so every line is one value and nothing reaches a terminal raw;
+ * an "=" inside a label key is \x3d, so a line's first "=" ends the key.
  * FILE_KILL renders as nothing. Returns 0, EINVAL for a kind that is not
  * a data file, ENOMEM (out may then hold part of the file: render into a
  * buffer of your own and drop it on error). */

@@ -130,18 +130,21 @@ static void render_escapes_controls(void **state)
     (void)state;
     struct label in[] = {
         { "x\rdockerfs.protect", "true" }, { "bell", "\a\x1b[2J" },
-        { "nul", "a" "\xc0\x80" "b" },
+        { "nul", "a" "\xc0\x80" "b" }, { "dockerfs.protect=true", "" },
+        { "a==b=", "c=d" },
     };
     struct container c;
     struct buf b;
     buf_init(&b, 0);
     assert_int_equal(container_set(&c, ID1, "we\rb", "img\n:evil\x7f",
-                                   "run\x1bning", 0, in, 3), 0);
+                                   "run\x1bning", 0, in, 5), 0);
     assert_string_equal(render(&c, FILE_NAME, &b), "we\\x0db\n");
     assert_string_equal(render(&c, FILE_IMAGE, &b), "img\\n:evil\\x7f\n");
     assert_string_equal(render(&c, FILE_STATE, &b), "run\\x1bning\n");
     assert_string_equal(render(&c, FILE_LABELS, &b),
+                        "a\\x3d\\x3db\\x3d=c=d\n"
                         "bell=\\x07\\x1b[2J\n"
+                        "dockerfs.protect\\x3dtrue=\n"
                         "nul=a\\x00b\n"
                         "x\\x0ddockerfs.protect=true\n");
     container_clear(&c);
