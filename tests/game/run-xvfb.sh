@@ -12,7 +12,8 @@
 #     kill a container, and no monster ever turns on a container monster
 #     (also on MAP02, where the map's monsters stand in the crossfire)
 #   - idrm's results come as one summary; a kill the engine does not
-#     answer is reported after 5 s; renames and image changes are logged
+#     answer is reported after 5 s; renames and image changes are logged;
+#     a paused container's monster freezes
 #   - 10000 entries: the level takes what it has spots for, the rest wait
 #   - a -dockerfs directory that does not exist stops the game at start
 # Usage: tests/game/run-xvfb.sh [path/to/chocolate-doom]
@@ -326,6 +327,19 @@ else
 fi
 check_eq "the new monster stands where the old one stood" "1" \
     "$(grep -c "^dockerdoom: spawn id=$second " "$LOG")"
+third=$(ids_of "$LOG" spawn | sed -n 3p)
+echo paused >"$DIR/$third/state"
+if wait_until 5 grep -q "^dockerdoom: paused id=$third " "$LOG"; then
+    ok "a paused container's monster is frozen"
+else
+    not_ok "a paused container's monster is frozen" "$(grep dockerdoom "$LOG")"
+fi
+echo running >"$DIR/$third/state"
+if wait_until 5 grep -q "^dockerdoom: unpaused id=$third " "$LOG"; then
+    ok "and moves on when the container is unpaused"
+else
+    not_ok "and moves on when the container is unpaused" "$(grep dockerdoom "$LOG")"
+fi
 type_keys iddqd
 sleep 0.3
 type_keys idrm
