@@ -9,8 +9,12 @@
 # container's own engine; --protect engine=beta keeps b's containers alive.
 # Then c is stopped under the mount: its rows stay, read "unreachable",
 # kill gives EIO at once, a and b keep going; c restarted: converges,
-# a's and b's rows untouched. Last, c stalled (the proxy forwards
-# nothing): a and b keep answering, then c converges when it flows again.
+# a's and b's rows untouched. Then c stalled (the proxy forwards
+# nothing): a and b keep answering, at most 4 kills wait on c (a 5th gets
+# EAGAIN at once), and c converges when it flows again. Last, start-up:
+# duplicate names, one engine under two names, bad names are exit 2; an
+# engine not there yet does not stop the mount and is followed once it
+# starts.
 # No -e: a failing command is a test result, reported as "not ok".
 set -uo pipefail
 . "$(dirname "$0")/../lib/dockerfs.sh"
@@ -32,6 +36,7 @@ export DOCKER_CONFIG=$FL/config
 fleet_cleanup() {
     dfs_cleanup
     proxy_stop
+    (ENGINE_DIR=$FL/d engine_stop) 2>/dev/null || true
     (ENGINE_DIR=$C_DIR engine_stop) 2>/dev/null || true
     (ENGINE_DIR=$B_DIR engine_stop) 2>/dev/null || true
     rm -rf "$FL" 2>/dev/null || true
@@ -222,6 +227,57 @@ check_eq "they complete once c flows (OK)" " 4 OK;" "$res"
 check "c flows: the container started during the stall appears" wait_until 30 listed "$M" "${NC2:0:12}"
 check_eq "the mount equals the union at the end" "$(union)" "$(listing "$M")"
 
+dfs_stop TERM
+check_eq "SIGTERM: exit 0" 0 "$DFS_RC"
+check_san
+
+# ------------------------------------------------------------ start-up
+
+# Usage errors before anything is mounted: exit 2, one line.
+bad_start() {
+    local what=$1 want=$2 out rc
+    shift 2
+    out=$(timeout 20 "$DOCKERFS_BIN" "$TESTS_TMP/bad" -f "$@" 2>&1)
+    rc=$?
+    if [ "$rc" -eq 2 ] && grep -q -- "$want" <<<"$out" && dfs_unmounted "$TESTS_TMP/bad"; then
+        ok "$what: exit 2, nothing mounted"
+    else
+        not_ok "$what: exit 2, nothing mounted" "exit $rc: $out"
+    fi
+}
+mkdir -p "$TESTS_TMP/bad"
+bad_start "two engines named alpha" "named 'alpha'" \
+    --host "alpha=$A_HOST" --host "alpha=$C_PROXY"
+bad_start "two unnamed --host (both 'default')" "named 'default'" \
+    --host "$A_HOST" --host "$C_PROXY"
+bad_start "one engine under two names" "listed twice" \
+    --host "alpha=$A_HOST" --host "again=$A_HOST"
+bad_start "an engine name over 63 characters" "at most 63" \
+    --host "$(printf 'n%.0s' {1..64})=$A_HOST"
+bad_start "NAME= without an address" "nothing after" --host "alpha="
+
+# An engine that is not there yet: the others are mounted, it is retried,
+# and once it answers its containers appear.
+D_DIR=$FL/d
+DN=$TESTS_TMP/late
+dfs_mount "$DN" --host "alpha=$A_HOST" --host "delta=unix://$D_DIR/docker.sock" ||
+    { not_ok "dockerfs mounts with one engine not started yet"; tap_done; }
+check_eq "one engine missing at start: the others are listed" \
+    "$(da ps -q | sort)" "$(listing "$DN")"
+check "the log says delta does not answer" grep -q "engine delta at .* does not answer" "$DFS_LOG"
+if (engine_start "$D_DIR" >/dev/null 2>&1); then
+    ok "engine delta starts after the mount"
+else
+    not_ok "engine delta starts after the mount" "$(tail -n 5 "$D_DIR/dockerd.log")"
+fi
+dd_() { docker -H "unix://$D_DIR/docker.sock" "$@"; }
+check "the test image is loaded into delta" bash -c \
+    "docker -H '$A_HOST' save '$TEST_IMAGE' | docker -H 'unix://$D_DIR/docker.sock' load >/dev/null"
+ND=$(rn dd_ --name fl-late)
+check "delta's container appears" wait_until 20 listed "$DN" "${ND:0:12}"
+check_eq "its engine file says delta" delta "$(cat "$DN/${ND:0:12}/engine" 2>&1)"
+check_eq "kill fl-late@delta: OK" OK "$(fsop1 write "$DN/fl-late@delta/kill" 1)"
+check "it is gone from delta" wait_until 10 gone_on dd_ "$ND"
 dfs_stop TERM
 check_eq "SIGTERM: exit 0" 0 "$DFS_RC"
 check_san
