@@ -1,11 +1,13 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # dockerdoom game container: Xvfb + patched chocolate-doom + x11vnc + noVNC.
 #
 #   container/base-image.sh            # makes debian:bookworm-slim offline if needed
 #   docker build --network host -t dockerdoom .
 #
 # `--network host`: the engine's default bridge is off on these machines and
-# the build stages fetch packages from the apt mirror.
-# SPDX-License-Identifier: GPL-2.0-or-later
+# the build stages fetch packages from the apt mirror. The launcher runs the
+# image as its own system account with --network none, --read-only (tmpfs
+# /tmp), --cap-drop ALL and no-new-privileges: nothing here may need more.
 
 # ---- build: chocolate-doom from Debian's source package + game/ ------------
 FROM debian:bookworm-slim AS build
@@ -41,7 +43,7 @@ ENV DEBIAN_FRONTEND=noninteractive
 # later, so that is fine.
 RUN apt-get update -qq \
  && apt-get install -y -qq --no-install-recommends \
-        xvfb xauth x11vnc websockify tini xdotool \
+        xvfb xauth x11vnc websockify tini xdotool socat \
         libsdl2-2.0-0 libsdl2-mixer-2.0-0 libsdl2-net-2.0-0 \
         libpng16-16 libsamplerate0 >/dev/null \
  && cd /tmp \
@@ -57,7 +59,8 @@ RUN apt-get update -qq \
  && test -f /usr/share/games/doom/freedoom2.wad \
  && test -f /usr/share/novnc/vnc.html \
  && useradd --uid 1000 --user-group --create-home --shell /bin/bash doom \
- && install -d -m 1777 /tmp/.X11-unix
+ && install -d -m 1777 /tmp/.X11-unix \
+ && install -d -m 0755 /run/dockerdoom
 COPY --from=build /out/chocolate-doom /usr/local/bin/chocolate-doom
 COPY container/entrypoint.sh /usr/local/bin/dockerdoom-entrypoint
 # Every library the game links must be here (libs removed above included).

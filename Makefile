@@ -28,6 +28,7 @@ SANFLAGS =
 endif
 WARN     = -Wall -Wextra -Werror
 PKGS     = fuse3 libcurl jansson libcrypto
+PKG_CONFIG ?= pkg-config
 DEPCFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 DEPLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SANFLAGS) -D_GNU_SOURCE -MMD -MP $(DEPCFLAGS)
@@ -47,6 +48,19 @@ include tests/tests.mk
 -include tests/bench/bench.mk
 -include tests/faults/faults.mk
 -include debian/deb.mk
+
+# A fresh machine lacks the libraries' development files: name them and the
+# one command that installs them, rather than fail on a missing header.
+.PHONY: depcheck
+depcheck:
+	@missing=$$(for p in $(PKGS); do $(PKG_CONFIG) --exists $$p 2>/dev/null || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	    echo "make: missing development files (pkg-config $(PKG_CONFIG)):" $$missing >&2; \
+	    echo "make: install them with: sudo apt-get install -y" \
+	        $$(container/deps.sh build --list) "(or: sudo container/deps.sh build)" >&2; \
+	    exit 1; \
+	fi
+$(FUSEFS_OBJS) $(B)/fusefs/main.o: | depcheck
 
 clean:
 	rm -rf build build-san build-fuzz

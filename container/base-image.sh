@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # base-image.sh — make sure the engine has debian:bookworm-slim.
 #
 # Usage: container/base-image.sh [--cache DIR] | --tarball
@@ -11,7 +12,6 @@
 # Talks to the engine the docker CLI picks (DOCKER_HOST or the default socket).
 # --tarball only makes sure the tarball is there and prints its path (no
 # engine needed; the package test unpacks it as a fresh Debian 12 root).
-# SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
 
 IMAGE=debian:bookworm-slim
@@ -97,14 +97,25 @@ Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOF
     fi
+    # mktemp -d made the root 0700: packed as is, the image's / would be
+    # closed to every non-root user on engines that keep the mode (vfs).
+    chmod 0755 "$root"
     tar -C "$root" --numeric-owner -cf "$TARBALL.tmp" .
     mv "$TARBALL.tmp" "$TARBALL"
     rm -rf "$root"
     trap - EXIT
 }
 
+# tarball_ok: a cached tarball whose root is mode 0755 (older ones were
+# packed with a 0700 root).
+tarball_ok() {
+    [[ -s $TARBALL ]] &&
+        tar -tvf "$TARBALL" 2>/dev/null |
+        awk 'NR == 1 { ok = $1 ~ /^drwxr-xr-x/ && $NF == "./" } END { exit !ok }'
+}
+
 if [[ ${1:-} == --tarball ]]; then
-    [[ -s $TARBALL ]] || make_tarball
+    tarball_ok || make_tarball
     echo "$TARBALL"
     exit 0
 fi
@@ -116,7 +127,7 @@ if timeout 60 docker pull -q "$IMAGE" >/dev/null 2>&1; then
     exit 0
 fi
 say "$IMAGE is not in the engine and cannot be pulled: making it offline"
-if [[ -s $TARBALL ]]; then
+if tarball_ok; then
     say "reusing $TARBALL"
 else
     make_tarball

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # entrypoint.sh — the game container's main program (run under tini).
 #
 # Starts Xvfb, the patched chocolate-doom in a 640x480 window (restarted
@@ -11,7 +12,13 @@
 #   VNC_PASSWORD_FILE  file whose first line is the password (wins over
 #                      VNC_PASSWORD; keeps it out of `docker inspect`)
 #                      With neither, a random password is made and printed.
-#   VNC_LISTEN         address x11vnc and noVNC listen on (127.0.0.1)
+#   VNC_SOCKET_DIR     when set: no TCP at all for the outside; x11vnc on
+#                      the unix socket DIR/vnc.sock, noVNC on DIR/novnc.sock
+#                      (websockify on the container's own loopback, reached
+#                      through socat). The launcher runs the container with
+#                      --network none and forwards TCP to these sockets.
+#   VNC_LISTEN         without VNC_SOCKET_DIR: address x11vnc and noVNC
+#                      listen on (127.0.0.1)
 #   VNC_PORT           VNC port (5900); NOVNC_PORT noVNC port (6080)
 #   DISPLAY_NUM        lowest X display number to use (10; the first free
 #                      one from there is taken)
@@ -22,7 +29,6 @@
 #   DOOM_ARGS          more chocolate-doom arguments (split on spaces)
 #   DOCKERFS_DIR       the dockerfs mount as seen in here (/dockerfs)
 #   DOOM_BIN           the game binary (/usr/local/bin/chocolate-doom)
-# SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
 
 VNC_LISTEN=${VNC_LISTEN:-127.0.0.1}
@@ -64,7 +70,6 @@ stop_all() {
     log "stopped"
     exit 0
 }
-trap stop_all TERM INT
 
 # iwad_path maps DOOM_IWAD to a file.
 iwad_path() {
@@ -89,21 +94,29 @@ warp_args() {
     fi
 }
 
-# vnc_password prints the password from the file, the variable, or a new
-# random one (announced once on stdout so `docker logs` shows it).
-vnc_password() {
-    local pw=""
+# vnc_password_file prints the name of a file x11vnc reads the password
+# from (-passwdfile: plain text, first line): VNC_PASSWORD_FILE as given,
+# else a file in /tmp written by the shell with VNC_PASSWORD or a new random
+# password (announced once on stderr so `docker logs` shows it). The
+# password is never an argument of a program: /proc/*/cmdline is public.
+vnc_password_file() {
+    local pw="" f
     if [[ -n ${VNC_PASSWORD_FILE:-} ]]; then
         [[ -r $VNC_PASSWORD_FILE ]] || die "cannot read VNC_PASSWORD_FILE $VNC_PASSWORD_FILE"
         IFS= read -r pw <"$VNC_PASSWORD_FILE" || true
-    elif [[ -n ${VNC_PASSWORD:-} ]]; then
-        pw=$VNC_PASSWORD
+        [[ -n $pw ]] || die "VNC_PASSWORD_FILE $VNC_PASSWORD_FILE has no password on its first line"
+        echo "$VNC_PASSWORD_FILE"
+        return 0
     fi
+    pw=${VNC_PASSWORD:-}
     if [[ -z $pw ]]; then
         pw=$(tr -dc 'A-Za-z0-9' </dev/urandom | head -c 8 || true)
         echo "entrypoint: no VNC_PASSWORD given; generated VNC password: $pw" >&2
     fi
-    printf '%s\n' "$pw"
+    f=$(mktemp /tmp/vncpass.XXXXXX)
+    printf '%s\n' "$pw" >"$f"
+    # rm: x11vnc removes the file once it has read it.
+    echo "rm:$f"
 }
 
 # wait_for_x waits (at most 10 s) until the X server accepts connections.
@@ -132,14 +145,7 @@ focus_game() {
     xdotool mousemove --window "$win" 320 240 2>/dev/null || true
 }
 
-[[ -x $DOOM_BIN ]] || die "game binary $DOOM_BIN not found"
-iwad=$(iwad_path)
-[[ -r $iwad ]] || die "IWAD $iwad not found"
-warp=$(warp_args)
-pwfile=$(mktemp /tmp/vncpass.XXXXXX)
-x11vnc -storepasswd "$(vnc_password)" "$pwfile" >/dev/null 2>&1 ||
-    die "x11vnc -storepasswd failed"
-
+# start_xvfb starts the X server on the first free display number.
 # X clients try the abstract socket @/tmp/.X11-unix/X<n> before the file
 # socket, and abstract sockets belong to the network namespace: with
 # --network host a display number taken by an X server of the host would
@@ -163,48 +169,107 @@ start_xvfb() {
     done
     die "no free X display number from $DISPLAY_NUM on"
 }
-start_xvfb
-wait_for_x
-log "Xvfb on $DISPLAY (640x480x24)"
 
-ipv6=(-noipv6)
-[[ $VNC_LISTEN == *:* ]] && ipv6=()
-x11vnc -display "$DISPLAY" -rfbauth "$pwfile" -rfbport "$VNC_PORT" \
-    -listen "$VNC_LISTEN" "${ipv6[@]}" -forever -shared -noxdamage \
-    -quiet -nopw >/tmp/x11vnc.log 2>&1 &
-pids+=($!)
-log "VNC on $VNC_LISTEN:$VNC_PORT"
+# start_vnc starts x11vnc with the password file $1: on VNC_SOCKET_DIR's
+# unix socket only (-rfbport 0 and -rfbportv6 -1: libvncserver otherwise
+# listens on [::]:5900 whatever -listen and -noipv6 say), or on
+# VNC_LISTEN:VNC_PORT.
+start_vnc() {
+    local pwfile=$1 where
+    local -a net
+    if [[ -n ${VNC_SOCKET_DIR:-} ]]; then
+        net=(-unixsock "$VNC_SOCKET_DIR/vnc.sock" -rfbport 0 -rfbportv6 -1 -noipv6)
+        where="unix socket $VNC_SOCKET_DIR/vnc.sock"
+    elif [[ $VNC_LISTEN == *:* ]]; then
+        net=(-rfbport "$VNC_PORT" -listen6 "$VNC_LISTEN" -rfbportv6 "$VNC_PORT")
+        where="[$VNC_LISTEN]:$VNC_PORT"
+    else
+        net=(-rfbport "$VNC_PORT" -listen "$VNC_LISTEN" -rfbportv6 -1 -noipv6)
+        where="$VNC_LISTEN:$VNC_PORT"
+    fi
+    x11vnc -display "$DISPLAY" -passwdfile "$pwfile" "${net[@]}" \
+        -forever -shared -noxdamage -quiet -nopw >/tmp/x11vnc.log 2>&1 &
+    pids+=($!)
+    log "VNC on $where"
+}
 
-websockify --web "$NOVNC_WEB" "$VNC_LISTEN:$NOVNC_PORT" "127.0.0.1:$VNC_PORT" \
-    >/tmp/websockify.log 2>&1 &
-pids+=($!)
-log "noVNC on http://$VNC_LISTEN:$NOVNC_PORT/vnc.html"
+# start_novnc starts websockify serving noVNC: on the container's own
+# loopback in front of the VNC socket, with socat putting it on
+# VNC_SOCKET_DIR/novnc.sock (websockify cannot listen on a unix socket);
+# or on VNC_LISTEN:NOVNC_PORT.
+start_novnc() {
+    if [[ -n ${VNC_SOCKET_DIR:-} ]]; then
+        websockify --web "$NOVNC_WEB" --unix-target="$VNC_SOCKET_DIR/vnc.sock" \
+            "127.0.0.1:$NOVNC_PORT" >/tmp/websockify.log 2>&1 &
+        pids+=($!)
+        socat "UNIX-LISTEN:$VNC_SOCKET_DIR/novnc.sock,fork,unlink-early,mode=0600" \
+            "TCP4:127.0.0.1:$NOVNC_PORT" >/tmp/socat.log 2>&1 &
+        pids+=($!)
+        log "noVNC on unix socket $VNC_SOCKET_DIR/novnc.sock"
+    else
+        websockify --web "$NOVNC_WEB" "$VNC_LISTEN:$NOVNC_PORT" "127.0.0.1:$VNC_PORT" \
+            >/tmp/websockify.log 2>&1 &
+        pids+=($!)
+        log "noVNC on http://$VNC_LISTEN:$NOVNC_PORT/vnc.html"
+    fi
+}
 
-# shellcheck disable=SC2206  # word splitting of the optional args is wanted
-game_cmd=(stdbuf -oL -eL "$DOOM_BIN" -iwad "$iwad" -dockerfs "$DOCKERFS_DIR"
-          -window -geometry 640x480 -nosound -nomusic $warp)
-[[ -n $DOOM_SKILL ]] && game_cmd+=(-skill "$DOOM_SKILL")
-# shellcheck disable=SC2206
-[[ -n $DOOM_ARGS ]] && game_cmd+=($DOOM_ARGS)
+# run_game runs the game ($@) until stop_all, restarting it whenever it
+# exits.
+run_game() {
+    local runs=0 rc
+    while [[ $stopping -eq 0 ]]; do
+        runs=$((runs + 1))
+        log "starting game (run $runs): ${*:4}"
+        "$@" &
+        game_pid=$!
+        focus_game "$game_pid" &
+        rc=0
+        wait "$game_pid" || rc=$?
+        [[ $stopping -eq 1 ]] && break
+        log "game exited with status $rc; restarting in 1 s"
+        sleep 1 &
+        wait $! || true
+    done
+}
 
-# Full-width view (no border) unless the player chose otherwise: the
-# game's own config, where SDL_GetPrefPath puts it.
-cfgdir=${XDG_DATA_HOME:-${HOME:-/tmp}/.local/share}/chocolate-doom
-if [[ ! -e $cfgdir/default.cfg ]] && mkdir -p "$cfgdir" 2>/dev/null; then
-    echo "screenblocks 10" >"$cfgdir/default.cfg" || true
-fi
+main() {
+    local iwad warp pwfile
+    trap stop_all TERM INT
+    umask 077
+    [[ -x $DOOM_BIN ]] || die "game binary $DOOM_BIN not found"
+    iwad=$(iwad_path)
+    [[ -r $iwad ]] || die "IWAD $iwad not found"
+    warp=$(warp_args)
+    # Run as an account the image does not know, on a read-only root: the
+    # game keeps its settings in a home of its own on the /tmp tmpfs.
+    if ! [[ -d $HOME && -w $HOME ]]; then
+        export HOME=/tmp/home
+        mkdir -p "$HOME"
+    fi
+    [[ -d /tmp/.X11-unix ]] || mkdir -m 1777 /tmp/.X11-unix
+    pwfile=$(vnc_password_file)
 
-runs=0
-while [[ $stopping -eq 0 ]]; do
-    runs=$((runs + 1))
-    log "starting game (run $runs): ${game_cmd[*]:3}"
-    "${game_cmd[@]}" &
-    game_pid=$!
-    focus_game "$game_pid" &
-    rc=0
-    wait "$game_pid" || rc=$?
-    [[ $stopping -eq 1 ]] && break
-    log "game exited with status $rc; restarting in 1 s"
-    sleep 1 &
-    wait $! || true
-done
+    start_xvfb
+    wait_for_x
+    log "Xvfb on $DISPLAY (640x480x24)"
+    start_vnc "$pwfile"
+    start_novnc
+
+    # shellcheck disable=SC2206  # word splitting of the optional args is wanted
+    local -a game_cmd=(stdbuf -oL -eL "$DOOM_BIN" -iwad "$iwad" -dockerfs "$DOCKERFS_DIR"
+                       -window -geometry 640x480 -nosound -nomusic $warp)
+    [[ -n $DOOM_SKILL ]] && game_cmd+=(-skill "$DOOM_SKILL")
+    # shellcheck disable=SC2206
+    [[ -n $DOOM_ARGS ]] && game_cmd+=($DOOM_ARGS)
+
+    # Full-width view (no border) unless the player chose otherwise: the
+    # game's own config, where SDL_GetPrefPath puts it.
+    local cfgdir=${XDG_DATA_HOME:-$HOME/.local/share}/chocolate-doom
+    if [[ ! -e $cfgdir/default.cfg ]] && mkdir -p "$cfgdir" 2>/dev/null; then
+        echo "screenblocks 10" >"$cfgdir/default.cfg" || true
+    fi
+    run_game "${game_cmd[@]}"
+}
+
+main "$@"

@@ -82,6 +82,8 @@ int audit_format(const struct audit *a, char *dst, size_t n)
     put_field(&o, "id", a->short_id);
     put_field(&o, "name", a->name);
     put_field(&o, "image", a->image);
+    if (a->engine)
+        put_field(&o, "engine", a->engine);
     put_num(&o, "pid", (long long)a->pid);
     put_num(&o, "uid", (long long)a->uid);
     put_field(&o, "comm", a->comm);

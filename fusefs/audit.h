@@ -17,11 +17,13 @@ struct audit {
     const char *comm;       /* the caller's command name */
     const char *action;     /* "rm", "kill", "stop" */
     const char *result;     /* "ok", "dry-run", or an errno name */
+    const char *engine;     /* the container's engine; NULL: left out */
 };
 
 /* Formats the audit line (no newline):
- *   kill id=4eeff8a1b2c3 name=web image=nginx:1 pid=42 uid=0 comm=bash
- *   action=rm result=ok
+ *   kill id=4eeff8a1b2c3 name=web image=nginx:1 engine=prod pid=42 uid=0
+ *   comm=bash action=rm result=ok
+ * (engine= only when a->engine is not NULL).
  * A value that is empty or holds a space, a quote, a backslash or a
  * control character is written in double quotes, with \" and \\ and
  * control characters and DEL as \xNN, so one attempt is always one line;

@@ -14,6 +14,7 @@ static const char *const kind_names[FILE_KINDS] = {
     [FILE_STATE] = "state",
     [FILE_CREATED] = "created",
     [FILE_LABELS] = "labels",
+    [FILE_ENGINE] = "engine",
     [FILE_KILL] = "kill",
 };
 
@@ -78,8 +79,13 @@ nomem:
 
 int container_copy(struct container *dst, const struct container *src)
 {
-    return container_set(dst, src->id, src->name, src->image, src->state,
-                         src->created, src->labels, src->nlabels);
+    int rc = container_set(dst, src->id, src->name, src->image, src->state,
+                           src->created, src->labels, src->nlabels);
+    if (rc == 0) {
+        dst->engine_ix = src->engine_ix;
+        dst->engine = src->engine;
+    }
+    return rc;
 }
 
 void container_clear(struct container *c)
@@ -113,6 +119,24 @@ static int add_line(struct buf *out, const char *s)
     return rc ? rc : buf_add(out, "\n", 1);
 }
 
+/* Appends a label key escaped, with "=" as \x3d too: the first "=" of a
+ * line is always where the key ends, so a key "dockerfs.protect=true"
+ * cannot pass for that label with an empty value. */
+static int add_key(struct buf *out, const char *k)
+{
+    int rc = 0;
+
+    while (!rc) {
+        size_t n = strcspn(k, "=");
+        rc = escape_text(out, k, n);
+        if (rc || k[n] == '\0')
+            break;
+        rc = buf_add(out, "\\x3d", 4);
+        k += n + 1;
+    }
+    return rc;
+}
+
 int container_render(const struct container *c, enum file_kind kind,
                      struct buf *out)
 {
@@ -130,13 +154,14 @@ int container_render(const struct container *c, enum file_kind kind,
         return buf_printf(out, "%lld\n", c->created);
     case FILE_LABELS:
         for (size_t i = 0; i < c->nlabels; i++) {
-            const char *k = c->labels[i].key;
-            if ((rc = escape_text(out, k, strlen(k))) ||
+            if ((rc = add_key(out, c->labels[i].key)) ||
                 (rc = buf_add(out, "=", 1)) ||
                 (rc = add_line(out, c->labels[i].value)))
                 return rc;
         }
         return 0;
+    case FILE_ENGINE:
+        return add_line(out, c->engine ? c->engine : "default");
     case FILE_KILL:
         return 0;
     default:

@@ -19,6 +19,7 @@ enum file_kind {
     FILE_STATE,
     FILE_CREATED,
     FILE_LABELS,
+    FILE_ENGINE,        /* the engine's name in the mount */
     FILE_KILL,
     FILE_LINK,          /* a name or id prefix resolved in the root */
     FILE_KINDS
@@ -38,6 +39,11 @@ struct container {
     long long created;              /* Unix seconds */
     struct label *labels;           /* sorted by key */
     size_t nlabels;
+    /* Which engine of the mount the container is on: its index in the
+     * fleet and its name (not owned: the fleet's, alive as long as the
+     * mount; NULL renders as "default"). Copied by container_copy. */
+    unsigned engine_ix;
+    const char *engine;
 };
 
 /* 1 if s[0..len) is non-empty and all lower-case hex digits. */
@@ -60,11 +66,12 @@ void container_clear(struct container *c);
 /* Value of a label, or NULL. */
 const char *container_label(const struct container *c, const char *key);
 
-/* Appends the content of data file kind (FILE_ID..FILE_LABELS) to out:
+/* Appends the content of data file kind (FILE_ID..FILE_ENGINE) to out:
  * the value and a newline; labels one "key=value" line each, sorted. Name,
  * image, state, label keys and values are escaped with escape_text (a
  * newline inside as \n, a backslash as \\, other control characters as
- * \xNN), so every line is one value and nothing reaches a terminal raw.
+ * \xNN), so every line is one value and nothing reaches a terminal raw;
+ * an "=" inside a label key is \x3d, so a line's first "=" ends the key.
  * FILE_KILL renders as nothing. Returns 0, EINVAL for a kind that is not
  * a data file, ENOMEM (out may then hold part of the file: render into a
  * buffer of your own and drop it on error). */

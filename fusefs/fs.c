@@ -90,7 +90,7 @@ static int fill_attr(struct fs *fs, fuse_ino_t ino, const struct container *c,
         st->st_size = SHORT_ID_LEN;
         return 0;
     case FILE_ID: case FILE_NAME: case FILE_IMAGE: case FILE_STATE:
-    case FILE_CREATED: case FILE_LABELS: {
+    case FILE_CREATED: case FILE_LABELS: case FILE_ENGINE: {
         struct buf b;
         buf_init(&b, 0);
         int err = container_render(c, ino_kind(ino), &b);
@@ -404,7 +404,7 @@ static void fsop_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_inf
 static struct kill_env kill_env_of(struct fs *fs)
 {
     struct kill_env env = { fs->table, fs->engine, fs->opt, fs->self_id,
-                            &fs->kills };
+                            &fs->kills, fs->fleet };
     return env;
 }
 
@@ -660,7 +660,7 @@ void fs_notify_changed(void *arg, uint64_t serial, int added)
         return;
     /* Offset 0, length 0: the attributes (the size) and every cached page
      * together, so a new content is never cut to an old size. */
-    for (int k = FILE_ID; k <= FILE_LABELS; k++)
+    for (int k = FILE_ID; k <= FILE_ENGINE; k++)
         fuse_lowlevel_notify_inval_inode(fs->se, make_ino(serial, k), 0, 0);
     if (added)
         listing_changed(fs);

@@ -10,13 +10,15 @@
 #include <stdatomic.h>
 #include <time.h>
 #include "engine.h"
+#include "fleet.h"
 #include "killfile.h"
 #include "opts.h"
 #include "table.h"
 
 struct fs {
     struct table *table;
-    const struct engine *engine;
+    const struct engine *engine;    /* the first engine's */
+    struct fleet *fleet;        /* every engine; NULL: engine only */
     const struct options *opt;
     const char *self_id;        /* our own container, or "" */
     struct fuse_session *se;    /* set once the session exists */

@@ -146,6 +146,7 @@ static void audit_attempt(const struct kill_env *env,
     caller_comm(who->pid, comm, sizeof comm);
     struct audit a = {
         .short_id = c->short_id, .name = c->name, .image = c->image,
+        .engine = env->fleet ? (c->engine ? c->engine : "default") : NULL,
         .pid = who->pid, .uid = who->uid, .comm = comm,
         .action = kill_action_name(env->opt->action),
         .result = err ? errno_name(err) : env->opt->dry_run ? "dry-run" : "ok",
@@ -210,6 +211,14 @@ static int fire(const struct kill_env *env, const struct kill_caller *who,
 
     if (err)
         return err;
+    /* The container's own engine. While it is down: EIO at once, no
+     * request; with too many kills waiting on it: EAGAIN, so a stalled
+     * engine cannot hold every FUSE worker. */
+    const struct member *m = env->fleet ? fleet_member(env->fleet,
+                                                       listed.engine_ix)
+                                        : NULL;
+    const struct engine *engine = m ? &m->engine : env->engine;
+    int budget = 0;
     /* Protected as listed: refused without asking the engine, so a flood
      * of refused writes costs the engine nothing. Else the table may be
      * older than the container (a rename, a tag moved since it was
@@ -217,17 +226,28 @@ static int fire(const struct kill_env *env, const struct kill_caller *who,
      * which is everything but the kill. */
     if (protect_check(&env->opt->protect, &listed, NULL, env->self_id) != 0) {
         err = EPERM;
+    } else if (env->fleet &&
+               (err = fleet_kill_begin(env->fleet, listed.engine_ix)) != 0) {
+        snprintf(msg, sizeof msg, "engine %s %s",
+                 listed.engine ? listed.engine : "?",
+                 err == EIO ? "is down" : "has too many kills waiting");
     } else {
+        budget = env->fleet != NULL;
         memset(&info, 0, sizeof info);
-        err = engine_inspect(env->engine, listed.id, &now, &info, msg,
+        err = engine_inspect(engine, listed.id, &now, &info, msg,
                              sizeof msg);
+        /* The engine does not know its name in the mount. */
+        now.engine_ix = listed.engine_ix;
+        now.engine = listed.engine;
         err = kill_decide(&env->opt->protect, env->self_id, &listed, err,
                           &now, info.image_id);
         container_clear(&now);
     }
     if (!err && !env->opt->dry_run)
-        err = engine_kill(env->engine, listed.id, env->opt->action, msg,
+        err = engine_kill(engine, listed.id, env->opt->action, msg,
                           sizeof msg);
+    if (budget)
+        fleet_kill_end(env->fleet, listed.engine_ix);
     audit_attempt(env, who, &listed, err);
     if (err && msg[0])
         log_debug("kill %s: %s", listed.short_id, msg);

@@ -23,6 +23,7 @@
 #include <sys/types.h>
 #include "audit.h"
 #include "engine.h"
+#include "fleet.h"
 #include "opts.h"
 #include "protect.h"
 #include "table.h"
@@ -63,6 +64,10 @@ struct kill_env {
     const struct options *opt;
     const char *self_id;            /* our own container, or "" */
     struct killfiles *files;
+    struct fleet *fleet;            /* when not NULL: a container's own
+                                       engine (engine_ix) is asked, EIO at
+                                       once while it is down, EAGAIN when
+                                       it has too many kills waiting */
 };
 
 /* Fills who from req; the supplementary groups only when opt's --gid
@@ -92,9 +97,11 @@ int killfile_open(const struct kill_env *env, const struct kill_caller *who,
 /* One write of size bytes to an open kill file. Returns 0 when the
  * write is accepted (a kill that succeeded, or was only audited under
  * --dry-run, or white space after one), EINVAL for input that is not a
- * request, EBADF for no handle, else kill_decide's or engine_kill's
- * errno. Every fired request is audited (audit_trail_log: a refusal
- * repeated within AUDIT_WINDOW_S is counted, not logged again). */
+ * request, EBADF for no handle, EIO at once when the container's engine
+ * is down, EAGAIN when its engine already has FLEET_KILLS_IN_FLIGHT
+ * kills waiting, else kill_decide's or engine_kill's errno. Every fired
+ * request is audited (audit_trail_log: a refusal repeated within
+ * AUDIT_WINDOW_S is counted, not logged again). */
 int killfile_write(const struct kill_env *env, const struct kill_caller *who,
                    uint64_t serial, uint64_t fh, const void *data, size_t size);
 

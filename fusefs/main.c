@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include "buf.h"
 #include "context.h"
+#include "fleet.h"
 #include "fs.h"
 #include "host.h"
 #include "log.h"
@@ -97,10 +98,8 @@ static int fuse_argv(const struct options *o, struct fuse_args *args)
 /* Everything the daemon holds, so that one function can free it. */
 struct daemon {
     struct options opt;
-    struct host host;
-    struct engine engine;
+    struct fleet fleet;         /* the engines, each with its sync thread */
     struct fs fs;
-    struct sync sync;
     struct fuse_args args;
     char *mnt;                  /* the mount point, absolute */
     int curl_ready;
@@ -135,36 +134,16 @@ static int read_options(struct daemon *d, int argc, char **argv)
     return -1;
 }
 
-/* The one engine of this mount: --host or --context (one of them, once),
- * else the docker CLI's own choice. */
-static int pick_engine(const struct options *o, struct host *h,
-                       char *err, size_t errlen)
-{
-    struct docker_env env;
-    const char *flag_host = NULL, *flag_context = NULL;
-
-    if (o->n_engines > 1) {
-        snprintf(err, errlen, "one engine per mount: give --host or "
-                 "--context once");
-        return EINVAL;
-    }
-    if (o->n_engines == 1 && o->engines[0].kind == SPEC_CONTEXT)
-        flag_context = o->engines[0].arg;
-    else if (o->n_engines == 1)
-        flag_host = o->engines[0].arg;
-    docker_env_get(&env);
-    return context_resolve(h, flag_host, flag_context, &env, NULL,
-                           err, errlen);
-}
-
-/* Finds the engine, starts libcurl and ties the parts together. Returns
- * -1 to go on, else the exit status. */
+/* Finds the engines, starts libcurl and ties the parts together.
+ * Returns -1 to go on, else the exit status. */
 static int set_up(struct daemon *d)
 {
     char err[512];
+    struct docker_env env;
     CURLcode cc;
 
-    int rc = pick_engine(&d->opt, &d->host, err, sizeof err);
+    docker_env_get(&env);
+    int rc = fleet_build(&d->fleet, &d->opt, &env, err, sizeof err);
     if (rc != 0) {
         fprintf(stderr, "dockerfs: %s\n", err);
         return rc == ENOMEM ? 1 : 2;
@@ -175,60 +154,81 @@ static int set_up(struct daemon *d)
         return 1;
     }
     d->curl_ready = 1;
-    engine_init(&d->engine, &d->host, d->opt.timeout);
-    d->fs.engine = &d->engine;
-    d->fs.opt = &d->opt;
-    d->fs.self_id = self_container_id(d->self_id) ? d->self_id : "";
-    d->sync.engine = &d->engine;
-    d->sync.filters = &d->opt.filters;
-    d->sync.all = d->opt.all;
-    d->sync.resync_s = d->opt.resync;
-    d->sync.hooks.gone = fs_notify_gone;
-    d->sync.hooks.changed = fs_notify_changed;
-    d->sync.hooks.arg = &d->fs;
-    if (!(d->fs.table = d->sync.table = table_new())) {
+    if (!(d->fs.table = table_new())) {
         fprintf(stderr, "dockerfs: out of memory\n");
         return 1;
     }
+    struct sync_hooks hooks = {
+        .gone = fs_notify_gone, .changed = fs_notify_changed, .arg = &d->fs,
+    };
+    fleet_wire(&d->fleet, d->fs.table, &d->opt, &hooks);
+    d->fs.fleet = &d->fleet;
+    d->fs.engine = &d->fleet.m[0].engine;
+    d->fs.opt = &d->opt;
+    d->fs.self_id = self_container_id(d->self_id) ? d->self_id : "";
     return -1;
 }
 
-/* The first full list, before anything is mounted. Returns -1 to go on,
+/* Why member m could not list, on stderr. */
+static void say_unlisted(const struct member *m, int several)
+{
+    const char *ctx = m->host.name;
+    fprintf(stderr, "dockerfs: %s%s%scannot list containers at %s%s%s%s: "
+            "%s%s\n", several ? "engine " : "", several ? m->name : "",
+            several ? ": " : "", m->host.display, ctx ? " (context " : "",
+            ctx ? ctx : "", ctx ? ")" : "", m->first_err,
+            m->host.tls && !ctx ? " (certificates: ca.pem, cert.pem, key.pem "
+            "in DOCKER_CERT_PATH)" : "");
+}
+
+/* The first full list of every engine, before anything is mounted: none
+ * answering is exit 1, nothing mounted; some answering is a mount whose
+ * other engines start down and keep being retried. Returns -1 to go on,
  * else the exit status. */
 static int first_list(struct daemon *d)
 {
-    char err[512];
-    int rc = sync_full(&d->sync, err, sizeof err);
+    int bad_filter;
+    size_t ok = fleet_first_list(&d->fleet, &bad_filter);
+    int several = d->fleet.n > 1;
 
-    if (rc == 0)
+    if (ok == d->fleet.n)
         return -1;
-    const char *ctx = d->host.name;
-    fprintf(stderr, "dockerfs: cannot list containers at %s%s%s%s: %s%s\n",
-            d->host.display, ctx ? " (context " : "", ctx ? ctx : "",
-            ctx ? ")" : "", err, d->host.tls && !ctx ? " (certificates: "
-            "ca.pem, cert.pem, key.pem in DOCKER_CERT_PATH)" : "");
-    return rc == EINVAL ? 2 : 1;
+    if (bad_filter || ok == 0) {
+        for (size_t i = 0; i < d->fleet.n; i++)
+            if (d->fleet.m[i].first_rc != 0)
+                say_unlisted(&d->fleet.m[i], several);
+        return bad_filter ? 2 : 1;
+    }
+    for (size_t i = 0; i < d->fleet.n; i++)
+        if (d->fleet.m[i].first_rc != 0)
+            log_warn("engine %s at %s does not answer (%s); mounting the "
+                     "others, retrying it", d->fleet.m[i].name,
+                     d->fleet.m[i].host.display, d->fleet.m[i].first_err);
+    return -1;
 }
 
-static int serve(struct fuse_session *se, struct fs *fs, struct sync *sync)
+static int serve(struct fuse_session *se, struct fs *fs, struct fleet *fleet)
 {
     struct fuse_loop_config *cfg;
     int rc;
 
     fs->se = se;
-    if ((rc = sync_start(sync)) != 0) {
-        log_err("cannot start the events thread: %s", strerror(rc));
+    if ((rc = fleet_start(fleet)) != 0) {
+        log_err("cannot start the events threads: %s", strerror(rc));
         return 1;
     }
     if (!(cfg = fuse_loop_cfg_create())) {
         log_err("cannot start the FUSE loop: out of memory");
-        sync_stop(sync);
+        fleet_stop(fleet);
         return 1;
     }
-    fuse_loop_cfg_set_max_threads(cfg, 16);
+    /* Every engine may hold FLEET_KILLS_IN_FLIGHT workers in a kill; the
+     * rest stay free for listings and reads. */
+    fuse_loop_cfg_set_max_threads(cfg, (unsigned)(16 + FLEET_KILLS_IN_FLIGHT *
+                                                  fleet->n));
     rc = fuse_session_loop_mt(se, cfg);
     fuse_loop_cfg_destroy(cfg);
-    sync_stop(sync);
+    fleet_stop(fleet);
     fs->se = NULL;
     return rc < 0 ? 1 : 0;
 }
@@ -243,13 +243,25 @@ static int run_mounted(struct daemon *d, struct fuse_session *se)
     log_open(d->opt.syslog, d->opt.debug);
     if (d->fs.self_id[0])
         log_info("running in container %.12s: it is protected", d->fs.self_id);
+    for (size_t i = 0; i < d->fleet.n; i++) {
+        const struct member *m = &d->fleet.m[i];
+        log_info("engine %s: %s%s%s%s%s", m->name, m->host.display,
+                 m->host.name ? " (context " : "",
+                 m->host.name ? m->host.name : "", m->host.name ? ")" : "",
+                 m->sync.down ? ", down" : "");
+    }
+    const struct host *h0 = &d->fleet.m[0].host;
+    char from[64];
+    snprintf(from, sizeof from, "%zu engines", d->fleet.n);
     log_info("mounted %zu containers at %s from %s%s%s%s (%s%s%s)",
-             table_count(d->fs.table), d->opt.mountpoint, d->host.display,
-             d->host.name ? " (context " : "",
-             d->host.name ? d->host.name : "", d->host.name ? ")" : "",
+             table_count(d->fs.table), d->opt.mountpoint,
+             d->fleet.n > 1 ? from : h0->display,
+             d->fleet.n == 1 && h0->name ? " (context " : "",
+             d->fleet.n == 1 && h0->name ? h0->name : "",
+             d->fleet.n == 1 && h0->name ? ")" : "",
              d->opt.all ? "all" : "running only",
              d->opt.dry_run ? ", dry run" : "", d->opt.ro ? ", read-only" : "");
-    rc = serve(se, &d->fs, &d->sync);
+    rc = serve(se, &d->fs, &d->fleet);
     fuse_session_unmount(se);
     log_info("unmounted %s", d->opt.mountpoint);
     return rc;
@@ -295,7 +307,7 @@ static void tear_down(struct daemon *d)
     fuse_opt_free_args(&d->args);
     fs_cleanup(&d->fs);
     table_free(d->fs.table);
-    host_free(&d->host);
+    fleet_free(&d->fleet);
     if (d->curl_ready)
         curl_global_cleanup();
     opts_free(&d->opt);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* opts.c - dockerfs's command line. */
 #include "errmsg.h"
+#include "fleet.h"
 #include "opts.h"
 
 #include <errno.h>
@@ -253,6 +254,8 @@ int opts_parse(struct options *o, int argc, char **argv,
         rc = take_option(o, c, optarg, argc, argv, err, errlen);
     if (!rc)
         rc = take_mountpoint(o, optind, argc, argv, err, errlen);
+    if (!rc && engine_specs_check(o->engines, o->n_engines, err, errlen))
+        rc = 2;
     if (rc) {
         /* Everything is freed, so a caller may exit at once. */
         opts_free(o);
@@ -273,16 +276,21 @@ void opts_usage(FILE *out, const char *prog)
 "  -f, --foreground        stay in the foreground, log to stderr\n"
 "  -d, --debug             FUSE debug output (implies -f)\n"
 "  -o OPT[,OPT...]         mount options (allow_other, ro, ...); repeatable\n"
-"  -H, --host URL          engine address: unix:///PATH or tcp://HOST[:PORT]\n"
-"                          (default: $DOCKER_HOST, else the context)\n"
-"      --context NAME      engine of a docker context (docker context ls);\n"
-"                          default: $DOCKER_CONTEXT, else the CLI's current\n"
-"                          context, else unix:///var/run/docker.sock\n"
+"  -H, --host [NAME=]URL   engine address: unix:///PATH or tcp://HOST[:PORT]\n"
+"                          (default: $DOCKER_HOST, else the context); NAME\n"
+"                          is its name in the mount (default: \"default\")\n"
+"      --context [NAME=]CTX  engine of a docker context (docker context ls),\n"
+"                          named CTX unless NAME is given; default:\n"
+"                          $DOCKER_CONTEXT, else the CLI's current context,\n"
+"                          else unix:///var/run/docker.sock\n"
+"                          --host and --context are repeatable and mix: one\n"
+"                          mount over a fleet of engines; <id>/engine names\n"
+"                          a container's engine, NAME@ENGINE picks by engine\n"
 "      --filter KEY=VALUE  show only matching containers (docker ps syntax);\n"
 "                          repeatable\n"
 "      --all               include containers that are not running\n"
 "      --protect SPEC      never kill matching containers: label=KEY[=VALUE],\n"
-"                          name=GLOB or image=GLOB; repeatable\n"
+"                          name=GLOB, image=GLOB or engine=GLOB; repeatable\n"
 "      --dry-run           log kill requests, touch nothing\n"
 "      --kill-action ACT   rm (default, like docker rm -f), kill or stop\n"
 "      --uid USER          who may write kill files besides root (default 0)\n"

@@ -12,7 +12,8 @@
 int protect_add(struct protect_rules *r, const char *spec,
                 char *err, size_t errlen)
 {
-    const char *how = "expected label=KEY[=VALUE], name=GLOB or image=GLOB";
+    const char *how = "expected label=KEY[=VALUE], name=GLOB, image=GLOB "
+                      "or engine=GLOB";
     const char *eq = spec ? strchr(spec, '=') : NULL;
     if (!eq)
         return errmsg(EINVAL, err, errlen, "bad --protect '%s': %s",
@@ -36,11 +37,13 @@ int protect_add(struct protect_rules *r, const char *spec,
             return ENOMEM;
         }
     } else if ((klen == 4 && strncmp(spec, "name", 4) == 0) ||
-               (klen == 5 && strncmp(spec, "image", 5) == 0)) {
+               (klen == 5 && strncmp(spec, "image", 5) == 0) ||
+               (klen == 6 && strncmp(spec, "engine", 6) == 0)) {
         if (*rest == '\0')
             return errmsg(EINVAL, err, errlen, "bad --protect '%s': empty pattern",
                         spec);
-        nr.kind = klen == 4 ? PROTECT_BY_NAME : PROTECT_BY_IMAGE;
+        nr.kind = klen == 4 ? PROTECT_BY_NAME : klen == 5 ? PROTECT_BY_IMAGE
+                                                          : PROTECT_BY_ENGINE;
         if (!(nr.value = strdup(rest)))
             return ENOMEM;
     } else {
@@ -114,6 +117,8 @@ static int rule_matches(const struct protect_rule *rl, const struct container *c
             m = image_id_matches(rl->value, image_id);
         return m;
     }
+    case PROTECT_BY_ENGINE:
+        return fnmatch(rl->value, c->engine ? c->engine : "default", 0) == 0;
     }
     return -1;      /* a rule we do not know cannot say "not protected" */
 }

@@ -10,7 +10,8 @@
 /* The label that protects a container whatever the options say. */
 #define PROTECT_LABEL "dockerfs.protect"
 
-enum protect_kind { PROTECT_BY_LABEL, PROTECT_BY_NAME, PROTECT_BY_IMAGE };
+enum protect_kind { PROTECT_BY_LABEL, PROTECT_BY_NAME, PROTECT_BY_IMAGE,
+                    PROTECT_BY_ENGINE };
 
 struct protect_rule {
     enum protect_kind kind;
@@ -25,7 +26,8 @@ struct protect_rules {
 };
 
 /* Adds one --protect spec: "label=KEY=VALUE", "label=KEY", "name=GLOB",
- * "image=GLOB". Returns 0, ENOMEM, or EINVAL with a one-line reason in
+ * "image=GLOB", "engine=GLOB" (the name of the container's engine in the
+ * mount, container.engine; "default" when it has none). Returns 0, ENOMEM, or EINVAL with a one-line reason in
  * err. */
 int protect_add(struct protect_rules *r, const char *spec,
                 char *err, size_t errlen);

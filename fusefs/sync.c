@@ -18,6 +18,7 @@
 #define BACKOFF_MIN_MS 100
 #define BACKOFF_MAX_MS 1000
 #define EVENT_LINE_MAX (64u << 10)
+#define STATE_UNREACHABLE "unreachable"
 
 /* Events wait in q[head..nq) until they are handled. */
 struct stream {
@@ -55,6 +56,15 @@ static void notify_gone(struct sync *s, const struct table_row *g, size_t n)
     }
 }
 
+/* Marks what comes from this engine as its own. */
+static void stamp(const struct sync *s, struct container *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        v[i].engine_ix = s->engine_ix;
+        v[i].engine = s->engine_name;
+    }
+}
+
 static void notify_changed(struct sync *s, uint64_t serial, int added)
 {
     if (s->hooks.changed)
@@ -79,7 +89,9 @@ int sync_full(struct sync *s, char *err, size_t errlen)
     free(filters);
     if (rc != 0)
         return rc;
-    rc = table_replace_all(s->table, v, n, &gone, &ngone, &changed, &nchanged);
+    stamp(s, v, n);
+    rc = table_replace_engine(s->table, s->engine_ix, v, n, &gone, &ngone,
+                              &changed, &nchanged);
     containers_free(v, n);
     /* A big list leaves a big hole in this thread's heap; give it back
      * rather than keep the peak for the daemon's whole life. */
@@ -108,11 +120,13 @@ static void apply(struct sync *s, const struct container *c, int shown)
     int changed = 0;
 
     if (!shown) {
-        if (table_remove(s->table, c->id, &gone) == 0)
+        if (table_remove_engine(s->table, s->engine_ix, c->id, &gone) == 0)
             notify_gone(s, &gone, 1);
         return;
     }
-    if (table_upsert(s->table, c, &changed, &serial) == 0 && changed)
+    struct container own = *c;     /* shallow: the table copies it */
+    stamp(s, &own, 1);
+    if (table_upsert(s->table, &own, &changed, &serial) == 0 && changed)
         notify_changed(s, serial, changed == 2);
 }
 
@@ -143,6 +157,7 @@ static int refresh_by_list(struct sync *s, const struct event *ev)
                  rc == ENOMEM ? "out of memory" : err);
         return rc;
     }
+    stamp(s, v, n);
     for (size_t i = 0; i < n; i++)
         if (strcmp(v[i].id, ev->id) == 0)
             found = (int)i;
@@ -335,6 +350,23 @@ static double follow(struct sync *s, struct stream *st, double *next_resync)
     return now_mono() - opened;
 }
 
+/* The engine stopped answering: its rows stay, from the last listing,
+ * but say so; a re-list when it is back gives them their states again. */
+static void mark_down(struct sync *s)
+{
+    uint64_t *serials;
+    size_t n;
+
+    s->down = 1;
+    if (table_mark_engine(s->table, s->engine_ix, STATE_UNREACHABLE,
+                          &serials, &n) != 0)
+        log_warn("out of memory marking the containers of %s unreachable",
+                 s->engine->host->display);
+    for (size_t i = 0; i < n; i++)
+        notify_changed(s, serials[i], 0);
+    free(serials);
+}
+
 static void *run(void *arg)
 {
     struct sync *s = arg;
@@ -342,8 +374,10 @@ static void *run(void *arg)
     long backoff = BACKOFF_MIN_MS;
     double next_resync = next_due(s, now_mono());
     char err[256];
-    int lost = 0;
+    int lost = s->down;
 
+    if (lost)
+        mark_down(s);
     memset(&st, 0, sizeof st);
     lines_init(&st.lines, EVENT_LINE_MAX);
     while (!s->stop) {
@@ -360,17 +394,22 @@ static void *run(void *arg)
         if (s->stop)
             break;
         if (sync_full(s, err, sizeof err) != 0) {
-            if (!lost)
-                log_err("engine at %s is unreachable: %s; the mount keeps "
-                        "the last listing and retries", s->engine->host->display,
+            if (!lost) {
+                log_err("engine %s at %s is unreachable: %s; the mount keeps "
+                        "the last listing and retries", s->engine_name ?
+                        s->engine_name : "default", s->engine->host->display,
                         err);
+                mark_down(s);
+            }
             lost = 1;
             continue;
         }
         if (lost)
-            log_info("engine at %s is back; listing re-read",
+            log_info("engine %s at %s is back; listing re-read",
+                     s->engine_name ? s->engine_name : "default",
                      s->engine->host->display);
         lost = 0;
+        s->down = 0;
         next_resync = next_due(s, now_mono());
     }
     lines_free(&st.lines);

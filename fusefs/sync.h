@@ -25,10 +25,17 @@ struct sync_hooks {
 struct sync {
     const struct engine *engine;
     struct table *table;
+    /* Which engine of the mount this is: every container it lists gets
+     * this index and name, and it writes only the rows that have them. */
+    unsigned engine_ix;
+    const char *engine_name;
     const struct filters *filters;
     int all;
     double resync_s;
     struct sync_hooks hooks;
+    /* 1 while the engine does not answer (set before sync_start when the
+     * first list failed): its rows read "unreachable", kills get EIO. */
+    atomic_int down;
     /* private */
     pthread_t thread;
     int started;

@@ -111,36 +111,54 @@ const struct container *table_by_short_id(struct table *t, const char *short_id,
     return &e->c;
 }
 
-int table_resolve(struct table *t, const char *name, uint64_t *serial,
-                  int *is_dir)
+/* 1 if row e is on engine (NULL: any engine). */
+static int on_engine(const struct entry *e, const char *engine)
 {
-    size_t len = strlen(name);
+    return !engine || strcmp(e->c.engine ? e->c.engine : "default", engine) == 0;
+}
+
+/* table_resolve over the rows of one engine (NULL: all of them). */
+static int resolve_in(struct table *t, const char *name, size_t len,
+                      const char *engine, uint64_t *serial)
+{
     struct entry *found = NULL;
 
-    if (len == SHORT_ID_LEN && (found = find_short(t, name))) {
-        *serial = found->serial;
-        *is_dir = 1;
-        return 0;
-    }
-    *is_dir = 0;
     /* Docker's own order, each step over the whole table: a container
      * named with another's full id must not win that id. */
     for (size_t i = 0; len == ID_LEN && i < t->n; i++) {
-        if (strcmp(t->v[i]->c.id, name) == 0) {
+        if (on_engine(t->v[i], engine) &&
+            strncmp(t->v[i]->c.id, name, len) == 0) {
             *serial = t->v[i]->serial;
             return 0;
         }
     }
+    if (len == SHORT_ID_LEN && (found = find_short(t, name)) &&
+        !on_engine(found, engine))
+        found = NULL;
+    if (found) {
+        *serial = found->serial;
+        return 0;
+    }
+    /* One engine keeps its names unique; across engines a name may be
+     * taken twice, and then only name@engine says which. */
     for (size_t i = 0; i < t->n; i++) {
-        if (strcmp(t->v[i]->c.name, name) == 0) {
-            *serial = t->v[i]->serial;
-            return 0;
+        if (on_engine(t->v[i], engine) &&
+            strncmp(t->v[i]->c.name, name, len) == 0 &&
+            t->v[i]->c.name[len] == '\0') {
+            if (found)
+                return ENOTUNIQ;
+            found = t->v[i];
         }
+    }
+    if (found) {
+        *serial = found->serial;
+        return 0;
     }
     if (len == 0 || len > ID_LEN || !id_is_hex(name, len))
         return ENOENT;
     for (size_t i = 0; i < t->n; i++) {
-        if (strncmp(t->v[i]->c.id, name, len) == 0) {
+        if (on_engine(t->v[i], engine) &&
+            strncmp(t->v[i]->c.id, name, len) == 0) {
             if (found)
                 return ENOTUNIQ;
             found = t->v[i];
@@ -150,6 +168,26 @@ int table_resolve(struct table *t, const char *name, uint64_t *serial,
         return ENOENT;
     *serial = found->serial;
     return 0;
+}
+
+int table_resolve(struct table *t, const char *name, uint64_t *serial,
+                  int *is_dir)
+{
+    size_t len = strlen(name);
+    struct entry *found = NULL;
+    const char *at = strrchr(name, '@');
+
+    if (len == SHORT_ID_LEN && (found = find_short(t, name))) {
+        *serial = found->serial;
+        *is_dir = 1;
+        return 0;
+    }
+    *is_dir = 0;
+    /* '@' is never in a container name nor an engine name. */
+    if (at)
+        return at[1] ? resolve_in(t, name, (size_t)(at - name), at + 1, serial)
+                     : ENOENT;
+    return resolve_in(t, name, len, NULL, serial);
 }
 
 /* Doubles the hash indexes once they hold more entries than buckets. */
@@ -195,7 +233,7 @@ static int container_equal(const struct container *a, const struct container *b)
 {
     return strcmp(a->name, b->name) == 0 && strcmp(a->image, b->image) == 0 &&
            strcmp(a->state, b->state) == 0 && a->created == b->created &&
-           labels_equal(a, b);
+           labels_equal(a, b) && a->engine == b->engine;
 }
 
 /* Inserts or replaces; the caller holds the writer lock. */
@@ -206,7 +244,7 @@ static int upsert_locked(struct table *t, const struct container *c,
     struct container copy;
     int err;
 
-    if (e && strcmp(e->c.id, c->id) == 0) {
+    if (e && strcmp(e->c.id, c->id) == 0 && e->c.engine_ix == c->engine_ix) {
         int differs = !container_equal(&e->c, c);
         if (changed)
             *changed = differs;
@@ -220,10 +258,14 @@ static int upsert_locked(struct table *t, const struct container *c,
         e->c = copy;
         return 0;
     }
-    /* Two ids sharing a 12-digit prefix is astronomically rare; the newer
-     * one waits until the older is gone rather than hiding it. */
-    if (e)
+    /* Two ids sharing a 12-digit prefix is astronomically rare (or one
+     * engine reached twice, or a copied data root on two engines); the
+     * newer one waits until the older is gone rather than hiding it. */
+    if (e) {
+        if (changed)
+            *changed = 0;
         return 0;
+    }
     if (t->n == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 64;
         struct entry **v = realloc(t->v, cap * sizeof *v);
@@ -311,7 +353,8 @@ int table_upsert(struct table *t, const struct container *c, int *changed,
     return err;
 }
 
-int table_remove(struct table *t, const char *id, struct table_row *gone)
+int table_remove_engine(struct table *t, unsigned engine, const char *id,
+                        struct table_row *gone)
 {
     char short_id[SHORT_ID_LEN + 1];
     int err = ENOENT;
@@ -322,13 +365,19 @@ int table_remove(struct table *t, const char *id, struct table_row *gone)
     short_id[SHORT_ID_LEN] = '\0';
     pthread_rwlock_wrlock(&t->lock);
     struct entry *e = find_short(t, short_id);
-    if (e && strcmp(e->c.id, id) == 0) {
+    if (e && strcmp(e->c.id, id) == 0 &&
+        (engine == TABLE_ANY_ENGINE || e->c.engine_ix == engine)) {
         remove_locked(t, e, gone);
         err = 0;
     }
     table_check(t);
     pthread_rwlock_unlock(&t->lock);
     return err;
+}
+
+int table_remove(struct table *t, const char *id, struct table_row *gone)
+{
+    return table_remove_engine(t, TABLE_ANY_ENGINE, id, gone);
 }
 
 static int cmp_container_ptr(const void *a, const void *b)
@@ -343,17 +392,21 @@ static int cmp_entry_ptr(const void *a, const void *b)
                   (*(struct entry *const *)b)->c.id);
 }
 
-/* Removes every entry whose id is not in sorted[0..n); the caller holds the
- * writer lock and provides room for t->n rows in g. Returns how many. */
-static size_t remove_missing(struct table *t, struct entry **old,
+/* Removes every entry of engine whose id is not in sorted[0..n); the
+ * caller holds the writer lock and provides room for t->n rows in g.
+ * Returns how many. */
+static size_t remove_missing(struct table *t, unsigned engine,
+                             struct entry **old,
                              const struct container **sorted, size_t n,
                              struct table_row *g)
 {
-    size_t nold = t->n, ng = 0, j = 0;
+    size_t nold = 0, ng = 0, j = 0;
 
+    for (size_t i = 0; i < t->n; i++)
+        if (engine == TABLE_ANY_ENGINE || t->v[i]->c.engine_ix == engine)
+            old[nold++] = t->v[i];
     if (nold == 0)
         return 0;
-    memcpy(old, t->v, nold * sizeof *old);
     qsort(old, nold, sizeof *old, cmp_entry_ptr);
     for (size_t i = 0; i < nold; i++) {
         int c = 1;
@@ -368,6 +421,15 @@ static size_t remove_missing(struct table *t, struct entry **old,
 int table_replace_all(struct table *t, const struct container *v, size_t n,
                       struct table_row **gone, size_t *ngone,
                       uint64_t **changed, size_t *nchanged)
+{
+    return table_replace_engine(t, TABLE_ANY_ENGINE, v, n, gone, ngone,
+                                changed, nchanged);
+}
+
+int table_replace_engine(struct table *t, unsigned engine,
+                         const struct container *v, size_t n,
+                         struct table_row **gone, size_t *ngone,
+                         uint64_t **changed, size_t *nchanged)
 {
     const struct container **sorted = NULL;
     struct entry **old = NULL;
@@ -401,7 +463,7 @@ int table_replace_all(struct table *t, const struct container *v, size_t n,
     if (t->n && (!old || !g)) {
         err = ENOMEM;
     } else {
-        ng = remove_missing(t, old, sorted, n, g);
+        ng = remove_missing(t, engine, old, sorted, n, g);
         for (size_t j = 0; j < n && !err; j++) {
             int differs = 0;
             uint64_t serial = 0;
@@ -457,4 +519,39 @@ int table_snapshot(struct table *t, struct table_row **rows, size_t *n)
     *rows = r;
     *n = count;
     return 0;
+}
+
+int table_mark_engine(struct table *t, unsigned engine, const char *state,
+                      uint64_t **serials, size_t *n)
+{
+    uint64_t *v = NULL;
+    size_t k = 0;
+    int err = 0;
+
+    *serials = NULL;
+    *n = 0;
+    pthread_rwlock_wrlock(&t->lock);
+    if (t->n && !(v = malloc(t->n * sizeof *v)))
+        err = ENOMEM;
+    for (size_t i = 0; !err && i < t->n; i++) {
+        struct entry *e = t->v[i];
+        char *s;
+        if (e->c.engine_ix != engine || strcmp(e->c.state, state) == 0)
+            continue;
+        if (!(s = strdup(state))) {
+            err = ENOMEM;
+            break;
+        }
+        free(e->c.state);
+        e->c.state = s;
+        v[k++] = e->serial;
+    }
+    pthread_rwlock_unlock(&t->lock);
+    if (k == 0) {
+        free(v);
+        v = NULL;
+    }
+    *serials = v;
+    *n = k;
+    return err;
 }

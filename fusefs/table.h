@@ -14,6 +14,10 @@
 
 struct table;
 
+/* Rows carry the index of their engine (container.engine_ix); this one
+ * stands for every engine. */
+#define TABLE_ANY_ENGINE ((unsigned)-1)
+
 /* A container as the kernel knows it: a row of a directory snapshot, or
  * one a change removed (the kernel's cache must be told about it). */
 struct table_row {
@@ -39,21 +43,29 @@ const struct container *table_by_short_id(struct table *t, const char *short_id,
  * does (*is_dir = 0), first as a full id, then as an exact container
  * name, then as a unique id prefix; a name never shadows a full id (a
  * container named with another's 64-digit id does not win that id).
- * Returns 0, ENOENT, or ENOTUNIQ for a prefix that more than one
- * container shares. Call with the reader lock held. */
+ * REF@ENGINE resolves REF (short id, full id, name, prefix) among the
+ * rows of that engine only (its name, container.engine). Returns 0,
+ * ENOENT, or ENOTUNIQ for a prefix that more than one container shares
+ * or a plain name that containers on two engines have. Call with the
+ * reader lock held. */
 int table_resolve(struct table *t, const char *name, uint64_t *serial,
                   int *is_dir);
 
-/* Inserts c (copied), or replaces the container with the same id, keeping
- * its serial. *changed (may be NULL) says whether anything shown differs:
- * 0 no, 1 changed, 2 inserted (the root listing grew).
+/* Inserts c (copied), or replaces the container with the same id on the
+ * same engine (c->engine_ix), keeping its serial; a container whose short
+ * id another row (of another engine) holds waits until that row is gone.
+ * *changed (may be NULL) says whether anything shown differs: 0 no, 1
+ * changed, 2 inserted (the root listing grew).
  * Returns 0 or ENOMEM. Takes the writer lock. */
 int table_upsert(struct table *t, const struct container *c, int *changed,
                  uint64_t *serial);
 
-/* Removes the container with this full id. Returns 0 and fills *gone, or
- * ENOENT. Takes the writer lock. */
+/* Removes the container with this full id (on engine, or on any with
+ * TABLE_ANY_ENGINE). Returns 0 and fills *gone, or ENOENT. Takes the
+ * writer lock. */
 int table_remove(struct table *t, const char *id, struct table_row *gone);
+int table_remove_engine(struct table *t, unsigned engine, const char *id,
+                        struct table_row *gone);
 
 /* Makes the table hold exactly v[0..n): inserts and replaces as upsert,
  * removes the rest. The removed ones are returned in *gone (malloc'ed,
@@ -67,6 +79,21 @@ int table_remove(struct table *t, const char *id, struct table_row *gone);
 int table_replace_all(struct table *t, const struct container *v, size_t n,
                       struct table_row **gone, size_t *ngone,
                       uint64_t **changed, size_t *nchanged);
+
+/* table_replace_all for the rows of one engine: they become v[0..n)
+ * (each with engine_ix == engine); other engines' rows stay as they are.
+ * The writer lock is held only for the in-memory swap. */
+int table_replace_engine(struct table *t, unsigned engine,
+                         const struct container *v, size_t n,
+                         struct table_row **gone, size_t *ngone,
+                         uint64_t **changed, size_t *nchanged);
+
+/* Sets the state of every row of engine to state (an engine that is
+ * down: "unreachable"); the serials of the rows that changed are
+ * returned in *serials (malloc'ed, *n of them). Returns 0 or ENOMEM.
+ * Takes the writer lock. */
+int table_mark_engine(struct table *t, unsigned engine, const char *state,
+                      uint64_t **serials, size_t *n);
 
 /* A copy of the current rows, sorted by short id, for a directory listing
  * that must stay stable while containers come and go. *rows is malloc'ed

@@ -96,6 +96,7 @@ static int dd_stats_last;       // the previous tic (ms)
 static int dd_shielded;         // hits on containers not from a player
 static int dd_shielded_logged;
 static int dd_spared;           // hits by containers on other monsters
+static int dd_spared_logged;
 static int dd_killedby;         // other monsters killed by containers
 static cheatseq_t dd_cheat = CHEAT("idrm", 0);
 
@@ -485,6 +486,52 @@ static void DD_TakeChanges(void)
     }
 }
 
+// A paused container's monster stands frozen in its first frame (a hit
+// makes it flinch for one tic at most); it moves on when the container
+// does.
+static void DD_HoldPaused(void)
+{
+    int i;
+
+    for (i = 0; i < dd_table.count; ++i)
+    {
+        dd_entry_t *e = &dd_table.entries[i];
+        mobj_t *mo = e->mobj;
+        boolean paused = strcmp(e->status, "paused") == 0;
+
+        if (mo == NULL || mo->health <= 0 || e->state != DD_ST_ALIVE)
+        {
+            e->frozen = 0;
+            continue;
+        }
+        if (paused)
+        {
+            if (!e->frozen)
+            {
+                DD_Log("paused", e, NULL);
+                e->frozen = 1;
+            }
+            if (mo->tics != -1)
+            {
+                // The state set by hand: P_SetMobjState would run the
+                // state's action, which may wake it.
+                mo->state = &states[mo->info->spawnstate];
+                mo->sprite = mo->state->sprite;
+                mo->frame = mo->state->frame;
+                mo->tics = -1;
+            }
+            mo->momx = mo->momy = mo->momz = 0;
+        }
+        else if (e->frozen)
+        {
+            e->frozen = 0;
+            DD_Log("unpaused", e, NULL);
+            P_SetMobjState(mo, mo->target != NULL ? mo->info->seestate
+                                                  : mo->info->spawnstate);
+        }
+    }
+}
+
 // Applies the newest scan, if the scanner has left one.
 static void DD_TakeScan(void)
 {
@@ -819,6 +866,12 @@ static void DD_Stats(void)
         printf("dockerdoom: shielded hits=%d\n", dd_shielded);
         dd_shielded_logged = dd_shielded;
     }
+    if (dd_spared != dd_spared_logged)
+    {
+        // Shows tests that containers' shots reached other monsters.
+        printf("dockerdoom: spared hits=%d\n", dd_spared);
+        dd_spared_logged = dd_spared;
+    }
 }
 
 void DD_Ticker(void)
@@ -839,6 +892,7 @@ void DD_Ticker(void)
     if (dd_inlevel && gamestate == GS_LEVEL && !demoplayback)
     {
         DD_SpawnWaiting();
+        DD_HoldPaused();
         DD_SweepTicker(DD_CountAlive(), dd_table.count);
     }
 }

@@ -105,7 +105,8 @@ static int DD_ReadField(int dirfd, const char *id, const char *file,
     return err;
 }
 
-// Reads name and image of e (id set) afresh. Returns the files read.
+// Reads name, image and state of e (id set) afresh. Returns the files
+// read.
 static int DD_ReadEntry(int dirfd, dd_scanentry_t *e)
 {
     if (DD_ReadField(dirfd, e->id, "name", e->name, sizeof(e->name)) != 0
@@ -115,7 +116,8 @@ static int DD_ReadEntry(int dirfd, dd_scanentry_t *e)
         snprintf(e->name, sizeof(e->name), "%.12s", e->id);
     }
     DD_ReadField(dirfd, e->id, "image", e->image, sizeof(e->image));
-    return 2;
+    DD_ReadField(dirfd, e->id, "state", e->status, sizeof(e->status));
+    return 3;
 }
 
 static int DD_CompareEntries(const void *a, const void *b)
@@ -263,7 +265,8 @@ int DD_ScanUpdate(const char *dir, dd_scanstate_t *st, int refresh,
         before = *e;
         st->reads += DD_ReadEntry(dirfd(d), e);
         if (strcmp(before.name, e->name) != 0
-         || strcmp(before.image, e->image) != 0)
+         || strcmp(before.image, e->image) != 0
+         || strcmp(before.status, e->status) != 0)
         {
             *changed = 1;
         }

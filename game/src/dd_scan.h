@@ -16,9 +16,9 @@
 //	dockerdoom: the scanner. A thread lists the dockerfs directory about
 //	twice a second and leaves the newest listing for the game loop, which
 //	takes it without ever waiting on the filesystem. The listing is
-//	incremental: name and image are read for new entries only, and for a
-//	few known ones per scan in turn, so renames still show while a scan
-//	of 10000 entries costs one readdir and not 20000 file reads.
+//	incremental: name, image and state are read for new entries only, and
+//	for a few known ones per scan in turn, so renames still show while a
+//	scan of 10000 entries costs one readdir and not 30000 file reads.
 //
 
 #ifndef DD_SCAN_H
@@ -26,7 +26,7 @@
 
 #include "dd_table.h"
 
-// Known entries whose name and image one scan of the thread re-reads at
+// Known entries whose files one scan of the thread re-reads at
 // least: with up to this many containers, every scan re-reads all of them.
 #define DD_SCAN_REFRESH 64
 
@@ -48,8 +48,9 @@ typedef struct
 int DD_IsEntryName(const char *name);
 
 // Lists dir into st->known (sorted by id; name is the first line of the
-// name file, or the short id when there is none; image likewise, or "").
-// name and image are read for entries not in st->known, and re-read for
+// name file, or the short id when there is none; image and status, from
+// the state file, likewise, or ""). The three files are read for entries
+// not in st->known, and re-read for
 // refresh known ones, taken in turn from st->cursor on, then for more
 // while the scan has taken less than budget_ms (0: no more). *changed is
 // set to 1 when the listing differs from the previous one, else 0.

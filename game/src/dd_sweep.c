@@ -33,6 +33,8 @@
 
 // Game time a level with waiting entries gets before the sweep moves on.
 #define DD_SWEEP_TICS (10 * TICRATE)
+// Real time the sweep waits for a first entry on a map.
+#define DD_SWEEP_EMPTY_MS 10000
 
 static boolean dd_sweep;
 static int dd_sweepmap = -1;    // gameepisode * 100 + gamemap being swept
@@ -96,7 +98,13 @@ void DD_SweepTicker(int alive, int total)
     }
     if (total == 0)
     {
-        return;                 // the first scan is not in yet
+        // The first scan is not in yet; an empty directory never fills.
+        if (I_GetTimeMS() - dd_sweepms > DD_SWEEP_EMPTY_MS)
+        {
+            printf("dockerdoom: sweep has no entries to place\n");
+            exit(1);
+        }
+        return;
     }
     if (dd_sweepfirst < 0)
     {

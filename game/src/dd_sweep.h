@@ -17,7 +17,8 @@
 //	to the IWAD's last, each level runs until every entry has a monster
 //	(or a few seconds of game time pass), logs a summary line and moves
 //	on; tics run as fast as the machine allows, nothing is drawn, and
-//	every spawn logs the walk to it (DD_PlaceTrace).
+//	every spawn logs the walk to it (DD_PlaceTrace). With no entries for
+//	10 s the sweep fails (exit status 1).
 //
 
 #ifndef DD_SWEEP_H

@@ -112,6 +112,11 @@ static int DD_TableUpdate(dd_entry_t *e, const dd_scanentry_t *s)
         snprintf(e->image, sizeof(e->image), "%s", s->image);
         changes |= DD_CHANGED_IMAGE;
     }
+    if (strcmp(e->status, s->status) != 0)
+    {
+        snprintf(e->status, sizeof(e->status), "%s", s->status);
+        changes |= DD_CHANGED_STATUS;
+    }
     return changes;
 }
 
@@ -200,6 +205,7 @@ int DD_TableApply(dd_table_t *table, const dd_snapshot_t *snap,
         snprintf(e->id, sizeof(e->id), "%s", s->id);
         snprintf(e->name, sizeof(e->name), "%s", s->name);
         snprintf(e->image, sizeof(e->image), "%s", s->image);
+        snprintf(e->status, sizeof(e->status), "%s", s->status);
         e->state = DD_ST_WAITING;
         e->mark = 1;
         if (fn != NULL)

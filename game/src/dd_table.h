@@ -24,14 +24,17 @@
 #define DD_ID_LEN      64
 #define DD_NAME_LEN    128
 #define DD_IMAGE_LEN   256
+#define DD_STATUS_LEN  15
 
 // One directory entry as the scanner saw it: name as the container has
-// it (first line of the file), image likewise.
+// it (first line of the file), image and status ("running", "paused")
+// likewise.
 typedef struct
 {
     char id[DD_ID_LEN + 1];
     char name[DD_NAME_LEN + 1];
     char image[DD_IMAGE_LEN + 1];
+    char status[DD_STATUS_LEN + 1];
 } dd_scanentry_t;
 
 // A whole scan, sorted by id.
@@ -54,6 +57,7 @@ typedef struct
     char id[DD_ID_LEN + 1];
     char name[DD_NAME_LEN + 1];
     char image[DD_IMAGE_LEN + 1];
+    char status[DD_STATUS_LEN + 1];
     dd_state_t state;
     void *mobj;         // the game's monster, or NULL; never touched here
     int announced;      // "waiting" already logged for this entry
@@ -61,11 +65,13 @@ typedef struct
     int batch;          // its kill is counted in an idrm summary
     int killtime;       // when its kill was requested (ms)
     int slow;           // its kill was reported as not answered
+    int frozen;         // its monster stands still (container paused)
     int mark;           // scratch for DD_TableApply
 } dd_entry_t;
 
 #define DD_CHANGED_NAME  1
 #define DD_CHANGED_IMAGE 2
+#define DD_CHANGED_STATUS 4
 
 typedef struct
 {
@@ -78,7 +84,7 @@ typedef enum
 {
     DD_CHANGE_ADDED,
     DD_CHANGE_REMOVED,  // called before the entry leaves the table
-    DD_CHANGE_RENAMED,  // name or image changed
+    DD_CHANGE_RENAMED,  // name, image or status changed
 } dd_change_t;
 
 typedef void (*dd_change_fn)(dd_entry_t *entry, dd_change_t change,

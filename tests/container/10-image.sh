@@ -31,6 +31,11 @@ fi
 check_eq "base image CMD is bash" '["bash"]' \
     "$(docker image inspect -f '{{json .Config.Cmd}}' debian:bookworm-slim)"
 check "second base-image.sh run is a no-op" "$REPO/container/base-image.sh"
+tarball=${BASE_IMAGE_CACHE:-$REPO/build/base}/bookworm-minbase.tar
+if [ -s "$tarball" ]; then
+    check_eq "the base tarball's root is mode 0755 (not mktemp's 0700)" "drwxr-xr-x ./" \
+        "$(tar -tvf "$tarball" | awk 'NR == 1 {print $1, $NF}')"
+fi
 
 blog=$TESTS_TMP/build.log
 t0=$SECONDS
@@ -62,8 +67,9 @@ in_image() {
 check_eq "uid and gid 1000" "1000 1000" "$(in_image 'echo $(id -u) $(id -g)')"
 check "both IWADs" in_image 'test -s /usr/share/games/doom/freedoom1.wad && test -s /usr/share/games/doom/freedoom2.wad'
 check "noVNC page" in_image 'test -s /usr/share/novnc/vnc.html'
-check "Xvfb, x11vnc, websockify, xdotool, tini" in_image \
-    'command -v Xvfb && command -v x11vnc && command -v websockify && command -v xdotool && command -v tini'
+check "Xvfb, x11vnc, websockify, xdotool, tini, socat" in_image \
+    'command -v Xvfb && command -v x11vnc && command -v websockify && command -v xdotool && command -v tini && command -v socat'
+check_eq "the image's / is mode 755" 755 "$(in_image 'stat -c %a /')"
 check "the game binary is the patched one (knows -dockerfs)" in_image \
     'grep -q dockerfs /usr/local/bin/chocolate-doom'
 check "no missing library" in_image '! ldd /usr/local/bin/chocolate-doom /usr/bin/Xvfb /usr/bin/x11vnc | grep "not found"'

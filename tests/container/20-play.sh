@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # 20-play.sh - the launcher end to end on the private engine:
-# `dockerdoom play` mounts dockerfs (shared parent, allow_other, --uid 1000)
-# and starts the game container (host network, rslave bind, label
-# dockerfs.protect=true); the game logs one spawn per running container;
-# the game container cannot be killed through the mount (EPERM), a test
-# container can (from inside the game container, as uid 1000); restarting
+# `dockerdoom play` mounts dockerfs (shared parent, allow_other, --uid and
+# --gid of the game's system account) and starts the game container
+# hardened: no network, no capabilities, no-new-privileges, read-only root,
+# pids and memory limits, the share bound read-only and rslave, label
+# dockerfs.protect=true; socat forwarders on 127.0.0.1 carry VNC and noVNC
+# to the game's unix sockets. Security checks: the game's account is a
+# system account without a login shell, a login account is refused, no
+# listener of the game or its forwarders beyond loopback (IPv4 and IPv6),
+# a host loopback service unreachable from inside, the password in no
+# command line while the game starts and not in `docker inspect`, state
+# directory and password file closed to others, a symlinked share or mount
+# point refused, the launcher's log capped. The game logs one spawn per
+# running container; the game container cannot be killed through the mount
+# (EPERM), a test container can (from inside the game container); restarting
 # dockerfs reaches the running container without restarting it; `stop`
-# leaves no container and no mount behind.
+# leaves no container, mount or forwarder behind.
 set -euo pipefail
 # shellcheck source=tests/container/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -22,13 +31,60 @@ for i in 1 2 3; do
 done
 note "test containers: ${ids[*]:0:1}..."
 
+# Refusals before anything starts: a login account as the game's user, a
+# symlink as share or mount point (it would redirect the mount).
+refused() {
+    local what=$1 want=$2 rc=0 o
+    shift 2
+    o=$(env "$@" "$LAUNCHER" play 2>&1) || rc=$?
+    if [ "$rc" -ne 0 ] && grep -q -- "$want" <<<"$o"; then
+        ok "$what: refused ('$(grep -m1 -- "$want" <<<"$o")')"
+    else
+        not_ok "$what: refused" "rc=$rc: $o"
+    fi
+}
+LOGIN_USER=ddlogin$$
+SHELL_USER=ddshell$$
+# shellcheck disable=SC2317  # called by the trap
+users_cleanup() {
+    userdel "$LOGIN_USER" >/dev/null 2>&1 || true
+    userdel "$SHELL_USER" >/dev/null 2>&1 || true
+    ct_watch_stop
+    ct_cleanup
+}
+trap users_cleanup EXIT
+if useradd -M -s /bin/bash "$LOGIN_USER" && useradd -r -M -s /bin/bash "$SHELL_USER"; then
+    refused "a login account as the game's user" "login range" DOCKERDOOM_USER="$LOGIN_USER"
+    refused "a system account with a login shell" "login shell" DOCKERDOOM_USER="$SHELL_USER"
+else
+    not_ok "useradd of two test accounts"
+fi
+refused "root as the game's user" "refusing" DOCKERDOOM_USER=root
+elsewhere=$TESTS_TMP/elsewhere
+mkdir -p "$elsewhere" "$TESTS_TMP/linkrun1/share" "$TESTS_TMP/linkrun2"
+ln -s "$elsewhere" "$TESTS_TMP/linkrun1/share/fs"
+ln -s "$elsewhere" "$TESTS_TMP/linkrun2/share"
+refused "the mount point share/fs a symlink" "symlink" DOCKERDOOM_RUN="$TESTS_TMP/linkrun1"
+refused "the share a symlink" "symlink" DOCKERDOOM_RUN="$TESTS_TMP/linkrun2"
+if grep -q " $elsewhere " /proc/self/mountinfo; then
+    not_ok "nothing mounted where the symlinks point"
+else
+    ok "nothing mounted where the symlinks point"
+fi
+
 out=$TESTS_TMP/play.out
+cmdlines=$TESTS_TMP/cmdlines
+ct_watch_start "$cmdlines"
 if ct_launcher play >"$out" 2>&1; then
     ok "dockerdoom play"
 else
+    ct_watch_stop
     not_ok "dockerdoom play" "$(tail -n 30 "$out")"
     tap_done
 fi
+# The game's start-up goes on after play returns: watch a little longer.
+sleep 2
+ct_watch_stop
 pw=$(awk '/password:/ {print $2}' "$out")
 check "play prints the VNC address" grep -q "VNC: *127.0.0.1:$VNC_PORT" "$out"
 check "play prints the noVNC URL" grep -q "http://127.0.0.1:$NOVNC_PORT/vnc.html" "$out"
@@ -37,21 +93,93 @@ if [[ $pw =~ ^[A-Za-z0-9]{8}$ ]]; then
 else
     not_ok "play prints a generated 8-character password" "$(cat "$out")"
 fi
-if docker inspect -f '{{json .Config.Env}}' "$NAME" | grep -q "$pw"; then
-    not_ok "the password is not in the container's environment"
+printf '%s\n' "$pw" >"$TESTS_TMP/pw.pat"
+if docker inspect "$NAME" | grep -qF -f "$TESTS_TMP/pw.pat"; then
+    not_ok "the password is not in docker inspect" "$(docker inspect "$NAME" | grep -F -f "$TESTS_TMP/pw.pat")"
 else
-    ok "the password is not in the container's environment"
+    ok "the password is not in docker inspect"
+fi
+note "command lines seen while the game started: $(wc -c <"$cmdlines") bytes"
+if tr '\0' ' ' <"$cmdlines" | grep -qF -f "$TESTS_TMP/pw.pat"; then
+    not_ok "the password is in no /proc/*/cmdline while the game starts" \
+        "$(tr '\0' ' ' <"$cmdlines" | grep -F -f "$TESTS_TMP/pw.pat" | sort -u | head -n 3)"
+else
+    ok "the password is in no /proc/*/cmdline while the game starts"
+fi
+if grep -qa 'x11vnc.*-display' "$cmdlines"; then
+    ok "the watch saw the game's x11vnc start (it watched the right window)"
+else
+    not_ok "the watch saw the game's x11vnc start"
+fi
+
+# The game's account: a system account without a login shell.
+ent=$(getent passwd dockerdoom || true)
+IFS=: read -r _ _ guid ggid _ _ gshell <<<"$ent"
+uid_min=$(awk '$1 == "UID_MIN" {print $2}' /etc/login.defs 2>/dev/null)
+uid_min=${uid_min:-1000}
+if [ -n "$ent" ] && [ "$guid" -gt 0 ] && [ "$guid" -lt "$uid_min" ]; then
+    ok "the game's account dockerdoom is a system account (uid $guid < $uid_min)"
+else
+    not_ok "the game's account dockerdoom is a system account" "getent: $ent"
+fi
+case $gshell in
+    */nologin|*/false) ok "dockerdoom has no login shell ($gshell)" ;;
+    *) not_ok "dockerdoom has no login shell" "shell: $gshell" ;;
+esac
+check_eq "the game container runs as dockerdoom" "$guid:$ggid" \
+    "$(docker inspect -f '{{.Config.User}}' "$NAME")"
+others=$(docker top "$NAME" -o pid,uid,args | awk -v u="$guid" 'NR > 1 && $2 != u')
+if [ -z "$others" ]; then
+    ok "every process of the game container has uid $guid"
+else
+    not_ok "every process of the game container has uid $guid" "$others"
+fi
+check_eq "state directory: 750 root:dockerdoom" "750 root dockerdoom" \
+    "$(stat -c '%a %U %G' "$DOCKERDOOM_RUN")"
+check_eq "password file: 640 root:dockerdoom" "640 root dockerdoom" \
+    "$(stat -c '%a %U %G' "$DOCKERDOOM_RUN/vncpass")"
+if setpriv --reuid 65534 --regid 65534 --clear-groups ls "$MNT" >/dev/null 2>&1; then
+    not_ok "another user (nobody) cannot reach the mount through the state directory"
+else
+    ok "another user (nobody) cannot reach the mount through the state directory"
+fi
+
+# Hardening, as the engine reports it.
+hc() { docker inspect -f "{{$1}}" "$NAME"; }
+check_eq "network: none" none "$(hc .HostConfig.NetworkMode)"
+check_eq "capabilities: all dropped" '["ALL"]' "$(hc 'json .HostConfig.CapDrop')"
+check_eq "capabilities: none added" 'null' "$(hc 'json .HostConfig.CapAdd')"
+check_eq "read-only root" true "$(hc .HostConfig.ReadonlyRootfs)"
+check "no-new-privileges" sh -c "docker inspect -f '{{json .HostConfig.SecurityOpt}}' $NAME | grep -q no-new-privileges"
+check "pids limit set" test "$(hc .HostConfig.PidsLimit)" -gt 0
+check "memory limit set" test "$(hc .HostConfig.Memory)" -gt 0
+check_eq "not privileged" false "$(hc .HostConfig.Privileged)"
+gpid=$(hc .State.Pid)
+check_eq "inside: no effective capabilities" 0000000000000000 \
+    "$(awk '/^CapEff:/ {print $2}' "/proc/$gpid/status")"
+check_eq "inside: no_new_privs" 1 "$(awk '/^NoNewPrivs:/ {print $2}' "/proc/$gpid/status")"
+if docker exec "$NAME" touch /usr/local/bin/x 2>/dev/null; then
+    not_ok "inside: the root file system is read-only"
+else
+    ok "inside: the root file system is read-only"
+fi
+if docker exec "$NAME" ln -s / /dockerfs-parent/evil 2>/dev/null; then
+    not_ok "inside: the share cannot be written (no symlink planted)"
+else
+    ok "inside: the share cannot be written (no symlink planted)"
 fi
 
 check "dockerfs is mounted on the shared parent" dfs_mounted "$MNT"
+check "dockerfs's log, in DOCKERDOOM_LOG_DIR, has its start line at once" \
+    wait_until 5 grep -q 'info: mounted' "$DOCKERDOOM_LOG_DIR/dockerfs.log"
+check_eq "the log directory is 750, its files 640" "750 640" \
+    "$(stat -c %a "$DOCKERDOOM_LOG_DIR") $(stat -c %a "$DOCKERDOOM_LOG_DIR/dockerfs.log")"
 # shellcheck disable=SC2016  # awk fields
 check "the parent has shared propagation" \
     awk -v m="$DOCKERDOOM_RUN/share" '$5 == m && / shared:/ {f = 1} END {exit !f}' /proc/self/mountinfo
 check_eq "game container labelled dockerfs.protect=true" true \
     "$(docker inspect -f '{{index .Config.Labels "dockerfs.protect"}}' "$NAME")"
-check_eq "game container on the host network" host \
-    "$(docker inspect -f '{{.HostConfig.NetworkMode}}' "$NAME")"
-check_eq "mount bound rw with rslave propagation" "rslave true" \
+check_eq "share bound read-only with rslave propagation" "rslave false" \
     "$(docker inspect -f '{{range .Mounts}}{{if eq .Destination "/dockerfs-parent"}}{{.Propagation}} {{.RW}}{{end}}{{end}}' "$NAME")"
 
 game_id=$(docker inspect -f '{{.Id}}' "$NAME")
@@ -80,6 +208,52 @@ ct_game_log "$NAME" | grep 'dockerdoom: spawn' | head -n 5 | while IFS= read -r 
 
 check "VNC listens on 127.0.0.1:$VNC_PORT only" \
     sh -c "ss -Htln 'sport = :$VNC_PORT' | awk '{print \$4}' | grep -qx '127.0.0.1:$VNC_PORT'"
+check_eq "one listener on the VNC port (no IPv6 wildcard)" 1 \
+    "$(ss -Htln "sport = :$VNC_PORT" | wc -l)"
+check_eq "one listener on the noVNC port (no IPv6 wildcard)" 1 \
+    "$(ss -Htln "sport = :$NOVNC_PORT" | wc -l)"
+# Every listener of the game's processes and of the forwarders, IPv4 and
+# IPv6, is on loopback.
+fwd_pids=$(cat "$DOCKERDOOM_RUN"/fwd-*.pid 2>/dev/null | xargs)
+game_pids=$(docker top "$NAME" -o pid | awk 'NR > 1' | xargs)
+note "forwarders: ${fwd_pids:-none}; game processes: $game_pids"
+check_eq "two forwarders run" 2 "$(wc -w <<<"$fwd_pids")"
+# shellcheck disable=SC2086  # pid lists
+if bad=$(ct_listen_audit $fwd_pids $game_pids); then
+    ok "listener audit (ss -ltnp, IPv4 and IPv6): nothing beyond loopback"
+else
+    not_ok "listener audit (ss -ltnp, IPv4 and IPv6): nothing beyond loopback" "$bad"
+fi
+inside=$(nsenter -t "$gpid" -n ss -Htln 2>&1)
+bad=$(awk '{print $4}' <<<"$inside" | while read -r a; do ct_loopback "$a" || echo "$a"; done)
+if [ -n "$inside" ] && [ -z "$bad" ]; then
+    ok "inside the game's own network namespace: loopback listeners only"
+else
+    not_ok "inside the game's own network namespace: loopback listeners only" "$inside"
+fi
+for p in $fwd_pids; do
+    check_eq "forwarder $p runs as dockerdoom without capabilities" "$guid 0000000000000000" \
+        "$(awk '/^Uid:/ {u = $2} /^CapEff:/ {c = $2} END {print u, c}' "/proc/$p/status")"
+done
+
+# A service on the host's loopback is out of the game's reach.
+hp=$(free_port)
+socat "TCP4-LISTEN:$hp,bind=127.0.0.1,reuseaddr,fork" SYSTEM:'echo host-secret' \
+    >/dev/null 2>&1 &
+hpid=$!
+wait_until 5 ct_listening "$hp" || true
+# shellcheck disable=SC2016  # expanded by the inner bash
+reach='exec 3<>"/dev/tcp/127.0.0.1/$1" && head -n1 <&3'
+check_eq "host: the loopback service answers on the host" host-secret \
+    "$(timeout 5 bash -c "$reach" _ "$hp" 2>/dev/null)"
+got=$(timeout 10 docker exec "$NAME" bash -c "$reach" _ "$hp" 2>&1 || true)
+if [ "$got" = host-secret ]; then
+    not_ok "inside: the host's 127.0.0.1:$hp is unreachable" "got: $got"
+else
+    ok "inside: the host's 127.0.0.1:$hp is unreachable (${got:0:60})"
+fi
+kill "$hpid" 2>/dev/null || true
+wait "$hpid" 2>/dev/null || true
 if wait_until 10 curl -sf "http://127.0.0.1:$NOVNC_PORT/vnc.html" -o /dev/null; then
     ok "noVNC serves vnc.html on 127.0.0.1:$NOVNC_PORT"
 else
@@ -103,7 +277,7 @@ check_eq "the game container still runs" running "$(c_state "$NAME")"
 
 # The game's user may kill a test container through the bound mount.
 victim=${ids[0]}
-check "inside, uid 1000 kills a test container through the mount" \
+check "inside, the game's account kills a test container through the read-only bound share" \
     docker exec "$NAME" bash -c "echo 1 > /dockerfs-parent/fs/${victim:0:12}/kill"
 check_eq "that container is gone" gone "$(c_state "$victim")"
 
@@ -117,7 +291,17 @@ if wait_until 10 dfs_unmounted "$MNT"; then
 else
     not_ok "dockerfs stopped and unmounted"
 fi
-if ct_launcher play >"$out.2" 2>&1 && grep -q 'already running' "$out.2"; then
+# The second dockerfs prints 40 kB first: the launcher's log, capped at
+# 8 kB here, must rotate instead of growing.
+cat >"$TESTS_TMP/chatty-dockerfs" <<EOF
+#!/bin/bash
+for i in \$(seq 400); do printf 'chatty line %04d %080d\\n' "\$i" 0; done >&2
+exec "$DOCKERFS_BIN" "\$@"
+EOF
+chmod +x "$TESTS_TMP/chatty-dockerfs"
+old_fwd=$(cat "$DOCKERDOOM_RUN"/fwd-*.pid | xargs)
+if DOCKERFS_BIN=$TESTS_TMP/chatty-dockerfs DOCKERDOOM_LOG_MAX=8000 ct_launcher play >"$out.2" 2>&1 &&
+    grep -q 'already running' "$out.2"; then
     ok "play again remounts dockerfs and keeps the running game"
 else
     not_ok "play again remounts dockerfs and keeps the running game" "$(tail -n 20 "$out.2")"
@@ -134,6 +318,33 @@ fi
 check_eq "the game container was not restarted" "$started" \
     "$(docker inspect -f '{{.State.StartedAt}}' "$NAME")"
 check "status reports it all" ct_launcher status
+new_fwd=$(cat "$DOCKERDOOM_RUN"/fwd-*.pid | xargs)
+if [ "$(wc -w <<<"$new_fwd")" = 2 ] && [ "$new_fwd" != "$old_fwd" ]; then
+    ok "play again restarted both forwarders ($old_fwd -> $new_fwd)"
+else
+    not_ok "play again restarted both forwarders" "before: $old_fwd, after: $new_fwd"
+fi
+for p in $old_fwd; do
+    if kill -0 "$p" 2>/dev/null; then not_ok "old forwarder $p is gone"; else ok "old forwarder $p is gone"; fi
+done
+if wait_until 10 curl -sf "http://127.0.0.1:$NOVNC_PORT/vnc.html" -o /dev/null; then
+    ok "noVNC answers again through the new forwarder"
+else
+    not_ok "noVNC answers again through the new forwarder"
+fi
+dlog=$DOCKERDOOM_LOG_DIR/dockerfs.log
+sz=$(stat -c %s "$dlog" 2>/dev/null || echo 0)
+if [ -s "$dlog.1" ] && [ "$sz" -le 8200 ] && [ "$(stat -c %s "$dlog.1")" -le 8200 ]; then
+    ok "the dockerfs log is capped: rotated to .1, each file <= 8 kB ($sz and $(stat -c %s "$dlog.1") bytes)"
+else
+    not_ok "the dockerfs log is capped" "$(ls -l "$DOCKERDOOM_LOG_DIR")"
+fi
+# Either file may hold them (dockerfs.log is made again at the next line).
+after_rotation() {
+    { cat "$dlog.1" "$dlog" 2>/dev/null || true; } |
+        awk '/chatty line/ { c = 1 } c && /info: mounted/ { f = 1 } END { exit !f }'
+}
+check "dockerfs's own lines follow the rotated ones" wait_until 5 after_rotation
 
 # stop: no game container, no mount, no dockerfs.
 dfs_pid=$(cat "$DOCKERDOOM_RUN/dockerfs.pid")
@@ -149,6 +360,23 @@ if kill -0 "$dfs_pid" 2>/dev/null; then
 else
     ok "dockerfs process gone"
 fi
+for p in $new_fwd; do
+    if kill -0 "$p" 2>/dev/null; then not_ok "stop ended forwarder $p"; else ok "stop ended forwarder $p"; fi
+done
+if ct_listening "$VNC_PORT" || ct_listening "$NOVNC_PORT"; then
+    not_ok "nothing listens on the VNC and noVNC ports after stop"
+else
+    ok "nothing listens on the VNC and noVNC ports after stop"
+fi
+# The demo, a script of its own, through the launcher.
+if ct_launcher demo 2 >"$TESTS_TMP/demo.out" 2>&1 &&
+    [ "$(docker ps -q --filter label=dockerdoom.demo=true | wc -l)" = 2 ]; then
+    ok "dockerdoom demo 2 starts two demo containers"
+else
+    not_ok "dockerdoom demo 2 starts two demo containers" "$(cat "$TESTS_TMP/demo.out")"
+fi
+check "dockerdoom demo clean" ct_launcher demo clean
+check_eq "no demo container left" 0 "$(docker ps -aq --filter label=dockerdoom.demo=true | wc -l)"
 check_eq "test containers untouched by stop" running "$(c_state "${ids[2]}")"
 if ct_launcher status >/dev/null 2>&1; then
     not_ok "status fails once stopped"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # 30-entrypoint.sh - the game container on its own (no dockerfs needed):
 # a generated VNC password is printed, never a fixed one; VNC and noVNC
-# listen where told; the game is restarted when it exits and gets keyboard
+# listen where told, x11vnc nowhere else (no IPv6 wildcard); it runs as an
+# unknown uid on a read-only root; the game is restarted when it exits and gets keyboard
 # focus back; `docker stop` takes under 2 s (the figure is printed).
 set -euo pipefail
 # shellcheck source=tests/container/lib.sh
@@ -34,6 +35,10 @@ check "the game runs in a 640x480 window" sh -c "docker logs $C 2>&1 | grep -q -
 wait_until 10 ct_listening "$VNC_PORT" || true
 check "VNC listens on 127.0.0.1 only" \
     sh -c "ss -Htln 'sport = :$VNC_PORT' | awk '{print \$4}' | grep -qx '127.0.0.1:$VNC_PORT'"
+check_eq "x11vnc has no second (IPv6 wildcard) listener on the VNC port" 1 \
+    "$(ss -Htln "sport = :$VNC_PORT" | wc -l)"
+check_eq "x11vnc listens on no other port (no [::]:5900)" "" \
+    "$(ss -Hltnp | grep '"x11vnc"' | awk '{print $4}' | grep -vx "127.0.0.1:$VNC_PORT")"
 wait_until 10 ct_listening "$NOVNC_PORT" || true
 check "noVNC listens on 127.0.0.1 only" \
     sh -c "ss -Htln 'sport = :$NOVNC_PORT' | awk '{print \$4}' | grep -qx '127.0.0.1:$NOVNC_PORT'"
@@ -84,8 +89,12 @@ check_eq "the container exited cleanly" 0 "$(docker inspect -f '{{.State.ExitCod
 check "the entrypoint logged its stop" sh -c "docker logs $C 2>&1 | grep -q 'entrypoint: stopped'"
 docker rm -f "$C" >/dev/null 2>&1 || true
 
-# A given password and listen address are used as given.
+# A given password and listen address are used as given; and the image
+# runs as an account it does not know, on a read-only root, without
+# capabilities (as the launcher runs it).
 docker run -d --name "$C" --network host -e VNC_PASSWORD=given123 \
+    --user 4242:4242 --read-only --tmpfs /tmp --cap-drop ALL \
+    --security-opt no-new-privileges \
     -e VNC_LISTEN=127.0.0.2 -e VNC_PORT="$VNC_PORT" -e NOVNC_PORT="$NOVNC_PORT" \
     "$GAME_IMAGE" >/dev/null
 wait_until 30 started || true
@@ -97,6 +106,11 @@ fi
 wait_until 10 ct_listening "$VNC_PORT" || true
 check "VNC_LISTEN is honoured" \
     sh -c "ss -Htln 'sport = :$VNC_PORT' | awk '{print \$4}' | grep -qx '127.0.0.2:$VNC_PORT'"
+check "as uid 4242 on a read-only root: the game runs" sh -c \
+    "docker logs $C 2>&1 | grep -q 'starting game (run 1)'"
+check "docker top lists the container's processes" sh -c "docker top $C -o pid,args | grep -q x11vnc"
+check_eq "the given password is in no command line of the container" "" \
+    "$(docker top "$C" -o pid,args | grep -F given123 || true)"
 docker rm -f "$C" >/dev/null 2>&1 || true
 
 tap_done

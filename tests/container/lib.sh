@@ -12,6 +12,14 @@
 #   ct_game_log NAME      the container's log (stdout and stderr)
 #   free_port             a free TCP port (tests/lib/ports.sh)
 #   ct_elapsed_ms CMD...  runs CMD, prints how long it took (ms)
+#   ct_watch_start FILE / ct_watch_stop
+#                         record every command line on the machine
+#                         (/proc/*/cmdline, polled without pause) into FILE
+#                         until ct_watch_stop: a secret must never be in it
+#   ct_loopback ADDR      is ADDR (ss's "host:port") on a loopback address?
+#   ct_listen_audit PID...  prints every TCP listener (IPv4 and IPv6, from
+#                         `ss -ltnp`) of the given processes that is not on
+#                         loopback; fails if there is one
 
 # shellcheck source=tests/lib/ports.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/ports.sh"
@@ -44,6 +52,7 @@ ct_setup() {
     export DOCKERDOOM_NAME=ddgame-$$
     export DOCKERDOOM_IMAGE=$GAME_IMAGE
     export DOCKERDOOM_NO_DEPS=1 DOCKERDOOM_NO_BUILD=1
+    export DOCKERDOOM_LOG_DIR=$TESTS_TMP/log
     export DOCKERFS_BIN
     VNC_PORT=$(free_port)
     NOVNC_PORT=$(free_port)
@@ -83,4 +92,49 @@ ct_elapsed_ms() {
 ct_game_pid() {
     docker top "$1" -o pid,args 2>/dev/null |
         awk '/chocolate-doom -iwad/ { p = $1 } END { if (p) print p }'
+}
+
+CT_WATCH_PID=
+ct_watch_start() {
+    local out=$1
+    : >"$out"
+    (
+        # One grep per sweep reads every cmdline; NULs become spaces later.
+        while :; do
+            grep -ahs . /proc/[0-9]*/cmdline >>"$out" 2>/dev/null || true
+        done
+    ) &
+    CT_WATCH_PID=$!
+}
+
+ct_watch_stop() {
+    [ -n "$CT_WATCH_PID" ] || return 0
+    kill "$CT_WATCH_PID" 2>/dev/null || true
+    wait "$CT_WATCH_PID" 2>/dev/null || true
+    CT_WATCH_PID=
+}
+
+ct_loopback() {
+    case $1 in
+        127.*:*|"[::1]":*|"[::ffff:127."*) return 0 ;;
+    esac
+    return 1
+}
+
+ct_listen_audit() {
+    local line addr p bad=0
+    while IFS= read -r line; do
+        addr=$(awk '{print $4}' <<<"$line")
+        for p in "$@"; do
+            case $line in
+                *"pid=$p,"*)
+                    if ! ct_loopback "$addr"; then
+                        echo "$line"
+                        bad=1
+                    fi
+                    break ;;
+            esac
+        done
+    done < <(ss -Hltnp 2>/dev/null)
+    return "$bad"
 }

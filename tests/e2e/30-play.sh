@@ -4,7 +4,9 @@
 # A private engine runs K test containers, one labelled
 # dockerfs.protect=true. The launcher (container/dockerdoom play, as a
 # player starts the game) mounts dockerfs on a shared parent and starts
-# the game container with that parent bound rslave. Through VNC
+# the game container with that parent bound read-only and rslave, with no
+# network of its own: VNC and noVNC reach it through the launcher's socat
+# forwarders on 127.0.0.1 and the game's unix sockets. Through VNC
 # (tests/vnc/vncplay) the test types iddqd, then sweeps the room with the
 # idrm cheat (every container monster in view takes a lethal hit from the
 # player). Then, through the Docker API: the containers the game asked to
@@ -109,11 +111,11 @@ VNC_PORT=$(free_port)
 WEB_PORT=$(free_port)
 while [ "$WEB_PORT" = "$VNC_PORT" ]; do WEB_PORT=$(free_port); done
 export DOCKERDOOM_RUN=$T/run DOCKERDOOM_NAME=$GAME_NAME DOCKERDOOM_IMAGE=$GAME_IMAGE
-export DOCKERDOOM_NO_DEPS=1 DOCKERDOOM_NO_BUILD=1 DOCKERFS_BIN
+export DOCKERDOOM_NO_DEPS=1 DOCKERDOOM_NO_BUILD=1 DOCKERFS_BIN DOCKERDOOM_LOG_DIR=$T/log
 export VNC_PASSWORD=$PASS VNC_LISTEN=127.0.0.1 VNC_PORT NOVNC_PORT=$WEB_PORT
 export DOOM_IWAD=freedoom2 DOOM_WARP=1 DOOM_SKILL=3
 MNT=$DOCKERDOOM_RUN/share/fs
-DFS_LOG=$DOCKERDOOM_RUN/dockerfs.log
+DFS_LOG=$DOCKERDOOM_LOG_DIR/dockerfs.log
 if [ -x "$LAUNCHER" ] && timeout 120 "$LAUNCHER" play >"$T/play.log" 2>&1; then
     ok "container/dockerdoom play: dockerfs mounted, game container started"
 else

@@ -4,21 +4,41 @@
 # events (a podman run appears, a podman rm / stop disappears: Podman says
 # "remove" where Docker says "destroy"), kill through the mount, errno
 # rules, --all, clean exit. Containers need the ulimits and --network none
-# these machines require (DESIGN §5).
+# these machines require (DESIGN §5). Podman's storage lies on an overlayfs
+# (as on a CI runner in a container), with the vfs driver.
 # No -e: a failing command is a test result, reported as "not ok".
 set -uo pipefail
 . "$(dirname "$0")/../lib/dockerfs.sh"
 . "$(dirname "$0")/lib.sh"
 dfs_setup
-trap 'dfs_cleanup; podman_stop' EXIT
+# Podman's directory lies on an overlayfs of its own, as on a CI runner in a
+# container: the tests' storage driver must work there (overlay does not:
+# "'overlay' is not supported over overlayfs").
+OVL=$(mktemp -d /tmp/ddfovl.XXXXXX)
+ovl_cleanup() {
+    umount -l "$OVL/merged" 2>/dev/null || true
+    rm -rf "$OVL"
+}
+trap 'dfs_cleanup; podman_stop; ovl_cleanup' EXIT
 
 if ! command -v podman >/dev/null; then
     not_ok "podman is installed" "apt-get install podman"
     tap_done
 fi
-podman_start "$(mktemp -d /tmp/ddfpod.XXXXXX)" || { not_ok "podman system service starts"; tap_done; }
+mkdir -p "$OVL/lower" "$OVL/upper" "$OVL/work" "$OVL/merged"
+if mount -t overlay overlay \
+    -o "lowerdir=$OVL/lower,upperdir=$OVL/upper,workdir=$OVL/work" "$OVL/merged"; then
+    PDIR=$OVL/merged/podman
+    note "podman's directory is on overlayfs ($OVL/merged)"
+else
+    PDIR=$OVL/podman
+    note "cannot mount an overlayfs here: podman's directory is a plain one"
+fi
+podman_start "$PDIR" || { not_ok "podman system service starts"; tap_done; }
 ok "podman system service starts"
 note "podman: $(podman --version); socket $DOCKER_HOST"
+check_eq "podman's storage driver is vfs (works on any backing file system)" vfs \
+    "$(podman_private info --format '{{.Store.GraphDriverName}}' 2>&1)"
 . "$REPO/tests/podman/lib.sh"
 PIMAGE=$PODMAN_IMAGE
 pps_ids() {

@@ -10,8 +10,10 @@
 #     map's own monsters: all spawn, the game keeps running, and 10 s of
 #     monsters fighting (each other, the player in god mode, barrels) never
 #     kill a container, and no monster ever turns on a container monster
+#     (also on MAP02, where the map's monsters stand in the crossfire)
 #   - idrm's results come as one summary; a kill the engine does not
-#     answer is reported after 5 s; renames and image changes are logged
+#     answer is reported after 5 s; renames and image changes are logged;
+#     a paused container's monster freezes
 #   - 10000 entries: the level takes what it has spots for, the rest wait
 #   - a -dockerfs directory that does not exist stops the game at start
 # Usage: tests/game/run-xvfb.sh [path/to/chocolate-doom]
@@ -325,6 +327,19 @@ else
 fi
 check_eq "the new monster stands where the old one stood" "1" \
     "$(grep -c "^dockerdoom: spawn id=$second " "$LOG")"
+third=$(ids_of "$LOG" spawn | sed -n 3p)
+echo paused >"$DIR/$third/state"
+if wait_until 5 grep -q "^dockerdoom: paused id=$third " "$LOG"; then
+    ok "a paused container's monster is frozen"
+else
+    not_ok "a paused container's monster is frozen" "$(grep dockerdoom "$LOG")"
+fi
+echo running >"$DIR/$third/state"
+if wait_until 5 grep -q "^dockerdoom: unpaused id=$third " "$LOG"; then
+    ok "and moves on when the container is unpaused"
+else
+    not_ok "and moves on when the container is unpaused" "$(grep dockerdoom "$LOG")"
+fi
 type_keys iddqd
 sleep 0.3
 type_keys idrm
@@ -389,6 +404,12 @@ $(tail -n 5 "$log.err")"
         # So many monsters always hit each other: the shield was tested.
         check "monsters did hit containers ($n on $map)" test "${shielded:-0}" -gt 0
     fi
+    spared=$(sed -n 's/^dockerdoom: spared hits=//p' "$log" | tail -n 1)
+    note "$map n=$n: ${spared:-0} hits by containers on the map's monsters ignored"
+    if [ -n "${CROSSFIRE:-}" ]; then
+        check "containers' shots did reach the map's monsters ($n on $map)" \
+            test "${spared:-0}" -gt 0
+    fi
     note "$map n=$n $(grep '^dockerdoom: stats ' "$log" | tail -n 1 || true)"
     stop_game
     rm -rf "$dir"
@@ -398,6 +419,10 @@ run_fleet freedoom2.wad MAP01 50 1
 run_fleet freedoom2.wad MAP01 300 1
 run_fleet freedoom1.wad E1M1 50 1 1
 run_fleet freedoom1.wad E1M1 300 1 1
+# MAP02's start room has the map's monsters in the containers' line of
+# fire: without the rule that containers harm only players, some of them
+# turn on the containers (and die) within the 10 s.
+CROSSFIRE=1 run_fleet freedoom2.wad MAP02 300 2
 
 # --- 5. 10000 entries --------------------------------------------------------
 DIR=$TMP/many

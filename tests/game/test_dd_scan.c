@@ -73,6 +73,7 @@ static void test_scan(void **state)
     put("bbbbbbbbbbbb", "image", "postgres:16\n");
     put("aaaaaaaaaaaa", "name", "web server\n");
     put("aaaaaaaaaaaa", "image", "nginx\n");
+    put("aaaaaaaaaaaa", "state", "running\n");
     // An entry without a name file (or image) still counts.
     put("cccccccccccc0000", NULL, NULL);
     // Not entries: listed by a plain directory, ignored by the game.
@@ -85,6 +86,8 @@ static void test_scan(void **state)
     // The name as the container has it: spaces stay.
     assert_string_equal(snap.entries[0].name, "web server");
     assert_string_equal(snap.entries[0].image, "nginx");
+    assert_string_equal(snap.entries[0].status, "running");
+    assert_string_equal(snap.entries[1].status, "");
     assert_string_equal(snap.entries[1].name, "db");
     assert_string_equal(snap.entries[1].image, "postgres:16");
     assert_string_equal(snap.entries[2].id, "cccccccccccc0000");
@@ -147,7 +150,7 @@ static void test_incremental(void **state)
     assert_int_equal(DD_ScanUpdate(root, &st, 0, 0, &changed), 0);
     assert_int_equal(changed, 1);
     assert_int_equal(st.known.count, 100);
-    assert_int_equal(st.reads, 200);
+    assert_int_equal(st.reads, 300);
 
     // Nothing new: no file read at all, nothing changed.
     assert_int_equal(DD_ScanUpdate(root, &st, 0, 0, &changed), 0);
@@ -159,7 +162,7 @@ static void test_incremental(void **state)
     put("bbbbbbbbbbbb", "image", "redis\n");
     assert_int_equal(DD_ScanUpdate(root, &st, 0, 0, &changed), 0);
     assert_int_equal(changed, 1);
-    assert_int_equal(st.reads, 2);
+    assert_int_equal(st.reads, 3);
     assert_int_equal(st.known.count, 101);
     assert_string_equal(field(&st, "bbbbbbbbbbbb", 0), "new one");
     assert_string_equal(field(&st, "bbbbbbbbbbbb", 1), "redis");
@@ -201,11 +204,11 @@ static void test_incremental_rename(void **state)
     assert_int_equal(DD_ScanUpdate(root, &st, 8, 0, &changed), 0);
     put("000000b00020", "name", "after\n");
     put("000000b00030", "image", "redis:7\n");
-    // 8 entries re-read per scan: all 50 within 7 scans, 16 files each.
+    // 8 entries re-read per scan: all 50 within 7 scans, 24 files each.
     for (scans = 1; scans <= 7; ++scans)
     {
         assert_int_equal(DD_ScanUpdate(root, &st, 8, 0, &changed), 0);
-        assert_int_equal(st.reads, 16);
+        assert_int_equal(st.reads, 24);
         if (strcmp(field(&st, "000000b00020", 0), "after") == 0
          && strcmp(field(&st, "000000b00030", 1), "redis:7") == 0)
         {
@@ -218,15 +221,20 @@ static void test_incremental_rename(void **state)
     // A time budget goes on past the count (here: all of them, as a
     // plain directory is fast), each entry still read once.
     assert_int_equal(DD_ScanUpdate(root, &st, 1, 10000, &changed), 0);
-    assert_int_equal(st.reads, 100);
+    assert_int_equal(st.reads, 150);
     // A refresh wider than the listing reads each entry once.
     assert_int_equal(DD_ScanUpdate(root, &st, 1000, 0, &changed), 0);
-    assert_int_equal(st.reads, 100);
+    assert_int_equal(st.reads, 150);
     assert_int_equal(changed, 0);
     put("000000b00001", "name", "renamed\n");
     assert_int_equal(DD_ScanUpdate(root, &st, 1000, 0, &changed), 0);
     assert_int_equal(changed, 1);
     assert_string_equal(field(&st, "000000b00001", 0), "renamed");
+    // A paused container: its state is news too.
+    put("000000b00002", "state", "paused\n");
+    assert_int_equal(DD_ScanUpdate(root, &st, 1000, 0, &changed), 0);
+    assert_int_equal(changed, 1);
+    assert_string_equal(find(&st, "000000b00002")->status, "paused");
     DD_ScanStateFree(&st);
 }
 

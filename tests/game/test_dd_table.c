@@ -45,6 +45,7 @@ static void set_entry(dd_scanentry_t *e, const char *id, const char *name,
     snprintf(e->id, sizeof(e->id), "%s", id);
     snprintf(e->name, sizeof(e->name), "%s", name);
     snprintf(e->image, sizeof(e->image), "%s", image);
+    e->status[0] = '\0';
 }
 
 static void test_appear(void **state)
@@ -126,6 +127,28 @@ static void test_rename(void **state)
     assert_string_equal(t.entries[0].name, "new");
     // A rename keeps the monster.
     assert_int_equal(t.entries[0].state, DD_ST_ALIVE);
+    DD_TableFree(&t);
+}
+
+static void test_status(void **state)
+{
+    dd_scanentry_t e[1];
+    dd_snapshot_t snap = { e, 1 };
+    dd_table_t t = { 0 };
+    counts_t c = { 0 };
+
+    (void) state;
+    set_entry(&e[0], "aaaaaaaaaaaa", "web", "nginx");
+    snprintf(e[0].status, sizeof(e[0].status), "running");
+    DD_TableApply(&t, &snap, NULL, NULL);
+    assert_string_equal(t.entries[0].status, "running");
+    assert_int_equal(t.entries[0].changes, 0);
+    // Paused: a change of its own kind, name and image untouched.
+    snprintf(e[0].status, sizeof(e[0].status), "paused");
+    DD_TableApply(&t, &snap, count_change, &c);
+    assert_int_equal(c.renamed, 1);
+    assert_int_equal(t.entries[0].changes, DD_CHANGED_STATUS);
+    assert_string_equal(t.entries[0].status, "paused");
     DD_TableFree(&t);
 }
 
@@ -295,6 +318,7 @@ int main(void)
         cmocka_unit_test(test_appear),
         cmocka_unit_test(test_disappear),
         cmocka_unit_test(test_rename),
+        cmocka_unit_test(test_status),
         cmocka_unit_test(test_many),
         cmocka_unit_test(test_churn),
         cmocka_unit_test(test_kill_ok),

@@ -72,8 +72,9 @@ M2=$TESTS_TMP/worker
 dfs_mount "$M2" --host "$SWARM_HOST2" && PID2=$DFS_PID ||
     { not_ok "dockerfs mounts the worker's engine" "$(tail -n 5 "$DFS_LOG")"; tap_done; }
 LOG2=$DFS_LOG
-dfs_mount "$M1" --host "$SWARM_HOST1" ||
+dfs_mount "$M1" --host "$SWARM_HOST1" && PID1=$DFS_PID ||
     { not_ok "dockerfs mounts the manager's engine" "$(tail -n 5 "$DFS_LOG")"; tap_done; }
+LOG1=$DFS_LOG
 ok "dockerfs mounted on both nodes' engines"
 check_eq "the manager's mount lists the manager's tasks" "$(tasks 1)" "$(listing "$M1")"
 check_eq "the worker's mount lists the worker's tasks" "$(tasks 2)" "$(listing "$M2")"
@@ -129,6 +130,46 @@ check_eq "the manager's mount equals its engine again" "$(tasks 1)" "$(listing "
 check "the service is back to 4 running tasks, 2 per node" wait_until 20 two_each
 check_eq "the worker's mount is untouched" "$BEFORE2" "$(listing "$M2")"
 
+# ------------------------------------------------------------ one mount, both nodes
+
+MF=$TESTS_TMP/fleet
+dfs_mount "$MF" --host "n1=$SWARM_HOST1" --host "n2=$SWARM_HOST2" && PIDF=$DFS_PID ||
+    { not_ok "dockerfs mounts both nodes' engines in one mount" "$(tail -n 5 "$DFS_LOG")"; tap_done; }
+LOGF=$DFS_LOG
+both() { { tasks 1; tasks 2; } | sort; }
+check_eq "one mount over both nodes lists the 4 tasks" "$(both)" "$(listing "$MF")"
+check_eq "4 of them" 4 "$(listing "$MF" | grep -c .)"
+FV=$(tasks 2 | head -n 1)
+check_eq "a worker's task: its engine file says n2" n2 "$(timeout 5 cat "$MF/$FV/engine")"
+FVNAME=$(timeout 5 cat "$MF/$FV/name")
+check_eq "it resolves as name@n2" "$FV" "$(readlink "$MF/$FVNAME@n2")"
+check_eq "not as name@n1" ENOENT "$(fsop1 readlink "$MF/$FVNAME@n1")"
+t=$(now_ms)
+check_eq "kill the worker's task through the one mount: OK" OK "$(fsop1 write "$MF/$FV/kill" 1)"
+fv_gone() { ! swarm_docker 2 ps -aq --no-trunc | grep -q "^$FV"; }
+check "the worker's engine no longer has it" wait_until 10 fv_gone
+f_replaced() {
+    local now
+    now=$(listing "$MF")
+    [ "$(echo "$now" | grep -c .)" -eq 4 ] && ! echo "$now" | grep -qx "$FV"
+}
+if wait_until 30 f_replaced; then
+    ok "the swarm's replacement appears in the one mount (4 tasks again)"
+    note "killed to replacement listed: $(( $(now_ms) - t )) ms"
+else
+    not_ok "the swarm's replacement appears in the one mount (4 tasks again)" \
+        "listing: $(listing "$MF" | tr '\n' ' '); tasks: $(both | tr '\n' ' ')"
+fi
+check_eq "the one mount equals both engines again" "$(both)" "$(listing "$MF")"
+check "the service is back to 4 running tasks, 2 per node (after the second kill)" \
+    wait_until 20 two_each
+DFS_PID=$PIDF
+dfs_stop TERM
+check_eq "the one mount: SIGTERM: exit 0" 0 "$DFS_RC"
+check_san "$LOGF"
+
+DFS_PID=$PID1
+DFS_LOG=$LOG1
 dfs_stop TERM
 check_eq "manager's mount: SIGTERM: exit 0" 0 "$DFS_RC"
 check_san

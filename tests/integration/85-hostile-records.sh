@@ -28,7 +28,7 @@ big_body() {
       printf '"}}'; } >"$TESTS_TMP/big.json"
 }
 
-printf '{"Image":"%s","HostConfig":{"NetworkMode":"none"},"Labels":{"nul":"a\\u0000b","plain":"v"}}' \
+printf '{"Image":"%s","HostConfig":{"NetworkMode":"none"},"Labels":{"nul":"a\\u0000b","plain":"v","dockerfs.protect=true":""}}' \
     "$TEST_IMAGE" >"$TESTS_TMP/nul.json"
 NUL=$(create_api "$TESTS_TMP/nul.json" nullabel)
 check "a container with a NUL in a label is created" test -n "$NUL"
@@ -68,7 +68,8 @@ check "the NUL-label container is listed" listed "$M" "${NUL:0:12}"
 check "the control-character container is listed" listed "$M" "${CR:0:12}"
 check "the 1.1 MiB record is left out" unlisted "$M" "${HUGE:0:12}"
 check "the record with inherited labels is left out" unlisted "$M" "${INH:0:12}"
-check_eq "the NUL is shown as \\x00" "$(printf 'nul=a\\x00b\nplain=v')" "$(cat "$M/${NUL:0:12}/labels")"
+check_eq "the NUL is shown as \\x00; an = in a key as \\x3d" \
+    "$(printf 'dockerfs.protect\\x3dtrue=\nnul=a\\x00b\nplain=v')" "$(cat "$M/${NUL:0:12}/labels")"
 check_eq "labels: CR, BEL and ESC shown as \\xNN, never raw" \
     "$(printf 'bell=\\x07\\x1b[2J\nx\\x0ddockerfs.protect=true')" "$(cat "$M/${CR:0:12}/labels")"
 check_eq "stat size of labels is the escaped length" \
@@ -112,6 +113,7 @@ check_eq "its labels file holds all 200 KiB" $((200 * 1024 + 5)) "$(wc -c <"$M/$
 # dockerfs.protect, and the mount shows that.
 check_eq "the CR label container is not protected (kill works)" OK "$(fsop1 write "$M/${CR:0:12}/kill" 1)"
 check_eq "and it is gone" gone "$(c_state "$CR")"
+# Its key "dockerfs.protect=true" is no dockerfs.protect label either.
 check "the NUL-label container can be killed" test "$(fsop1 write "$M/${NUL:0:12}/kill" 1)" = OK
 dfs_stop TERM
 check_san

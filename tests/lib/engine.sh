@@ -11,6 +11,8 @@
 #                        engine runs with --live-restore, so they keep
 #                        running); for "engine lost while mounted" tests
 #   engine_up            start dockerd again on the same DIR and socket
+#   ENGINE_ARGS          extra dockerd options for engine_start/engine_up
+#                        (words split at spaces: --host tcp://..., TLS)
 #   engine_stop          remove every container of this engine, stop
 #                        dockerd, containerd and every shim it started,
 #                        unmount what is left under DIR, remove DIR
@@ -47,7 +49,7 @@ engine_up() {
         --pidfile "$d/dockerd.pid" \
         --config-file "$d/daemon.json" \
         --bridge=none --iptables=false --ip6tables=false --ip-masq=false \
-        --userland-proxy=false --live-restore \
+        --userland-proxy=false --live-restore ${ENGINE_ARGS:-} \
         >>"$d/dockerd.log" 2>&1 </dev/null &
     ENGINE_PID=$!
     echo "$ENGINE_PID" >"$d/dockerd.launch-pid"
@@ -159,6 +161,11 @@ engine_stop() {
     unset ENGINE_DIR ENGINE_PID
 }
 
+# Podman's storage driver for the tests: vfs works on any backing file
+# system; overlay fails when the test directory is itself on overlayfs
+# (CI runners in containers: "'overlay' is not supported over overlayfs").
+PODMAN_STORAGE_DRIVER=${PODMAN_STORAGE_DRIVER:-vfs}
+
 # Starts `podman system service` on its own socket (Docker-compatible API)
 # with its own storage, so it never touches a user's Podman containers.
 podman_start() {
@@ -173,7 +180,7 @@ podman_start() {
     export PODMAN_DIR
     mkdir -p "$PODMAN_DIR/root" "$PODMAN_DIR/runroot" "$PODMAN_DIR/tmp"
     setsid podman --root "$PODMAN_DIR/root" --runroot "$PODMAN_DIR/runroot" \
-        --tmpdir "$PODMAN_DIR/tmp" \
+        --tmpdir "$PODMAN_DIR/tmp" --storage-driver "$PODMAN_STORAGE_DRIVER" \
         system service --time=0 "unix://$PODMAN_DIR/podman.sock" \
         >>"$PODMAN_DIR/podman.log" 2>&1 </dev/null &
     PODMAN_PID=$!
@@ -194,7 +201,7 @@ podman_start() {
 # Podman's counterpart of the docker CLI on the private storage.
 podman_private() {
     podman --root "$PODMAN_DIR/root" --runroot "$PODMAN_DIR/runroot" \
-        --tmpdir "$PODMAN_DIR/tmp" "$@"
+        --tmpdir "$PODMAN_DIR/tmp" --storage-driver "$PODMAN_STORAGE_DRIVER" "$@"
 }
 
 # Removes the Podman service's containers, stops it, cleans its directory.
@@ -202,7 +209,7 @@ podman_stop() {
     local d=${PODMAN_DIR:-} p
     [ -n "$d" ] && [ -d "$d" ] || return 0
     timeout 60 podman --root "$d/root" --runroot "$d/runroot" --tmpdir "$d/tmp" \
-        rm -af -t 0 >/dev/null 2>&1 || true
+        --storage-driver "$PODMAN_STORAGE_DRIVER" rm -af -t 0 >/dev/null 2>&1 || true
     [ -n "${PODMAN_PID:-}" ] && { engine_kill_wait "$PODMAN_PID" TERM 10 || engine_kill_wait "$PODMAN_PID" KILL 5 || true; }
     wait "${PODMAN_PID:-0}" 2>/dev/null || true
     for p in $(engine_pids_under "$d"); do

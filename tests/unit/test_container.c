@@ -130,18 +130,21 @@ static void render_escapes_controls(void **state)
     (void)state;
     struct label in[] = {
         { "x\rdockerfs.protect", "true" }, { "bell", "\a\x1b[2J" },
-        { "nul", "a" "\xc0\x80" "b" },
+        { "nul", "a" "\xc0\x80" "b" }, { "dockerfs.protect=true", "" },
+        { "a==b=", "c=d" },
     };
     struct container c;
     struct buf b;
     buf_init(&b, 0);
     assert_int_equal(container_set(&c, ID1, "we\rb", "img\n:evil\x7f",
-                                   "run\x1bning", 0, in, 3), 0);
+                                   "run\x1bning", 0, in, 5), 0);
     assert_string_equal(render(&c, FILE_NAME, &b), "we\\x0db\n");
     assert_string_equal(render(&c, FILE_IMAGE, &b), "img\\n:evil\\x7f\n");
     assert_string_equal(render(&c, FILE_STATE, &b), "run\\x1bning\n");
     assert_string_equal(render(&c, FILE_LABELS, &b),
+                        "a\\x3d\\x3db\\x3d=c=d\n"
                         "bell=\\x07\\x1b[2J\n"
+                        "dockerfs.protect\\x3dtrue=\n"
                         "nul=a\\x00b\n"
                         "x\\x0ddockerfs.protect=true\n");
     container_clear(&c);
@@ -152,7 +155,7 @@ static void kind_names(void **state)
 {
     (void)state;
     const char *names[] = { "id", "name", "image", "state", "created",
-                            "labels", "kill" };
+                            "labels", "engine", "kill" };
     for (int k = FILE_ID; k <= FILE_KILL; k++) {
         assert_string_equal(file_kind_name((enum file_kind)k), names[k - 1]);
         assert_int_equal(file_kind_from_name(names[k - 1]), k);
@@ -164,6 +167,30 @@ static void kind_names(void **state)
     assert_int_equal(file_kind_from_name(""), FILE_KINDS);
     assert_int_equal(file_kind_from_name("kill2"), FILE_KINDS);
     assert_int_equal(file_kind_from_name(NULL), FILE_KINDS);
+}
+
+/* The engine file: the engine's name, "default" without one; a copy
+ * keeps the engine (the name is the fleet's, shared, not copied). */
+static void engine_file(void **state)
+{
+    (void)state;
+    struct container c, d;
+    struct buf b;
+    buf_init(&b, 0);
+    assert_int_equal(container_set(&c, ID1, "web", "nginx", "running", 1,
+                                   NULL, 0), 0);
+    assert_string_equal(render(&c, FILE_ENGINE, &b), "default\n");
+    static const char name[] = "prod";
+    c.engine_ix = 3;
+    c.engine = name;
+    assert_string_equal(render(&c, FILE_ENGINE, &b), "prod\n");
+    assert_int_equal(container_copy(&d, &c), 0);
+    assert_int_equal(d.engine_ix, 3);
+    assert_ptr_equal(d.engine, name);
+    container_clear(&d);
+    assert_null(d.engine);
+    container_clear(&c);
+    buf_free(&b);
 }
 
 static void free_array(void **state)
@@ -184,6 +211,7 @@ int main(void)
         cmocka_unit_test(render_every_kind),
         cmocka_unit_test(render_escapes_controls),
         cmocka_unit_test(kind_names),
+        cmocka_unit_test(engine_file),
         cmocka_unit_test(free_array),
     };
     return cmocka_run_group_tests_name("container", tests, NULL, NULL);

@@ -25,7 +25,8 @@ static void protect_bad_specs(void **state)
 {
     (void)state;
     const char *bad[] = { "nonsense", "label=", "name=", "image=", "=x",
-                          "label==x", "foo=bar", "", "Name=x", "labels=a" };
+                          "label==x", "foo=bar", "", "Name=x", "labels=a",
+                          "engine=", "engines=a" };
     struct protect_rules r = { 0 };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char err[128] = "";
@@ -187,6 +188,29 @@ static void protect_image_ids(void **state)
     protect_free(&r);
 }
 
+/* engine=GLOB protects what is on a matching engine of the fleet; a
+ * container with no engine is on "default". */
+static void protect_by_engine(void **state)
+{
+    (void)state;
+    struct protect_rules r = { 0 };
+    struct container c;
+    char err[128];
+
+    assert_int_equal(protect_add(&r, "engine=prod*", err, sizeof err), 0);
+    make(&c, "web", "nginx", NULL, 0);
+    assert_int_equal(protect_check(&r, &c, NULL, NULL), 0);
+    c.engine = "prod-eu";
+    assert_int_equal(protect_check(&r, &c, NULL, NULL), EPERM);
+    c.engine = "dev";
+    assert_int_equal(protect_check(&r, &c, NULL, NULL), 0);
+    c.engine = NULL;
+    assert_int_equal(protect_add(&r, "engine=default", err, sizeof err), 0);
+    assert_int_equal(protect_check(&r, &c, NULL, NULL), EPERM);
+    container_clear(&c);
+    protect_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -196,6 +220,7 @@ int main(void)
         cmocka_unit_test(protect_self),
         cmocka_unit_test(protect_rules_match),
         cmocka_unit_test(protect_image_ids),
+        cmocka_unit_test(protect_by_engine),
     };
     return cmocka_run_group_tests_name("protect", tests, NULL, NULL);
 }

@@ -350,9 +350,177 @@ static void snapshot_while_changing(void **state)
     table_free(ch.t);
 }
 
+/* make() on engine ix, named ename. */
+static void make_on(struct container *c, const char *prefix, char pad,
+                    const char *name, unsigned ix, const char *ename)
+{
+    make(c, prefix, pad, name, "running");
+    c->engine_ix = ix;
+    c->engine = ename;
+}
+
+/* Each engine's sync thread replaces only its own rows: engine 1's list
+ * leaves engine 0's rows (and their serials) alone, an empty list of
+ * engine 1 removes only engine 1's, and the same id on another engine
+ * never takes a row over. */
+static void replace_per_engine(void **state)
+{
+    (void)state;
+    struct table *t = table_new();
+    struct container a[2], b[2], dup;
+    struct table_row *gone;
+    size_t ngone;
+    uint64_t sa0 = 0, s = 0;
+
+    make_on(&a[0], "aaaa", '1', "web", 0, "a");
+    make_on(&a[1], "aaab", '1', "db", 0, "a");
+    make_on(&b[0], "bbbb", '2', "web", 1, "b");
+    make_on(&b[1], "bbbc", '2', "cache", 1, "b");
+    assert_int_equal(table_replace_engine(t, 0, a, 2, &gone, &ngone,
+                                          NULL, NULL), 0);
+    assert_int_equal(ngone, 0);
+    table_rdlock(t);
+    assert_non_null(table_by_short_id(t, "aaaa11111111", &sa0));
+    table_unlock(t);
+    assert_int_equal(table_replace_engine(t, 1, b, 2, &gone, &ngone,
+                                          NULL, NULL), 0);
+    assert_int_equal(ngone, 0);
+    table_rdlock(t);
+    assert_int_equal(table_count(t), 4);
+    assert_non_null(table_by_short_id(t, "aaaa11111111", &s));
+    assert_int_equal(s, sa0);
+    table_unlock(t);
+
+    /* Engine 1 now lists one container: only its other one goes. */
+    assert_int_equal(table_replace_engine(t, 1, b, 1, &gone, &ngone,
+                                          NULL, NULL), 0);
+    assert_int_equal(ngone, 1);
+    assert_string_equal(gone[0].short_id, "bbbc22222222");
+    free(gone);
+    /* Engine 0 lists nothing: its two go, engine 1's stays. */
+    assert_int_equal(table_replace_engine(t, 0, NULL, 0, &gone, &ngone,
+                                          NULL, NULL), 0);
+    assert_int_equal(ngone, 2);
+    free(gone);
+    table_rdlock(t);
+    assert_int_equal(table_count(t), 1);
+    assert_non_null(table_by_short_id(t, "bbbb22222222", NULL));
+    table_unlock(t);
+
+    /* The same id seen on engine 0 (one engine reached twice): engine 1
+     * keeps the row; engine 0's copy cannot change or remove it. */
+    make_on(&dup, "bbbb", '2', "other", 0, "a");
+    assert_int_equal(table_replace_engine(t, 0, &dup, 1, &gone, &ngone,
+                                          NULL, NULL), 0);
+    assert_int_equal(table_remove_engine(t, 0, dup.id, NULL), ENOENT);
+    table_rdlock(t);
+    assert_int_equal(table_count(t), 1);
+    const struct container *c = table_by_short_id(t, "bbbb22222222", NULL);
+    assert_string_equal(c->name, "web");
+    assert_string_equal(c->engine, "b");
+    table_unlock(t);
+    assert_int_equal(table_remove_engine(t, 1, dup.id, NULL), 0);
+
+    for (int i = 0; i < 2; i++) {
+        container_clear(&a[i]);
+        container_clear(&b[i]);
+    }
+    container_clear(&dup);
+    table_free(t);
+}
+
+/* NAME@ENGINE picks by engine; a plain name on two engines is not
+ * unique; one on one engine resolves. */
+static void resolve_at_engine(void **state)
+{
+    (void)state;
+    struct table *t = table_new();
+    struct container a, b, c;
+    uint64_t sa = 0, sb = 0, sc = 0, s = 0;
+    int is_dir = 0;
+
+    make_on(&a, "aaaa", '1', "web", 0, "a");
+    make_on(&b, "bbbb", '2', "web", 1, "b");
+    make_on(&c, "cccc", '3', "db", 1, "b");
+    assert_int_equal(table_upsert(t, &a, NULL, &sa), 0);
+    assert_int_equal(table_upsert(t, &b, NULL, &sb), 0);
+    assert_int_equal(table_upsert(t, &c, NULL, &sc), 0);
+    table_rdlock(t);
+    assert_int_equal(table_resolve(t, "web", &s, &is_dir), ENOTUNIQ);
+    assert_int_equal(table_resolve(t, "web@a", &s, &is_dir), 0);
+    assert_int_equal(s, sa);
+    assert_false(is_dir);
+    assert_int_equal(table_resolve(t, "web@b", &s, &is_dir), 0);
+    assert_int_equal(s, sb);
+    assert_int_equal(table_resolve(t, "web@c", &s, &is_dir), ENOENT);
+    assert_int_equal(table_resolve(t, "web@", &s, &is_dir), ENOENT);
+    assert_int_equal(table_resolve(t, "db", &s, &is_dir), 0);
+    assert_int_equal(s, sc);
+    assert_int_equal(table_resolve(t, "db@a", &s, &is_dir), ENOENT);
+    /* Short id, full id and prefix, each within its engine. */
+    assert_int_equal(table_resolve(t, "cccc33333333@b", &s, &is_dir), 0);
+    assert_int_equal(s, sc);
+    assert_int_equal(table_resolve(t, "cccc33333333@a", &s, &is_dir), ENOENT);
+    assert_int_equal(table_resolve(t, "cc@b", &s, &is_dir), 0);
+    assert_int_equal(s, sc);
+    char full[ID_LEN + 3];
+    snprintf(full, sizeof full, "%s@a", a.id);
+    assert_int_equal(table_resolve(t, full, &s, &is_dir), 0);
+    assert_int_equal(s, sa);
+    snprintf(full, sizeof full, "%s@b", a.id);
+    assert_int_equal(table_resolve(t, full, &s, &is_dir), ENOENT);
+    /* The directory itself stays a plain short id. */
+    assert_int_equal(table_resolve(t, "aaaa11111111", &s, &is_dir), 0);
+    assert_true(is_dir);
+    table_unlock(t);
+    container_clear(&a);
+    container_clear(&b);
+    container_clear(&c);
+    table_free(t);
+}
+
+/* An engine down: its rows read "unreachable", the others do not. */
+static void mark_engine(void **state)
+{
+    (void)state;
+    struct table *t = table_new();
+    struct container a, b;
+    uint64_t sa = 0, sb = 0, *serials;
+    size_t n;
+
+    make_on(&a, "aaaa", '1', "web", 0, "a");
+    make_on(&b, "bbbb", '2', "web", 1, "b");
+    assert_int_equal(table_upsert(t, &a, NULL, &sa), 0);
+    assert_int_equal(table_upsert(t, &b, NULL, &sb), 0);
+    assert_int_equal(table_mark_engine(t, 1, "unreachable", &serials, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(serials[0], sb);
+    free(serials);
+    /* Twice: nothing changes the second time. */
+    assert_int_equal(table_mark_engine(t, 1, "unreachable", &serials, &n), 0);
+    assert_int_equal(n, 0);
+    assert_null(serials);
+    table_rdlock(t);
+    assert_string_equal(table_by_serial(t, sb)->state, "unreachable");
+    assert_string_equal(table_by_serial(t, sa)->state, "running");
+    table_unlock(t);
+    /* Back: the engine's listing gives it its state again, same serial. */
+    int changed = 0;
+    uint64_t s = 0;
+    assert_int_equal(table_upsert(t, &b, &changed, &s), 0);
+    assert_true(changed);
+    assert_int_equal(s, sb);
+    container_clear(&a);
+    container_clear(&b);
+    table_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(replace_per_engine),
+        cmocka_unit_test(resolve_at_engine),
+        cmocka_unit_test(mark_engine),
         cmocka_unit_test(add_find_remove),
         cmocka_unit_test(rename_and_state_change),
         cmocka_unit_test(resolution),

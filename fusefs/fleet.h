@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* fleet.h - the engines of one mount.
+ *
+ *   dockerfs /dockerfs --host a=unix:///run/a.sock --context prod
+ *
+ * Each engine (a "member") has a name, its own address and TLS, its own
+ * sync thread (list, /events stream, back-off, re-list) and its own kill
+ * budget, so one engine that is down or slow never delays the others:
+ * listings are answered from the shared table, which each member writes
+ * only for its own rows. With one engine nothing changes but the name
+ * its containers' engine files show. */
+#ifndef DOCKERFS_FLEET_H
+#define DOCKERFS_FLEET_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include "context.h"
+#include "engine.h"
+#include "host.h"
+#include "opts.h"
+#include "sync.h"
+#include "table.h"
+
+#define ENGINE_NAME_MAX 63
+#define ENGINE_NAME_DEFAULT "default"
+/* Kills one engine may have in flight; beyond that EAGAIN, so a stalled
+ * engine cannot take every FUSE worker thread. */
+#define FLEET_KILLS_IN_FLIGHT 4
+
+/* 1 if s[0..len) is an engine name: [A-Za-z0-9][A-Za-z0-9_.-]{0,62}. */
+int engine_name_valid(const char *s, size_t len);
+
+/* The name and address of one --host or --context. "--host NAME=URL"
+ * names the engine NAME (a URL never has '=' before its scheme's ':');
+ * "--host URL" is the engine "default"; "--context NAME" is NAME. name
+ * gets ENGINE_NAME_MAX + 1 bytes; *addr points into spec->arg (the URL,
+ * or the context's name). Returns 0, or EINVAL with a one-line reason. */
+int engine_spec_split(const struct engine_spec *spec, char *name,
+                      const char **addr, char *err, size_t errlen);
+
+/* Checks every spec splits and no two engines share a name. Returns 0,
+ * or EINVAL with a one-line reason. */
+int engine_specs_check(const struct engine_spec *v, size_t n,
+                       char *err, size_t errlen);
+
+struct member {
+    char name[ENGINE_NAME_MAX + 1];
+    struct host host;
+    struct engine engine;
+    struct sync sync;           /* sync.down: the engine does not answer */
+    atomic_int kills;           /* kills in flight */
+    int first_rc;               /* of the first list: 0 = listed */
+    char first_err[256];        /* why it did not */
+};
+
+struct fleet {
+    struct member *m;
+    size_t n;
+};
+
+/* Resolves every engine of o (none given: the docker CLI's choice, named
+ * after its context, else "default") into f. Returns 0, EINVAL (a usage
+ * error: bad name, duplicate name, unknown or broken context, bad
+ * address, the same address twice) or ENOMEM, with a one-line reason. */
+int fleet_build(struct fleet *f, const struct options *o,
+                const struct docker_env *env, char *err, size_t errlen);
+
+/* Gives every member its engine handle (timeout_s per request) and its
+ * sync its table, filters and hooks. */
+void fleet_wire(struct fleet *f, struct table *t, const struct options *o,
+                const struct sync_hooks *hooks);
+
+/* The first full list of every member, all at once (one thread each), so
+ * a slow engine costs its own timeout only. Members that failed are left
+ * down (sync.down, first_rc, first_err). Returns how many listed;
+ * *bad_filter is 1 when an engine refused the filters (EINVAL). */
+size_t fleet_first_list(struct fleet *f, int *bad_filter);
+
+/* Starts every member's sync thread. 0 or an errno (none left running). */
+int fleet_start(struct fleet *f);
+
+/* Stops and joins every sync thread. */
+void fleet_stop(struct fleet *f);
+
+void fleet_free(struct fleet *f);
+
+/* The member with this index, or NULL. */
+struct member *fleet_member(struct fleet *f, unsigned ix);
+
+/* Before a request to ix's engine for a kill: EIO at once when it is
+ * down (or ix is unknown), EAGAIN when FLEET_KILLS_IN_FLIGHT are already
+ * waiting on it; else 0, and fleet_kill_end must follow. */
+int fleet_kill_begin(struct fleet *f, unsigned ix);
+void fleet_kill_end(struct fleet *f, unsigned ix);
+
+#endif
