@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sync.c - the events thread.
  *
  * The stream runs on a curl multi handle so the thread can also wake for
