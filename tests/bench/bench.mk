@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Benchmarks (tests/bench/): `make bench`, not part of `make check`.
 # BENCH_SIZES="10 100 1000" shortens the listing sizes (default
 # "10 100 1000 10000"); results go to $(B)/bench-results/<timestamp>/.

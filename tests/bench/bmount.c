@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bmount.c - presence checks on the mount (see bmount.h).
  *
  * Copyright the dockerdoom authors. GPL-2.0-or-later. */

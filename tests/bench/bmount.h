@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bmount.h - what a client of the mount sees of one container directory,
  * asked the two ways clients ask: lookup (stat) and listing (readdir).
  *

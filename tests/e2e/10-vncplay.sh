@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 10-vncplay.sh - the VNC test client against a real x11vnc, no Docker:
 # Xvfb + xterm + x11vnc with a password. Checks the error exits (wrong or
 # missing password, nothing listening, bad script), that a screenshot is a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 20-novnc-browser.sh - Debian's chromium, headless, driven by
 # playwright-core (tests/browser/novnc.mjs), opens the noVNC page served
 # by websockify in front of a password-protected x11vnc, no Docker: an

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The engine goes away while mounted and comes back, as seen through
 # stallproxy (its "down" mode closes every connection and the socket, like
 # a stopped engine), while the real engine behind it keeps changing:

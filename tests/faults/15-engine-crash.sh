@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The real engine crashes (SIGKILL of dockerd and of the containerd it
 # started) while mounted, and is
 # started again: the mount stays readable, kill gives EIO, and within 2 s

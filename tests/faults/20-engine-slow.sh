@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A slow engine: dockerfs talks to the engine through stallproxy, which
 # stops forwarding anything. Handlers still answer from the table at once,
 # also while kills hang on the engine; a kill fails with ETIMEDOUT after

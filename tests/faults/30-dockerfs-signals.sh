@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # dockerfs itself fails: SIGKILL leaves a stale mount (ENOTCONN), which the
 # next dockerfs on the same mount point clears, also while a process still
 # sits in the dead mount; SIGTERM and SIGINT unmount cleanly and exit 0,

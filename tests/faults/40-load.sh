@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Load: 8 concurrent shell readers (ls, then cat the name of every entry)
 # while churners create and remove 300 containers over about 60 s (some
 # removals through the mount's kill files). Afterwards the listing equals

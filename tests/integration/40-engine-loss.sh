@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The engine stopped while mounted: the mount stays and stays readable,
 # kill gives EIO; the engine back: within 2 s the listing equals docker ps
 # again, including what changed while it was down. Runs on an engine of

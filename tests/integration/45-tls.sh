@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # dockerfs against an engine reached over tcp:// with mutual TLS, chosen
 # the way the docker CLI chooses (DOCKER_HOST, DOCKER_TLS_VERIFY,
 # DOCKER_CERT_PATH holding ca.pem, cert.pem, key.pem; --host first).

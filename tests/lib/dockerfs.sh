@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # dockerfs.sh - common ground for the integration tests: an engine, the
 # test image, mounting and unmounting dockerfs, and small helpers. Source it
 # at the top of a script (it sources tap.sh, engine.sh and image.sh).

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # engine.sh - a private Docker engine (and optionally a Podman service) for
 # tests. Source it, then:
 #

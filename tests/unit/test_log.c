@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for log.c: the stderr format. */
 #include <errno.h>
 #include <regex.h>

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # xstack.sh - a private X display with a password-protected VNC server
 # (and optionally noVNC) for the end-to-end tests. Source it, then:
 #
