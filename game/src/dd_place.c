@@ -42,6 +42,8 @@
                                 // from than this (or 8 per monster):
                                 // use one-way spots too
 #define DD_MAXSIGHT   2048      // sight checks when planning a wave
+#define DD_SEEKSLACK  384       // walk a seen spot may add over a hidden one
+#define DD_FIRECONE   (ANG45 / 3) // half the cone the player fires into
 #define DD_MAXPATH    4096
 #define DD_RESEARCH   128       // search again once the player is this far
                                 // from where the last search started
@@ -445,6 +447,19 @@ static boolean DD_InFront(mobj_t *pmo, int c)
     return delta <= ANG45 || delta >= (angle_t) -ANG45;
 }
 
+// True when the spot is within DD_FIRECONE of where the player aims: a
+// monster appearing there would walk into the next shot.
+static boolean DD_InLineOfFire(mobj_t *pmo, int c)
+{
+    int32_t x, y;
+    angle_t delta;
+
+    DD_ReachCentre(&dd_reach, c, &x, &y);
+    delta = R_PointToAngle2(pmo->x, pmo->y, (fixed_t) x << FRACBITS,
+                            (fixed_t) y << FRACBITS) - pmo->angle;
+    return delta <= DD_FIRECONE || delta >= (angle_t) -DD_FIRECONE;
+}
+
 // Plans the level's first wave of n monsters: about a quarter spread over
 // the spots in view, the rest spread evenly by walking distance over the
 // spots within DD_WAVEFAR (farther when that holds too few for n).
@@ -615,6 +630,7 @@ boolean DD_PlaceFind(mobjtype_t type, fixed_t *x, fixed_t *y, int *dist,
 {
     mobj_t *pmo = players[consoleplayer].mo;
     int fallback = -1;
+    int hidden = -1;
     int s;
 
     if (dd_numspots == 0 || pmo == NULL)
@@ -645,13 +661,20 @@ boolean DD_PlaceFind(mobjtype_t type, fixed_t *x, fixed_t *y, int *dist,
             dd_wavenext = dd_wavelen;   // nothing fits anywhere
         }
     }
-    // Later ones: the nearest free spot the player cannot see, else the
-    // nearest free one.
+    // Later ones: the nearest free spot out of the line of fire; one the
+    // player can see wins over a nearer one behind a wall while it is at
+    // most DD_SEEKSLACK farther. Else the nearest free one.
     for (s = 0; s < dd_numspots && *budget > 0; ++s)
     {
         int32_t cx, cy;
+        int cell = dd_spots[s].cell;
 
-        DD_ReachCentre(&dd_reach, dd_spots[s].cell, &cx, &cy);
+        if (hidden >= 0
+            && dd_spots[s].dist > dd_spots[hidden].dist + DD_SEEKSLACK)
+        {
+            break;
+        }
+        DD_ReachCentre(&dd_reach, cell, &cx, &cy);
         --*budget;
         if (!DD_PlaceFits(type, (fixed_t) cx << FRACBITS,
                           (fixed_t) cy << FRACBITS))
@@ -662,13 +685,29 @@ boolean DD_PlaceFind(mobjtype_t type, fixed_t *x, fixed_t *y, int *dist,
         {
             fallback = s;
         }
+        if (DD_InLineOfFire(pmo, cell))
+        {
+            continue;
+        }
         --*budget;
-        if (!DD_Visible(pmo, dd_spots[s].cell))
+        if (DD_Visible(pmo, cell))
         {
             return DD_Take(type, s, x, y, dist);
         }
+        if (hidden < 0)
+        {
+            hidden = s;
+        }
     }
-    if (fallback >= 0 && s == dd_numspots)
+    if (*budget <= 0 && s < dd_numspots)
+    {
+        return false;               // try again next tic
+    }
+    if (hidden >= 0)
+    {
+        return DD_Take(type, hidden, x, y, dist);
+    }
+    if (fallback >= 0)
     {
         return DD_Take(type, fallback, x, y, dist);
     }

@@ -18,7 +18,9 @@
 //	the cells the player can walk to and back from, away from doors,
 //	lifts, secrets and damaging floors. The first wave of a level is
 //	spread over near and far spots, some in view; later monsters take the
-//	free spot nearest the player that the player cannot see.
+//	free spot nearest the player out of the line of fire (not within 15
+//	degrees of the aim), one in sight preferred over a slightly nearer
+//	one behind a wall.
 //
 
 #ifndef DD_PLACE_H

@@ -176,8 +176,8 @@ else
 fi
 
 # The first wave spreads out and keeps out of the player's face; a
-# container started later takes the free spot nearest the player that the
-# player cannot see, so it comes nearer than most of the wave.
+# container started later takes a free spot near the player out of the
+# line of fire, so it comes nearer than most of the wave.
 wave=$(sed -n 's/^dockerdoom: spawn .* dist=\([0-9]*\)$/\1/p' "$LOG" | sort -n)
 near=$(echo "$wave" | head -n1)
 far=$(echo "$wave" | tail -n1)
