@@ -19,6 +19,9 @@
 #   run_c [docker run options...]  start a test container; prints its id
 #   fsop ARGS...         tests/tools/fsop with a time bound
 #   listing MNT          sorted root listing; ps_ids: sorted short ids
+#   dfs_wait_listing MNT SECS DESC [SINCE_MS]  ok DESC once the listing of
+#                        MNT equals docker ps, within SECS s (the time it
+#                        took as a note); else not_ok DESC with both lists
 
 TESTS_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=${REPO:-$(cd "$TESTS_LIB/../.." && pwd)}
@@ -204,8 +207,25 @@ listing() {
 
 # Sorted short ids of the running containers (as docker ps), or of all
 # with -a.
+# shellcheck disable=SC2120  # the scripts pass -a
 ps_ids() {
     docker ps -q "$@" | sort
+}
+
+# Does the root listing of MNT equal docker ps?
+dfs_listing_is_ps() {
+    [ "$(ps_ids)" = "$(listing "$1")" ]
+}
+
+dfs_wait_listing() {
+    local mnt=$1 secs=$2 desc=$3 t0=${4:-$(now_ms)}
+    if wait_until "$secs" dfs_listing_is_ps "$mnt"; then
+        ok "$desc"
+        note "caught up after $(( $(now_ms) - t0 )) ms"
+    else
+        not_ok "$desc" "docker ps: $(ps_ids | tr '\n' ' ')
+listing:   $(listing "$mnt" | tr '\n' ' ')"
+    fi
 }
 
 # Removes every container of the engine (the private one: DOCKER_HOST).
