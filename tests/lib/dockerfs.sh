@@ -18,6 +18,10 @@
 #   dfs_san_check LOG    no sanitizer report in a dockerfs log?
 #   run_c [docker run options...]  start a test container; prints its id
 #   fsop ARGS...         tests/tools/fsop with a time bound
+#   neg_run [ENV...] -- [dockerfs options...]  dockerfs -f (env(1) ENV
+#                        arguments) on a fresh mount point, where it must
+#                        exit by itself (bounded); sets NEG_RC, NEG_OUT
+#                        (its output), NEG_MNT
 #   listing MNT          sorted root listing; ps_ids: sorted short ids
 #   dfs_wait_listing MNT SECS DESC [SINCE_MS]  ok DESC once the listing of
 #                        MNT equals docker ps, within SECS s (the time it
@@ -193,6 +197,24 @@ fsop() {
     timeout -k 2 "$FS_TIMEOUT" "$FSOP" "$@" || rc=$?
     [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ] && echo TIMEOUT
     return 0
+}
+
+NEG_N=0
+# shellcheck disable=SC2034  # NEG_RC, NEG_OUT: the caller reads them
+neg_run() {
+    local -a envs=()
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do
+        envs+=("$1")
+        shift
+    done
+    shift
+    NEG_N=$((NEG_N + 1))
+    NEG_MNT=$TESTS_TMP/neg$NEG_N
+    mkdir -p "$NEG_MNT"
+    DFS_MNTS+=("$NEG_MNT")
+    NEG_RC=0
+    NEG_OUT=$(timeout -k 2 30 env "${envs[@]}" "$DOCKERFS_BIN" "$NEG_MNT" -f "$@" 2>&1) ||
+        NEG_RC=$?
 }
 
 # The first line of fsop's answer (its result).
