@@ -17,6 +17,10 @@
 #   engine_stop          remove every container of this engine, stop
 #                        dockerd, containerd and every shim it started,
 #                        unmount what is left under DIR, remove DIR
+#   dockerd_launch DIR [OPTION...] / dockerd_wait DIR PID SECS
+#                        the bare start of a dockerd on DIR and the wait
+#                        for it to answer (engine_up, the swarm nodes and
+#                        the TLS test use them)
 #   podman_start [DIR] / podman_stop
 #                        the same for `podman system service` (if podman
 #                        is installed); exports DOCKER_HOST, PODMAN_DIR
