@@ -11,6 +11,8 @@
 # No -e: a failing command is a test result, reported as "not ok".
 set -uo pipefail
 . "$(dirname "$0")/../lib/dockerfs.sh"
+# shellcheck source=tests/lib/pki.sh
+. "$(dirname "$0")/../lib/pki.sh"
 
 dfs_setup
 unset DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
@@ -161,12 +163,9 @@ neg_check "--context eng and --host to the same engine" 2 "listed twice"
 
 # A TLS context whose key went missing from the store.
 PKI=$TESTS_TMP/pki
-mkdir -p "$PKI"
-if openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-    -keyout "$PKI/key.pem" -out "$PKI/cert.pem" -subj /CN=dockerdoom-test \
-    -days 1 >/dev/null 2>&1; then
+if make_ca "$PKI" dockerdoom-test >/dev/null 2>&1; then
     check "docker context create tlsctx (ca, cert, key)" docker context create tlsctx \
-        --docker "host=tcp://127.0.0.1:1,ca=$PKI/cert.pem,cert=$PKI/cert.pem,key=$PKI/key.pem"
+        --docker "host=tcp://127.0.0.1:1,ca=$PKI/ca.pem,cert=$PKI/ca.pem,key=$PKI/ca-key.pem"
     H=$(printf %s tlsctx | sha256sum | cut -d' ' -f1)
     check "the CLI stored its key.pem under contexts/tls/<sha256>/docker" \
         test -f "$DOCKER_CONFIG/contexts/tls/$H/docker/key.pem"
