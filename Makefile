@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # dockerdoom — kill Docker containers by shooting monsters in DOOM.
 #
 #   make            build dockerfs (build/dockerfs)
@@ -38,9 +39,13 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 .PHONY: all check play stop game bench install uninstall clean fuzz
 all: $(B)/dockerfs
 
+# These three are in every tree make runs in; the rest are missing from the
+# game image's build stage (Dockerfile) and the installed package's
+# /usr/share/dockerdoom, which only build the game (tests/package checks
+# that every plain include is shipped).
 include fusefs/fusefs.mk
 include tests/tests.mk
--include game/game.mk
+include game/game.mk
 -include container/container.mk
 -include tests/tools/tools.mk
 -include tests/vnc/vnc.mk

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The game container and its launcher (container/). Included by the top
 # Makefile.
 #

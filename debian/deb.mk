@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Debian packages (debian/). Included by the top Makefile.
 #
 #   make deb   dockerfs_VERSION_ARCH.deb and dockerdoom_VERSION_all.deb (with

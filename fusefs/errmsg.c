@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* errmsg.c - one-line reasons for option and rule parsers. */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* errmsg.h - a one-line reason for the caller, and the code to return. */
 #ifndef DOCKERFS_ERRMSG_H
 #define DOCKERFS_ERRMSG_H

@@ -586,34 +586,6 @@ static void fsop_setxattr(fuse_req_t req, fuse_ino_t i, const char *n,
 static void fsop_removexattr(fuse_req_t req, fuse_ino_t i, const char *n)
 { (void)i; (void)n; fuse_reply_err(req, EPERM); }
 
-const struct fuse_lowlevel_ops fs_ops = {
-    .init = fsop_init,
-    .lookup = fsop_lookup,
-    .getattr = fsop_getattr,
-    .setattr = fsop_setattr,
-    .readlink = fsop_readlink,
-    .mknod = fsop_mknod,
-    .mkdir = fsop_mkdir,
-    .unlink = fsop_unlink,
-    .rmdir = fsop_rmdir,
-    .symlink = fsop_symlink,
-    .rename = fsop_rename,
-    .link = fsop_link,
-    .open = fsop_open,
-    .read = fsop_read,
-    .write = fsop_write,
-    .flush = fsop_flush,
-    .release = fsop_release,
-    .opendir = fsop_opendir,
-    .readdir = fsop_readdir,
-    .releasedir = fsop_releasedir,
-    .statfs = fsop_statfs,
-    .access = fsop_access,
-    .setxattr = fsop_setxattr,
-    .removexattr = fsop_removexattr,
-    .create = fsop_create,
-};
-
 /* The root listing has changed: a newer mtime, and the cached listing
  * and attributes dropped. */
 static void listing_changed(struct fs *fs)
@@ -682,3 +654,31 @@ void fs_cleanup(struct fs *fs)
         snapshot_free(fs, fs->dirs);
     pthread_mutex_destroy(&fs->dirs_lock);
 }
+
+const struct fuse_lowlevel_ops fs_ops = {
+    .init = fsop_init,
+    .lookup = fsop_lookup,
+    .getattr = fsop_getattr,
+    .setattr = fsop_setattr,
+    .readlink = fsop_readlink,
+    .mknod = fsop_mknod,
+    .mkdir = fsop_mkdir,
+    .unlink = fsop_unlink,
+    .rmdir = fsop_rmdir,
+    .symlink = fsop_symlink,
+    .rename = fsop_rename,
+    .link = fsop_link,
+    .open = fsop_open,
+    .read = fsop_read,
+    .write = fsop_write,
+    .flush = fsop_flush,
+    .release = fsop_release,
+    .opendir = fsop_opendir,
+    .readdir = fsop_readdir,
+    .releasedir = fsop_releasedir,
+    .statfs = fsop_statfs,
+    .access = fsop_access,
+    .setxattr = fsop_setxattr,
+    .removexattr = fsop_removexattr,
+    .create = fsop_create,
+};

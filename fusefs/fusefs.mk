@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # dockerfs: every module but main.c goes into libdockerfs.a, which the unit
 # tests and fuzz targets link against.
 FUSEFS_SRCS := $(filter-out fusefs/main.c,$(wildcard fusefs/*.c))

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* host.c - where the engine is, chosen the way the docker CLI chooses. */
 #include "errmsg.h"
 #include "host.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* host.h - where the engine is, chosen the way the docker CLI chooses. */
 #ifndef DOCKERFS_HOST_H
 #define DOCKERFS_HOST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* log.c - the daemon's log: syslog or time-stamped stderr lines. */
 #include "log.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* log.h - the daemon's log. */
 #ifndef DOCKERFS_LOG_H
 #define DOCKERFS_LOG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* self.c - the id of the container this process runs in, if any. */
 #include "self.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* self.h - the id of the container this process runs in, if any. */
 #ifndef DOCKERFS_SELF_H
 #define DOCKERFS_SELF_H

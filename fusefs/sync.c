@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sync.c - the events thread.
  *
  * The stream runs on a curl multi handle so the thread can also wake for
@@ -76,7 +77,7 @@ int sync_full(struct sync *s, char *err, size_t errlen)
     struct container *v;
     struct table_row *gone;
     uint64_t *changed;
-    size_t n, ngone, nchanged, before = table_count(s->table);
+    size_t n, ngone, nchanged;
     int jerr = 0, rc;
     long long started = (long long)time(NULL);
     char *filters = filters_json(s->filters, NULL, &jerr);
@@ -98,10 +99,11 @@ int sync_full(struct sync *s, char *err, size_t errlen)
     malloc_trim(0);
     notify_gone(s, gone, ngone);
     free(gone);
-    /* The table has one writer, this thread: the count is exact. */
-    int added = table_count(s->table) + ngone > before;
+    /* Inserted and changed are not told apart here, and other engines'
+     * threads write the table too: the root listing is dropped once
+     * whenever anything changed. */
     for (size_t i = 0; i < nchanged; i++)
-        notify_changed(s, changed[i], added && i == 0);
+        notify_changed(s, changed[i], i == 0);
     free(changed);
     if (rc != 0) {
         snprintf(err, errlen, "out of memory");

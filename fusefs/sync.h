@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sync.h - keeps the container table equal to the engine: a full list,
  * then the /events stream, a full re-list after every reconnect and on a
  * slow timer. Runs on its own thread with its own curl handles. */

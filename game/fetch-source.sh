@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Fetch chocolate-doom's Debian source package into DEST (default
 # build/game/src) and install its build dependencies. Does nothing when the
 # source is already there, so rebuilds never touch the network.

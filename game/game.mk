@@ -1,7 +1,9 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The game: chocolate-doom from Debian's source package + game/src + patch.
 #
 #   make game        build/game/chocolate-doom
-#   make game-unit   cmocka tests of the pure parts (tests/game/test_*.c)
+#   make game-unit   cmocka tests of the pure parts (tests/game/test_*.c);
+#                    T=kill runs just tests/game/test_dd_kill.c
 #   make game-check  game-unit + the map sweep + the Xvfb integration test
 #
 # The game always builds into build/game (SAN=1 does not apply to
@@ -56,8 +58,11 @@ $(B)/tests/game/%: tests/game/%.c $(GAME_PURE) $(wildcard game/src/dd_*.h)
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $(SANFLAGS) -D_GNU_SOURCE -Igame/src \
 	    -o $@ $< $(GAME_PURE) $(ALL_LDFLAGS) -lcmocka -lpthread
 
-game-unit: $(GAME_UNIT_BINS)
-	@rc=0; for t in $(GAME_UNIT_BINS); do $$t || rc=1; done; exit $$rc
+# T=NAME runs only test_NAME or test_dd_NAME (make game-unit T=kill).
+GAME_UNIT_RUN := $(if $(T),$(filter %/test_$(T) %/test_dd_$(T),$(GAME_UNIT_BINS)),$(GAME_UNIT_BINS))
+game-unit: $(GAME_UNIT_RUN)
+	@[ -n "$(GAME_UNIT_RUN)" ] || { echo "make: no game unit suite tests/game/test_$(T).c" >&2; exit 2; }
+	@rc=0; for t in $(GAME_UNIT_RUN); do $$t || rc=1; done; exit $$rc
 
 # Reads the locked doors of the sweep's maps from the WAD (tests/game/sweep.sh).
 $(B)/tests/game/sweep_check: tests/game/sweep_check.c

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Unit tests (cmocka): tests/unit/test_*.c, each linked with libdockerfs.a.
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
@@ -10,9 +11,12 @@ $(B)/tests/%: tests/unit/%.c $(B)/libdockerfs.a
 .PHONY: unit-build unit
 unit-build: $(UNIT_BINS)
 
-# Runs every unit test binary; fails if any fails.
-unit: $(UNIT_BINS)
-	@rc=0; for t in $(UNIT_BINS); do $$t || rc=1; done; exit $$rc
+# Runs every unit test binary, or with T=NAME only test_NAME (make unit
+# T=parse); fails if any fails.
+UNIT_RUN := $(if $(T),$(filter %/test_$(T),$(UNIT_BINS)),$(UNIT_BINS))
+unit: $(UNIT_RUN)
+	@[ -n "$(UNIT_RUN)" ] || { echo "make: no unit suite tests/unit/test_$(T).c" >&2; exit 2; }
+	@rc=0; for t in $(UNIT_RUN); do $$t || rc=1; done; exit $$rc
 
 check:
 	tests/run

@@ -20,6 +20,8 @@
 #include <string.h>
 
 #include "dd_fit.h"
+#include "dd_name.h"
+#include "dd_table.h"
 
 // U+00C0..U+00FF by their plain letters.
 static const char *const dd_latin1[64] = {
@@ -187,11 +189,14 @@ void DD_LabelText(char *dst, size_t dstsize, const char *name,
 {
     size_t i;
 
+    char shown[DD_NAME_LEN + 1];
+
     if (dstsize == 0)
     {
         return;
     }
-    DD_Transliterate(dst, dstsize, name);
+    DD_ShownName(shown, sizeof(shown), name, NULL);
+    DD_Transliterate(dst, dstsize, shown);
     if (dst[0] == '\0')
     {
         for (i = 0; i + 1 < dstsize && i < 12 && id[i] != '\0'; ++i)

@@ -39,8 +39,9 @@ typedef int (*dd_charwidth_fn)(char c, void *ctx);
 void DD_Transliterate(char *dst, size_t dstsize, const char *src);
 
 // Writes into dst the text to draw for a container: the transliterated
-// name, or the first 12 characters of id when nothing of the name can be
-// drawn. Always terminates dst.
+// name as the player sees it (a Swarm task as "SERVICE.SLOT", see
+// DD_ShownNameLen), or the first 12 characters of id when nothing of the
+// name can be drawn. Always terminates dst.
 void DD_LabelText(char *dst, size_t dstsize, const char *name,
                   const char *id);
 

@@ -99,6 +99,7 @@ static int dd_spared;           // hits by containers on other monsters
 static int dd_spared_logged;
 static int dd_killedby;         // other monsters killed by containers
 static cheatseq_t dd_cheat = CHEAT("idrm", 0);
+static boolean dd_manyengines;  // the table spans engines: messages say which
 
 // Entries that vanished while their kill write was in flight: the scan
 // that shows them gone can overtake the write's result, which still needs
@@ -127,23 +128,31 @@ static const dd_monster_t *DD_MonsterFor(const dd_entry_t *entry)
     return &dd_monsters[DD_TypeOf(&dd_types, entry->image)];
 }
 
-// One stdout line per event; the format is parsed by tests.
+// One stdout line per event; the format is parsed by tests. The engine
+// (when the mount has engine files) goes before the result, so a line
+// still ends in result=.
 static void DD_Log(const char *event, const dd_entry_t *entry,
                    const char *result)
 {
     char name[DD_NAME_LEN + 1];
+    char engine[DD_ENGINE_LEN + 1];
 
     DD_SanitizeName(name, sizeof(name), entry->name);
-    if (result != NULL)
-    {
-        printf("dockerdoom: %s id=%.12s name=%s type=%s result=%s\n", event,
-               entry->id, name, DD_MonsterFor(entry)->name, result);
-    }
-    else
-    {
-        printf("dockerdoom: %s id=%.12s name=%s type=%s\n", event,
-               entry->id, name, DD_MonsterFor(entry)->name);
-    }
+    DD_SanitizeName(engine, sizeof(engine), entry->engine);
+    printf("dockerdoom: %s id=%.12s name=%s type=%s%s%s%s%s\n", event,
+           entry->id, name, DD_MonsterFor(entry)->name,
+           engine[0] != '\0' ? " engine=" : "", engine,
+           result != NULL ? " result=" : "", result != NULL ? result : "");
+}
+
+// The entry as the player is told about it: a Swarm task by service and
+// slot, and " on ENGINE" when the game follows more than one engine.
+static const char *DD_Who(const dd_entry_t *entry, char *buf,
+                          size_t bufsize)
+{
+    DD_ShownName(buf, bufsize, entry->name,
+                 dd_manyengines ? entry->engine : NULL);
+    return buf;
 }
 
 // The spawn line: where, and how far the player has to walk there.
@@ -179,8 +188,10 @@ static void DD_Post(dd_msgprio_t prio, const char *fmt, ...)
 static void DD_PostKillResult(const dd_entry_t *entry, int err)
 {
     char text[DD_MSG_LEN];
+    char who[DD_MSG_LEN];
 
-    DD_KillMessage(text, sizeof(text), entry->name, err);
+    DD_KillMessage(text, sizeof(text), DD_Who(entry, who, sizeof(who)),
+                   err);
     DD_Post(err == 0 ? DD_MSG_OK : DD_MSG_FAIL, "%s", text);
 }
 
@@ -544,6 +555,7 @@ static void DD_TakeScan(void)
     }
     DD_TableApply(&dd_table, &snap, DD_Changed, NULL);
     DD_SnapshotFree(&snap);
+    dd_manyengines = DD_TableManyEngines(&dd_table) ? true : false;
     DD_UpdateTypes();
     DD_TakeChanges();
 
@@ -639,6 +651,7 @@ static void DD_Report(dd_entry_t *entry, int err)
 static void DD_CheckSlowKills(void)
 {
     char text[DD_MSG_LEN];
+    char who[DD_MSG_LEN];
     dd_entry_t *first = NULL;
     int now = I_GetTimeMS();
     int more = 0;
@@ -665,8 +678,8 @@ static void DD_CheckSlowKills(void)
     }
     if (first != NULL)
     {
-        DD_SlowMessage(text, sizeof(text), first->name, more,
-                       DD_SLOW_MS / 1000);
+        DD_SlowMessage(text, sizeof(text), DD_Who(first, who, sizeof(who)),
+                       more, DD_SLOW_MS / 1000);
         DD_Post(DD_MSG_FAIL, "%s", text);
     }
 }
@@ -1028,6 +1041,7 @@ void DD_Responder(event_t *ev)
 boolean DD_DamageAllowed(mobj_t *target, mobj_t *inflictor, mobj_t *source)
 {
     dd_entry_t *entry = DD_EntryOf(target);
+    char who[DD_MSG_LEN];
 
     (void) inflictor;
     if (entry == NULL)
@@ -1051,7 +1065,7 @@ boolean DD_DamageAllowed(mobj_t *target, mobj_t *inflictor, mobj_t *source)
     }
     if (entry->state == DD_ST_ALIVE && !dd_inbatch)
     {
-        DD_Post(DD_MSG_INFO, "hit %s", entry->name);
+        DD_Post(DD_MSG_INFO, "hit %s", DD_Who(entry, who, sizeof(who)));
     }
     return true;
 }
@@ -1068,6 +1082,7 @@ boolean DD_MayLook(mobj_t *actor)
 void DD_MobjKilled(mobj_t *target, mobj_t *source)
 {
     dd_entry_t *entry = DD_EntryOf(target);
+    char who[DD_MSG_LEN];
     int err;
 
     if (source != NULL && (source->flags & DD_MF_CONTAINER)
@@ -1089,7 +1104,8 @@ void DD_MobjKilled(mobj_t *target, mobj_t *source)
     }
     else
     {
-        DD_Post(DD_MSG_INFO, "killing %s", entry->name);
+        DD_Post(DD_MSG_INFO, "killing %s",
+                DD_Who(entry, who, sizeof(who)));
     }
     err = DD_KillSubmit(entry->id);
     if (err != 0)

@@ -16,6 +16,7 @@
 //	dockerdoom: container names.
 //
 
+#include <stdio.h>
 #include <string.h>
 
 #include "dd_name.h"
@@ -45,5 +46,97 @@ void DD_TrimRight(char *s)
                     || s[len - 1] == ' ' || s[len - 1] == '\t'))
     {
         s[--len] = '\0';
+    }
+}
+
+// Swarm's task and node ids: 25 characters of [a-z0-9].
+#define DD_SWARM_ID_LEN 25
+
+// 1 when the len bytes at s are a Swarm id, else 0.
+static int DD_IsSwarmId(const char *s, size_t len)
+{
+    size_t i;
+
+    if (len != DD_SWARM_ID_LEN)
+    {
+        return 0;
+    }
+    for (i = 0; i < len; ++i)
+    {
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9')))
+        {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+// 1 when the len bytes at s are a slot number (no leading zero), else 0.
+static int DD_IsSlot(const char *s, size_t len)
+{
+    size_t i;
+
+    if (len == 0 || len > 9 || s[0] == '0')
+    {
+        return 0;
+    }
+    for (i = 0; i < len; ++i)
+    {
+        if (s[i] < '0' || s[i] > '9')
+        {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+size_t DD_ShownNameLen(const char *name)
+{
+    size_t len = strlen(name);
+    const char *task;
+    const char *slot;
+
+    // The name is read from a file: nothing in it is trusted to have the
+    // shape, so every part is checked and anything else is shown whole.
+    task = strrchr(name, '.');
+    if (task == NULL
+     || !DD_IsSwarmId(task + 1, len - (size_t) (task + 1 - name)))
+    {
+        return len;
+    }
+    for (slot = task - 1; slot > name && *slot != '.'; --slot)
+    {
+    }
+    if (slot <= name)
+    {
+        return len;
+    }
+    if (DD_IsSlot(slot + 1, (size_t) (task - slot - 1)))
+    {
+        return (size_t) (task - name);
+    }
+    if (DD_IsSwarmId(slot + 1, (size_t) (task - slot - 1)))
+    {
+        return (size_t) (slot - name);
+    }
+    return len;
+}
+
+void DD_ShownName(char *dst, size_t dstsize, const char *name,
+                  const char *engine)
+{
+    int shown = (int) DD_ShownNameLen(name);
+
+    if (dstsize == 0)
+    {
+        return;
+    }
+    if (engine != NULL && engine[0] != '\0')
+    {
+        snprintf(dst, dstsize, "%.*s on %s", shown, name, engine);
+    }
+    else
+    {
+        snprintf(dst, dstsize, "%.*s", shown, name);
     }
 }

@@ -13,7 +13,8 @@
 // GNU General Public License for more details.
 //
 // DESCRIPTION:
-//	dockerdoom: container names as read from a file and as logged.
+//	dockerdoom: container names as read from a file, as logged and as
+//	the player sees them.
 //
 
 #ifndef DD_NAME_H
@@ -27,5 +28,18 @@ void DD_SanitizeName(char *dst, size_t dstsize, const char *src);
 
 // Removes trailing white space (a file's newline) in place.
 void DD_TrimRight(char *s);
+
+// How much of a container name the player sees: for a Swarm task
+// ("SERVICE.SLOT.TASKID", TASKID 25 lower case letters and digits) the
+// length of "SERVICE.SLOT"; for a task of a global service
+// ("SERVICE.NODEID.TASKID") the length of "SERVICE"; for any other name
+// its whole length.
+size_t DD_ShownNameLen(const char *name);
+
+// Writes the name the player sees (as DD_ShownNameLen) into dst, followed
+// by " on ENGINE" when engine is neither NULL nor empty. Always
+// terminates dst (cutting the text when it does not fit).
+void DD_ShownName(char *dst, size_t dstsize, const char *name,
+                  const char *engine);
 
 #endif

@@ -105,9 +105,10 @@ static int DD_ReadField(int dirfd, const char *id, const char *file,
     return err;
 }
 
-// Reads name, image and state of e (id set) afresh. Returns the files
-// read.
-static int DD_ReadEntry(int dirfd, dd_scanentry_t *e)
+// Reads name, image and state of e (id set) afresh, and its engine too
+// when it is new (an id never moves to another engine, so the refresh of
+// a known entry does not pay for it). Returns the files read.
+static int DD_ReadEntry(int dirfd, dd_scanentry_t *e, int fresh)
 {
     if (DD_ReadField(dirfd, e->id, "name", e->name, sizeof(e->name)) != 0
      || e->name[0] == '\0')
@@ -117,7 +118,12 @@ static int DD_ReadEntry(int dirfd, dd_scanentry_t *e)
     }
     DD_ReadField(dirfd, e->id, "image", e->image, sizeof(e->image));
     DD_ReadField(dirfd, e->id, "state", e->status, sizeof(e->status));
-    return 3;
+    if (!fresh)
+    {
+        return 3;
+    }
+    DD_ReadField(dirfd, e->id, "engine", e->engine, sizeof(e->engine));
+    return 4;
 }
 
 static int DD_CompareEntries(const void *a, const void *b)
@@ -242,7 +248,7 @@ int DD_ScanUpdate(const char *dir, dd_scanstate_t *st, int refresh,
             *e = st->known.entries[j++];
             continue;
         }
-        st->reads += DD_ReadEntry(dirfd(d), e);
+        st->reads += DD_ReadEntry(dirfd(d), e, 1);
         fresh[i] = 1;
         *changed = 1;
     }
@@ -263,7 +269,7 @@ int DD_ScanUpdate(const char *dir, dd_scanstate_t *st, int refresh,
         }
         e = &list.entries[k];
         before = *e;
-        st->reads += DD_ReadEntry(dirfd(d), e);
+        st->reads += DD_ReadEntry(dirfd(d), e, 0);
         if (strcmp(before.name, e->name) != 0
          || strcmp(before.image, e->image) != 0
          || strcmp(before.status, e->status) != 0)

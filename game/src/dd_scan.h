@@ -48,9 +48,9 @@ typedef struct
 int DD_IsEntryName(const char *name);
 
 // Lists dir into st->known (sorted by id; name is the first line of the
-// name file, or the short id when there is none; image and status, from
-// the state file, likewise, or ""). The three files are read for entries
-// not in st->known, and re-read for
+// name file, or the short id when there is none; image, status (from the
+// state file) and engine likewise, or ""). The four files are read for
+// entries not in st->known, and all but engine re-read for
 // refresh known ones, taken in turn from st->cursor on, then for more
 // while the scan has taken less than budget_ms (0: no more). *changed is
 // set to 1 when the listing differs from the previous one, else 0.

@@ -206,6 +206,7 @@ int DD_TableApply(dd_table_t *table, const dd_snapshot_t *snap,
         snprintf(e->name, sizeof(e->name), "%s", s->name);
         snprintf(e->image, sizeof(e->image), "%s", s->image);
         snprintf(e->status, sizeof(e->status), "%s", s->status);
+        snprintf(e->engine, sizeof(e->engine), "%s", s->engine);
         e->state = DD_ST_WAITING;
         e->mark = 1;
         if (fn != NULL)
@@ -235,6 +236,31 @@ int DD_TableApply(dd_table_t *table, const dd_snapshot_t *snap,
         ++j;
     }
     table->count = j;
+    return 0;
+}
+
+int DD_TableManyEngines(const dd_table_t *table)
+{
+    const char *first = NULL;
+    int i;
+
+    for (i = 0; i < table->count; ++i)
+    {
+        const char *engine = table->entries[i].engine;
+
+        if (engine[0] == '\0')
+        {
+            continue;
+        }
+        if (first == NULL)
+        {
+            first = engine;
+        }
+        else if (strcmp(first, engine) != 0)
+        {
+            return 1;
+        }
+    }
     return 0;
 }
 

@@ -25,9 +25,11 @@
 #define DD_NAME_LEN    128
 #define DD_IMAGE_LEN   256
 #define DD_STATUS_LEN  15
+#define DD_ENGINE_LEN  63
 
 // One directory entry as the scanner saw it: name as the container has
-// it (first line of the file), image and status ("running", "paused")
+// it (first line of the file), image, status ("running", "paused") and
+// the engine it runs on (a fleet mount's "engine" file, "" without one)
 // likewise.
 typedef struct
 {
@@ -35,6 +37,7 @@ typedef struct
     char name[DD_NAME_LEN + 1];
     char image[DD_IMAGE_LEN + 1];
     char status[DD_STATUS_LEN + 1];
+    char engine[DD_ENGINE_LEN + 1];
 } dd_scanentry_t;
 
 // A whole scan, sorted by id.
@@ -58,6 +61,7 @@ typedef struct
     char name[DD_NAME_LEN + 1];
     char image[DD_IMAGE_LEN + 1];
     char status[DD_STATUS_LEN + 1];
+    char engine[DD_ENGINE_LEN + 1];
     dd_state_t state;
     void *mobj;         // the game's monster, or NULL; never touched here
     int announced;      // "waiting" already logged for this entry
@@ -115,6 +119,10 @@ dd_entry_t *DD_TableFindMobj(dd_table_t *table, const void *mobj);
 // table is unchanged and fn was not called).
 int DD_TableApply(dd_table_t *table, const dd_snapshot_t *snap,
                   dd_change_fn fn, void *ctx);
+
+// Returns 1 when the entries of the table run on more than one engine
+// (two distinct non-empty engine names), else 0.
+int DD_TableManyEngines(const dd_table_t *table);
 
 // The player killed this entry's monster: ALIVE becomes KILLING.
 // Returns 1 when a kill write must be sent, 0 otherwise.

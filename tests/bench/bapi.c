@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bapi.c - Docker Engine API calls for the benchmarks (see bapi.h).
  *
  * Copyright the dockerdoom authors. GPL-2.0-or-later. */

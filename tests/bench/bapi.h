@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bapi.h - the few Docker Engine API calls the benchmarks make, over a
  * unix socket with libcurl. One handle per call, as dockerfs does for its
  * kills, so a baseline pays the same connection cost.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bclock.h - wall-clock stamps for the benchmarks.
  *
  * Copyright the dockerdoom authors. GPL-2.0-or-later. */

@@ -1,6 +1,8 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Benchmarks (tests/bench/): `make bench`, not part of `make check`.
 # BENCH_SIZES="10 100 1000" shortens the listing sizes (default
 # "10 100 1000 10000"); results go to $(B)/bench-results/<timestamp>/.
+# Then the fleet row (tests/bench/fleet.sh, also `make bench-fleet`).
 BENCH_SRCS := $(wildcard tests/bench/*.c)
 BENCH_OBJS := $(BENCH_SRCS:tests/bench/%.c=$(B)/bench/%.o)
 
@@ -16,6 +18,12 @@ bench-build: $(B)/dockerfs $(B)/bench/ddbench
 
 bench: bench-build
 	B=$(B) tests/bench/run.sh
+	B=$(B) tests/bench/fleet.sh
+
+# The fleet row alone: 3 engines x BENCH_FLEET_N (1000) against 1 x 3N.
+bench-fleet: bench-build
+	B=$(B) tests/bench/fleet.sh
+.PHONY: bench-fleet
 
 -include $(BENCH_OBJS:.o=.d)
 bench-running: $(B)/dockerfs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bmount.c - presence checks on the mount (see bmount.h).
  *
  * Copyright the dockerdoom authors. GPL-2.0-or-later. */
@@ -104,7 +105,8 @@ int bmount_wait(const char *mnt, const char *name, int want, long long since_ns,
     for (;;) {
         if (seen->stat_ms < 0 && bmount_stat(mnt, name) == want)
             seen->stat_ms = bclock_ms(since_ns, bclock_ns());
-        if (seen->list_ms < 0 && bmount_listed(mnt, name) == want)
+        if (seen->stat_ms >= 0 && seen->list_ms < 0 &&
+            bmount_listed(mnt, name) == want)
             seen->list_ms = bclock_ms(since_ns, bclock_ns());
         if (seen->stat_ms >= 0 && seen->list_ms >= 0)
             return 0;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bmount.h - what a client of the mount sees of one container directory,
  * asked the two ways clients ask: lookup (stat) and listing (readdir).
  *
@@ -25,7 +26,9 @@ struct bmount_seen {
 
 /* Polls every period_us until both stat and readdir say name is present
  * (want 1) or absent (want 0), or timeout_ms pass. Times are counted from
- * the stamp since_ns (bclock_ns). Returns 0 when both agreed in time. */
+ * the stamp since_ns (bclock_ns). stat is polled alone until it agrees,
+ * so a slow readdir of a big listing does not delay its figure; readdir
+ * is polled from then on. Returns 0 when both agreed in time. */
 int bmount_wait(const char *mnt, const char *name, int want, long long since_ns,
                 long period_us, long timeout_ms, struct bmount_seen *seen);
 

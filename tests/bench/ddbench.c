@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ddbench - measuring helper for `make bench` (tests/bench/run.sh).
  *
  *   ddbench create SOCK IMAGE N PAR LABEL

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lib.sh - the benchmark scripts' private engine and their cleanup.
 # Source after tests/lib/engine.sh and tests/lib/image.sh.
 #

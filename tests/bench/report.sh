@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # report.sh DIR [GAME_NOTE] - the summary table (stdout) and the gnuplot
 # PNGs of one `make bench` result folder. Every figure comes from the CSV
 # files run.sh wrote there, so a run can be re-plotted later:

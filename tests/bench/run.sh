@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run.sh - `make bench`: dockerfs and the game against the old way.
 #
 # Starts a private Docker engine (never the user's), mounts dockerfs --all

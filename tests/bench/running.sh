@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # running.sh - `make bench-running`: figures for N running containers.
 #
 # Starts a private Docker engine (never the user's), mounts dockerfs

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 10-image.sh - the game image builds from nothing on the private engine:
 # no debian:bookworm-slim there and no registry, so container/base-image.sh
 # makes it (debootstrap + docker import, the rootfs tarball cached under

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 20-play.sh - the launcher end to end on the private engine:
 # `dockerdoom play` mounts dockerfs (shared parent, allow_other, --uid and
 # --gid of the game's system account) and starts the game container

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 30-entrypoint.sh - the game container on its own (no dockerfs needed):
 # a generated VNC password is printed, never a fixed one; VNC and noVNC
 # listen where told, x11vnc nowhere else (no IPv6 wildcard); it runs as an

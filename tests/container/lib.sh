@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lib.sh - common ground for the game container tests (tests/container/).
 # Source it; it sources tests/lib/dockerfs.sh (TAP helpers, private engine,
 # test image). Run by tests/run a script gets the private engine in

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 30-play.sh - the whole chain as a player plays it, through VNC only.
 #
 # A private engine runs K test containers, one labelled

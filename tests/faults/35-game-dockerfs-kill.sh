@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The game runs on a dockerfs mount and dockerfs dies (SIGKILL): the game
 # keeps running at its full tic rate, its container monsters stay; a new
 # dockerfs on the same mount point: the game sees the new mount (a new

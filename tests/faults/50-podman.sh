@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # dockerfs against Podman's Docker-compatible API (podman system service on
 # a private socket and storage): listing, file contents, lookup by name,
 # events (a podman run appears, a podman rm / stop disappears: Podman says

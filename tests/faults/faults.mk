@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Helpers of the fault tests (tests/faults/): the stalling engine proxy.
 # Include from the Makefile: -include tests/faults/faults.mk
 FAULTS_BINS := $(B)/tests/faults/stallproxy

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lib.sh - helpers shared by the fault tests (tests/faults/NN-*.sh), on top
 # of tests/lib/dockerfs.sh. Source it after dockerfs.sh.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* stallproxy - a unix-socket proxy in front of an engine, which a test can
  * make slow or make vanish.
  *

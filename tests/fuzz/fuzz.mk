@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # libFuzzer targets for the parsers that see untrusted bytes: the engine's
 # container list, its events stream, and writes to kill files.
 #

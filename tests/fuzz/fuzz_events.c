@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: the /events stream, split into lines at chunk
  * boundaries chosen by the input, each line parsed as an event. The first
  * byte picks the chunk size, so splits are explored too. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: writes to one kill file handle. The input is a
  * sequence of writes, each a length byte then that many bytes; a write's
  * outcome (kill succeeded or not) comes from the length byte's top bit. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: the body of GET /containers/json. Every container
  * that comes out must be well formed, whatever went in. */
 #include <assert.h>

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Measurement (not part of game-check): the game keeps its tic rate while
 # its -dockerfs directory is a dockerfs mount whose daemon is frozen with
 # SIGSTOP, even when the player kills containers meanwhile. Uses a private

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Integration test of the patched chocolate-doom against plain directories
 # of the dockerfs shape, under a private Xvfb display:
 #   - every entry spawns a monster (from the log), removing one despawns it;

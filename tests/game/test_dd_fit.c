@@ -76,6 +76,10 @@ static void test_label_text(void **state)
     assert_string_equal(out, "0123456789ab");
     DD_LabelText(out, sizeof(out), "", "0123456789abcdef0123");
     assert_string_equal(out, "0123456789ab");
+    // A Swarm task: service and slot, not the task id.
+    DD_LabelText(out, sizeof(out), "web.3.k2p9vq1x7m0a4c6e8g0i2k4m6",
+                 "0123456789abcdef0123");
+    assert_string_equal(out, "web.3");
 }
 
 static void test_fit_label(void **state)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Unit tests: name sanitising for the log, trimming, errno names.
+// Unit tests: name sanitising for the log, trimming, the names the player
+// sees (Swarm tasks), errno names.
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -32,6 +33,49 @@ static void test_trim(void **state)
     assert_string_equal(s, "web-1");
 }
 
+static void test_shown_name(void **state)
+{
+    char out[64];
+
+    (void) state;
+    // A replicated service's task: service and slot.
+    assert_int_equal(DD_ShownNameLen("web.3.k2p9vq1x7m0a4c6e8g0i2k4m6"), 5);
+    DD_ShownName(out, sizeof(out), "web.3.k2p9vq1x7m0a4c6e8g0i2k4m6", NULL);
+    assert_string_equal(out, "web.3");
+    DD_ShownName(out, sizeof(out), "my.web.12.k2p9vq1x7m0a4c6e8g0i2k4m6",
+                 "");
+    assert_string_equal(out, "my.web.12");
+    // A global service's task: the node id is no better than the task id.
+    DD_ShownName(out, sizeof(out),
+                 "agent.q1w2e3r4t5y6u7i8o9p0a1s2d.k2p9vq1x7m0a4c6e8g0i2k4m6",
+                 NULL);
+    assert_string_equal(out, "agent");
+    // With an engine: " on ENGINE".
+    DD_ShownName(out, sizeof(out), "web.3.k2p9vq1x7m0a4c6e8g0i2k4m6", "n2");
+    assert_string_equal(out, "web.3 on n2");
+    DD_ShownName(out, sizeof(out), "db", "prod");
+    assert_string_equal(out, "db on prod");
+    // Anything of another shape is shown whole.
+    assert_int_equal(DD_ShownNameLen("web-1"), 5);
+    assert_int_equal(DD_ShownNameLen(""), 0);
+    assert_int_equal(DD_ShownNameLen(".3.k2p9vq1x7m0a4c6e8g0i2k4m6"), 28);
+    assert_int_equal(DD_ShownNameLen("3.k2p9vq1x7m0a4c6e8g0i2k4m6"), 27);
+    // The id: 25 characters, lower case letters and digits.
+    assert_int_equal(DD_ShownNameLen("web.3.k2p9vq1x7m0a4c6e8g0i2k4m"), 30);
+    assert_int_equal(DD_ShownNameLen("web.3.k2p9vq1x7m0a4c6e8g0i2k4m67"),
+                     32);
+    assert_int_equal(DD_ShownNameLen("web.3.K2P9VQ1X7M0A4C6E8G0I2K4M6"),
+                     31);
+    // The slot: a number without leading zero, or a node id.
+    assert_int_equal(DD_ShownNameLen("web.03.k2p9vq1x7m0a4c6e8g0i2k4m6"),
+                     32);
+    assert_int_equal(DD_ShownNameLen("web.x.k2p9vq1x7m0a4c6e8g0i2k4m6"), 31);
+    assert_int_equal(DD_ShownNameLen("web..k2p9vq1x7m0a4c6e8g0i2k4m6"), 30);
+    // Too small a buffer cuts, and still terminates.
+    DD_ShownName(out, 6, "web.3.k2p9vq1x7m0a4c6e8g0i2k4m6", "n2");
+    assert_string_equal(out, "web.3");
+}
+
 static void test_errno_names(void **state)
 {
     (void) state;
@@ -59,6 +103,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sanitize),
         cmocka_unit_test(test_trim),
+        cmocka_unit_test(test_shown_name),
         cmocka_unit_test(test_errno_names),
     };
 

@@ -146,23 +146,23 @@ static void test_incremental(void **state)
         put(id, "name", "svc\n");
         put(id, "image", "nginx\n");
     }
-    // The first scan reads every name and image.
+    // The first scan reads every name, image, state and engine.
     assert_int_equal(DD_ScanUpdate(root, &st, 0, 0, &changed), 0);
     assert_int_equal(changed, 1);
     assert_int_equal(st.known.count, 100);
-    assert_int_equal(st.reads, 300);
+    assert_int_equal(st.reads, 400);
 
     // Nothing new: no file read at all, nothing changed.
     assert_int_equal(DD_ScanUpdate(root, &st, 0, 0, &changed), 0);
     assert_int_equal(changed, 0);
     assert_int_equal(st.reads, 0);
 
-    // A new entry: only its two files are read.
+    // A new entry: only its four files are read.
     put("bbbbbbbbbbbb", "name", "new one\n");
     put("bbbbbbbbbbbb", "image", "redis\n");
     assert_int_equal(DD_ScanUpdate(root, &st, 0, 0, &changed), 0);
     assert_int_equal(changed, 1);
-    assert_int_equal(st.reads, 3);
+    assert_int_equal(st.reads, 4);
     assert_int_equal(st.known.count, 101);
     assert_string_equal(field(&st, "bbbbbbbbbbbb", 0), "new one");
     assert_string_equal(field(&st, "bbbbbbbbbbbb", 1), "redis");
@@ -235,6 +235,31 @@ static void test_incremental_rename(void **state)
     assert_int_equal(DD_ScanUpdate(root, &st, 1000, 0, &changed), 0);
     assert_int_equal(changed, 1);
     assert_string_equal(find(&st, "000000b00002")->status, "paused");
+    DD_ScanStateFree(&st);
+}
+
+static void test_engine(void **state)
+{
+    dd_scanstate_t st = { { NULL, 0 }, 0, 0 };
+    int changed;
+
+    (void) state;
+    put("aaaaaaaaaaa1", "name", "web.1.abcdefghijklmnopqrstu0123\n");
+    put("aaaaaaaaaaa1", "engine", "n1\n");
+    put("aaaaaaaaaaa2", "name", "db\n");
+    assert_int_equal(DD_ScanUpdate(root, &st, 1000, 0, &changed), 0);
+    assert_string_equal(find(&st, "aaaaaaaaaaa1")->engine, "n1");
+    // No engine file (one engine, or an older dockerfs): no engine.
+    assert_string_equal(find(&st, "aaaaaaaaaaa2")->engine, "");
+    // The name is kept whole: shortening is for the player's eyes only.
+    assert_string_equal(find(&st, "aaaaaaaaaaa1")->name,
+                        "web.1.abcdefghijklmnopqrstu0123");
+    // Known entries keep the engine read when they were new, and the
+    // refresh reads three files each, not four.
+    put("aaaaaaaaaaa1", "engine", "n2\n");
+    assert_int_equal(DD_ScanUpdate(root, &st, 1000, 0, &changed), 0);
+    assert_int_equal(st.reads, 6);
+    assert_string_equal(find(&st, "aaaaaaaaaaa1")->engine, "n1");
     DD_ScanStateFree(&st);
 }
 
@@ -332,6 +357,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_incremental, setup, teardown),
         cmocka_unit_test_setup_teardown(test_incremental_rename, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_engine, setup, teardown),
         cmocka_unit_test_setup_teardown(test_incremental_error, setup,
                                         teardown),
         cmocka_unit_test(test_scan_missing),

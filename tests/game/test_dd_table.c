@@ -46,6 +46,36 @@ static void set_entry(dd_scanentry_t *e, const char *id, const char *name,
     snprintf(e->name, sizeof(e->name), "%s", name);
     snprintf(e->image, sizeof(e->image), "%s", image);
     e->status[0] = '\0';
+    e->engine[0] = '\0';
+}
+
+static void test_engines(void **state)
+{
+    dd_scanentry_t e[3];
+    dd_snapshot_t snap = { e, 3 };
+    dd_table_t t = { 0 };
+
+    (void) state;
+    set_entry(&e[0], "aaaaaaaaaaaa", "web", "nginx");
+    set_entry(&e[1], "bbbbbbbbbbbb", "db", "postgres");
+    set_entry(&e[2], "cccccccccccc", "cache", "redis");
+    // No engine files at all: one engine.
+    assert_int_equal(DD_TableApply(&t, &snap, NULL, NULL), 0);
+    assert_int_equal(DD_TableManyEngines(&t), 0);
+    DD_TableFree(&t);
+    // The same engine everywhere, or missing on some: still one.
+    snprintf(e[0].engine, sizeof(e[0].engine), "n1");
+    snprintf(e[2].engine, sizeof(e[2].engine), "n1");
+    assert_int_equal(DD_TableApply(&t, &snap, NULL, NULL), 0);
+    assert_string_equal(DD_TableFind(&t, "aaaaaaaaaaaa")->engine, "n1");
+    assert_int_equal(DD_TableManyEngines(&t), 0);
+    DD_TableFree(&t);
+    // Two distinct ones.
+    snprintf(e[1].engine, sizeof(e[1].engine), "n2");
+    assert_int_equal(DD_TableApply(&t, &snap, NULL, NULL), 0);
+    assert_int_equal(DD_TableManyEngines(&t), 1);
+    DD_TableFree(&t);
+    assert_int_equal(DD_TableManyEngines(&t), 0);
 }
 
 static void test_appear(void **state)
@@ -323,6 +353,7 @@ int main(void)
         cmocka_unit_test(test_churn),
         cmocka_unit_test(test_kill_ok),
         cmocka_unit_test(test_kill_fail),
+        cmocka_unit_test(test_engines),
     };
 
     return cmocka_run_group_tests_name("game_table", tests, NULL, NULL);

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The file system contract (DESIGN §1) as a person uses it: ls, cat,
 # readlink, echo 1 > kill; containers made and removed with the docker CLI
 # appear and disappear.

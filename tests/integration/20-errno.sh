@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Every row of the errno table that needs no special option, and the
 # promise that creating, removing or renaming anything gives EPERM:
 # `rm -rf` on the mount never removes a container.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Start and stop: SIGTERM and SIGINT unmount and exit 0; an unreachable
 # engine at start gives one clear line, a non-zero exit and no mount; a
 # stale mount left by SIGKILL is cleared at the next start; --help and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The kernel caches entries, attributes, file contents and listings, and
 # dockerfs tells it to forget each the moment the events stream reports a
 # change: a name, a state, the listing and a lookup read just before a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The contract, errno and bad-input scripts again, against Podman's
 # Docker-compatible API (issue 8 part 6): `podman system service` on a
 # socket and storage of its own, driven with the same docker CLI. Lines are

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # image.sh - the tiny local test image, made without any registry.
 #
 #   image_build [NAME]   makes NAME (default $TEST_IMAGE or

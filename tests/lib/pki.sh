@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # pki.sh - throwaway certificates for TLS engines in tests (openssl).
 #
 #   make_ca DIR CN            DIR/ca.pem, DIR/ca-key.pem: a self-signed CA

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ports.sh - free TCP ports on this machine, for servers a test starts.
 #
 #   free_port   prints a TCP port in 20000-39999 that no one listens on

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tap.sh - TAP-like output for shell tests. Source it, then:
 #
 #   ok "description"               records a pass

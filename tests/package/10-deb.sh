@@ -8,9 +8,10 @@
 # unit passes systemd-analyze verify, is neither enabled nor started, nothing
 # is under /usr/local or outside the FHS places the package may use,
 # dockerdoom --help works from /, and the package holds every file the
-# Dockerfile and the launcher use. Purging both, after the admin enabled the
-# unit and edited its options and dockerdoom wrote its cache and log, leaves
-# the root's file list exactly as before the install.
+# Dockerfile and the launcher use; the game's system account exists.
+# Purging both, after the admin enabled the unit and edited its options and
+# dockerdoom wrote its cache and logs, leaves the root's file list exactly
+# as before the install (the account stays, as Debian does).
 # Needs root (chroot, mount) and the Debian mirror. No engine.
 # No -e: a failing command is a test result, reported as "not ok".
 set -uo pipefail
@@ -186,6 +187,14 @@ check_eq "dpkg -L: nothing under /usr/local" "" "$(grep '^/usr/local' <<<"$files
 check_eq "dpkg -L: only /usr/bin, /usr/share, the unit, /etc/default, /var/lib/dockerdoom" "" \
     "$(grep -vxE '/\.|/(usr|etc|lib|var|var/lib|usr/share/doc|usr/share/man|usr/share/lintian|lib/systemd)|/usr/bin(/docker(fs|doom))?|/usr/share(/(dockerdoom|doc/docker(fs|doom)|man/man1|lintian/overrides)(/.*)?)?|/lib/systemd/system(/dockerfs\.service)?|/etc/default(/dockerfs)?|/var/lib/dockerdoom' <<<"$files")"
 
+acct=$(in_root getent passwd dockerdoom)
+IFS=: read -r _ _ acct_uid _ _ acct_home acct_shell <<<"$acct"
+if [[ -n $acct && $acct_uid -lt 1000 && $acct_shell == */nologin && $acct_home == /nonexistent ]]; then
+    ok "the game's system account dockerdoom exists (uid $acct_uid, no login, no home)"
+else
+    not_ok "the game's system account dockerdoom exists (uid < 1000, no login, no home)" "getent: $acct"
+fi
+
 help=$(in_root sh -c 'cd / && dockerdoom --help' 2>&1)
 rc=$?
 if [ "$rc" -eq 0 ] && grep -q '^ *play ' <<<"$help" && grep -q '^ *demo N' <<<"$help"; then
@@ -235,7 +244,8 @@ check "systemctl enable dockerfs (by hand) works" test -L "$ROOT/etc/systemd/sys
 echo 'DOCKERFS_OPTS=--dry-run' >>"$ROOT/etc/default/dockerfs"
 mkdir -p "$ROOT/var/lib/dockerdoom/base"
 echo x >"$ROOT/var/lib/dockerdoom/base/bookworm-minbase.tar"
-echo x >"$ROOT/var/log/dockerdoom-dockerd.log"
+mkdir -p "$ROOT/var/log/dockerdoom"
+echo x >"$ROOT/var/log/dockerdoom/dockerfs.log"
 if in_root apt-get purge -y -q dockerdoom dockerfs >"$TESTS_TMP/purge.log" 2>&1; then
     ok "apt-get purge dockerdoom dockerfs"
 else
@@ -245,6 +255,8 @@ check_eq "dpkg: neither package is installed or has config files left" "" \
     "$(in_root dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' dockerfs dockerdoom 2>/dev/null |
        grep -v ' un *$')"
 snapshot >"$TESTS_TMP/after"
+# Debian keeps system accounts on purge: files may still carry the uid.
+note "after purge: $(in_root getent passwd dockerdoom || echo 'no dockerdoom account')"
 check_eq "purge leaves the file list as before the install" "" \
     "$(diff "$TESTS_TMP/before" "$TESTS_TMP/after" | grep '^[<>]')"
 

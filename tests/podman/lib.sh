@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lib.sh - Podman helpers for tests (tests/podman/, tests/faults/50-podman.sh).
 # Source after tests/lib/engine.sh and tests/lib/image.sh, with a Podman
 # service started by podman_start (PODMAN_DIR set).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fsop - one file system operation, reported as an exact errno name.
  *
  * Shell error messages depend on the locale and on the tool; tests need

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Test helpers in C (tests/tools/*.c), one binary each in $(B)/tests/tools/.
 # Include from the Makefile: include tests/tools/tools.mk
 TOOLS_SRCS := $(wildcard tests/tools/*.c)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for host.c: picking the engine address. */
 #include <errno.h>
 #include <setjmp.h>

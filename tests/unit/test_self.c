@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for self.c: finding our own container in mountinfo. */
 #include <setjmp.h>
 #include <stdarg.h>

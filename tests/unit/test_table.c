@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for table.c: the container table, its serials, its
  * resolution of names and id prefixes, and snapshots taken while another
  * thread changes it. */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # VNC test client (tests/vnc/): $(B)/tests/vncplay, used by tests/e2e/.
 # Needs libvncclient (libvncserver-dev) and libpng (libpng-dev).
 VNC_SRCS    := tests/vnc/vncplay.c tests/vnc/script.c tests/vnc/keys.c tests/vnc/pngout.c
