@@ -12,7 +12,9 @@
 # a host loopback service unreachable from inside, the password in no
 # command line while the game starts and not in `docker inspect`, state
 # directory and password file closed to others, a symlinked share or mount
-# point refused, the launcher's log capped. The game logs one spawn per
+# point refused, the launcher's log capped. `play --host ct=URL` passes the
+# engine through to dockerfs (the engine files say ct; play and status say
+# which engines are followed); a bad engine argument is exit 2. The game logs one spawn per
 # running container; the game container cannot be killed through the mount
 # (EPERM), a test container can (from inside the game container); restarting
 # dockerfs reaches the running container without restarting it; `stop`
@@ -72,12 +74,16 @@ if grep -q " $elsewhere " /proc/self/mountinfo; then
 else
     ok "nothing mounted where the symlinks point"
 fi
+play_rc() { local rc=0; "$LAUNCHER" play "$@" >/dev/null 2>&1 || rc=$?; echo "$rc"; }
+check_eq "play --host without a value: exit 2" 2 "$(play_rc --host)"
+check_eq "play with an unknown argument: exit 2" 2 "$(play_rc --bogus)"
 
 out=$TESTS_TMP/play.out
 cmdlines=$TESTS_TMP/cmdlines
 ct_watch_start "$cmdlines"
-if ct_launcher play >"$out" 2>&1; then
-    ok "dockerdoom play"
+# The engine passed through by name: dockerfs follows it as "ct".
+if ct_launcher play --host "ct=$DOCKER_HOST" >"$out" 2>&1; then
+    ok "dockerdoom play --host ct=\$DOCKER_HOST"
 else
     ct_watch_stop
     not_ok "dockerdoom play" "$(tail -n 30 "$out")"
@@ -88,6 +94,9 @@ sleep 2
 ct_watch_stop
 pw=$(awk '/password:/ {print $2}' "$out")
 check "play prints the VNC address" grep -q "VNC: *127.0.0.1:$VNC_PORT" "$out"
+check "play says which engines dockerfs follows" grep -qF "dockerfs follows: ct ($DOCKER_HOST)" "$out"
+check_eq "dockerfs follows the engine given: a container's engine file says ct" ct \
+    "$(timeout 5 cat "$MNT/${ids[0]:0:12}/engine")"
 check "play prints the noVNC URL" grep -q "http://127.0.0.1:$NOVNC_PORT/vnc.html" "$out"
 if [[ $pw =~ ^[A-Za-z0-9]{8}$ ]]; then
     ok "play prints a generated 8-character password"
@@ -319,6 +328,7 @@ fi
 check_eq "the game container was not restarted" "$started" \
     "$(docker inspect -f '{{.State.StartedAt}}' "$NAME")"
 check "status reports it all" ct_launcher status
+check "status names the engines followed" bash -c "'$LAUNCHER' status | grep -q '^engines:  '"
 new_fwd=$(cat "$DOCKERDOOM_RUN"/fwd-*.pid | xargs)
 if [ "$(wc -w <<<"$new_fwd")" = 2 ] && [ "$new_fwd" != "$old_fwd" ]; then
     ok "play again restarted both forwarders ($old_fwd -> $new_fwd)"

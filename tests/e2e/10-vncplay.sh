@@ -14,19 +14,7 @@ export REPO
 # shellcheck source=tests/e2e/lib/xstack.sh
 . "$REPO/tests/e2e/lib/xstack.sh"
 
-T=${TESTS_TMP:-$(mktemp -d /tmp/dde2e.XXXXXX)}
-OWN_TMP=$([ -z "${TESTS_TMP:-}" ] && echo 1 || echo 0)
-# shellcheck disable=SC2317  # called by the trap
-cleanup() {
-    xstack_stop
-    [ "$OWN_TMP" = 1 ] && rm -rf "$T"
-    return 0
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-PASS=vp$RANDOM$RANDOM
-PASS=${PASS:0:8}
+xstack_test_init vp
 
 for tool in Xvfb x11vnc xterm identify; do
     command -v "$tool" >/dev/null || { not_ok "tool $tool installed"; tap_done; }

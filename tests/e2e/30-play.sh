@@ -348,15 +348,21 @@ check_eq "dd-play-late (never shot) still runs" running "$(c_state "$late")"
 
 # ------------------------------------------------------------------ restarts
 
-# Starts one more container, waits for its monster, sweeps through VNC
-# and checks the container is gone: proof the chain works again.
+# Starts one more container, waits for its monster, walks (vncplay steps
+# after NAME, if any), sweeps through VNC and checks the container is gone:
+# proof the chain works again.
 kill_one_more() {
     local what=$1 name=$2 id
+    shift 2
     id=$(run_c --name "$name" --label dockerdoom.e2e=30-play)
     id=${id:0:12}
     if ! wait_until 30 log_has "dockerdoom: spawn id=$id "; then
         not_ok "$what: a new container gets a monster" "$(tail -n 20 "$T/game.log")"
         return 0
+    fi
+    # Steps to walk first, if given (vncplay script).
+    if [ $# -gt 0 ]; then
+        play typedelay 50 "$@" || note "vncplay failed on the way: $(tail -n 3 "$T/vncplay.log")"
     fi
     sweep "$id" || note "vncplay failed during the sweep: $(tail -n 3 "$T/vncplay.log")"
     if killed_ok "$id" && wait_until 5 test "$(c_state "$id")" = gone; then
@@ -391,7 +397,10 @@ fi
 check_eq "the game container survived the game's restart" running "$(c_state "$GAME_NAME")"
 vnc_up || wait_until 30 vnc_up || note "VNC does not answer after the game restart"
 play typedelay 50 type iddqd wait 300 || true
-kill_one_more "after a game restart" dd-play-after-game
+# The restarted game puts the player back at the start, and the new
+# container is placed away from the player (some 600 units), out of sight
+# of the start: walk ahead into the first room, as a player would.
+kill_one_more "after a game restart" dd-play-after-game hold Up 1500 wait 300
 
 # dockerfs restarts on the host: stopped, then `dockerdoom play` again,
 # which keeps the running game container and only mounts dockerfs anew;

@@ -27,8 +27,6 @@ ok "dockerfs mounts through the proxy"
 before=$(listing "$M")
 check_eq "listing equals docker ps" "$(ps_ids)" "$before"
 
-same() { [ "$(ps_ids)" = "$(listing "$M")" ]; }
-
 proxy_mode down || { not_ok "engine goes away"; tap_done; }
 check "engine unreachable through the proxy" \
     bash -c "! docker -H '$PROXY_HOST' version >/dev/null 2>&1"
@@ -57,15 +55,7 @@ check_eq "still the old listing while away" "$before" "$(listing "$M")"
 check_eq "the container is still there after the refused kill" running "$(c_state "$A")"
 
 proxy_mode flow || { not_ok "engine comes back"; tap_done; }
-t1=$(now_ms)
-if wait_until 2 same; then
-    ok "engine back: within 2 s the listing equals docker ps"
-    note "listing caught up after $(ms_since "$t1") ms"
-else
-    not_ok "engine back: within 2 s the listing equals docker ps" \
-        "docker ps: $(ps_ids | tr '\n' ' ')
-listing:   $(listing "$M" | tr '\n' ' ')"
-fi
+dfs_wait_listing "$M" 2 "engine back: within 2 s the listing equals docker ps"
 check "removed while away: gone" unlisted "$M" "${B:0:12}"
 check "stopped while away: gone" unlisted "$M" "${D:0:12}"
 check "created while away: listed" listed "$M" "${C:0:12}"
@@ -84,7 +74,7 @@ for round in 1 2 3; do
     check "round $round: a container started while away appears within 2 s" \
         wait_until 2 listed "$M" "${E:0:12}"
 done
-check "listing equals docker ps at the end" wait_until 2 same
+dfs_wait_listing "$M" 2 "listing equals docker ps at the end"
 check "dockerfs still runs" dfs_alive
 dfs_stop TERM
 check_eq "SIGTERM: exit 0" 0 "$DFS_RC"

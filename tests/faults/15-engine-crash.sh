@@ -16,7 +16,6 @@ dfs_setup
 dfs_own_engine
 
 M=$TESTS_TMP/mnt
-same() { [ "$(ps_ids)" = "$(listing "$M")" ]; }
 dockerd_pid() { cat "$ENGINE_DIR/dockerd.pid" 2>/dev/null; }
 
 # Pids of the containerd a dockerd of ENGINE_DIR started.
@@ -79,15 +78,7 @@ if ! ENGINE_START_TIMEOUT=60 engine_up; then
     ENGINE_START_TIMEOUT=60 engine_up || { not_ok "engine starts again after the crash"; tap_done; }
 fi
 ok "engine starts again after the crash"
-t1=$(now_ms)
-if wait_until 2 same; then
-    ok "within 2 s the listing equals docker ps again"
-    note "caught up after $(ms_since "$t1") ms"
-else
-    not_ok "within 2 s the listing equals docker ps again" \
-        "docker ps: $(ps_ids | tr '\n' ' ')
-listing:   $(listing "$M" | tr '\n' ' ')"
-fi
+dfs_wait_listing "$M" 2 "within 2 s the listing equals docker ps again"
 check "the container that died while down is gone" unlisted "$M" "${B:0:12}"
 C=$(run_c --name crash-after)
 check "events follow again: a new container appears within 2 s" \
@@ -106,13 +97,7 @@ docker_down_c=$(run_c 2>/dev/null || true)
 check_eq "the engine is really down" "" "$docker_down_c"
 engine_up || { not_ok "engine starts again after the stop"; tap_done; }
 docker rm -f "$C" >/dev/null
-if wait_until 2 same; then
-    ok "after a stop and restart: within 2 s the listing equals docker ps"
-else
-    not_ok "after a stop and restart: within 2 s the listing equals docker ps" \
-        "docker ps: $(ps_ids | tr '\n' ' ')
-listing:   $(listing "$M" | tr '\n' ' ')"
-fi
+dfs_wait_listing "$M" 2 "after a stop and restart: within 2 s the listing equals docker ps"
 check "dockerfs still runs" dfs_alive
 dfs_stop TERM
 check_eq "SIGTERM: exit 0" 0 "$DFS_RC"

@@ -91,14 +91,7 @@ C=$(run_c --name slow-c)
 docker rm -f "$B" >/dev/null
 check "while stalled the new container is not listed yet" unlisted "$M" "${C:0:12}"
 proxy_mode flow || not_ok "proxy flows again"
-same() { [ "$(ps_ids)" = "$(listing "$M")" ]; }
-if wait_until 3 same; then
-    ok "engine answers again: within 3 s the listing equals docker ps"
-else
-    not_ok "engine answers again: within 3 s the listing equals docker ps" \
-        "docker ps: $(ps_ids | tr '\n' ' ')
-listing:   $(listing "$M" | tr '\n' ' ')"
-fi
+dfs_wait_listing "$M" 3 "engine answers again: within 3 s the listing equals docker ps"
 check "the container made while stalled is listed" listed "$M" "${C:0:12}"
 check "the container removed while stalled is gone" unlisted "$M" "$SB"
 check_eq "the timed-out kill did not remove its container" running "$(c_state "$A")"

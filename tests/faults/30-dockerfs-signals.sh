@@ -13,7 +13,6 @@ HOLDER=
 trap '[ -n "$HOLDER" ] && kill "$HOLDER" 2>/dev/null; proxy_stop; dfs_cleanup' EXIT
 
 M=$TESTS_TMP/mnt
-same() { [ "$(ps_ids)" = "$(listing "$M")" ]; }
 A=$(run_c --name sig-a)
 SA=${A:0:12}
 
@@ -109,7 +108,7 @@ check_san
 
 # --- a clean start on the plain directory again
 dfs_mount "$M" || { not_ok "dockerfs mounts after all that"; tap_done; }
-check "listing equals docker ps" wait_until 2 same
+dfs_wait_listing "$M" 2 "listing equals docker ps"
 dfs_stop TERM
 check_eq "SIGTERM: exit 0" 0 "$DFS_RC"
 check "nothing mounted on the mount point at the end" dfs_unmounted "$M"

@@ -143,14 +143,7 @@ other=$(cat "$TESTS_TMP"/reader.*.err | grep -v 'No such file or directory')
 note "ENOENT races seen by readers: $enoent"
 check_eq "readers saw no error but ENOENT races" "" "$(echo "$other" | head -n 10)"
 
-same() { [ "$(ps_ids)" = "$(listing "$M")" ]; }
-if wait_until 2 same; then
-    ok "afterwards the listing equals docker ps exactly"
-else
-    not_ok "afterwards the listing equals docker ps exactly" \
-        "docker ps: $(ps_ids | tr '\n' ' ')
-listing:   $(listing "$M" | tr '\n' ' ')"
-fi
+dfs_wait_listing "$M" 2 "afterwards the listing equals docker ps exactly"
 check_eq "every listed entry's name matches docker" \
     "$(docker ps --format '{{.ID}} {{.Names}}' | sort)" \
     "$(for d in $(listing "$M"); do echo "$d $(cat "$M/$d/name")"; done)"

@@ -46,15 +46,7 @@ t1=$(now_ms)
 docker rm -f "$C" >/dev/null
 D=$(run_c --name started-after)
 check_eq "B exited while the engine was down" "exited" "$(c_state "$B")"
-same() { [ "$(ps_ids)" = "$(listing "$M")" ]; }
-if wait_until 2 same; then
-    ok "within 2 s the listing equals docker ps again"
-    note "resync after the engine came back: $(( $(now_ms) - t1 )) ms"
-else
-    not_ok "within 2 s the listing equals docker ps again" \
-        "docker ps: $(ps_ids | tr '\n' ' ')
-listing:   $(listing "$M" | tr '\n' ' ')"
-fi
+dfs_wait_listing "$M" 2 "within 2 s the listing equals docker ps again" "$t1"
 check "the container that died while down is gone from the listing" unlisted "$M" "$SB"
 check "the new container is listed" listed "$M" "${D:0:12}"
 check_eq "kill works again" OK "$(fsop1 write "$M/$SA/kill" 1)"

@@ -84,34 +84,15 @@ CLIENT=$TLS_DIR/client
 # --tlsverify (clients must present a certificate of our CA). Waits until
 # both answer; returns 1 if dockerd dies or does not answer in time.
 tls_engine_up() {
-    local d=$TLS_DIR i
-    mkdir -p "$d/data" "$d/exec"
-    echo '{}' >"$d/daemon.json"
-    rm -f "$d/docker.sock" "$d/dockerd.pid"
-    setsid dockerd \
-        --host "unix://$d/docker.sock" \
+    local d=$TLS_DIR
+    dockerd_launch "$d" \
         --host "tcp://127.0.0.1:$PORT" \
         --tlsverify \
         --tlscacert "$PKI/ca/ca.pem" \
         --tlscert "$PKI/server-cert.pem" \
-        --tlskey "$PKI/server-key.pem" \
-        --data-root "$d/data" \
-        --exec-root "$d/exec" \
-        --pidfile "$d/dockerd.pid" \
-        --config-file "$d/daemon.json" \
-        --bridge=none --iptables=false --ip6tables=false --ip-masq=false \
-        --userland-proxy=false \
-        >>"$d/dockerd.log" 2>&1 </dev/null &
-    TLS_PID=$!
-    echo "$TLS_PID" >"$d/dockerd.launch-pid"
-    for ((i = 0; i < ENGINE_START_TIMEOUT * 10; i++)); do
-        if env -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH \
-            docker -H "unix://$d/docker.sock" version >/dev/null 2>&1; then
-            return 0
-        fi
-        kill -0 "$TLS_PID" 2>/dev/null || break
-        sleep 0.1
-    done
+        --tlskey "$PKI/server-key.pem"
+    TLS_PID=$DOCKERD_PID
+    dockerd_wait "$d" "$TLS_PID" "$ENGINE_START_TIMEOUT" && return 0
     wait "$TLS_PID" 2>/dev/null || true
     return 1
 }
@@ -195,25 +176,7 @@ check_san
 
 # ------------------------------------------------------------ failures
 
-# Runs dockerfs on a fresh mount point with extra environment (env
-# arguments, then "--", then dockerfs options); it must exit by itself.
-# Sets NEG_RC, NEG_OUT (its output), NEG_MNT.
-NEG_N=0
-neg_run() {
-    local -a envs=()
-    while [ $# -gt 0 ] && [ "$1" != -- ]; do
-        envs+=("$1")
-        shift
-    done
-    shift
-    NEG_N=$((NEG_N + 1))
-    NEG_MNT=$TESTS_TMP/neg$NEG_N
-    mkdir -p "$NEG_MNT"
-    DFS_MNTS+=("$NEG_MNT")
-    NEG_RC=0
-    NEG_OUT=$(timeout -k 2 30 env "${envs[@]}" "$DOCKERFS_BIN" "$NEG_MNT" -f "$@" 2>&1) ||
-        NEG_RC=$?
-}
+# neg_run (tests/lib/dockerfs.sh) runs dockerfs where it must exit by itself.
 
 # Checks what neg_run left: non-zero exit (not our timeout), exactly one
 # line of output that names the engine address, nothing mounted.

@@ -11,6 +11,8 @@
 # No -e: a failing command is a test result, reported as "not ok".
 set -uo pipefail
 . "$(dirname "$0")/../lib/dockerfs.sh"
+# shellcheck source=tests/lib/pki.sh
+. "$(dirname "$0")/../lib/pki.sh"
 
 dfs_setup
 unset DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
@@ -118,23 +120,9 @@ check_san
 
 # ------------------------------------------------------------ the order
 
-# Runs dockerfs on a fresh mount point, DOCKER_HOST unset unless given;
-# it must exit by itself. Sets NEG_RC, NEG_OUT, NEG_MNT.
-NEG_N=0
-neg_run() {
-    local -a envs=(-u DOCKER_HOST)
-    while [ $# -gt 0 ] && [ "$1" != -- ]; do
-        envs+=("$1")
-        shift
-    done
-    shift
-    NEG_N=$((NEG_N + 1))
-    NEG_MNT=$TESTS_TMP/neg$NEG_N
-    mkdir -p "$NEG_MNT"
-    DFS_MNTS+=("$NEG_MNT")
-    NEG_RC=0
-    NEG_OUT=$(timeout -k 2 30 env "${envs[@]}" "$DOCKERFS_BIN" "$NEG_MNT" -f "$@" 2>&1) ||
-        NEG_RC=$?
+# dockerfs where it must exit by itself, DOCKER_HOST unset unless given.
+neg_run_alone() {
+    neg_run -u DOCKER_HOST "$@"
 }
 
 # neg_check DESC RC TEXT: exit RC, one line containing TEXT, no mount.
@@ -154,38 +142,35 @@ neg_check() {
 # current context is eng: DOCKER_CONTEXT=elsewhere must win over it, and
 # DOCKER_HOST over DOCKER_CONTEXT. Both point at nobody, which proves the
 # choice: eng would have mounted.
-neg_run DOCKER_CONTEXT=elsewhere --
+neg_run_alone DOCKER_CONTEXT=elsewhere --
 neg_check "DOCKER_CONTEXT=elsewhere beats docker context use eng" 1 "${NOWHERE#unix://}"
-neg_run DOCKER_HOST="$NOWHERE" DOCKER_CONTEXT=eng --
+neg_run_alone DOCKER_HOST="$NOWHERE" DOCKER_CONTEXT=eng --
 neg_check "DOCKER_HOST beats DOCKER_CONTEXT" 1 "${NOWHERE#unix://}"
 # --context default is the chain without contexts: DOCKER_HOST.
-neg_run DOCKER_HOST="$NOWHERE" -- --context default
+neg_run_alone DOCKER_HOST="$NOWHERE" -- --context default
 neg_check "--context default follows DOCKER_HOST" 1 "${NOWHERE#unix://}"
 
 # ------------------------------------------------------------ broken
 
-neg_run -- --context nope
+neg_run_alone -- --context nope
 neg_check "--context nope" 2 "context 'nope' not found"
-neg_run DOCKER_CONTEXT=nope --
+neg_run_alone DOCKER_CONTEXT=nope --
 neg_check "DOCKER_CONTEXT=nope" 2 "context 'nope' not found"
 # Both may be given (a fleet), but not for one engine: it would list
 # every container twice.
-neg_run -- --context eng --host "$ENG"
+neg_run_alone -- --context eng --host "$ENG"
 neg_check "--context eng and --host to the same engine" 2 "listed twice"
 
 # A TLS context whose key went missing from the store.
 PKI=$TESTS_TMP/pki
-mkdir -p "$PKI"
-if openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-    -keyout "$PKI/key.pem" -out "$PKI/cert.pem" -subj /CN=dockerdoom-test \
-    -days 1 >/dev/null 2>&1; then
+if make_ca "$PKI" dockerdoom-test >/dev/null 2>&1; then
     check "docker context create tlsctx (ca, cert, key)" docker context create tlsctx \
-        --docker "host=tcp://127.0.0.1:1,ca=$PKI/cert.pem,cert=$PKI/cert.pem,key=$PKI/key.pem"
+        --docker "host=tcp://127.0.0.1:1,ca=$PKI/ca.pem,cert=$PKI/ca.pem,key=$PKI/ca-key.pem"
     H=$(printf %s tlsctx | sha256sum | cut -d' ' -f1)
     check "the CLI stored its key.pem under contexts/tls/<sha256>/docker" \
         test -f "$DOCKER_CONFIG/contexts/tls/$H/docker/key.pem"
     rm -f "$DOCKER_CONFIG/contexts/tls/$H/docker/key.pem"
-    neg_run -- --context tlsctx
+    neg_run_alone -- --context tlsctx
     neg_check "TLS context without its key.pem" 2 "key.pem"
 else
     not_ok "openssl makes a test certificate"
@@ -194,7 +179,7 @@ fi
 # currentContext names a context that was removed behind the CLI's back.
 check "docker context use elsewhere" docker context use elsewhere
 rm -rf "$DOCKER_CONFIG/contexts/meta/$(printf %s elsewhere | sha256sum | cut -d' ' -f1)"
-neg_run --
+neg_run_alone --
 neg_check "current context missing from the store" 2 "context 'elsewhere' not found"
 check_eq "the engine still has its containers" 2 "$(docker ps -q | wc -l | tr -d ' ')"
 tap_done

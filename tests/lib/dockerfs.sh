@@ -18,7 +18,14 @@
 #   dfs_san_check LOG    no sanitizer report in a dockerfs log?
 #   run_c [docker run options...]  start a test container; prints its id
 #   fsop ARGS...         tests/tools/fsop with a time bound
+#   neg_run [ENV...] -- [dockerfs options...]  dockerfs -f (env(1) ENV
+#                        arguments) on a fresh mount point, where it must
+#                        exit by itself (bounded); sets NEG_RC, NEG_OUT
+#                        (its output), NEG_MNT
 #   listing MNT          sorted root listing; ps_ids: sorted short ids
+#   dfs_wait_listing MNT SECS DESC [SINCE_MS]  ok DESC once the listing of
+#                        MNT equals docker ps, within SECS s (the time it
+#                        took as a note); else not_ok DESC with both lists
 
 TESTS_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=${REPO:-$(cd "$TESTS_LIB/../.." && pwd)}
@@ -192,6 +199,24 @@ fsop() {
     return 0
 }
 
+NEG_N=0
+# shellcheck disable=SC2034  # NEG_RC, NEG_OUT: the caller reads them
+neg_run() {
+    local -a envs=()
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do
+        envs+=("$1")
+        shift
+    done
+    shift
+    NEG_N=$((NEG_N + 1))
+    NEG_MNT=$TESTS_TMP/neg$NEG_N
+    mkdir -p "$NEG_MNT"
+    DFS_MNTS+=("$NEG_MNT")
+    NEG_RC=0
+    NEG_OUT=$(timeout -k 2 30 env "${envs[@]}" "$DOCKERFS_BIN" "$NEG_MNT" -f "$@" 2>&1) ||
+        NEG_RC=$?
+}
+
 # The first line of fsop's answer (its result).
 fsop1() {
     fsop "$@" | head -n 1
@@ -204,8 +229,25 @@ listing() {
 
 # Sorted short ids of the running containers (as docker ps), or of all
 # with -a.
+# shellcheck disable=SC2120  # the scripts pass -a
 ps_ids() {
     docker ps -q "$@" | sort
+}
+
+# Does the root listing of MNT equal docker ps?
+dfs_listing_is_ps() {
+    [ "$(ps_ids)" = "$(listing "$1")" ]
+}
+
+dfs_wait_listing() {
+    local mnt=$1 secs=$2 desc=$3 t0=${4:-$(now_ms)}
+    if wait_until "$secs" dfs_listing_is_ps "$mnt"; then
+        ok "$desc"
+        note "caught up after $(( $(now_ms) - t0 )) ms"
+    else
+        not_ok "$desc" "docker ps: $(ps_ids | tr '\n' ' ')
+listing:   $(listing "$mnt" | tr '\n' ' ')"
+    fi
 }
 
 # Removes every container of the engine (the private one: DOCKER_HOST).

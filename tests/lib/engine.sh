@@ -17,6 +17,10 @@
 #   engine_stop          remove every container of this engine, stop
 #                        dockerd, containerd and every shim it started,
 #                        unmount what is left under DIR, remove DIR
+#   dockerd_launch DIR [OPTION...] / dockerd_wait DIR PID SECS
+#                        the bare start of a dockerd on DIR and the wait
+#                        for it to answer (engine_up, the swarm nodes and
+#                        the TLS test use them)
 #   podman_start [DIR] / podman_stop
 #                        the same for `podman system service` (if podman
 #                        is installed); exports DOCKER_HOST, PODMAN_DIR
@@ -32,10 +36,16 @@ engine_docker() {
     docker -H "unix://$ENGINE_DIR/docker.sock" "$@"
 }
 
-# Launches dockerd on ENGINE_DIR and waits until it answers.
-engine_up() {
-    local d=$ENGINE_DIR i limit
-    [ -n "$d" ] || { echo "engine_up: ENGINE_DIR is not set" >&2; return 1; }
+# Starts dockerd in the background on DIR: its socket DIR/docker.sock,
+# data and exec roots, pid file, log DIR/dockerd.log and config file
+# DIR/daemon.json (made empty when missing), with the bridge, iptables and
+# userland proxy off, and the given dockerd OPTIONs. Sets DOCKERD_PID.
+# DOCKERD_WRAP (array, e.g. a function's local): a command to run dockerd
+# under (nsenter ...).
+DOCKERD_WRAP=()
+dockerd_launch() {
+    local d=$1
+    shift
     mkdir -p "$d/data" "$d/exec"
     # An empty config file keeps a host /etc/docker/daemon.json (which may
     # name hosts, registries or a data root) out of the test engine.
@@ -43,28 +53,45 @@ engine_up() {
     rm -f "$d/docker.sock" "$d/dockerd.pid"
     # setsid: Ctrl-C in the terminal reaches the runner, whose trap stops
     # the engine in order, not dockerd directly.
-    setsid dockerd \
+    setsid "${DOCKERD_WRAP[@]}" dockerd \
         --host "unix://$d/docker.sock" \
         --data-root "$d/data" \
         --exec-root "$d/exec" \
         --pidfile "$d/dockerd.pid" \
         --config-file "$d/daemon.json" \
         --bridge=none --iptables=false --ip6tables=false --ip-masq=false \
-        --userland-proxy=false --live-restore ${ENGINE_ARGS:-} \
+        --userland-proxy=false "$@" \
         >>"$d/dockerd.log" 2>&1 </dev/null &
-    ENGINE_PID=$!
-    echo "$ENGINE_PID" >"$d/dockerd.launch-pid"
-    limit=$((ENGINE_START_TIMEOUT * 10))
-    for ((i = 0; i < limit; i++)); do
-        if docker -H "unix://$d/docker.sock" version >/dev/null 2>&1; then
-            export DOCKER_HOST="unix://$d/docker.sock" ENGINE_DIR ENGINE_PID
+    DOCKERD_PID=$!
+    echo "$DOCKERD_PID" >"$d/dockerd.launch-pid"
+}
+
+# Waits until the dockerd on DIR's socket answers: 0, or 1 when PID has
+# died or SECS have passed.
+dockerd_wait() {
+    local d=$1 pid=$2 secs=$3 i
+    for ((i = 0; i < secs * 10; i++)); do
+        if env -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH \
+            docker -H "unix://$d/docker.sock" version >/dev/null 2>&1; then
             return 0
         fi
-        if ! kill -0 "$ENGINE_PID" 2>/dev/null; then
-            break
-        fi
+        kill -0 "$pid" 2>/dev/null || return 1
         sleep 0.1
     done
+    return 1
+}
+
+# Launches dockerd on ENGINE_DIR and waits until it answers.
+engine_up() {
+    local d=$ENGINE_DIR
+    [ -n "$d" ] || { echo "engine_up: ENGINE_DIR is not set" >&2; return 1; }
+    # shellcheck disable=SC2086  # ENGINE_ARGS: words of options
+    dockerd_launch "$d" --live-restore ${ENGINE_ARGS:-}
+    ENGINE_PID=$DOCKERD_PID
+    if dockerd_wait "$d" "$ENGINE_PID" "$ENGINE_START_TIMEOUT"; then
+        export DOCKER_HOST="unix://$d/docker.sock" ENGINE_DIR ENGINE_PID
+        return 0
+    fi
     echo "engine: dockerd did not come up; last lines of $d/dockerd.log:" >&2
     tail -n 20 "$d/dockerd.log" >&2
     return 1

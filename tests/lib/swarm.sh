@@ -58,29 +58,13 @@ swarm_netns() {
 
 # Starts the dockerd of node N inside its namespace; waits until it answers.
 swarm_engine_up() {
-    local n=$1 d=$SWARM_DIR/n$1 ns=${SWARM_NS[$(($1 - 1))]} i pid
-    mkdir -p "$d/data" "$d/exec"
-    echo '{}' >"$d/daemon.json"
+    local n=$1 d=$SWARM_DIR/n$1 ns=${SWARM_NS[$(($1 - 1))]}
+    # shellcheck disable=SC2034  # read by dockerd_launch
+    local -a DOCKERD_WRAP=(nsenter --net="/run/netns/$ns")
     # No --live-restore: swarm mode refuses it. The bridge and iptables
     # rules, if any, live in the node's own namespace.
-    setsid nsenter --net="/run/netns/$ns" dockerd \
-        --host "unix://$d/docker.sock" \
-        --data-root "$d/data" \
-        --exec-root "$d/exec" \
-        --pidfile "$d/dockerd.pid" \
-        --config-file "$d/daemon.json" \
-        --bridge=none --iptables=false --ip6tables=false --ip-masq=false \
-        --userland-proxy=false \
-        >>"$d/dockerd.log" 2>&1 </dev/null &
-    pid=$!
-    echo "$pid" >"$d/dockerd.launch-pid"
-    for ((i = 0; i < SWARM_START_TIMEOUT * 10; i++)); do
-        if swarm_docker "$n" version >/dev/null 2>&1; then
-            return 0
-        fi
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
+    dockerd_launch "$d"
+    dockerd_wait "$d" "$DOCKERD_PID" "$SWARM_START_TIMEOUT" && return 0
     echo "swarm: node $n's dockerd did not come up; last lines of $d/dockerd.log:" >&2
     tail -n 20 "$d/dockerd.log" >&2
     return 1

@@ -16,6 +16,10 @@
 #                               recorded and stopped by xstack_stop.
 #   xstack_stop                 stops everything started here, newest
 #                               first, each by its own pid.
+#   xstack_test_init PREFIX     a test script's start: T (TESTS_TMP, else a
+#                               temp dir removed at exit), traps that run
+#                               xstack_stop at exit, and PASS: a fresh
+#                               8-character VNC password starting PREFIX.
 #   vncplay_bin                 prints the path of the vncplay binary,
 #                               building it with make if needed.
 #   free_port                   (tests/lib/ports.sh) a TCP port no one listens on.
@@ -29,6 +33,22 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../../lib/ports.sh"
 
 XS_PIDS=()
+
+xstack_test_init() {
+    T=${TESTS_TMP:-$(mktemp -d /tmp/dde2e.XXXXXX)}
+    XS_OWN_TMP=$([ -z "${TESTS_TMP:-}" ] && echo 1 || echo 0)
+    trap xstack_test_cleanup EXIT
+    trap 'exit 130' INT TERM
+    PASS=$1$RANDOM$RANDOM
+    PASS=${PASS:0:8}
+}
+
+# shellcheck disable=SC2317  # called by the trap
+xstack_test_cleanup() {
+    xstack_stop
+    [ "$XS_OWN_TMP" = 1 ] && rm -rf "$T"
+    return 0
+}
 
 # Prints a TCP port in 20000-39999 that nothing listens on. A race with
 # another process taking it is possible but harmless: the caller's server

@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# 40-swarm-game.sh - the game shoots a Swarm task and the swarm's
+# replacement comes back as a new monster.
+#
+# A real two-node swarm (tests/lib/swarm.sh: two network namespaces, a
+# dockerd in each) runs a service of 6 tasks, 3 per node. One dockerfs
+# mount follows both nodes (--host n1=... --host n2=...); the game
+# (build/game/chocolate-doom) runs on it under its own Xvfb. Every task
+# gets a monster. The test types iddqd, then idrm with xdotool, turning
+# between tries, until a task's monster is killed; the kill's log lines
+# name the task in full and its node (engine=), the container is gone from
+# that node, and the swarm's replacement (same slot, a new task) spawns as
+# a new monster. Then the game and dockerfs stop cleanly and both
+# namespaces are deleted. About a minute.
+# No -e: a failing command is a test result, reported as "not ok".
+# Helpers below are called through wait_until and traps:
+# shellcheck disable=SC2317
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tests/lib/dockerfs.sh
+. "$HERE/../lib/dockerfs.sh"
+# shellcheck source=tests/lib/swarm.sh
+. "$HERE/../lib/swarm.sh"
+
+GAME=${GAME_BIN:-$REPO/build/game/chocolate-doom}
+IWAD=${IWAD:-/usr/share/games/doom/freedoom2.wad}
+TASKS=6
+for tool in Xvfb xdotool; do
+    command -v "$tool" >/dev/null || { not_ok "$tool is installed"; tap_done; }
+done
+if [ ! -x "$GAME" ] || [ ! -f "$IWAD" ]; then
+    not_ok "the swarm game test needs $GAME (make game) and $IWAD"
+    tap_done
+fi
+
+dfs_setup
+XVFB_PID=
+GAME_PID=
+stop_game() {
+    if [ -n "$GAME_PID" ]; then
+        kill -TERM "$GAME_PID" 2>/dev/null
+        for _ in $(seq 40); do
+            kill -0 "$GAME_PID" 2>/dev/null || break
+            sleep 0.05
+        done
+        kill -KILL "$GAME_PID" 2>/dev/null
+        wait "$GAME_PID" 2>/dev/null
+        GAME_PID=
+    fi
+}
+sg_cleanup() {
+    stop_game
+    if [ -n "$XVFB_PID" ]; then
+        kill -TERM "$XVFB_PID" 2>/dev/null
+        wait "$XVFB_PID" 2>/dev/null
+    fi
+    dfs_cleanup
+    swarm_stop
+}
+trap sg_cleanup EXIT
+T0=$(now_ms)
+
+# ------------------------------------------------------------ the swarm
+SW=
+[ ${#TESTS_TMP} -le 48 ] && SW=$TESTS_TMP/sw
+if swarm_start $SW 2>"$TESTS_TMP/swarm.err"; then
+    ok "two-node swarm: a dockerd in each of two namespaces"
+else
+    not_ok "two-node swarm starts" "$(cat "$TESTS_TMP/swarm.err")"
+    tap_done
+fi
+NS1=${SWARM_NS[0]}
+NS2=${SWARM_NS[1]}
+check "the test image is loaded into both nodes" swarm_load_image "$TEST_IMAGE"
+if out=$(swarm_docker 1 service create -d --name web --replicas "$TASKS" \
+    --replicas-max-per-node $((TASKS / 2)) --no-resolve-image --endpoint-mode dnsrr \
+    --restart-delay 0s --stop-grace-period 1s "$TEST_IMAGE" 2>&1); then
+    ok "service web: $TASKS replicas, at most $((TASKS / 2)) per node"
+else
+    not_ok "service web: $TASKS replicas" "$out"
+    tap_done
+fi
+tasks() {
+    swarm_docker "$1" ps -q --filter label=com.docker.swarm.service.name=web | sort
+}
+spread() {
+    [ "$(tasks 1 | wc -l)" -eq $((TASKS / 2)) ] && [ "$(tasks 2 | wc -l)" -eq $((TASKS / 2)) ]
+}
+if wait_until 60 spread; then
+    ok "$TASKS tasks running, $((TASKS / 2)) on each node"
+else
+    not_ok "$TASKS tasks running" "$(swarm_docker 1 service ps web 2>&1 | head -n 12)"
+    tap_done
+fi
+# node_of ID: the node (n1, n2) whose engine has this container now or
+# had it at the start (a killed one is gone by the time it is asked).
+ON1=$(tasks 1)
+ON2=$(tasks 2)
+node_of() {
+    local on1 on2
+    on1="$ON1 $(tasks 1)"
+    on2="$ON2 $(tasks 2)"
+    if grep -qx "${1:0:12}" <<<"${on1// /$'\n'}"; then echo n1
+    elif grep -qx "${1:0:12}" <<<"${on2// /$'\n'}"; then echo n2
+    fi
+}
+
+MF=$TESTS_TMP/fleet
+dfs_mount "$MF" --host "n1=$SWARM_HOST1" --host "n2=$SWARM_HOST2" ||
+    { not_ok "dockerfs mounts both nodes" "$(tail -n 5 "$DFS_LOG")"; tap_done; }
+FIRST=$({ tasks 1; tasks 2; } | sort)
+check_eq "the mount lists the $TASKS tasks" "$FIRST" "$(listing "$MF")"
+
+# ------------------------------------------------------------ the game
+Xvfb -displayfd 3 -screen 0 640x480x24 -nolisten tcp \
+    3>"$TESTS_TMP/display" >"$TESTS_TMP/xvfb.log" 2>&1 &
+XVFB_PID=$!
+wait_until 10 test -s "$TESTS_TMP/display" || { not_ok "Xvfb starts"; tap_done; }
+DISPLAY=":$(head -n1 "$TESTS_TMP/display")"
+export DISPLAY
+LOG=$TESTS_TMP/game.log
+mkdir -p "$TESTS_TMP/home"
+HOME=$TESTS_TMP/home "$GAME" -iwad "$IWAD" -dockerfs "$MF" -window \
+    -geometry 640x480 -nosound -nomusic -skill 3 -nomonsters -warp 1 \
+    >"$LOG" 2>"$LOG.err" </dev/null &
+GAME_PID=$!
+
+ids_of() { sed -n "s/^dockerdoom: $1 id=\([0-9a-f]*\) .*/\1/p" "$LOG" | sort -u; }
+all_spawned() { [ -z "$(comm -23 <(echo "$FIRST") <(ids_of spawn))" ]; }
+if wait_until 30 all_spawned; then
+    ok "every task gets a monster"
+else
+    not_ok "every task gets a monster" "$(grep dockerdoom: "$LOG" | tail -n 5; tail -n 3 "$LOG.err")"
+    tap_done
+fi
+
+win=
+focus() {
+    [ -n "$win" ] || win=$(timeout 10 xdotool search --sync --limit 1 --class chocolate-doom) || return 0
+    timeout 5 xdotool windowfocus --sync "$win" 2>/dev/null || xdotool windowfocus "$win" || true
+}
+type_keys() { focus; xdotool type --delay 60 "$1" || true; }
+hold() { focus; xdotool keydown "$1" && sleep "$2"; xdotool keyup "$1" || true; }
+requested() { [ -n "$(ids_of kill-request)" ]; }
+
+type_keys iddqd
+sleep 0.3
+t=$(now_ms)
+# idrm kills the container monsters in view: turn about 75 degrees
+# between tries, and step forward after each full turn.
+for round in $(seq 1 4); do
+    for _ in $(seq 1 6); do
+        type_keys idrm
+        wait_until 1 requested && break 2
+        hold Left 0.7
+    done
+    hold Up 0.8
+done
+VICTIMS=$(ids_of kill-request)
+if [ -n "$VICTIMS" ]; then
+    ok "idrm kills a task's monster ($(echo "$VICTIMS" | wc -l), round $round)"
+else
+    not_ok "idrm kills a task's monster" "$(grep dockerdoom: "$LOG" | tail -n 8)"
+    tap_done
+fi
+V=$(echo "$VICTIMS" | head -n 1)
+VLINE=$(grep "^dockerdoom: kill-request id=$V " "$LOG" | head -n 1)
+note "$VLINE"
+VNAME=$(sed -n 's/.* name=\([^ ]*\) .*/\1/p' <<<"$VLINE")
+VENGINE=$(sed -n 's/.* engine=\([^ ]*\).*/\1/p' <<<"$VLINE")
+VNODE=$(node_of "$V")
+if [[ $VNAME =~ ^web\.[1-9][0-9]*\.[a-z0-9]{25}$ ]]; then
+    ok "the log names the task in full ($VNAME)"
+else
+    not_ok "the log names the task in full" "$VLINE"
+fi
+SLOT=$(cut -d. -f2 <<<"$VNAME")
+check_eq "the kill line names the task's node (engine=$VNODE)" "$VNODE" "$VENGINE"
+wait_until 10 grep -q "^dockerdoom: kill-result id=$V " "$LOG"
+check "its kill result is ok, on that node" \
+    grep -qE "^dockerdoom: kill-result id=$V name=web\.$SLOT\.[a-z0-9]+ type=[a-z]+ engine=$VNODE result=ok$" "$LOG"
+gone() {
+    local all
+    all=$(swarm_docker "${VNODE#n}" ps -aq) || return 1
+    ! grep -qx "$V" <<<"$all"
+}
+check "the container is gone from $VNODE" wait_until 10 gone
+
+# The replacement: a new task of the same slot, a new monster.
+new_of_slot() {
+    local id
+    for id in $(comm -13 <(echo "$FIRST") <(ids_of spawn)); do
+        grep -qE "^dockerdoom: spawn id=$id name=web\.$SLOT\.[a-z0-9]{25} " "$LOG" && echo "$id"
+    done
+}
+has_new() { [ -n "$(new_of_slot)" ]; }
+if wait_until 30 has_new; then
+    NEW=$(new_of_slot | head -n 1)
+    ok "the swarm's replacement (web.$SLOT, a new task) spawns a new monster"
+    note "shot to new monster: $(( $(now_ms) - t )) ms (the sweep included)"
+else
+    NEW=
+    not_ok "the swarm's replacement spawns a new monster" \
+        "$(grep dockerdoom: "$LOG" | tail -n 8); listing: $(listing "$MF" | tr '\n' ' ')"
+fi
+if [ -n "$NEW" ]; then
+    check_eq "the new monster's container runs on a node" 1 \
+        "$({ tasks 1; tasks 2; } | grep -cx "$NEW")"
+    check_eq "its engine file names that node" "$(node_of "$NEW")" \
+        "$(timeout 5 cat "$MF/$NEW/engine")"
+fi
+check "the game still runs" kill -0 "$GAME_PID"
+check_eq "every kill result is ok" "" \
+    "$(grep '^dockerdoom: kill-result ' "$LOG" | grep -v 'result=ok$' || true)"
+stop_game
+
+dfs_stop TERM
+check_eq "dockerfs: SIGTERM: exit 0" 0 "$DFS_RC"
+check_san
+swarm_stop
+if grep -qE "^($NS1|$NS2)( |$)" <<<"$(ip netns list)"; then
+    not_ok "both namespaces are deleted" "$(ip netns list)"
+else
+    ok "both namespaces are deleted"
+fi
+note "swarm game test: $(( ($(now_ms) - T0) / 1000 )) s"
+tap_done
