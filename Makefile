@@ -47,8 +47,8 @@ include fusefs/fusefs.mk
 include tests/tests.mk
 include game/game.mk
 -include container/container.mk
--include tests/tools/tools.mk
--include tests/vnc/vnc.mk
+-include tests/helpers/tools/tools.mk
+-include tests/helpers/vnc/vnc.mk
 -include tests/fuzz/fuzz.mk
 -include tests/bench/bench.mk
 -include tests/faults/faults.mk

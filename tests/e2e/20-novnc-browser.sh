@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # 20-novnc-browser.sh - Debian's chromium, headless, driven by
-# playwright-core (tests/browser/novnc.mjs), opens the noVNC page served
+# playwright-core (tests/helpers/browser/novnc.mjs), opens the noVNC page served
 # by websockify in front of a password-protected x11vnc, no Docker: an
 # xterm on Xvfb. Checks that the page reports the connection, that keys
 # typed in the browser reach the xterm, that the canvas is not blank, and
@@ -16,7 +16,7 @@ export REPO
 . "$REPO/tests/e2e/lib/xstack.sh"
 
 xstack_test_init nv
-NOVNC_JS=$REPO/tests/browser/novnc.mjs
+NOVNC_JS=$REPO/tests/helpers/browser/novnc.mjs
 
 for tool in Xvfb x11vnc xterm websockify node npm /usr/bin/chromium; do
     command -v "$tool" >/dev/null || { not_ok "tool $tool installed"; tap_done; }
@@ -24,9 +24,9 @@ done
 [ -f /usr/share/novnc/vnc.html ] || { not_ok "noVNC installed (/usr/share/novnc)"; tap_done; }
 
 if browser_deps; then
-    ok "npm ci in tests/browser (playwright-core)"
+    ok "npm ci in tests/helpers/browser (playwright-core)"
 else
-    not_ok "npm ci in tests/browser (playwright-core)"
+    not_ok "npm ci in tests/helpers/browser (playwright-core)"
     tap_done
 fi
 

@@ -8,11 +8,11 @@
 # the game container with that parent bound read-only and rslave, with no
 # network of its own: VNC and noVNC reach it through the launcher's socat
 # forwarders on 127.0.0.1 and the game's unix sockets. Through VNC
-# (tests/vnc/vncplay) the test types iddqd, then sweeps the room with the
+# (tests/helpers/vnc/vncplay) the test types iddqd, then sweeps the room with the
 # idrm cheat (every container monster in view takes a lethal hit from the
 # player). Then, through the Docker API: the containers the game asked to
 # kill are gone, the protected one still runs and its monster is back, the
-# ones not shot still run. The browser (tests/browser/novnc.mjs, headless
+# ones not shot still run. The browser (tests/helpers/browser/novnc.mjs, headless
 # chromium on the noVNC page) connects and sees a non-blank game. Live
 # changes: a container started while the game runs gets its monster
 # within 2 s, one removed with `docker rm -f` loses it within 2 s (from
@@ -192,7 +192,7 @@ fi
 # The browser on the game's noVNC page, before anything is shot.
 if browser_deps >"$T/npm.log" 2>&1; then
     rc=0
-    node "$REPO/tests/browser/novnc.mjs" --web-port "$WEB_PORT" --password "$PASS" \
+    node "$REPO/tests/helpers/browser/novnc.mjs" --web-port "$WEB_PORT" --password "$PASS" \
         wait:1500 "shot:$T/novnc.png" >"$T/novnc.out" 2>"$T/novnc.err" || rc=$?
     status=$(sed -n 's/^status: //p' "$T/novnc.out")
     canvas=$(sed -n 's/^canvas: //p' "$T/novnc.out")
@@ -210,7 +210,7 @@ if browser_deps >"$T/npm.log" 2>&1; then
         not_ok "browser: the game canvas is not blank" "canvas: $canvas"
     fi
 else
-    not_ok "npm ci in tests/browser" "$(tail -n 20 "$T/npm.log")"
+    not_ok "npm ci in tests/helpers/browser" "$(tail -n 20 "$T/npm.log")"
 fi
 
 # Which containers did the game ask to kill, and what came back?

@@ -17,7 +17,7 @@
 #   dfs_alive            is the last dockerfs still running?
 #   dfs_san_check LOG    no sanitizer report in a dockerfs log?
 #   run_c [docker run options...]  start a test container; prints its id
-#   fsop ARGS...         tests/tools/fsop with a time bound
+#   fsop ARGS...         tests/helpers/tools/fsop with a time bound
 #   neg_run [ENV...] -- [dockerfs options...]  dockerfs -f (env(1) ENV
 #                        arguments) on a fresh mount point, where it must
 #                        exit by itself (bounded); sets NEG_RC, NEG_OUT
@@ -38,8 +38,8 @@ export REPO
 . "$TESTS_LIB/image.sh"
 
 DOCKERFS_BIN=${DOCKERFS_BIN:-$REPO/build-san/dockerfs}
-FSOP=${FSOP:-$REPO/build/tests/tools/fsop}
-FSOP_STATIC=${FSOP_STATIC:-$REPO/build/tests/tools/fsop.static}
+FSOP=${FSOP:-$REPO/build/tests/helpers/tools/fsop}
+FSOP_STATIC=${FSOP_STATIC:-$REPO/build/tests/helpers/tools/fsop.static}
 FS_TIMEOUT=${FS_TIMEOUT:-15}
 DFS_PIDS=()
 DFS_MNTS=()
@@ -90,7 +90,7 @@ dfs_setup() {
     image_build "$TEST_IMAGE" || { not_ok "test image $TEST_IMAGE"; tap_done; }
     if [ ! -x "$FSOP" ]; then
         mkdir -p "$(dirname "$FSOP")"
-        cc -std=gnu11 -O2 -o "$FSOP" "$REPO/tests/tools/fsop.c" ||
+        cc -std=gnu11 -O2 -o "$FSOP" "$REPO/tests/helpers/tools/fsop.c" ||
             { not_ok "build fsop"; tap_done; }
     fi
     if [ ! -x "$DOCKERFS_BIN" ]; then

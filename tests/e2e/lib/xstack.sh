@@ -24,7 +24,7 @@
 #                               building it with make if needed.
 #   free_port                   (tests/lib/ports.sh) a TCP port no one listens on.
 #   free_display                prints an X display number no one uses.
-#   browser_deps                `npm ci` in tests/browser when needed.
+#   browser_deps                `npm ci` in tests/helpers/browser when needed.
 #
 # Every process is started by pid and stopped by pid: several of these
 # stacks (and a user's own X server) may run on one machine.
@@ -185,24 +185,24 @@ vncplay_bin() {
         return 0
     fi
     for b in build-san build; do
-        if [ -x "$repo/$b/tests/vncplay" ]; then
-            echo "$repo/$b/tests/vncplay"
+        if [ -x "$repo/$b/tests/helpers/vncplay" ]; then
+            echo "$repo/$b/tests/helpers/vncplay"
             return 0
         fi
     done
-    # Through the top Makefile; if it does not include tests/vnc/vnc.mk
+    # Through the top Makefile; if it does not include tests/helpers/vnc/vnc.mk
     # (yet), with that fragment added on the command line.
-    if ! make -C "$repo" build/tests/vncplay >&2 2>/dev/null; then
-        make -C "$repo" -f Makefile -f tests/vnc/vnc.mk build/tests/vncplay >&2 || return 1
+    if ! make -C "$repo" build/tests/helpers/vncplay >&2 2>/dev/null; then
+        make -C "$repo" -f Makefile -f tests/helpers/vnc/vnc.mk build/tests/helpers/vncplay >&2 || return 1
     fi
-    echo "$repo/build/tests/vncplay"
+    echo "$repo/build/tests/helpers/vncplay"
 }
 
-# Installs tests/browser's locked npm packages (playwright-core) into
-# tests/browser/node_modules when they are missing or older than the lock
+# Installs tests/helpers/browser's locked npm packages (playwright-core) into
+# tests/helpers/browser/node_modules when they are missing or older than the lock
 # file. Needs node, npm and the npm registry.
 browser_deps() {
-    local dir=${REPO:?}/tests/browser
+    local dir=${REPO:?}/tests/helpers/browser
     if [ -d "$dir/node_modules/playwright-core" ] &&
         ! [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
         return 0
