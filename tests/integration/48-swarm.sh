@@ -99,7 +99,9 @@ if out=$(timeout "$FS_TIMEOUT" bash -c "echo 1 > '$M1/$VICTIM/kill'" 2>&1); then
 else
     not_ok "echo 1 > kill on a task succeeds" "$out"
 fi
-victim_gone() { ! swarm_docker 1 ps -aq --no-trunc | grep -q "^$VICTIM"; }
+# Output is captured before grep: under pipefail a grep -q that stops at
+# a match could SIGPIPE the writer and turn the match into "gone".
+victim_gone() { local all; all=$(swarm_docker 1 ps -aq --no-trunc) && ! grep -q "^$VICTIM" <<<"$all"; }
 check "the manager's engine no longer has the killed container" wait_until 10 victim_gone
 check "it leaves the manager's mount" wait_until 10 unlisted "$M1" "$VICTIM"
 
@@ -146,7 +148,7 @@ check_eq "it resolves as name@n2" "$FV" "$(readlink "$MF/$FVNAME@n2")"
 check_eq "not as name@n1" ENOENT "$(fsop1 readlink "$MF/$FVNAME@n1")"
 t=$(now_ms)
 check_eq "kill the worker's task through the one mount: OK" OK "$(fsop1 write "$MF/$FV/kill" 1)"
-fv_gone() { ! swarm_docker 2 ps -aq --no-trunc | grep -q "^$FV"; }
+fv_gone() { local all; all=$(swarm_docker 2 ps -aq --no-trunc) && ! grep -q "^$FV" <<<"$all"; }
 check "the worker's engine no longer has it" wait_until 10 fv_gone
 f_replaced() {
     local now
@@ -181,7 +183,7 @@ check_san "$LOG2"
 # Teardown, checked: swarm left, engines stopped, namespaces deleted.
 DIR=$SWARM_DIR
 swarm_stop
-if ip netns list | grep -qE "^($NS1|$NS2)( |$)"; then
+if grep -qE "^($NS1|$NS2)( |$)" <<<"$(ip netns list)"; then
     not_ok "both namespaces are deleted" "$(ip netns list)"
 else
     ok "both namespaces are deleted (ip netns list)"
