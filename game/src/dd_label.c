@@ -215,6 +215,12 @@ static boolean DD_LabelPlace(dd_label_t *l)
     side = FixedMul(trx, viewsin) - FixedMul(try, viewcos);
     centre = (centerxfrac + FixedMul(side, l->vis->scale)) >> FRACBITS;
     centre = viewwindowx + centre * (1 << detailshift);
+    // A thing whose middle is off the view gets no label: shifted in from
+    // the edge, its label would stand over the next monster and name it.
+    if (centre < viewwindowx || centre >= viewwindowx + scaledviewwidth)
+    {
+        return false;
+    }
     l->x = DD_LabelLeft(centre, l->width + 1, viewwindowx,
                         viewwindowx + scaledviewwidth);
     l->y = viewwindowy + DD_RowOf(l->vis->gzt, l->vis->scale)
