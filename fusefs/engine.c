@@ -259,6 +259,42 @@ int engine_inspect(const struct engine *e, const char *id, struct container *c,
     return rc;
 }
 
+/* A /info body is a few KiB; a cut one is not parsed. */
+#define MAX_INFO_BODY (1u << 20)
+
+int engine_info_id(const struct engine *e, char *id, size_t idlen,
+                   char *err, size_t errlen)
+{
+    struct buf body;
+    long status = 0;
+    int rc;
+    CURL *h;
+
+    if (idlen)
+        id[0] = '\0';
+    if (!(h = engine_handle(e, "/info"))) {
+        snprintf(err, errlen, "out of memory");
+        return ENOMEM;
+    }
+    buf_init(&body, MAX_INFO_BODY);
+    rc = perform(e, h, collect, &body, &status, err, errlen);
+    if (rc == 0 && status == 200) {
+        curl_off_t got = 0;
+        curl_easy_getinfo(h, CURLINFO_SIZE_DOWNLOAD_T, &got);
+        if ((size_t)got > body.len ||
+            parse_info_id(body.data, body.len, id, idlen) != 0) {
+            snprintf(err, errlen, "engine sent no usable ID in GET /info");
+            rc = EBADMSG;
+        }
+    } else if (rc == 0) {
+        engine_answer_reason(status, buf_str(&body), body.len, err, errlen);
+        rc = EPROTO;
+    }
+    curl_easy_cleanup(h);
+    buf_free(&body);
+    return rc;
+}
+
 CURL *engine_events_handle(const struct engine *e, long long since)
 {
     char path[256];

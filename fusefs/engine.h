@@ -59,6 +59,13 @@ int engine_list(const struct engine *e, int all, const char *filters,
 int engine_inspect(const struct engine *e, const char *id, struct container *c,
                    struct inspect_info *info, char *err, size_t errlen);
 
+/* GET /info: the engine's ID (parse_info_id) into id. Returns 0, a
+ * transport errno (engine_transport_errno: the engine does not answer),
+ * EPROTO (it answered another status than 200), EBADMSG (no usable ID
+ * in the answer) or ENOMEM, with a one-line reason in err. */
+int engine_info_id(const struct engine *e, char *id, size_t idlen,
+                   char *err, size_t errlen);
+
 /* A handle for GET /events with container events since the Unix second
  * since (Docker's filters JSON {"type":["container"]}); the caller sets
  * the write callback and the timeouts. NULL on ENOMEM. */

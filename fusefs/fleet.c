@@ -158,6 +158,8 @@ int fleet_build(struct fleet *f, const struct options *o,
     return 0;
 }
 
+static int admit(void *arg, unsigned ix);
+
 void fleet_wire(struct fleet *f, struct table *t, const struct options *o,
                 const struct sync_hooks *hooks)
 {
@@ -172,13 +174,92 @@ void fleet_wire(struct fleet *f, struct table *t, const struct options *o,
         m->sync.all = o->all;
         m->sync.resync_s = o->resync;
         m->sync.hooks = *hooks;
+        m->sync.admit = admit;
+        m->sync.admit_arg = f;
     }
+}
+
+/* Held while a member's engine_id is read or written. */
+static pthread_mutex_t id_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int fleet_claim_id(struct fleet *f, unsigned ix, const char *id)
+{
+    int holder = -1;
+
+    if (ix >= f->n || !id || !id[0])
+        return -1;
+    pthread_mutex_lock(&id_lock);
+    for (size_t j = 0; j < f->n && holder < 0; j++)
+        if (j != ix && strcmp(f->m[j].engine_id, id) == 0)
+            holder = (int)j;
+    if (holder < 0)
+        snprintf(f->m[ix].engine_id, sizeof f->m[ix].engine_id, "%s", id);
+    pthread_mutex_unlock(&id_lock);
+    return holder;
+}
+
+int fleet_check_ids(struct fleet *f, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        struct member *m = &f->m[i];
+        int j = fleet_claim_id(f, (unsigned)i, m->first_id);
+        if (j >= 0)
+            return errmsg(EEXIST, err, errlen, "engines '%s' (%s) and '%s' "
+                          "(%s) are one engine, ID %s: every container "
+                          "would be listed twice; give it once",
+                          f->m[j].name, f->m[j].host.display, m->name,
+                          m->host.display, m->first_id);
+    }
+    return 0;
+}
+
+/* sync.admit for a member that was down at start-up: its first answer
+ * to GET /info decides whether it is an engine of its own. */
+static int admit(void *arg, unsigned ix)
+{
+    struct fleet *f = arg;
+    struct member *m = fleet_member(f, ix);
+    char id[ENGINE_ID_MAX + 1], err[256];
+    int rc, j;
+
+    if (!m)
+        return EINVAL;
+    rc = engine_info_id(&m->engine, id, sizeof id, err, sizeof err);
+    if (rc == EIO || rc == ETIMEDOUT || rc == ENOMEM)
+        return rc;
+    /* It answers but says nothing of who it is: it cannot be told
+     * apart, and is followed as before. */
+    if (rc != 0) {
+        log_warn("engine %s at %s: %s; not checked against the others",
+                 m->name, m->host.display, err);
+        return 0;
+    }
+    if ((j = fleet_claim_id(f, ix, id)) >= 0) {
+        log_err("engine %s at %s is engine %s (%s), ID %s: it is not "
+                "followed, its containers are listed once, under %s",
+                m->name, m->host.display, f->m[j].name, f->m[j].host.display,
+                id, f->m[j].name);
+        return EEXIST;
+    }
+    return 0;
 }
 
 static void *first_list_one(void *arg)
 {
     struct member *m = arg;
+    char err[256];
+    int rc;
 
+    rc = engine_info_id(&m->engine, m->first_id, sizeof m->first_id,
+                        err, sizeof err);
+    /* Not answering: the list would only wait as long again. */
+    if (rc == EIO || rc == ETIMEDOUT || rc == ENOMEM) {
+        m->first_rc = rc;
+        snprintf(m->first_err, sizeof m->first_err, "%s", err);
+        return NULL;
+    }
+    if (rc != 0)
+        log_debug("engine %s at %s: %s", m->name, m->host.display, err);
     m->first_rc = sync_full(&m->sync, m->first_err, sizeof m->first_err);
     return NULL;
 }
@@ -204,6 +285,8 @@ size_t fleet_first_list(struct fleet *f, int *bad_filter)
         if (f->m[i].first_rc == 0)
             ok++;
         f->m[i].sync.down = f->m[i].first_rc != 0;
+        /* Not known yet: asked who it is before its first list. */
+        f->m[i].sync.need_admit = f->m[i].first_rc != 0;
         /* The engine refused our filter: a usage error, whichever. */
         if (f->m[i].first_rc == EINVAL)
             *bad_filter = 1;

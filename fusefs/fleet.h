@@ -26,6 +26,8 @@
 /* Kills one engine may have in flight; beyond that EAGAIN, so a stalled
  * engine cannot take every FUSE worker thread. */
 #define FLEET_KILLS_IN_FLIGHT 4
+/* The longest engine ID (GET /info "ID") kept; a longer one is none. */
+#define ENGINE_ID_MAX 127
 
 /* 1 if s[0..len) is an engine name: [A-Za-z0-9][A-Za-z0-9_.-]{0,62}. */
 int engine_name_valid(const char *s, size_t len);
@@ -51,6 +53,10 @@ struct member {
     atomic_int kills;           /* kills in flight */
     int first_rc;               /* of the first list: 0 = listed */
     char first_err[256];        /* why it did not */
+    char first_id[ENGINE_ID_MAX + 1];   /* its GET /info ID then, or "" */
+    /* The ID this member holds in the mount ("" none yet): two members
+     * never hold one, so one engine is never listed twice. */
+    char engine_id[ENGINE_ID_MAX + 1];
 };
 
 struct fleet {
@@ -75,6 +81,17 @@ void fleet_wire(struct fleet *f, struct table *t, const struct options *o,
  * down (sync.down, first_rc, first_err). Returns how many listed;
  * *bad_filter is 1 when an engine refused the filters (EINVAL). */
 size_t fleet_first_list(struct fleet *f, int *bad_filter);
+
+/* Gives member ix the engine ID id, unless another member holds it.
+ * Returns -1 (ix holds id now), or the index of the member that holds
+ * it. Thread-safe: of two members claiming one ID, the first wins. */
+int fleet_claim_id(struct fleet *f, unsigned ix, const char *id);
+
+/* After fleet_first_list: claims every member's first_id in order.
+ * Returns 0, or EEXIST for the first member whose ID an earlier one
+ * holds (one engine under two addresses), with a one-line reason naming
+ * both and the ID. */
+int fleet_check_ids(struct fleet *f, char *err, size_t errlen);
 
 /* Starts every member's sync thread. 0 or an errno (none left running). */
 int fleet_start(struct fleet *f);

@@ -181,8 +181,9 @@ static void say_unlisted(const struct member *m, int several)
             "in DOCKER_CERT_PATH)" : "");
 }
 
-/* The first full list of every engine, before anything is mounted: none
- * answering is exit 1, nothing mounted; some answering is a mount whose
+/* The first full list of every engine, before anything is mounted: one
+ * engine reached under two addresses (the same GET /info ID) is exit 2,
+ * none answering is exit 1, nothing mounted; some answering is a mount whose
  * other engines start down and keep being retried. Returns -1 to go on,
  * else the exit status. */
 static int first_list(struct daemon *d)
@@ -190,6 +191,12 @@ static int first_list(struct daemon *d)
     int bad_filter;
     size_t ok = fleet_first_list(&d->fleet, &bad_filter);
     int several = d->fleet.n > 1;
+    char err[512];
+
+    if (fleet_check_ids(&d->fleet, err, sizeof err) != 0) {
+        fprintf(stderr, "dockerfs: %s\n", err);
+        return 2;
+    }
 
     if (ok == d->fleet.n)
         return -1;

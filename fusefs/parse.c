@@ -551,6 +551,28 @@ const char *parse_error_message(const char *body, size_t len,
     return dst;
 }
 
+int parse_info_id(const char *json, size_t len, char *id, size_t idlen)
+{
+    if (!id || idlen == 0)
+        return EINVAL;
+    id[0] = '\0';
+    if (!json || len == 0)
+        return EINVAL;
+    json_t *o = json_loadb(json, len, 0, NULL);
+    const char *v = json_is_object(o) ? get_str(o, "ID") : NULL;
+    size_t n = v ? strlen(v) : 0;
+    int rc = n > 0 && n < idlen ? 0 : EINVAL;
+
+    /* It goes into log lines and messages as it is. */
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        if ((unsigned char)v[i] <= ' ' || (unsigned char)v[i] >= 0x7f)
+            rc = EINVAL;
+    if (rc == 0)
+        memcpy(id, v, n + 1);
+    json_decref(o);
+    return rc;
+}
+
 /* "2026-11-22T05:43:59.067123456Z" or with a "+01:00" offset, in Unix
  * seconds; 0 for anything else (as the list's missing Created). */
 static long long rfc3339_seconds(const char *s)

@@ -103,4 +103,10 @@ int parse_inspect(const char *json, size_t len, struct container *c,
 const char *parse_error_message(const char *body, size_t len,
                                 char *dst, size_t dstlen);
 
+/* Copies the "ID" of a GET /info body (the engine's own identity, the
+ * same whatever address reaches it) into id. Returns 0, or EINVAL when
+ * the body is not a JSON object with a non-empty string ID of printable
+ * ASCII without spaces that fits in idlen - 1 bytes (id is then ""). */
+int parse_info_id(const char *json, size_t len, char *id, size_t idlen);
+
 #endif

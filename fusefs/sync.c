@@ -395,6 +395,14 @@ static void *run(void *arg)
         backoff = backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
         if (s->stop)
             break;
+        if (s->need_admit && s->admit) {
+            int arc = s->admit(s->admit_arg, s->engine_ix);
+            if (arc == EEXIST)
+                break;
+            if (arc != 0)
+                continue;
+            s->need_admit = 0;
+        }
         if (sync_full(s, err, sizeof err) != 0) {
             if (!lost) {
                 log_err("engine %s at %s is unreachable: %s; the mount keeps "

@@ -37,6 +37,14 @@ struct sync {
     /* 1 while the engine does not answer (set before sync_start when the
      * first list failed): its rows read "unreachable", kills get EIO. */
     atomic_int down;
+    /* Asked before the first full list of an engine that was down at
+     * start-up (need_admit set), so that nothing of it is listed before
+     * it is known to be a new engine: 0 lists it, EEXIST never follows
+     * it (the thread ends; its address reaches another engine of the
+     * mount), another errno means it still does not answer. */
+    int (*admit)(void *arg, unsigned engine_ix);
+    void *admit_arg;
+    int need_admit;
     /* private */
     pthread_t thread;
     int started;

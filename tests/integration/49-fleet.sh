@@ -12,7 +12,8 @@
 # a's and b's rows untouched. Then c stalled (the proxy forwards
 # nothing): a and b keep answering, at most 4 kills wait on c (a 5th gets
 # EAGAIN at once), and c converges when it flows again. Last, start-up:
-# duplicate names, one engine under two names, bad names are exit 2; an
+# duplicate names, one engine under two names (the same address, or two
+# addresses with one GET /info ID), bad names are exit 2; an
 # engine not there yet does not stop the mount and is followed once it
 # starts.
 # No -e: a failing command is a test result, reported as "not ok".
@@ -252,6 +253,14 @@ bad_start "two unnamed --host (both 'default')" "named 'default'" \
     --host "$A_HOST" --host "$C_PROXY"
 bad_start "one engine under two names" "listed twice" \
     --host "alpha=$A_HOST" --host "again=$A_HOST"
+# Two addresses of one engine: told apart by GET /info's ID, not the path.
+if [[ $A_HOST == unix://* ]] && ln -s "${A_HOST#unix://}" "$FL/a.sock"; then
+    bad_start "the runner's engine again through a symlink to its socket" \
+        "engines 'a' (.*) and 'b' (unix://$FL/a.sock) are one engine, ID [^ ]" \
+        --host "a=$A_HOST" --host "b=unix://$FL/a.sock"
+else
+    not_ok "a symlink to the runner's engine socket" "DOCKER_HOST=$A_HOST"
+fi
 bad_start "an engine name over 63 characters" "at most 63" \
     --host "$(printf 'n%.0s' {1..64})=$A_HOST"
 bad_start "NAME= without an address" "nothing after" --host "alpha="

@@ -197,6 +197,62 @@ static void kill_budget(void **state)
     assert_int_equal(atomic_load(&m[0].kills), 0);
 }
 
+/* One engine ID is held by one member: the first claim wins, a second
+ * member with it is told who holds it, an empty ID is never a clash. */
+static void engine_ids(void **state)
+{
+    (void)state;
+    struct member m[3];
+    struct fleet f = { m, 3 };
+    char err[512] = "";
+    const char *id = "4f0c9a1e-7b2d-4c3e-9a55-0d1e2f3a4b5c";
+
+    memset(m, 0, sizeof m);
+    snprintf(m[0].name, sizeof m[0].name, "a");
+    snprintf(m[1].name, sizeof m[1].name, "b");
+    snprintf(m[2].name, sizeof m[2].name, "c");
+    m[0].host.display = "unix:///x.sock";
+    m[1].host.display = "unix:///y.sock";
+    m[2].host.display = "tcp://127.0.0.1:1";
+    assert_int_equal(fleet_claim_id(&f, 1, id), -1);
+    assert_string_equal(m[1].engine_id, id);
+    assert_int_equal(fleet_claim_id(&f, 1, id), -1);   /* its own: fine */
+    assert_int_equal(fleet_claim_id(&f, 0, id), 1);
+    assert_string_equal(m[0].engine_id, "");
+    assert_int_equal(fleet_claim_id(&f, 2, "other"), -1);
+    assert_int_equal(fleet_claim_id(&f, 0, ""), -1);
+    assert_int_equal(fleet_claim_id(&f, 0, NULL), -1);
+    assert_int_equal(fleet_claim_id(&f, 3, "new"), -1);
+    assert_string_equal(m[0].engine_id, "");
+
+    /* At start-up: in order, the later one is refused, both named. */
+    memset(m, 0, sizeof m);
+    snprintf(m[0].name, sizeof m[0].name, "a");
+    snprintf(m[1].name, sizeof m[1].name, "b");
+    snprintf(m[2].name, sizeof m[2].name, "c");
+    m[0].host.display = "unix:///x.sock";
+    m[1].host.display = "tcp://127.0.0.1:1";
+    m[2].host.display = "unix:///y.sock";
+    snprintf(m[0].first_id, sizeof m[0].first_id, "%s", id);
+    snprintf(m[1].first_id, sizeof m[1].first_id, "other");
+    snprintf(m[2].first_id, sizeof m[2].first_id, "%s", id);
+    assert_int_equal(fleet_check_ids(&f, err, sizeof err), EEXIST);
+    assert_non_null(strstr(err, "'a'"));
+    assert_non_null(strstr(err, "'c'"));
+    assert_null(strstr(err, "'b'"));
+    assert_non_null(strstr(err, id));
+    assert_null(strchr(err, '\n'));
+
+    /* Distinct, or unknown (""), IDs are no clash. */
+    memset(m, 0, sizeof m);
+    m[0].host.display = m[1].host.display = m[2].host.display = "x";
+    snprintf(m[0].first_id, sizeof m[0].first_id, "one");
+    snprintf(m[1].first_id, sizeof m[1].first_id, "two");
+    assert_int_equal(fleet_check_ids(&f, err, sizeof err), 0);
+    assert_string_equal(m[1].engine_id, "two");
+    assert_string_equal(m[2].engine_id, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -206,6 +262,7 @@ int main(void)
         cmocka_unit_test(through_opts),
         cmocka_unit_test(build),
         cmocka_unit_test(kill_budget),
+        cmocka_unit_test(engine_ids),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -661,6 +661,34 @@ static void inspect_bad(void **state)
     container_clear(&c);
 }
 
+/* GET /info: the engine's ID, or nothing that could be taken for one. */
+static void info_id(void **state)
+{
+    (void)state;
+    char id[16];
+    const char *b = "{\"Containers\":3,\"ID\":\"abc:DEF-1\",\"Name\":\"x\"}";
+
+    assert_int_equal(parse_info_id(b, strlen(b), id, sizeof id), 0);
+    assert_string_equal(id, "abc:DEF-1");
+    const char *bad[] = {
+        "", "not json", "[\"ID\"]", "{}", "{\"ID\":\"\"}", "{\"ID\":7}",
+        "{\"ID\":\"a b\"}", "{\"ID\":\"a\\nb\"}", "{\"ID\":\"0123456789abcdef\"}",
+        "{\"ID\":\"a\\u0000b\"}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        memcpy(id, "junk", 5);
+        assert_int_equal(parse_info_id(bad[i], strlen(bad[i]), id, sizeof id),
+                         EINVAL);
+        assert_string_equal(id, "");
+    }
+    assert_int_equal(parse_info_id(NULL, 0, id, sizeof id), EINVAL);
+    assert_int_equal(parse_info_id(b, strlen(b), id, 0), EINVAL);
+    /* 15 characters fit in 16 bytes. */
+    const char *fit = "{\"ID\":\"0123456789abcde\"}";
+    assert_int_equal(parse_info_id(fit, strlen(fit), id, sizeof id), 0);
+    assert_string_equal(id, "0123456789abcde");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -684,6 +712,7 @@ int main(void)
         cmocka_unit_test(events_rename),
         cmocka_unit_test(inspect_docker),
         cmocka_unit_test(inspect_bad),
+        cmocka_unit_test(info_id),
     };
     return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
 }
