@@ -205,7 +205,7 @@ int fleet_check_ids(struct fleet *f, char *err, size_t errlen)
         int j = fleet_claim_id(f, (unsigned)i, m->first_id);
         if (j >= 0)
             return errmsg(EEXIST, err, errlen, "engines '%s' (%s) and '%s' "
-                          "(%s) are one engine, ID %s: every container "
+                          "(%s) are one engine (ID %s): every container "
                           "would be listed twice; give it once",
                           f->m[j].name, f->m[j].host.display, m->name,
                           m->host.display, m->first_id);
@@ -235,8 +235,8 @@ static int admit(void *arg, unsigned ix)
         return 0;
     }
     if ((j = fleet_claim_id(f, ix, id)) >= 0) {
-        log_err("engine %s at %s is engine %s (%s), ID %s: it is not "
-                "followed, its containers are listed once, under %s",
+        log_err("engine %s at %s is engine %s (%s): it is not "
+                "followed (ID %s), its containers are listed once, under %s",
                 m->name, m->host.display, f->m[j].name, f->m[j].host.display,
                 id, f->m[j].name);
         return EEXIST;

@@ -26,8 +26,9 @@
 /* Kills one engine may have in flight; beyond that EAGAIN, so a stalled
  * engine cannot take every FUSE worker thread. */
 #define FLEET_KILLS_IN_FLIGHT 4
-/* The longest engine ID (GET /info "ID") kept; a longer one is none. */
-#define ENGINE_ID_MAX 127
+/* The longest engine identity (parse_info_id) kept; a longer one is
+ * none. */
+#define ENGINE_ID_MAX 511
 
 /* 1 if s[0..len) is an engine name: [A-Za-z0-9][A-Za-z0-9_.-]{0,62}. */
 int engine_name_valid(const char *s, size_t len);

@@ -551,6 +551,15 @@ const char *parse_error_message(const char *body, size_t len,
     return dst;
 }
 
+/* 1 if s has no control character (it goes into log lines as it is). */
+static int printable(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < ' ' || (unsigned char)*s == 0x7f)
+            return 0;
+    return 1;
+}
+
 int parse_info_id(const char *json, size_t len, char *id, size_t idlen)
 {
     if (!id || idlen == 0)
@@ -560,15 +569,19 @@ int parse_info_id(const char *json, size_t len, char *id, size_t idlen)
         return EINVAL;
     json_t *o = json_loadb(json, len, 0, NULL);
     const char *v = json_is_object(o) ? get_str(o, "ID") : NULL;
-    size_t n = v ? strlen(v) : 0;
-    int rc = n > 0 && n < idlen ? 0 : EINVAL;
+    const char *name = get_str(o, "Name");
+    const char *root = get_str(o, "DockerRootDir");
+    int rc = EINVAL;
 
-    /* It goes into log lines and messages as it is. */
-    for (size_t i = 0; rc == 0 && i < n; i++)
-        if ((unsigned char)v[i] <= ' ' || (unsigned char)v[i] >= 0x7f)
-            rc = EINVAL;
-    if (rc == 0)
-        memcpy(id, v, n + 1);
+    name = name ? name : "";
+    root = root ? root : "";
+    if (v && v[0] && !strchr(v, ' ') && printable(v) && printable(name) &&
+        printable(root)) {
+        int k = snprintf(id, idlen, "%s %s:%s", v, name, root);
+        rc = k > 0 && (size_t)k < idlen ? 0 : EINVAL;
+    }
+    if (rc)
+        id[0] = '\0';
     json_decref(o);
     return rc;
 }

@@ -103,10 +103,14 @@ int parse_inspect(const char *json, size_t len, struct container *c,
 const char *parse_error_message(const char *body, size_t len,
                                 char *dst, size_t dstlen);
 
-/* Copies the "ID" of a GET /info body (the engine's own identity, the
- * same whatever address reaches it) into id. Returns 0, or EINVAL when
- * the body is not a JSON object with a non-empty string ID of printable
- * ASCII without spaces that fits in idlen - 1 bytes (id is then ""). */
+/* The identity of the engine that sent a GET /info body, the same
+ * whatever address reaches it: "ID NAME:ROOT" from its "ID", "Name" (the
+ * host name) and "DockerRootDir". The ID alone does not do: Docker 20.10
+ * derives it from /etc/docker/key.json, so every dockerd of one machine
+ * has the same; two of them never share a data root. Returns 0, or
+ * EINVAL when the body is not a JSON object with a non-empty string ID,
+ * a part holds a control character, or it does not fit in idlen - 1
+ * bytes (id is then ""). */
 int parse_info_id(const char *json, size_t len, char *id, size_t idlen);
 
 #endif

@@ -253,10 +253,11 @@ bad_start "two unnamed --host (both 'default')" "named 'default'" \
     --host "$A_HOST" --host "$C_PROXY"
 bad_start "one engine under two names" "listed twice" \
     --host "alpha=$A_HOST" --host "again=$A_HOST"
-# Two addresses of one engine: told apart by GET /info's ID, not the path.
+# Two addresses of one engine: told apart by GET /info's ID, not the path
+# (and not mistaken for engines b, c, d: same ID, their own data roots).
 if [[ $A_HOST == unix://* ]] && ln -s "${A_HOST#unix://}" "$FL/a.sock"; then
     bad_start "the runner's engine again through a symlink to its socket" \
-        "engines 'a' (.*) and 'b' (unix://$FL/a.sock) are one engine, ID [^ ]" \
+        "engines 'a' (.*) and 'b' (unix://$FL/a.sock) are one engine (ID [^ ]" \
         --host "a=$A_HOST" --host "b=unix://$FL/a.sock"
 else
     not_ok "a symlink to the runner's engine socket" "DOCKER_HOST=$A_HOST"
@@ -287,6 +288,25 @@ check "delta's container appears" wait_until 20 listed "$DN" "${ND:0:12}"
 check_eq "its engine file says delta" delta "$(cat "$DN/${ND:0:12}/engine" 2>&1)"
 check_eq "kill fl-late@delta: OK" OK "$(fsop1 write "$DN/fl-late@delta/kill" 1)"
 check "it is gone from delta" wait_until 10 gone_on dd_ "$ND"
+dfs_stop TERM
+check_eq "SIGTERM: exit 0" 0 "$DFS_RC"
+check_san
+# An engine not there at start that, when it first answers, is one the
+# mount already follows (a symlink to alpha's socket appears): logged
+# once, not followed, alpha's rows listed once and still alpha's.
+EN=$TESTS_TMP/echo
+dfs_mount "$EN" --host "alpha=$A_HOST" --host "echo=unix://$FL/e.sock" ||
+    { not_ok "dockerfs mounts with echo not there yet"; tap_done; }
+if [[ $A_HOST == unix://* ]] && ln -s "${A_HOST#unix://}" "$FL/e.sock"; then
+    check "echo answers as alpha: the log says so" wait_until 20 grep -q \
+        "engine echo at .* is engine alpha .*: it is not followed" "$DFS_LOG"
+    check_eq "said once" 1 "$(grep -c "engine echo at .* is engine alpha" "$DFS_LOG")"
+    check_eq "alpha's containers listed once" "$(da ps -q | sort)" "$(listing "$EN")"
+    engines=$(for d in $(listing "$EN"); do cat "$EN/$d/engine"; done | sort -u)
+    check_eq "and every one's engine file says alpha" alpha "$engines"
+else
+    not_ok "a symlink to the runner's engine socket" "DOCKER_HOST=$A_HOST"
+fi
 dfs_stop TERM
 check_eq "SIGTERM: exit 0" 0 "$DFS_RC"
 check_san

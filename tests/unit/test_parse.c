@@ -661,19 +661,31 @@ static void inspect_bad(void **state)
     container_clear(&c);
 }
 
-/* GET /info: the engine's ID, or nothing that could be taken for one. */
+/* GET /info: the engine's identity, ID with host name and data root (one
+ * machine's dockerds share an ID), or nothing that could be taken for one. */
 static void info_id(void **state)
 {
     (void)state;
-    char id[16];
-    const char *b = "{\"Containers\":3,\"ID\":\"abc:DEF-1\",\"Name\":\"x\"}";
+    char id[64], id2[64];
+    const char *b = "{\"Containers\":3,\"ID\":\"abc:DEF-1\",\"Name\":\"h1\","
+                    "\"DockerRootDir\":\"/var/lib/docker\"}";
+    const char *b2 = "{\"ID\":\"abc:DEF-1\",\"Name\":\"h1\","
+                     "\"DockerRootDir\":\"/tmp/d2\"}";
 
     assert_int_equal(parse_info_id(b, strlen(b), id, sizeof id), 0);
-    assert_string_equal(id, "abc:DEF-1");
+    assert_string_equal(id, "abc:DEF-1 h1:/var/lib/docker");
+    assert_int_equal(parse_info_id(b2, strlen(b2), id2, sizeof id2), 0);
+    assert_string_not_equal(id, id2);
+    const char *bare = "{\"ID\":\"x\"}";
+    assert_int_equal(parse_info_id(bare, strlen(bare), id, sizeof id), 0);
+    assert_string_equal(id, "x :");
     const char *bad[] = {
         "", "not json", "[\"ID\"]", "{}", "{\"ID\":\"\"}", "{\"ID\":7}",
-        "{\"ID\":\"a b\"}", "{\"ID\":\"a\\nb\"}", "{\"ID\":\"0123456789abcdef\"}",
+        "{\"ID\":\"a b\"}", "{\"ID\":\"a\\nb\"}",
+        "{\"ID\":\"a\",\"DockerRootDir\":\"/x\\u001b[2J\"}",
+        "{\"ID\":\"a\",\"Name\":\"h\\r\"}",
         "{\"ID\":\"a\\u0000b\"}",
+        "{\"ID\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         memcpy(id, "junk", 5);
@@ -683,10 +695,9 @@ static void info_id(void **state)
     }
     assert_int_equal(parse_info_id(NULL, 0, id, sizeof id), EINVAL);
     assert_int_equal(parse_info_id(b, strlen(b), id, 0), EINVAL);
-    /* 15 characters fit in 16 bytes. */
-    const char *fit = "{\"ID\":\"0123456789abcde\"}";
-    assert_int_equal(parse_info_id(fit, strlen(fit), id, sizeof id), 0);
-    assert_string_equal(id, "0123456789abcde");
+    /* "x :" and its NUL fit in 4 bytes, not 3. */
+    assert_int_equal(parse_info_id(bare, strlen(bare), id, 4), 0);
+    assert_int_equal(parse_info_id(bare, strlen(bare), id, 3), EINVAL);
 }
 
 int main(void)
