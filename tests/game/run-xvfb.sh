@@ -160,7 +160,7 @@ else
 fi
 
 bad=$(grep '^dockerdoom: \(spawn\|despawn\|kill-request\|kill-result\|waiting\) ' "$LOG" \
-    | grep -Ev '^dockerdoom: spawn id=[0-9a-f]{12} name=[^ ]+ type=[a-z]+ x=-?[0-9]+ y=-?[0-9]+ dist=-?[0-9]+$' \
+    | grep -Ev '^dockerdoom: spawn id=[0-9a-f]{12} name=[^ ]+ type=[a-z]+ x=-?[0-9]+ y=-?[0-9]+ dist=-?[0-9]+ view=[01]$' \
     | grep -Ev '^dockerdoom: (despawn|kill-request|waiting) id=[0-9a-f]{12} name=[^ ]+ type=[a-z]+$' \
     | grep -Ev '^dockerdoom: kill-result id=[0-9a-f]{12} name=[^ ]+ type=[a-z]+ result=(ok|E[A-Z0-9]+)$' \
     || true)
@@ -178,7 +178,7 @@ fi
 # The first wave spreads out and keeps out of the player's face; a
 # container started later takes a free spot near the player out of the
 # line of fire, so it comes nearer than most of the wave.
-wave=$(sed -n 's/^dockerdoom: spawn .* dist=\([0-9]*\)$/\1/p' "$LOG" | sort -n)
+wave=$(sed -n 's/^dockerdoom: spawn .* dist=\([0-9]*\) view=[01]$/\1/p' "$LOG" | sort -n)
 near=$(echo "$wave" | head -n1)
 far=$(echo "$wave" | tail -n1)
 median=$(echo "$wave" | sed -n "$((N / 2))p")
@@ -187,7 +187,7 @@ check "the first wave keeps 192 units away" test "${near:-0}" -ge 192
 check "the first wave spreads over 1000 units" test $((${far:-0} - ${near:-0})) -ge 1000
 make_entries "$DIR" 2 late
 wait_until 10 has_at_least "$LOG" spawn $((N + 2)) || true
-late=$(sed -n 's/^dockerdoom: spawn .* name=late-[0-9]* .* dist=\([0-9]*\)$/\1/p' "$LOG" | sort -n)
+late=$(sed -n 's/^dockerdoom: spawn .* name=late-[0-9]* .* dist=\([0-9]*\) view=[01]$/\1/p' "$LOG" | sort -n)
 note "started later: walks of $(echo $late) units"
 if [ "$(echo "$late" | grep -c .)" -eq 2 ] && [ "$(echo "$late" | tail -n1)" -lt "${median:-0}" ] \
    && [ "$(echo "$late" | head -n1)" -ge 192 ]; then
