@@ -28,6 +28,7 @@
 #include "doomdef.h"
 #include "doomstat.h"
 #include "i_timer.h"
+#include "m_argv.h"
 #include "p_local.h"
 #include "p_spec.h"
 #include "r_state.h"
@@ -75,6 +76,7 @@ static int dd_numview;
 static int dd_waveview;         // the first this many of the wave are
                                 // in view
 static boolean dd_trace;
+static int dd_maxspots = -1;    // -ddspots: a test's cap on the spot list
 
 // Line specials (the Doom editing reference's numbers).
 static boolean DD_IsKeyDoor(int special)
@@ -363,6 +365,10 @@ static void DD_Search(int want)
         dd_numspots = k;
     }
     qsort(dd_spots, dd_numspots, sizeof(*dd_spots), DD_CompareSpots);
+    if (dd_maxspots >= 0)
+    {
+        dd_numspots = DD_MIN(dd_numspots, dd_maxspots);
+    }
     memset(dd_used, 0, dd_numspots);
 }
 
@@ -375,6 +381,18 @@ void DD_PlaceLevelStart(void)
     int i;
 
     DD_FreeLevel();
+    //!
+    // @arg <n>
+    // @category game
+    //
+    // dockerdoom test mode: keep only the n spots nearest the player
+    // from each search, so entries wait on any map.
+    //
+    i = M_CheckParmWithArgs("-ddspots", 1);
+    if (i > 0)
+    {
+        dd_maxspots = atoi(myargv[i + 1]);
+    }
     if (numsectors == 0 || numvertexes == 0)
     {
         return;
@@ -564,6 +582,8 @@ void DD_PlaceBegin(int waiting)
     if (!dd_searched || !dd_waved || DD_Moved(pmo))
     {
         DD_Search(waiting);
+        printf("dockerdoom: level search x=%d y=%d spots=%d waiting=%d\n",
+               dd_searchx, dd_searchy, dd_numspots, waiting);
         // Wave spots were indices into the old list.
         if (dd_waved)
         {
