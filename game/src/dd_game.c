@@ -155,16 +155,17 @@ static const char *DD_Who(const dd_entry_t *entry, char *buf,
     return buf;
 }
 
-// The spawn line: where, and how far the player has to walk there.
+// The spawn line: where, how far the player has to walk there, and
+// whether the player sees the spot.
 static void DD_LogSpawn(const dd_entry_t *entry, fixed_t x, fixed_t y,
                         int dist)
 {
     char name[DD_NAME_LEN + 1];
 
     DD_SanitizeName(name, sizeof(name), entry->name);
-    printf("dockerdoom: spawn id=%.12s name=%s type=%s x=%d y=%d dist=%d\n",
-           entry->id, name, DD_MonsterFor(entry)->name,
-           x >> FRACBITS, y >> FRACBITS, dist);
+    printf("dockerdoom: spawn id=%.12s name=%s type=%s x=%d y=%d dist=%d "
+           "view=%d\n", entry->id, name, DD_MonsterFor(entry)->name,
+           x >> FRACBITS, y >> FRACBITS, dist, DD_PlaceInView(x, y) ? 1 : 0);
 }
 
 // Puts a message in the queue; the log gets it too, so tests and

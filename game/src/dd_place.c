@@ -28,6 +28,7 @@
 #include "doomdef.h"
 #include "doomstat.h"
 #include "i_timer.h"
+#include "m_argv.h"
 #include "p_local.h"
 #include "p_spec.h"
 #include "r_state.h"
@@ -70,7 +71,12 @@ static boolean dd_waved;        // the first wave is planned
 static int *dd_wave;            // spot index each wave monster starts at
 static int dd_wavelen;
 static int dd_wavenext;
+static int *dd_view;            // spot indices in view when planned
+static int dd_numview;
+static int dd_waveview;         // the first this many of the wave are
+                                // in view
 static boolean dd_trace;
+static int dd_maxspots = -1;    // -ddspots: a test's cap on the spot list
 
 // Line specials (the Doom editing reference's numbers).
 static boolean DD_IsKeyDoor(int special)
@@ -271,6 +277,9 @@ static void DD_FreeLevel(void)
     dd_numspots = 0;
     dd_wavelen = 0;
     dd_wavenext = 0;
+    dd_view = NULL;
+    dd_numview = 0;
+    dd_waveview = 0;
     dd_searched = false;
     dd_waved = false;
 }
@@ -356,6 +365,10 @@ static void DD_Search(int want)
         dd_numspots = k;
     }
     qsort(dd_spots, dd_numspots, sizeof(*dd_spots), DD_CompareSpots);
+    if (dd_maxspots >= 0)
+    {
+        dd_numspots = DD_MIN(dd_numspots, dd_maxspots);
+    }
     memset(dd_used, 0, dd_numspots);
 }
 
@@ -368,6 +381,18 @@ void DD_PlaceLevelStart(void)
     int i;
 
     DD_FreeLevel();
+    //!
+    // @arg <n>
+    // @category game
+    //
+    // dockerdoom test mode: keep only the n spots nearest the player
+    // from each search, so entries wait on any map.
+    //
+    i = M_CheckParmWithArgs("-ddspots", 1);
+    if (i > 0)
+    {
+        dd_maxspots = atoi(myargv[i + 1]);
+    }
     if (numsectors == 0 || numvertexes == 0)
     {
         return;
@@ -460,8 +485,17 @@ static boolean DD_InLineOfFire(mobj_t *pmo, int c)
     return delta <= DD_FIRECONE || delta >= (angle_t) -DD_FIRECONE;
 }
 
-// Plans the level's first wave of n monsters: about a quarter spread over
-// the spots in view, the rest spread evenly by walking distance over the
+// True when a monster of this type fits on spot s right now.
+static boolean DD_SpotFits(mobjtype_t type, int s)
+{
+    int32_t x, y;
+
+    DD_ReachCentre(&dd_reach, dd_spots[s].cell, &x, &y);
+    return DD_PlaceFits(type, (fixed_t) x << FRACBITS, (fixed_t) y << FRACBITS);
+}
+
+// Plans the level's first wave of n monsters: about a quarter (at least
+// one) spread over the spots in view that the smallest monster fits on, the rest spread evenly by walking distance over the
 // spots within DD_WAVEFAR (farther when that holds too few for n).
 static void DD_PlanWave(int n)
 {
@@ -476,6 +510,8 @@ static void DD_PlanWave(int n)
     dd_waved = true;
     dd_wavelen = 0;
     dd_wavenext = 0;
+    dd_numview = 0;
+    dd_waveview = 0;
     n = DD_MIN(n, dd_numspots);
     if (n <= 0 || dd_numspots == 0 || pmo == NULL)
     {
@@ -494,14 +530,19 @@ static void DD_PlanWave(int n)
         if (DD_InFront(pmo, dd_spots[i].cell))
         {
             ++sights;
-            if (DD_Visible(pmo, dd_spots[i].cell))
+            if (DD_Visible(pmo, dd_spots[i].cell)
+             && DD_SpotFits(MT_POSSESSED, i))
             {
                 view[inview++] = i;
             }
         }
     }
     n = DD_MIN(n, reach);
+    // At least one in view whenever any spot is: (n + 3) / 4 >= 1.
     k = DD_MIN(inview, (n + 3) / 4);
+    dd_view = view;
+    dd_numview = inview;
+    dd_waveview = k;
     for (i = 0; i < k; ++i)
     {
         dd_wave[dd_wavelen++] = view[(int) ((2 * i + 1) * (int64_t) inview
@@ -512,6 +553,8 @@ static void DD_PlanWave(int n)
         dd_wave[dd_wavelen++] = (int) ((2 * i + 1) * (int64_t) reach
                                        / (2 * (n - k)));
     }
+    printf("dockerdoom: wave monsters=%d inview=%d visible=%d\n",
+           dd_wavelen, k, inview);
 }
 
 // True when the player stands somewhere the last search did not reach
@@ -539,6 +582,8 @@ void DD_PlaceBegin(int waiting)
     if (!dd_searched || !dd_waved || DD_Moved(pmo))
     {
         DD_Search(waiting);
+        printf("dockerdoom: level search x=%d y=%d spots=%d waiting=%d\n",
+               dd_searchx, dd_searchy, dd_numspots, waiting);
         // Wave spots were indices into the old list.
         if (dd_waved)
         {
@@ -637,7 +682,37 @@ boolean DD_PlaceFind(mobjtype_t type, fixed_t *x, fixed_t *y, int *dist,
     {
         return false;
     }
-    // The wave: each monster from its planned spot on, to the next free.
+    // The wave: each monster from its planned spot on, to the next free;
+    // one planned in view to the next free spot in view first, so a
+    // decoration on the planned spot does not push it out of sight.
+    while (dd_wavenext < dd_waveview && *budget > 0)
+    {
+        int tried;
+        int v = 0;
+
+        while (v < dd_numview && dd_view[v] != dd_wave[dd_wavenext])
+        {
+            ++v;
+        }
+        for (tried = 0; tried < dd_numview && *budget > 0; ++tried)
+        {
+            s = dd_view[(v + tried) % dd_numview];
+            if (!dd_used[s])
+            {
+                --*budget;
+                if (DD_Take(type, s, x, y, dist))
+                {
+                    ++dd_wavenext;
+                    return true;
+                }
+            }
+        }
+        if (*budget <= 0)
+        {
+            return false;
+        }
+        dd_waveview = dd_wavenext;  // no spot in view fits: as the rest
+    }
     while (dd_wavenext < dd_wavelen && *budget > 0)
     {
         int tried;
@@ -712,6 +787,19 @@ boolean DD_PlaceFind(mobjtype_t type, fixed_t *x, fixed_t *y, int *dist,
         return DD_Take(type, fallback, x, y, dist);
     }
     return false;
+}
+
+boolean DD_PlaceInView(fixed_t x, fixed_t y)
+{
+    mobj_t *pmo = players[consoleplayer].mo;
+    int c;
+
+    if (pmo == NULL || dd_reach.dist == NULL)
+    {
+        return false;
+    }
+    c = DD_ReachCell(&dd_reach, x >> FRACBITS, y >> FRACBITS);
+    return c >= 0 && DD_InFront(pmo, c) && DD_Visible(pmo, c);
 }
 
 int DD_PlaceDistance(fixed_t x, fixed_t y)

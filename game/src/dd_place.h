@@ -50,6 +50,10 @@ boolean DD_PlaceFind(mobjtype_t type, fixed_t *x, fixed_t *y, int *dist,
 // True when a monster of this type fits at x,y right now.
 boolean DD_PlaceFits(mobjtype_t type, fixed_t x, fixed_t y);
 
+// True when the player sees the grid cell at x,y: inside the 90 degree
+// view and in sight of the player's eyes, as the first wave's plan counts.
+boolean DD_PlaceInView(fixed_t x, fixed_t y);
+
 // Walking distance from the player (as of the last search) to x,y, or -1
 // when the player cannot walk there.
 int DD_PlaceDistance(fixed_t x, fixed_t y);

@@ -16,6 +16,8 @@
 #     answer is reported after 5 s; renames and image changes are logged;
 #     a paused container's monster freezes
 #   - 10000 entries: the level takes what it has spots for, the rest wait
+#   - entries that wait (-ddspots 4 keeps 4 spots a search) spawn once the
+#     player walks 128 units off: spots are searched again from there
 #   - a -dockerfs directory that does not exist stops the game at start
 # Usage: tests/game/run-xvfb.sh [path/to/chocolate-doom]
 set -euo pipefail
@@ -160,7 +162,7 @@ else
 fi
 
 bad=$(grep '^dockerdoom: \(spawn\|despawn\|kill-request\|kill-result\|waiting\) ' "$LOG" \
-    | grep -Ev '^dockerdoom: spawn id=[0-9a-f]{12} name=[^ ]+ type=[a-z]+ x=-?[0-9]+ y=-?[0-9]+ dist=-?[0-9]+$' \
+    | grep -Ev '^dockerdoom: spawn id=[0-9a-f]{12} name=[^ ]+ type=[a-z]+ x=-?[0-9]+ y=-?[0-9]+ dist=-?[0-9]+ view=[01]$' \
     | grep -Ev '^dockerdoom: (despawn|kill-request|waiting) id=[0-9a-f]{12} name=[^ ]+ type=[a-z]+$' \
     | grep -Ev '^dockerdoom: kill-result id=[0-9a-f]{12} name=[^ ]+ type=[a-z]+ result=(ok|E[A-Z0-9]+)$' \
     || true)
@@ -178,7 +180,7 @@ fi
 # The first wave spreads out and keeps out of the player's face; a
 # container started later takes a free spot near the player out of the
 # line of fire, so it comes nearer than most of the wave.
-wave=$(sed -n 's/^dockerdoom: spawn .* dist=\([0-9]*\)$/\1/p' "$LOG" | sort -n)
+wave=$(sed -n 's/^dockerdoom: spawn .* dist=\([0-9]*\) view=[01]$/\1/p' "$LOG" | sort -n)
 near=$(echo "$wave" | head -n1)
 far=$(echo "$wave" | tail -n1)
 median=$(echo "$wave" | sed -n "$((N / 2))p")
@@ -187,7 +189,7 @@ check "the first wave keeps 192 units away" test "${near:-0}" -ge 192
 check "the first wave spreads over 1000 units" test $((${far:-0} - ${near:-0})) -ge 1000
 make_entries "$DIR" 2 late
 wait_until 10 has_at_least "$LOG" spawn $((N + 2)) || true
-late=$(sed -n 's/^dockerdoom: spawn .* name=late-[0-9]* .* dist=\([0-9]*\)$/\1/p' "$LOG" | sort -n)
+late=$(sed -n 's/^dockerdoom: spawn .* name=late-[0-9]* .* dist=\([0-9]*\) view=[01]$/\1/p' "$LOG" | sort -n)
 note "started later: walks of $(echo $late) units"
 if [ "$(echo "$late" | grep -c .)" -eq 2 ] && [ "$(echo "$late" | tail -n1)" -lt "${median:-0}" ] \
    && [ "$(echo "$late" | head -n1)" -ge 192 ]; then
@@ -456,7 +458,58 @@ note "n=10000 $(grep '^dockerdoom: stats ' "$LOG" | tail -n 1 || true)"
 stop_game
 rm -rf "$DIR"
 
-# --- 6. a -dockerfs directory that does not exist ----------------------------
+# --- 6. entries wait; the player walks off; spots are searched again -------
+# -ddspots 4 keeps 4 spots per search, so of 8 entries 4 wait on any map.
+DIR=$TMP/walk
+LOG=$TMP/walk.log
+make_entries "$DIR" 8 walk
+MONSTERS="-nomonsters -ddspots 4"
+start_game "$LOG" "$DIR" freedoom2.wad 1
+MONSTERS=-nomonsters
+# Monsters on the 4 nearest spots stand in each other's way: some fit.
+wait_until 30 eval '[ $(( $(count_of "$LOG" spawn) + $(count_of "$LOG" waiting) )) -ge 8 ]' || true
+waited=$(ids_of "$LOG" waiting)
+check "with 4 spots, some of 8 entries spawn ($(count_of "$LOG" spawn))" \
+    has_at_least "$LOG" spawn 1
+check "and the rest wait ($(echo "$waited" | grep -c .))" \
+    test "$(( $(count_of "$LOG" spawn) + $(echo "$waited" | grep -c .) ))" -eq 8
+searches=$(grep -c '^dockerdoom: level search ' "$LOG" || true)
+start_at=$(sed -n 's/^dockerdoom: level search x=\(-*[0-9]*\) y=\(-*[0-9]*\) .*/\1 \2/p' "$LOG" | head -n1)
+# Walk (run) forward, turning a little so a wall ahead does not stop it.
+type_keys iddqd
+win=$(timeout 10 xdotool search --limit 1 --class chocolate-doom || true)
+[ -n "$win" ] && xdotool windowfocus "$win" 2>/dev/null || true
+xdotool keydown Shift_L keydown Up; sleep 1.2
+xdotool keydown Left; sleep 0.3; xdotool keyup Left; sleep 1
+xdotool keyup Up keyup Shift_L || true
+moved() { [ "$(grep -c '^dockerdoom: level search ' "$LOG")" -gt "$searches" ]; }
+wait_until 5 moved || true
+new_at=$(sed -n 's/^dockerdoom: level search x=\(-*[0-9]*\) y=\(-*[0-9]*\) .*/\1 \2/p' "$LOG" | sed -n "$((searches + 1))p")
+note "searched from $start_at, then from ${new_at:-nowhere}"
+if [ -n "$new_at" ] && awk -v a="$start_at" -v b="$new_at" 'BEGIN {
+        split(a, p, " "); split(b, q, " ")
+        exit !((p[1] - q[1]) ^ 2 + (p[2] - q[2]) ^ 2 > 128 ^ 2) }'; then
+    ok "walking 128 units off searches again from where the player stands"
+else
+    not_ok "walking 128 units off searches again from where the player stands" \
+        "$(grep '^dockerdoom: level ' "$LOG")"
+fi
+after_search() {
+    awk -v n="$searches" -v w="$(echo $waited)" '
+        BEGIN { split(w, a, " "); for (i in a) waited[a[i]] = 1 }
+        /^dockerdoom: level search / { s++ }
+        s > n && /^dockerdoom: spawn / { split($3, id, "="); if (id[2] in waited) c++ }
+        END { exit !(c >= 1) }' "$LOG"
+}
+if wait_until 5 after_search; then
+    ok "and a waiting entry spawns from the new search ($(count_of "$LOG" spawn) of 8)"
+else
+    not_ok "and a waiting entry spawns from the new search" "$(grep '^dockerdoom: \(level\|spawn\|waiting\)' "$LOG")"
+fi
+check "the game is still running" game_alive
+stop_game
+
+# --- 7. a -dockerfs directory that does not exist ----------------------------
 rc=0
 HOME="$TMP/home" timeout 20 "$GAME" -iwad "$IWADS/freedoom2.wad" \
     -dockerfs "$TMP/no-such-dir" -window -nosound -nomusic \
