@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "errmsg.h"
 #include "log.h"
 
@@ -328,23 +329,43 @@ struct member *fleet_member(struct fleet *f, unsigned ix)
     return f && ix < f->n ? &f->m[ix] : NULL;
 }
 
+static long long mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int fleet_kill_begin(struct fleet *f, unsigned ix)
 {
     struct member *m = fleet_member(f, ix);
+    long long since = mono_ms();
+    const struct timespec pause = { 0, 5 * 1000000 };
 
-    if (!m || m->sync.down)
+    if (!m)
         return EIO;
-    if (atomic_fetch_add(&m->kills, 1) >= FLEET_KILLS_IN_FLIGHT) {
+    for (;;) {
+        long long done;
+
+        if (m->sync.down)
+            return EIO;
+        if (atomic_fetch_add(&m->kills, 1) < FLEET_KILLS_IN_FLIGHT)
+            return 0;
         atomic_fetch_sub(&m->kills, 1);
-        return EAGAIN;
+        done = atomic_load(&m->kill_done_ms);
+        if (mono_ms() - (done > since ? done : since) >= FLEET_KILL_STALL_MS)
+            return EAGAIN;
+        nanosleep(&pause, NULL);
     }
-    return 0;
 }
 
 void fleet_kill_end(struct fleet *f, unsigned ix)
 {
     struct member *m = fleet_member(f, ix);
 
-    if (m)
+    if (m) {
+        atomic_store(&m->kill_done_ms, mono_ms());
         atomic_fetch_sub(&m->kills, 1);
+    }
 }

@@ -23,9 +23,12 @@
 
 #define ENGINE_NAME_MAX 63
 #define ENGINE_NAME_DEFAULT "default"
-/* Kills one engine may have in flight; beyond that EAGAIN, so a stalled
- * engine cannot take every FUSE worker thread. */
+/* Kills one engine may have in flight. One more waits for a slot while
+ * the engine keeps finishing kills; after FLEET_KILL_STALL_MS with none
+ * finished it gets EAGAIN, so a stalled engine cannot take every FUSE
+ * worker thread but a healthy one takes a burst of kills. */
 #define FLEET_KILLS_IN_FLIGHT 4
+#define FLEET_KILL_STALL_MS 1000
 /* The longest engine identity (parse_info_id) kept; a longer one is
  * none. */
 #define ENGINE_ID_MAX 511
@@ -52,6 +55,7 @@ struct member {
     struct engine engine;
     struct sync sync;           /* sync.down: the engine does not answer */
     atomic_int kills;           /* kills in flight */
+    atomic_llong kill_done_ms;  /* CLOCK_MONOTONIC ms of the last one done */
     int first_rc;               /* of the first list: 0 = listed */
     char first_err[256];        /* why it did not */
     char first_id[ENGINE_ID_MAX + 1];   /* its GET /info ID then, or "" */
@@ -106,8 +110,9 @@ void fleet_free(struct fleet *f);
 struct member *fleet_member(struct fleet *f, unsigned ix);
 
 /* Before a request to ix's engine for a kill: EIO at once when it is
- * down (or ix is unknown), EAGAIN when FLEET_KILLS_IN_FLIGHT are already
- * waiting on it; else 0, and fleet_kill_end must follow. */
+ * down (or ix is unknown). While FLEET_KILLS_IN_FLIGHT are already
+ * waiting on it, waits for one to finish; EAGAIN when none has for
+ * FLEET_KILL_STALL_MS. Else 0, and fleet_kill_end must follow. */
 int fleet_kill_begin(struct fleet *f, unsigned ix);
 void fleet_kill_end(struct fleet *f, unsigned ix);
 

@@ -212,8 +212,8 @@ static int fire(const struct kill_env *env, const struct kill_caller *who,
     if (err)
         return err;
     /* The container's own engine. While it is down: EIO at once, no
-     * request; with too many kills waiting on it: EAGAIN, so a stalled
-     * engine cannot hold every FUSE worker. */
+     * request; stalled with too many kills waiting on it: EAGAIN, so it
+     * cannot hold every FUSE worker. */
     const struct member *m = env->fleet ? fleet_member(env->fleet,
                                                        listed.engine_ix)
                                         : NULL;

@@ -67,7 +67,7 @@ struct kill_env {
     struct fleet *fleet;            /* when not NULL: a container's own
                                        engine (engine_ix) is asked, EIO at
                                        once while it is down, EAGAIN when
-                                       it has too many kills waiting */
+                                       it is stalled with kills waiting */
 };
 
 /* Fills who from req; the supplementary groups only when opt's --gid
@@ -98,8 +98,8 @@ int killfile_open(const struct kill_env *env, const struct kill_caller *who,
  * write is accepted (a kill that succeeded, or was only audited under
  * --dry-run, or white space after one), EINVAL for input that is not a
  * request, EBADF for no handle, EIO at once when the container's engine
- * is down, EAGAIN when its engine already has FLEET_KILLS_IN_FLIGHT
- * kills waiting, else kill_decide's or engine_kill's errno. Every fired
+ * is down, EAGAIN when its engine is stalled with FLEET_KILLS_IN_FLIGHT
+ * kills waiting (fleet_kill_begin), else kill_decide's or engine_kill's errno. Every fired
  * request is audited (audit_trail_log: a refusal repeated within
  * AUDIT_WINDOW_S is counted, not logged again). */
 int killfile_write(const struct kill_env *env, const struct kill_caller *who,

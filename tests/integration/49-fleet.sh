@@ -11,7 +11,7 @@
 # kill gives EIO at once, a and b keep going; c restarted: converges,
 # a's and b's rows untouched. Then c stalled (the proxy forwards
 # nothing): a and b keep answering, at most 4 kills wait on c (a 5th gets
-# EAGAIN at once), and c converges when it flows again. Last, start-up:
+# EAGAIN once none finished for 1 s), and c converges when it flows again. Last, start-up:
 # duplicate names, one engine under two names (the same address, or two
 # addresses with one GET /info ID), bad names are exit 2; an
 # engine not there yet does not stop the mount and is followed once it

@@ -9,7 +9,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "fleet.h"
@@ -173,8 +175,9 @@ static void build(void **state)
     opts_free(&o);
 }
 
-/* A down engine answers EIO at once; at most FLEET_KILLS_IN_FLIGHT kills
- * wait on one engine, the others' budgets are their own. */
+/* A down engine answers EIO at once; with FLEET_KILLS_IN_FLIGHT kills
+ * waiting on a stalled engine one more gets EAGAIN (after
+ * FLEET_KILL_STALL_MS), the others' budgets are their own. */
 static void kill_budget(void **state)
 {
     (void)state;
@@ -192,6 +195,42 @@ static void kill_budget(void **state)
     m[1].sync.down = 1;
     assert_int_equal(fleet_kill_begin(&f, 1), EIO);
     assert_int_equal(fleet_kill_begin(&f, 2), EIO);
+    for (int i = 0; i < FLEET_KILLS_IN_FLIGHT; i++)
+        fleet_kill_end(&f, 0);
+    assert_int_equal(atomic_load(&m[0].kills), 0);
+}
+
+struct ender { struct fleet *f; int n; };
+
+static void *end_later(void *arg)
+{
+    struct ender *e = arg;
+    const struct timespec t = { 0, 50 * 1000000 };
+
+    for (int i = 0; i < e->n; i++) {
+        nanosleep(&t, NULL);
+        fleet_kill_end(e->f, 0);
+    }
+    return NULL;
+}
+
+/* A burst of kills on an engine that keeps answering waits for slots
+ * instead of EAGAIN (six parallel `echo 1 > kill` all go through). */
+static void kill_burst_waits(void **state)
+{
+    (void)state;
+    struct member m[1];
+    struct fleet f = { m, 1 };
+    struct ender e = { &f, 2 };
+    pthread_t th;
+
+    memset(m, 0, sizeof m);
+    for (int i = 0; i < FLEET_KILLS_IN_FLIGHT; i++)
+        assert_int_equal(fleet_kill_begin(&f, 0), 0);
+    assert_int_equal(pthread_create(&th, NULL, end_later, &e), 0);
+    assert_int_equal(fleet_kill_begin(&f, 0), 0);
+    assert_int_equal(fleet_kill_begin(&f, 0), 0);
+    pthread_join(th, NULL);
     for (int i = 0; i < FLEET_KILLS_IN_FLIGHT; i++)
         fleet_kill_end(&f, 0);
     assert_int_equal(atomic_load(&m[0].kills), 0);
@@ -262,6 +301,7 @@ int main(void)
         cmocka_unit_test(through_opts),
         cmocka_unit_test(build),
         cmocka_unit_test(kill_budget),
+        cmocka_unit_test(kill_burst_waits),
         cmocka_unit_test(engine_ids),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
