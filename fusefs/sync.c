@@ -40,6 +40,8 @@ static double next_due(const struct sync *s, double now)
     return s->resync_s > 0 ? now + s->resync_s : 1e300;
 }
 
+static pthread_mutex_t trim_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static double now_mono(void)
 {
     struct timespec ts;
@@ -66,8 +68,13 @@ int sync_full(struct sync *s, char *err, size_t errlen)
     rc = follow_replace(&s->out, v, n);
     containers_free(v, n);
     /* A big list leaves a big hole in this thread's heap; give it back
-     * rather than keep the peak for the daemon's whole life. */
+     * rather than keep the peak for the daemon's whole life. One thread
+     * at a time: glibc's first malloc_trim initialises its arena without
+     * a lock, and under ASan (which never uses glibc's malloc) two
+     * engines' first lists did that at once (SEGV in mtrim). */
+    pthread_mutex_lock(&trim_lock);
     malloc_trim(0);
+    pthread_mutex_unlock(&trim_lock);
     if (rc != 0) {
         snprintf(err, errlen, "out of memory");
         return rc;
