@@ -218,7 +218,7 @@ has_summary() { [ -n "$(summary)" ]; }
 wait_until 15 has_summary
 per_engine=$(for v in $VICTIMS; do
     sed -n "s/^dockerdoom: kill-result id=$v .* engine=\([^ ]*\) result=ok\$/\1/p" "$LOG" | head -n 1
-done | sort | uniq -c | sort -k1,1nr -k2,2 | awk '{ printf "%s%d on %s", NR > 1 ? ", " : "", $1, $2 }')
+done | sort | uniq -c | sort -k1,1nr -k2,2 | awk '{ printf "%s%d on %s", (NR > 1 ? ", " : ""), $1, $2 }')
 check_eq "idrm's summary names the engines of its kills" \
     "idrm: $(echo "$VICTIMS" | wc -l) killed ($per_engine)" "$(summary)"
 check "the game still runs" kill -0 "$GAME_PID"
