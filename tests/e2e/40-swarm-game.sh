@@ -9,9 +9,9 @@
 # (build/game/chocolate-doom) runs on it under its own Xvfb. Every task
 # gets a monster. The test types iddqd, then idrm with xdotool, turning
 # between tries, until a task's monster is killed; the kill's log lines
-# name the task in full and its node (engine=), the container is gone from
-# that node, and the swarm's replacement (same slot, a new task) spawns as
-# a new monster. Then the game and dockerfs stop cleanly and both
+# name the task in full and its node (engine=), the idrm summary names the
+# nodes of its kills, the container is gone from that node, and the
+# swarm's replacement (same slot, a new task) spawns as a new monster. Then the game and dockerfs stop cleanly and both
 # namespaces are deleted. About a minute.
 # No -e: a failing command is a test result, reported as "not ok".
 # Helpers below are called through wait_until and traps:
@@ -211,6 +211,16 @@ if [ -n "$NEW" ]; then
     check_eq "its engine file names that node" "$(node_of "$NEW")" \
         "$(timeout 5 cat "$MF/$NEW/engine")"
 fi
+# idrm's one summary names the engines of its kills, most first (then by
+# name), as the kill-result lines give them.
+summary() { sed -n 's/^dockerdoom: message [a-z]* \(idrm: [0-9].*\)/\1/p' "$LOG" | head -n 1; }
+has_summary() { [ -n "$(summary)" ]; }
+wait_until 15 has_summary
+per_engine=$(for v in $VICTIMS; do
+    sed -n "s/^dockerdoom: kill-result id=$v .* engine=\([^ ]*\) result=ok\$/\1/p" "$LOG" | head -n 1
+done | sort | uniq -c | sort -k1,1nr -k2,2 | awk '{ printf "%s%d on %s", (NR > 1 ? ", " : ""), $1, $2 }')
+check_eq "idrm's summary names the engines of its kills" \
+    "idrm: $(echo "$VICTIMS" | wc -l) killed ($per_engine)" "$(summary)"
 check "the game still runs" kill -0 "$GAME_PID"
 check_eq "every kill result is ok" "" \
     "$(grep '^dockerdoom: kill-result ' "$LOG" | grep -v 'result=ok$' || true)"
