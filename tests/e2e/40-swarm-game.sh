@@ -63,45 +63,16 @@ trap sg_cleanup EXIT
 T0=$(now_ms)
 
 # ------------------------------------------------------------ the swarm
-SW=
-[ ${#TESTS_TMP} -le 48 ] && SW=$TESTS_TMP/sw
-if swarm_start $SW 2>"$TESTS_TMP/swarm.err"; then
-    ok "two-node swarm: a dockerd in each of two namespaces"
-else
-    not_ok "two-node swarm starts" "$(cat "$TESTS_TMP/swarm.err")"
-    tap_done
-fi
-NS1=${SWARM_NS[0]}
-NS2=${SWARM_NS[1]}
-check "the test image is loaded into both nodes" swarm_load_image "$TEST_IMAGE"
-if out=$(swarm_docker 1 service create -d --name web --replicas "$TASKS" \
-    --replicas-max-per-node $((TASKS / 2)) --no-resolve-image --endpoint-mode dnsrr \
-    --restart-delay 0s --stop-grace-period 1s "$TEST_IMAGE" 2>&1); then
-    ok "service web: $TASKS replicas, at most $((TASKS / 2)) per node"
-else
-    not_ok "service web: $TASKS replicas" "$out"
-    tap_done
-fi
-tasks() {
-    swarm_docker "$1" ps -q --filter label=com.docker.swarm.service.name=web | sort
-}
-spread() {
-    [ "$(tasks 1 | wc -l)" -eq $((TASKS / 2)) ] && [ "$(tasks 2 | wc -l)" -eq $((TASKS / 2)) ]
-}
-if wait_until 60 spread; then
-    ok "$TASKS tasks running, $((TASKS / 2)) on each node"
-else
-    not_ok "$TASKS tasks running" "$(swarm_docker 1 service ps web 2>&1 | head -n 12)"
-    tap_done
-fi
+swarm_test_start
+swarm_test_service "$TASKS"
 # node_of ID: the node (n1, n2) whose engine has this container now or
 # had it at the start (a killed one is gone by the time it is asked).
-ON1=$(tasks 1)
-ON2=$(tasks 2)
+ON1=$(swarm_tasks 1)
+ON2=$(swarm_tasks 2)
 node_of() {
     local on1 on2
-    on1="$ON1 $(tasks 1)"
-    on2="$ON2 $(tasks 2)"
+    on1="$ON1 $(swarm_tasks 1)"
+    on2="$ON2 $(swarm_tasks 2)"
     if grep -qx "${1:0:12}" <<<"${on1// /$'\n'}"; then echo n1
     elif grep -qx "${1:0:12}" <<<"${on2// /$'\n'}"; then echo n2
     fi
@@ -110,7 +81,7 @@ node_of() {
 MF=$TESTS_TMP/fleet
 dfs_mount "$MF" --host "n1=$SWARM_HOST1" --host "n2=$SWARM_HOST2" ||
     { not_ok "dockerfs mounts both nodes" "$(tail -n 5 "$DFS_LOG")"; tap_done; }
-FIRST=$({ tasks 1; tasks 2; } | sort)
+FIRST=$({ swarm_tasks 1; swarm_tasks 2; } | sort)
 check_eq "the mount lists the $TASKS tasks" "$FIRST" "$(listing "$MF")"
 
 # ------------------------------------------------------------ the game
@@ -207,7 +178,7 @@ else
 fi
 if [ -n "$NEW" ]; then
     check_eq "the new monster's container runs on a node" 1 \
-        "$({ tasks 1; tasks 2; } | grep -cx "$NEW")"
+        "$({ swarm_tasks 1; swarm_tasks 2; } | grep -cx "$NEW")"
     check_eq "its engine file names that node" "$(node_of "$NEW")" \
         "$(timeout 5 cat "$MF/$NEW/engine")"
 fi
@@ -229,11 +200,6 @@ stop_game
 dfs_stop TERM
 check_eq "dockerfs: SIGTERM: exit 0" 0 "$DFS_RC"
 check_san
-swarm_stop
-if grep -qE "^($NS1|$NS2)( |$)" <<<"$(ip netns list)"; then
-    not_ok "both namespaces are deleted" "$(ip netns list)"
-else
-    ok "both namespaces are deleted"
-fi
+swarm_test_stop
 note "swarm game test: $(( ($(now_ms) - T0) / 1000 )) s"
 tap_done
