@@ -24,38 +24,14 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=tests/lib/swarm.sh
 . "$HERE/../lib/swarm.sh"
 
-GAME=${GAME_BIN:-$REPO/build/game/chocolate-doom}
-IWAD=${IWAD:-/usr/share/games/doom/freedoom2.wad}
-TASKS=6
-for tool in Xvfb xdotool; do
-    command -v "$tool" >/dev/null || { not_ok "$tool is installed"; tap_done; }
-done
-if [ ! -x "$GAME" ] || [ ! -f "$IWAD" ]; then
-    not_ok "the swarm game test needs $GAME (make game) and $IWAD"
-    tap_done
-fi
+# shellcheck source=tests/lib/game.sh
+. "$HERE/../lib/game.sh"
 
+TASKS=6
+game_require "the swarm game test" Xvfb xdotool
 dfs_setup
-XVFB_PID=
-GAME_PID=
-stop_game() {
-    if [ -n "$GAME_PID" ]; then
-        kill -TERM "$GAME_PID" 2>/dev/null
-        for _ in $(seq 40); do
-            kill -0 "$GAME_PID" 2>/dev/null || break
-            sleep 0.05
-        done
-        kill -KILL "$GAME_PID" 2>/dev/null
-        wait "$GAME_PID" 2>/dev/null
-        GAME_PID=
-    fi
-}
 sg_cleanup() {
-    stop_game
-    if [ -n "$XVFB_PID" ]; then
-        kill -TERM "$XVFB_PID" 2>/dev/null
-        wait "$XVFB_PID" 2>/dev/null
-    fi
+    game_teardown
     dfs_cleanup
     swarm_stop
 }
@@ -85,18 +61,9 @@ FIRST=$({ swarm_tasks 1; swarm_tasks 2; } | sort)
 check_eq "the mount lists the $TASKS tasks" "$FIRST" "$(listing "$MF")"
 
 # ------------------------------------------------------------ the game
-Xvfb -displayfd 3 -screen 0 640x480x24 -nolisten tcp \
-    3>"$TESTS_TMP/display" >"$TESTS_TMP/xvfb.log" 2>&1 &
-XVFB_PID=$!
-wait_until 10 test -s "$TESTS_TMP/display" || { not_ok "Xvfb starts"; tap_done; }
-DISPLAY=":$(head -n1 "$TESTS_TMP/display")"
-export DISPLAY
-LOG=$TESTS_TMP/game.log
-mkdir -p "$TESTS_TMP/home"
-HOME=$TESTS_TMP/home "$GAME" -iwad "$IWAD" -dockerfs "$MF" -window \
-    -geometry 640x480 -nosound -nomusic -skill 3 -nomonsters -warp 1 \
-    >"$LOG" 2>"$LOG.err" </dev/null &
-GAME_PID=$!
+game_xvfb
+game_start "$MF"
+LOG=$GAME_LOG
 
 ids_of() { sed -n "s/^dockerdoom: $1 id=\([0-9a-f]*\) .*/\1/p" "$LOG" | sort -u; }
 all_spawned() { [ -z "$(comm -23 <(echo "$FIRST") <(ids_of spawn))" ]; }
@@ -195,7 +162,7 @@ check_eq "idrm's summary names the engines of its kills" \
 check "the game still runs" kill -0 "$GAME_PID"
 check_eq "every kill result is ok" "" \
     "$(grep '^dockerdoom: kill-result ' "$LOG" | grep -v 'result=ok$' || true)"
-stop_game
+game_stop
 
 dfs_stop TERM
 check_eq "dockerfs: SIGTERM: exit 0" 0 "$DFS_RC"
