@@ -15,6 +15,9 @@
 # already follows: logged, x is not followed, its rows read unreachable
 # and a kill on them is EIO; a's rows are listed once. --all throughout,
 # so that containers that are not running (a copy's) are listed too.
+# Then Podman, whose GET /info makes up a new ID per request: its service
+# restarted on the same storage is the same engine (no "identity
+# changed", its rows keep their inodes).
 # No -e: a failing command is a test result, reported as "not ok".
 set -uo pipefail
 . "$(dirname "$0")/../lib/dockerfs.sh"
@@ -37,6 +40,7 @@ id_cleanup() {
     [ -L "$X_SOCK" ] && rm -f "$X_SOCK"
     [ -n "$Y_PID" ] && (ENGINE_DIR=$X_DIR ENGINE_PID=$Y_PID engine_down) 2>/dev/null
     [ -n "$Z_PID" ] && (ENGINE_DIR=$X_DIR ENGINE_PID=$Z_PID engine_down) 2>/dev/null
+    [ -n "${PODMAN_DIR:-}" ] && podman_stop >/dev/null 2>&1
     (ENGINE_DIR=$X_DIR engine_stop) 2>/dev/null || true
     rm -rf "$FL" 2>/dev/null || true
 }
@@ -188,6 +192,40 @@ else
     not_ok "x's socket becomes a link to a's" "DOCKER_HOST=$A_HOST"
 fi
 
+dfs_stop TERM
+check_eq "SIGTERM: exit 0" 0 "$DFS_RC"
+check_san
+
+# ------------------------------------------------------------ Podman
+
+if ! command -v podman >/dev/null 2>&1; then
+    not_ok "podman: installed (container/deps.sh check installs it)"
+    tap_done
+fi
+podman_start "$FL/p" >/dev/null || { not_ok "podman: system service starts"; tap_done; }
+P_SOCK=$PODMAN_DIR/podman.sock
+dp() { docker -H "unix://$P_SOCK" "$@"; }
+check "podman: the test image is loaded" bash -c \
+    "docker -H '$A_HOST' save '$TEST_IMAGE' | docker -H 'unix://$P_SOCK' load >/dev/null"
+PC=$(dp run -d --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
+    --name id-pod "$TEST_IMAGE") || { not_ok "podman: a container"; tap_done; }
+PM=$TESTS_TMP/pod
+dfs_mount "$PM" --host "p=unix://$P_SOCK" --timeout 10 ||
+    { not_ok "dockerfs mounts the podman service"; tap_done; }
+check "podman: its container is listed" wait_until 10 listed "$PM" "${PC:0:12}"
+INO_P=$(stat -c %i "$PM/${PC:0:12}")
+# The service restarted on the same storage: the container (conmon) runs on.
+engine_kill_wait "$PODMAN_PID" TERM 10 || engine_kill_wait "$PODMAN_PID" KILL 5
+wait "$PODMAN_PID" 2>/dev/null
+check "podman: the service is stopped, the mount says unreachable" \
+    wait_until 15 state_is "$PM/${PC:0:12}/state" unreachable
+podman_start "$PODMAN_DIR" >/dev/null || { not_ok "podman: the service starts again"; tap_done; }
+check "podman: the mount says it is back" wait_until 20 grep -q "engine p at .* is back" "$DFS_LOG"
+check "podman: its container reads running again" \
+    wait_until 10 state_is "$PM/${PC:0:12}/state" running
+check "podman: the same engine, no identity change logged" \
+    bash -c "! grep -q 'identity changed' '$DFS_LOG'"
+check_eq "podman: its row kept its inode" "$INO_P" "$(stat -c %i "$PM/${PC:0:12}" 2>&1)"
 dfs_stop TERM
 check_eq "SIGTERM: exit 0" 0 "$DFS_RC"
 check_san
