@@ -241,8 +241,9 @@ int fleet_admit(void *arg, unsigned ix, char *err, size_t errlen)
     /* It answers but says nothing of who it is: it cannot be told
      * apart, and is followed as before. */
     if (rc != 0) {
-        log_warn("engine %s at %s: %s; not checked against the others",
-                 m->name, a.display, err);
+        if (!atomic_exchange(&m->noid_warned, 1))
+            log_warn("engine %s at %s: %s; not checked against the others",
+                     m->name, a.display, err);
         return 0;
     }
     pthread_mutex_lock(&id_lock);

@@ -53,7 +53,10 @@ int engine_specs_check(const struct engine_spec *v, size_t n,
 struct member {
     char name[ENGINE_NAME_MAX + 1];
     struct backend be;          /* every request to the engine */
-    atomic_int down;            /* 1: the engine does not answer */
+    atomic_int down;            /* 1: the engine does not answer, or
+                                   is not re-listed since its stream
+                                   was lost */
+    atomic_int noid_warned;     /* "not checked" was logged */
     atomic_int kills;           /* kills in flight */
     atomic_llong kill_done_ms;  /* CLOCK_MONOTONIC ms of the last one done */
     int first_rc;               /* of the first list: 0 = listed */

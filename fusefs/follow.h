@@ -34,7 +34,8 @@ struct follow {
     const char *engine_name;
     struct follow_hooks hooks;
     /* The member's flag (may be NULL): 1 while the engine does not
-     * answer; its rows read "unreachable", kills get EIO. */
+     * answer (its rows read "unreachable") and from a lost stream until
+     * the re-list after it; kills get EIO meanwhile. */
     atomic_int *down;
     /* Asked before every re-list after the engine's stream was lost
      * (and before the first list of an engine that was down at start),

@@ -341,6 +341,12 @@ static void *run(void *arg)
             backoff = BACKOFF_MIN_MS;
         if (s->stop)
             break;
+        /* The stream is lost: until the engine at the address is known
+         * again (admit) and re-listed, no kill is sent on a row of the
+         * old listing; it may reach another engine now. The rows keep
+         * their states unless the engine does not answer. */
+        if (s->out.down)
+            atomic_store(s->out.down, 1);
         /* Wait, interruptibly: a multi handle with no transfers sleeps
          * until the timeout or curl_multi_wakeup. */
         curl_multi_poll(s->multi, NULL, 0, (int)backoff, NULL);
