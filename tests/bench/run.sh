@@ -101,20 +101,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Milliseconds a command takes, fork and exec included (as a user or a
-# daemon shelling out pays them). Its output is discarded.
-tms() {
-    local t0 t1
-    t0=${EPOCHREALTIME/./}
-    "$@" >/dev/null 2>&1 || true
-    t1=${EPOCHREALTIME/./}
-    printf '%d.%03d\n' $(((t1 - t0) / 1000)) $(((t1 - t0) % 1000))
-}
-
-
-# Resident memory (kB) of a pid.
-rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
-
 # utime + stime of a pid, in clock ticks.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
@@ -129,20 +115,6 @@ dfs_wait_mounted() {
         sleep 0.05
     done
     return 1
-}
-
-# Creates containers until the engine has n of them (label ddbench=list).
-# A busy engine may refuse a create now and then: count again and retry.
-grow_to() {
-    local n=$1 have try
-    for try in 1 2 3; do
-        have=$(engine_docker ps -aq | wc -l)
-        [ "$have" -ge "$n" ] && return 0
-        "$DDB" create "$SOCK" "$TEST_IMAGE" $((n - have)) "$CREATE_PAR" list >/dev/null ||
-            log "listing: some creates failed (try $try)"
-    done
-    have=$(engine_docker ps -aq | wc -l)
-    [ "$have" -ge "$n" ] || { echo "bench: only $have of $n containers" >&2; return 1; }
 }
 
 # One pass of the old dockerdoomd list: docker ps, then one docker inspect
@@ -298,7 +270,7 @@ TREE_UP=1
 echo "containers,seconds_to_list,rss_kb" >"$OUT/start.csv"
 for n in $SIZES; do
     log "listing: growing to $n containers"
-    grow_to "$n"
+    bench_grow_to "$SOCK" "$n"
     "$DDB" waitcount "$MNT" "$n" 300
     sleep 1
     echo "running,$n,$(rss_kb "$DFS_PID")" >>"$OUT/rss.csv"
