@@ -11,6 +11,7 @@
 # No -e: a failing command is a test result, reported as "not ok".
 set -uo pipefail
 . "$(dirname "$0")/../lib/dockerfs.sh"
+. "$(dirname "$0")/../lib/users.sh"
 dfs_setup
 
 M=$TESTS_TMP/fast
@@ -73,21 +74,7 @@ check_eq "dockerfs exits 0 on SIGTERM" 0 "$DFS_RC"
 check_san
 
 # ---- allow_other: the kernel refuses strangers by the modes shown
-USER_NAME=dockerdoomtest
-if ! id -u "$USER_NAME" >/dev/null 2>&1; then
-    useradd --system --no-create-home --shell /usr/sbin/nologin "$USER_NAME" ||
-        { not_ok "create user $USER_NAME"; tap_done; }
-fi
-TU=$(id -u "$USER_NAME")
-TG=$(id -g "$USER_NAME")
-SU=$((TU + 1))
-while getent passwd "$SU" >/dev/null; do SU=$((SU + 1)); done
-as() {
-    local uid=$1 gid=$2
-    shift 2
-    setpriv --reuid="$uid" --regid="$gid" --clear-groups "$@"
-}
-denied() { local out; out=$(as "$@" 2>&1 </dev/null); [[ $out == *"Permission denied"* ]]; }
+users_setup || { not_ok "create user $USER_NAME"; tap_done; }
 
 O=$TESTS_TMP/fast-other
 B=$(run_c --name fast-b)
