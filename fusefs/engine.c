@@ -13,29 +13,6 @@
 /* Error bodies are short; a longer one is cut. */
 #define MAX_ERROR_BODY (64u << 10)
 
-int kill_action_parse(const char *s)
-{
-    if (!s)
-        return -1;
-    if (strcmp(s, "rm") == 0)
-        return KILL_RM;
-    if (strcmp(s, "kill") == 0)
-        return KILL_KILL;
-    if (strcmp(s, "stop") == 0)
-        return KILL_STOP;
-    return -1;
-}
-
-const char *kill_action_name(enum kill_action a)
-{
-    switch (a) {
-    case KILL_RM:   return "rm";
-    case KILL_KILL: return "kill";
-    case KILL_STOP: return "stop";
-    }
-    return "?";
-}
-
 void engine_init(struct engine *e, const struct host *host, double timeout_s)
 {
     e->host = host;

@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 #include "container.h"
 #include "host.h"
+#include "killaction.h"
 #include "parse.h"
 
 #define ENGINE_API "/v1.41"
@@ -20,21 +21,11 @@ struct engine {
     long timeout_ms;        /* a whole request, list or kill */
 };
 
-/* What a kill does to a container, and the call that does it:
+/* The call each kill action (killaction.h) makes:
  * KILL_RM   DELETE /containers/{id}?force=1      (docker rm -f)
  * KILL_KILL POST /containers/{id}/kill           (docker kill, SIGKILL)
  * KILL_STOP POST /containers/{id}/stop?t=T       (docker stop; T is half the
  *                                                 request timeout) */
-enum kill_action {
-    KILL_RM = 0,
-    KILL_KILL,
-    KILL_STOP
-};
-
-/* "rm", "kill", "stop" <-> the action. parse returns -1 for other text;
- * name returns "?" for a value outside the enum. */
-int kill_action_parse(const char *s);
-const char *kill_action_name(enum kill_action a);
 
 void engine_init(struct engine *e, const struct host *host, double timeout_s);
 

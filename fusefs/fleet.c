@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* fleet.c - the engines of one mount: names, addresses, their sync
- * threads and their kill budgets. */
+/* fleet.c - the engines of one mount: names, their backends, their
+ * identities and their kill budgets. */
 #include "fleet.h"
 
 #include <errno.h>
@@ -98,10 +98,15 @@ int engine_specs_check(const struct engine_spec *v, size_t n,
     return 0;
 }
 
-/* The address two members must not share, for messages and checks. */
-static const char *where(const struct host *h)
+void member_about(const struct member *m, struct backend_about *a)
 {
-    return h->unix_path ? h->unix_path : h->url_base ? h->url_base : "";
+    if (m && m->be.ops) {
+        m->be.ops->about(m->be.impl, a);
+        return;
+    }
+    a->display = a->where = "?";
+    a->context = NULL;
+    a->hint = "";
 }
 
 /* Resolves member m from spec (NULL: the CLI's own choice). */
@@ -109,28 +114,28 @@ static int build_one(struct member *m, const struct engine_spec *spec,
                      const struct docker_env *env, char *err, size_t errlen)
 {
     const char *addr = NULL;
+    struct backend_about a;
     int rc;
 
+    if (spec && (rc = engine_spec_split(spec, m->name, &addr, err,
+                                        errlen)) != 0)
+        return rc;
+    if ((rc = backend_new(&m->be, spec, addr, env, err, errlen)) != 0)
+        return rc;
     if (!spec) {
-        rc = context_resolve(&m->host, NULL, NULL, env, NULL, err, errlen);
-        if (rc == 0)
-            snprintf(m->name, sizeof m->name, "%s",
-                     m->host.name && engine_name_valid(m->host.name,
-                                                       strlen(m->host.name))
-                     ? m->host.name : ENGINE_NAME_DEFAULT);
-        return rc;
+        member_about(m, &a);
+        snprintf(m->name, sizeof m->name, "%s",
+                 a.context && engine_name_valid(a.context, strlen(a.context))
+                 ? a.context : ENGINE_NAME_DEFAULT);
     }
-    if ((rc = engine_spec_split(spec, m->name, &addr, err, errlen)) != 0)
-        return rc;
-    if (spec->kind == SPEC_CONTEXT)
-        return context_resolve(&m->host, NULL, addr, env, NULL, err, errlen);
-    return context_resolve(&m->host, addr, NULL, env, NULL, err, errlen);
+    return 0;
 }
 
 int fleet_build(struct fleet *f, const struct options *o,
                 const struct docker_env *env, char *err, size_t errlen)
 {
     size_t n = o->n_engines ? o->n_engines : 1;
+    struct backend_about a, b;
     int rc;
 
     memset(f, 0, sizeof *f);
@@ -145,38 +150,34 @@ int fleet_build(struct fleet *f, const struct options *o,
         f->n = i + 1;   /* fleet_free frees what was built */
         if (rc != 0)
             return rc;
+        member_about(m, &b);
         for (size_t j = 0; j < i; j++) {
-            if (strcmp(where(&f->m[j].host), where(&m->host)) == 0)
+            member_about(&f->m[j], &a);
+            if (strcmp(a.where, b.where) == 0)
                 return errmsg(EINVAL, err, errlen, "engines '%s' (%s) and "
                               "'%s' (%s) are one engine at %s: every "
                               "container would be listed twice",
                               f->m[j].name, o->engines[j].kind == SPEC_CONTEXT
                               ? "--context" : "--host", m->name,
                               o->engines[i].kind == SPEC_CONTEXT
-                              ? "--context" : "--host", m->host.display);
+                              ? "--context" : "--host", b.display);
         }
     }
     return 0;
 }
 
-static int admit(void *arg, unsigned ix);
-
 void fleet_wire(struct fleet *f, struct table *t, const struct options *o,
-                const struct sync_hooks *hooks)
+                const struct follow_hooks *hooks)
 {
     for (size_t i = 0; i < f->n; i++) {
         struct member *m = &f->m[i];
-        engine_init(&m->engine, &m->host, o->timeout);
-        m->sync.engine = &m->engine;
-        m->sync.table = t;
-        m->sync.engine_ix = (unsigned)i;
-        m->sync.engine_name = m->name;
-        m->sync.filters = &o->filters;
-        m->sync.all = o->all;
-        m->sync.resync_s = o->resync;
-        m->sync.hooks = *hooks;
-        m->sync.admit = admit;
-        m->sync.admit_arg = f;
+        struct follow out = {
+            .table = t, .engine_ix = (unsigned)i, .engine_name = m->name,
+            .hooks = *hooks, .down = &m->down,
+            .admit = fleet_admit, .admit_arg = f,
+        };
+        if (m->be.ops)
+            m->be.ops->wire(m->be.impl, &out, o);
     }
 }
 
@@ -204,64 +205,93 @@ int fleet_check_ids(struct fleet *f, char *err, size_t errlen)
     for (size_t i = 0; i < f->n; i++) {
         struct member *m = &f->m[i];
         int j = fleet_claim_id(f, (unsigned)i, m->first_id);
-        if (j >= 0)
-            return errmsg(EEXIST, err, errlen, "engines '%s' (%s) and '%s' "
-                          "(%s) are one engine (ID %s): every container "
-                          "would be listed twice; give it once",
-                          f->m[j].name, f->m[j].host.display, m->name,
-                          m->host.display, m->first_id);
+        struct backend_about a, b;
+        if (j < 0)
+            continue;
+        member_about(&f->m[j], &a);
+        member_about(m, &b);
+        return errmsg(EEXIST, err, errlen, "engines '%s' (%s) and '%s' "
+                      "(%s) are one engine (ID %s): every container "
+                      "would be listed twice; give it once",
+                      f->m[j].name, a.display, m->name, b.display,
+                      m->first_id);
     }
     return 0;
 }
 
-/* sync.admit for a member that was down at start-up: its first answer
- * to GET /info decides whether it is an engine of its own. */
-static int admit(void *arg, unsigned ix)
+static int not_answering(int rc)
+{
+    return rc == EIO || rc == ETIMEDOUT || rc == ENOMEM;
+}
+
+int fleet_admit(void *arg, unsigned ix, char *err, size_t errlen)
 {
     struct fleet *f = arg;
     struct member *m = fleet_member(f, ix);
-    char id[ENGINE_ID_MAX + 1], err[256];
+    char id[ENGINE_ID_MAX + 1], was[ENGINE_ID_MAX + 1];
+    struct backend_about a, b;
     int rc, j;
 
-    if (!m)
-        return EINVAL;
-    rc = engine_info_id(&m->engine, id, sizeof id, err, sizeof err);
-    if (rc == EIO || rc == ETIMEDOUT || rc == ENOMEM)
+    if (!m || !m->be.ops)
+        return errmsg(EINVAL, err, errlen, "no engine %u", ix);
+    member_about(m, &a);
+    rc = m->be.ops->identity(m->be.impl, id, sizeof id, err, errlen);
+    if (not_answering(rc))
         return rc;
     /* It answers but says nothing of who it is: it cannot be told
      * apart, and is followed as before. */
     if (rc != 0) {
         log_warn("engine %s at %s: %s; not checked against the others",
-                 m->name, m->host.display, err);
+                 m->name, a.display, err);
         return 0;
     }
+    pthread_mutex_lock(&id_lock);
+    snprintf(was, sizeof was, "%s", m->engine_id);
+    pthread_mutex_unlock(&id_lock);
+    if (was[0] && strcmp(was, id) == 0)
+        return 0;
+    /* Restarted with another data root, or another host behind the same
+     * address: none of the old rows' ids may be sent to it. */
+    if (was[0])
+        log_warn("engine %s: identity changed (was %s, now %s); its "
+                 "containers are dropped and the engine at %s is listed "
+                 "anew", m->name, was, id, a.display);
     if ((j = fleet_claim_id(f, ix, id)) >= 0) {
+        member_about(&f->m[j], &b);
         log_err("engine %s at %s is engine %s (%s): it is not "
                 "followed (ID %s), its containers are listed once, under %s",
-                m->name, m->host.display, f->m[j].name, f->m[j].host.display,
-                id, f->m[j].name);
-        return EEXIST;
+                m->name, a.display, f->m[j].name, b.display, id,
+                f->m[j].name);
+        /* The old engine is gone: its identity is nobody's now. */
+        pthread_mutex_lock(&id_lock);
+        m->engine_id[0] = '\0';
+        pthread_mutex_unlock(&id_lock);
+        return errmsg(EEXIST, err, errlen, "engine %s is engine %s",
+                      m->name, f->m[j].name);
     }
-    return 0;
+    return was[0] ? ESTALE : 0;
 }
 
 static void *first_list_one(void *arg)
 {
     struct member *m = arg;
+    struct backend_about a;
     char err[256];
     int rc;
 
-    rc = engine_info_id(&m->engine, m->first_id, sizeof m->first_id,
-                        err, sizeof err);
+    member_about(m, &a);
+    rc = m->be.ops->identity(m->be.impl, m->first_id, sizeof m->first_id,
+                             err, sizeof err);
     /* Not answering: the list would only wait as long again. */
-    if (rc == EIO || rc == ETIMEDOUT || rc == ENOMEM) {
+    if (not_answering(rc)) {
         m->first_rc = rc;
         snprintf(m->first_err, sizeof m->first_err, "%s", err);
         return NULL;
     }
     if (rc != 0)
-        log_debug("engine %s at %s: %s", m->name, m->host.display, err);
-    m->first_rc = sync_full(&m->sync, m->first_err, sizeof m->first_err);
+        log_debug("engine %s at %s: %s", m->name, a.display, err);
+    m->first_rc = m->be.ops->list(m->be.impl, m->first_err,
+                                  sizeof m->first_err);
     return NULL;
 }
 
@@ -285,9 +315,9 @@ size_t fleet_first_list(struct fleet *f, int *bad_filter)
             pthread_join(th[i], NULL);
         if (f->m[i].first_rc == 0)
             ok++;
-        f->m[i].sync.down = f->m[i].first_rc != 0;
-        /* Not known yet: asked who it is before its first list. */
-        f->m[i].sync.need_admit = f->m[i].first_rc != 0;
+        /* Not known yet: its follower asks who it is (fleet_admit)
+         * before its first list. */
+        atomic_store(&f->m[i].down, f->m[i].first_rc != 0);
         /* The engine refused our filter: a usage error, whichever. */
         if (f->m[i].first_rc == EINVAL)
             *bad_filter = 1;
@@ -300,7 +330,7 @@ size_t fleet_first_list(struct fleet *f, int *bad_filter)
 int fleet_start(struct fleet *f)
 {
     for (size_t i = 0; i < f->n; i++) {
-        int rc = sync_start(&f->m[i].sync);
+        int rc = f->m[i].be.ops->start(f->m[i].be.impl);
         if (rc != 0) {
             fleet_stop(f);
             return rc;
@@ -312,13 +342,14 @@ int fleet_start(struct fleet *f)
 void fleet_stop(struct fleet *f)
 {
     for (size_t i = 0; i < f->n; i++)
-        sync_stop(&f->m[i].sync);
+        if (f->m[i].be.ops)
+            f->m[i].be.ops->stop(f->m[i].be.impl);
 }
 
 void fleet_free(struct fleet *f)
 {
     for (size_t i = 0; i < f->n; i++)
-        host_free(&f->m[i].host);
+        backend_free(&f->m[i].be);
     free(f->m);
     f->m = NULL;
     f->n = 0;
@@ -348,7 +379,7 @@ int fleet_kill_begin(struct fleet *f, unsigned ix)
     for (;;) {
         long long done;
 
-        if (m->sync.down)
+        if (atomic_load(&m->down))
             return EIO;
         if (atomic_fetch_add(&m->kills, 1) < FLEET_KILLS_IN_FLIGHT)
             return 0;

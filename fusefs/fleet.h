@@ -3,22 +3,23 @@
  *
  *   dockerfs /dockerfs --host a=unix:///run/a.sock --context prod
  *
- * Each engine (a "member") has a name, its own address and TLS, its own
- * sync thread (list, /events stream, back-off, re-list) and its own kill
- * budget, so one engine that is down or slow never delays the others:
+ * Each engine (a "member") has a name, its backend (backend.h: for
+ * Docker its address and TLS, its own follower thread: list, /events
+ * stream, back-off, re-list) and its own kill budget, so one engine that
+ * is down or slow never delays the others:
  * listings are answered from the shared table, which each member writes
  * only for its own rows. With one engine nothing changes but the name
- * its containers' engine files show. */
+ * its containers' engine files show. Nothing here knows which kind of
+ * engine a member is: every request goes through its backend's ops. */
 #ifndef DOCKERFS_FLEET_H
 #define DOCKERFS_FLEET_H
 
 #include <stdatomic.h>
 #include <stddef.h>
+#include "backend.h"
 #include "context.h"
-#include "engine.h"
-#include "host.h"
+#include "follow.h"
 #include "opts.h"
-#include "sync.h"
 #include "table.h"
 
 #define ENGINE_NAME_MAX 63
@@ -29,8 +30,8 @@
  * worker thread but a healthy one takes a burst of kills. */
 #define FLEET_KILLS_IN_FLIGHT 4
 #define FLEET_KILL_STALL_MS 1000
-/* The longest engine identity (parse_info_id) kept; a longer one is
- * none. */
+/* The longest engine identity (backend_ops.identity) kept; a longer
+ * one is none. */
 #define ENGINE_ID_MAX 511
 
 /* 1 if s[0..len) is an engine name: [A-Za-z0-9][A-Za-z0-9_.-]{0,62}. */
@@ -51,16 +52,16 @@ int engine_specs_check(const struct engine_spec *v, size_t n,
 
 struct member {
     char name[ENGINE_NAME_MAX + 1];
-    struct host host;
-    struct engine engine;
-    struct sync sync;           /* sync.down: the engine does not answer */
+    struct backend be;          /* every request to the engine */
+    atomic_int down;            /* 1: the engine does not answer */
     atomic_int kills;           /* kills in flight */
     atomic_llong kill_done_ms;  /* CLOCK_MONOTONIC ms of the last one done */
     int first_rc;               /* of the first list: 0 = listed */
     char first_err[256];        /* why it did not */
-    char first_id[ENGINE_ID_MAX + 1];   /* its GET /info ID then, or "" */
-    /* The ID this member holds in the mount ("" none yet): two members
-     * never hold one, so one engine is never listed twice. */
+    char first_id[ENGINE_ID_MAX + 1];   /* its identity then, or "" */
+    /* The identity this member holds in the mount ("" none yet): two
+     * members never hold one, so one engine is never listed twice. It
+     * changes when another engine answers at the address (admit). */
     char engine_id[ENGINE_ID_MAX + 1];
 };
 
@@ -76,14 +77,26 @@ struct fleet {
 int fleet_build(struct fleet *f, const struct options *o,
                 const struct docker_env *env, char *err, size_t errlen);
 
-/* Gives every member its engine handle (timeout_s per request) and its
- * sync its table, filters and hooks. */
+/* Gives every member's backend its table side (follow.h: its rows, the
+ * hooks, its down flag, and the identity check before every re-list
+ * after a lost stream) and the options. */
 void fleet_wire(struct fleet *f, struct table *t, const struct options *o,
-                const struct sync_hooks *hooks);
+                const struct follow_hooks *hooks);
+
+/* The identity check a member's follower makes before it trusts a
+ * re-list (follow.admit): asks the backend who answers at the address.
+ * The same identity as recorded, or the first one: 0. Another one than
+ * recorded: logs "engine NAME: identity changed (was X, now Y)" and
+ * returns ESTALE (the rows of the old engine are dropped, the new one is
+ * listed as this member). An identity another member holds: logged,
+ * EEXIST (not followed). No usable identity: logged, 0 (followed
+ * unchecked). Not answering: its errno, reason in err. */
+int fleet_admit(void *fleet, unsigned ix, char *err, size_t errlen);
 
 /* The first full list of every member, all at once (one thread each), so
- * a slow engine costs its own timeout only. Members that failed are left
- * down (sync.down, first_rc, first_err). Returns how many listed;
+ * a slow engine costs its own timeout only: its identity, then its list
+ * (backend ops). Members that failed are left down (down, first_rc,
+ * first_err). Returns how many listed;
  * *bad_filter is 1 when an engine refused the filters (EINVAL). */
 size_t fleet_first_list(struct fleet *f, int *bad_filter);
 
@@ -98,16 +111,20 @@ int fleet_claim_id(struct fleet *f, unsigned ix, const char *id);
  * both and the ID. */
 int fleet_check_ids(struct fleet *f, char *err, size_t errlen);
 
-/* Starts every member's sync thread. 0 or an errno (none left running). */
+/* Starts every member's follower. 0 or an errno (none left running). */
 int fleet_start(struct fleet *f);
 
-/* Stops and joins every sync thread. */
+/* Stops and joins every follower. */
 void fleet_stop(struct fleet *f);
 
+/* Frees every member's backend and the members. */
 void fleet_free(struct fleet *f);
 
 /* The member with this index, or NULL. */
 struct member *fleet_member(struct fleet *f, unsigned ix);
+
+/* m's backend_about; "?" for each string when m has no backend. */
+void member_about(const struct member *m, struct backend_about *a);
 
 /* Before a request to ix's engine for a kill: EIO at once when it is
  * down (or ix is unknown). While FLEET_KILLS_IN_FLIGHT are already

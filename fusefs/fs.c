@@ -415,8 +415,8 @@ static void fsop_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_inf
 /* The parts of fs the kill path needs. */
 static struct kill_env kill_env_of(struct fs *fs)
 {
-    struct kill_env env = { fs->table, fs->engine, fs->opt, fs->self_id,
-                            &fs->kills, fs->fleet };
+    struct kill_env env = { fs->table, fs->opt, fs->self_id, &fs->kills,
+                            fs->fleet };
     return env;
 }
 

@@ -9,7 +9,6 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <time.h>
-#include "engine.h"
 #include "fleet.h"
 #include "killfile.h"
 #include "opts.h"
@@ -17,8 +16,7 @@
 
 struct fs {
     struct table *table;
-    const struct engine *engine;    /* the first engine's */
-    struct fleet *fleet;        /* every engine; NULL: engine only */
+    struct fleet *fleet;        /* every engine */
     const struct options *opt;
     const char *self_id;        /* our own container, or "" */
     struct fuse_session *se;    /* set once the session exists */

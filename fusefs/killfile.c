@@ -205,8 +205,7 @@ static int fire(const struct kill_env *env, const struct kill_caller *who,
                 uint64_t serial)
 {
     struct container listed, now;
-    struct inspect_info info;
-    char msg[256] = "";
+    char msg[256] = "", image_id[128] = "";
     int err = copy_container(env->table, serial, &listed);
 
     if (err)
@@ -214,10 +213,8 @@ static int fire(const struct kill_env *env, const struct kill_caller *who,
     /* The container's own engine. While it is down: EIO at once, no
      * request; stalled with too many kills waiting on it: EAGAIN, so it
      * cannot hold every FUSE worker. */
-    const struct member *m = env->fleet ? fleet_member(env->fleet,
-                                                       listed.engine_ix)
-                                        : NULL;
-    const struct engine *engine = m ? &m->engine : env->engine;
+    const struct member *m = fleet_member(env->fleet, listed.engine_ix);
+    const struct backend *be = m && m->be.ops ? &m->be : NULL;
     int budget = 0;
     /* Protected as listed: refused without asking the engine, so a flood
      * of refused writes costs the engine nothing. Else the table may be
@@ -226,26 +223,27 @@ static int fire(const struct kill_env *env, const struct kill_caller *who,
      * which is everything but the kill. */
     if (protect_check(&env->opt->protect, &listed, NULL, env->self_id) != 0) {
         err = EPERM;
-    } else if (env->fleet &&
-               (err = fleet_kill_begin(env->fleet, listed.engine_ix)) != 0) {
+    } else if (!be || (err = fleet_kill_begin(env->fleet,
+                                              listed.engine_ix)) != 0) {
+        err = err ? err : EIO;
         snprintf(msg, sizeof msg, "engine %s %s",
                  listed.engine ? listed.engine : "?",
                  err == EIO ? "is down" : "has too many kills waiting");
     } else {
-        budget = env->fleet != NULL;
-        memset(&info, 0, sizeof info);
-        err = engine_inspect(engine, listed.id, &now, &info, msg,
-                             sizeof msg);
+        budget = 1;
+        memset(&now, 0, sizeof now);
+        err = be->ops->inspect(be->impl, listed.id, &now, image_id,
+                               sizeof image_id, msg, sizeof msg);
         /* The engine does not know its name in the mount. */
         now.engine_ix = listed.engine_ix;
         now.engine = listed.engine;
         err = kill_decide(&env->opt->protect, env->self_id, &listed, err,
-                          &now, info.image_id);
+                          &now, image_id);
         container_clear(&now);
     }
     if (!err && !env->opt->dry_run)
-        err = engine_kill(engine, listed.id, env->opt->action, msg,
-                          sizeof msg);
+        err = be->ops->kill(be->impl, listed.id, env->opt->action, msg,
+                            sizeof msg);
     if (budget)
         fleet_kill_end(env->fleet, listed.engine_ix);
     audit_attempt(env, who, &listed, err);

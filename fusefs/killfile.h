@@ -5,9 +5,9 @@
  *                         EACCES (audited); -o ro: EROFS
  *   write("1\n")          input judged (killinput.h); protection checked
  *                         (protect.h) on the table's copy and again on
- *                         the engine's current view (engine_inspect);
- *                         the engine called (engine_kill); one audit
- *                         line (audit.h) with the result
+ *                         the engine's current view (its backend's
+ *                         inspect); the engine called (its backend's
+ *                         kill); one audit line (audit.h) with the result
  *   close                 EINVAL if no write ever reached the handle
  *
  * fs.c's handlers for kill files are one call each into this file. */
@@ -22,7 +22,6 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include "audit.h"
-#include "engine.h"
 #include "fleet.h"
 #include "opts.h"
 #include "protect.h"
@@ -60,14 +59,14 @@ void killfiles_cleanup(struct killfiles *kf);
  * audit trail live. */
 struct kill_env {
     struct table *table;
-    const struct engine *engine;
     const struct options *opt;
     const char *self_id;            /* our own container, or "" */
     struct killfiles *files;
-    struct fleet *fleet;            /* when not NULL: a container's own
-                                       engine (engine_ix) is asked, EIO at
-                                       once while it is down, EAGAIN when
-                                       it is stalled with kills waiting */
+    struct fleet *fleet;            /* a container's own engine
+                                       (engine_ix) is asked, through its
+                                       backend; EIO at once while it is
+                                       down, EAGAIN when it is stalled
+                                       with kills waiting */
 };
 
 /* Fills who from req; the supplementary groups only when opt's --gid
@@ -99,15 +98,16 @@ int killfile_open(const struct kill_env *env, const struct kill_caller *who,
  * --dry-run, or white space after one), EINVAL for input that is not a
  * request, EBADF for no handle, EIO at once when the container's engine
  * is down, EAGAIN when its engine is stalled with FLEET_KILLS_IN_FLIGHT
- * kills waiting (fleet_kill_begin), else kill_decide's or engine_kill's errno. Every fired
+ * kills waiting (fleet_kill_begin), else kill_decide's or the backend
+ * kill's errno. Every fired
  * request is audited (audit_trail_log: a refusal repeated within
  * AUDIT_WINDOW_S is counted, not logged again). */
 int killfile_write(const struct kill_env *env, const struct kill_caller *who,
                    uint64_t serial, uint64_t fh, const void *data, size_t size);
 
 /* The decision for a fired request: 0 to kill, else the errno. listed
- * is the table's copy; inspect_rc, now and now_image_id are what
- * engine_inspect answered about listed->id just before (now is only read
+ * is the table's copy; inspect_rc, now and now_image_id are what the
+ * backend's inspect answered about listed->id just before (now is only read
  * when inspect_rc is 0). EPERM when either view is protected
  * (protect_check, also its ENOMEM), when the engine's answer was not a
  * container (EPROTO, ENOMEM, ...) or names another id: what cannot be

@@ -21,6 +21,7 @@
 #include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <curl/curl.h>
 #include "buf.h"
 #include "context.h"
 #include "fleet.h"
@@ -29,7 +30,7 @@
 #include "log.h"
 #include "opts.h"
 #include "self.h"
-#include "sync.h"
+#include "follow.h"
 
 /* 1 while mnt is a mount whose daemon is gone. statfs, unlike stat, is
  * never answered from the kernel's attribute cache. */
@@ -160,12 +161,11 @@ static int set_up(struct daemon *d)
         fprintf(stderr, "dockerfs: out of memory\n");
         return 1;
     }
-    struct sync_hooks hooks = {
+    struct follow_hooks hooks = {
         .gone = fs_notify_gone, .changed = fs_notify_changed, .arg = &d->fs,
     };
     fleet_wire(&d->fleet, d->fs.table, &d->opt, &hooks);
     d->fs.fleet = &d->fleet;
-    d->fs.engine = &d->fleet.m[0].engine;
     d->fs.opt = &d->opt;
     d->fs.self_id = self_container_id(d->self_id) ? d->self_id : "";
     return -1;
@@ -174,13 +174,14 @@ static int set_up(struct daemon *d)
 /* Why member m could not list, on stderr. */
 static void say_unlisted(const struct member *m, int several)
 {
-    const char *ctx = m->host.name;
+    struct backend_about a;
+
+    member_about(m, &a);
+    const char *ctx = a.context;
     fprintf(stderr, "dockerfs: %s%s%scannot list containers at %s%s%s%s: "
             "%s%s\n", several ? "engine " : "", several ? m->name : "",
-            several ? ": " : "", m->host.display, ctx ? " (context " : "",
-            ctx ? ctx : "", ctx ? ")" : "", m->first_err,
-            m->host.tls && !ctx ? " (certificates: ca.pem, cert.pem, key.pem "
-            "in DOCKER_CERT_PATH)" : "");
+            several ? ": " : "", a.display, ctx ? " (context " : "",
+            ctx ? ctx : "", ctx ? ")" : "", m->first_err, a.hint);
 }
 
 /* The first full list of every engine, before anything is mounted: one
@@ -208,11 +209,14 @@ static int first_list(struct daemon *d)
                 say_unlisted(&d->fleet.m[i], several);
         return bad_filter ? 2 : 1;
     }
-    for (size_t i = 0; i < d->fleet.n; i++)
+    for (size_t i = 0; i < d->fleet.n; i++) {
+        struct backend_about a;
+        member_about(&d->fleet.m[i], &a);
         if (d->fleet.m[i].first_rc != 0)
             log_warn("engine %s at %s does not answer (%s); mounting the "
-                     "others, retrying it", d->fleet.m[i].name,
-                     d->fleet.m[i].host.display, d->fleet.m[i].first_err);
+                     "others, retrying it", d->fleet.m[i].name, a.display,
+                     d->fleet.m[i].first_err);
+    }
     return -1;
 }
 
@@ -252,22 +256,23 @@ static int run_mounted(struct daemon *d, struct fuse_session *se)
     log_open(d->opt.syslog, d->opt.debug);
     if (d->fs.self_id[0])
         log_info("running in container %.12s: it is protected", d->fs.self_id);
+    struct backend_about a, a0;
     for (size_t i = 0; i < d->fleet.n; i++) {
         const struct member *m = &d->fleet.m[i];
-        log_info("engine %s: %s%s%s%s%s", m->name, m->host.display,
-                 m->host.name ? " (context " : "",
-                 m->host.name ? m->host.name : "", m->host.name ? ")" : "",
-                 m->sync.down ? ", down" : "");
+        member_about(m, &a);
+        log_info("engine %s: %s%s%s%s%s", m->name, a.display,
+                 a.context ? " (context " : "", a.context ? a.context : "",
+                 a.context ? ")" : "", atomic_load(&m->down) ? ", down" : "");
     }
-    const struct host *h0 = &d->fleet.m[0].host;
+    member_about(&d->fleet.m[0], &a0);
     char from[64];
     snprintf(from, sizeof from, "%zu engines", d->fleet.n);
     log_info("mounted %zu containers at %s from %s%s%s%s (%s%s%s)",
              table_count(d->fs.table), d->opt.mountpoint,
-             d->fleet.n > 1 ? from : h0->display,
-             d->fleet.n == 1 && h0->name ? " (context " : "",
-             d->fleet.n == 1 && h0->name ? h0->name : "",
-             d->fleet.n == 1 && h0->name ? ")" : "",
+             d->fleet.n > 1 ? from : a0.display,
+             d->fleet.n == 1 && a0.context ? " (context " : "",
+             d->fleet.n == 1 && a0.context ? a0.context : "",
+             d->fleet.n == 1 && a0.context ? ")" : "",
              d->opt.all ? "all" : "running only",
              d->opt.dry_run ? ", dry run" : "", d->opt.ro ? ", read-only" : "");
     rc = serve(se, &d->fs, &d->fleet);

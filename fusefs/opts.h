@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 #include <sys/types.h>
-#include "engine.h"
+#include "killaction.h"
 #include "filter.h"
 #include "protect.h"
 

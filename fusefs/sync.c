@@ -19,7 +19,6 @@
 #define BACKOFF_MIN_MS 100
 #define BACKOFF_MAX_MS 1000
 #define EVENT_LINE_MAX (64u << 10)
-#define STATE_UNREACHABLE "unreachable"
 
 /* Events wait in q[head..nq) until they are handled. */
 struct stream {
@@ -41,6 +40,8 @@ static double next_due(const struct sync *s, double now)
     return s->resync_s > 0 ? now + s->resync_s : 1e300;
 }
 
+static pthread_mutex_t trim_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static double now_mono(void)
 {
     struct timespec ts;
@@ -48,36 +49,10 @@ static double now_mono(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void notify_gone(struct sync *s, const struct table_row *g, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        log_debug("container %s is gone", g[i].short_id);
-        if (s->hooks.gone)
-            s->hooks.gone(s->hooks.arg, &g[i]);
-    }
-}
-
-/* Marks what comes from this engine as its own. */
-static void stamp(const struct sync *s, struct container *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        v[i].engine_ix = s->engine_ix;
-        v[i].engine = s->engine_name;
-    }
-}
-
-static void notify_changed(struct sync *s, uint64_t serial, int added)
-{
-    if (s->hooks.changed)
-        s->hooks.changed(s->hooks.arg, serial, added);
-}
-
 int sync_full(struct sync *s, char *err, size_t errlen)
 {
     struct container *v;
-    struct table_row *gone;
-    uint64_t *changed;
-    size_t n, ngone, nchanged;
+    size_t n;
     int jerr = 0, rc;
     long long started = (long long)time(NULL);
     char *filters = filters_json(s->filters, NULL, &jerr);
@@ -90,21 +65,16 @@ int sync_full(struct sync *s, char *err, size_t errlen)
     free(filters);
     if (rc != 0)
         return rc;
-    stamp(s, v, n);
-    rc = table_replace_engine(s->table, s->engine_ix, v, n, &gone, &ngone,
-                              &changed, &nchanged);
+    rc = follow_replace(&s->out, v, n);
     containers_free(v, n);
     /* A big list leaves a big hole in this thread's heap; give it back
-     * rather than keep the peak for the daemon's whole life. */
+     * rather than keep the peak for the daemon's whole life. One thread
+     * at a time: glibc's first malloc_trim initialises its arena without
+     * a lock, and under ASan (which never uses glibc's malloc) two
+     * engines' first lists did that at once (SEGV in mtrim). */
+    pthread_mutex_lock(&trim_lock);
     malloc_trim(0);
-    notify_gone(s, gone, ngone);
-    free(gone);
-    /* Inserted and changed are not told apart here, and other engines'
-     * threads write the table too: the root listing is dropped once
-     * whenever anything changed. */
-    for (size_t i = 0; i < nchanged; i++)
-        notify_changed(s, changed[i], i == 0);
-    free(changed);
+    pthread_mutex_unlock(&trim_lock);
     if (rc != 0) {
         snprintf(err, errlen, "out of memory");
         return rc;
@@ -117,19 +87,7 @@ int sync_full(struct sync *s, char *err, size_t errlen)
  * and tells the kernel. */
 static void apply(struct sync *s, const struct container *c, int shown)
 {
-    struct table_row gone;
-    uint64_t serial = 0;
-    int changed = 0;
-
-    if (!shown) {
-        if (table_remove_engine(s->table, s->engine_ix, c->id, &gone) == 0)
-            notify_gone(s, &gone, 1);
-        return;
-    }
-    struct container own = *c;     /* shallow: the table copies it */
-    stamp(s, &own, 1);
-    if (table_upsert(s->table, &own, &changed, &serial) == 0 && changed)
-        notify_changed(s, serial, changed == 2);
+    follow_apply(&s->out, c, shown);
 }
 
 /* The old way, for filters only the engine can decide: the engine's list
@@ -159,7 +117,6 @@ static int refresh_by_list(struct sync *s, const struct event *ev)
                  rc == ENOMEM ? "out of memory" : err);
         return rc;
     }
-    stamp(s, v, n);
     for (size_t i = 0; i < n; i++)
         if (strcmp(v[i].id, ev->id) == 0)
             found = (int)i;
@@ -356,17 +313,12 @@ static double follow(struct sync *s, struct stream *st, double *next_resync)
  * but say so; a re-list when it is back gives them their states again. */
 static void mark_down(struct sync *s)
 {
-    uint64_t *serials;
-    size_t n;
+    follow_mark_down(&s->out);
+}
 
-    s->down = 1;
-    if (table_mark_engine(s->table, s->engine_ix, STATE_UNREACHABLE,
-                          &serials, &n) != 0)
-        log_warn("out of memory marking the containers of %s unreachable",
-                 s->engine->host->display);
-    for (size_t i = 0; i < n; i++)
-        notify_changed(s, serials[i], 0);
-    free(serials);
+static const char *engine_name(const struct sync *s)
+{
+    return s->out.engine_name ? s->out.engine_name : "default";
 }
 
 static void *run(void *arg)
@@ -376,7 +328,7 @@ static void *run(void *arg)
     long backoff = BACKOFF_MIN_MS;
     double next_resync = next_due(s, now_mono());
     char err[256];
-    int lost = s->down;
+    int lost = s->out.down && atomic_load(s->out.down);
 
     if (lost)
         mark_down(s);
@@ -395,20 +347,24 @@ static void *run(void *arg)
         backoff = backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
         if (s->stop)
             break;
-        if (s->need_admit && s->admit) {
-            int arc = s->admit(s->admit_arg, s->engine_ix);
-            if (arc == EEXIST)
-                break;
-            if (arc != 0)
-                continue;
-            s->need_admit = 0;
+        /* Whoever answers at the address now is asked who it is before
+         * its list is trusted: it may be another engine. */
+        int arc = s->out.admit ? s->out.admit(s->out.admit_arg,
+                                              s->out.engine_ix, err,
+                                              sizeof err) : 0;
+        if (arc == EEXIST) {
+            mark_down(s);
+            break;
         }
-        if (sync_full(s, err, sizeof err) != 0) {
+        if (arc == ESTALE && follow_drop(&s->out) != 0)
+            log_warn("out of memory dropping the containers of engine %s",
+                     engine_name(s));
+        if ((arc != 0 && arc != ESTALE) ||
+            sync_full(s, err, sizeof err) != 0) {
             if (!lost) {
                 log_err("engine %s at %s is unreachable: %s; the mount keeps "
-                        "the last listing and retries", s->engine_name ?
-                        s->engine_name : "default", s->engine->host->display,
-                        err);
+                        "the last listing and retries", engine_name(s),
+                        s->engine->host->display, err);
                 mark_down(s);
             }
             lost = 1;
@@ -416,10 +372,10 @@ static void *run(void *arg)
         }
         if (lost)
             log_info("engine %s at %s is back; listing re-read",
-                     s->engine_name ? s->engine_name : "default",
-                     s->engine->host->display);
+                     engine_name(s), s->engine->host->display);
         lost = 0;
-        s->down = 0;
+        if (s->out.down)
+            atomic_store(s->out.down, 0);
         next_resync = next_due(s, now_mono());
     }
     lines_free(&st.lines);

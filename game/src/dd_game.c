@@ -626,6 +626,13 @@ static void DD_TakeKillResults(void)
     }
 }
 
+// The HUD's test for an idrm summary: shown whole, not cut.
+static int DD_SummaryFits(const char *text, void *ctx)
+{
+    (void) ctx;
+    return DD_HudFits(text);
+}
+
 // Tells the player about one kill result: alone, or counted into the
 // summary of the idrm that asked for it.
 static void DD_Report(dd_entry_t *entry, int err)
@@ -639,9 +646,10 @@ static void DD_Report(dd_entry_t *entry, int err)
         return;
     }
     entry->batch = 0;
-    if (DD_BatchResult(&dd_batch, err))
+    if (DD_BatchResult(&dd_batch, entry->engine, err))
     {
-        prio = DD_BatchSummary(&dd_batch, text, sizeof(text));
+        prio = DD_BatchSummary(&dd_batch, dd_manyengines, DD_SummaryFits,
+                               NULL, text, sizeof(text));
         DD_Post(prio, "%s", text);
         DD_BatchInit(&dd_batch);
     }

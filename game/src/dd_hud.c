@@ -27,6 +27,7 @@
 // Below the game's own message line.
 #define DD_HUD_Y      (DD_FONT_HEIGHT + 2)
 #define DD_HUD_MARGIN 2
+#define DD_HUD_WIDTH  (SCREENWIDTH - 2 * DD_HUD_MARGIN - 1)
 
 void DD_HudDraw(const char *msg, dd_msgprio_t prio, const char *count)
 {
@@ -39,8 +40,8 @@ void DD_HudDraw(const char *msg, dd_msgprio_t prio, const char *count)
     {
         // Names in messages are UTF-8 like those in labels.
         DD_Transliterate(plain, sizeof(plain), msg);
-        n = DD_WrapText(plain, SCREENWIDTH - 2 * DD_HUD_MARGIN - 1,
-                        DD_FontCharWidth, NULL, lines, DD_HUD_LINES);
+        n = DD_WrapText(plain, DD_HUD_WIDTH, DD_FontCharWidth, NULL,
+                        lines, DD_HUD_LINES);
         for (i = 0; i < n; ++i)
         {
             DD_FontDraw(DD_HUD_MARGIN, DD_HUD_Y + i * (DD_FONT_HEIGHT + 1),
@@ -58,4 +59,15 @@ void DD_HudDraw(const char *msg, dd_msgprio_t prio, const char *count)
                     viewwindowy + viewheight - DD_FONT_HEIGHT - 2,
                     lines[0], DD_COLOR_OK, 1, NULL);
     }
+}
+
+int DD_HudFits(const char *msg)
+{
+    char lines[DD_HUD_LINES + 1][DD_LINE_LEN];
+    char plain[DD_LINE_LEN * DD_HUD_LINES];
+
+    // One line more than drawn: the text fits when it does not reach it.
+    DD_Transliterate(plain, sizeof(plain), msg);
+    return DD_WrapText(plain, DD_HUD_WIDTH, DD_FontCharWidth, NULL, lines,
+                       DD_HUD_LINES + 1) <= DD_HUD_LINES;
 }

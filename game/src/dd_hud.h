@@ -30,4 +30,7 @@
 // Call after the view is drawn, before the game's HUD.
 void DD_HudDraw(const char *msg, dd_msgprio_t prio, const char *count);
 
+// Whether DD_HudDraw shows msg whole, within its DD_HUD_LINES lines.
+int DD_HudFits(const char *msg);
+
 #endif

@@ -16,6 +16,7 @@
 //	dockerdoom: the message queue and message texts.
 //
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -168,23 +169,63 @@ void DD_BatchInit(dd_batch_t *b)
     memset(b, 0, sizeof(*b));
 }
 
-int DD_BatchResult(dd_batch_t *b, int err)
+// The engine's tally, added when new; the shared overflow tally once
+// DD_BATCH_ENGINES are in use; NULL for no engine.
+static dd_batchengine_t *DD_BatchEngine(dd_batch_t *b, const char *engine)
 {
+    dd_batchengine_t *e;
+    int i;
+
+    if (engine == NULL || engine[0] == '\0')
+    {
+        return NULL;
+    }
+    for (i = 0; i < b->nengines; ++i)
+    {
+        if (strncmp(b->engines[i].name, engine, DD_BATCH_NAME_LEN) == 0)
+        {
+            return &b->engines[i];
+        }
+    }
+    if (b->nengines == DD_BATCH_ENGINES)
+    {
+        return &b->other;
+    }
+    e = &b->engines[b->nengines++];
+    snprintf(e->name, sizeof(e->name), "%.*s", DD_BATCH_NAME_LEN, engine);
+    return e;
+}
+
+int DD_BatchResult(dd_batch_t *b, const char *engine, int err)
+{
+    dd_batchengine_t *e = DD_BatchEngine(b, engine);
     int i;
 
     if (err == 0)
     {
         ++b->killed;
+        if (e != NULL)
+        {
+            ++e->killed;
+        }
     }
     else
     {
         if (DD_ErrnoRefused(err))
         {
             ++b->refused;
+            if (e != NULL)
+            {
+                ++e->refused;
+            }
         }
         else
         {
             ++b->failed;
+            if (e != NULL)
+            {
+                ++e->failed;
+            }
         }
         for (i = 0; i < b->nerrs && b->errs[i] != err; ++i)
         {
@@ -202,11 +243,131 @@ int DD_BatchResult(dd_batch_t *b, int err)
     return 0;
 }
 
-// Appends ", N WORD (ENAME, ...)" for the errnos of one kind.
-static void DD_BatchPart(const dd_batch_t *b, char *dst, size_t dstsize,
-                         int n, const char *word, int refused)
+typedef enum
+{
+    DD_PART_KILLED,
+    DD_PART_REFUSED,
+    DD_PART_FAILED,
+} dd_part_t;
+
+static int DD_PartCount(const dd_batchengine_t *e, dd_part_t part)
+{
+    return part == DD_PART_KILLED ? e->killed
+         : part == DD_PART_REFUSED ? e->refused : e->failed;
+}
+
+// Appends to the string in dst, cutting what does not fit.
+static void DD_Append(char *dst, size_t dstsize, const char *fmt, ...)
 {
     size_t len = strlen(dst);
+    va_list args;
+
+    if (len + 1 >= dstsize)
+    {
+        return;
+    }
+    va_start(args, fmt);
+    vsnprintf(dst + len, dstsize - len, fmt, args);
+    va_end(args);
+}
+
+// Fills order with the engines that have results of this part, most
+// first (then by name). Returns how many.
+static int DD_PartEngines(const dd_batch_t *b, dd_part_t part,
+                          int order[DD_BATCH_ENGINES])
+{
+    int n = 0;
+    int i;
+    int j;
+
+    for (i = 0; i < b->nengines; ++i)
+    {
+        const dd_batchengine_t *e = &b->engines[i];
+        int count = DD_PartCount(e, part);
+
+        if (count == 0)
+        {
+            continue;
+        }
+        for (j = n; j > 0; --j)
+        {
+            const dd_batchengine_t *prev = &b->engines[order[j - 1]];
+            int pc = DD_PartCount(prev, part);
+
+            if (pc > count || (pc == count && strcmp(prev->name, e->name) < 0))
+            {
+                break;
+            }
+            order[j] = order[j - 1];
+        }
+        order[j] = i;
+        ++n;
+    }
+    return n;
+}
+
+// Appends "; " (after errnos) and the engines of one part: at most shown
+// of them by name, the rest summed up.
+static void DD_PartWhere(const dd_batch_t *b, char *dst, size_t dstsize,
+                         dd_part_t part, int shown)
+{
+    int order[DD_BATCH_ENGINES];
+    int n = DD_PartEngines(b, part, order);
+    int rest = DD_PartCount(&b->other, part);
+    int over = rest > 0;
+    int others;
+    const char *sep = "";
+    int i;
+
+    // The last engine by name when that is no longer than "1 other".
+    if (n == shown + 1 && !over
+     && strlen(b->engines[order[shown]].name) <= strlen("1 other"))
+    {
+        ++shown;
+    }
+    others = (n > shown ? n - shown : 0) + over;
+    for (i = shown; i < n; ++i)
+    {
+        rest += DD_PartCount(&b->engines[order[i]], part);
+    }
+    for (i = 0; i < n && i < shown; ++i)
+    {
+        DD_Append(dst, dstsize, "%s%d on %s", sep,
+                  DD_PartCount(&b->engines[order[i]], part),
+                  b->engines[order[i]].name);
+        sep = ", ";
+    }
+    if (rest == 0)
+    {
+        return;
+    }
+    if (i == 0)
+    {
+        DD_Append(dst, dstsize, "on %d%s engine%s", others, over ? "+" : "",
+                  others == 1 && !over ? "" : "s");
+    }
+    else
+    {
+        DD_Append(dst, dstsize, "%s%d on %d%s other%s", sep, rest, others,
+                  over ? "+" : "", others == 1 && !over ? "" : "s");
+    }
+}
+
+// Whether this part has results on any named engine.
+static int DD_PartNamed(const dd_batch_t *b, dd_part_t part)
+{
+    int order[DD_BATCH_ENGINES];
+
+    return DD_PartEngines(b, part, order) > 0
+        || DD_PartCount(&b->other, part) > 0;
+}
+
+// Appends ", N WORD (ENAME, ...; ENGINES)" for one part; shown < 0 leaves
+// the engines out.
+static void DD_BatchPart(const dd_batch_t *b, char *dst, size_t dstsize,
+                         int n, dd_part_t part, int shown)
+{
+    static const char *const words[] = { "killed", "refused", "failed" };
     const char *sep = " (";
     int i;
 
@@ -214,39 +375,61 @@ static void DD_BatchPart(const dd_batch_t *b, char *dst, size_t dstsize,
     {
         return;
     }
-    snprintf(dst + len, dstsize - len, "%s%d %s",
-             strchr(dst, ':')[1] == '\0' ? " " : ", ", n, word);
-    for (i = 0; i < b->nerrs; ++i)
+    DD_Append(dst, dstsize, "%s%d %s",
+              strchr(dst, ':')[1] == '\0' ? " " : ", ", n, words[part]);
+    for (i = 0; part != DD_PART_KILLED && i < b->nerrs; ++i)
     {
-        if (DD_ErrnoRefused(b->errs[i]) == refused)
+        if (DD_ErrnoRefused(b->errs[i]) == (part == DD_PART_REFUSED))
         {
-            len = strlen(dst);
-            snprintf(dst + len, dstsize - len, "%s%s", sep,
-                     DD_ErrnoName(b->errs[i]));
+            DD_Append(dst, dstsize, "%s%s", sep, DD_ErrnoName(b->errs[i]));
             sep = ", ";
         }
     }
+    if (shown >= 0 && DD_PartNamed(b, part))
+    {
+        DD_Append(dst, dstsize, "%s", sep[0] == ',' ? "; " : sep);
+        DD_PartWhere(b, dst, dstsize, part, shown);
+        sep = ", ";
+    }
     if (sep[0] == ',')
     {
-        len = strlen(dst);
-        snprintf(dst + len, dstsize - len, ")");
+        DD_Append(dst, dstsize, ")");
     }
 }
 
-dd_msgprio_t DD_BatchSummary(const dd_batch_t *b, char *dst,
-                             size_t dstsize)
+// The summary naming at most shown engines per part (shown < 0: none).
+static void DD_BatchText(const dd_batch_t *b, int shown, char *dst,
+                         size_t dstsize)
 {
-    char text[DD_MSG_LEN * 2] = "idrm:";
-
-    if (b->killed > 0)
+    snprintf(dst, dstsize, "idrm:");
+    DD_BatchPart(b, dst, dstsize, b->killed, DD_PART_KILLED, shown);
+    DD_BatchPart(b, dst, dstsize, b->refused, DD_PART_REFUSED, shown);
+    DD_BatchPart(b, dst, dstsize, b->failed, DD_PART_FAILED, shown);
+    if (dst[5] == '\0')
     {
-        snprintf(text + 5, sizeof(text) - 5, " %d killed", b->killed);
+        snprintf(dst, dstsize, "idrm: nothing killed");
     }
-    DD_BatchPart(b, text, sizeof(text), b->refused, "refused", 1);
-    DD_BatchPart(b, text, sizeof(text), b->failed, "failed", 0);
-    if (text[5] == '\0')
+}
+
+dd_msgprio_t DD_BatchSummary(const dd_batch_t *b, int many, dd_fits_fn fits,
+                             void *ctx, char *dst, size_t dstsize)
+{
+    // Room for a form too long to take, so that it is seen to be.
+    char text[DD_MSG_LEN * 4];
+    size_t limit = dstsize < DD_MSG_LEN ? dstsize : DD_MSG_LEN;
+    int shown;
+
+    for (shown = many ? b->nengines : -1; shown >= 0; --shown)
     {
-        snprintf(text, sizeof(text), "idrm: nothing killed");
+        DD_BatchText(b, shown, text, sizeof(text));
+        if (strlen(text) < limit && (fits == NULL || fits(text, ctx)))
+        {
+            break;
+        }
+    }
+    if (shown < 0)
+    {
+        DD_BatchText(b, -1, text, sizeof(text));
     }
     snprintf(dst, dstsize, "%s", text);
     return b->refused + b->failed > 0 ? DD_MSG_FAIL : DD_MSG_OK;

@@ -88,6 +88,17 @@ void DD_SlowMessage(char *dst, size_t dstsize, const char *name, int more,
                     int seconds);
 
 #define DD_BATCH_ERRS 4
+#define DD_BATCH_ENGINES 16
+#define DD_BATCH_NAME_LEN 63
+
+// The results of one idrm on one engine.
+typedef struct
+{
+    char name[DD_BATCH_NAME_LEN + 1];
+    int killed;
+    int refused;
+    int failed;
+} dd_batchengine_t;
 
 // The results of one idrm, summed up as they come in.
 typedef struct
@@ -98,19 +109,32 @@ typedef struct
     int failed;         // any other errno
     int errs[DD_BATCH_ERRS];    // distinct errnos seen, first ones
     int nerrs;
+    dd_batchengine_t engines[DD_BATCH_ENGINES];     // in order seen
+    int nengines;
+    dd_batchengine_t other;     // engines beyond DD_BATCH_ENGINES
 } dd_batch_t;
+
+// Whether text can be shown whole; ctx is the caller's.
+typedef int (*dd_fits_fn)(const char *text, void *ctx);
 
 // Nothing requested, nothing counted.
 void DD_BatchInit(dd_batch_t *b);
 
-// Counts one result (0 or an errno). Returns 1 when it was the last one
-// pending, 0 otherwise.
-int DD_BatchResult(dd_batch_t *b, int err);
+// Counts one result (0 or an errno) of a kill on engine (NULL or "" when
+// the mount names none; a longer name is cut to DD_BATCH_NAME_LEN).
+// Returns 1 when it was the last one pending, 0 otherwise.
+int DD_BatchResult(dd_batch_t *b, const char *engine, int err);
 
 // "idrm: 7 killed, 1 refused (EPERM), 2 failed (EIO, ETIMEDOUT)"; the
 // parts with a zero count are left out, "idrm: nothing killed" when all
-// are. Returns DD_MSG_FAIL when something failed, else DD_MSG_OK.
-dd_msgprio_t DD_BatchSummary(const dd_batch_t *b, char *dst,
-                             size_t dstsize);
+// are. With many set (the game follows more than one engine) each part
+// also says on which engines, most results first: "idrm: 5 killed (3 on
+// a, 2 on b), 1 refused (EPERM; 1 on b)". The longest form that is
+// shorter than DD_MSG_LEN and dstsize and that fits (NULL: anything fits)
+// is taken: fewer engines per part, the rest as "4 on 2 others", then
+// "5 killed (on 3 engines)", at last the form without engines. Returns
+// DD_MSG_FAIL when something failed, else DD_MSG_OK.
+dd_msgprio_t DD_BatchSummary(const dd_batch_t *b, int many, dd_fits_fn fits,
+                             void *ctx, char *dst, size_t dstsize);
 
 #endif

@@ -9,9 +9,9 @@
 # (build/game/chocolate-doom) runs on it under its own Xvfb. Every task
 # gets a monster. The test types iddqd, then idrm with xdotool, turning
 # between tries, until a task's monster is killed; the kill's log lines
-# name the task in full and its node (engine=), the container is gone from
-# that node, and the swarm's replacement (same slot, a new task) spawns as
-# a new monster. Then the game and dockerfs stop cleanly and both
+# name the task in full and its node (engine=), the idrm summary names the
+# nodes of its kills, the container is gone from that node, and the
+# swarm's replacement (same slot, a new task) spawns as a new monster. Then the game and dockerfs stop cleanly and both
 # namespaces are deleted. About a minute.
 # No -e: a failing command is a test result, reported as "not ok".
 # Helpers below are called through wait_until and traps:
@@ -24,38 +24,14 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=tests/lib/swarm.sh
 . "$HERE/../lib/swarm.sh"
 
-GAME=${GAME_BIN:-$REPO/build/game/chocolate-doom}
-IWAD=${IWAD:-/usr/share/games/doom/freedoom2.wad}
-TASKS=6
-for tool in Xvfb xdotool; do
-    command -v "$tool" >/dev/null || { not_ok "$tool is installed"; tap_done; }
-done
-if [ ! -x "$GAME" ] || [ ! -f "$IWAD" ]; then
-    not_ok "the swarm game test needs $GAME (make game) and $IWAD"
-    tap_done
-fi
+# shellcheck source=tests/lib/game.sh
+. "$HERE/../lib/game.sh"
 
+TASKS=6
+game_require "the swarm game test" Xvfb xdotool
 dfs_setup
-XVFB_PID=
-GAME_PID=
-stop_game() {
-    if [ -n "$GAME_PID" ]; then
-        kill -TERM "$GAME_PID" 2>/dev/null
-        for _ in $(seq 40); do
-            kill -0 "$GAME_PID" 2>/dev/null || break
-            sleep 0.05
-        done
-        kill -KILL "$GAME_PID" 2>/dev/null
-        wait "$GAME_PID" 2>/dev/null
-        GAME_PID=
-    fi
-}
 sg_cleanup() {
-    stop_game
-    if [ -n "$XVFB_PID" ]; then
-        kill -TERM "$XVFB_PID" 2>/dev/null
-        wait "$XVFB_PID" 2>/dev/null
-    fi
+    game_teardown
     dfs_cleanup
     swarm_stop
 }
@@ -63,45 +39,16 @@ trap sg_cleanup EXIT
 T0=$(now_ms)
 
 # ------------------------------------------------------------ the swarm
-SW=
-[ ${#TESTS_TMP} -le 48 ] && SW=$TESTS_TMP/sw
-if swarm_start $SW 2>"$TESTS_TMP/swarm.err"; then
-    ok "two-node swarm: a dockerd in each of two namespaces"
-else
-    not_ok "two-node swarm starts" "$(cat "$TESTS_TMP/swarm.err")"
-    tap_done
-fi
-NS1=${SWARM_NS[0]}
-NS2=${SWARM_NS[1]}
-check "the test image is loaded into both nodes" swarm_load_image "$TEST_IMAGE"
-if out=$(swarm_docker 1 service create -d --name web --replicas "$TASKS" \
-    --replicas-max-per-node $((TASKS / 2)) --no-resolve-image --endpoint-mode dnsrr \
-    --restart-delay 0s --stop-grace-period 1s "$TEST_IMAGE" 2>&1); then
-    ok "service web: $TASKS replicas, at most $((TASKS / 2)) per node"
-else
-    not_ok "service web: $TASKS replicas" "$out"
-    tap_done
-fi
-tasks() {
-    swarm_docker "$1" ps -q --filter label=com.docker.swarm.service.name=web | sort
-}
-spread() {
-    [ "$(tasks 1 | wc -l)" -eq $((TASKS / 2)) ] && [ "$(tasks 2 | wc -l)" -eq $((TASKS / 2)) ]
-}
-if wait_until 60 spread; then
-    ok "$TASKS tasks running, $((TASKS / 2)) on each node"
-else
-    not_ok "$TASKS tasks running" "$(swarm_docker 1 service ps web 2>&1 | head -n 12)"
-    tap_done
-fi
+swarm_test_start
+swarm_test_service "$TASKS"
 # node_of ID: the node (n1, n2) whose engine has this container now or
 # had it at the start (a killed one is gone by the time it is asked).
-ON1=$(tasks 1)
-ON2=$(tasks 2)
+ON1=$(swarm_tasks 1)
+ON2=$(swarm_tasks 2)
 node_of() {
     local on1 on2
-    on1="$ON1 $(tasks 1)"
-    on2="$ON2 $(tasks 2)"
+    on1="$ON1 $(swarm_tasks 1)"
+    on2="$ON2 $(swarm_tasks 2)"
     if grep -qx "${1:0:12}" <<<"${on1// /$'\n'}"; then echo n1
     elif grep -qx "${1:0:12}" <<<"${on2// /$'\n'}"; then echo n2
     fi
@@ -110,22 +57,13 @@ node_of() {
 MF=$TESTS_TMP/fleet
 dfs_mount "$MF" --host "n1=$SWARM_HOST1" --host "n2=$SWARM_HOST2" ||
     { not_ok "dockerfs mounts both nodes" "$(tail -n 5 "$DFS_LOG")"; tap_done; }
-FIRST=$({ tasks 1; tasks 2; } | sort)
+FIRST=$({ swarm_tasks 1; swarm_tasks 2; } | sort)
 check_eq "the mount lists the $TASKS tasks" "$FIRST" "$(listing "$MF")"
 
 # ------------------------------------------------------------ the game
-Xvfb -displayfd 3 -screen 0 640x480x24 -nolisten tcp \
-    3>"$TESTS_TMP/display" >"$TESTS_TMP/xvfb.log" 2>&1 &
-XVFB_PID=$!
-wait_until 10 test -s "$TESTS_TMP/display" || { not_ok "Xvfb starts"; tap_done; }
-DISPLAY=":$(head -n1 "$TESTS_TMP/display")"
-export DISPLAY
-LOG=$TESTS_TMP/game.log
-mkdir -p "$TESTS_TMP/home"
-HOME=$TESTS_TMP/home "$GAME" -iwad "$IWAD" -dockerfs "$MF" -window \
-    -geometry 640x480 -nosound -nomusic -skill 3 -nomonsters -warp 1 \
-    >"$LOG" 2>"$LOG.err" </dev/null &
-GAME_PID=$!
+game_xvfb
+game_start "$MF"
+LOG=$GAME_LOG
 
 ids_of() { sed -n "s/^dockerdoom: $1 id=\([0-9a-f]*\) .*/\1/p" "$LOG" | sort -u; }
 all_spawned() { [ -z "$(comm -23 <(echo "$FIRST") <(ids_of spawn))" ]; }
@@ -207,23 +145,28 @@ else
 fi
 if [ -n "$NEW" ]; then
     check_eq "the new monster's container runs on a node" 1 \
-        "$({ tasks 1; tasks 2; } | grep -cx "$NEW")"
+        "$({ swarm_tasks 1; swarm_tasks 2; } | grep -cx "$NEW")"
     check_eq "its engine file names that node" "$(node_of "$NEW")" \
         "$(timeout 5 cat "$MF/$NEW/engine")"
 fi
+# idrm's one summary names the engines of its kills, most first (then by
+# name), as the kill-result lines give them.
+summary() { sed -n 's/^dockerdoom: message [a-z]* \(idrm: [0-9].*\)/\1/p' "$LOG" | head -n 1; }
+has_summary() { [ -n "$(summary)" ]; }
+wait_until 15 has_summary
+per_engine=$(for v in $VICTIMS; do
+    sed -n "s/^dockerdoom: kill-result id=$v .* engine=\([^ ]*\) result=ok\$/\1/p" "$LOG" | head -n 1
+done | sort | uniq -c | sort -k1,1nr -k2,2 | awk '{ printf "%s%d on %s", (NR > 1 ? ", " : ""), $1, $2 }')
+check_eq "idrm's summary names the engines of its kills" \
+    "idrm: $(echo "$VICTIMS" | wc -l) killed ($per_engine)" "$(summary)"
 check "the game still runs" kill -0 "$GAME_PID"
 check_eq "every kill result is ok" "" \
     "$(grep '^dockerdoom: kill-result ' "$LOG" | grep -v 'result=ok$' || true)"
-stop_game
+game_stop
 
 dfs_stop TERM
 check_eq "dockerfs: SIGTERM: exit 0" 0 "$DFS_RC"
 check_san
-swarm_stop
-if grep -qE "^($NS1|$NS2)( |$)" <<<"$(ip netns list)"; then
-    not_ok "both namespaces are deleted" "$(ip netns list)"
-else
-    ok "both namespaces are deleted"
-fi
+swarm_test_stop
 note "swarm game test: $(( ($(now_ms) - T0) / 1000 )) s"
 tap_done

@@ -10,35 +10,16 @@
 set -uo pipefail
 . "$(dirname "$0")/../lib/dockerfs.sh"
 . "$(dirname "$0")/lib.sh"
-GAME=${GAME_BIN:-$REPO/build/game/chocolate-doom}
-IWAD=${IWAD:-/usr/share/games/doom/freedoom2.wad}
+. "$(dirname "$0")/../lib/game.sh"
 N=5
-if [ ! -x "$GAME" ] || [ ! -f "$IWAD" ] || ! command -v Xvfb >/dev/null; then
-    not_ok "game survives a dockerfs crash: needs $GAME (make game), $IWAD and Xvfb"
-    tap_done
-fi
+game_require "game survives a dockerfs crash" Xvfb
 dfs_setup
-XVFB_PID=
-GAME_PID=
-game_cleanup() {
-    if [ -n "$GAME_PID" ]; then
-        kill -KILL "$GAME_PID" 2>/dev/null
-        wait "$GAME_PID" 2>/dev/null
-    fi
-    if [ -n "$XVFB_PID" ]; then
-        kill -TERM "$XVFB_PID" 2>/dev/null
-        wait "$XVFB_PID" 2>/dev/null
-    fi
+crash_cleanup() {
+    game_teardown
     dfs_cleanup
 }
-trap game_cleanup EXIT
-
-Xvfb -displayfd 3 -screen 0 640x480x24 -nolisten tcp \
-    3>"$TESTS_TMP/display" >"$TESTS_TMP/xvfb.log" 2>&1 &
-XVFB_PID=$!
-wait_until 10 test -s "$TESTS_TMP/display" || { not_ok "Xvfb starts"; tap_done; }
-DISPLAY=":$(head -n1 "$TESTS_TMP/display")"
-export DISPLAY
+trap crash_cleanup EXIT
+game_xvfb
 
 IDS=()
 for i in $(seq 1 "$N"); do
@@ -48,12 +29,8 @@ M=$TESTS_TMP/mnt
 dfs_mount "$M" || { not_ok "dockerfs mounts"; tap_done; }
 check_eq "dockerfs lists $N containers" "$N" "$(listing "$M" | wc -l)"
 
-LOG=$TESTS_TMP/game.log
-mkdir -p "$TESTS_TMP/home"
-HOME=$TESTS_TMP/home "$GAME" -iwad "$IWAD" -dockerfs "$M" -window \
-    -geometry 640x480 -nosound -nomusic -skill 3 -nomonsters -warp 1 \
-    >"$LOG" 2>"$LOG.err" </dev/null &
-GAME_PID=$!
+game_start "$M"
+LOG=$GAME_LOG
 
 count() { grep -c "^dockerdoom: $1 " "$LOG"; }
 spawned() { [ "$(count spawn)" -ge "$N" ]; }

@@ -10,38 +10,26 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-GAME=${1:-$REPO/build/game/chocolate-doom}
+GAME_BIN=${1:-$REPO/build/game/chocolate-doom}
 DOCKERFS_BIN=${DOCKERFS_BIN:-$REPO/build/dockerfs}
 N=${N:-8}
 FROZEN_S=${FROZEN_S:-20}
 # shellcheck source=tests/lib/dockerfs.sh
 . "$REPO/tests/lib/dockerfs.sh"
+# shellcheck source=tests/lib/game.sh
+. "$REPO/tests/lib/game.sh"
 
 dfs_setup
-XVFB_PID=
-GAME_PID=
 frozen_cleanup() {
     # A stopped dockerfs cannot act on SIGTERM: wake it first.
     for p in "${DFS_PIDS[@]}"; do
         kill -CONT "$p" 2>/dev/null || true
     done
-    if [ -n "$GAME_PID" ]; then
-        kill -KILL "$GAME_PID" 2>/dev/null || true
-        wait "$GAME_PID" 2>/dev/null || true
-    fi
-    if [ -n "$XVFB_PID" ]; then
-        kill -TERM "$XVFB_PID" 2>/dev/null || true
-        wait "$XVFB_PID" 2>/dev/null || true
-    fi
+    game_teardown
     dfs_cleanup
 }
 trap frozen_cleanup EXIT
-
-Xvfb -displayfd 3 -screen 0 640x480x24 -nolisten tcp \
-    3>"$TESTS_TMP/display" >"$TESTS_TMP/xvfb.log" 2>&1 &
-XVFB_PID=$!
-wait_until 10 test -s "$TESTS_TMP/display" || { not_ok "Xvfb starts"; tap_done; }
-export DISPLAY=":$(head -n1 "$TESTS_TMP/display")"
+game_xvfb
 
 for i in $(seq 1 "$N"); do
     run_c --name "frozen-$i" >/dev/null
@@ -50,12 +38,8 @@ MNT=$TESTS_TMP/mnt
 dfs_mount "$MNT" || { not_ok "dockerfs mounts"; tap_done; }
 check "dockerfs lists $N containers" test "$(ls "$MNT" | wc -l)" -eq "$N"
 
-LOG=$TESTS_TMP/game.log
-mkdir -p "$TESTS_TMP/home"
-HOME=$TESTS_TMP/home "$GAME" -iwad /usr/share/games/doom/freedoom2.wad \
-    -dockerfs "$MNT" -window -geometry 640x480 -nosound -nomusic \
-    -skill 3 -nomonsters -warp 1 >"$LOG" 2>"$LOG.err" </dev/null &
-GAME_PID=$!
+game_start "$MNT"
+LOG=$GAME_LOG
 
 spawned() { [ "$(grep -c '^dockerdoom: spawn ' "$LOG")" -ge "$N" ]; }
 stats_at_least() { [ "$(grep -c '^dockerdoom: stats ' "$LOG")" -ge "$1" ]; }

@@ -164,34 +164,189 @@ static void test_batch(void **state)
     b.pending = 8;
     for (i = 0; i < 7; ++i)
     {
-        assert_false(DD_BatchResult(&b, 0));
+        assert_false(DD_BatchResult(&b, NULL, 0));
     }
-    assert_true(DD_BatchResult(&b, EPERM));
-    assert_int_equal(DD_BatchSummary(&b, msg, sizeof(msg)), DD_MSG_FAIL);
+    assert_true(DD_BatchResult(&b, NULL, EPERM));
+    assert_int_equal(DD_BatchSummary(&b, 0, NULL, NULL, msg, sizeof(msg)), DD_MSG_FAIL);
     assert_string_equal(msg, "idrm: 7 killed, 1 refused (EPERM)");
 
     DD_BatchInit(&b);
     b.pending = 3;
-    DD_BatchResult(&b, 0);
-    DD_BatchResult(&b, 0);
-    assert_true(DD_BatchResult(&b, 0));
-    assert_int_equal(DD_BatchSummary(&b, msg, sizeof(msg)), DD_MSG_OK);
+    DD_BatchResult(&b, NULL, 0);
+    DD_BatchResult(&b, NULL, 0);
+    assert_true(DD_BatchResult(&b, NULL, 0));
+    assert_int_equal(DD_BatchSummary(&b, 0, NULL, NULL, msg, sizeof(msg)), DD_MSG_OK);
     assert_string_equal(msg, "idrm: 3 killed");
 
     DD_BatchInit(&b);
     b.pending = 5;
-    DD_BatchResult(&b, EIO);
-    DD_BatchResult(&b, EACCES);
-    DD_BatchResult(&b, ETIMEDOUT);
-    DD_BatchResult(&b, EIO);
-    assert_true(DD_BatchResult(&b, EPERM));
-    DD_BatchSummary(&b, msg, sizeof(msg));
+    DD_BatchResult(&b, NULL, EIO);
+    DD_BatchResult(&b, NULL, EACCES);
+    DD_BatchResult(&b, NULL, ETIMEDOUT);
+    DD_BatchResult(&b, NULL, EIO);
+    assert_true(DD_BatchResult(&b, NULL, EPERM));
+    DD_BatchSummary(&b, 0, NULL, NULL, msg, sizeof(msg));
     assert_string_equal(msg, "idrm: 2 refused (EACCES, EPERM), "
                         "3 failed (EIO, ETIMEDOUT)");
 
     DD_BatchInit(&b);
-    DD_BatchSummary(&b, msg, sizeof(msg));
+    DD_BatchSummary(&b, 0, NULL, NULL, msg, sizeof(msg));
     assert_string_equal(msg, "idrm: nothing killed");
+}
+
+// Results on engines: n kills (err 0) or errors on engine.
+static void results(dd_batch_t *b, const char *engine, int n, int err)
+{
+    int i;
+
+    for (i = 0; i < n; ++i)
+    {
+        DD_BatchResult(b, engine, err);
+    }
+}
+
+// A HUD of maxlen characters.
+static int fits_len(const char *text, void *ctx)
+{
+    return strlen(text) <= *(size_t *) ctx;
+}
+
+static void test_batch_one_engine(void **state)
+{
+    dd_batch_t b;
+    char msg[DD_MSG_LEN];
+
+    (void) state;
+    // One engine: the message names none, whatever the table holds.
+    DD_BatchInit(&b);
+    b.pending = 3;
+    results(&b, "a", 2, 0);
+    assert_true(DD_BatchResult(&b, "a", EPERM));
+    assert_int_equal(DD_BatchSummary(&b, 0, NULL, NULL, msg, sizeof(msg)),
+                     DD_MSG_FAIL);
+    assert_string_equal(msg, "idrm: 2 killed, 1 refused (EPERM)");
+    // A table on several engines, an idrm on one of them: it says which.
+    DD_BatchSummary(&b, 1, NULL, NULL, msg, sizeof(msg));
+    assert_string_equal(msg, "idrm: 2 killed (2 on a), "
+                        "1 refused (EPERM; 1 on a)");
+    // A mount without engine files.
+    DD_BatchInit(&b);
+    results(&b, "", 2, 0);
+    DD_BatchSummary(&b, 1, NULL, NULL, msg, sizeof(msg));
+    assert_string_equal(msg, "idrm: 2 killed");
+    DD_BatchInit(&b);
+    DD_BatchSummary(&b, 1, NULL, NULL, msg, sizeof(msg));
+    assert_string_equal(msg, "idrm: nothing killed");
+}
+
+static void test_batch_two_engines(void **state)
+{
+    dd_batch_t b;
+    char msg[DD_MSG_LEN];
+    size_t max;
+
+    (void) state;
+    DD_BatchInit(&b);
+    b.pending = 5;
+    DD_BatchResult(&b, "b", 0);
+    results(&b, "a", 3, 0);
+    assert_true(DD_BatchResult(&b, "b", 0));
+    assert_int_equal(DD_BatchSummary(&b, 1, NULL, NULL, msg, sizeof(msg)),
+                     DD_MSG_OK);
+    assert_string_equal(msg, "idrm: 5 killed (3 on a, 2 on b)");
+    // Ties go by name.
+    DD_BatchResult(&b, "b", 0);
+    DD_BatchSummary(&b, 1, NULL, NULL, msg, sizeof(msg));
+    assert_string_equal(msg, "idrm: 6 killed (3 on a, 3 on b)");
+
+    DD_BatchInit(&b);
+    results(&b, "n1", 1, 0);
+    results(&b, "n2", 1, EPERM);
+    results(&b, "n1", 2, EIO);
+    results(&b, "n2", 1, ETIMEDOUT);
+    assert_int_equal(DD_BatchSummary(&b, 1, NULL, NULL, msg, sizeof(msg)),
+                     DD_MSG_FAIL);
+    assert_string_equal(msg, "idrm: 1 killed (1 on n1), "
+                        "1 refused (EPERM; 1 on n2), "
+                        "3 failed (EIO, ETIMEDOUT; 2 on n1, 1 on n2)");
+    DD_BatchSummary(&b, 0, NULL, NULL, msg, sizeof(msg));
+    assert_string_equal(msg, "idrm: 1 killed, 1 refused (EPERM), "
+                        "3 failed (EIO, ETIMEDOUT)");
+
+    // A HUD too narrow for each engine's name: the rest summed up, then
+    // only how many engines, then none.
+    DD_BatchInit(&b);
+    results(&b, "prod-west", 2, 0);
+    results(&b, "prod-east", 3, 0);
+    results(&b, "prod-west", 1, EIO);
+    max = 79;
+    DD_BatchSummary(&b, 1, fits_len, &max, msg, sizeof(msg));
+    assert_string_equal(msg, "idrm: 5 killed (3 on prod-east, 2 on prod-west), "
+                        "1 failed (EIO; 1 on prod-west)");
+    max = 78;
+    DD_BatchSummary(&b, 1, fits_len, &max, msg, sizeof(msg));
+    assert_string_equal(msg, "idrm: 5 killed (3 on prod-east, 2 on 1 other), "
+                        "1 failed (EIO; 1 on prod-west)");
+    max = 60;
+    DD_BatchSummary(&b, 1, fits_len, &max, msg, sizeof(msg));
+    assert_string_equal(msg, "idrm: 5 killed (on 2 engines), "
+                        "1 failed (EIO; on 1 engine)");
+    max = 40;
+    assert_int_equal(DD_BatchSummary(&b, 1, fits_len, &max, msg, sizeof(msg)),
+                     DD_MSG_FAIL);
+    assert_string_equal(msg, "idrm: 5 killed, 1 failed (EIO)");
+}
+
+static void test_batch_many_engines(void **state)
+{
+    dd_batch_t b;
+    char msg[DD_MSG_LEN];
+    char name[32];
+    size_t max;
+    int i;
+
+    (void) state;
+    DD_BatchInit(&b);
+    for (i = 0; i < 8; ++i)
+    {
+        snprintf(name, sizeof(name), "engine-%d", i);
+        results(&b, name, i + 1, 0);
+    }
+    // 36 kills on 8 engines do not all fit DD_MSG_LEN: the most first.
+    DD_BatchSummary(&b, 1, NULL, NULL, msg, sizeof(msg));
+    assert_true(strlen(msg) < DD_MSG_LEN);
+    assert_string_equal(msg, "idrm: 36 killed (8 on engine-7, 7 on engine-6, "
+                        "6 on engine-5, 5 on engine-4, 4 on engine-3, "
+                        "3 on engine-2, 3 on 2 others)");
+    max = 63;
+    DD_BatchSummary(&b, 1, fits_len, &max, msg, sizeof(msg));
+    assert_string_equal(msg, "idrm: 36 killed (8 on engine-7, 7 on engine-6, "
+                        "21 on 6 others)");
+    // The caller's buffer bounds it too.
+    DD_BatchSummary(&b, 1, NULL, NULL, msg, 50);
+    assert_string_equal(msg, "idrm: 36 killed (8 on engine-7, 28 on 7 others)");
+    DD_BatchSummary(&b, 1, NULL, NULL, msg, 40);
+    assert_string_equal(msg, "idrm: 36 killed (on 8 engines)");
+    DD_BatchSummary(&b, 1, NULL, NULL, msg, 20);
+    assert_string_equal(msg, "idrm: 36 killed");
+
+    // Engines beyond DD_BATCH_ENGINES are summed up: "at least".
+    DD_BatchInit(&b);
+    for (i = 0; i < DD_BATCH_ENGINES + 4; ++i)
+    {
+        snprintf(name, sizeof(name), "e%02d", i);
+        results(&b, name, 1, 0);
+    }
+    max = 44;
+    DD_BatchSummary(&b, 1, fits_len, &max, msg, sizeof(msg));
+    assert_string_equal(msg, "idrm: 20 killed (1 on e00, 19 on 16+ others)");
+    max = 43;
+    DD_BatchSummary(&b, 1, fits_len, &max, msg, sizeof(msg));
+    assert_string_equal(msg, "idrm: 20 killed (on 17+ engines)");
+    DD_BatchSummary(&b, 1, NULL, NULL, msg, sizeof(msg));
+    assert_true(strlen(msg) < DD_MSG_LEN);
+    assert_non_null(strstr(msg, "idrm: 20 killed (1 on e00, 1 on e01, "));
+    assert_non_null(strstr(msg, "+ others)"));
 }
 
 int main(void)
@@ -203,6 +358,9 @@ int main(void)
         cmocka_unit_test(test_queue_full),
         cmocka_unit_test(test_kill_message),
         cmocka_unit_test(test_batch),
+        cmocka_unit_test(test_batch_one_engine),
+        cmocka_unit_test(test_batch_two_engines),
+        cmocka_unit_test(test_batch_many_engines),
     };
 
     return cmocka_run_group_tests_name("game_msg", tests, NULL, NULL);

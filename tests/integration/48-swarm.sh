@@ -20,52 +20,13 @@ swarm_cleanup() {
 trap swarm_cleanup EXIT
 T0=$(now_ms)
 
-# Under the script's own dir when the path is short enough for sockets, so
-# the runner's sweep of TESTS_TMP also catches anything left behind.
-SW=
-[ ${#TESTS_TMP} -le 48 ] && SW=$TESTS_TMP/sw
-if swarm_start $SW 2>"$TESTS_TMP/swarm.err"; then
-    ok "two-node swarm: a dockerd in each of two namespaces, node 2 joined node 1"
-else
-    not_ok "two-node swarm starts" "$(cat "$TESTS_TMP/swarm.err")"
-    tap_done
-fi
-NS1=${SWARM_NS[0]}
-NS2=${SWARM_NS[1]}
+swarm_test_start
 note "namespaces $NS1 $NS2; engines $SWARM_HOST1 $SWARM_HOST2"
 check_eq "the manager sees two ready nodes" "Ready Ready" \
     "$(swarm_docker 1 node ls --format '{{.Status}}' | tr '\n' ' ' | sed 's/ $//')"
 check "the host's namespace has no $SWARM_NET address" \
     bash -c "! ip -o addr show | grep -qF '$SWARM_NET.'"
-check "the test image is loaded into both nodes (save | load)" swarm_load_image "$TEST_IMAGE"
-
-# dnsrr and no published port: no ingress network, no routing mesh.
-# --restart-delay 0s: the swarm replaces a killed task at once.
-if out=$(swarm_docker 1 service create -d --name web --replicas 4 \
-    --replicas-max-per-node 2 --no-resolve-image --endpoint-mode dnsrr \
-    --restart-delay 0s --stop-grace-period 1s "$TEST_IMAGE" 2>&1); then
-    ok "service web: 4 replicas, at most 2 per node"
-else
-    not_ok "service web: 4 replicas, at most 2 per node" "$out"
-    tap_done
-fi
-
-# Running task containers of the service on node N, sorted short ids.
-tasks() {
-    swarm_docker "$1" ps -q --filter label=com.docker.swarm.service.name=web | sort
-}
-two_each() {
-    [ "$(tasks 1 | wc -l)" -eq 2 ] && [ "$(tasks 2 | wc -l)" -eq 2 ]
-}
-t=$(now_ms)
-if wait_until 60 two_each; then
-    ok "4 tasks running, 2 on each node"
-    note "converged in $(( $(now_ms) - t )) ms"
-else
-    not_ok "4 tasks running, 2 on each node" \
-        "$(swarm_docker 1 service ps web --no-trunc 2>&1 | head -n 12)"
-    tap_done
-fi
+swarm_test_service 4
 
 M1=$TESTS_TMP/manager
 M2=$TESTS_TMP/worker
@@ -76,8 +37,8 @@ dfs_mount "$M1" --host "$SWARM_HOST1" && PID1=$DFS_PID ||
     { not_ok "dockerfs mounts the manager's engine" "$(tail -n 5 "$DFS_LOG")"; tap_done; }
 LOG1=$DFS_LOG
 ok "dockerfs mounted on both nodes' engines"
-check_eq "the manager's mount lists the manager's tasks" "$(tasks 1)" "$(listing "$M1")"
-check_eq "the worker's mount lists the worker's tasks" "$(tasks 2)" "$(listing "$M2")"
+check_eq "the manager's mount lists the manager's tasks" "$(swarm_tasks 1)" "$(listing "$M1")"
+check_eq "the worker's mount lists the worker's tasks" "$(swarm_tasks 2)" "$(listing "$M2")"
 BEFORE2=$(listing "$M2")
 
 # A task's container is named SERVICE.SLOT.TASKID by the swarm.
@@ -116,7 +77,7 @@ if wait_until 30 replaced; then
     note "killed to replacement listed: $(( $(now_ms) - t )) ms"
 else
     not_ok "the swarm's replacement appears in the manager's mount" \
-        "listing: $(listing "$M1" | tr '\n' ' '); tasks: $(tasks 1 | tr '\n' ' ')"
+        "listing: $(listing "$M1" | tr '\n' ' '); tasks: $(swarm_tasks 1 | tr '\n' ' ')"
 fi
 NEW=$(listing "$M1" | grep -vx "$SURVIVOR" | head -n 1)
 NNAME=
@@ -128,8 +89,8 @@ else
     not_ok "the replacement keeps the slot (web.$SLOT) with a new task" \
         "names: $(for i in $(listing "$M1"); do cat "$M1/$i/name"; echo; done | tr '\n' ' ')"
 fi
-check_eq "the manager's mount equals its engine again" "$(tasks 1)" "$(listing "$M1")"
-check "the service is back to 4 running tasks, 2 per node" wait_until 20 two_each
+check_eq "the manager's mount equals its engine again" "$(swarm_tasks 1)" "$(listing "$M1")"
+check "the service is back to 4 running tasks, 2 per node" wait_until 20 swarm_spread
 check_eq "the worker's mount is untouched" "$BEFORE2" "$(listing "$M2")"
 
 # ------------------------------------------------------------ one mount, both nodes
@@ -138,10 +99,10 @@ MF=$TESTS_TMP/fleet
 dfs_mount "$MF" --host "n1=$SWARM_HOST1" --host "n2=$SWARM_HOST2" && PIDF=$DFS_PID ||
     { not_ok "dockerfs mounts both nodes' engines in one mount" "$(tail -n 5 "$DFS_LOG")"; tap_done; }
 LOGF=$DFS_LOG
-both() { { tasks 1; tasks 2; } | sort; }
+both() { { swarm_tasks 1; swarm_tasks 2; } | sort; }
 check_eq "one mount over both nodes lists the 4 tasks" "$(both)" "$(listing "$MF")"
 check_eq "4 of them" 4 "$(listing "$MF" | grep -c .)"
-FV=$(tasks 2 | head -n 1)
+FV=$(swarm_tasks 2 | head -n 1)
 check_eq "a worker's task: its engine file says n2" n2 "$(timeout 5 cat "$MF/$FV/engine")"
 FVNAME=$(timeout 5 cat "$MF/$FV/name")
 check_eq "it resolves as name@n2" "$FV" "$(readlink "$MF/$FVNAME@n2")"
@@ -164,7 +125,7 @@ else
 fi
 check_eq "the one mount equals both engines again" "$(both)" "$(listing "$MF")"
 check "the service is back to 4 running tasks, 2 per node (after the second kill)" \
-    wait_until 20 two_each
+    wait_until 20 swarm_spread
 DFS_PID=$PIDF
 dfs_stop TERM
 check_eq "the one mount: SIGTERM: exit 0" 0 "$DFS_RC"
@@ -182,12 +143,7 @@ check_san "$LOG2"
 
 # Teardown, checked: swarm left, engines stopped, namespaces deleted.
 DIR=$SWARM_DIR
-swarm_stop
-if grep -qE "^($NS1|$NS2)( |$)" <<<"$(ip netns list)"; then
-    not_ok "both namespaces are deleted" "$(ip netns list)"
-else
-    ok "both namespaces are deleted (ip netns list)"
-fi
+swarm_test_stop
 check "no process of the swarm is left" \
     bash -c "[ -z \"\$(. '$REPO/tests/lib/engine.sh'; engine_pids_under '$DIR')\" ]"
 check "its directory is removed" test ! -e "$DIR"

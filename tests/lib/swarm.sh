@@ -23,6 +23,19 @@
 #                        SWARM_DIR. Safe to call twice or after a failed
 #                        start; callers put it in their EXIT trap.
 #
+# For test scripts (tap.sh loaded, TESTS_TMP set), each step one check
+# that ends the script (tap_done) when it fails:
+#
+#   swarm_test_start     swarm_start under TESTS_TMP (when the path is
+#                        short enough for sockets); sets NS1 and NS2
+#   swarm_test_service N loads TEST_IMAGE into both nodes, makes the
+#                        service web of N replicas, at most N/2 a node,
+#                        and waits until N/2 run on each node
+#   swarm_tasks N        running task containers of web on node N (1 or
+#                        2), short ids, sorted
+#   swarm_spread         whether N/2 tasks of web run on each node
+#   swarm_test_stop      swarm_stop, then checks both namespaces are gone
+#
 # All swarm traffic (2377, 7946, 4789) stays on the veth pair between the
 # two namespaces; the host's namespace sees none of it. The test talks to
 # the engines only through their unix sockets.
@@ -132,4 +145,66 @@ swarm_stop() {
     SWARM_NS=()
     rm -rf "$SWARM_DIR" 2>/dev/null || true
     SWARM_DIR=
+}
+
+swarm_test_start() {
+    local sw=
+    # Under the script's own dir when the path is short enough for
+    # sockets, so the runner's sweep of TESTS_TMP also catches anything
+    # left behind.
+    [ ${#TESTS_TMP} -le 48 ] && sw=$TESTS_TMP/sw
+    if swarm_start ${sw:+"$sw"} 2>"$TESTS_TMP/swarm.err"; then
+        ok "two-node swarm: a dockerd in each of two namespaces, node 2 joined node 1"
+    else
+        not_ok "two-node swarm starts" "$(cat "$TESTS_TMP/swarm.err")"
+        tap_done
+    fi
+    NS1=${SWARM_NS[0]}
+    NS2=${SWARM_NS[1]}
+}
+
+SWARM_TASKS=0
+
+swarm_tasks() {
+    swarm_docker "$1" ps -q --filter label=com.docker.swarm.service.name=web | sort
+}
+
+swarm_spread() {
+    [ "$(swarm_tasks 1 | wc -l)" -eq $((SWARM_TASKS / 2)) ] &&
+        [ "$(swarm_tasks 2 | wc -l)" -eq $((SWARM_TASKS / 2)) ]
+}
+
+swarm_test_service() {
+    local n=$1 t out
+    SWARM_TASKS=$n
+    check "the test image is loaded into both nodes (save | load)" \
+        swarm_load_image "$TEST_IMAGE"
+    # dnsrr and no published port: no ingress network, no routing mesh.
+    # --restart-delay 0s: the swarm replaces a killed task at once.
+    if out=$(swarm_docker 1 service create -d --name web --replicas "$n" \
+        --replicas-max-per-node $((n / 2)) --no-resolve-image --endpoint-mode dnsrr \
+        --restart-delay 0s --stop-grace-period 1s "$TEST_IMAGE" 2>&1); then
+        ok "service web: $n replicas, at most $((n / 2)) per node"
+    else
+        not_ok "service web: $n replicas, at most $((n / 2)) per node" "$out"
+        tap_done
+    fi
+    t=$(now_ms)
+    if wait_until 60 swarm_spread; then
+        ok "$n tasks running, $((n / 2)) on each node"
+        note "converged in $(( $(now_ms) - t )) ms"
+    else
+        not_ok "$n tasks running, $((n / 2)) on each node" \
+            "$(swarm_docker 1 service ps web --no-trunc 2>&1 | head -n 12)"
+        tap_done
+    fi
+}
+
+swarm_test_stop() {
+    swarm_stop
+    if grep -qE "^($NS1|$NS2)( |\$)" <<<"$(ip netns list)"; then
+        not_ok "both namespaces are deleted" "$(ip netns list)"
+    else
+        ok "both namespaces are deleted (ip netns list)"
+    fi
 }

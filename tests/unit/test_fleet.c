@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for fleet.c: engine names, --host NAME=URL and --context
- * NAME[=CTX] as the mount names its engines, and building the fleet
- * (no engine is asked: resolving is address parsing only). */
+ * NAME[=CTX] as the mount names its engines, building the fleet (no
+ * engine is asked: resolving is address parsing only), and the fleet's
+ * logic over a second, in-process backend (a fixed list, recorded kills):
+ * listing, kills and identity checks go per member through the ops. */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +17,10 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "capture.h"
 #include "fleet.h"
+#include "killfile.h"
+#include "log.h"
 #include "opts.h"
 
 static int split(int kind, const char *arg, char *name, const char **addr)
@@ -141,8 +147,11 @@ static void build(void **state)
     assert_int_equal(opts_parse(&o, 8, three, err, sizeof err), 0);
     assert_int_equal(fleet_build(&f, &o, &env, err, sizeof err), 0);
     assert_int_equal(f.n, 3);
+    struct backend_about a;
     assert_string_equal(f.m[0].name, "a");
-    assert_string_equal(f.m[0].host.unix_path, "/a.sock");
+    assert_string_equal(f.m[0].be.ops->kind, "docker");
+    member_about(&f.m[0], &a);
+    assert_string_equal(a.where, "/a.sock");
     assert_string_equal(f.m[1].name, "b");
     assert_string_equal(f.m[2].name, "default");
     assert_ptr_equal(fleet_member(&f, 1), &f.m[1]);
@@ -164,7 +173,8 @@ static void build(void **state)
     assert_int_equal(fleet_build(&f, &o, &env, err, sizeof err), 0);
     assert_int_equal(f.n, 1);
     assert_string_equal(f.m[0].name, "default");
-    assert_string_equal(f.m[0].host.unix_path, "/x.sock");
+    member_about(&f.m[0], &a);
+    assert_string_equal(a.where, "/x.sock");
     fleet_free(&f);
     opts_free(&o);
 
@@ -192,7 +202,7 @@ static void kill_budget(void **state)
     fleet_kill_end(&f, 1);
     fleet_kill_end(&f, 0);
     assert_int_equal(fleet_kill_begin(&f, 0), 0);
-    m[1].sync.down = 1;
+    m[1].down = 1;
     assert_int_equal(fleet_kill_begin(&f, 1), EIO);
     assert_int_equal(fleet_kill_begin(&f, 2), EIO);
     for (int i = 0; i < FLEET_KILLS_IN_FLIGHT; i++)
@@ -236,6 +246,144 @@ static void kill_burst_waits(void **state)
     assert_int_equal(atomic_load(&m[0].kills), 0);
 }
 
+/* ------------------------------------------------------------------
+ * A second backend, in process: it serves a fixed list and records the
+ * kills it is asked for, so the fleet's routing can be seen per member. */
+
+#define TB_MAX 4
+
+struct tb {
+    const char *display;
+    const char *ids[TB_MAX];        /* what it lists (full ids) */
+    const char *names[TB_MAX];
+    size_t n;
+    char identity[64];
+    int identity_rc;                /* what identity answers */
+    struct follow out;              /* from wire */
+    const struct options *opt;
+    int lists, started, stopped, destroyed, inspects;
+    char killed[TB_MAX][ID_LEN + 1];
+    enum kill_action actions[TB_MAX];
+    int nkilled;
+};
+
+static void tb_about(const void *impl, struct backend_about *a)
+{
+    const struct tb *t = impl;
+
+    a->display = t->display;
+    a->where = t->display;
+    a->context = NULL;
+    a->hint = "";
+}
+
+static void tb_wire(void *impl, const struct follow *out,
+                    const struct options *o)
+{
+    struct tb *t = impl;
+
+    t->out = *out;
+    t->opt = o;
+}
+
+static int tb_identity(void *impl, char *id, size_t idlen, char *err,
+                       size_t errlen)
+{
+    struct tb *t = impl;
+
+    snprintf(id, idlen, "%s", t->identity_rc ? "" : t->identity);
+    snprintf(err, errlen, "test backend %s: %s", t->display,
+             t->identity_rc ? strerror(t->identity_rc) : "ok");
+    return t->identity_rc;
+}
+
+static int tb_find(const struct tb *t, const char *id)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (strcmp(t->ids[i], id) == 0)
+            return (int)i;
+    return -1;
+}
+
+static int tb_list(void *impl, char *err, size_t errlen)
+{
+    struct tb *t = impl;
+    struct container v[TB_MAX];
+    int rc = 0;
+
+    (void)err;
+    (void)errlen;
+    t->lists++;
+    for (size_t i = 0; i < t->n; i++)
+        assert_int_equal(container_set(&v[i], t->ids[i], t->names[i],
+                                       "busybox", "running", 0, NULL, 0), 0);
+    rc = follow_replace(&t->out, v, t->n);
+    for (size_t i = 0; i < t->n; i++)
+        container_clear(&v[i]);
+    return rc;
+}
+
+static int tb_start(void *impl)
+{
+    ((struct tb *)impl)->started++;
+    return 0;
+}
+
+static void tb_stop(void *impl)
+{
+    ((struct tb *)impl)->stopped++;
+}
+
+static int tb_inspect(void *impl, const char *id, struct container *now,
+                      char *image_id, size_t image_id_len, char *err,
+                      size_t errlen)
+{
+    struct tb *t = impl;
+    int i = tb_find(t, id);
+
+    t->inspects++;
+    snprintf(image_id, image_id_len, "sha256:test");
+    if (i < 0) {
+        snprintf(err, errlen, "no such container");
+        return ENOENT;
+    }
+    return container_set(now, t->ids[i], t->names[i], "busybox", "running",
+                         0, NULL, 0);
+}
+
+static int tb_kill(void *impl, const char *id, enum kill_action a, char *err,
+                   size_t errlen)
+{
+    struct tb *t = impl;
+
+    if (tb_find(t, id) < 0 || t->nkilled == TB_MAX) {
+        snprintf(err, errlen, "no such container");
+        return ENOENT;
+    }
+    snprintf(t->killed[t->nkilled], sizeof t->killed[0], "%s", id);
+    t->actions[t->nkilled++] = a;
+    return 0;
+}
+
+static void tb_destroy(void *impl)
+{
+    ((struct tb *)impl)->destroyed++;
+}
+
+static const struct backend_ops tb_ops = {
+    .kind = "test", .about = tb_about, .wire = tb_wire,
+    .identity = tb_identity, .list = tb_list, .start = tb_start,
+    .stop = tb_stop, .inspect = tb_inspect, .kill = tb_kill,
+    .destroy = tb_destroy,
+};
+
+static void give(struct member *m, const char *name, struct tb *t)
+{
+    snprintf(m->name, sizeof m->name, "%s", name);
+    m->be.ops = &tb_ops;
+    m->be.impl = t;
+}
+
 /* One engine ID is held by one member: the first claim wins, a second
  * member with it is told who holds it, an empty ID is never a clash. */
 static void engine_ids(void **state)
@@ -246,13 +394,14 @@ static void engine_ids(void **state)
     char err[512] = "";
     const char *id = "4f0c9a1e-7b2d-4c3e-9a55-0d1e2f3a4b5c";
 
+    struct tb t[3] = { { .display = "unix:///x.sock" },
+                       { .display = "unix:///y.sock" },
+                       { .display = "tcp://127.0.0.1:1" } };
+
     memset(m, 0, sizeof m);
-    snprintf(m[0].name, sizeof m[0].name, "a");
-    snprintf(m[1].name, sizeof m[1].name, "b");
-    snprintf(m[2].name, sizeof m[2].name, "c");
-    m[0].host.display = "unix:///x.sock";
-    m[1].host.display = "unix:///y.sock";
-    m[2].host.display = "tcp://127.0.0.1:1";
+    give(&m[0], "a", &t[0]);
+    give(&m[1], "b", &t[1]);
+    give(&m[2], "c", &t[2]);
     assert_int_equal(fleet_claim_id(&f, 1, id), -1);
     assert_string_equal(m[1].engine_id, id);
     assert_int_equal(fleet_claim_id(&f, 1, id), -1);   /* its own: fine */
@@ -266,12 +415,9 @@ static void engine_ids(void **state)
 
     /* At start-up: in order, the later one is refused, both named. */
     memset(m, 0, sizeof m);
-    snprintf(m[0].name, sizeof m[0].name, "a");
-    snprintf(m[1].name, sizeof m[1].name, "b");
-    snprintf(m[2].name, sizeof m[2].name, "c");
-    m[0].host.display = "unix:///x.sock";
-    m[1].host.display = "tcp://127.0.0.1:1";
-    m[2].host.display = "unix:///y.sock";
+    give(&m[0], "a", &t[0]);
+    give(&m[1], "b", &t[2]);
+    give(&m[2], "c", &t[1]);
     snprintf(m[0].first_id, sizeof m[0].first_id, "%s", id);
     snprintf(m[1].first_id, sizeof m[1].first_id, "other");
     snprintf(m[2].first_id, sizeof m[2].first_id, "%s", id);
@@ -284,12 +430,208 @@ static void engine_ids(void **state)
 
     /* Distinct, or unknown (""), IDs are no clash. */
     memset(m, 0, sizeof m);
-    m[0].host.display = m[1].host.display = m[2].host.display = "x";
+    give(&m[0], "a", &t[0]);
+    give(&m[1], "b", &t[0]);
+    give(&m[2], "c", &t[0]);
     snprintf(m[0].first_id, sizeof m[0].first_id, "one");
     snprintf(m[1].first_id, sizeof m[1].first_id, "two");
     assert_int_equal(fleet_check_ids(&f, err, sizeof err), 0);
     assert_string_equal(m[1].engine_id, "two");
     assert_string_equal(m[2].engine_id, "");
+}
+
+#define IA1 "a1a1a1a1a1a100000000000000000000000000000000000000000000000000a1"
+#define IA2 "a2a2a2a2a2a211111111111111111111111111111111111111111111111111a2"
+#define IB1 "b1b1b1b1b1b100000000000000000000000000000000000000000000000000b1"
+#define IB2 "b2b2b2b2b2b211111111111111111111111111111111111111111111111111b2"
+
+static struct fleet rf;
+static struct tb rt[2];
+static struct table *rtab;
+static struct options ropt;
+static struct killfiles rfiles;
+
+/* Two members on the test backend, wired to a real table and listed. */
+static void routed_fleet(void)
+{
+    struct follow_hooks hooks = { 0 };
+    int bad = 1;
+
+    memset(&ropt, 0, sizeof ropt);
+    ropt.action = KILL_KILL;
+    memset(rt, 0, sizeof rt);
+    rt[0] = (struct tb){ .display = "test://a", .ids = { IA1, IA2 },
+                         .names = { "web", "only-a" }, .n = 2,
+                         .identity = "engine-A" };
+    rt[1] = (struct tb){ .display = "test://b", .ids = { IB1, IB2 },
+                         .names = { "web", "only-b" }, .n = 2,
+                         .identity = "engine-B" };
+    rf.n = 2;
+    rf.m = calloc(2, sizeof *rf.m);
+    assert_non_null(rf.m);
+    give(&rf.m[0], "a", &rt[0]);
+    give(&rf.m[1], "b", &rt[1]);
+    assert_non_null(rtab = table_new());
+    fleet_wire(&rf, rtab, &ropt, &hooks);
+    assert_int_equal(fleet_first_list(&rf, &bad), 2);
+    assert_int_equal(bad, 0);
+    char err[512];
+    assert_int_equal(fleet_check_ids(&rf, err, sizeof err), 0);
+    killfiles_init(&rfiles);
+}
+
+static void unrouted_fleet(void)
+{
+    fleet_stop(&rf);
+    fleet_free(&rf);
+    killfiles_cleanup(&rfiles);
+    table_free(rtab);
+}
+
+/* One write of "1" to the kill file of the row with short id sid. */
+static int kill_row(const char *sid)
+{
+    struct kill_env env = { rtab, &ropt, "", &rfiles, &rf };
+    struct kill_caller root = { .pid = 1 };
+    uint64_t serial = 0, fh = 0;
+    int rc;
+
+    table_rdlock(rtab);
+    const struct container *c = table_by_short_id(rtab, sid, &serial);
+    table_unlock(rtab);
+    assert_non_null(c);
+    assert_int_equal(killfile_open(&env, &root, serial, O_WRONLY, &fh), 0);
+    rc = killfile_write(&env, &root, serial, fh, "1\n", 2);
+    killfile_release(&env, fh);
+    return rc;
+}
+
+static void engine_of(const char *sid, unsigned ix, const char *name)
+{
+    uint64_t serial;
+
+    table_rdlock(rtab);
+    const struct container *c = table_by_short_id(rtab, sid, &serial);
+    assert_non_null(c);
+    assert_int_equal(c->engine_ix, ix);
+    assert_string_equal(c->engine, name);
+    table_unlock(rtab);
+}
+
+/* The fleet lists each member through its own ops into its own rows,
+ * sends each kill to the backend of the row's engine and no other,
+ * refuses one on a down member without asking it, and starts, stops and
+ * frees every backend. */
+static void routes_through_ops(void **state)
+{
+    (void)state;
+    log_open(0, 0);
+    routed_fleet();
+    assert_int_equal(rt[0].lists, 1);
+    assert_int_equal(rt[1].lists, 1);
+    assert_int_equal(rt[0].out.engine_ix, 0);
+    assert_int_equal(rt[1].out.engine_ix, 1);
+    assert_ptr_equal(rt[1].out.down, &rf.m[1].down);
+    assert_ptr_equal(rt[0].opt, &ropt);
+    assert_string_equal(rf.m[0].engine_id, "engine-A");
+    assert_string_equal(rf.m[1].engine_id, "engine-B");
+    assert_int_equal(table_count(rtab), 4);
+    engine_of("a1a1a1a1a1a1", 0, "a");
+    engine_of("b1b1b1b1b1b1", 1, "b");
+
+    /* A kill reaches its own engine's backend, with the action. */
+    assert_int_equal(kill_row("b1b1b1b1b1b1"), 0);
+    assert_int_equal(rt[1].nkilled, 1);
+    assert_string_equal(rt[1].killed[0], IB1);
+    assert_int_equal(rt[1].actions[0], KILL_KILL);
+    assert_int_equal(rt[0].nkilled, 0);
+    assert_int_equal(rt[0].inspects, 0);
+    assert_int_equal(kill_row("a1a1a1a1a1a1"), 0);
+    assert_int_equal(rt[0].nkilled, 1);
+    assert_string_equal(rt[0].killed[0], IA1);
+    assert_int_equal(rt[1].nkilled, 1);
+
+    /* Gone from the engine since it was listed: its ENOENT, no kill. */
+    rt[1].ids[0] = IB2;
+    rt[1].n = 1;
+    assert_int_equal(kill_row("b1b1b1b1b1b1"), ENOENT);
+    assert_int_equal(rt[1].nkilled, 1);
+
+    /* Down: EIO at once, the backend is not asked. */
+    int inspects = rt[0].inspects;
+    atomic_store(&rf.m[0].down, 1);
+    assert_int_equal(kill_row("a1a1a1a1a1a1"), EIO);
+    assert_int_equal(rt[0].inspects, inspects);
+    assert_int_equal(rt[0].nkilled, 1);
+
+    /* A re-list of b writes b's rows only. */
+    assert_int_equal(rf.m[1].be.ops->list(rf.m[1].be.impl, NULL, 0), 0);
+    assert_int_equal(table_count(rtab), 3);
+    engine_of("a1a1a1a1a1a1", 0, "a");
+
+    assert_int_equal(fleet_start(&rf), 0);
+    assert_int_equal(rt[0].started + rt[1].started, 2);
+    unrouted_fleet();
+    assert_int_equal(rt[0].stopped, 1);
+    assert_int_equal(rt[1].stopped, 1);
+    assert_int_equal(rt[0].destroyed + rt[1].destroyed, 2);
+}
+
+static int admit_rc;
+
+static void admit_a(void)
+{
+    char err[256];
+    admit_rc = fleet_admit(&rf, 0, err, sizeof err);
+}
+
+/* Before a re-list: the same identity is trusted; another one is logged
+ * once and answered ESTALE (rows to be dropped, the new engine listed as
+ * this member, which holds its identity now); one another member holds
+ * is EEXIST, and the gone identity is nobody's; not answering is its
+ * errno; no usable identity is followed unchecked. */
+static void identity_changes(void **state)
+{
+    (void)state;
+    char err[256];
+
+    log_open(0, 0);
+    routed_fleet();
+    assert_int_equal(fleet_admit(&rf, 0, err, sizeof err), 0);
+    assert_string_equal(rf.m[0].engine_id, "engine-A");
+
+    snprintf(rt[0].identity, sizeof rt[0].identity, "engine-A2");
+    char *out = capture_stderr(admit_a);
+    assert_int_equal(admit_rc, ESTALE);
+    assert_non_null(strstr(out, "engine a: identity changed (was engine-A, "
+                                "now engine-A2)"));
+    assert_int_equal(count_lines(out), 1);
+    free(out);
+    assert_string_equal(rf.m[0].engine_id, "engine-A2");
+    assert_int_equal(fleet_admit(&rf, 0, err, sizeof err), 0);
+    /* The old identity is free again. */
+    assert_int_equal(fleet_claim_id(&rf, 1, "engine-A"), -1);
+    assert_int_equal(fleet_claim_id(&rf, 1, "engine-B"), -1);
+
+    rt[0].identity_rc = EIO;
+    assert_int_equal(fleet_admit(&rf, 0, err, sizeof err), EIO);
+    assert_non_null(strstr(err, "test://a"));
+    assert_string_equal(rf.m[0].engine_id, "engine-A2");
+    rt[0].identity_rc = EPROTO;
+    assert_int_equal(fleet_admit(&rf, 0, err, sizeof err), 0);
+    rt[0].identity_rc = 0;
+
+    snprintf(rt[0].identity, sizeof rt[0].identity, "engine-B");
+    out = capture_stderr(admit_a);
+    assert_int_equal(admit_rc, EEXIST);
+    assert_non_null(strstr(out, "identity changed (was engine-A2, now "
+                                "engine-B)"));
+    assert_non_null(strstr(out, "engine a at test://a is engine b "
+                                "(test://b): it is not followed"));
+    free(out);
+    assert_string_equal(rf.m[0].engine_id, "");
+    assert_string_equal(rf.m[1].engine_id, "engine-B");
+    unrouted_fleet();
 }
 
 int main(void)
@@ -303,6 +645,8 @@ int main(void)
         cmocka_unit_test(kill_budget),
         cmocka_unit_test(kill_burst_waits),
         cmocka_unit_test(engine_ids),
+        cmocka_unit_test(routes_through_ops),
+        cmocka_unit_test(identity_changes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

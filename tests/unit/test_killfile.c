@@ -21,10 +21,7 @@
 #define ID1 "4eeff8a1b2c3d4e5f60718293a4b5c6d7e8f90112233445566778899aabbccdd"
 #define ID2 "0000000000001111111111112222222222223333333333334444444444445555"
 
-static struct host host = { .unix_path = "/nonexistent/dockerfs-test.sock",
-                            .url_base = "http://localhost",
-                            .display = "unix:///nonexistent" };
-static struct engine engine;
+static struct fleet fleet;
 static struct options opt;
 static struct kill_env env;
 static struct killfiles files;
@@ -38,9 +35,21 @@ static int setup(void **state)
 
     (void)state;
     memset(&opt, 0, sizeof opt);
-    engine_init(&engine, &host, 1.0);
+    opt.timeout = 1.0;
     env.table = table_new();
-    env.engine = &engine;
+    /* One Docker engine, named "default", whose socket is not there. */
+    struct engine_spec spec = { SPEC_HOST,
+                                "unix:///nonexistent/dockerfs-test.sock" };
+    struct docker_env denv = { .home = "/nonexistent" };
+    struct follow_hooks hooks = { 0 };
+    char err[256];
+    opt.engines = &spec;
+    opt.n_engines = 1;
+    assert_int_equal(fleet_build(&fleet, &opt, &denv, err, sizeof err), 0);
+    opt.engines = NULL;
+    opt.n_engines = 0;
+    fleet_wire(&fleet, env.table, &opt, &hooks);
+    env.fleet = &fleet;
     env.opt = &opt;
     env.self_id = "";
     killfiles_init(&files);
@@ -61,6 +70,7 @@ static int teardown(void **state)
 {
     (void)state;
     killfiles_cleanup(&files);
+    fleet_free(&fleet);
     table_free(env.table);
     return 0;
 }
@@ -129,7 +139,7 @@ static void open_rules(void **state)
     char *out = capture_stderr(open_as_stranger);
     assert_int_equal(open_rc, EACCES);
     assert_non_null(strstr(out, "kill id=4eeff8a1b2c3 name=plain image=busybox "
-                                "pid=77 uid=4242 comm="));
+                                "engine=default pid=77 uid=4242 comm="));
     assert_non_null(strstr(out, "result=EACCES\n"));
     free(out);
     assert_int_equal(killfile_open(&env, &root, s_plain, O_WRONLY, &fh), 0);

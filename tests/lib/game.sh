@@ -1,0 +1,83 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# game.sh - the game (build/game/chocolate-doom) on a dockerfs mount under a
+# private Xvfb, for test scripts. Source it after dockerfs.sh (tap.sh,
+# TESTS_TMP, REPO), then:
+#
+#   game_require WHAT TOOL...  ends the script (not_ok, tap_done) when GAME,
+#                              IWAD or one of the TOOLs is missing
+#   game_xvfb                  Xvfb on a display it picks itself (told on
+#                              fd 3), 640x480x24, no TCP; exports DISPLAY,
+#                              sets XVFB_PID; ends the script if it fails
+#   game_start DIR             the game on DIR (-dockerfs), windowed
+#                              640x480, no sound, skill 3, no map monsters,
+#                              MAP01, HOME in TESTS_TMP; stdout in GAME_LOG
+#                              (TESTS_TMP/game.log), stderr in GAME_LOG.err;
+#                              sets GAME_PID
+#   game_stop                  SIGTERM, SIGKILL after 2 s; waits for it
+#   game_teardown              game_stop and the Xvfb stopped: for EXIT traps
+#
+# GAME_BIN (default build/game/chocolate-doom) and IWAD (default freedoom2)
+# may be set before. Works under set -e too. Processes are stopped by their
+# own pid.
+
+GAME=${GAME_BIN:-$REPO/build/game/chocolate-doom}
+IWAD=${IWAD:-/usr/share/games/doom/freedoom2.wad}
+GAME_LOG=
+GAME_PID=
+XVFB_PID=
+
+game_require() {
+    local what=$1 tool
+    shift
+    for tool in "$@"; do
+        command -v "$tool" >/dev/null ||
+            { not_ok "$what: needs $tool"; tap_done; }
+    done
+    if [ ! -x "$GAME" ] || [ ! -f "$IWAD" ]; then
+        not_ok "$what: needs $GAME (make game) and $IWAD"
+        tap_done
+    fi
+}
+
+game_xvfb() {
+    Xvfb -displayfd 3 -screen 0 640x480x24 -nolisten tcp \
+        3>"$TESTS_TMP/display" >"$TESTS_TMP/xvfb.log" 2>&1 &
+    XVFB_PID=$!
+    wait_until 10 test -s "$TESTS_TMP/display" ||
+        { not_ok "Xvfb starts" "$(cat "$TESTS_TMP/xvfb.log")"; tap_done; }
+    DISPLAY=":$(head -n1 "$TESTS_TMP/display")"
+    export DISPLAY
+}
+
+game_start() {
+    GAME_LOG=$TESTS_TMP/game.log
+    mkdir -p "$TESTS_TMP/home"
+    HOME=$TESTS_TMP/home "$GAME" -iwad "$IWAD" -dockerfs "$1" -window \
+        -geometry 640x480 -nosound -nomusic -skill 3 -nomonsters -warp 1 \
+        >"$GAME_LOG" 2>"$GAME_LOG.err" </dev/null &
+    GAME_PID=$!
+}
+
+game_stop() {
+    [ -n "$GAME_PID" ] || return 0
+    kill -TERM "$GAME_PID" 2>/dev/null || true
+    for _ in $(seq 40); do
+        kill -0 "$GAME_PID" 2>/dev/null || break
+        sleep 0.05
+    done
+    kill -KILL "$GAME_PID" 2>/dev/null || true
+    wait "$GAME_PID" 2>/dev/null || true
+    GAME_PID=
+    return 0
+}
+
+game_teardown() {
+    game_stop
+    if [ -n "$XVFB_PID" ]; then
+        kill -TERM "$XVFB_PID" 2>/dev/null || true
+        wait "$XVFB_PID" 2>/dev/null || true
+        XVFB_PID=
+    fi
+    return 0
+}
