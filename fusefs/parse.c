@@ -569,6 +569,10 @@ int parse_info_id(const char *json, size_t len, char *id, size_t idlen)
         return EINVAL;
     json_t *o = json_loadb(json, len, 0, NULL);
     const char *v = json_is_object(o) ? get_str(o, "ID") : NULL;
+    /* Podman's compat /info makes up a new ID for every request: it is
+     * told by host name and storage root alone. */
+    if (v && v[0] && get_str(o, "BuildahVersion"))
+        v = "podman";
     const char *name = get_str(o, "Name");
     const char *root = get_str(o, "DockerRootDir");
     int rc = EINVAL;

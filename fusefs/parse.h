@@ -107,7 +107,9 @@ const char *parse_error_message(const char *body, size_t len,
  * whatever address reaches it: "ID NAME:ROOT" from its "ID", "Name" (the
  * host name) and "DockerRootDir". The ID alone does not do: Docker 20.10
  * derives it from /etc/docker/key.json, so every dockerd of one machine
- * has the same; two of them never share a data root. Returns 0, or
+ * has the same; two of them never share a data root. Podman (its
+ * answer has "BuildahVersion") makes up a new ID per request: its
+ * identity is "podman NAME:ROOT". Returns 0, or
  * EINVAL when the body is not a JSON object with a non-empty string ID,
  * a part holds a control character, or it does not fit in idlen - 1
  * bytes (id is then ""). */

@@ -16,8 +16,9 @@
 #   5. the game's tics per second (its own counters) with 0, 50 and 300
 #      monsters, on plain directories, on the mount, and on a frozen mount
 #   6. reading name and image of every entry, timed inside the reader (C
-#      and Python): the mount, the same tree copied to a tmpfs, and one raw
-#      API list + JSON decode; ls of the mount against ls of the tmpfs copy
+#      and Python): the mount, a second mount with --fast-read, the same
+#      tree copied to a tmpfs, and one raw API list + JSON decode; ls of
+#      the mount against ls of the tmpfs copy
 #   7. renames: BENCH_RENAMES (100) renames of one container in a row, each
 #      timed until its name file shows the new name, idle and at the
 #      largest size
@@ -73,11 +74,13 @@ done
 TMP=$(mktemp -d /tmp/ddbench.XXXXXX)
 MNT=$TMP/mnt
 MNT2=$TMP/mnt2
+MNT3=$TMP/mnt3
 TREE=$TMP/tree
 TREE_UP=0
 PY=$(command -v python3 || true)
 DFS_PID=
 DFS2_PID=
+DFS3_PID=
 GAME_PID=
 XVFB_PID=
 
@@ -92,8 +95,8 @@ cleanup() {
         kill -TERM "$p" 2>/dev/null && { engine_kill_wait "$p" 0 5 || kill -KILL "$p"; }
         wait "$p" 2>/dev/null
     done
-    bench_stop_pid "$DFS_PID" "$DFS2_PID"
-    bench_unmount "$MNT" "$MNT2"
+    bench_stop_pid "$DFS_PID" "$DFS2_PID" "$DFS3_PID"
+    bench_unmount "$MNT" "$MNT2" "$MNT3"
     [ "$TREE_UP" = 1 ] && umount "$TREE"
     bench_engine_stop
     rm -rf "$TMP"
@@ -152,7 +155,7 @@ log "results: $OUT"
 bench_engine_start "$TMP/eng" "$ENGINE_TMPFS" 8g
 machine_info
 
-mkdir -p "$MNT" "$MNT2"
+mkdir -p "$MNT" "$MNT2" "$MNT3"
 "$DFS_BIN" "$MNT" -f --all >"$TMP/dockerfs.log" 2>&1 &
 DFS_PID=$!
 dfs_wait_mounted "$MNT" "$DFS_PID" || { echo "bench: dockerfs did not mount" >&2; tail "$TMP/dockerfs.log" >&2; exit 1; }
@@ -294,15 +297,23 @@ for n in $SIZES; do
     # copied to a tmpfs and one API list + decode, in turns.
     log "scan: $n containers, mount vs tmpfs copy vs API list + decode"
     echo "$n,c_mount_cold,1,$("$DDB" tscan "$MNT")" >>"$OUT/scan.csv"
+    # The --fast-read mount follows the same engine from here on.
+    "$DFS_BIN" "$MNT3" -f --all --fast-read >"$TMP/dockerfs3.log" 2>&1 &
+    DFS3_PID=$!
+    dfs_wait_mounted "$MNT3" "$DFS3_PID" && "$DDB" waitcount "$MNT3" "$n" 120 ||
+        log "scan: the --fast-read mount did not come up"
+    "$DDB" tscan "$MNT3" >/dev/null
     rm -rf "${TREE:?}/t"
     "$DDB" copy "$MNT" "$TREE/t"
     for ((r = 1; r <= REPS; r++)); do
         {
             echo "$n,c_mount,$r,$("$DDB" tscan "$MNT")"
+            echo "$n,c_fast,$r,$("$DDB" tscan "$MNT3")"
             echo "$n,c_tmpfs,$r,$("$DDB" tscan "$TREE/t")"
             echo "$n,c_api,$r,$("$DDB" tapi "$SOCK")"
             if [ -n "$PY" ]; then
                 echo "$n,py_mount,$r,$("$PY" "$REPO/tests/bench/pyscan.py" dir "$MNT")"
+                echo "$n,py_fast,$r,$("$PY" "$REPO/tests/bench/pyscan.py" dir "$MNT3")"
                 echo "$n,py_tmpfs,$r,$("$PY" "$REPO/tests/bench/pyscan.py" dir "$TREE/t")"
                 echo "$n,py_api,$r,$("$PY" "$REPO/tests/bench/pyscan.py" api "$SOCK")"
             fi
@@ -310,6 +321,9 @@ for n in $SIZES; do
             echo "$n,ls_tmpfs,$r,$(tms ls "$TREE/t")"
         } >>"$OUT/scan.csv"
     done
+    bench_stop_pid "$DFS3_PID"
+    DFS3_PID=
+    bench_unmount "$MNT3"
     if [ "$n" -le "$OLD_FULL_MAX" ]; then
         old_runs=3
         [ "$n" -ge 1000 ] && old_runs=1

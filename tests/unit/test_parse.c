@@ -679,6 +679,23 @@ static void info_id(void **state)
     const char *bare = "{\"ID\":\"x\"}";
     assert_int_equal(parse_info_id(bare, strlen(bare), id, sizeof id), 0);
     assert_string_equal(id, "x :");
+    /* Podman: a new ID per request, so two answers of one service are
+     * one identity, and two storage roots are two. */
+    const char *p1 = "{\"ID\":\"067f8f08-ad2e\",\"Name\":\"vm\","
+                     "\"BuildahVersion\":\"1.28.2\",\"DockerRootDir\":\"/r\"}";
+    const char *p2 = "{\"ID\":\"51800afc-9385\",\"Name\":\"vm\","
+                     "\"BuildahVersion\":\"1.28.2\",\"DockerRootDir\":\"/r\"}";
+    const char *p3 = "{\"ID\":\"51800afc-9385\",\"Name\":\"vm\","
+                     "\"BuildahVersion\":\"1.28.2\",\"DockerRootDir\":\"/s\"}";
+    assert_int_equal(parse_info_id(p1, strlen(p1), id, sizeof id), 0);
+    assert_string_equal(id, "podman vm:/r");
+    assert_int_equal(parse_info_id(p2, strlen(p2), id2, sizeof id2), 0);
+    assert_string_equal(id, id2);
+    assert_int_equal(parse_info_id(p3, strlen(p3), id2, sizeof id2), 0);
+    assert_string_equal(id2, "podman vm:/s");
+    /* Without an ID it is no answer of an engine, Podman or not. */
+    const char *p4 = "{\"BuildahVersion\":\"1.28.2\",\"Name\":\"vm\"}";
+    assert_int_equal(parse_info_id(p4, strlen(p4), id, sizeof id), EINVAL);
     const char *bad[] = {
         "", "not json", "[\"ID\"]", "{}", "{\"ID\":\"\"}", "{\"ID\":7}",
         "{\"ID\":\"a b\"}", "{\"ID\":\"a\\nb\"}",
