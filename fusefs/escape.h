@@ -20,11 +20,16 @@
  * text contains, so it cannot be confused with a real character. */
 #define ESCAPE_NUL "\xc0\x80"
 
+/* The longest escape of one character: a C1 control's two bytes. */
+#define ESCAPE_MAX 8
+
 /* Appends s[0..len) to out escaped: backslash as \\, newline as \n,
  * every other C0 control character (0x00-0x1f) and DEL (0x7f) as \xNN
- * with two lower-case hex digits, and the pair ESCAPE_NUL as \x00.
- * Every other byte, UTF-8 included, is copied. Returns 0, or E2BIG /
- * ENOMEM as buf_add (out then holds part of the text). */
+ * with two lower-case hex digits, the pair ESCAPE_NUL as \x00, a C1
+ * control in UTF-8 (U+0080..U+009F) as its two bytes \xc2\xNN, and each
+ * byte that is not part of valid UTF-8 as \xNN. Valid UTF-8 is copied,
+ * so the result is always valid UTF-8 with no control character. Returns
+ * 0, or E2BIG / ENOMEM as buf_add (out then holds part of the text). */
 int escape_text(struct buf *out, const char *s, size_t len);
 
 /* escape_text of the C string s into dst[0..n), for log lines: cut

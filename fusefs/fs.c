@@ -31,6 +31,7 @@
 #include <unistd.h>
 #include "buf.h"
 #include "fs.h"
+#include "log.h"
 #include "viewers.h"
 
 #define KIND_BITS 4
@@ -149,9 +150,20 @@ static int refuse_stranger(fuse_req_t req)
 
 static void fsop_init(void *userdata, struct fuse_conn_info *conn)
 {
-    (void)userdata;
+    struct fs *fs = userdata;
+
+    /* --fast-read: opens stay in the kernel, and with them the release
+     * and flush round trips of every read. O_TRUNC then comes as a
+     * truncate (fsop_setattr): with atomic_o_trunc the kernel would take
+     * an open it never sent for a truncation done, and empty the cached
+     * name of a data file root opened with O_TRUNC. */
+    fs->no_open = fs->opt->fast_read &&
+                  (conn->capable & FUSE_CAP_NO_OPEN_SUPPORT) != 0;
+    if (fs->opt->fast_read && !fs->no_open)
+        log_warn("--fast-read: the kernel cannot do without opens; "
+                 "every open still reaches dockerfs");
     /* O_TRUNC arrives with open instead of as a separate truncate. */
-    if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC)
+    if (!fs->no_open && (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC))
         conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
     /* Listings are kept by the kernel through cache_readdir at opendir,
      * which needs no capability. FUSE_CAP_AUTO_INVAL_DATA (libfuse's
@@ -414,6 +426,11 @@ static void fsop_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
     struct stat st;
     int acc = fi->flags & O_ACCMODE, err;
 
+    if (fs->no_open) {
+        /* The kernel remembers this and opens by itself from now on. */
+        fuse_reply_err(req, ENOSYS);
+        return;
+    }
     /* A stranger's kill attempt goes on to killfile_open: audited. */
     if ((ino == ROOT_INO || ino_kind(ino) != FILE_KILL) && refuse_stranger(req))
         return;
@@ -481,6 +498,23 @@ static void fsop_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
     buf_free(&b);
 }
 
+/* A write to a kill file whose open never reached us (--fast-read): the
+ * kernel has checked the mode, killfile_open checks again and audits,
+ * and the write is judged alone, as if opened, written and closed. */
+static int write_unopened(const struct kill_env *env,
+                          const struct kill_caller *who, uint64_t serial,
+                          const char *data, size_t size)
+{
+    uint64_t fh = 0;
+    int err = killfile_open(env, who, serial, O_WRONLY, &fh);
+
+    if (err)
+        return err;
+    err = killfile_write(env, who, serial, fh, data, size);
+    killfile_release(env, fh);
+    return err;
+}
+
 static void fsop_write(fuse_req_t req, fuse_ino_t ino, const char *data,
                        size_t size, off_t off, struct fuse_file_info *fi)
 {
@@ -490,12 +524,18 @@ static void fsop_write(fuse_req_t req, fuse_ino_t ino, const char *data,
     int err;
 
     (void)off;
-    if (ino == ROOT_INO || ino_kind(ino) != FILE_KILL || !fi->fh) {
-        fuse_reply_err(req, EBADF);
+    if (ino == ROOT_INO || ino_kind(ino) != FILE_KILL) {
+        /* Only root gets past the kernel's mode check to a data file. */
+        fuse_reply_err(req, fs->no_open ? EACCES : EBADF);
         return;
     }
     kill_caller_of(req, fs->opt, &who);
-    err = killfile_write(&env, &who, ino_serial(ino), fi->fh, data, size);
+    if (fi->fh)
+        err = killfile_write(&env, &who, ino_serial(ino), fi->fh, data, size);
+    else if (fs->no_open)
+        err = write_unopened(&env, &who, ino_serial(ino), data, size);
+    else
+        err = EBADF;
     if (err)
         fuse_reply_err(req, err);
     else
@@ -507,7 +547,9 @@ static void fsop_write(fuse_req_t req, fuse_ino_t ino, const char *data,
  * shells ignore it, and it is the one way to answer an empty write. */
 static void fsop_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-    if (ino == ROOT_INO || ino_kind(ino) != FILE_KILL)
+    if (fs_of(req)->no_open)
+        fuse_reply_err(req, ENOSYS);    /* remembered: no flush from now on */
+    else if (ino == ROOT_INO || ino_kind(ino) != FILE_KILL)
         fuse_reply_err(req, 0);
     else
         fuse_reply_err(req, killfile_flush(fi->fh));

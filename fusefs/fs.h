@@ -22,6 +22,10 @@ struct fs {
     struct fuse_session *se;    /* set once the session exists */
     time_t started;
     uid_t owner;                /* who runs dockerfs: may always look */
+    /* --fast-read and the kernel can do without opens (fsop_init): open
+     * and flush answer ENOSYS, which the kernel remembers for the mount,
+     * and a kill file is written with no handle. */
+    int no_open;
     struct killfiles kills;     /* open kill files, audit trail */
     /* When the root listing last changed (Unix ns; 0: not since start):
      * the root's mtime, so the kernel knows its cached listing is old. */

@@ -79,14 +79,16 @@ static char *absolute_path(const char *mnt)
 
 /* The options handed to libfuse: ours first, then the user's -o. No
  * default_permissions: fs.c checks who may write kill itself, so that a
- * refused attempt reaches the audit trail. */
+ * refused attempt reaches the audit trail; but with --fast-read opens
+ * never reach fs.c, so the kernel checks the modes fill_attr shows. */
 static int fuse_argv(const struct options *o, struct fuse_args *args)
 {
     struct buf b;
     int err;
 
     buf_init(&b, 0);
-    err = buf_printf(&b, "fsname=dockerfs,subtype=dockerfs%s%s",
+    err = buf_printf(&b, "fsname=dockerfs,subtype=dockerfs%s%s%s",
+                     o->fast_read ? ",default_permissions" : "",
                      o->fuse_opts ? "," : "", o->fuse_opts ? o->fuse_opts : "");
     if (!err)
         err = fuse_opt_add_arg(args, "dockerfs") || fuse_opt_add_arg(args, "-o") ||

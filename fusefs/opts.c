@@ -16,7 +16,7 @@
 enum {
     OPT_HOST = 256, OPT_FILTER, OPT_ALL, OPT_PROTECT, OPT_DRY_RUN,
     OPT_KILL_ACTION, OPT_UID, OPT_GID, OPT_TIMEOUT, OPT_RESYNC, OPT_SYSLOG,
-    OPT_CONTEXT
+    OPT_CONTEXT, OPT_FAST_READ
 };
 
 static const struct option long_opts[] = {
@@ -29,6 +29,7 @@ static const struct option long_opts[] = {
     { "all",         no_argument,       NULL, OPT_ALL },
     { "protect",     required_argument, NULL, OPT_PROTECT },
     { "dry-run",     no_argument,       NULL, OPT_DRY_RUN },
+    { "fast-read",   no_argument,       NULL, OPT_FAST_READ },
     { "kill-action", required_argument, NULL, OPT_KILL_ACTION },
     { "uid",         required_argument, NULL, OPT_UID },
     { "gid",         required_argument, NULL, OPT_GID },
@@ -176,6 +177,7 @@ static int take_option(struct options *o, int c, const char *arg,
                    ? errmsg(1, err, errlen, "out of memory") : 0;
     case OPT_ALL: o->all = 1; return 0;
     case OPT_DRY_RUN: o->dry_run = 1; return 0;
+    case OPT_FAST_READ: o->fast_read = 1; return 0;
     case OPT_SYSLOG: o->syslog = 1; return 0;
     case 'o':
         return add_fuse_opts(o, arg) ? errmsg(1, err, errlen, "out of memory")
@@ -292,7 +294,11 @@ void opts_usage(FILE *out, const char *prog)
 "      --protect SPEC      never kill matching containers: label=KEY[=VALUE],\n"
 "                          name=GLOB, image=GLOB or engine=GLOB; repeatable\n"
 "      --dry-run           log kill requests, touch nothing\n"
-"      --kill-action ACT   rm (default, like docker rm -f), kill or stop\n"
+"      --fast-read         the kernel opens files and checks access itself\n"
+"                          (by the modes shown): no round trip to dockerfs\n"
+"                          per open; a kill must be one write, a write of\n"
+"                          nothing is not refused, and attempts the kernel\n"
+"                          refuses are not in the audit log\n""      --kill-action ACT   rm (default, like docker rm -f), kill or stop\n"
 "      --uid USER          who may write kill files besides root (default 0)\n"
 "      --gid GROUP         group that may write kill files too\n"
 "      --timeout SECONDS   how long a kill may take (default 10)\n"

@@ -30,6 +30,7 @@ struct options {
     struct protect_rules protect; /* --protect, repeatable */
     int all;                    /* --all */
     int dry_run;                /* --dry-run */
+    int fast_read;              /* --fast-read */
     enum kill_action action;    /* --kill-action, default KILL_RM */
     uid_t kill_uid;             /* --uid, default 0 */
     gid_t kill_gid;             /* --gid */

@@ -49,8 +49,6 @@ unset DOCKER_HOST DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
 TMP=$(mktemp -d /tmp/ddfleet.XXXXXX)
 ENG=$TMP/eng
 ENGINES="e1 e2 e3 one"
-STARTED=
-TMPFS_UP=0
 FLEET_PID=
 ONE_PID=
 
@@ -58,29 +56,14 @@ log() { printf '[bench-fleet %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 sock() { echo "$ENG/$1/docker.sock"; }
 
 cleanup() {
-    local e
     set +e
     bench_stop_pid "$FLEET_PID" "$ONE_PID"
     bench_unmount "$TMP/fleet" "$TMP/one"
-    # Dropping the data roots is enough: no one-by-one removal of 6000
-    # containers (see bench_engine_stop).
-    for e in $STARTED; do
-        (export ENGINE_DIR=$ENG/$e; engine_down; engine_stop) >/dev/null 2>&1
-    done
-    [ "$TMPFS_UP" = 1 ] && { umount "$ENG" 2>/dev/null || umount -l "$ENG"; }
+    bench_engine_stop
     rm -rf "$TMP"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-# Milliseconds a command takes, fork and exec included; output discarded.
-tms() {
-    local t0 t1
-    t0=${EPOCHREALTIME/./}
-    "$@" >/dev/null 2>&1 || true
-    t1=${EPOCHREALTIME/./}
-    printf '%d.%03d\n' $(((t1 - t0) / 1000)) $(((t1 - t0) % 1000))
-}
 
 # The q-quantile (nearest rank) of the numbers on stdin.
 quantile() {
@@ -88,21 +71,6 @@ quantile() {
         END { if (NR == 0) { print "nan"; exit }
               i = int(q * NR + 0.999999); if (i < 1) i = 1; if (i > NR) i = NR
               print v[i] }'
-}
-
-rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
-
-# Creates containers on engine e until it has n (label ddbench=list).
-grow_to() {
-    local e=$1 n=$2 have try
-    for try in 1 2 3; do
-        have=$(docker -H "unix://$(sock "$e")" ps -aq | wc -l)
-        [ "$have" -ge "$n" ] && return 0
-        "$DDB" create "$(sock "$e")" "$TEST_IMAGE" $((n - have)) "$CREATE_PAR" list >/dev/null ||
-            log "$e: some creates failed (try $try)"
-    done
-    have=$(docker -H "unix://$(sock "$e")" ps -aq | wc -l)
-    [ "$have" -ge "$n" ] || { echo "bench-fleet: $e has only $have of $n containers" >&2; return 1; }
 }
 
 # Starts dockerfs on mnt with the given engine options; prints its pid
@@ -138,24 +106,18 @@ scan_median() {
 # ---------------------------------------------------------------- engines
 mkdir -p "$ENG" "$OUT"
 log "results: $OUT"
-if [ "$ENGINE_TMPFS" = 1 ]; then
-    mount -t tmpfs -o size=12g,mode=0755 ddfleet "$ENG"
-    TMPFS_UP=1
-fi
+[ "$ENGINE_TMPFS" = 1 ] && bench_tmpfs "$ENG" 12g
 for e in $ENGINES; do
-    (engine_start "$ENG/$e" >/dev/null) || { echo "bench-fleet: engine $e did not start" >&2; exit 1; }
-    STARTED="$STARTED $e"
+    bench_engine_start "$ENG/$e" 0 - ||
+        { echo "bench-fleet: engine $e did not start" >&2; exit 1; }
 done
-DOCKER_HOST=unix://$(sock e1) image_build "$TEST_IMAGE"
-for e in e2 e3 one; do
-    docker -H "unix://$(sock e1)" save "$TEST_IMAGE" | docker -H "unix://$(sock "$e")" load >/dev/null
-done
+unset DOCKER_HOST
 
 log "creating $N containers on each of e1 e2 e3 and $((3 * N)) on one (created, not started)"
 t0=$SECONDS
 pids=
-for e in e1 e2 e3; do grow_to "$e" "$N" & pids="$pids $!"; done
-grow_to one $((3 * N)) & pids="$pids $!"
+for e in e1 e2 e3; do bench_grow_to "$(sock "$e")" "$N" & pids="$pids $!"; done
+bench_grow_to "$(sock one)" $((3 * N)) & pids="$pids $!"
 for p in $pids; do wait "$p" || exit 1; done
 log "created in $((SECONDS - t0)) s"
 

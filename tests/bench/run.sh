@@ -16,8 +16,9 @@
 #   5. the game's tics per second (its own counters) with 0, 50 and 300
 #      monsters, on plain directories, on the mount, and on a frozen mount
 #   6. reading name and image of every entry, timed inside the reader (C
-#      and Python): the mount, the same tree copied to a tmpfs, and one raw
-#      API list + JSON decode; ls of the mount against ls of the tmpfs copy
+#      and Python): the mount, a second mount with --fast-read, the same
+#      tree copied to a tmpfs, and one raw API list + JSON decode; ls of
+#      the mount against ls of the tmpfs copy
 #   7. renames: BENCH_RENAMES (100) renames of one container in a row, each
 #      timed until its name file shows the new name, idle and at the
 #      largest size
@@ -73,11 +74,13 @@ done
 TMP=$(mktemp -d /tmp/ddbench.XXXXXX)
 MNT=$TMP/mnt
 MNT2=$TMP/mnt2
+MNT3=$TMP/mnt3
 TREE=$TMP/tree
 TREE_UP=0
 PY=$(command -v python3 || true)
 DFS_PID=
 DFS2_PID=
+DFS3_PID=
 GAME_PID=
 XVFB_PID=
 
@@ -92,28 +95,14 @@ cleanup() {
         kill -TERM "$p" 2>/dev/null && { engine_kill_wait "$p" 0 5 || kill -KILL "$p"; }
         wait "$p" 2>/dev/null
     done
-    bench_stop_pid "$DFS_PID" "$DFS2_PID"
-    bench_unmount "$MNT" "$MNT2"
+    bench_stop_pid "$DFS_PID" "$DFS2_PID" "$DFS3_PID"
+    bench_unmount "$MNT" "$MNT2" "$MNT3"
     [ "$TREE_UP" = 1 ] && umount "$TREE"
     bench_engine_stop
     rm -rf "$TMP"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-# Milliseconds a command takes, fork and exec included (as a user or a
-# daemon shelling out pays them). Its output is discarded.
-tms() {
-    local t0 t1
-    t0=${EPOCHREALTIME/./}
-    "$@" >/dev/null 2>&1 || true
-    t1=${EPOCHREALTIME/./}
-    printf '%d.%03d\n' $(((t1 - t0) / 1000)) $(((t1 - t0) % 1000))
-}
-
-
-# Resident memory (kB) of a pid.
-rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
 # utime + stime of a pid, in clock ticks.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
@@ -129,20 +118,6 @@ dfs_wait_mounted() {
         sleep 0.05
     done
     return 1
-}
-
-# Creates containers until the engine has n of them (label ddbench=list).
-# A busy engine may refuse a create now and then: count again and retry.
-grow_to() {
-    local n=$1 have try
-    for try in 1 2 3; do
-        have=$(engine_docker ps -aq | wc -l)
-        [ "$have" -ge "$n" ] && return 0
-        "$DDB" create "$SOCK" "$TEST_IMAGE" $((n - have)) "$CREATE_PAR" list >/dev/null ||
-            log "listing: some creates failed (try $try)"
-    done
-    have=$(engine_docker ps -aq | wc -l)
-    [ "$have" -ge "$n" ] || { echo "bench: only $have of $n containers" >&2; return 1; }
 }
 
 # One pass of the old dockerdoomd list: docker ps, then one docker inspect
@@ -180,7 +155,7 @@ log "results: $OUT"
 bench_engine_start "$TMP/eng" "$ENGINE_TMPFS" 8g
 machine_info
 
-mkdir -p "$MNT" "$MNT2"
+mkdir -p "$MNT" "$MNT2" "$MNT3"
 "$DFS_BIN" "$MNT" -f --all >"$TMP/dockerfs.log" 2>&1 &
 DFS_PID=$!
 dfs_wait_mounted "$MNT" "$DFS_PID" || { echo "bench: dockerfs did not mount" >&2; tail "$TMP/dockerfs.log" >&2; exit 1; }
@@ -298,7 +273,7 @@ TREE_UP=1
 echo "containers,seconds_to_list,rss_kb" >"$OUT/start.csv"
 for n in $SIZES; do
     log "listing: growing to $n containers"
-    grow_to "$n"
+    bench_grow_to "$SOCK" "$n"
     "$DDB" waitcount "$MNT" "$n" 300
     sleep 1
     echo "running,$n,$(rss_kb "$DFS_PID")" >>"$OUT/rss.csv"
@@ -322,15 +297,23 @@ for n in $SIZES; do
     # copied to a tmpfs and one API list + decode, in turns.
     log "scan: $n containers, mount vs tmpfs copy vs API list + decode"
     echo "$n,c_mount_cold,1,$("$DDB" tscan "$MNT")" >>"$OUT/scan.csv"
+    # The --fast-read mount follows the same engine from here on.
+    "$DFS_BIN" "$MNT3" -f --all --fast-read >"$TMP/dockerfs3.log" 2>&1 &
+    DFS3_PID=$!
+    dfs_wait_mounted "$MNT3" "$DFS3_PID" && "$DDB" waitcount "$MNT3" "$n" 120 ||
+        log "scan: the --fast-read mount did not come up"
+    "$DDB" tscan "$MNT3" >/dev/null
     rm -rf "${TREE:?}/t"
     "$DDB" copy "$MNT" "$TREE/t"
     for ((r = 1; r <= REPS; r++)); do
         {
             echo "$n,c_mount,$r,$("$DDB" tscan "$MNT")"
+            echo "$n,c_fast,$r,$("$DDB" tscan "$MNT3")"
             echo "$n,c_tmpfs,$r,$("$DDB" tscan "$TREE/t")"
             echo "$n,c_api,$r,$("$DDB" tapi "$SOCK")"
             if [ -n "$PY" ]; then
                 echo "$n,py_mount,$r,$("$PY" "$REPO/tests/bench/pyscan.py" dir "$MNT")"
+                echo "$n,py_fast,$r,$("$PY" "$REPO/tests/bench/pyscan.py" dir "$MNT3")"
                 echo "$n,py_tmpfs,$r,$("$PY" "$REPO/tests/bench/pyscan.py" dir "$TREE/t")"
                 echo "$n,py_api,$r,$("$PY" "$REPO/tests/bench/pyscan.py" api "$SOCK")"
             fi
@@ -338,6 +321,9 @@ for n in $SIZES; do
             echo "$n,ls_tmpfs,$r,$(tms ls "$TREE/t")"
         } >>"$OUT/scan.csv"
     done
+    bench_stop_pid "$DFS3_PID"
+    DFS3_PID=
+    bench_unmount "$MNT3"
     if [ "$n" -le "$OLD_FULL_MAX" ]; then
         old_runs=3
         [ "$n" -ge 1000 ] && old_runs=1

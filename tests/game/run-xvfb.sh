@@ -24,58 +24,25 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-GAME=${1:-$REPO/build/game/chocolate-doom}
+GAME_BIN=${1:-$REPO/build/game/chocolate-doom}
 IWADS=${IWADS:-/usr/share/games/doom}
+IWAD=$IWADS/freedoom2.wad
 # shellcheck source=tests/lib/tap.sh
 . "$REPO/tests/lib/tap.sh"
-
 TMP=$(mktemp -d /tmp/dd-game-test.XXXXXX)
-XVFB_PID=
-GAME_PID=
-
-stop_game() {
-    if [ -n "$GAME_PID" ]; then
-        kill -TERM "$GAME_PID" 2>/dev/null || true
-        for _ in $(seq 40); do
-            kill -0 "$GAME_PID" 2>/dev/null || break
-            sleep 0.05
-        done
-        kill -KILL "$GAME_PID" 2>/dev/null || true
-        wait "$GAME_PID" 2>/dev/null || true
-        GAME_PID=
-    fi
-}
+# lib/game.sh keeps its files (display, Xvfb log, HOME) in TESTS_TMP.
+TESTS_TMP=$TMP
+# shellcheck source=tests/lib/game.sh
+. "$REPO/tests/lib/game.sh"
 
 cleanup() {
-    stop_game
-    if [ -n "$XVFB_PID" ]; then
-        kill -TERM "$XVFB_PID" 2>/dev/null || true
-        wait "$XVFB_PID" 2>/dev/null || true
-    fi
+    game_teardown
     rm -rf "$TMP"
 }
 trap cleanup EXIT
 
-for tool in Xvfb xdotool; do
-    if ! command -v "$tool" >/dev/null; then
-        not_ok "$tool is installed"
-        tap_done
-    fi
-done
-if [ ! -x "$GAME" ]; then
-    not_ok "game binary $GAME exists (run make game)"
-    tap_done
-fi
-
-# Xvfb picks a free display itself and tells us which on fd 3.
-Xvfb -displayfd 3 -screen 0 640x480x24 -nolisten tcp \
-    3>"$TMP/display" >"$TMP/xvfb.log" 2>&1 &
-XVFB_PID=$!
-if ! wait_until 10 test -s "$TMP/display"; then
-    not_ok "Xvfb starts" "$(cat "$TMP/xvfb.log")"
-    tap_done
-fi
-export DISPLAY=":$(head -n1 "$TMP/display")"
+game_require "the game test" Xvfb xdotool
+game_xvfb
 note "Xvfb on $DISPLAY"
 
 # make_entries DIR N PREFIX: N entries DIR/<12 hex>/{id,name,image,state,kill}
@@ -261,7 +228,7 @@ else
     not_ok "monsters out of view are left alone" "all were in view"
 fi
 check "the game is still running" game_alive
-stop_game
+game_stop
 
 # --- 2. a failed kill is reported and the monster comes back ---------------
 DIR=$TMP/fail
@@ -294,7 +261,7 @@ fi
 nfailed=$(count_of "$LOG" kill-request)
 check "the summary names the failures by errno" grep -q \
     "^dockerdoom: message fail idrm: $nfailed failed (EISDIR)\$" "$LOG"
-stop_game
+game_stop
 
 # --- 3. renames, image changes, a kill the engine does not answer ----------
 DIR=$TMP/slow
@@ -367,7 +334,7 @@ else
     not_ok "late answers are still taken" "$(grep dockerdoom "$LOG")"
 fi
 wait "${readers[@]}" 2>/dev/null || true
-stop_game
+game_stop
 
 # --- 4. fleets of 50 and 300 on two maps -----------------------------------
 run_fleet() {
@@ -414,7 +381,7 @@ $(tail -n 5 "$log.err")"
             test "${spared:-0}" -gt 0
     fi
     note "$map n=$n $(grep '^dockerdoom: stats ' "$log" | tail -n 1 || true)"
-    stop_game
+    game_stop
     rm -rf "$dir"
 }
 MONSTERS=
@@ -455,7 +422,7 @@ fi
 wait_until 15 eval "[ \$(grep -c '^dockerdoom: stats ' '$LOG') -ge 2 ]" || true
 check "the game keeps running with 10000 entries" game_alive
 note "n=10000 $(grep '^dockerdoom: stats ' "$LOG" | tail -n 1 || true)"
-stop_game
+game_stop
 rm -rf "$DIR"
 
 # --- 6. entries wait; the player walks off; spots are searched again -------
@@ -507,7 +474,7 @@ else
     not_ok "and a waiting entry spawns from the new search" "$(grep '^dockerdoom: \(level\|spawn\|waiting\)' "$LOG")"
 fi
 check "the game is still running" game_alive
-stop_game
+game_stop
 
 # --- 7. a -dockerfs directory that does not exist ----------------------------
 rc=0

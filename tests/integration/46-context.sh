@@ -54,16 +54,12 @@ MN=0
 mount_ctx() {
     local desc=$1 want=$2 m
     shift 2
-    local -a envs=()
-    while [ $# -gt 0 ] && [ "$1" != -- ]; do
-        envs+=("$1")
-        shift
-    done
-    shift
+    env_args "$@"
+    shift "$ENV_SHIFT"
     MN=$((MN + 1))
     m=$TESTS_TMP/mnt$MN
     local e
-    for e in "${envs[@]}"; do
+    for e in "${ENV_ARGS[@]}"; do
         export "${e?}"
     done
     if no_host dfs_mount "$m" "$@" && dfs_alive; then

@@ -8,17 +8,11 @@
 # No -e: a failing command is a test result, reported as "not ok".
 set -uo pipefail
 . "$(dirname "$0")/../lib/dockerfs.sh"
+. "$(dirname "$0")/../lib/users.sh"
 dfs_setup
 
 M=$TESTS_TMP/mnt
-USER_NAME=dockerdoomtest
-if ! id -u "$USER_NAME" >/dev/null 2>&1; then
-    useradd --system --no-create-home --shell /usr/sbin/nologin "$USER_NAME" ||
-        { not_ok "create user $USER_NAME"; tap_done; }
-fi
-TU=$(id -u "$USER_NAME")
-TG=$(id -g "$USER_NAME")
-note "test user $USER_NAME uid=$TU gid=$TG"
+users_setup || { not_ok "create user $USER_NAME"; tap_done; }
 
 # The repository may sit where other users cannot reach (/root/...).
 UFSOP=$TESTS_TMP/bin/fsop
@@ -26,12 +20,6 @@ mkdir -p "$TESTS_TMP/bin"
 cp "$FSOP" "$UFSOP"
 chmod 0755 "$TESTS_TMP/bin" "$UFSOP"
 
-# Runs a command as uid:gid with no supplementary groups.
-as() {
-    local uid=$1 gid=$2
-    shift 2
-    setpriv --reuid="$uid" --regid="$gid" --clear-groups "$@"
-}
 # fsop as another user, bounded.
 fsop_as() {
     local uid=$1 gid=$2
@@ -43,15 +31,6 @@ check "fsop can be run by the test user" as "$TU" "$TG" "$UFSOP" read /etc/hostn
 A=$(run_c --name target)
 SA=${A:0:12}
 
-# Is the answer of `as ... CMD` a permission error? (ls, cat, readlink,
-# stat and cd all say "Permission denied" on EACCES.)
-denied() {
-    local out
-    out=$(as "$@" 2>&1 </dev/null)
-    case $out in *"Permission denied"*) return 0 ;; esac
-    note "not denied: $*: $out"
-    return 1
-}
 
 # --- allow_other, default --uid 0: another user sees nothing, kills nothing
 # (labels hold secrets; issue 12 item 4).

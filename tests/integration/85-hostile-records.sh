@@ -52,6 +52,7 @@ INH=$(docker run -d --network none dockerdoom-biglabel:1)
 check_eq "a container inherits 1.1 MiB of labels from its image" $((1100 * 1024)) \
     "$(docker inspect -f '{{len .Config.Labels.inherited}}' "$INH" 2>/dev/null)"
 
+C1=$(run_c --name c1label --label "$(printf 'csi=\xc2\x9b2J\xc2\x85')" --label "$(printf 'text=caf\xc3\xa9')")
 CR=$(run_c --name crlabel --label "$(printf 'x\rdockerfs.protect=true')" --label "$(printf 'bell=\a\033[2J')")
 GOOD=$(run_c --name good)
 
@@ -72,10 +73,14 @@ check_eq "the NUL is shown as \\x00; an = in a key as \\x3d" \
     "$(printf 'dockerfs.protect\\x3dtrue=\nnul=a\\x00b\nplain=v')" "$(cat "$M/${NUL:0:12}/labels")"
 check_eq "labels: CR, BEL and ESC shown as \\xNN, never raw" \
     "$(printf 'bell=\\x07\\x1b[2J\nx\\x0ddockerfs.protect=true')" "$(cat "$M/${CR:0:12}/labels")"
+check_eq "labels: a C1 control (CSI, NEL as UTF-8) shown as \\xc2\\xNN, other UTF-8 as it is" \
+    "$(printf 'csi=\\xc2\\x9b2J\\xc2\\x85\ntext=caf\xc3\xa9')" "$(cat "$M/${C1:0:12}/labels")"
 check_eq "stat size of labels is the escaped length" \
     "$(cat "$M/${CR:0:12}/labels" | wc -c)" "$(stat -c %s "$M/${CR:0:12}/labels")"
 check_eq "no raw control character in any file" 0 \
     "$(cat "$M"/*/name "$M"/*/image "$M"/*/labels | tr -d '\n' | LC_ALL=C grep -c '[[:cntrl:]]')"
+check_eq "no raw C1 control character (U+0080..U+009F) in any file" 0 \
+    "$(cat "$M"/*/name "$M"/*/image "$M"/*/labels | LC_ALL=C.UTF-8 grep -cP '[\x{80}-\x{9f}]')"
 check "the oversized record is said in the log, with its id" \
     grep -qE "left out container ${HUGE:0:12}: its record is over 1 MiB" "$DFS_LOG"
 

@@ -18,6 +18,8 @@
 #   dfs_san_check LOG    no sanitizer report in a dockerfs log?
 #   run_c [docker run options...]  start a test container; prints its id
 #   fsop ARGS...         tests/helpers/tools/fsop with a time bound
+#   env_args ENV... -- ARGS...  ENV into the array ENV_ARGS; the caller
+#                        then does shift "$ENV_SHIFT" to reach ARGS
 #   neg_run [ENV...] -- [dockerfs options...]  dockerfs -f (env(1) ENV
 #                        arguments) on a fresh mount point, where it must
 #                        exit by itself (bounded); sets NEG_RC, NEG_OUT
@@ -199,21 +201,30 @@ fsop() {
     return 0
 }
 
+# Splits "ENV... -- ARGS...": the arguments before "--" go into ENV_ARGS;
+# ENV_SHIFT is how many the caller shifts to reach ARGS (the "--" too).
+env_args() {
+    ENV_ARGS=()
+    ENV_SHIFT=0
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do
+        ENV_ARGS+=("$1")
+        shift
+        ENV_SHIFT=$((ENV_SHIFT + 1))
+    done
+    [ $# -eq 0 ] || ENV_SHIFT=$((ENV_SHIFT + 1))
+}
+
 NEG_N=0
 # shellcheck disable=SC2034  # NEG_RC, NEG_OUT: the caller reads them
 neg_run() {
-    local -a envs=()
-    while [ $# -gt 0 ] && [ "$1" != -- ]; do
-        envs+=("$1")
-        shift
-    done
-    shift
+    env_args "$@"
+    shift "$ENV_SHIFT"
     NEG_N=$((NEG_N + 1))
     NEG_MNT=$TESTS_TMP/neg$NEG_N
     mkdir -p "$NEG_MNT"
     DFS_MNTS+=("$NEG_MNT")
     NEG_RC=0
-    NEG_OUT=$(timeout -k 2 30 env "${envs[@]}" "$DOCKERFS_BIN" "$NEG_MNT" -f "$@" 2>&1) ||
+    NEG_OUT=$(timeout -k 2 30 env "${ENV_ARGS[@]}" "$DOCKERFS_BIN" "$NEG_MNT" -f "$@" 2>&1) ||
         NEG_RC=$?
 }
 

@@ -47,11 +47,35 @@ static void controls_become_hex(void **state)
     /* A raw NUL (counted text) and the pair parse.c stores one as. */
     assert_string_equal(esc("a\0b", 3), "a\\x00b");
     assert_string_equal(ESC("a" ESCAPE_NUL "b"), "a\\x00b");
-    /* C0 alone, or C0 before anything but 80, is just a byte. */
-    assert_string_equal(ESC("\xc0"), "\xc0");
-    assert_string_equal(ESC("\xc0\x81"), "\xc0\x81");
+    /* C0 alone, or C0 before anything but 80, is not UTF-8. */
+    assert_string_equal(ESC("\xc0"), "\\xc0");
+    assert_string_equal(ESC("\xc0\x81"), "\\xc0\\x81");
     /* The escape of an escape stays unambiguous. */
     assert_string_equal(ESC("\\x0d"), "\\\\x0d");
+}
+
+static void c1_and_invalid_utf8_become_hex(void **state)
+{
+    (void)state;
+    /* CSI as UTF-8 (U+009B) and as a raw 8-bit byte: both escaped. */
+    assert_string_equal(ESC("a\xc2\x9b" "2Jb"), "a\\xc2\\x9b2Jb");
+    assert_string_equal(ESC("a\x9b" "2Jb"), "a\\x9b2Jb");
+    assert_string_equal(ESC("\xc2\x80\xc2\x9f"), "\\xc2\\x80\\xc2\\x9f");
+    /* U+00A0 and beyond are text. */
+    assert_string_equal(ESC("\xc2\xa0\xc3\xa9"), "\xc2\xa0\xc3\xa9");
+    assert_string_equal(ESC("\xf0\x9f\x90\xb3"), "\xf0\x9f\x90\xb3");
+    /* Latin-1, a cut sequence, an overlong, a surrogate, beyond U+10FFFF. */
+    assert_string_equal(ESC("caf\xe9"), "caf\\xe9");
+    assert_string_equal(ESC("\xe2\x9c"), "\\xe2\\x9c");
+    assert_string_equal(ESC("\xe0\x80\xaf"), "\\xe0\\x80\\xaf");
+    assert_string_equal(ESC("\xed\xa0\x80"), "\\xed\\xa0\\x80");
+    assert_string_equal(ESC("\xf4\x90\x80\x80"), "\\xf4\\x90\\x80\\x80");
+    assert_string_equal(ESC("\xff\xfe"), "\\xff\\xfe");
+    char dst[8];
+    /* A character is never cut in the middle. */
+    assert_string_equal(escape_text_to(dst, sizeof dst, "abcde\xc3\xa9"), "abcde\xc3\xa9");
+    assert_string_equal(escape_text_to(dst, sizeof dst, "abcdef\xc3\xa9"), "abcdef");
+    assert_string_equal(escape_text_to(dst, sizeof dst, "\xc2\x9bx"), "");
 }
 
 static void every_byte_is_safe(void **state)
@@ -62,8 +86,10 @@ static void every_byte_is_safe(void **state)
         const char *out = esc(&in, 1);
         for (const char *p = out; *p; p++)
             assert_false((unsigned char)*p < 0x20 || *p == 0x7f);
-        if (ch >= 0x20 && ch != 0x7f && ch != '\\')
+        if (ch >= 0x20 && ch < 0x7f && ch != '\\')
             assert_int_equal(strlen(out), 1);
+        if (ch >= 0x80)     /* alone, never UTF-8 */
+            assert_int_equal(strlen(out), 4);
     }
 }
 
@@ -95,6 +121,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plain_text_unchanged),
         cmocka_unit_test(controls_become_hex),
+        cmocka_unit_test(c1_and_invalid_utf8_become_hex),
         cmocka_unit_test(every_byte_is_safe),
         cmocka_unit_test(limit_reported),
         cmocka_unit_test(fixed_array_cut_whole),

@@ -68,6 +68,7 @@ static void defaults(void **state)
     assert_int_equal(o.protect.n, 0);
     assert_int_equal(o.all, 0);
     assert_int_equal(o.dry_run, 0);
+    assert_int_equal(o.fast_read, 0);
     assert_int_equal(o.action, KILL_RM);
     assert_int_equal(o.kill_uid, 0);
     assert_int_equal(o.have_gid, 0);
@@ -89,7 +90,7 @@ static void every_option(void **state)
                        "unix:///tmp/d.sock", "--filter", "label=a=b",
                        "--filter", "status=running", "--all", "--protect",
                        "name=web*", "--protect", "label=keep", "--dry-run",
-                       "--kill-action", "stop", "--uid", "1000", "--gid", "100",
+                       "--fast-read", "--kill-action", "stop", "--uid", "1000", "--gid", "100",
                        "--timeout", "2.5", "--resync", "0", "-oro,default_permissions",
                        "/mnt/x"), 0);
     assert_string_equal(o.mountpoint, "/mnt/x");
@@ -104,6 +105,7 @@ static void every_option(void **state)
     assert_int_equal(o.protect.n, 2);
     assert_int_equal(o.all, 1);
     assert_int_equal(o.dry_run, 1);
+    assert_int_equal(o.fast_read, 1);
     assert_int_equal(o.action, KILL_STOP);
     assert_int_equal(o.kill_uid, 1000);
     assert_int_equal(o.kill_gid, 100);
@@ -170,7 +172,7 @@ static void help_and_version(void **state)
     opts_usage(f, "dockerfs");
     fclose(f);
     const char *must[] = { "--foreground", "-o", "--host", "--context", "--filter", "--all",
-                           "--protect", "--dry-run", "--kill-action", "--uid",
+                           "--protect", "--dry-run", "--fast-read", "--kill-action", "--uid",
                            "--gid", "--timeout", "--resync", "--syslog",
                            "--help", "--version", "MOUNTPOINT" };
     for (size_t i = 0; i < sizeof must / sizeof *must; i++)
