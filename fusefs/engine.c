@@ -272,6 +272,35 @@ int engine_info_id(const struct engine *e, char *id, size_t idlen,
     return rc;
 }
 
+int engine_get(const struct engine *e, const char *path, struct buf *body,
+               size_t max, char *err, size_t errlen)
+{
+    long status = 0;
+    int rc;
+    CURL *h;
+
+    if (!(h = engine_handle(e, path))) {
+        snprintf(err, errlen, "out of memory");
+        return ENOMEM;
+    }
+    buf_init(body, max);
+    rc = perform(e, h, collect, body, &status, err, errlen);
+    if (rc == 0 && status == 200) {
+        curl_off_t got = 0;
+        curl_easy_getinfo(h, CURLINFO_SIZE_DOWNLOAD_T, &got);
+        if ((size_t)got > body->len) {
+            snprintf(err, errlen, "GET %s: the answer is over %zu bytes",
+                     path, max);
+            rc = EMSGSIZE;
+        }
+    } else if (rc == 0) {
+        engine_answer_reason(status, buf_str(body), body->len, err, errlen);
+        rc = EPROTO;
+    }
+    curl_easy_cleanup(h);
+    return rc;
+}
+
 CURL *engine_events_handle(const struct engine *e, long long since)
 {
     char path[256];

@@ -57,6 +57,13 @@ int engine_inspect(const struct engine *e, const char *id, struct container *c,
 int engine_info_id(const struct engine *e, char *id, size_t idlen,
                    char *err, size_t errlen);
 
+/* GET path (after ENGINE_API), its body (at most max bytes) into body
+ * (initialised here; buf_free it whatever the result). Returns 0 for a 200 answer, a transport
+ * errno (engine_transport_errno), EPROTO (another status, reason from
+ * the body), EMSGSIZE (over max) or ENOMEM, with a one-line reason. */
+int engine_get(const struct engine *e, const char *path, struct buf *body,
+               size_t max, char *err, size_t errlen);
+
 /* A handle for GET /events with container events since the Unix second
  * since (Docker's filters JSON {"type":["container"]}); the caller sets
  * the write callback and the timeouts. NULL on ENOMEM. */

@@ -134,14 +134,16 @@ static int build_one(struct member *m, const struct engine_spec *spec,
 int fleet_build(struct fleet *f, const struct options *o,
                 const struct docker_env *env, char *err, size_t errlen)
 {
-    size_t n = o->n_engines ? o->n_engines : 1;
+    /* With --swarm and nothing else, the nodes are the whole fleet. */
+    size_t n = o->n_engines ? o->n_engines : o->swarm ? 0 : 1;
     struct backend_about a, b;
     int rc;
 
     memset(f, 0, sizeof *f);
     if ((rc = engine_specs_check(o->engines, o->n_engines, err, errlen)) != 0)
         return rc;
-    if (!(f->m = calloc(n, sizeof *f->m)))
+    f->cap = n + (o->swarm ? FLEET_SWARM_MAX : 0);
+    if (!(f->m = calloc(f->cap ? f->cap : 1, sizeof *f->m)))
         return errmsg(ENOMEM, err, errlen, "out of memory");
     for (size_t i = 0; i < n; i++) {
         struct member *m = &f->m[i];
@@ -166,19 +168,35 @@ int fleet_build(struct fleet *f, const struct options *o,
     return 0;
 }
 
+/* The table side of member ix, as its follower has it. */
+static struct follow member_follow(struct fleet *f, unsigned ix)
+{
+    struct member *m = &f->m[ix];
+    struct follow out = {
+        .table = f->table, .engine_ix = ix, .engine_name = m->name,
+        .hooks = f->hooks, .down = &m->down,
+        .admit = fleet_admit, .admit_arg = f,
+    };
+    return out;
+}
+
+static void wire_one(struct fleet *f, unsigned ix)
+{
+    struct member *m = &f->m[ix];
+    struct follow out = member_follow(f, ix);
+
+    if (m->be.ops)
+        m->be.ops->wire(m->be.impl, &out, f->opt);
+}
+
 void fleet_wire(struct fleet *f, struct table *t, const struct options *o,
                 const struct follow_hooks *hooks)
 {
-    for (size_t i = 0; i < f->n; i++) {
-        struct member *m = &f->m[i];
-        struct follow out = {
-            .table = t, .engine_ix = (unsigned)i, .engine_name = m->name,
-            .hooks = *hooks, .down = &m->down,
-            .admit = fleet_admit, .admit_arg = f,
-        };
-        if (m->be.ops)
-            m->be.ops->wire(m->be.impl, &out, o);
-    }
+    f->table = t;
+    f->opt = o;
+    f->hooks = *hooks;
+    for (size_t i = 0; i < f->n; i++)
+        wire_one(f, (unsigned)i);
 }
 
 /* Held while a member's engine_id is read or written. */
@@ -210,6 +228,19 @@ int fleet_check_ids(struct fleet *f, char *err, size_t errlen)
             continue;
         member_about(&f->m[j], &a);
         member_about(m, &b);
+        if (m->from_swarm) {
+            struct follow out = member_follow(f, (unsigned)i);
+            log_warn("swarm: engine %s at %s is engine %s (%s, ID %s): "
+                     "it is not followed, its containers are listed once, "
+                     "under %s", m->name, b.display, f->m[j].name,
+                     a.display, m->first_id, f->m[j].name);
+            atomic_store(&m->retired, 1);
+            if (f->table && follow_drop(&out) != 0)
+                log_warn("out of memory dropping the containers of "
+                         "engine %s", m->name);
+            atomic_store(&m->down, 1);
+            continue;
+        }
         return errmsg(EEXIST, err, errlen, "engines '%s' (%s) and '%s' "
                       "(%s) are one engine (ID %s): every container "
                       "would be listed twice; give it once",
@@ -331,6 +362,8 @@ size_t fleet_first_list(struct fleet *f, int *bad_filter)
 int fleet_start(struct fleet *f)
 {
     for (size_t i = 0; i < f->n; i++) {
+        if (atomic_load(&f->m[i].retired))
+            continue;
         int rc = f->m[i].be.ops->start(f->m[i].be.impl);
         if (rc != 0) {
             fleet_stop(f);
@@ -347,6 +380,110 @@ void fleet_stop(struct fleet *f)
             f->m[i].be.ops->stop(f->m[i].be.impl);
 }
 
+/* Serialises fleet_add (one writer; readers only load n). */
+static pthread_mutex_t add_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int fleet_add(struct fleet *f, const char *name, const char *url,
+              const struct docker_env *env, unsigned *ix,
+              char *err, size_t errlen)
+{
+    struct engine_spec spec = { .kind = SPEC_HOST, .arg = url };
+    int rc = 0;
+
+    pthread_mutex_lock(&add_lock);
+    size_t n = f->n;
+    if (n >= f->cap)
+        rc = errmsg(ENOSPC, err, errlen, "the mount follows %zu engines "
+                    "already, its most", f->cap);
+    for (size_t j = 0; rc == 0 && j < n; j++)
+        if (strcmp(f->m[j].name, name) == 0)
+            rc = errmsg(EEXIST, err, errlen, "engine name '%s' is taken",
+                        name);
+    if (rc == 0) {
+        struct member *m = &f->m[n];
+        memset(m, 0, sizeof *m);
+        snprintf(m->name, sizeof m->name, "%s", name);
+        m->from_swarm = 1;
+        atomic_store(&m->down, 1);
+        rc = backend_new(&m->be, &spec, url, env, err, errlen);
+        if (rc == 0) {
+            if (f->table)
+                wire_one(f, (unsigned)n);
+            *ix = (unsigned)n;
+            atomic_store(&f->n, n + 1);
+        }
+    }
+    pthread_mutex_unlock(&add_lock);
+    return rc;
+}
+
+int fleet_join(struct fleet *f, unsigned ix)
+{
+    struct member *m = fleet_member(f, ix);
+    struct backend_about a, b;
+    int j;
+
+    if (!m)
+        return EINVAL;
+    member_about(m, &a);
+    first_list_one(m);
+    if (m->first_id[0] && (j = fleet_claim_id(f, ix, m->first_id)) >= 0) {
+        struct follow out = member_follow(f, ix);
+        member_about(&f->m[j], &b);
+        log_warn("swarm: engine %s at %s is engine %s (%s, ID %s): it is "
+                 "not followed", m->name, a.display, f->m[j].name,
+                 b.display, m->first_id);
+        atomic_store(&m->retired, 1);
+        follow_drop(&out);
+        return EEXIST;
+    }
+    atomic_store(&m->down, m->first_rc != 0);
+    if (m->first_rc != 0)
+        log_warn("engine %s at %s does not answer (%s); retrying it",
+                 m->name, a.display, m->first_err);
+    return m->be.ops->start(m->be.impl);
+}
+
+void fleet_pause(struct fleet *f, unsigned ix)
+{
+    struct member *m = fleet_member(f, ix);
+
+    if (!m || atomic_load(&m->retired))
+        return;
+    struct follow out = member_follow(f, ix);
+    m->be.ops->stop(m->be.impl);
+    follow_mark_down(&out);
+}
+
+int fleet_resume(struct fleet *f, unsigned ix)
+{
+    struct member *m = fleet_member(f, ix);
+
+    if (!m || atomic_load(&m->retired))
+        return 0;
+    /* Down: the follower asks who answers, then re-lists. */
+    atomic_store(&m->down, 1);
+    return m->be.ops->start(m->be.impl);
+}
+
+void fleet_retire(struct fleet *f, unsigned ix)
+{
+    struct member *m = fleet_member(f, ix);
+
+    if (!m || atomic_exchange(&m->retired, 1))
+        return;
+    struct follow out = member_follow(f, ix);
+    m->be.ops->stop(m->be.impl);
+    atomic_store(&m->down, 1);
+    if (follow_drop(&out) != 0)
+        log_warn("out of memory dropping the containers of engine %s",
+                 m->name);
+    /* Its engine may join again as a new node: it is nobody's now. */
+    pthread_mutex_lock(&id_lock);
+    m->engine_id[0] = '\0';
+    pthread_mutex_unlock(&id_lock);
+}
+
 void fleet_free(struct fleet *f)
 {
     for (size_t i = 0; i < f->n; i++)
@@ -354,6 +491,7 @@ void fleet_free(struct fleet *f)
     free(f->m);
     f->m = NULL;
     f->n = 0;
+    f->cap = 0;
 }
 
 struct member *fleet_member(struct fleet *f, unsigned ix)

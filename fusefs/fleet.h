@@ -66,15 +66,31 @@ struct member {
      * members never hold one, so one engine is never listed twice. It
      * changes when another engine answers at the address (admit). */
     char engine_id[ENGINE_ID_MAX + 1];
+    int from_swarm;             /* made by --swarm for one node */
+    atomic_int retired;         /* 1: not followed any more (its node
+                                   left, or it is another member's
+                                   engine); its slot is never reused */
 };
+
+/* Members --swarm may add beyond the --host and --context ones; nodes
+ * beyond it are logged and skipped. */
+#define FLEET_SWARM_MAX 64
 
 struct fleet {
-    struct member *m;
-    size_t n;
+    struct member *m;           /* cap slots: members never move */
+    /* Members fully built and wired: readers (FUSE workers, followers)
+     * see only those, while the swarm thread adds more. */
+    _Atomic size_t n;
+    size_t cap;
+    /* What fleet_wire was given, for members added later. */
+    struct table *table;
+    const struct options *opt;
+    struct follow_hooks hooks;
 };
 
-/* Resolves every engine of o (none given: the docker CLI's choice, named
- * after its context, else "default") into f. Returns 0, EINVAL (a usage
+/* Resolves every engine of o (none given and no --swarm: the docker
+ * CLI's choice, named after its context, else "default") into f; with
+ * --swarm f has room for FLEET_SWARM_MAX more (fleet_add). Returns 0, EINVAL (a usage
  * error: bad name, duplicate name, unknown or broken context, bad
  * address, the same address twice) or ENOMEM, with a one-line reason. */
 int fleet_build(struct fleet *f, const struct options *o,
@@ -111,14 +127,44 @@ int fleet_claim_id(struct fleet *f, unsigned ix, const char *id);
 /* After fleet_first_list: claims every member's first_id in order.
  * Returns 0, or EEXIST for the first member whose ID an earlier one
  * holds (one engine under two addresses), with a one-line reason naming
- * both and the ID. */
+ * both and the ID. A --swarm member whose engine an earlier member holds
+ * (the manager given as --host too) is logged, its rows dropped and it
+ * is retired instead. */
 int fleet_check_ids(struct fleet *f, char *err, size_t errlen);
 
-/* Starts every member's follower. 0 or an errno (none left running). */
+/* Starts every member's follower but the retired ones. 0 or an errno
+ * (none left running). */
 int fleet_start(struct fleet *f);
 
 /* Stops and joins every follower. */
 void fleet_stop(struct fleet *f);
+
+/* Adds a member named name for the Docker engine at url (TLS as for
+ * --host, from env), for swarm node node_id; wired when fleet_wire was
+ * called; published (n) only once fully built; not listed or started.
+ * One thread at a time. Returns 0 with its index in *ix, ENOSPC (no
+ * room), EEXIST (the name is taken), EINVAL (bad address) or ENOMEM,
+ * with a one-line reason. */
+int fleet_add(struct fleet *f, const char *name, const char *url,
+              const struct docker_env *env, unsigned *ix,
+              char *err, size_t errlen);
+
+/* A member added while mounted: its identity (claimed: another member's
+ * engine is logged and retired, EEXIST), its first list, then its
+ * follower (started down when it did not answer, so it keeps retrying).
+ * Returns 0 (followed), EEXIST, or the errno of a failed start. */
+int fleet_join(struct fleet *f, unsigned ix);
+
+/* Member ix's node is down: its follower stops, its rows read
+ * unreachable, kills EIO. fleet_resume restarts the follower, which
+ * checks the identity and re-lists before the member is up. No-ops on a
+ * retired member. */
+void fleet_pause(struct fleet *f, unsigned ix);
+int fleet_resume(struct fleet *f, unsigned ix);
+
+/* Member ix's node left: its follower stops, its rows are dropped, it
+ * is never followed again. */
+void fleet_retire(struct fleet *f, unsigned ix);
 
 /* Frees every member's backend and the members. */
 void fleet_free(struct fleet *f);

@@ -30,6 +30,7 @@
 #include "log.h"
 #include "opts.h"
 #include "self.h"
+#include "swarm.h"
 #include "follow.h"
 
 /* 1 while mnt is a mount whose daemon is gone. statfs, unlike stat, is
@@ -102,6 +103,7 @@ static int fuse_argv(const struct options *o, struct fuse_args *args)
 struct daemon {
     struct options opt;
     struct fleet fleet;         /* the engines, each with its sync thread */
+    struct swarm swarm;         /* --swarm: the thread that adds nodes */
     struct fs fs;
     struct fuse_args args;
     char *mnt;                  /* the mount point, absolute */
@@ -165,6 +167,15 @@ static int set_up(struct daemon *d)
         .gone = fs_notify_gone, .changed = fs_notify_changed, .arg = &d->fs,
     };
     fleet_wire(&d->fleet, d->fs.table, &d->opt, &hooks);
+    /* The nodes the manager lists now are members before the first list,
+     * as if given by --host; a manager that does not answer is exit 1,
+     * as an engine that does not answer. */
+    if (d->opt.swarm &&
+        (rc = swarm_init(&d->swarm, &d->fleet, &d->opt, &env, err,
+                         sizeof err)) != 0) {
+        fprintf(stderr, "dockerfs: %s\n", err);
+        return rc == EINVAL ? 2 : 1;
+    }
     d->fs.fleet = &d->fleet;
     d->fs.opt = &d->opt;
     d->fs.self_id = self_container_id(d->self_id) ? d->self_id : "";
@@ -220,7 +231,8 @@ static int first_list(struct daemon *d)
     return -1;
 }
 
-static int serve(struct fuse_session *se, struct fs *fs, struct fleet *fleet)
+static int serve(struct fuse_session *se, struct fs *fs, struct fleet *fleet,
+                 struct swarm *swarm)
 {
     struct fuse_loop_config *cfg;
     int rc;
@@ -230,17 +242,25 @@ static int serve(struct fuse_session *se, struct fs *fs, struct fleet *fleet)
         log_err("cannot start the events threads: %s", strerror(rc));
         return 1;
     }
+    if (swarm->fleet && (rc = swarm_start(swarm)) != 0) {
+        log_err("cannot start the swarm thread: %s", strerror(rc));
+        fleet_stop(fleet);
+        return 1;
+    }
     if (!(cfg = fuse_loop_cfg_create())) {
         log_err("cannot start the FUSE loop: out of memory");
+        swarm_stop(swarm);
         fleet_stop(fleet);
         return 1;
     }
     /* Every engine may hold FLEET_KILLS_IN_FLIGHT workers in a kill; the
-     * rest stay free for listings and reads. */
+     * rest stay free for listings and reads. With --swarm members come
+     * later: the room for them counts. */
     fuse_loop_cfg_set_max_threads(cfg, (unsigned)(16 + FLEET_KILLS_IN_FLIGHT *
-                                                  fleet->n));
+                                                  fleet->cap));
     rc = fuse_session_loop_mt(se, cfg);
     fuse_loop_cfg_destroy(cfg);
+    swarm_stop(swarm);
     fleet_stop(fleet);
     fs->se = NULL;
     return rc < 0 ? 1 : 0;
@@ -275,7 +295,7 @@ static int run_mounted(struct daemon *d, struct fuse_session *se)
              d->fleet.n == 1 && a0.context ? ")" : "",
              d->opt.all ? "all" : "running only",
              d->opt.dry_run ? ", dry run" : "", d->opt.ro ? ", read-only" : "");
-    rc = serve(se, &d->fs, &d->fleet);
+    rc = serve(se, &d->fs, &d->fleet, &d->swarm);
     fuse_session_unmount(se);
     log_info("unmounted %s", d->opt.mountpoint);
     return rc;
@@ -321,6 +341,7 @@ static void tear_down(struct daemon *d)
     fuse_opt_free_args(&d->args);
     fs_cleanup(&d->fs);
     table_free(d->fs.table);
+    swarm_free(&d->swarm);
     fleet_free(&d->fleet);
     if (d->curl_ready)
         curl_global_cleanup();

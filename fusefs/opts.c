@@ -3,6 +3,7 @@
 #include "errmsg.h"
 #include "fleet.h"
 #include "opts.h"
+#include "swarm.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -16,7 +17,7 @@
 enum {
     OPT_HOST = 256, OPT_FILTER, OPT_ALL, OPT_PROTECT, OPT_DRY_RUN,
     OPT_KILL_ACTION, OPT_UID, OPT_GID, OPT_TIMEOUT, OPT_RESYNC, OPT_SYSLOG,
-    OPT_CONTEXT, OPT_FAST_READ
+    OPT_CONTEXT, OPT_FAST_READ, OPT_SWARM, OPT_SWARM_ENGINE
 };
 
 static const struct option long_opts[] = {
@@ -25,6 +26,8 @@ static const struct option long_opts[] = {
     { "options",     required_argument, NULL, 'o' },
     { "host",        required_argument, NULL, 'H' },
     { "context",     required_argument, NULL, OPT_CONTEXT },
+    { "swarm",       required_argument, NULL, OPT_SWARM },
+    { "swarm-engine", required_argument, NULL, OPT_SWARM_ENGINE },
     { "filter",      required_argument, NULL, OPT_FILTER },
     { "all",         no_argument,       NULL, OPT_ALL },
     { "protect",     required_argument, NULL, OPT_PROTECT },
@@ -175,6 +178,22 @@ static int take_option(struct options *o, int c, const char *arg,
             return errmsg(2, err, errlen, "empty --context name");
         return add_engine(o, SPEC_CONTEXT, arg)
                    ? errmsg(1, err, errlen, "out of memory") : 0;
+    case OPT_SWARM:
+        if (o->swarm)
+            return errmsg(2, err, errlen, "--swarm is given twice: one "
+                          "manager per mount");
+        if (strncmp(arg, "unix://", 7) != 0 && strncmp(arg, "tcp://", 6) != 0)
+            return errmsg(2, err, errlen, "bad --swarm '%s': a manager's "
+                          "engine address, unix:///PATH or tcp://HOST:PORT",
+                          arg);
+        o->swarm = arg;
+        return 0;
+    case OPT_SWARM_ENGINE:
+        if (swarm_template_check(arg, why, sizeof why) != 0)
+            return errmsg(2, err, errlen, "bad --swarm-engine '%s': %s",
+                          arg, why);
+        o->swarm_engine = arg;
+        return 0;
     case OPT_ALL: o->all = 1; return 0;
     case OPT_DRY_RUN: o->dry_run = 1; return 0;
     case OPT_FAST_READ: o->fast_read = 1; return 0;
@@ -258,6 +277,8 @@ int opts_parse(struct options *o, int argc, char **argv,
         rc = take_mountpoint(o, optind, argc, argv, err, errlen);
     if (!rc && engine_specs_check(o->engines, o->n_engines, err, errlen))
         rc = 2;
+    if (!rc && o->swarm_engine && !o->swarm)
+        rc = errmsg(2, err, errlen, "--swarm-engine needs --swarm");
     if (rc) {
         /* Everything is freed, so a caller may exit at once. */
         opts_free(o);
@@ -288,6 +309,12 @@ void opts_usage(FILE *out, const char *prog)
 "                          --host and --context are repeatable and mix: one\n"
 "                          mount over a fleet of engines; <id>/engine names\n"
 "                          a container's engine, NAME@ENGINE picks by engine\n"
+"      --swarm URL         a swarm manager's engine (unix:// or tcp://, TLS\n"
+"                          as for --host): one engine per node (GET /nodes,\n"
+"                          asked again every %d s), named after its host\n"
+"                          name, else HOSTNAME-<first 6 of the node ID>\n"
+"      --swarm-engine TPL  a node's engine address (default %s);\n"
+"                          {addr} node address, {hostname}, {id} node ID\n"
 "      --filter KEY=VALUE  show only matching containers (docker ps syntax);\n"
 "                          repeatable\n"
 "      --all               include containers that are not running\n"
@@ -308,7 +335,7 @@ void opts_usage(FILE *out, const char *prog)
 "  -V, --version           show the version\n"
 "\n"
 "Containers labelled dockerfs.protect=true are never killed.\n",
-            prog ? prog : "dockerfs");
+            prog ? prog : "dockerfs", SWARM_POLL_S, SWARM_ENGINE_DEFAULT);
 }
 
 void opts_free(struct options *o)

@@ -26,6 +26,8 @@ struct options {
     const char *host;           /* the last --host, or NULL */
     struct engine_spec *engines;    /* every --host and --context */
     size_t n_engines;
+    const char *swarm;          /* --swarm URL: a manager's engine */
+    const char *swarm_engine;   /* --swarm-engine TEMPLATE, or NULL */
     struct filters filters;     /* --filter, repeatable */
     struct protect_rules protect; /* --protect, repeatable */
     int all;                    /* --all */

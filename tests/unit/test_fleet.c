@@ -192,7 +192,7 @@ static void kill_budget(void **state)
 {
     (void)state;
     struct member m[2];
-    struct fleet f = { m, 2 };
+    struct fleet f = { .m = m, .n = 2 };
 
     memset(m, 0, sizeof m);
     for (int i = 0; i < FLEET_KILLS_IN_FLIGHT; i++)
@@ -230,7 +230,7 @@ static void kill_burst_waits(void **state)
 {
     (void)state;
     struct member m[1];
-    struct fleet f = { m, 1 };
+    struct fleet f = { .m = m, .n = 1 };
     struct ender e = { &f, 2 };
     pthread_t th;
 
@@ -390,7 +390,7 @@ static void engine_ids(void **state)
 {
     (void)state;
     struct member m[3];
-    struct fleet f = { m, 3 };
+    struct fleet f = { .m = m, .n = 3 };
     char err[512] = "";
     const char *id = "4f0c9a1e-7b2d-4c3e-9a55-0d1e2f3a4b5c";
 
