@@ -211,6 +211,20 @@ static int get_nodes(struct swarm *s, struct swarm_node **v, size_t *n,
     return rc;
 }
 
+/* 1 the first time node id is skipped; then 0, so that a node tried
+ * every poll is logged once. */
+static int first_skip(struct swarm *s, const char *id)
+{
+    size_t n = s->nwarned < FLEET_SWARM_MAX ? s->nwarned : FLEET_SWARM_MAX;
+
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(s->warned[i], id) == 0)
+            return 0;
+    snprintf(s->warned[s->nwarned++ % FLEET_SWARM_MAX],
+             sizeof s->warned[0], "%s", id);
+    return 1;
+}
+
 /* Adds a member for v[j]; join 1: while mounted (list and start it). */
 static void add_node(struct swarm *s, const struct swarm_node *v, size_t nv,
                      size_t j, int join)
@@ -220,26 +234,30 @@ static void add_node(struct swarm *s, const struct swarm_node *v, size_t nv,
     int rc;
 
     if (s->nknown >= FLEET_SWARM_MAX) {
-        log_warn("swarm: node %s (%s) is skipped: the mount follows at "
-                 "most %d nodes", v[j].id, v[j].hostname, FLEET_SWARM_MAX);
+        if (first_skip(s, v[j].id))
+            log_warn("swarm: node %s (%s) is skipped: the mount follows at "
+                     "most %d nodes", v[j].id, v[j].hostname, FLEET_SWARM_MAX);
         return;
     }
     if (swarm_node_name(v, nv, j, name_taken, s->fleet, name) != 0) {
-        log_warn("swarm: node %s is skipped: engine name %s is taken",
-                 v[j].id, name);
+        if (first_skip(s, v[j].id))
+            log_warn("swarm: node %s is skipped: engine name %s is taken",
+                     v[j].id, name);
         return;
     }
     if ((rc = swarm_expand(s->tpl, &v[j], url, sizeof url)) != 0) {
-        log_warn("swarm: node %s (%s) is skipped: --swarm-engine %s gives "
-                 "no address for it (%s)", v[j].id, v[j].hostname, s->tpl,
-                 rc == EINVAL ? "a placeholder's field is empty"
-                              : "too long");
+        if (first_skip(s, v[j].id))
+            log_warn("swarm: node %s (%s) is skipped: --swarm-engine %s gives "
+                     "no address for it (%s)", v[j].id, v[j].hostname, s->tpl,
+                     rc == EINVAL ? "a placeholder's field is empty"
+                                  : "too long");
         return;
     }
     if ((rc = fleet_add(s->fleet, name, url, &s->env, &ix, err,
                         sizeof err)) != 0) {
-        log_warn("swarm: node %s (%s) is skipped: %s", v[j].id,
-                 v[j].hostname, err);
+        if (first_skip(s, v[j].id))
+            log_warn("swarm: node %s (%s) is skipped: %s", v[j].id,
+                     v[j].hostname, err);
         return;
     }
     struct swarm_known *k = &s->known[s->nknown++];

@@ -93,6 +93,10 @@ struct swarm {
     int started;
     int stop;
     int unreachable;            /* logged once while the manager is away */
+    /* Nodes whose skip was logged (a ring): they are tried again every
+     * poll, but logged once. */
+    char warned[FLEET_SWARM_MAX][SWARM_NODE_ID_MAX + 1];
+    size_t nwarned;
     pthread_mutex_t lock;
     pthread_cond_t wake;
 };

@@ -7,8 +7,8 @@
 # host's name (one UTS namespace): the engine names fall back to
 # HOSTNAME-<6 of the ID>. Checked: both nodes discovered, the 4 tasks
 # listed, a kill of a task on node 2 routed to node 2 and its replacement
-# listed; node 2 leaves (swarm leave, node rm): its engine and rows go,
-# the log says so; node 2 joins again (a new node ID): a member for it
+# listed; node 2 leaves (swarm leave): the manager says it is down, so is
+# the log; removed (node rm): its engine and rows go, the log says so; node 2 joins again (a new node ID): a member for it
 # appears and its tasks are listed. The manager given as --host too is
 # listed once. A bad --swarm-engine is exit 2. The discovery polls every
 # 10 s, so the waits here are generous.
@@ -105,6 +105,10 @@ check_eq "the mount equals both engines again" "$(both)" "$(listing "$MS")"
 T1=$(swarm_tasks 1)
 check "node 2 leaves the swarm (swarm leave --force)" \
     swarm_docker 2 swarm leave --force
+node2_down() { [ "$(swarm_docker 1 node inspect --format '{{.Status.State}}' "$ID2")" = down ]; }
+check "the manager says node 2 is down" wait_until 30 node2_down
+down_logged() { grep -q "swarm: node $ID2 is down: engine $E2's containers are unreachable" "$LOG"; }
+check "the log says node 2 is down (its engine paused)" wait_until 25 down_logged
 check "the manager removes it (node rm --force)" swarm_docker 1 node rm --force "$ID2"
 no_e2() {
     local i
