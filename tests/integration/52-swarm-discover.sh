@@ -9,7 +9,9 @@
 # listed, a kill of a task on node 2 routed to node 2 and its replacement
 # listed; node 2 leaves (swarm leave): the manager says it is down, so is
 # the log; removed (node rm): its engine and rows go, the log says so; node 2 joins again (a new node ID): a member for it
-# appears and its tasks are listed. The manager given as --host too is
+# appears and its tasks are listed; its dockerd killed: the manager says
+# the node is down (its dockerd killed), its rows read unreachable and kills on them are EIO;
+# started again: the node is ready, re-listed. The manager given as --host too is
 # listed once. A bad --swarm-engine is exit 2. The discovery polls every
 # 10 s, so the waits here are generous.
 # No -e: a failing command is a test result, reported as "not ok".
@@ -146,6 +148,28 @@ listed_again() { [ "$(both)" = "$(listing "$MS")" ]; }
 check "its tasks are listed: the mount equals both engines" wait_until 40 listed_again
 check_eq "engine files: 2 tasks on node 1, 2 on the new node 2" \
     "$(printf '%s\n' "$E1=2" "$E2B=2" | sort | tr '\n' ' ' | sed 's/ $//')" "$(engines_of)"
+
+# ------------------------------------------------------------ node 2's engine stops and comes back
+
+T2=$(swarm_tasks 2)
+X=$(echo "$T2" | head -n 1)
+# SIGKILL: a dockerd stopped by SIGTERM stops its containers first, and
+# the mount would follow their events; killed, it just stops answering.
+N2PID=$(cat "$SWARM_DIR/n2/dockerd.pid" 2>/dev/null || cat "$SWARM_DIR/n2/dockerd.launch-pid")
+check "node 2's dockerd is killed (SIGKILL)" engine_kill_wait "$N2PID" KILL 10
+wait "$N2PID" 2>/dev/null
+n2b_down() { [ "$(swarm_docker 1 node inspect --format '{{.Status.State}}' "$ID2B")" = down ]; }
+check "the manager says node 2 is down" wait_until 60 n2b_down
+down2_logged() { grep -q "swarm: node $ID2B is down: engine $E2B's containers are unreachable" "$LOG"; }
+check "the log says so (engine $E2B paused)" wait_until 25 down2_logged
+check_eq "its tasks stay listed" "$(sort <<<"$T1"$'\n'"$T2")" "$(listing "$MS")"
+check_eq "a task of node 2 reads unreachable" unreachable "$(timeout 5 cat "$MS/$X/state")"
+check_eq "kill on it: EIO" EIO "$(fsop1 write "$MS/$X/kill" 1)"
+check "node 2's dockerd starts again (in its namespace)" swarm_engine_up 2
+ready_logged() { grep -q "swarm: node $ID2B is ready again: engine $E2B is re-listed" "$LOG"; }
+check "the manager says node 2 is ready: the log says it is re-listed" wait_until 60 ready_logged
+check "the swarm runs 2 tasks on node 2 again" wait_until 60 swarm_spread
+check "the mount equals both engines again" wait_until 40 listed_again
 dfs_stop TERM
 check_eq "SIGTERM: exit 0" 0 "$DFS_RC"
 check_san "$LOG"
