@@ -235,10 +235,19 @@ int fleet_check_ids(struct fleet *f, char *err, size_t errlen)
                      "under %s", m->name, b.display, f->m[j].name,
                      a.display, m->first_id, f->m[j].name);
             atomic_store(&m->retired, 1);
-            if (f->table && follow_drop(&out) != 0)
+            atomic_store(&m->down, 1);
+            if (!f->table)
+                continue;
+            if (follow_drop(&out) != 0)
                 log_warn("out of memory dropping the containers of "
                          "engine %s", m->name);
-            atomic_store(&m->down, 1);
+            /* Both listed at once: the rows of whichever was first in the
+             * table stand for the other's, which were not kept. */
+            char why[256];
+            if (f->m[j].first_rc == 0 &&
+                f->m[j].be.ops->list(f->m[j].be.impl, why, sizeof why) != 0)
+                log_warn("engine %s: %s; its containers are listed at its "
+                         "next re-list", f->m[j].name, why);
             continue;
         }
         return errmsg(EEXIST, err, errlen, "engines '%s' (%s) and '%s' "
@@ -421,22 +430,28 @@ int fleet_join(struct fleet *f, unsigned ix)
 {
     struct member *m = fleet_member(f, ix);
     struct backend_about a, b;
-    int j;
+    int rc, j;
 
     if (!m)
         return EINVAL;
     member_about(m, &a);
-    first_list_one(m);
-    if (m->first_id[0] && (j = fleet_claim_id(f, ix, m->first_id)) >= 0) {
-        struct follow out = member_follow(f, ix);
+    rc = m->be.ops->identity(m->be.impl, m->first_id, sizeof m->first_id,
+                             m->first_err, sizeof m->first_err);
+    /* Claimed before it lists: another member's engine never gets a
+     * second set of rows. */
+    if (rc == 0 && (j = fleet_claim_id(f, ix, m->first_id)) >= 0) {
         member_about(&f->m[j], &b);
         log_warn("swarm: engine %s at %s is engine %s (%s, ID %s): it is "
                  "not followed", m->name, a.display, f->m[j].name,
                  b.display, m->first_id);
         atomic_store(&m->retired, 1);
-        follow_drop(&out);
         return EEXIST;
     }
+    if (rc != 0 && !not_answering(rc))
+        log_debug("engine %s at %s: %s", m->name, a.display, m->first_err);
+    m->first_rc = not_answering(rc) ? rc
+                  : m->be.ops->list(m->be.impl, m->first_err,
+                                    sizeof m->first_err);
     atomic_store(&m->down, m->first_rc != 0);
     if (m->first_rc != 0)
         log_warn("engine %s at %s does not answer (%s); retrying it",
