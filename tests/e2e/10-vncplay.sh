@@ -35,18 +35,8 @@ if ! xstack_start "$T/x" "$PASS"; then
 fi
 ok "Xvfb $XS_DISPLAY and x11vnc on 127.0.0.1:$XS_VNC_PORT"
 
-# The xterm runs a shell in T; the pointer (Xvfb starts it at the centre)
-# lies inside the window, which gives it the keyboard without a window
-# manager.
-mkdir -p "$T/work"
-cd "$T/work"
-xstack_run xterm xterm -geometry 100x34+0+0 -e bash --norc --noprofile
-cd "$T"
-# shellcheck disable=SC2317  # called through wait_until
-xterm_mapped() {
-    DISPLAY=$XS_DISPLAY xdotool search --onlyvisible --class xterm >/dev/null 2>&1
-}
-wait_until 10 xterm_mapped || note "xterm window not seen (xdotool), going on"
+# The xterm runs a shell in T/work and has the keyboard.
+xstack_xterm "$T/work"
 
 # Runs vncplay; prints "rc=N" then its stderr, so a check sees both.
 vp() {

@@ -37,15 +37,7 @@ else
     tap_done
 fi
 
-mkdir -p "$T/work"
-cd "$T/work"
-xstack_run xterm xterm -geometry 100x34+0+0 -e bash --norc --noprofile
-cd "$T"
-# shellcheck disable=SC2317  # called through wait_until
-xterm_mapped() {
-    DISPLAY=$XS_DISPLAY xdotool search --onlyvisible --class xterm >/dev/null 2>&1
-}
-wait_until 10 xterm_mapped || note "xterm window not seen (xdotool), going on"
+xstack_xterm "$T/work"
 
 # Runs the browser; its facts go to a file, its errors to another.
 browse() {

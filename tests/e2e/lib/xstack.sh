@@ -14,6 +14,12 @@
 #   xstack_run NAME CMD...      runs an X program on the display in the
 #                               background (log DIR/NAME.log); its pid is
 #                               recorded and stopped by xstack_stop.
+#   xstack_xterm DIR            an xterm running a shell in DIR (made if
+#                               needed), waited for until it is mapped
+#                               (xdotool; a note if it is not seen in 10 s).
+#                               The pointer (Xvfb starts it at the centre)
+#                               lies inside it, which gives it the keyboard
+#                               without a window manager.
 #   xstack_stop                 stops everything started here, newest
 #                               first, each by its own pid.
 #   xstack_test_init PREFIX     a test script's start: T (TESTS_TMP, else a
@@ -161,6 +167,20 @@ xstack_run() {
     shift
     DISPLAY=$XS_DISPLAY "$@" >"$XS_DIR/$name.log" 2>&1 </dev/null &
     XS_PIDS+=("$!")
+}
+
+# shellcheck disable=SC2317  # called through wait_until
+xstack_xterm_mapped() {
+    DISPLAY=$XS_DISPLAY xdotool search --onlyvisible --class xterm >/dev/null 2>&1
+}
+
+xstack_xterm() {
+    local dir=$1 back=$PWD
+    mkdir -p "$dir"
+    cd "$dir" || return 1
+    xstack_run xterm xterm -geometry 100x34+0+0 -e bash --norc --noprofile
+    cd "$back" || return 1
+    wait_until 10 xstack_xterm_mapped || note "xterm window not seen (xdotool), going on"
 }
 
 xstack_stop() {
