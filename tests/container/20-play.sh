@@ -77,6 +77,18 @@ fi
 play_rc() { local rc=0; "$LAUNCHER" play "$@" >/dev/null 2>&1 || rc=$?; echo "$rc"; }
 check_eq "play --host without a value: exit 2" 2 "$(play_rc --host)"
 check_eq "play with an unknown argument: exit 2" 2 "$(play_rc --bogus)"
+check_eq "play --swarm without a value: exit 2" 2 "$(play_rc --swarm)"
+# --swarm reaches dockerfs: the test engine is no swarm manager, so
+# dockerfs says so and exits, and play stops with nothing mounted.
+out=$TESTS_TMP/play-swarm.out
+if ct_launcher play --swarm "$DOCKER_HOST" >"$out" 2>&1; then
+    not_ok "play --swarm with an engine that is no manager fails"
+else
+    ok "play --swarm with an engine that is no manager fails"
+fi
+check "its output has dockerfs's own reason (not a swarm manager)" grep -q "not a swarm manager" "$out"
+check "and says dockerfs did not mount" grep -q "did not mount" "$out"
+check "nothing is mounted after it" bash -c "! grep -q ' $MNT ' /proc/self/mountinfo"
 
 out=$TESTS_TMP/play.out
 cmdlines=$TESTS_TMP/cmdlines
