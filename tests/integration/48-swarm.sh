@@ -60,25 +60,11 @@ if out=$(timeout "$FS_TIMEOUT" bash -c "echo 1 > '$M1/$VICTIM/kill'" 2>&1); then
 else
     not_ok "echo 1 > kill on a task succeeds" "$out"
 fi
-# Output is captured before grep: under pipefail a grep -q that stops at
-# a match could SIGPIPE the writer and turn the match into "gone".
-victim_gone() { local all; all=$(swarm_docker 1 ps -aq --no-trunc) && ! grep -q "^$VICTIM" <<<"$all"; }
-check "the manager's engine no longer has the killed container" wait_until 10 victim_gone
+check "the manager's engine no longer has the killed container" wait_until 10 swarm_gone 1 "$VICTIM"
 check "it leaves the manager's mount" wait_until 10 unlisted "$M1" "$VICTIM"
 
 # The replacement: a new container on the manager (the worker has its 2).
-replaced() {
-    local now
-    now=$(listing "$M1")
-    [ "$(echo "$now" | grep -c .)" -eq 2 ] && ! echo "$now" | grep -qx "$VICTIM"
-}
-if wait_until 30 replaced; then
-    ok "the swarm's replacement appears in the manager's mount"
-    note "killed to replacement listed: $(( $(now_ms) - t )) ms"
-else
-    not_ok "the swarm's replacement appears in the manager's mount" \
-        "listing: $(listing "$M1" | tr '\n' ' '); tasks: $(swarm_tasks 1 | tr '\n' ' ')"
-fi
+swarm_test_replaced "the swarm's replacement appears in the manager's mount" "$M1" 2 "$VICTIM" "$t"
 NEW=$(listing "$M1" | grep -vx "$SURVIVOR" | head -n 1)
 NNAME=
 [ -n "$NEW" ] && NNAME=$(timeout 5 cat "$M1/$NEW/name")
@@ -109,20 +95,8 @@ check_eq "it resolves as name@n2" "$FV" "$(readlink "$MF/$FVNAME@n2")"
 check_eq "not as name@n1" ENOENT "$(fsop1 readlink "$MF/$FVNAME@n1")"
 t=$(now_ms)
 check_eq "kill the worker's task through the one mount: OK" OK "$(fsop1 write "$MF/$FV/kill" 1)"
-fv_gone() { local all; all=$(swarm_docker 2 ps -aq --no-trunc) && ! grep -q "^$FV" <<<"$all"; }
-check "the worker's engine no longer has it" wait_until 10 fv_gone
-f_replaced() {
-    local now
-    now=$(listing "$MF")
-    [ "$(echo "$now" | grep -c .)" -eq 4 ] && ! echo "$now" | grep -qx "$FV"
-}
-if wait_until 30 f_replaced; then
-    ok "the swarm's replacement appears in the one mount (4 tasks again)"
-    note "killed to replacement listed: $(( $(now_ms) - t )) ms"
-else
-    not_ok "the swarm's replacement appears in the one mount (4 tasks again)" \
-        "listing: $(listing "$MF" | tr '\n' ' '); tasks: $(both | tr '\n' ' ')"
-fi
+check "the worker's engine no longer has it" wait_until 10 swarm_gone 2 "$FV"
+swarm_test_replaced "the swarm's replacement appears in the one mount (4 tasks again)" "$MF" 4 "$FV" "$t"
 check_eq "the one mount equals both engines again" "$(both)" "$(listing "$MF")"
 check "the service is back to 4 running tasks, 2 per node (after the second kill)" \
     wait_until 20 swarm_spread

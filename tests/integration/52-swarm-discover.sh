@@ -85,20 +85,8 @@ FV=$(swarm_tasks 2 | head -n 1)
 check_eq "a task of node 2: its engine file says $E2" "$E2" "$(timeout 5 cat "$MS/$FV/engine")"
 t=$(now_ms)
 check_eq "kill it through the mount: OK" OK "$(fsop1 write "$MS/$FV/kill" 1)"
-fv_gone() { local all; all=$(swarm_docker 2 ps -aq --no-trunc) && ! grep -q "^$FV" <<<"$all"; }
-check "node 2's engine no longer has it" wait_until 10 fv_gone
-replaced() {
-    local now
-    now=$(listing "$MS")
-    [ "$(echo "$now" | grep -c .)" -eq 4 ] && ! echo "$now" | grep -qx "$FV"
-}
-if wait_until 30 replaced; then
-    ok "the swarm's replacement appears in the mount (4 tasks again)"
-    note "killed to replacement listed: $(( $(now_ms) - t )) ms"
-else
-    not_ok "the swarm's replacement appears in the mount (4 tasks again)" \
-        "listing: $(listing "$MS" | tr '\n' ' '); tasks: $(both | tr '\n' ' ')"
-fi
+check "node 2's engine no longer has it" wait_until 10 swarm_gone 2 "$FV"
+swarm_test_replaced "the swarm's replacement appears in the mount (4 tasks again)" "$MS" 4 "$FV" "$t"
 check "the service is back to 2 tasks per node" wait_until 20 swarm_spread
 check_eq "the mount equals both engines again" "$(both)" "$(listing "$MS")"
 

@@ -34,6 +34,11 @@
 #   swarm_tasks N        running task containers of web on node N (1 or
 #                        2), short ids, sorted
 #   swarm_spread         whether N/2 tasks of web run on each node
+#   swarm_gone N ID      node N's engine has no container ID (any state)
+#   swarm_test_replaced WHAT MNT COUNT ID T0
+#                        one check WHAT: within 30 s MNT lists COUNT
+#                        entries again and ID is not among them (the swarm
+#                        replaced a killed task); notes the ms since T0
 #   swarm_test_stop      swarm_stop, then checks both namespaces are gone
 #
 # All swarm traffic (2377, 7946, 4789) stays on the veth pair between the
@@ -172,6 +177,29 @@ swarm_tasks() {
 swarm_spread() {
     [ "$(swarm_tasks 1 | wc -l)" -eq $((SWARM_TASKS / 2)) ] &&
         [ "$(swarm_tasks 2 | wc -l)" -eq $((SWARM_TASKS / 2)) ]
+}
+
+# The output is captured before grep: under pipefail a grep -q that stops
+# at a match could SIGPIPE the writer and turn the match into "gone".
+swarm_gone() {
+    local all
+    all=$(swarm_docker "$1" ps -aq --no-trunc) && ! grep -q "^$2" <<<"$all"
+}
+
+swarm_replaced() {
+    local now
+    now=$(listing "$1")
+    [ "$(echo "$now" | grep -c .)" -eq "$2" ] && ! echo "$now" | grep -qx "$3"
+}
+
+swarm_test_replaced() {
+    local what=$1 mnt=$2 count=$3 id=$4 t0=$5
+    if wait_until 30 swarm_replaced "$mnt" "$count" "$id"; then
+        ok "$what"
+        note "killed to replacement listed: $(( $(now_ms) - t0 )) ms"
+    else
+        not_ok "$what" "listing: $(listing "$mnt" | tr '\n' ' '); tasks: $(swarm_tasks 1 | tr '\n' ' ')| $(swarm_tasks 2 | tr '\n' ' ')"
+    fi
 }
 
 swarm_test_service() {
