@@ -21,7 +21,8 @@
  * (fs_notify_*). Name and prefix links are never cached: a name may point
  * at another container tomorrow, and a prefix become ambiguous. Opens
  * still reach us (no FUSE_CAP_NO_OPEN_SUPPORT), so access checks in open
- * and opendir see every caller.
+ * and opendir see every caller; only --fast-read gives opens to the
+ * kernel, and with them the access checks (default_permissions).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -130,7 +131,8 @@ static int stat_ino(struct fs *fs, fuse_ino_t ino, struct stat *st)
  * check sits where the kernel always asks: lookup, opendir, open,
  * readlink, access, and getattr/setattr when they reach us. Cached
  * entries skip lookup, so open and opendir must never be skipped (no
- * FUSE_CAP_NO_OPEN_SUPPORT / NO_OPENDIR_SUPPORT) nor links cached
+ * FUSE_CAP_NO_OPEN_SUPPORT / NO_OPENDIR_SUPPORT; --fast-read skips open
+ * only with default_permissions) nor links cached
  * (FUSE_CAP_CACHE_SYMLINKS), and names and id prefixes keep an entry
  * timeout of 0. What a cache can still give a stranger who already knows
  * a short id: that its directory exists and its files' sizes. */

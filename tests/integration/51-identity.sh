@@ -23,6 +23,20 @@ set -uo pipefail
 . "$(dirname "$0")/../lib/dockerfs.sh"
 
 dfs_setup
+
+# One check WHAT: writing 1 through the kill file open on fd FD (opened
+# before its engine changed) fails with ENOENT; then closes FD.
+check_fd_enoent() {
+    local fd=$1 what=$2 out rc
+    out=$( { echo 1 >&"$fd"; } 2>&1)
+    rc=$?
+    eval "exec $fd>&-"
+    if [ "$rc" -ne 0 ] && grep -q "No such file or directory" <<<"$out"; then
+        ok "$what"
+    else
+        not_ok "$what" "rc $rc: $out"
+    fi
+}
 unset DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
 A_HOST=$DOCKER_HOST
 # Short paths: the engine's unix socket must fit in sun_path.
@@ -106,14 +120,7 @@ check_eq "a's row untouched (same inode)" "$INO_A" "$(stat -c %i "$M/${OA:0:12}"
 # The old id: by path it is gone; through the handle opened before, the
 # write finds no row (ENOENT) and asks no engine.
 check_eq "kill by path on an old id: ENOENT" ENOENT "$(fsop1 write "$M/${OX:0:12}/kill" 1)"
-out=$( { echo 1 >&7; } 2>&1)
-rc=$?
-exec 7>&-
-if [ "$rc" -ne 0 ] && grep -q "No such file or directory" <<<"$out"; then
-    ok "kill through a handle opened on the old engine: ENOENT"
-else
-    not_ok "kill through a handle opened on the old engine: ENOENT" "rc $rc: $out"
-fi
+check_fd_enoent 7 "kill through a handle opened on the old engine: ENOENT"
 check_eq "nothing was killed on the new engine" "true" \
     "$(dx inspect -f '{{.State.Running}}' "$NY" 2>&1)"
 check_eq "the new engine still has exactly its container" "${NY:0:12}" "$(dx ps -aq)"
@@ -155,14 +162,7 @@ new_ino() { [ -e "$M/${NYC:0:12}" ] && [ "$(stat -c %i "$M/${NYC:0:12}")" != "$I
 check "the same id on the third engine is listed anew (another inode)" \
     wait_until 20 new_ino
 check_eq "its state is the third engine's" created "$(cat "$M/${NYC:0:12}/state" 2>&1)"
-out=$( { echo 1 >&8; } 2>&1)
-rc=$?
-exec 8>&-
-if [ "$rc" -ne 0 ] && grep -q "No such file or directory" <<<"$out"; then
-    ok "kill through a handle opened on the second engine: ENOENT"
-else
-    not_ok "kill through a handle opened on the second engine: ENOENT" "rc $rc: $out"
-fi
+check_fd_enoent 8 "kill through a handle opened on the second engine: ENOENT"
 check_eq "the third engine's id-created is still there" "$NYC" \
     "$(dx inspect -f '{{.Id}}' "$NYC" 2>&1)"
 check_eq "the mount is a's and the third engine's containers" \

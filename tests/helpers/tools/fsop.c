@@ -69,6 +69,17 @@ static int usage(void)
     return 2;
 }
 
+/* A's bytes (no terminator) in a new buffer *out of *len bytes.
+ * Returns 0, or -1 when out of memory. */
+static int copy_arg(const char *a, unsigned char **out, size_t *len)
+{
+    *len = strlen(a);
+    if (!(*out = malloc(*len ? *len : 1)))
+        return -1;
+    memcpy(*out, a, *len);
+    return 0;
+}
+
 /* Decodes hex text (two digits per byte) into a new buffer; -1 on bad
  * input. */
 static int unhex(const char *s, unsigned char **out, size_t *len)
@@ -150,12 +161,9 @@ static int do_write(int argc, char **argv)
     for (i = 3; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--") && i + 1 < argc && !have) {
-            a = argv[++i];      /* the next argument is data, even "-1" */
-            len = strlen(a);
-            data = malloc(len ? len : 1);
-            if (!data)
+            /* the next argument is data, even "-1" */
+            if (copy_arg(argv[++i], &data, &len))
                 return 2;
-            memcpy(data, a, len);
             have = 1;
         } else if (!strcmp(a, "--trunc")) {
             flags |= O_TRUNC;
@@ -186,11 +194,8 @@ static int do_write(int argc, char **argv)
                 data[k] = (unsigned char)('A' + k % 26);
             have = 1;
         } else if (a[0] != '-' && !have) {
-            len = strlen(a);
-            data = malloc(len ? len : 1);
-            if (!data)
+            if (copy_arg(a, &data, &len))
                 return 2;
-            memcpy(data, a, len);
             have = 1;
         } else {
             free(data);
