@@ -2,7 +2,7 @@
 /* engine.h - the Docker Engine API over HTTP (unix socket or tcp+TLS).
  *
  * Every call makes its own curl handle: libcurl handles are never shared
- * between threads, and a kill from a FUSE worker must not wait for the
+ * between threads, and a kill from a kill worker must not wait for the
  * events thread. */
 #ifndef DOCKERFS_ENGINE_H
 #define DOCKERFS_ENGINE_H

@@ -26,8 +26,8 @@
 #define ENGINE_NAME_DEFAULT "default"
 /* Kills one engine may have in flight. One more waits for a slot while
  * the engine keeps finishing kills; after FLEET_KILL_STALL_MS with none
- * finished it gets EAGAIN, so a stalled engine cannot take every FUSE
- * worker thread but a healthy one takes a burst of kills. */
+ * finished it gets EAGAIN, so a stalled engine cannot take every kill
+ * worker thread (defer.h) but a healthy one takes a burst of kills. */
 #define FLEET_KILLS_IN_FLIGHT 4
 #define FLEET_KILL_STALL_MS 1000
 /* The longest engine identity (backend_ops.identity) kept; a longer
@@ -78,8 +78,9 @@ struct member {
 
 struct fleet {
     struct member *m;           /* cap slots: members never move */
-    /* Members fully built and wired: readers (FUSE workers, followers)
-     * see only those, while the swarm thread adds more. */
+    /* Members fully built and wired: readers (the request loop, kill
+     * workers, followers) see only those, while the swarm thread adds
+     * more. */
     _Atomic size_t n;
     size_t cap;
     /* What fleet_wire was given, for members added later. */

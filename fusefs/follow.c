@@ -70,6 +70,16 @@ void follow_apply(const struct follow *f, const struct container *c, int shown)
         notify_changed(f, serial, changed == 2);
 }
 
+void follow_add(const struct follow *f, const struct container *c)
+{
+    struct container own = *c;     /* shallow: the table copies it */
+    uint64_t serial = 0;
+
+    follow_stamp(f, &own, 1);
+    if (table_insert(f->table, &own, &serial) == 0)
+        notify_changed(f, serial, 1);
+}
+
 int follow_drop(const struct follow *f)
 {
     return follow_replace(f, NULL, 0);

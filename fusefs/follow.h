@@ -63,6 +63,10 @@ int follow_replace(const struct follow *f, struct container *v, size_t n);
 void follow_apply(const struct follow *f, const struct container *c,
                   int shown);
 
+/* Puts c (copied, stamped) in the table if no row has its id yet, and
+ * tells the kernel; a row that is there is left as it is. */
+void follow_add(const struct follow *f, const struct container *c);
+
 /* Removes every row of the engine (another engine answers at its address
  * now: none of its ids may reach that one). Returns 0 or ENOMEM. */
 int follow_drop(const struct follow *f);

@@ -31,6 +31,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "buf.h"
+#include "defer.h"
 #include "fs.h"
 #include "log.h"
 #include "viewers.h"
@@ -517,13 +518,42 @@ static int write_unopened(const struct kill_env *env,
     return err;
 }
 
+/* A kill write as it arrived, to be judged off the request loop. */
+struct kill_job {
+    fuse_req_t req;
+    struct fs *fs;
+    struct kill_caller who;
+    uint64_t serial, fh;
+    size_t size;
+    char data[];                /* a copy: the loop's buffer is reused */
+};
+
+/* Judges the write, asks the engine and answers; frees the job. */
+static void kill_job_run(void *arg)
+{
+    struct kill_job *j = arg;
+    struct kill_env env = kill_env_of(j->fs);
+    int err;
+
+    if (j->fh)
+        err = killfile_write(&env, &j->who, j->serial, j->fh, j->data,
+                             j->size);
+    else if (j->fs->no_open)
+        err = write_unopened(&env, &j->who, j->serial, j->data, j->size);
+    else
+        err = EBADF;
+    if (err)
+        fuse_reply_err(j->req, err);
+    else
+        fuse_reply_write(j->req, j->size);
+    free(j);
+}
+
 static void fsop_write(fuse_req_t req, fuse_ino_t ino, const char *data,
                        size_t size, off_t off, struct fuse_file_info *fi)
 {
     struct fs *fs = fs_of(req);
-    struct kill_env env = kill_env_of(fs);
-    struct kill_caller who;
-    int err;
+    struct kill_job *j;
 
     (void)off;
     if (ino == ROOT_INO || ino_kind(ino) != FILE_KILL) {
@@ -531,17 +561,21 @@ static void fsop_write(fuse_req_t req, fuse_ino_t ino, const char *data,
         fuse_reply_err(req, fs->no_open ? EACCES : EBADF);
         return;
     }
-    kill_caller_of(req, fs->opt, &who);
-    if (fi->fh)
-        err = killfile_write(&env, &who, ino_serial(ino), fi->fh, data, size);
-    else if (fs->no_open)
-        err = write_unopened(&env, &who, ino_serial(ino), data, size);
-    else
-        err = EBADF;
-    if (err)
-        fuse_reply_err(req, err);
-    else
-        fuse_reply_write(req, size);
+    if (!(j = malloc(sizeof *j + size))) {
+        fuse_reply_err(req, ENOMEM);
+        return;
+    }
+    j->req = req;
+    j->fs = fs;
+    kill_caller_of(req, fs->opt, &j->who);
+    j->serial = ino_serial(ino);
+    j->fh = fi->fh;
+    j->size = size;
+    memcpy(j->data, data, size);
+    /* The engine's answer may take seconds: a worker waits for it. With
+     * no worker to be had, this request waits and the others with it. */
+    if (!fs->defer || defer_run(fs->defer, kill_job_run, j) != 0)
+        kill_job_run(j);
 }
 
 /* Every close(2) flushes, also a shell's close of the descriptor it has

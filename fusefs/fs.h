@@ -20,6 +20,7 @@ struct fs {
     const struct options *opt;
     const char *self_id;        /* our own container, or "" */
     struct fuse_session *se;    /* set once the session exists */
+    struct defer *defer;        /* kill writes run here, if set */
     time_t started;
     uid_t owner;                /* who runs dockerfs: may always look */
     /* --fast-read and the kernel can do without opens (fsop_init): open

@@ -212,7 +212,7 @@ static int fire(const struct kill_env *env, const struct kill_caller *who,
         return err;
     /* The container's own engine. While it is down: EIO at once, no
      * request; stalled with too many kills waiting on it: EAGAIN, so it
-     * cannot hold every FUSE worker. */
+     * cannot hold every kill worker (defer.h). */
     const struct member *m = fleet_member(env->fleet, listed.engine_ix);
     const struct backend *be = m && m->be.ops ? &m->be : NULL;
     int budget = 0;

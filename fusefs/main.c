@@ -13,6 +13,7 @@
  * fuse_daemonize() has forked.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,9 +26,11 @@
 #include "buf.h"
 #include "context.h"
 #include "fleet.h"
+#include "defer.h"
 #include "fs.h"
 #include "host.h"
 #include "log.h"
+#include "serve.h"
 #include "opts.h"
 #include "self.h"
 #include "swarm.h"
@@ -231,35 +234,52 @@ static int first_list(struct daemon *d)
     return -1;
 }
 
+/* Starts the events and swarm threads with the termination signals
+ * blocked, so that they wake the request loop instead. */
+static int start_followers(struct fleet *fleet, struct swarm *swarm)
+{
+    sigset_t stop_sigs, old;
+    int rc;
+
+    sigemptyset(&stop_sigs);
+    sigaddset(&stop_sigs, SIGINT);
+    sigaddset(&stop_sigs, SIGTERM);
+    sigaddset(&stop_sigs, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &stop_sigs, &old);
+    if ((rc = fleet_start(fleet)) != 0) {
+        log_err("cannot start the events threads: %s", strerror(rc));
+    } else if (swarm->fleet && (rc = swarm_start(swarm)) != 0) {
+        log_err("cannot start the swarm thread: %s", strerror(rc));
+        fleet_stop(fleet);
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return rc;
+}
+
 static int serve(struct fuse_session *se, struct fs *fs, struct fleet *fleet,
                  struct swarm *swarm)
 {
-    struct fuse_loop_config *cfg;
+    struct defer kills;
     int rc;
 
     fs->se = se;
-    if ((rc = fleet_start(fleet)) != 0) {
-        log_err("cannot start the events threads: %s", strerror(rc));
+    if (start_followers(fleet, swarm) != 0)
         return 1;
-    }
-    if (swarm->fleet && (rc = swarm_start(swarm)) != 0) {
-        log_err("cannot start the swarm thread: %s", strerror(rc));
-        fleet_stop(fleet);
-        return 1;
-    }
-    if (!(cfg = fuse_loop_cfg_create())) {
-        log_err("cannot start the FUSE loop: out of memory");
+    /* Every engine may hold FLEET_KILLS_IN_FLIGHT workers in a kill and
+     * as many waiting for a slot. With --swarm members come later: the
+     * room for them counts. */
+    if (defer_init(&kills, 16 + FLEET_KILLS_IN_FLIGHT * fleet->cap) != 0) {
+        log_err("cannot start the kill workers: out of memory");
         swarm_stop(swarm);
         fleet_stop(fleet);
         return 1;
     }
-    /* Every engine may hold FLEET_KILLS_IN_FLIGHT workers in a kill; the
-     * rest stay free for listings and reads. With --swarm members come
-     * later: the room for them counts. */
-    fuse_loop_cfg_set_max_threads(cfg, (unsigned)(16 + FLEET_KILLS_IN_FLIGHT *
-                                                  fleet->cap));
-    rc = fuse_session_loop_mt(se, cfg);
-    fuse_loop_cfg_destroy(cfg);
+    fs->defer = &kills;
+    if ((rc = serve_loop(se, fs->opt->spin_us)) < 0)
+        log_err("reading FUSE requests failed: %s", strerror(-rc));
+    /* The kills under way are answered before their engines go. */
+    defer_stop(&kills);
+    fs->defer = NULL;
     swarm_stop(swarm);
     fleet_stop(fleet);
     fs->se = NULL;

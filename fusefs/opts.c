@@ -3,6 +3,7 @@
 #include "errmsg.h"
 #include "fleet.h"
 #include "opts.h"
+#include "serve.h"
 #include "swarm.h"
 
 #include <errno.h>
@@ -17,7 +18,7 @@
 enum {
     OPT_HOST = 256, OPT_FILTER, OPT_ALL, OPT_PROTECT, OPT_DRY_RUN,
     OPT_KILL_ACTION, OPT_UID, OPT_GID, OPT_TIMEOUT, OPT_RESYNC, OPT_SYSLOG,
-    OPT_CONTEXT, OPT_FAST_READ, OPT_SWARM, OPT_SWARM_ENGINE
+    OPT_CONTEXT, OPT_FAST_READ, OPT_SWARM, OPT_SWARM_ENGINE, OPT_SPIN
 };
 
 static const struct option long_opts[] = {
@@ -33,6 +34,7 @@ static const struct option long_opts[] = {
     { "protect",     required_argument, NULL, OPT_PROTECT },
     { "dry-run",     no_argument,       NULL, OPT_DRY_RUN },
     { "fast-read",   no_argument,       NULL, OPT_FAST_READ },
+    { "spin",        required_argument, NULL, OPT_SPIN },
     { "kill-action", required_argument, NULL, OPT_KILL_ACTION },
     { "uid",         required_argument, NULL, OPT_UID },
     { "gid",         required_argument, NULL, OPT_GID },
@@ -126,6 +128,22 @@ static int parse_seconds(const char *s, int allow_zero, double *out)
     double v = strtod(s, &end);
     if (errno || end == s || *end || !isfinite(v) || v < 0 ||
         (v == 0 && !allow_zero) || v > 86400.0 * 365)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Longer than a wake-up costs, and short enough that a spinning loop
+ * is never mistaken for a busy daemon. */
+#define SPIN_US_MAX 10000
+
+/* Whole microseconds from 0 to SPIN_US_MAX. */
+static int parse_spin(const char *s, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < 0 || v > SPIN_US_MAX)
         return -1;
     *out = v;
     return 0;
@@ -231,6 +249,11 @@ static int take_option(struct options *o, int c, const char *arg,
             return errmsg(2, err, errlen, "bad --timeout '%s': expected "
                           "seconds > 0", arg);
         return 0;
+    case OPT_SPIN:
+        if (parse_spin(arg, &o->spin_us))
+            return errmsg(2, err, errlen, "bad --spin '%s': expected "
+                          "microseconds from 0 to %d", arg, SPIN_US_MAX);
+        return 0;
     case OPT_RESYNC:
         if (parse_seconds(arg, 1, &o->resync))
             return errmsg(2, err, errlen, "bad --resync '%s': expected "
@@ -268,6 +291,7 @@ int opts_parse(struct options *o, int argc, char **argv,
     o->action = KILL_RM;
     o->timeout = 10;
     o->resync = 300;
+    o->spin_us = SERVE_SPIN_US_DEFAULT;
     optind = 0;     /* glibc: 0 forces a full restart of the scanner */
     opterr = 0;
     while (!rc && (c = getopt_long(argc, argv, ":fdo:hVH:", long_opts,
@@ -325,7 +349,11 @@ void opts_usage(FILE *out, const char *prog)
 "                          (by the modes shown): no round trip to dockerfs\n"
 "                          per open; a kill must be one write, a write of\n"
 "                          nothing is not refused, and attempts the kernel\n"
-"                          refuses are not in the audit log\n""      --kill-action ACT   rm (default, like docker rm -f), kill or stop\n"
+"                          refuses are not in the audit log\n""      --spin USEC         after answering, keep asking for the next FUSE\n"
+"                          request this long before sleeping (default %d,\n"
+"                          0 = sleep at once): a reader's next request\n"
+"                          finds dockerfs awake; costs CPU only while read\n"
+"      --kill-action ACT   rm (default, like docker rm -f), kill or stop\n"
 "      --uid USER          who may write kill files besides root (default 0)\n"
 "      --gid GROUP         group that may write kill files too\n"
 "      --timeout SECONDS   how long a kill may take (default 10)\n"
@@ -335,7 +363,8 @@ void opts_usage(FILE *out, const char *prog)
 "  -V, --version           show the version\n"
 "\n"
 "Containers labelled dockerfs.protect=true are never killed.\n",
-            prog ? prog : "dockerfs", SWARM_POLL_S, SWARM_ENGINE_DEFAULT);
+            prog ? prog : "dockerfs", SWARM_POLL_S, SWARM_ENGINE_DEFAULT,
+            SERVE_SPIN_US_DEFAULT);
 }
 
 void opts_free(struct options *o)

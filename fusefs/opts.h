@@ -33,6 +33,7 @@ struct options {
     int all;                    /* --all */
     int dry_run;                /* --dry-run */
     int fast_read;              /* --fast-read */
+    long spin_us;               /* --spin USEC, default SERVE_SPIN_US_DEFAULT */
     enum kill_action action;    /* --kill-action, default KILL_RM */
     uid_t kill_uid;             /* --uid, default 0 */
     gid_t kill_gid;             /* --gid */

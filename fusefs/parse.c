@@ -518,6 +518,53 @@ out:
     return rc;
 }
 
+int parse_event_container(const char *line, size_t len, struct container *c,
+                          long long *when_ns)
+{
+    json_t *o = line ? json_loadb(line, len, JSON_ALLOW_NUL, NULL) : NULL;
+    json_t *actor = json_object_get(o, "Actor");
+    json_t *attrs = json_object_get(actor, "Attributes");
+    json_t *when = json_object_get(o, "timeNano");
+    const char *action = get_str(o, "Action"), *type = get_str(o, "Type");
+    struct texts t = { 0 };
+    struct label *labels = NULL;
+    size_t n = 0;
+    int rc = ENOENT;
+
+    memset(c, 0, sizeof *c);
+    *when_ns = json_is_integer(when) ? (long long)json_integer_value(when) : 0;
+    if (!json_is_object(o) || !json_is_object(attrs)) {
+        json_decref(o);
+        return EINVAL;
+    }
+    /* A start would say nothing of when the container was made. */
+    const char *state = action && strcmp(action, "create") == 0 ? "created"
+                                                                : NULL;
+    const char *name = text_at(attrs, "name", &t);
+    const char *image = text_at(attrs, "image", &t);
+    /* Podman puts podId and containerExitCode among the labels: there
+     * the labels cannot be told from the rest. */
+    if (type && strcmp(type, "container") == 0 && state && name && image &&
+        is_id(json_object_get(actor, "ID")) && !json_object_get(attrs, "podId")) {
+        rc = labels_of(attrs, &t, &labels, &n);
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(labels[i].key, "name") != 0 &&
+                strcmp(labels[i].key, "image") != 0)
+                labels[k++] = labels[i];
+        if (!rc && t.nomem)
+            rc = ENOMEM;
+        if (!rc)
+            rc = container_set(c, get_str(actor, "ID"), *name == '/' ? name + 1
+                               : name, image, state, *when_ns / 1000000000LL,
+                               labels, k);
+    }
+    free(labels);
+    texts_free(&t);
+    json_decref(o);
+    return rc;
+}
+
 /* Copies at most dstlen-1 bytes of s[0..n) into dst and terminates it. */
 static void copy_trunc(char *dst, size_t dstlen, const char *s, size_t n)
 {

@@ -77,6 +77,20 @@ struct event {
  * Returns 0 or EINVAL (malformed; ev->kind is then IGNORE). */
 int parse_event(const char *line, size_t len, struct event *ev);
 
+/* What a create event line says of its container, so that it can be
+ * shown before the engine is asked (the re-read that follows puts right
+ * what an event cannot say): id; name and image from Actor.Attributes;
+ * state "created"; created, the event's second (the engine's own time
+ * is a few milliseconds older, so at most a second off); labels, the
+ * other attributes. Docker writes the labels into
+ * the attributes and name and image over them, so a label called name or
+ * image is missing here. *when_ns is the event's timeNano (0 without
+ * one). Returns 0; ENOENT for any other event, one without name or image,
+ * or Podman's (its attributes mix in podId and containerExitCode); EINVAL
+ * (not a JSON object with Actor.Attributes); ENOMEM. c is empty unless 0. */
+int parse_event_container(const char *line, size_t len, struct container *c,
+                          long long *when_ns);
+
 /* What GET /containers/{id}/json says beyond the table's fields: what
  * --all and the --filter keys status, exited and health need, and what
  * protection needs. */

@@ -353,6 +353,20 @@ int table_upsert(struct table *t, const struct container *c, int *changed,
     return err;
 }
 
+int table_insert(struct table *t, const struct container *c, uint64_t *serial)
+{
+    int changed = 0, err = 0;
+
+    pthread_rwlock_wrlock(&t->lock);
+    if (find_short(t, c->short_id))
+        err = EEXIST;
+    else if ((err = upsert_locked(t, c, &changed, serial)) == 0 && changed != 2)
+        err = EEXIST;
+    table_check(t);
+    pthread_rwlock_unlock(&t->lock);
+    return err;
+}
+
 int table_remove_engine(struct table *t, unsigned engine, const char *id,
                         struct table_row *gone)
 {

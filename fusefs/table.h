@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* table.h - the in-memory container table every FUSE handler answers from.
  *
- * One writer (the sync thread) and many readers (FUSE worker threads).
+ * Writers: the events threads, one per engine. Readers: the request loop
+ * (serve.h) and the kill workers (defer.h).
  * Each container gets a serial number when it first appears; serials are
  * never reused, so an inode built from one can never point at another
  * container after a removal. */
@@ -50,6 +51,12 @@ const struct container *table_by_short_id(struct table *t, const char *short_id,
  * reader lock held. */
 int table_resolve(struct table *t, const char *name, uint64_t *serial,
                   int *is_dir);
+
+/* Inserts c (copied) unless a row with its short id is there already:
+ * for what is only known to be new, so it never overwrites what a fuller
+ * source wrote. Returns 0 (*serial, may be NULL, is the new row's),
+ * EEXIST, or ENOMEM. Takes the writer lock. */
+int table_insert(struct table *t, const struct container *c, uint64_t *serial);
 
 /* Inserts c (copied), or replaces the container with the same id on the
  * same engine (c->engine_ix), keeping its serial; a container whose short

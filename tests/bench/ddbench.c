@@ -48,7 +48,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define POLL_US 1000        /* mount poll period: 1 ms resolution */
+#define POLL_US 100         /* mount poll period: 0.1 ms resolution */
 #define WAIT_MS 10000       /* longest wait for the mount to agree */
 #define MAX_THREADS 64
 

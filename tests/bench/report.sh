@@ -160,6 +160,15 @@ if [ -s scan.csv ] && [ "$(wc -l <scan.csv)" -gt 1 ]; then
         done
         echo "$row" >>scan.dat
     done
+    printf '%10s %6s %14s %8s %14s\n' containers reader "mount --spin 0" mount "spin 0/default"
+    for n in $(awk -F, 'NR > 1 { print $1 }' scan.csv | sort -un); do
+        for lang in c py; do
+            z=$(scn "$n" ${lang}_nospin | quantile 0.5)
+            [ "$z" = nan ] && continue
+            m=$(scn "$n" ${lang}_mount | quantile 0.5)
+            printf '%10s %6s %14s %8s %14s\n' "$n" "$lang" "$(fmt "$z")" "$(fmt "$m")" "$(ratio "$z" "$m")x"
+        done
+    done
     printf '%10s %12s %12s %12s\n' containers "ls mount" "ls tmpfs" "mount/tmpfs"
     for n in $(awk -F, 'NR > 1 { print $1 }' scan.csv | sort -un); do
         lm=$(scn "$n" ls_mount | quantile 0.5)

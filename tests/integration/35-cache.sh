@@ -121,6 +121,28 @@ check "reuse: the name points at the new container" wait_until 2 link_is cache-r
 check_eq "reuse: and reads its id" "$E" "$(content "$M/cache-reuse/id")"
 check "reuse: the old short id is gone" wait_until 2 unlisted "$M" "$SD"
 
+# --- a container shown from its create event, then put right by the
+# re-read: Docker writes the labels into the event and name and image over
+# them, so labels called name and image are missing from the event alone
+G=$(docker create --network none --label name=lbl-name --label image=lbl-image \
+    --label tier=web --name cache-ev "$TEST_IMAGE")
+SG=${G:0:12}
+check "create event: the new container is listed" wait_until 2 listed "$M" "$SG"
+note "create event: labels at first sight: $(content "$M/$SG/labels" | tr '\n' ' ')"
+want_labels=$(printf 'image=lbl-image\nname=lbl-name\ntier=web')
+check "create event: then every label, name and image included" \
+    wait_until 2 eval '[ "$(content "$M/$SG/labels")" = "$want_labels" ]'
+check "create event: labels size true" size_true "$M/$SG/labels"
+check_eq "create event: name" cache-ev "$(content "$M/$SG/name")"
+check_eq "create event: image" "$TEST_IMAGE" "$(content "$M/$SG/image")"
+check_eq "create event: state" created "$(content "$M/$SG/state")"
+check_eq "create event: created is the engine's" \
+    "$(date -d "$(docker inspect -f '{{.Created}}' "$G")" +%s)" "$(content "$M/$SG/created")"
+check "create event: the name resolves" wait_until 2 link_is cache-ev "$M" "$SG"
+check_eq "create event: not shown without --all" ENOENT "$(fsop1 stat "$R/$SG")"
+docker rm -f "$G" >/dev/null
+check "create event: removed, gone" wait_until 2 unlisted "$M" "$SG"
+
 # --- 20 renames in a row, each visible within 2 s, symlinks included
 seen=0
 prev=ca

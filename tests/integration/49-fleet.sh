@@ -200,7 +200,7 @@ for s in "$S1" "$S2" "$S3" "$S4" "$S5"; do
     wait_until 10 listed "$M" "${s:0:12}" || note "${s:0:12} not listed yet"
 done
 check "stallproxy stalls c" proxy_mode stall
-# Four kills wait on the stalled engine (their FUSE workers are busy);
+# Four kills wait on the stalled engine (their kill workers are busy);
 # a fifth is refused at once: a stalled engine cannot take every worker.
 KPIDS=()
 for s in "$S1" "$S2" "$S3" "$S4"; do

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "opts.h"
+#include "serve.h"
 
 /* strdup and strndup of this program (rules.c's calls land here, glibc's
  * own do not), failing while fail_dups is set: the one way to reach the
@@ -74,6 +75,7 @@ static void defaults(void **state)
     assert_int_equal(o.have_gid, 0);
     assert_true(o.timeout == 10.0);
     assert_true(o.resync == 300.0);
+    assert_int_equal(o.spin_us, SERVE_SPIN_US_DEFAULT);
     assert_int_equal(o.syslog, 1);      /* not foreground */
     assert_int_equal(o.help, 0);
     assert_int_equal(o.version, 0);
@@ -92,7 +94,7 @@ static void every_option(void **state)
                        "name=web*", "--protect", "label=keep", "--dry-run",
                        "--fast-read", "--kill-action", "stop", "--uid", "1000", "--gid", "100",
                        "--timeout", "2.5", "--resync", "0", "-oro,default_permissions",
-                       "/mnt/x"), 0);
+                       "--spin", "0", "/mnt/x"), 0);
     assert_string_equal(o.mountpoint, "/mnt/x");
     assert_int_equal(o.foreground, 1);
     assert_int_equal(o.syslog, 0);
@@ -112,6 +114,7 @@ static void every_option(void **state)
     assert_int_equal(o.have_gid, 1);
     assert_true(o.timeout == 2.5);
     assert_true(o.resync == 0.0);
+    assert_int_equal(o.spin_us, 0);
     opts_free(&o);
     assert_null(o.fuse_opts);
     assert_int_equal(o.filters.n, 0);
@@ -173,7 +176,7 @@ static void help_and_version(void **state)
     fclose(f);
     const char *must[] = { "--foreground", "-o", "--host", "--context", "--filter", "--all",
                            "--protect", "--dry-run", "--fast-read", "--kill-action", "--uid",
-                           "--gid", "--timeout", "--resync", "--syslog",
+                           "--gid", "--timeout", "--resync", "--spin", "--syslog",
                            "--help", "--version", "MOUNTPOINT" };
     for (size_t i = 0; i < sizeof must / sizeof *must; i++)
         assert_non_null(strstr(text, must[i]));
@@ -199,6 +202,11 @@ static void usage_errors(void **state)
         { "/m", "--timeout", "inf" },
         { "/m", "--resync", "-5" },
         { "/m", "--resync", "5s" },
+        { "/m", "--spin", "-1" },
+        { "/m", "--spin", "10001" },
+        { "/m", "--spin", "1.5" },
+        { "/m", "--spin", "" },
+        { "/m", "--spin" },
         { "/m", "--filter", "=x" },
         { "/m", "--filter", "bogus=1" },
         { "/m", "--filter", "label=" },

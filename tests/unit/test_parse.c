@@ -557,6 +557,61 @@ static void events_cut_or_undecodable(void **state)
     assert_int_equal(parse_event(noid, strlen(noid), &ev), EINVAL);
 }
 
+/* A create event shows its container at once: name and image from the
+ * attributes, the rest of them as labels (a label called name or image
+ * is Docker's own value there, so it is left out), the event's second. */
+static void event_container_docker(void **state)
+{
+    (void)state;
+    struct container c;
+    long long when = -1;
+    const char *ev = "{\"status\":\"create\",\"id\":\"" ID1 "\",\"from\":\"img:1\","
+                     "\"Type\":\"container\",\"Action\":\"create\",\"Actor\":{"
+                     "\"ID\":\"" ID1 "\",\"Attributes\":{\"image\":\"img:1\","
+                     "\"name\":\"web\",\"tier\":\"f\\u0000e\",\"a\":\"1\"}},"
+                     "\"scope\":\"local\",\"time\":1796193342,"
+                     "\"timeNano\":1796193342653973853}";
+    assert_int_equal(parse_event_container(ev, strlen(ev), &c, &when), 0);
+    assert_true(when == 1796193342653973853LL);
+    assert_string_equal(c.id, ID1);
+    assert_string_equal(c.name, "web");
+    assert_string_equal(c.image, "img:1");
+    assert_string_equal(c.state, "created");
+    assert_true(c.created == 1796193342);
+    assert_int_equal(c.nlabels, 2);
+    assert_string_equal(container_label(&c, "a"), "1");
+    assert_string_equal(container_label(&c, "tier"), "f" ESCAPE_NUL "e");
+    assert_null(container_label(&c, "name"));
+    assert_null(container_label(&c, "image"));
+    container_clear(&c);
+
+    /* Anything but a create, Podman's, one without a name or image, or
+     * not an event: ENOENT or EINVAL, and nothing to free. */
+    const char *no[] = {
+        "{\"Type\":\"container\",\"Action\":\"start\",\"Actor\":{\"ID\":\"" ID1
+        "\",\"Attributes\":{\"image\":\"i\",\"name\":\"n\"}}}",
+        "{\"Type\":\"container\",\"Action\":\"create\",\"Actor\":{\"ID\":\"" ID1
+        "\",\"Attributes\":{\"image\":\"i\",\"name\":\"n\",\"podId\":\"\","
+        "\"containerExitCode\":\"0\"}}}",
+        "{\"Type\":\"container\",\"Action\":\"create\",\"Actor\":{\"ID\":\"" ID1
+        "\",\"Attributes\":{\"image\":\"i\"}}}",
+        "{\"Type\":\"container\",\"Action\":\"create\",\"Actor\":{\"ID\":\"abc\","
+        "\"Attributes\":{\"image\":\"i\",\"name\":\"n\"}}}",
+        "{\"Type\":\"image\",\"Action\":\"create\",\"Actor\":{\"ID\":\"" ID1
+        "\",\"Attributes\":{\"image\":\"i\",\"name\":\"n\"}}}",
+    };
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++) {
+        assert_int_equal(parse_event_container(no[i], strlen(no[i]), &c, &when),
+                         ENOENT);
+        assert_null(c.name);
+    }
+    assert_int_equal(parse_event_container("{\"Type\":\"container\"}", 22, &c,
+                                           &when), EINVAL);
+    assert_int_equal(parse_event_container("not json", 8, &c, &when), EINVAL);
+    assert_int_equal(parse_event_container(NULL, 0, &c, &when), EINVAL);
+    assert_true(when == 0);
+}
+
 static void events_rename(void **state)
 {
     (void)state;
@@ -738,6 +793,7 @@ int main(void)
         cmocka_unit_test(list_nul_in_strings),
         cmocka_unit_test(events_cut_or_undecodable),
         cmocka_unit_test(events_rename),
+        cmocka_unit_test(event_container_docker),
         cmocka_unit_test(inspect_docker),
         cmocka_unit_test(inspect_bad),
         cmocka_unit_test(info_id),

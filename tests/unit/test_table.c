@@ -516,6 +516,34 @@ static void mark_engine(void **state)
     table_free(t);
 }
 
+/* table_insert adds only what is new: a row already there (from a
+ * fuller source, or another engine's with the same short id) stays. */
+static void insert_only_new(void **state)
+{
+    (void)state;
+    struct table *t = table_new();
+    struct container a, a2, other;
+    uint64_t sa = 0, s = 0;
+
+    make(&a, "aaaa", '1', "web", "running");
+    make(&a2, "aaaa", '1', "web-from-event", "created");
+    make(&other, "aaaa", '1', "twin", "created");
+    other.engine_ix = 1;
+    assert_int_equal(table_insert(t, &a, &sa), 0);
+    assert_true(sa > 0);
+    assert_int_equal(table_insert(t, &a2, &s), EEXIST);
+    assert_int_equal(table_insert(t, &other, NULL), EEXIST);
+    table_rdlock(t);
+    assert_int_equal(table_count(t), 1);
+    assert_string_equal(table_by_serial(t, sa)->name, "web");
+    assert_string_equal(table_by_serial(t, sa)->state, "running");
+    table_unlock(t);
+    container_clear(&a);
+    container_clear(&a2);
+    container_clear(&other);
+    table_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -529,6 +557,7 @@ int main(void)
         cmocka_unit_test(replace_all_reports_removals),
         cmocka_unit_test(grows),
         cmocka_unit_test(snapshot_while_changing),
+        cmocka_unit_test(insert_only_new),
     };
     return cmocka_run_group_tests_name("table", tests, NULL, NULL);
 }
