@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -29,8 +30,14 @@ int serve_loop(struct fuse_session *se, long spin_us)
         int got = fuse_session_receive_buf(se, &fbuf);
 
         if (got == -EAGAIN) {
-            if (now_ns() - quiet_since < spin_ns)
+            /* The reader this loop just answered is often woken on this
+             * very core: the spin must give it the core, never keep it
+             * waiting (a cold listing of 10000 took 7.4 ms with a plain
+             * spin, 3.5 to 4.7 ms yielding, 5.1 ms with no spin). */
+            if (now_ns() - quiet_since < spin_ns) {
+                sched_yield();
                 continue;
+            }
             /* The timeout only bounds how late a signal that reached
              * another thread after all is noticed. */
             struct pollfd p = { .fd = fd, .events = POLLIN };

@@ -3,7 +3,7 @@
  *
  *   $ strace -f -e trace=read,poll dockerfs /dockerfs -f   # while cat runs
  *   read(3, ...OPEN..., 1052672) = 48          request, answered at once
- *   read(3, ...) = -1 EAGAIN                   none yet: ask again ...
+ *   read(3, ...) = -1 EAGAIN                   none yet: yield, ask again
  *   read(3, ...IOCTL..., 1052672) = 72         ... the next one comes in
  *   read(3, ...) = -1 EAGAIN                   --spin USEC of nothing:
  *   poll([{fd=3, events=POLLIN}], 1, 1000      sleep until the next one
