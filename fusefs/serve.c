@@ -45,7 +45,6 @@ int serve_loop(struct fuse_session *se, long spin_us)
                 rc = -errno;
                 break;
             }
-            quiet_since = now_ns();
             continue;
         }
         if (got == -EINTR)

@@ -355,13 +355,13 @@ int table_upsert(struct table *t, const struct container *c, int *changed,
 
 int table_insert(struct table *t, const struct container *c, uint64_t *serial)
 {
-    int changed = 0, err = 0;
+    int err;
 
     pthread_rwlock_wrlock(&t->lock);
     if (find_short(t, c->short_id))
         err = EEXIST;
-    else if ((err = upsert_locked(t, c, &changed, serial)) == 0 && changed != 2)
-        err = EEXIST;
+    else
+        err = upsert_locked(t, c, NULL, serial);
     table_check(t);
     pthread_rwlock_unlock(&t->lock);
     return err;
