@@ -510,6 +510,7 @@ int parse_event(const char *line, size_t len, struct event *ev)
         if (to && strlen(to) <= EVENT_NAME_MAX)
             memcpy(ev->rename_to, to, strlen(to) + 1);
     }
+    ev->create = strcmp(action, "create") == 0;
     ev->kind = (strcmp(action, "destroy") == 0 || strcmp(action, "remove") == 0)
                    ? EVENT_GONE : EVENT_CHANGED;
 out:

@@ -65,6 +65,7 @@ struct event {
     enum event_kind kind;
     char id[ID_LEN + 1];
     char rename_to[EVENT_NAME_MAX + 1];     /* rename: the new name, or "" */
+    int create;                             /* the action is create */
 };
 
 /* Parses one line of the /events stream. Container events whose id is 64

@@ -213,7 +213,8 @@ static int queue_line(const char *line, size_t len, void *arg)
 
     if (parse_event(line, len, &ev) != 0 || ev.kind == EVENT_IGNORE)
         return 0;
-    if (ev.kind == EVENT_CHANGED)
+    /* Only a create is read a second time, for what parse_event skips. */
+    if (ev.create)
         show_created(st, line, len);
     /* A burst (create, start, ...) for one container needs one re-read;
      * only events not yet handled can take a later one in. */
