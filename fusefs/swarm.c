@@ -111,6 +111,17 @@ int swarm_template_check(const char *tpl, char *err, size_t errlen)
     return 0;
 }
 
+/* An IPv6 {addr} in a tcp:// address needs brackets, or its colons read
+ * as the port's: tcp://fd00::2:2376 is no address, tcp://[fd00::2]:2376
+ * is. Not when the template brackets it itself. */
+static int needs_brackets(const char *tpl, const char *at, const char *v,
+                          size_t len)
+{
+    return len == 4 && strncmp(at + 1, "addr", 4) == 0 &&
+           strncmp(tpl, "tcp://", 6) == 0 && strchr(v, ':') &&
+           !(at > tpl && at[-1] == '[');
+}
+
 int swarm_expand(const char *tpl, const struct swarm_node *node, char *out,
                  size_t outlen)
 {
@@ -134,6 +145,8 @@ int swarm_expand(const char *tpl, const struct swarm_node *node, char *out,
         const char *v = field(node, p + 1, k);
         if (!v || !v[0])
             rc = EINVAL;
+        else if (needs_brackets(tpl, p, v, k))
+            rc = buf_printf(&b, "[%s]", v);
         else
             rc = buf_add(&b, v, strlen(v));
         p += k + 2;

@@ -95,6 +95,32 @@ static void templates(void **state)
     assert_int_equal(swarm_expand(SWARM_ENGINE_DEFAULT, &nd, out, 20), 0);
 }
 
+/* A node that reports an IPv6 address: its colons must not run into the
+ * port's. */
+static void templates_ipv6(void **state)
+{
+    struct swarm_node nd = { .id = "abc123", .hostname = "h1",
+                             .addr = "fd00::2" };
+    char out[128];
+
+    (void)state;
+    assert_int_equal(swarm_expand(SWARM_ENGINE_DEFAULT, &nd, out,
+                                  sizeof out), 0);
+    assert_string_equal(out, "tcp://[fd00::2]:2376");
+    /* Bracketed by the template already: not twice. */
+    assert_int_equal(swarm_expand("tcp://[{addr}]:2375", &nd, out,
+                                  sizeof out), 0);
+    assert_string_equal(out, "tcp://[fd00::2]:2375");
+    /* A socket path is no host:port. */
+    assert_int_equal(swarm_expand("unix:///s/{addr}.sock", &nd, out,
+                                  sizeof out), 0);
+    assert_string_equal(out, "unix:///s/fd00::2.sock");
+    /* The brackets count against the length. */
+    assert_int_equal(swarm_expand(SWARM_ENGINE_DEFAULT, &nd, out, 20),
+                     ENAMETOOLONG);
+    assert_int_equal(swarm_expand(SWARM_ENGINE_DEFAULT, &nd, out, 21), 0);
+}
+
 static int taken_b(void *arg, const char *name)
 {
     (void)arg;
@@ -250,6 +276,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parse_nodes),
         cmocka_unit_test(templates),
+        cmocka_unit_test(templates_ipv6),
         cmocka_unit_test(names),
         cmocka_unit_test(diff),
         cmocka_unit_test(fleet_grows),
