@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* table.c - the container table: a vector of entries plus two chained
- * hash indexes, by short id (lookups from paths) and by serial (lookups
- * from inode numbers). A reader-writer lock guards all of it. */
+/* table.c - the container table: a vector of entries plus three chained
+ * hash indexes, by short id (lookups from paths), by name (the links at
+ * the root, asked for on every path through a name, as they are never
+ * cached) and by serial (lookups from inode numbers). A reader-writer lock
+ * guards all of it. */
 #include <assert.h>
 #include <errno.h>
 #include <pthread.h>
@@ -14,6 +16,7 @@ struct entry {
     uint64_t serial;
     size_t pos;                 /* index in table.v */
     struct entry *next_short;   /* hash chains */
+    struct entry *next_name;
     struct entry *next_serial;
 };
 
@@ -22,18 +25,22 @@ struct table {
     struct entry **v;
     size_t n, cap;
     struct entry **by_short;    /* nbuckets chains each */
+    struct entry **by_name;
     struct entry **by_serial;
     size_t nbuckets;            /* a power of two */
     uint64_t next_serial;
 };
 
-static size_t hash_short(const char *s)
+/* Over s[0..len): a name is looked up as it stands before an '@'. */
+static size_t hash_str(const char *s, size_t len)
 {
     size_t h = 5381;
-    while (*s)
-        h = h * 33 + (unsigned char)*s++;
+    for (size_t i = 0; i < len; i++)
+        h = h * 33 + (unsigned char)s[i];
     return h;
 }
+
+static size_t hash_short(const char *s) { return hash_str(s, strlen(s)); }
 
 static size_t hash_serial(uint64_t serial)
 {
@@ -47,9 +54,11 @@ struct table *table_new(void)
         return NULL;
     t->nbuckets = 64;
     t->by_short = calloc(t->nbuckets, sizeof *t->by_short);
+    t->by_name = calloc(t->nbuckets, sizeof *t->by_name);
     t->by_serial = calloc(t->nbuckets, sizeof *t->by_serial);
-    if (!t->by_short || !t->by_serial) {
+    if (!t->by_short || !t->by_name || !t->by_serial) {
         free(t->by_short);
+        free(t->by_name);
         free(t->by_serial);
         free(t);
         return NULL;
@@ -69,6 +78,7 @@ void table_free(struct table *t)
     }
     free(t->v);
     free(t->by_short);
+    free(t->by_name);
     free(t->by_serial);
     pthread_rwlock_destroy(&t->lock);
     free(t);
@@ -84,6 +94,38 @@ static struct entry *find_short(const struct table *t, const char *short_id)
     while (e && strcmp(e->c.short_id, short_id) != 0)
         e = e->next_short;
     return e;
+}
+
+/* From e on along a name chain, the first entry named name[0..len). */
+static struct entry *next_named(struct entry *e, const char *name, size_t len)
+{
+    while (e && !(strncmp(e->c.name, name, len) == 0 && e->c.name[len] == '\0'))
+        e = e->next_name;
+    return e;
+}
+
+/* The first entry named name[0..len); walk on with next_named. */
+static struct entry *first_named(const struct table *t, const char *name,
+                                 size_t len)
+{
+    return next_named(t->by_name[hash_str(name, len) & (t->nbuckets - 1)],
+                      name, len);
+}
+
+/* Links e into its name's chain / takes it out; the writer lock held. */
+static void name_link(struct table *t, struct entry *e)
+{
+    size_t h = hash_short(e->c.name) & (t->nbuckets - 1);
+    e->next_name = t->by_name[h];
+    t->by_name[h] = e;
+}
+
+static void name_unlink(struct table *t, struct entry *e)
+{
+    struct entry **pp = &t->by_name[hash_short(e->c.name) & (t->nbuckets - 1)];
+    while (*pp != e)
+        pp = &(*pp)->next_name;
+    *pp = e->next_name;
 }
 
 static struct entry *find_serial(const struct table *t, uint64_t serial)
@@ -122,33 +164,32 @@ static int resolve_in(struct table *t, const char *name, size_t len,
                       const char *engine, uint64_t *serial)
 {
     struct entry *found = NULL;
+    char short_id[SHORT_ID_LEN + 1];
 
     /* Docker's own order, each step over the whole table: a container
-     * named with another's full id must not win that id. */
-    for (size_t i = 0; len == ID_LEN && i < t->n; i++) {
-        if (on_engine(t->v[i], engine) &&
-            strncmp(t->v[i]->c.id, name, len) == 0) {
-            *serial = t->v[i]->serial;
-            return 0;
-        }
+     * named with another's full id must not win that id. Short ids are
+     * unique in the table, so a full id is found by its first twelve. */
+    if (len == ID_LEN || len == SHORT_ID_LEN) {
+        memcpy(short_id, name, SHORT_ID_LEN);
+        short_id[SHORT_ID_LEN] = '\0';
+        found = find_short(t, short_id);
+        if (found && (!on_engine(found, engine) ||
+                      strncmp(found->c.id, name, len) != 0))
+            found = NULL;
     }
-    if (len == SHORT_ID_LEN && (found = find_short(t, name)) &&
-        !on_engine(found, engine))
-        found = NULL;
     if (found) {
         *serial = found->serial;
         return 0;
     }
     /* One engine keeps its names unique; across engines a name may be
      * taken twice, and then only name@engine says which. */
-    for (size_t i = 0; i < t->n; i++) {
-        if (on_engine(t->v[i], engine) &&
-            strncmp(t->v[i]->c.name, name, len) == 0 &&
-            t->v[i]->c.name[len] == '\0') {
-            if (found)
-                return ENOTUNIQ;
-            found = t->v[i];
-        }
+    for (struct entry *e = first_named(t, name, len); e;
+         e = next_named(e->next_name, name, len)) {
+        if (!on_engine(e, engine))
+            continue;
+        if (found)
+            return ENOTUNIQ;
+        found = e;
     }
     if (found) {
         *serial = found->serial;
@@ -195,26 +236,31 @@ static int rehash(struct table *t)
 {
     size_t nb = t->nbuckets * 2;
     struct entry **bs = calloc(nb, sizeof *bs);
+    struct entry **bm = calloc(nb, sizeof *bm);
     struct entry **bn = calloc(nb, sizeof *bn);
-    if (!bs || !bn) {
+    if (!bs || !bm || !bn) {
         free(bs);
+        free(bm);
         free(bn);
         return ENOMEM;
     }
+    free(t->by_short);
+    free(t->by_name);
+    free(t->by_serial);
+    t->by_short = bs;
+    t->by_name = bm;
+    t->by_serial = bn;
+    t->nbuckets = nb;
     for (size_t i = 0; i < t->n; i++) {
         struct entry *e = t->v[i];
         size_t hs = hash_short(e->c.short_id) & (nb - 1);
         size_t hn = hash_serial(e->serial) & (nb - 1);
         e->next_short = bs[hs];
         bs[hs] = e;
+        name_link(t, e);
         e->next_serial = bn[hn];
         bn[hn] = e;
     }
-    free(t->by_short);
-    free(t->by_serial);
-    t->by_short = bs;
-    t->by_serial = bn;
-    t->nbuckets = nb;
     return 0;
 }
 
@@ -254,8 +300,10 @@ static int upsert_locked(struct table *t, const struct container *c,
             return 0;
         if ((err = container_copy(&copy, c)) != 0)
             return err;
+        name_unlink(t, e);      /* a rename moves it to another chain */
         container_clear(&e->c);
         e->c = copy;
+        name_link(t, e);
         return 0;
     }
     /* Two ids sharing a 12-digit prefix is astronomically rare (or one
@@ -289,6 +337,7 @@ static int upsert_locked(struct table *t, const struct container *c,
     size_t hn = hash_serial(e->serial) & (t->nbuckets - 1);
     e->next_short = t->by_short[hs];
     t->by_short[hs] = e;
+    name_link(t, e);
     e->next_serial = t->by_serial[hn];
     t->by_serial[hn] = e;
     if (changed)
@@ -307,6 +356,7 @@ static void remove_locked(struct table *t, struct entry *e, struct table_row *go
          *pp != e; pp = &(*pp)->next_short)
         ;
     *pp = e->next_short;
+    name_unlink(t, e);
     for (pp = &t->by_serial[hash_serial(e->serial) & (t->nbuckets - 1)];
          *pp != e; pp = &(*pp)->next_serial)
         ;
@@ -322,8 +372,8 @@ static void remove_locked(struct table *t, struct entry *e, struct table_row *go
 }
 
 /* The invariants every change keeps, checked under the writer lock in
- * SAN=1 builds (DOCKERFS_ASSERT): each entry is where the vector and both
- * indexes say it is, and serials only grow. */
+ * SAN=1 builds (DOCKERFS_ASSERT): each entry is where the vector and the
+ * three indexes say it is, and serials only grow. */
 static void table_check(const struct table *t)
 {
 #ifdef DOCKERFS_ASSERT
@@ -336,6 +386,10 @@ static void table_check(const struct table *t)
         assert(e->serial > 0 && e->serial < t->next_serial);
         assert(find_short(t, e->c.short_id) == e);
         assert(find_serial(t, e->serial) == e);
+        const struct entry *m = first_named(t, e->c.name, strlen(e->c.name));
+        while (m && m != e)
+            m = next_named(m->next_name, e->c.name, strlen(e->c.name));
+        assert(m == e);
         assert(strncmp(e->c.id, e->c.short_id, SHORT_ID_LEN) == 0);
     }
 #else

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -94,6 +95,63 @@ long bmount_scan(const char *mnt)
     }
     closedir(d);
     return n;
+}
+
+/* Reads the first line of a small file into out (size n); 0 or -1. */
+static int first_line(const char *path, char *out, size_t n)
+{
+    ssize_t r;
+    int fd = open(path, O_RDONLY);
+
+    if (fd < 0)
+        return -1;
+    r = read(fd, out, n - 1);
+    close(fd);
+    if (r <= 0)
+        return -1;
+    out[r] = '\0';
+    out[strcspn(out, "\n")] = '\0';
+    return 0;
+}
+
+long bmount_names(const char *mnt, double *ms)
+{
+    enum { NAME_MAX_LEN = 256 };
+    DIR *d = opendir(mnt);
+    struct dirent *e;
+    char path[4096], (*names)[NAME_MAX_LEN] = NULL;
+    long n = 0, cap = 0, read_ok = 0;
+    int64_t t0;
+
+    if (!d)
+        return -1;
+    while ((e = readdir(d)) != NULL) {
+        if (dots(e->d_name))
+            continue;
+        if (n == cap) {
+            void *grown;
+            cap = cap ? cap * 2 : 1024;
+            if (!(grown = realloc(names, (size_t)cap * sizeof *names))) {
+                free(names);
+                closedir(d);
+                return -1;
+            }
+            names = grown;
+        }
+        snprintf(path, sizeof(path), "%s/%s/name", mnt, e->d_name);
+        if (first_line(path, names[n], sizeof names[n]) == 0)
+            n++;
+    }
+    closedir(d);
+    t0 = bclock_ns();
+    for (long i = 0; i < n; i++) {
+        snprintf(path, sizeof(path), "%s/%s/image", mnt, names[i]);
+        if (slurp(path) == 0)
+            read_ok++;
+    }
+    *ms = bclock_ms(t0, bclock_ns());
+    free(names);
+    return read_ok;
 }
 
 int bmount_wait(const char *mnt, const char *name, int want, long long since_ns,

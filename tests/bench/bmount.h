@@ -19,6 +19,12 @@ long bmount_count(const char *mnt);
  * game's scanner does. Returns the number of entries read, or -1. */
 long bmount_scan(const char *mnt);
 
+/* Reads <entry>/name of every entry (not timed), then <name>/image of
+ * every one of those names, through the name links at the root: the path
+ * a person takes (cat /dockerfs/web/image). *ms gets the time of the
+ * second part. Returns the number of images read, or -1. */
+long bmount_names(const char *mnt, double *ms);
+
 struct bmount_seen {
     double stat_ms;     /* first time stat agreed, -1 if never */
     double list_ms;     /* first time readdir agreed, -1 if never */

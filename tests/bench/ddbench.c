@@ -27,6 +27,8 @@
  *        (id name image state created labels) into DST/<entry>/
  *   ddbench tscan DIR      scan (below), timed in-process: prints ms
  *   ddbench tapi SOCK      one API list + JSON decode, timed: prints ms
+ *   ddbench tnames DIR     reads every entry's name, then (timed: prints
+ *        ms) every NAME/image through the name links
  *   ddbench count DIR      number of entries
  *   ddbench scan DIR       list DIR and read every name and image file
  *   ddbench waitcount DIR N SECONDS
@@ -396,7 +398,7 @@ static int usage(void)
             "       ddbench fresh SOCK IMAGE MNT N | kill SOCK IMAGE MNT N RUNNING\n"
             "       ddbench count DIR | scan DIR | waitcount DIR N SECONDS\n"
             "       ddbench renames SOCK IMAGE MNT N | copy SRC DST\n"
-            "       ddbench tscan DIR | tapi SOCK\n");
+            "       ddbench tscan DIR | tapi SOCK | tnames DIR\n");
     return 2;
 }
 
@@ -427,6 +429,12 @@ int main(int argc, char **argv)
         n = !strcmp(c, "tscan") ? bmount_scan(argv[2]) : bapi_list_decode(argv[2]);
         printf("%.3f\n", bclock_ms(t0, bclock_ns()));
         rc = n < 0;
+    }
+    else if (!strcmp(c, "tnames") && argc == 3) {
+        double ms = 0;
+        n = bmount_names(argv[2], &ms);
+        printf("%.3f\n", ms);
+        rc = n <= 0;
     }
     else if ((!strcmp(c, "count") || !strcmp(c, "scan")) && argc == 3) {
         n = !strcmp(c, "count") ? bmount_count(argv[2]) : bmount_scan(argv[2]);

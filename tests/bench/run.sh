@@ -18,7 +18,8 @@
 #   6. reading name and image of every entry, timed inside the reader (C
 #      and Python): the mount, a second mount with --fast-read, the same
 #      tree copied to a tmpfs, and one raw API list + JSON decode; ls of
-#      the mount against ls of the tmpfs copy
+#      the mount against ls of the tmpfs copy; every image read again
+#      through the name links (NAME/image: a lookup by name each time)
 #   7. renames: BENCH_RENAMES (100) renames of one container in a row, each
 #      timed until its name file shows the new name, idle and at the
 #      largest size
@@ -317,6 +318,7 @@ for n in $SIZES; do
     for ((r = 1; r <= REPS; r++)); do
         {
             echo "$n,c_mount,$r,$("$DDB" tscan "$MNT")"
+            echo "$n,c_names,$r,$("$DDB" tnames "$MNT")"
             echo "$n,c_fast,$r,$("$DDB" tscan "$MNT3")"
             echo "$n,c_nospin,$r,$("$DDB" tscan "$MNT4")"
             echo "$n,c_tmpfs,$r,$("$DDB" tscan "$TREE/t")"

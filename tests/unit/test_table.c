@@ -304,6 +304,97 @@ static void grows(void **state)
     table_free(t);
 }
 
+/* Looks a name up; the serial found, or 0 with the error in *err. */
+static uint64_t by_name(struct table *t, const char *name, int *err)
+{
+    uint64_t s = 0;
+    int is_dir = 1;
+
+    table_rdlock(t);
+    *err = table_resolve(t, name, &s, &is_dir);
+    table_unlock(t);
+    if (*err == 0)
+        assert_int_equal(is_dir, 0);
+    return *err ? 0 : s;
+}
+
+/* Names are found through their own index: through the index's growth,
+ * renames (two containers trading names in one re-list included) and
+ * removals, a name leads to its container and to nothing once it is
+ * gone. */
+static void names_indexed(void **state)
+{
+    (void)state;
+    struct table *t = table_new();
+    enum { N = 600 };
+    struct container *v = calloc(N, sizeof *v);
+    uint64_t *serials = calloc(N, sizeof *serials);
+    char name[32], prefix[16];
+    int err;
+
+    for (int i = 0; i < N; i++) {
+        snprintf(prefix, sizeof prefix, "%08x", i);
+        snprintf(name, sizeof name, "web-%d", i);
+        make(&v[i], prefix, 'e', name, "running");
+        assert_int_equal(table_upsert(t, &v[i], NULL, &serials[i]), 0);
+    }
+    for (int i = 0; i < N; i++) {
+        snprintf(name, sizeof name, "web-%d", i);
+        assert_int_equal(by_name(t, name, &err), serials[i]);
+    }
+    /* Every one renamed: old names lead nowhere. */
+    for (int i = 0; i < N; i++) {
+        struct container c;
+        snprintf(prefix, sizeof prefix, "%08x", i);
+        snprintf(name, sizeof name, "db-%d", i);
+        make(&c, prefix, 'e', name, "running");
+        assert_int_equal(table_upsert(t, &c, NULL, NULL), 0);
+        container_clear(&c);
+    }
+    for (int i = 0; i < N; i++) {
+        snprintf(name, sizeof name, "web-%d", i);
+        assert_int_equal(by_name(t, name, &err), 0);
+        assert_int_equal(err, ENOENT);
+        snprintf(name, sizeof name, "db-%d", i);
+        assert_int_equal(by_name(t, name, &err), serials[i]);
+    }
+    /* 0 and 1 trade names in one re-list; the odd ones are removed. */
+    for (int i = 0; i < N; i++) {
+        snprintf(prefix, sizeof prefix, "%08x", i);
+        snprintf(name, sizeof name, "db-%d", i < 2 ? 1 - i : i);
+        container_clear(&v[i]);
+        make(&v[i], prefix, 'e', name, "running");
+    }
+    size_t k = 0;
+    for (int i = 0; i < N; i++)
+        if (i < 2 || i % 2 == 0)
+            v[k++] = v[i];
+        else
+            container_clear(&v[i]);
+    struct table_row *gone;
+    size_t ngone;
+    assert_int_equal(table_replace_all(t, v, k, &gone, &ngone, NULL, NULL), 0);
+    assert_int_equal(ngone, N / 2 - 1);
+    free(gone);
+    assert_int_equal(by_name(t, "db-0", &err), serials[1]);
+    assert_int_equal(by_name(t, "db-1", &err), serials[0]);
+    for (int i = 2; i < N; i++) {
+        snprintf(name, sizeof name, "db-%d", i);
+        assert_int_equal(by_name(t, name, &err), i % 2 ? 0 : serials[i]);
+        assert_int_equal(err, i % 2 ? ENOENT : 0);
+    }
+    /* A name is whole: neither a prefix of it nor a longer one matches. */
+    assert_int_equal(by_name(t, "db-", &err), 0);
+    assert_int_equal(err, ENOENT);
+    assert_int_equal(by_name(t, "db-100x", &err), 0);
+    assert_int_equal(err, ENOENT);
+    for (size_t i = 0; i < k; i++)
+        container_clear(&v[i]);
+    free(v);
+    free(serials);
+    table_free(t);
+}
+
 struct churn {
     struct table *t;
     volatile int stop;
@@ -556,6 +647,7 @@ int main(void)
         cmocka_unit_test(name_never_shadows_full_id),
         cmocka_unit_test(replace_all_reports_removals),
         cmocka_unit_test(grows),
+        cmocka_unit_test(names_indexed),
         cmocka_unit_test(snapshot_while_changing),
         cmocka_unit_test(insert_only_new),
     };
