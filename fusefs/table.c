@@ -112,17 +112,23 @@ static struct entry *first_named(const struct table *t, const char *name,
                       name, len);
 }
 
+/* The head of the chain e's name is on. */
+static struct entry **name_chain(const struct table *t, const struct entry *e)
+{
+    return &t->by_name[hash_str(e->c.name, strlen(e->c.name)) & (t->nbuckets - 1)];
+}
+
 /* Links e into its name's chain / takes it out; the writer lock held. */
 static void name_link(struct table *t, struct entry *e)
 {
-    size_t h = hash_short(e->c.name) & (t->nbuckets - 1);
-    e->next_name = t->by_name[h];
-    t->by_name[h] = e;
+    struct entry **head = name_chain(t, e);
+    e->next_name = *head;
+    *head = e;
 }
 
 static void name_unlink(struct table *t, struct entry *e)
 {
-    struct entry **pp = &t->by_name[hash_short(e->c.name) & (t->nbuckets - 1)];
+    struct entry **pp = name_chain(t, e);
     while (*pp != e)
         pp = &(*pp)->next_name;
     *pp = e->next_name;
