@@ -30,8 +30,8 @@ done
 
 build_pkgs=(make gcc libc6-dev pkg-config fuse3 libfuse3-dev
             libcurl4-openssl-dev libjansson-dev libssl-dev)
-play_pkgs=(docker.io debootstrap ca-certificates socat)
-check_pkgs=(libcmocka-dev busybox-static curl iproute2 procps psmisc
+play_pkgs=(docker.io debootstrap ca-certificates socat iproute2 busybox-static)
+check_pkgs=(libcmocka-dev curl procps psmisc
             xvfb x11vnc novnc websockify freedoom xdotool xterm
             libvncserver-dev libpng-dev imagemagick gnuplot-nox shellcheck
             clang cmake dpkg-dev podman openssl

@@ -4,12 +4,18 @@
 # build/game/src) and install its build dependencies. Does nothing when the
 # source is already there, so rebuilds never touch the network.
 # Works as root in a plain debian:bookworm container (no sudo).
+# --sources-only: only add the deb-src stanza (tests/kube/build.sh).
 set -euo pipefail
 
+sources_only=0
+if [ "${1:-}" = --sources-only ]; then
+    sources_only=1
+    shift
+fi
 dest=${1:-build/game/src}
 stamp=$dest/.fetched
 
-if [ -f "$stamp" ] && [ -d "$(cat "$stamp")" ]; then
+if [ "$sources_only" = 0 ] && [ -f "$stamp" ] && [ -d "$(cat "$stamp")" ]; then
     exit 0
 fi
 
@@ -41,6 +47,7 @@ if ! grep -qs '^Types:.*deb-src' /etc/apt/sources.list.d/*.sources \
         echo "Signed-By: ${signed:-/usr/share/keyrings/debian-archive-keyring.gpg}"
     } > "$src_list"
 fi
+[ "$sources_only" = 1 ] && exit 0
 
 apt-get update -qq
 # dpkg-source (dpkg-dev) unpacks the package; cmake builds it.
