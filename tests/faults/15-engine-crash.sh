@@ -20,11 +20,10 @@ dockerd_pid() { cat "$ENGINE_DIR/dockerd.pid" 2>/dev/null; }
 
 # Pids of the containerd a dockerd of ENGINE_DIR started.
 containerd_pids() {
-    local p cmd
-    for p in /proc/[0-9]*; do
-        cmd=$( { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null) || continue
-        case $cmd in
-            containerd\ *"$ENGINE_DIR"/*) echo "${p#/proc/}" ;;
+    local p
+    for p in $(proc_naming "$ENGINE_DIR"); do
+        case $( { tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null) in
+            containerd\ *) echo "$p" ;;
         esac
     done
 }
