@@ -102,7 +102,7 @@ mkdir -p "$tree/.go/src/k8s.io"
 ln -sfn ../../.. "$tree/.go/src/k8s.io/kubernetes"
 build() {
     cd "$tree/.go/src/k8s.io/kubernetes"
-    GOPATH=$tree/.go GOPROXY=off GO111MODULE=off GOFLAGS= CGO_ENABLED=0 \
+    GOPATH=$tree/.go GOPROXY=off GO111MODULE=off GOFLAGS='' CGO_ENABLED=0 \
         GOCACHE=$work/gocache KUBE_GIT_VERSION=v1.20.2 \
         make WHAT="cmd/kube-apiserver cmd/kube-controller-manager"
 }
@@ -113,7 +113,7 @@ for b in kube-apiserver kube-controller-manager; do
     [ -n "$f" ] || { echo "kube/build.sh: $b was not built (see $dir/build.log)" >&2; exit 1; }
     cp "$f" "$dir/bin.new/$b"
 done
-rm -rf "$dir/bin"
+rm -rf "${dir:?}/bin"
 mv "$dir/bin.new" "$dir/bin"
 rm -rf "$work"
 echo "kube/build.sh: done: $dir/bin" >&2
