@@ -99,6 +99,7 @@ static int dd_spared;           // hits by containers on other monsters
 static int dd_spared_logged;
 static int dd_killedby;         // other monsters killed by containers
 static cheatseq_t dd_cheat = CHEAT("idrm", 0);
+static cheatseq_t dd_cheat_labels = CHEAT("idlabels", 0);
 static boolean dd_manyengines;  // the table spans engines: messages say which
 
 // Entries that vanished while their kill write was in flight: the scan
@@ -259,6 +260,7 @@ void DD_Init(void)
     DD_MsgInit(&dd_msgs);
     DD_BatchInit(&dd_batch);
     DD_FontInit();
+    DD_LabelsInit();
     err = DD_ScannerStart(dir, DD_SCAN_MS);
     if (err == 0)
     {
@@ -373,6 +375,10 @@ static void DD_Despawn(dd_entry_t *entry)
 static void DD_Changed(dd_entry_t *entry, dd_change_t change, void *ctx)
 {
     (void) ctx;
+    if (change == DD_CHANGE_ADDED && entry->protect)
+    {
+        DD_Log("protected", entry, NULL);
+    }
     if (change == DD_CHANGE_REMOVED)
     {
         if (entry->state != DD_ST_WAITING || entry->mobj != NULL)
@@ -493,6 +499,10 @@ static void DD_TakeChanges(void)
         {
             DD_Log("image", e, NULL);
         }
+        if (e->changes & DD_CHANGED_PROTECT)
+        {
+            DD_Log(e->protect ? "protected" : "unprotected", e, NULL);
+        }
         e->changes = 0;
         DD_Retype(e);
     }
@@ -557,6 +567,7 @@ static void DD_TakeScan(void)
     DD_TableApply(&dd_table, &snap, DD_Changed, NULL);
     DD_SnapshotFree(&snap);
     dd_manyengines = DD_TableManyEngines(&dd_table) ? true : false;
+    DD_TableMarkShared(&dd_table);
     DD_UpdateTypes();
     DD_TakeChanges();
 
@@ -958,10 +969,20 @@ static const char *DD_CountLine(void)
 
 void DD_Drawer(void)
 {
+    static boolean cursor_hidden;
     mobj_t *viewer = players[displayplayer].mo;
     const char *msg;
     int i;
 
+    // The game is played with the keys: a pointer would stand where the
+    // player aims and over the automap's arrow. Hidden once the window
+    // exists, it stays hidden when the game lets the mouse go (menus,
+    // pauses), and a VNC server shows the window's empty cursor.
+    if (!cursor_hidden)
+    {
+        SDL_ShowCursor(SDL_DISABLE);
+        cursor_hidden = true;
+    }
     if (!dd_enabled || gamestate != GS_LEVEL || viewer == NULL)
     {
         return;
@@ -977,7 +998,10 @@ void DD_Drawer(void)
 
             if (mo != NULL && mo->health > 0)
             {
-                DD_LabelsAdd(mo, e->name, e->id);
+                DD_LabelsAdd(mo, e->name, e->id,
+                             e->shared ? e->engine : NULL,
+                             (e->protect ? DD_LABEL_PROTECTED : 0)
+                             | (e->frozen ? DD_LABEL_PAUSED : 0));
             }
         }
         DD_LabelsDraw();
@@ -1045,6 +1069,10 @@ void DD_Responder(event_t *ev)
     {
         DD_KillInView();
     }
+    if (cht_CheckCheat(&dd_cheat_labels, ev->data2))
+    {
+        DD_Post(DD_MSG_OK, "labels %s", DD_LabelsToggle() ? "on" : "off");
+    }
 }
 
 boolean DD_DamageAllowed(mobj_t *target, mobj_t *inflictor, mobj_t *source)
@@ -1081,11 +1109,23 @@ boolean DD_DamageAllowed(mobj_t *target, mobj_t *inflictor, mobj_t *source)
 
 boolean DD_MayLook(mobj_t *actor)
 {
+    dd_entry_t *entry;
+
     // Sight alone does not wake a container: a player who connects a
     // minute after the level started must not find himself dead. A shot
-    // fired within earshot (the sector's sound target) does.
-    return (actor->flags & DD_MF_CONTAINER) == 0
-        || actor->subsector->sector->soundtarget != NULL;
+    // fired within earshot (the sector's sound target) does, except a
+    // protected one's, which the player cannot kill: it fights only once
+    // hit (P_DamageMobj wakes it).
+    if ((actor->flags & DD_MF_CONTAINER) == 0)
+    {
+        return true;
+    }
+    entry = DD_EntryOf(actor);
+    if (entry != NULL && entry->protect)
+    {
+        return false;
+    }
+    return actor->subsector->sector->soundtarget != NULL;
 }
 
 void DD_MobjKilled(mobj_t *target, mobj_t *source)
