@@ -4,7 +4,8 @@
 #   make game        build/game/chocolate-doom
 #   make game-unit   cmocka tests of the pure parts (tests/game/test_*.c);
 #                    T=kill runs just tests/game/test_dd_kill.c
-#   make game-check  game-unit + the map sweep + the Xvfb integration test
+#   make game-check  game-unit + the map sweep + the map specials + the
+#                    Xvfb integration test
 #
 # The game always builds into build/game (SAN=1 does not apply to
 # chocolate-doom itself); the unit tests follow $(B) like the rest.
@@ -70,10 +71,11 @@ $(B)/tests/game/sweep_check: tests/game/sweep_check.c
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $(SANFLAGS) -D_GNU_SOURCE -o $@ $< \
 	    $(ALL_LDFLAGS)
 
-# Both game tests run even when the first fails.
+# Every game test runs even when one before fails.
 game-check: game-unit game $(B)/tests/game/sweep_check
 	@rc=0; \
 	tests/game/sweep.sh $(GAME_B)/chocolate-doom $(B)/tests/game/sweep_check || rc=1; \
+	tests/game/specials.sh $(GAME_B)/chocolate-doom || rc=1; \
 	tests/game/run-xvfb.sh $(GAME_B)/chocolate-doom || rc=1; \
 	exit $$rc
 

@@ -47,6 +47,7 @@
 #include "dd_name.h"
 #include "dd_place.h"
 #include "dd_scan.h"
+#include "dd_specials.h"
 #include "dd_sweep.h"
 #include "dd_table.h"
 #include "dd_types.h"
@@ -274,6 +275,7 @@ void DD_Init(void)
     }
     dd_enabled = true;
     DD_SweepStart();
+    DD_SpecialsInit();
     dd_stats_last = I_GetTimeMS();
     printf("dockerdoom: watching dir=%s\n", dir);
 }
@@ -412,7 +414,7 @@ static void DD_Raise(dd_entry_t *entry)
         P_SetMobjState(mo, info->raisestate);
         mo->height = info->height;
         mo->radius = info->radius;
-        mo->flags = info->flags | DD_MF_CONTAINER;
+        mo->flags = info->flags | DD_MF_CONTAINER | DD_MF_SPAWNED;
         mo->health = info->spawnhealth;
         mo->target = NULL;
     }
@@ -475,7 +477,7 @@ static void DD_Retype(dd_entry_t *entry)
     }
     fresh = P_SpawnMobj(mo->x, mo->y, ONFLOORZ, monster->type);
     fresh->angle = mo->angle;
-    fresh->flags |= DD_MF_CONTAINER;
+    fresh->flags |= DD_MF_CONTAINER | DD_MF_SPAWNED;
     mo->flags &= ~DD_MF_CONTAINER;
     entry->mobj = fresh;
     DD_ForgetMobj(mo);
@@ -712,7 +714,7 @@ static void DD_SpawnAt(dd_entry_t *entry, mobjtype_t type, fixed_t x,
     mobj_t *fog;
     mobj_t *player = players[consoleplayer].mo;
 
-    mo->flags |= DD_MF_CONTAINER;
+    mo->flags |= DD_MF_CONTAINER | DD_MF_SPAWNED;
     if (player != NULL)
     {
         mo->angle = R_PointToAngle2(x, y, player->x, player->y);
@@ -927,6 +929,7 @@ void DD_Ticker(void)
         DD_SpawnWaiting();
         DD_HoldPaused();
         DD_SweepTicker(DD_CountAlive(), dd_table.count);
+        DD_SpecialsTicker(DD_CountAlive(), dd_table.count);
     }
 }
 

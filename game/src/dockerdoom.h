@@ -56,6 +56,11 @@ boolean DD_MayLook(mobj_t *actor);
 // P_KillMobj, first thing: a container monster died; request its kill.
 void DD_MobjKilled(mobj_t *target, mobj_t *source);
 
+// A_BossDeath and A_KeenDie, for the dying monster and for each other one
+// they count: true for a container monster (or what is left of one),
+// which no map special counts (dd_specials.c).
+boolean DD_IgnoredBySpecials(mobj_t *mo);
+
 // P_RemoveMobj, first thing: forget the pointer before it is freed. One
 // flag test for things that are no container monster.
 void DD_MobjRemoved(mobj_t *mobj);
