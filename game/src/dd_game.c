@@ -30,6 +30,7 @@
 #include "doomdef.h"
 #include "doomstat.h"
 #include "d_player.h"
+#include "g_game.h"
 #include "i_timer.h"
 #include "m_argv.h"
 #include "m_cheat.h"
@@ -39,7 +40,9 @@
 #include "sounds.h"
 
 #include "dd_errno.h"
+#include "dd_fit.h"
 #include "dd_font.h"
+#include "dd_help.h"
 #include "dd_hud.h"
 #include "dd_kill.h"
 #include "dd_label.h"
@@ -50,6 +53,7 @@
 #include "dd_specials.h"
 #include "dd_sweep.h"
 #include "dd_table.h"
+#include "dd_tally.h"
 #include "dd_types.h"
 #include "dockerdoom.h"
 
@@ -101,7 +105,12 @@ static int dd_spared_logged;
 static int dd_killedby;         // other monsters killed by containers
 static cheatseq_t dd_cheat = CHEAT("idrm", 0);
 static cheatseq_t dd_cheat_labels = CHEAT("idlabels", 0);
+static cheatseq_t dd_cheat_exit = CHEAT("idexit", 0);
+static boolean dd_testcheats;   // -ddtest: idexit ends the level
 static boolean dd_manyengines;  // the table spans engines: messages say which
+static dd_tally_t dd_tally;     // this level's kill results
+static int dd_batch_started;    // when the pending idrm began (ms)
+static int dd_batch_told;       // when its progress was last told (ms)
 
 // Entries that vanished while their kill write was in flight: the scan
 // that shows them gone can overtake the write's result, which still needs
@@ -274,6 +283,14 @@ void DD_Init(void)
         return;
     }
     dd_enabled = true;
+    //!
+    // @category game
+    //
+    // dockerdoom test mode: the idexit cheat ends the level (to the
+    // intermission and its tally).
+    //
+    dd_testcheats = M_ParmExists("-ddtest");
+    DD_HelpEnable();
     DD_SweepStart();
     DD_SpecialsInit();
     dd_stats_last = I_GetTimeMS();
@@ -301,6 +318,7 @@ void DD_LevelStart(void)
         }
     }
     DD_PlaceLevelStart();
+    DD_TallyInit(&dd_tally);
     dd_inlevel = true;
     dd_retrytic = 0;
     // Loading a level is not play: the tic rate is measured from here.
@@ -652,7 +670,9 @@ static void DD_Report(dd_entry_t *entry, int err)
 {
     char text[DD_MSG_LEN];
     dd_msgprio_t prio;
+    int done;
 
+    DD_TallyResult(&dd_tally, err);
     if (!entry->batch)
     {
         DD_PostKillResult(entry, err);
@@ -665,7 +685,29 @@ static void DD_Report(dd_entry_t *entry, int err)
                                NULL, text, sizeof(text));
         DD_Post(prio, "%s", text);
         DD_BatchInit(&dd_batch);
+        return;
     }
+    // Results come in one by one from a busy engine: say how far it got.
+    done = dd_batch.killed + dd_batch.refused + dd_batch.failed;
+    DD_Post(DD_MSG_INFO, "idrm: %d of %d", done, done + dd_batch.pending);
+}
+
+// An idrm whose results are slow to come says how far it got every
+// DD_SLOW_MS, rather than leaving the player without a word until the
+// last one is in.
+static void DD_CheckSlowBatch(void)
+{
+    int now = I_GetTimeMS();
+    int done = dd_batch.killed + dd_batch.refused + dd_batch.failed;
+
+    if (dd_batch.pending == 0 || now - dd_batch_told < DD_SLOW_MS)
+    {
+        return;
+    }
+    dd_batch_told = now;
+    DD_Post(DD_MSG_FAIL, "idrm: %d of %d done, %d waiting: engine has not "
+            "answered for %d s", done, done + dd_batch.pending,
+            dd_batch.pending, (now - dd_batch_started) / 1000);
 }
 
 // Kills the engine has not answered for DD_SLOW_MS get one message, so a
@@ -688,6 +730,10 @@ static void DD_CheckSlowKills(void)
         {
             e->slow = 1;
             DD_Log("kill-slow", e, NULL);
+            if (e->batch)
+            {
+                continue;   // told by DD_CheckSlowBatch
+            }
             if (first == NULL)
             {
                 first = e;
@@ -704,6 +750,7 @@ static void DD_CheckSlowKills(void)
                        more, DD_SLOW_MS / 1000);
         DD_Post(DD_MSG_FAIL, "%s", text);
     }
+    DD_CheckSlowBatch();
 }
 
 // Spawns one monster for entry at x,y, in teleport fog, facing the start.
@@ -1037,6 +1084,10 @@ static void DD_KillInView(void)
         return;
     }
     // Each kill request made from here on counts into one summary.
+    if (dd_batch.pending == 0)
+    {
+        dd_batch_started = dd_batch_told = I_GetTimeMS();
+    }
     dd_inbatch = true;
     for (i = 0; i < dd_table.count; ++i)
     {
@@ -1075,6 +1126,10 @@ void DD_Responder(event_t *ev)
     if (cht_CheckCheat(&dd_cheat_labels, ev->data2))
     {
         DD_Post(DD_MSG_OK, "labels %s", DD_LabelsToggle() ? "on" : "off");
+    }
+    if (cht_CheckCheat(&dd_cheat_exit, ev->data2) && dd_testcheats)
+    {
+        G_ExitLevel();
     }
 }
 
@@ -1190,4 +1245,54 @@ void DD_MobjRemoved(mobj_t *mobj)
     {
         entry->state = DD_ST_WAITING;
     }
+}
+
+// "E1M8" or "MAP07": the level just finished, for the tally's log line.
+static void DD_MapName(char *dst, size_t dstsize)
+{
+    if (gamemode == commercial)
+    {
+        M_snprintf(dst, dstsize, "MAP%02d", gamemap);
+    }
+    else
+    {
+        M_snprintf(dst, dstsize, "E%dM%d", gameepisode, gamemap);
+    }
+}
+
+void DD_IntermissionStart(void)
+{
+    char map[16];
+    char fields[128];
+    char text[DD_MSG_LEN];
+
+    if (!dd_enabled)
+    {
+        return;
+    }
+    DD_MapName(map, sizeof(map));
+    DD_TallyFields(&dd_tally, fields, sizeof(fields));
+    DD_TallyText(&dd_tally, text, sizeof(text));
+    printf("dockerdoom: tally map=%s %s\n", map, fields);
+    printf("dockerdoom: tally-text containers: %s\n", text);
+}
+
+void DD_IntermissionDrawer(void)
+{
+    char text[DD_MSG_LEN];
+    char line[DD_MSG_LEN + 16];
+    char shown[DD_LINE_LEN];
+    int width;
+
+    if (!dd_enabled)
+    {
+        return;
+    }
+    DD_TallyText(&dd_tally, text, sizeof(text));
+    M_snprintf(line, sizeof(line), "containers: %s", text);
+    width = DD_FitLabel(shown, sizeof(shown), line, SCREENWIDTH - 8,
+                        DD_FontCharWidth, NULL);
+    DD_FontDraw((SCREENWIDTH - width) / 2, SCREENHEIGHT - DD_FONT_HEIGHT - 4,
+                shown, dd_tally.failed > 0 ? DD_COLOR_FAIL : DD_COLOR_OK, 0,
+                NULL);
 }
