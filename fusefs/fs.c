@@ -97,7 +97,14 @@ static int fill_attr(struct fs *fs, fuse_ino_t ino, const struct container *c,
         struct buf b;
         buf_init(&b, 0);
         int err = container_render(c, ino_kind(ino), &b);
-        st->st_mode = S_IFREG | 0444;
+        /* --owner-only files show who may read them: with --fast-read
+         * the kernel decides by this mode. */
+        if (fs->opt->owner_only & (1u << ino_kind(ino))) {
+            st->st_mode = S_IFREG | 0400;
+            st->st_uid = fs->owner;
+        } else {
+            st->st_mode = S_IFREG | 0444;
+        }
         st->st_size = (off_t)b.len;
         buf_free(&b);
         return err;
@@ -149,6 +156,18 @@ static int refuse_stranger(fuse_req_t req)
         return 0;
     fuse_reply_err(req, EACCES);
     return 1;
+}
+
+/* 1 if the caller may read data file kind (--owner-only, viewers.h). */
+static int caller_may_read(fuse_req_t req, enum file_kind kind)
+{
+    struct fs *fs = fs_of(req);
+    struct kill_caller who;
+
+    if (!fs->opt->owner_only)
+        return 1;
+    kill_caller_of(req, fs->opt, &who);
+    return may_read(fs->opt, fs->owner, &who, kind);
 }
 
 static void fsop_init(void *userdata, struct fuse_conn_info *conn)
@@ -462,6 +481,9 @@ static void fsop_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
          * not bend for it: the data files are read-only. */
         fuse_reply_err(req, fs->opt->ro ? EROFS : EACCES);
         return;
+    } else if (!caller_may_read(req, ino_kind(ino))) {
+        fuse_reply_err(req, EACCES);
+        return;
     }
     if (ino_kind(ino) == FILE_KILL) {
         /* Every write must reach us: no page cache. */
@@ -622,7 +644,9 @@ static void fsop_access(fuse_req_t req, fuse_ino_t ino, int mask)
             err = killfile_access(fs->opt, &who, mask);
         }
         else if (ino_kind(ino) != FILE_LINK)
-            err = mask & (W_OK | X_OK) ? EACCES : 0;
+            err = mask & (W_OK | X_OK) ? EACCES
+                  : (mask & R_OK) && !caller_may_read(req, ino_kind(ino))
+                  ? EACCES : 0;
     }
     fuse_reply_err(req, err);
 }
