@@ -29,6 +29,7 @@ struct table {
     struct entry **by_serial;
     size_t nbuckets;            /* a power of two */
     uint64_t next_serial;
+    uint64_t gen;               /* + 1 at every row added or removed */
 };
 
 /* Over s[0..len): a name is looked up as it stands before an '@'. */
@@ -337,6 +338,7 @@ static int upsert_locked(struct table *t, const struct container *c,
         return err;
     }
     e->serial = t->next_serial++;
+    t->gen++;
     e->pos = t->n;
     t->v[t->n++] = e;
     size_t hs = hash_short(e->c.short_id) & (t->nbuckets - 1);
@@ -369,6 +371,7 @@ static void remove_locked(struct table *t, struct entry *e, struct table_row *go
     *pp = e->next_serial;
     t->v[e->pos] = t->v[--t->n];
     t->v[e->pos]->pos = e->pos;
+    t->gen++;
     if (gone) {
         memcpy(gone->short_id, e->c.short_id, sizeof gone->short_id);
         gone->serial = e->serial;
@@ -573,12 +576,23 @@ static int cmp_row(const void *a, const void *b)
                   ((const struct table_row *)b)->short_id);
 }
 
-int table_snapshot(struct table *t, struct table_row **rows, size_t *n)
+uint64_t table_generation(struct table *t)
+{
+    pthread_rwlock_rdlock(&t->lock);
+    uint64_t gen = t->gen;
+    pthread_rwlock_unlock(&t->lock);
+    return gen;
+}
+
+int table_snapshot(struct table *t, struct table_row **rows, size_t *n,
+                   uint64_t *gen)
 {
     struct table_row *r = NULL;
 
     pthread_rwlock_rdlock(&t->lock);
     size_t count = t->n;
+    if (gen)
+        *gen = t->gen;
     if (count && !(r = malloc(count * sizeof *r))) {
         pthread_rwlock_unlock(&t->lock);
         return ENOMEM;
