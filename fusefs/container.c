@@ -101,6 +101,11 @@ void container_clear(struct container *c)
     memset(c, 0, sizeof *c);
 }
 
+const char *container_engine(const struct container *c)
+{
+    return c->engine ? c->engine : ENGINE_NAME_DEFAULT;
+}
+
 /* Labels are sorted: a binary search. */
 const char *container_label(const struct container *c, const char *key)
 {
@@ -161,7 +166,7 @@ int container_render(const struct container *c, enum file_kind kind,
         }
         return 0;
     case FILE_ENGINE:
-        return add_line(out, c->engine ? c->engine : "default");
+        return add_line(out, container_engine(c));
     case FILE_KILL:
         return 0;
     default:

@@ -9,6 +9,10 @@
 #define ID_LEN 64
 #define SHORT_ID_LEN 12
 
+/* The name of an engine given without one (--host URL, one engine with
+ * no context), and of a row no engine stamped. */
+#define ENGINE_NAME_DEFAULT "default"
+
 /* The entries of a container directory, and the two other inode kinds.
  * The numeric values are part of the inode numbers (see fs.c). */
 enum file_kind {
@@ -41,7 +45,8 @@ struct container {
     size_t nlabels;
     /* Which engine of the mount the container is on: its index in the
      * fleet and its name (not owned: the fleet's, alive as long as the
-     * mount; NULL renders as "default"). Copied by container_copy. */
+     * mount; NULL is ENGINE_NAME_DEFAULT, container_engine). Copied by
+     * container_copy. */
     unsigned engine_ix;
     const char *engine;
 };
@@ -62,6 +67,9 @@ int container_copy(struct container *dst, const struct container *src);
 
 /* Frees what c owns and zeroes it. */
 void container_clear(struct container *c);
+
+/* The name of c's engine: c->engine, or ENGINE_NAME_DEFAULT. */
+const char *container_engine(const struct container *c);
 
 /* Value of a label, or NULL. */
 const char *container_label(const struct container *c, const char *key);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* opts.c - dockerfs's command line. */
 #include "errmsg.h"
-#include "fleet.h"
+#include "members.h"
 #include "opts.h"
 #include "serve.h"
 #include "swarm.h"
@@ -188,7 +188,6 @@ static int take_option(struct options *o, int c, const char *arg,
     case 'h': o->help = 1; return 0;
     case 'V': o->version = 1; return 0;
     case 'H':
-        o->host = arg;
         return add_engine(o, SPEC_HOST, arg)
                    ? errmsg(1, err, errlen, "out of memory") : 0;
     case OPT_CONTEXT:

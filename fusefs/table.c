@@ -162,7 +162,7 @@ const struct container *table_by_short_id(struct table *t, const char *short_id,
 /* 1 if row e is on engine (NULL: any engine). */
 static int on_engine(const struct entry *e, const char *engine)
 {
-    return !engine || strcmp(e->c.engine ? e->c.engine : "default", engine) == 0;
+    return !engine || strcmp(container_engine(&e->c), engine) == 0;
 }
 
 /* table_resolve over the rows of one engine (NULL: all of them). */
@@ -449,11 +449,6 @@ int table_remove_engine(struct table *t, unsigned engine, const char *id,
     return err;
 }
 
-int table_remove(struct table *t, const char *id, struct table_row *gone)
-{
-    return table_remove_engine(t, TABLE_ANY_ENGINE, id, gone);
-}
-
 static int cmp_container_ptr(const void *a, const void *b)
 {
     return strcmp((*(const struct container *const *)a)->id,
@@ -490,14 +485,6 @@ static size_t remove_missing(struct table *t, unsigned engine,
             remove_locked(t, old[i], &g[ng++]);
     }
     return ng;
-}
-
-int table_replace_all(struct table *t, const struct container *v, size_t n,
-                      struct table_row **gone, size_t *ngone,
-                      uint64_t **changed, size_t *nchanged)
-{
-    return table_replace_engine(t, TABLE_ANY_ENGINE, v, n, gone, ngone,
-                                changed, nchanged);
 }
 
 int table_replace_engine(struct table *t, unsigned engine,
