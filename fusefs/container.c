@@ -15,6 +15,7 @@ static const char *const kind_names[FILE_KINDS] = {
     [FILE_CREATED] = "created",
     [FILE_LABELS] = "labels",
     [FILE_ENGINE] = "engine",
+    [FILE_PROTECTED] = "protected",
     [FILE_KILL] = "kill",
 };
 
@@ -84,6 +85,7 @@ int container_copy(struct container *dst, const struct container *src)
     if (rc == 0) {
         dst->engine_ix = src->engine_ix;
         dst->engine = src->engine;
+        dst->changed_ns = src->changed_ns;
     }
     return rc;
 }

@@ -24,6 +24,7 @@ enum file_kind {
     FILE_CREATED,
     FILE_LABELS,
     FILE_ENGINE,        /* the engine's name in the mount */
+    FILE_PROTECTED,     /* 1 or 0: rendered by fs.c (protect.h decides) */
     FILE_KILL,
     FILE_LINK,          /* a name or id prefix resolved in the root */
     FILE_KINDS
@@ -49,6 +50,10 @@ struct container {
      * container_copy. */
     unsigned engine_ix;
     const char *engine;
+    /* When what the mount shows of it last changed (Unix ns), set by the
+     * table: its directory's mtime, so a reader learns what changed from
+     * one stat per container. Not compared, copied by container_copy. */
+    long long changed_ns;
 };
 
 /* 1 if s[0..len) is non-empty and all lower-case hex digits. */
@@ -81,7 +86,7 @@ const char *container_label(const struct container *c, const char *key);
  * \xNN), so every line is one value and nothing reaches a terminal raw;
  * an "=" inside a label key is \x3d, so a line's first "=" ends the key.
  * FILE_KILL renders as nothing. Returns 0, EINVAL for a kind that is not
- * a data file, ENOMEM (out may then hold part of the file: render into a
+ * a data file or that needs more than the container (FILE_PROTECTED), ENOMEM (out may then hold part of the file: render into a
  * buffer of your own and drop it on error). */
 int container_render(const struct container *c, enum file_kind kind,
                      struct buf *out);

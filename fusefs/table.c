@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "table.h"
 
 struct entry {
@@ -29,7 +30,24 @@ struct table {
     struct entry **by_serial;
     size_t nbuckets;            /* a power of two */
     uint64_t next_serial;
+    long long last_ns;          /* the newest changed_ns given out */
 };
+
+/* A changed_ns for a change made now: the wall clock, but later than any
+ * given out before, so two changes never share a stamp (a reader that
+ * saw the first would miss the second). Under the writer lock. */
+static long long change_stamp(struct table *t)
+{
+    struct timespec ts;
+    long long ns;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ns = ts.tv_sec * 1000000000LL + ts.tv_nsec;
+    if (ns <= t->last_ns)
+        ns = t->last_ns + 1;
+    t->last_ns = ns;
+    return ns;
+}
 
 /* Over s[0..len): a name is looked up as it stands before an '@'. */
 static size_t hash_str(const char *s, size_t len)
@@ -309,6 +327,7 @@ static int upsert_locked(struct table *t, const struct container *c,
         name_unlink(t, e);      /* a rename moves it to another chain */
         container_clear(&e->c);
         e->c = copy;
+        e->c.changed_ns = change_stamp(t);
         name_link(t, e);
         return 0;
     }
@@ -336,6 +355,7 @@ static int upsert_locked(struct table *t, const struct container *c,
         free(e);
         return err;
     }
+    e->c.changed_ns = change_stamp(t);
     e->serial = t->next_serial++;
     e->pos = t->n;
     t->v[t->n++] = e;
@@ -605,6 +625,7 @@ int table_mark_engine(struct table *t, unsigned engine, const char *state,
         }
         free(e->c.state);
         e->c.state = s;
+        e->c.changed_ns = change_stamp(t);
         v[k++] = e->serial;
     }
     pthread_rwlock_unlock(&t->lock);

@@ -642,6 +642,56 @@ static void insert_only_new(void **state)
     table_free(t);
 }
 
+/* The stamp of a row's last change. */
+static long long stamp_of(struct table *t, uint64_t serial)
+{
+    long long ns;
+
+    table_rdlock(t);
+    ns = table_by_serial(t, serial)->changed_ns;
+    table_unlock(t);
+    return ns;
+}
+
+/* changed_ns (a directory's mtime in the mount) is set on insert, grows
+ * with every change shown, even two in the same nanosecond, and stays
+ * when nothing changed. */
+static void change_stamps(void **state)
+{
+    (void)state;
+    struct table *t = table_new();
+    struct container a, paused, b;
+    uint64_t sa = 0, sb = 0, *serials;
+    size_t n;
+    long long first, second, third;
+
+    make(&a, "aaaa", '1', "web", "running");
+    make(&paused, "aaaa", '1', "web", "paused");
+    make(&b, "bbbb", '2', "db", "running");
+    paused.changed_ns = 1;          /* the caller's value is not kept */
+    assert_int_equal(table_upsert(t, &a, NULL, &sa), 0);
+    assert_int_equal(table_upsert(t, &b, NULL, &sb), 0);
+    first = stamp_of(t, sa);
+    assert_true(first > 0);
+    assert_true(stamp_of(t, sb) > first);
+    assert_int_equal(table_upsert(t, &a, NULL, NULL), 0);
+    assert_true(stamp_of(t, sa) == first);
+    assert_int_equal(table_upsert(t, &paused, NULL, NULL), 0);
+    second = stamp_of(t, sa);
+    assert_true(second > first);
+    assert_int_equal(table_mark_engine(t, 0, "unreachable", &serials, &n),
+                     0);
+    assert_int_equal(n, 2);
+    free(serials);
+    third = stamp_of(t, sa);
+    assert_true(third > second);
+    assert_true(stamp_of(t, sb) != third);
+    container_clear(&a);
+    container_clear(&paused);
+    container_clear(&b);
+    table_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -657,6 +707,7 @@ int main(void)
         cmocka_unit_test(names_indexed),
         cmocka_unit_test(snapshot_while_changing),
         cmocka_unit_test(insert_only_new),
+        cmocka_unit_test(change_stamps),
     };
     return cmocka_run_group_tests_name("table", tests, NULL, NULL);
 }
