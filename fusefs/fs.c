@@ -55,6 +55,21 @@ static enum file_kind ino_kind(fuse_ino_t ino)
 
 static struct fs *fs_of(fuse_req_t req) { return fuse_req_userdata(req); }
 
+/* Appends the content of data file kind of c to out, as
+ * container_render, and "1" or "0" for protected: the rules a kill is
+ * first judged by (protect.h) on the container as listed, so a game can
+ * tell which monsters will not die. A rule on the image id is only known
+ * at the kill. The table lock is held. */
+static int render_file(const struct fs *fs, const struct container *c,
+                       enum file_kind kind, struct buf *out)
+{
+    if (kind == FILE_PROTECTED)
+        return buf_printf(out, "%d\n",
+                          protect_check(&fs->opt->protect, c, NULL,
+                                        fs->self_id) != 0);
+    return container_render(c, kind, out);
+}
+
 /* Fills st for ino from c (NULL for the root); the table lock is held. */
 static int fill_attr(struct fs *fs, fuse_ino_t ino, const struct container *c,
                      struct stat *st)
@@ -82,6 +97,15 @@ static int fill_attr(struct fs *fs, fuse_ino_t ino, const struct container *c,
     case FILE_DIR:
         st->st_mode = S_IFDIR | 0555;
         st->st_nlink = 2;
+        /* Newer whenever a file in it changes (fs_notify_changed drops
+         * the cached attributes): one stat per container tells a reader
+         * which ones to read again. */
+        if (c->changed_ns) {
+            st->st_mtim.tv_sec = st->st_ctim.tv_sec =
+                (time_t)(c->changed_ns / 1000000000);
+            st->st_mtim.tv_nsec = st->st_ctim.tv_nsec =
+                (long)(c->changed_ns % 1000000000);
+        }
         return 0;
     case FILE_KILL:
         st->st_mode = S_IFREG | (fs->opt->have_gid ? 0220 : 0200);
@@ -93,10 +117,11 @@ static int fill_attr(struct fs *fs, fuse_ino_t ino, const struct container *c,
         st->st_size = SHORT_ID_LEN;
         return 0;
     case FILE_ID: case FILE_NAME: case FILE_IMAGE: case FILE_STATE:
-    case FILE_CREATED: case FILE_LABELS: case FILE_ENGINE: {
+    case FILE_CREATED: case FILE_LABELS: case FILE_ENGINE:
+    case FILE_PROTECTED: {
         struct buf b;
         buf_init(&b, 0);
-        int err = container_render(c, ino_kind(ino), &b);
+        int err = render_file(fs, c, ino_kind(ino), &b);
         /* --owner-only files show who may read them: with --fast-read
          * the kernel decides by this mode. */
         if (fs->opt->owner_only & (1u << ino_kind(ino))) {
@@ -320,7 +345,7 @@ static void fsop_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
             return;
         }
         fi->fh = 0;
-        /* A container directory always lists the same seven files. */
+        /* A container directory always lists the same files. */
         fi->cache_readdir = 1;
         fi->keep_cache = 1;
         fuse_reply_open(req, fi);
@@ -488,7 +513,7 @@ static void fsop_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
     buf_init(&b, 0);
     table_rdlock(fs->table);
     const struct container *c = table_by_serial(fs->table, ino_serial(ino));
-    err = c ? container_render(c, ino_kind(ino), &b) : ENOENT;
+    err = c ? render_file(fs, c, ino_kind(ino), &b) : ENOENT;
     table_unlock(fs->table);
     if (err) {
         fuse_reply_err(req, err);
@@ -711,8 +736,9 @@ void fs_notify_changed(void *arg, uint64_t serial, int added)
     if (!fs->se)
         return;
     /* Offset 0, length 0: the attributes (the size) and every cached page
-     * together, so a new content is never cut to an old size. */
-    for (int k = FILE_ID; k <= FILE_ENGINE; k++)
+     * together, so a new content is never cut to an old size; the
+     * directory's too, whose mtime says it changed. */
+    for (int k = FILE_DIR; k <= FILE_PROTECTED; k++)
         fuse_lowlevel_notify_inval_inode(fs->se, make_ino(serial, k), 0, 0);
     if (added)
         listing_changed(fs);

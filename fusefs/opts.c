@@ -2,7 +2,7 @@
 /* opts.c - dockerfs's command line. */
 #include "container.h"
 #include "errmsg.h"
-#include "fleet.h"
+#include "members.h"
 #include "opts.h"
 #include "serve.h"
 #include "swarm.h"
@@ -152,7 +152,7 @@ static int parse_owner_only(const char *s, unsigned *bits, char *bad,
             memcpy(name, s, n);
             k = file_kind_from_name(name);
         }
-        if (k < FILE_ID || k > FILE_ENGINE) {
+        if (k < FILE_ID || k > FILE_PROTECTED) {
             snprintf(bad, badlen, "%.*s", (int)(n > 32 ? 32 : n), s);
             return -1;
         }
@@ -218,7 +218,6 @@ static int take_option(struct options *o, int c, const char *arg,
     case 'h': o->help = 1; return 0;
     case 'V': o->version = 1; return 0;
     case 'H':
-        o->host = arg;
         return add_engine(o, SPEC_HOST, arg)
                    ? errmsg(1, err, errlen, "out of memory") : 0;
     case OPT_CONTEXT:
@@ -249,7 +248,7 @@ static int take_option(struct options *o, int c, const char *arg,
         if (parse_owner_only(arg, &o->owner_only, why, sizeof why))
             return errmsg(2, err, errlen, "bad --owner-only '%s': '%s' is "
                           "not a data file (id, name, image, state, "
-                          "created, labels, engine)", arg, why);
+                          "created, labels, engine, protected)", arg, why);
         return 0;
     case OPT_SYSLOG: o->syslog = 1; return 0;
     case 'o':

@@ -350,11 +350,6 @@ static void mark_down(struct sync *s)
     follow_mark_down(&s->out);
 }
 
-static const char *engine_name(const struct sync *s)
-{
-    return s->out.engine_name ? s->out.engine_name : "default";
-}
-
 static void *run(void *arg)
 {
     struct sync *s = arg;
@@ -399,12 +394,12 @@ static void *run(void *arg)
         }
         if (arc == ESTALE && follow_drop(&s->out) != 0)
             log_warn("out of memory dropping the containers of engine %s",
-                     engine_name(s));
+                     follow_engine_name(&s->out));
         if ((arc != 0 && arc != ESTALE) ||
             sync_full(s, err, sizeof err) != 0) {
             if (!lost) {
                 log_err("engine %s at %s is unreachable: %s; the mount keeps "
-                        "the last listing and retries", engine_name(s),
+                        "the last listing and retries", follow_engine_name(&s->out),
                         s->engine->host->display, err);
                 mark_down(s);
             }
@@ -413,7 +408,7 @@ static void *run(void *arg)
         }
         if (lost)
             log_info("engine %s at %s is back; listing re-read",
-                     engine_name(s), s->engine->host->display);
+                     follow_engine_name(&s->out), s->engine->host->display);
         lost = 0;
         if (s->out.down)
             atomic_store(s->out.down, 0);

@@ -166,7 +166,7 @@ static void generations(void **state)
     assert_int_equal(table_upsert(t, &c, NULL, NULL), 0);
     container_clear(&c);
     assert_true(table_generation(t) == g1);
-    assert_int_equal(table_remove(t, id, &gone), 0);
+    assert_int_equal(table_remove_engine(t, TABLE_ANY_ENGINE, id, &gone), 0);
     assert_true(table_generation(t) > g1);
     table_free(t);
 }

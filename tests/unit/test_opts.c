@@ -64,7 +64,7 @@ static void defaults(void **state)
     assert_int_equal(o.debug, 0);
     assert_null(o.fuse_opts);
     assert_int_equal(o.ro, 0);
-    assert_null(o.host);
+    assert_int_equal(o.n_engines, 0);
     assert_int_equal(o.filters.n, 0);
     assert_int_equal(o.protect.n, 0);
     assert_int_equal(o.all, 0);
@@ -100,7 +100,8 @@ static void every_option(void **state)
     assert_int_equal(o.syslog, 0);
     assert_string_equal(o.fuse_opts, "allow_other,ro,default_permissions");
     assert_int_equal(o.ro, 1);
-    assert_string_equal(o.host, "unix:///tmp/d.sock");
+    assert_int_equal(o.n_engines, 1);
+    assert_string_equal(o.engines[0].arg, "unix:///tmp/d.sock");
     assert_int_equal(o.filters.n, 2);
     assert_string_equal(o.filters.v[0].key, "label");
     assert_string_equal(o.filters.v[0].value, "a=b");
@@ -127,7 +128,7 @@ static void short_and_equals_forms(void **state)
     char err[256];
     assert_int_equal(P(&o, err, "/m", "-H", "tcp://e:1", "--kill-action=kill",
                        "--syslog", "-d", "--uid=root", "--gid=root"), 0);
-    assert_string_equal(o.host, "tcp://e:1");
+    assert_string_equal(o.engines[0].arg, "tcp://e:1");
     assert_int_equal(o.action, KILL_KILL);
     assert_int_equal(o.debug, 1);
     assert_int_equal(o.foreground, 1);     /* -d implies -f */
@@ -381,7 +382,6 @@ static void engines_in_order(void **state)
     assert_string_equal(o.engines[1].arg, "unix:///a.sock");
     assert_int_equal(o.engines[2].kind, SPEC_CONTEXT);
     assert_string_equal(o.engines[2].arg, "dev");
-    assert_string_equal(o.host, "unix:///a.sock");
     opts_free(&o);
     opts_free(&o);
     assert_int_equal(P(&o, err, "/m", "--context", ""), 2);
