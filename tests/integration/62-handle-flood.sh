@@ -12,13 +12,13 @@
 # handles of one caller hold at most LISTING_SNAPSHOTS_MAX (8) different
 # listings (the 9th generation held: ENOMEM), root still lists.
 #
-# Why FLOOD_N (300) containers are enough: before, each handle kept its
-# own copy, 24 bytes a container: 2500 handles x 300 containers = 18 MB
+# Why FLOOD_N (200) containers are enough: before, each handle kept its
+# own copy, 24 bytes a container: 2500 handles x 200 containers = 12 MB
 # (at 20000 containers, 1.2 GB), over the bound at any count above ~60;
 # now the handles share one copy per generation, and at most 8 copies
-# can be held: 8 x 24 bytes x N (58 kB at 300, 3.8 MB at 20000) plus
+# can be held: 8 x 24 bytes x N (38 kB at 200, 3.8 MB at 20000) plus
 # 1024 handles of 64 bytes, whatever the handles. The bound is that at
-# 300 plus room for the allocator's own noise; it does not grow with
+# 200 plus room for the allocator's own noise; it does not grow with
 # the handles, which is what this shows.
 set -uo pipefail
 . "$(dirname "$0")/../lib/dockerfs.sh"
@@ -26,7 +26,7 @@ set -uo pipefail
 dfs_setup
 users_setup || { not_ok "create user $USER_NAME"; tap_done; }
 
-N=${FLOOD_N:-300}
+N=${FLOOD_N:-200}
 HANDLES=2500
 BOUND_KB=${FLOOD_BOUND_KB:-4096}
 M=$TESTS_TMP/mnt
