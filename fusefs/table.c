@@ -291,7 +291,7 @@ static int rehash(struct table *t)
 
 static int labels_equal(const struct container *a, const struct container *b)
 {
-    if (a->nlabels != b->nlabels)
+    if (a->nlabels != b->nlabels || a->labels_cut != b->labels_cut)
         return 0;
     for (size_t i = 0; i < a->nlabels; i++)
         if (strcmp(a->labels[i].key, b->labels[i].key) != 0 ||
