@@ -15,6 +15,7 @@ static const char *const kind_names[FILE_KINDS] = {
     [FILE_CREATED] = "created",
     [FILE_LABELS] = "labels",
     [FILE_ENGINE] = "engine",
+    [FILE_PROTECTED] = "protected",
     [FILE_KILL] = "kill",
 };
 
@@ -84,6 +85,7 @@ int container_copy(struct container *dst, const struct container *src)
     if (rc == 0) {
         dst->engine_ix = src->engine_ix;
         dst->engine = src->engine;
+        dst->changed_ns = src->changed_ns;
     }
     return rc;
 }
@@ -99,6 +101,11 @@ void container_clear(struct container *c)
     }
     free(c->labels);
     memset(c, 0, sizeof *c);
+}
+
+const char *container_engine(const struct container *c)
+{
+    return c->engine ? c->engine : ENGINE_NAME_DEFAULT;
 }
 
 /* Labels are sorted: a binary search. */
@@ -161,7 +168,7 @@ int container_render(const struct container *c, enum file_kind kind,
         }
         return 0;
     case FILE_ENGINE:
-        return add_line(out, c->engine ? c->engine : "default");
+        return add_line(out, container_engine(c));
     case FILE_KILL:
         return 0;
     default:

@@ -118,7 +118,7 @@ static int rule_matches(const struct protect_rule *rl, const struct container *c
         return m;
     }
     case PROTECT_BY_ENGINE:
-        return fnmatch(rl->value, c->engine ? c->engine : "default", 0) == 0;
+        return fnmatch(rl->value, container_engine(c), 0) == 0;
     }
     return -1;      /* a rule we do not know cannot say "not protected" */
 }

@@ -105,6 +105,8 @@ static void render_every_kind(void **state)
                         "a=back\\\\slash\nb=two\\nlines\nc=\nk\\ney=v=w\n");
     assert_string_equal(render(&c, FILE_KILL, &b), "");
     assert_int_equal(container_render(&c, FILE_DIR, &b), EINVAL);
+    /* protected needs the rules: fs.c renders it */
+    assert_int_equal(container_render(&c, FILE_PROTECTED, &b), EINVAL);
     assert_int_equal(container_render(&c, FILE_LINK, &b), EINVAL);
     assert_int_equal(container_render(&c, FILE_KINDS, &b), EINVAL);
     assert_int_equal(container_render(&c, (enum file_kind)-1, &b), EINVAL);
@@ -155,7 +157,7 @@ static void kind_names(void **state)
 {
     (void)state;
     const char *names[] = { "id", "name", "image", "state", "created",
-                            "labels", "engine", "kill" };
+                            "labels", "engine", "protected", "kill" };
     for (int k = FILE_ID; k <= FILE_KILL; k++) {
         assert_string_equal(file_kind_name((enum file_kind)k), names[k - 1]);
         assert_int_equal(file_kind_from_name(names[k - 1]), k);
