@@ -9,6 +9,10 @@
 #define ID_LEN 64
 #define SHORT_ID_LEN 12
 
+/* The name of an engine given without one (--host URL, one engine with
+ * no context), and of a row no engine stamped. */
+#define ENGINE_NAME_DEFAULT "default"
+
 /* The entries of a container directory, and the two other inode kinds.
  * The numeric values are part of the inode numbers (see fs.c). */
 enum file_kind {
@@ -40,9 +44,15 @@ struct container {
     long long created;              /* Unix seconds */
     struct label *labels;           /* sorted by key */
     size_t nlabels;
+    /* Labels left out of a record too big to keep whole (jtrim.h: over
+     * LABELS_KEPT_MAX of label text): the labels file says so on a last
+     * line, and protection refuses what it cannot decide without them.
+     * Copied and compared. */
+    size_t labels_cut;
     /* Which engine of the mount the container is on: its index in the
      * fleet and its name (not owned: the fleet's, alive as long as the
-     * mount; NULL renders as "default"). Copied by container_copy. */
+     * mount; NULL is ENGINE_NAME_DEFAULT, container_engine). Copied by
+     * container_copy. */
     unsigned engine_ix;
     const char *engine;
     /* When what the mount shows of it last changed (Unix ns), set by the
@@ -50,6 +60,11 @@ struct container {
      * one stat per container. Not compared, copied by container_copy. */
     long long changed_ns;
 };
+
+/* Label text kept of one container; beyond it the labels are cut, but
+ * those whose key starts with LABELS_ALWAYS_KEPT (dockerfs.protect). */
+#define LABELS_KEPT_MAX (960u << 10)
+#define LABELS_ALWAYS_KEPT "dockerfs."
 
 /* 1 if s[0..len) is non-empty and all lower-case hex digits. */
 int id_is_hex(const char *s, size_t len);
@@ -67,6 +82,9 @@ int container_copy(struct container *dst, const struct container *src);
 
 /* Frees what c owns and zeroes it. */
 void container_clear(struct container *c);
+
+/* The name of c's engine: c->engine, or ENGINE_NAME_DEFAULT. */
+const char *container_engine(const struct container *c);
 
 /* Value of a label, or NULL. */
 const char *container_label(const struct container *c, const char *key);
