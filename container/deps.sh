@@ -8,7 +8,8 @@
 #           the offline base image)              (default)
 #   check   play + everything `make check` uses (test tools, X/VNC stack,
 #           browser, fuzzing, the game's build dependencies, building and
-#           linting the Debian packages)
+#           linting the Debian packages, the test cluster: etcd, kubectl,
+#           Go and rsync to build its apiserver, tests/kube/build.sh)
 #   --list  print the package names of the set and exit
 #
 # A fast no-op when everything is installed: one dpkg-query, and apt-get
@@ -35,6 +36,8 @@ check_pkgs=(libcmocka-dev curl procps psmisc
             xvfb x11vnc novnc websockify freedoom xdotool xterm
             libvncserver-dev libpng-dev imagemagick gnuplot-nox shellcheck
             clang cmake dpkg-dev podman openssl
+            etcd-server etcd-client kubernetes-client golang-go rsync
+            golang-github-modern-go-reflect2-dev
             debhelper lintian man-db
             libsdl2-dev libsdl2-mixer-dev libsdl2-net-dev libsamplerate0-dev)
 # Nice to have for the set; skipped with a note where the archive lacks them.
@@ -53,6 +56,11 @@ esac
 # as good as Debian's docker.io, which would conflict with them.
 if command -v docker >/dev/null && command -v dockerd >/dev/null; then
     pkgs=("${pkgs[@]/docker.io/}")
+fi
+# Any kubectl will do for the Kubernetes tests (the cluster's is 1.20; a
+# newer one from elsewhere would conflict with Debian's kubernetes-client).
+if command -v kubectl >/dev/null; then
+    pkgs=("${pkgs[@]/kubernetes-client/}")
 fi
 # Ubuntu ships chromium as a snap: any installed chromium will do.
 if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then
