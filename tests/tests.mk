@@ -23,6 +23,13 @@ check:
 
 -include $(UNIT_BINS:=.d)
 
+# The test cluster's kube-apiserver and kube-controller-manager, built once
+# per machine from Debian's source package into a cache outside the clone
+# (tests/kube/build.sh; tens of minutes the first time, then at once).
+.PHONY: kube-bin
+kube-bin:
+	tests/kube/build.sh
+
 # shellcheck over every shell script of the tree (*.sh, and files whose
 # first line names sh or bash): no warning and no error may be left
 # (.shellcheckrc holds its settings). One ok/not ok line for tests/run;
