@@ -8,6 +8,9 @@ $(B)/tests/%: tests/unit/%.c $(B)/libdockerfs.a
 	$(CC) $(ALL_CFLAGS) -Ifusefs -o $@ $< $(B)/libdockerfs.a $(ALL_LDFLAGS) \
 	    $(DEPLIBS) -lcmocka -lpthread
 
+# test_container sees every free() of container.c (free_array).
+$(B)/tests/test_container: ALL_LDFLAGS += -Wl,--wrap=free
+
 .PHONY: unit-build unit
 unit-build: $(UNIT_BINS)
 

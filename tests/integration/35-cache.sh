@@ -20,8 +20,7 @@ F=$TESTS_TMP/filtered
 A=$(run_c --name cache-a)
 SA=${A:0:12}
 
-dfs_mount "$M" --all || { not_ok "dockerfs --all mounts"; tap_done; }
-ok "dockerfs --all mounts"
+require "dockerfs --all mounts" dfs_mount "$M" --all
 
 # Reads a file through the mount, exactly (fsop cat: no shell trimming).
 content() { fsop cat "$1" | tail -n +2; }
