@@ -18,12 +18,14 @@ struct audit {
     const char *action;     /* "rm", "kill", "stop" */
     const char *result;     /* "ok", "dry-run", or an errno name */
     const char *engine;     /* the container's engine; NULL: left out */
+    const char *ns;         /* a pod's namespace; NULL: left out */
 };
 
 /* Formats the audit line (no newline):
  *   kill id=4eeff8a1b2c3 name=web image=nginx:1 engine=prod pid=42 uid=0
  *   comm=bash action=rm result=ok
- * (engine= only when a->engine is not NULL).
+ * (engine= only when a->engine is not NULL; a pod's namespace=NS after
+ * its name).
  * A value that is empty or holds a space, a quote, a backslash or a
  * control character is written in double quotes, with \" and \\ and
  * control characters and DEL as \xNN, so one attempt is always one line;

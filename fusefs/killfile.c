@@ -146,6 +146,7 @@ static void audit_attempt(const struct kill_env *env,
     caller_comm(who->pid, comm, sizeof comm);
     struct audit a = {
         .short_id = c->short_id, .name = c->name, .image = c->image,
+        .ns = c->ns,
         .engine = env->fleet ? container_engine(c) : NULL,
         .pid = who->pid, .uid = who->uid, .comm = comm,
         .action = kill_action_name(env->opt->action),
