@@ -30,6 +30,9 @@
 #   DOCKERFS_DIR       the dockerfs mount as seen in here (/dockerfs)
 #   DOOM_BIN           the game binary (/usr/local/bin/chocolate-doom)
 set -euo pipefail
+# Settings are split into words, never expanded as patterns against the
+# files of the working directory.
+set -f
 
 VNC_LISTEN=${VNC_LISTEN:-127.0.0.1}
 VNC_PORT=${VNC_PORT:-5900}
@@ -256,12 +259,13 @@ main() {
     start_vnc "$pwfile"
     start_novnc
 
-    # shellcheck disable=SC2206  # word splitting of the optional args is wanted
+    local -a warp_words=() more=()
+    read -r -a warp_words <<<"$warp"
+    read -r -a more <<<"$DOOM_ARGS"
     local -a game_cmd=(stdbuf -oL -eL "$DOOM_BIN" -iwad "$iwad" -dockerfs "$DOCKERFS_DIR"
-                       -window -geometry 640x480 -nosound -nomusic $warp)
+                       -window -geometry 640x480 -nosound -nomusic "${warp_words[@]}")
     [[ -n $DOOM_SKILL ]] && game_cmd+=(-skill "$DOOM_SKILL")
-    # shellcheck disable=SC2206
-    [[ -n $DOOM_ARGS ]] && game_cmd+=($DOOM_ARGS)
+    game_cmd+=("${more[@]}")
 
     # Full-width view (no border) unless the player chose otherwise: the
     # game's own config, where SDL_GetPrefPath puts it.

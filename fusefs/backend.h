@@ -54,9 +54,11 @@ struct backend_ops {
     /* Container c (a row this backend listed: its id, name, ... as
      * listed) as the engine has it now, for the protection re-check
      * before a kill: fills now (container_clear) and image_id (the image
-     * id it was made from, "" when not known). 0, ENOENT (gone), EIO or
-     * ETIMEDOUT (the engine does not answer), or another errno (an
-     * answer that decides nothing), reason in err. */
+     * id it was made from, "" when not known). 0, ESRCH (it is there,
+     * now is filled, but the mount would not show it now: out of
+     * --filter's or --all's scope, decided on this view), ENOENT (gone),
+     * EIO or ETIMEDOUT (the engine does not answer), or another errno
+     * (an answer that decides nothing), reason in err. */
     int (*inspect)(void *impl, const struct container *c,
                    struct container *now, char *image_id,
                    size_t image_id_len, char *err, size_t errlen);

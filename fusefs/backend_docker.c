@@ -82,6 +82,10 @@ static int d_inspect(void *impl, const struct container *c,
     rc = engine_inspect(&d->engine, c->id, now, &info, err, errlen);
     if (image_id_len)
         snprintf(image_id, image_id_len, "%s", info.image_id);
+    /* The mount's scope, on the same view as protection: a container
+     * renamed out of a --filter since it was listed is not in it. */
+    if (rc == 0)
+        rc = sync_scope(&d->sync, now, &info, err, errlen);
     return rc;
 }
 

@@ -44,6 +44,7 @@ struct kube {
     struct kube_target t;
     struct kube_api api;
     struct follow out;
+    const struct options *o;    /* --filter, --all: the mount's scope */
     char *query;                /* "&labelSelector=...&fieldSelector=..." */
     struct kns *nss;
     size_t nns;
@@ -532,6 +533,7 @@ static void k_wire(void *impl, const struct follow *out,
     struct kube *k = impl;
 
     k->out = *out;
+    k->o = o;
     kube_api_init(&k->api, &k->t, o->timeout);
     free(k->query);
     k->query = make_query(o);
@@ -550,6 +552,32 @@ static void uid_of(const struct container *c, char uid[POD_UID_LEN + 1])
 {
     snprintf(uid, POD_UID_LEN + 1, "%.8s-%.4s-%.4s-%.4s-%.12s", c->id,
              c->id + 8, c->id + 12, c->id + 16, c->id + 20);
+}
+
+/* 0 when pod now is in the mount's scope as the list decides it (every
+ * --filter label= matches, and without --all it has not ended), else
+ * ESRCH with the reason. */
+static int scope(const struct kube *k, const struct container *now,
+                 char *err, size_t errlen)
+{
+    const struct filters *f = &k->o->filters;
+
+    for (size_t i = 0; i < f->n; i++) {
+        const char *v = f->v[i].value, *eq = strchr(v, '=');
+        char key[256];
+        snprintf(key, sizeof key, "%.*s", (int)(eq ? eq - v : (long)strlen(v)),
+                 v);
+        const char *have = container_label(now, key);
+        if (strcmp(f->v[i].key, "label") == 0 &&
+            (!have || (eq && strcmp(have, eq + 1) != 0)))
+            return errmsg(ESRCH, err, errlen, "pod %s/%s no longer matches "
+                          "--filter label=%s", now->ns, now->name, v);
+    }
+    if (!k->o->all && (strcmp(now->state, "succeeded") == 0 ||
+                       strcmp(now->state, "failed") == 0))
+        return errmsg(ESRCH, err, errlen, "pod %s/%s has %s (not shown "
+                      "without --all)", now->ns, now->name, now->state);
+    return 0;
 }
 
 static int k_inspect(void *impl, const struct container *c,
@@ -594,7 +622,7 @@ static int k_inspect(void *impl, const struct container *c,
         return errmsg(ENOENT, err, errlen, "pod %s/%s is another pod now "
                       "(uid %s)", c->ns, c->name, uid);
     }
-    return rc;
+    return rc == 0 && k->o ? scope(k, now, err, errlen) : rc;
 }
 
 static int k_kill(void *impl, const struct container *c, enum kill_action a,

@@ -125,6 +125,7 @@ int container_copy(struct container *dst, const struct container *src)
     if (rc == 0 && (rc = container_set_ns(dst, src->ns)) != 0)
         container_clear(dst);
     if (rc == 0) {
+        dst->labels_cut = src->labels_cut;
         dst->engine_ix = src->engine_ix;
         dst->engine = src->engine;
         dst->changed_ns = src->changed_ns;
@@ -212,6 +213,11 @@ int container_render(const struct container *c, enum file_kind kind,
                 (rc = add_line(out, c->labels[i].value)))
                 return rc;
         }
+        /* A line without "=" is never a label: the mark of a cut. */
+        if (c->labels_cut)
+            return buf_printf(out, "... %zu more labels not shown (over %u "
+                              "KiB of labels)\n", c->labels_cut,
+                              LABELS_KEPT_MAX >> 10);
         return 0;
     case FILE_ENGINE:
         return add_line(out, container_engine(c));

@@ -50,6 +50,11 @@ struct container {
     long long created;              /* Unix seconds */
     struct label *labels;           /* sorted by key */
     size_t nlabels;
+    /* Labels left out of a record too big to keep whole (jtrim.h: over
+     * LABELS_KEPT_MAX of label text): the labels file says so on a last
+     * line, and protection refuses what it cannot decide without them.
+     * Copied and compared. */
+    size_t labels_cut;
     /* Which engine of the mount the container is on: its index in the
      * fleet and its name (not owned: the fleet's, alive as long as the
      * mount; NULL is ENGINE_NAME_DEFAULT, container_engine). Copied by
@@ -64,6 +69,11 @@ struct container {
      * container, whose directory has no namespace file. */
     char *ns;
 };
+
+/* Label text kept of one container; beyond it the labels are cut, but
+ * those whose key starts with LABELS_ALWAYS_KEPT (dockerfs.protect). */
+#define LABELS_KEPT_MAX (960u << 10)
+#define LABELS_ALWAYS_KEPT "dockerfs."
 
 /* 1 if s[0..len) is non-empty and all lower-case hex digits. */
 int id_is_hex(const char *s, size_t len);

@@ -136,23 +136,37 @@ static int copy_container(struct table *t, uint64_t serial, struct container *c)
     return err;
 }
 
-/* Writes the audit line of one attempt on c by who that ended with err. */
-static void audit_attempt(const struct kill_env *env,
-                          const struct kill_caller *who,
-                          const struct container *c, int err)
+/* Writes the audit line of one attempt on c by who that ended with err;
+ * now (NULL: not known) is what the engine said the container is just
+ * before: its name then is the one logged, and the listed one as was=
+ * when they differ. */
+static void audit_attempt_now(const struct kill_env *env,
+                              const struct kill_caller *who,
+                              const struct container *c,
+                              const struct container *now, int err)
 {
     char comm[32];
+    const char *name = now && now->name ? now->name : c->name;
 
     caller_comm(who->pid, comm, sizeof comm);
     struct audit a = {
-        .short_id = c->short_id, .name = c->name, .image = c->image,
-        .ns = c->ns,
+        .short_id = c->short_id, .name = name,
+        .was = c->name && strcmp(name, c->name) != 0 ? c->name : NULL,
+        .image = c->image, .ns = c->ns,
         .engine = env->fleet ? container_engine(c) : NULL,
         .pid = who->pid, .uid = who->uid, .comm = comm,
         .action = kill_action_name(env->opt->action),
         .result = err ? errno_name(err) : env->opt->dry_run ? "dry-run" : "ok",
     };
     audit_trail_log(&env->files->audit, &a, err, audit_now());
+}
+
+/* The same with nothing known of now. */
+static void audit_attempt(const struct kill_env *env,
+                          const struct kill_caller *who,
+                          const struct container *c, int err)
+{
+    audit_attempt_now(env, who, c, NULL, err);
 }
 
 int killfile_open(const struct kill_env *env, const struct kill_caller *who,
@@ -189,6 +203,8 @@ int kill_decide(const struct protect_rules *r, const char *self_id,
     switch (inspect_rc) {
     case 0:
         break;
+    case ESRCH:             /* out of the mount's scope now (--filter) */
+        return EPERM;
     case ENOENT:            /* gone: nothing left to kill or to protect */
     case EIO:
     case ETIMEDOUT:         /* the kill itself would have failed so */
@@ -208,8 +224,9 @@ static int fire(const struct kill_env *env, const struct kill_caller *who,
     struct container listed, now;
     char msg[256] = "", image_id[128] = "";
     int err = copy_container(env->table, serial, &listed);
-    int budget = 0;
+    int budget = 0, have_now = 0;
 
+    memset(&now, 0, sizeof now);
     if (err)
         return err;
     /* Protected as listed: refused without asking the engine, so a flood
@@ -229,18 +246,19 @@ static int fire(const struct kill_env *env, const struct kill_caller *who,
         budget = 1;
         err = fleet_inspect(env->fleet, &listed, &now, image_id,
                             sizeof image_id, msg, sizeof msg);
+        have_now = err == 0 || err == ESRCH;
         err = kill_decide(&env->opt->protect, env->self_id, &listed, err,
                           &now, image_id);
-        container_clear(&now);
     }
     if (!err && !env->opt->dry_run)
         err = fleet_kill(env->fleet, &listed, env->opt->action, msg,
                          sizeof msg);
     if (budget)
         fleet_kill_end(env->fleet, listed.engine_ix);
-    audit_attempt(env, who, &listed, err);
+    audit_attempt_now(env, who, &listed, have_now ? &now : NULL, err);
     if (err && msg[0])
         log_debug("kill %s: %s", listed.short_id, msg);
+    container_clear(&now);
     container_clear(&listed);
     return err;
 }

@@ -109,9 +109,10 @@ int killfile_write(const struct kill_env *env, const struct kill_caller *who,
  * is the table's copy; inspect_rc, now and now_image_id are what
  * fleet_inspect answered about listed->id just before (now is only read
  * when inspect_rc is 0). EPERM when either view is protected
- * (protect_check, also its ENOMEM), when the engine's answer was not a
- * container (EPROTO, ENOMEM, ...) or names another id: what cannot be
- * decided is refused. ENOENT, EIO and ETIMEDOUT from the inspect are
+ * (protect_check, also its ENOMEM), when the container is out of the
+ * mount's scope now (ESRCH: renamed out of a --filter since it was
+ * listed), when the engine's answer was not a container (EPROTO,
+ * ENOMEM, ...) or names another id: what cannot be decided is refused. ENOENT, EIO and ETIMEDOUT from the inspect are
  * passed on: the container is gone, or the engine cannot be reached, and
  * the kill would end the same way. */
 int kill_decide(const struct protect_rules *r, const char *self_id,

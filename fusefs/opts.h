@@ -44,6 +44,9 @@ struct options {
     int all;                    /* --all */
     int dry_run;                /* --dry-run */
     int fast_read;              /* --fast-read */
+    /* --owner-only: one bit (1u << file_kind) per data file served only
+     * to root and the user dockerfs runs as (viewers.h) */
+    unsigned owner_only;
     long spin_us;               /* --spin USEC, default SERVE_SPIN_US_DEFAULT */
     enum kill_action action;    /* --kill-action, default KILL_RM */
     uid_t kill_uid;             /* --uid, default 0 */

@@ -94,6 +94,36 @@ int sync_full(struct sync *s, char *err, size_t errlen)
     return 0;
 }
 
+int sync_scope(struct sync *s, const struct container *c,
+               const struct inspect_info *info, char *err, size_t errlen)
+{
+    struct container *v = NULL;
+    size_t n = 0;
+    int jerr = 0, rc, found = 0;
+
+    if (s->all && s->filters->n == 0)
+        return 0;
+    if (localfilter_supported(s->filters))
+        return localfilter_match(s->filters, s->all, c, info) ? 0 : ESRCH;
+    /* The engine ORs the values of one key: with an id filter of the
+     * user's, ours would widen it, so the whole filtered list is read. */
+    char *filters = filters_json(s->filters,
+                                 filters_has(s->filters, "id") ? NULL : c->id,
+                                 &jerr);
+    if (jerr) {
+        snprintf(err, errlen, "out of memory");
+        return ENOMEM;
+    }
+    rc = engine_list(s->engine, s->all, filters, &v, &n, err, errlen);
+    free(filters);
+    if (rc != 0)
+        return rc;
+    for (size_t i = 0; i < n && !found; i++)
+        found = strcmp(v[i].id, c->id) == 0;
+    containers_free(v, n);
+    return found ? 0 : ESRCH;
+}
+
 /* Puts c in the table, or takes its id out when it is not to be shown,
  * and tells the kernel. */
 static void apply(struct sync *s, const struct container *c, int shown)

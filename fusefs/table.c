@@ -30,6 +30,7 @@ struct table {
     struct entry **by_serial;
     size_t nbuckets;            /* a power of two */
     uint64_t next_serial;
+    uint64_t gen;               /* + 1 at every row added or removed */
     long long last_ns;          /* the newest changed_ns given out */
 };
 
@@ -337,7 +338,7 @@ static int rehash(struct table *t)
 
 static int labels_equal(const struct container *a, const struct container *b)
 {
-    if (a->nlabels != b->nlabels)
+    if (a->nlabels != b->nlabels || a->labels_cut != b->labels_cut)
         return 0;
     for (size_t i = 0; i < a->nlabels; i++)
         if (strcmp(a->labels[i].key, b->labels[i].key) != 0 ||
@@ -405,6 +406,7 @@ static int upsert_locked(struct table *t, const struct container *c,
     }
     e->c.changed_ns = change_stamp(t);
     e->serial = t->next_serial++;
+    t->gen++;
     e->pos = t->n;
     t->v[t->n++] = e;
     size_t hs = hash_short(e->c.short_id) & (t->nbuckets - 1);
@@ -437,6 +439,7 @@ static void remove_locked(struct table *t, struct entry *e, struct table_row *go
     *pp = e->next_serial;
     t->v[e->pos] = t->v[--t->n];
     t->v[e->pos]->pos = e->pos;
+    t->gen++;
     if (gone) {
         memcpy(gone->short_id, e->c.short_id, sizeof gone->short_id);
         gone->serial = e->serial;
@@ -628,12 +631,23 @@ static int cmp_row(const void *a, const void *b)
                   ((const struct table_row *)b)->short_id);
 }
 
-int table_snapshot(struct table *t, struct table_row **rows, size_t *n)
+uint64_t table_generation(struct table *t)
+{
+    pthread_rwlock_rdlock(&t->lock);
+    uint64_t gen = t->gen;
+    pthread_rwlock_unlock(&t->lock);
+    return gen;
+}
+
+int table_snapshot(struct table *t, struct table_row **rows, size_t *n,
+                   uint64_t *gen)
 {
     struct table_row *r = NULL;
 
     pthread_rwlock_rdlock(&t->lock);
     size_t count = t->n;
+    if (gen)
+        *gen = t->gen;
     if (count && !(r = malloc(count * sizeof *r))) {
         pthread_rwlock_unlock(&t->lock);
         return ENOMEM;

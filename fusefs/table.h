@@ -100,7 +100,13 @@ int table_mark_engine(struct table *t, unsigned engine, const char *state,
 
 /* A copy of the current rows, sorted by short id, for a directory listing
  * that must stay stable while containers come and go. *rows is malloc'ed
- * (NULL when empty). Returns 0 or ENOMEM. */
-int table_snapshot(struct table *t, struct table_row **rows, size_t *n);
+ * (NULL when empty); *gen (may be NULL) is the generation it shows.
+ * Returns 0 or ENOMEM. */
+int table_snapshot(struct table *t, struct table_row **rows, size_t *n,
+                   uint64_t *gen);
+
+/* The table's generation: it grows whenever a row is added or removed
+ * (the root listing changed), never otherwise. Takes the reader lock. */
+uint64_t table_generation(struct table *t);
 
 #endif

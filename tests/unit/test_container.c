@@ -127,6 +127,26 @@ static void render_every_kind(void **state)
 
 /* A hostile name, image or label cannot put a control character on a
  * terminal or forge a line: see escape.h. */
+/* A cut label set ends with a line without "=": never a label. */
+static void render_labels_cut(void **state)
+{
+    (void)state;
+    struct label in[] = { { "a", "1" } };
+    struct container c, d;
+    struct buf b;
+    buf_init(&b, 0);
+    assert_int_equal(container_set(&c, ID1, "web", "nginx:1", "running", 0,
+                                   in, 1), 0);
+    c.labels_cut = 4242;
+    assert_string_equal(render(&c, FILE_LABELS, &b),
+                        "a=1\n... 4242 more labels not shown (over 960 KiB of labels)\n");
+    assert_int_equal(container_copy(&d, &c), 0);
+    assert_int_equal(d.labels_cut, 4242);
+    container_clear(&d);
+    container_clear(&c);
+    buf_free(&b);
+}
+
 static void render_escapes_controls(void **state)
 {
     (void)state;
@@ -263,6 +283,7 @@ int main(void)
         cmocka_unit_test(set_rejects_bad_ids),
         cmocka_unit_test(render_every_kind),
         cmocka_unit_test(render_escapes_controls),
+        cmocka_unit_test(render_labels_cut),
         cmocka_unit_test(kind_names),
         cmocka_unit_test(engine_file),
         cmocka_unit_test(pod_row),

@@ -262,6 +262,8 @@ static void decisions(void **state)
     assert_int_equal(kill_decide(&r, "", &listed, EIO, NULL, NULL), EIO);
     assert_int_equal(kill_decide(&r, "", &listed, ETIMEDOUT, NULL, NULL), ETIMEDOUT);
     assert_int_equal(kill_decide(&r, "", &listed, EPROTO, NULL, NULL), EPERM);
+    /* Out of the mount's scope now (renamed out of a --filter). */
+    assert_int_equal(kill_decide(&r, "", &listed, ESRCH, &now, NULL), EPERM);
     assert_int_equal(kill_decide(&r, "", &listed, ENOMEM, NULL, NULL), EPERM);
     assert_int_equal(kill_decide(&r, "", &listed, EINVAL, NULL, NULL), EPERM);
     assert_int_equal(kill_decide(&r, "", &listed, 12345, NULL, NULL), EPERM);

@@ -61,19 +61,27 @@ static struct {
     int kill_status;        /* what DELETE / eviction answer */
     const char *kill_body;
     int other_pod;          /* GET of a pod answers another uid */
+    int relabelled;         /* ... with another app label */
 } srv = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
-static char *pod(const char *name, const char *ns, const char *uid,
-                 const char *rv)
+/* A pod's JSON, labelled app=APP. */
+static char *pod_app(const char *name, const char *ns, const char *uid,
+                     const char *rv, const char *app)
 {
     char *s = NULL;
     assert_true(asprintf(&s, "{\"kind\":\"Pod\",\"metadata\":{\"name\":\"%s\","
                          "\"namespace\":\"%s\",\"uid\":\"%s\","
                          "\"resourceVersion\":\"%s\",\"labels\":{\"app\":"
-                         "\"web\"}},\"spec\":{\"containers\":[{\"image\":"
+                         "\"%s\"}},\"spec\":{\"containers\":[{\"image\":"
                          "\"nginx\"}]},\"status\":{\"phase\":\"Pending\"}}",
-                         name, ns, uid, rv) > 0);
+                         name, ns, uid, rv, app) > 0);
     return s;
+}
+
+static char *pod(const char *name, const char *ns, const char *uid,
+                 const char *rv)
+{
+    return pod_app(name, ns, uid, rv, "web");
 }
 
 static void send_all(int fd, const char *s, size_t n)
@@ -206,7 +214,8 @@ static void serve_one(int fd)
         free(body);
     } else if (strcmp(r.method, "GET") == 0 &&
                strcmp(r.path, "/api/v1/namespaces/shop/pods/a") == 0) {
-        char *a = pod("a", "shop", srv.other_pod ? UID_NEW : UID_A, "10");
+        char *a = pod_app("a", "shop", srv.other_pod ? UID_NEW : UID_A, "10",
+                          srv.relabelled ? "db" : "web");
         answer(fd, 200, a);
         free(a);
     } else if (strcmp(r.method, "DELETE") == 0 ||
@@ -483,6 +492,15 @@ static void backend(void **state)
                      ENOENT);
     assert_non_null(strstr(err, "another pod"));
     srv.other_pod = 0;
+    /* Relabelled out of --filter label=app=web: out of the mount's scope
+     * (ESRCH: the kill path refuses it). */
+    srv.relabelled = 1;
+    assert_int_equal(be.ops->inspect(be.impl, &c, &now, image_id,
+                                     sizeof image_id, err, sizeof err),
+                     ESRCH);
+    assert_non_null(strstr(err, "label=app=web"));
+    container_clear(&now);
+    srv.relabelled = 0;
     container_clear(&c);
 
     /* The follower: a watch from the list's resourceVersion; ADDED and
