@@ -58,6 +58,8 @@ struct kube {
     atomic_int stop;
     CURLM *multi;
     int relist;                 /* the watch cannot go on: list again */
+    int watch_warned;           /* a refused watch was logged: once until
+                                   one lives again */
 };
 
 /* Outcomes of following the watches until one of them ends. */
@@ -351,8 +353,11 @@ static enum watch_end ended(struct kube *k, struct kns *ns, CURLcode result)
     if (ns->status && ns->status != 200) {
         kube_answer_reason(ns->status, ns->errbody.data, ns->errbody.len,
                            why, sizeof why);
-        log_warn("cluster %s: watch of %s refused: %s", member_name(k),
-                 ns->ns ? ns->ns : "all namespaces", why);
+        /* Retried every second: said once until a watch lives. */
+        if (!k->watch_warned)
+            log_warn("cluster %s: watch of %s refused: %s; retrying",
+                     member_name(k), ns->ns ? ns->ns : "all namespaces", why);
+        k->watch_warned = 1;
     } else {
         log_warn("cluster %s: watch from %s ended: %s", member_name(k),
                  k->t.server, curl_easy_strerror(result));
@@ -412,6 +417,8 @@ static void *run(void *arg)
     long backoff = BACKOFF_MIN_MS;
     int lost = k->out.down && atomic_load(k->out.down);
     int list = lost;
+    int admitted = -1;          /* what admit said, when asked already */
+    int arc;
     char err[256];
 
     if (lost)
@@ -420,9 +427,11 @@ static void *run(void *arg)
         if (list) {
             /* Whoever answers at the address now is asked who it is
              * before its list is trusted: it may be another cluster. */
-            int arc = k->out.admit ? k->out.admit(k->out.admit_arg,
-                                                  k->out.engine_ix, err,
-                                                  sizeof err) : 0;
+            arc = admitted != -1 ? admitted
+                  : k->out.admit ? k->out.admit(k->out.admit_arg,
+                                                k->out.engine_ix, err,
+                                                sizeof err) : 0;
+            admitted = -1;
             if (arc == EEXIST) {
                 follow_mark_down(&k->out);
                 break;
@@ -452,7 +461,10 @@ static void *run(void *arg)
                 atomic_store(k->out.down, 0);
         }
         double opened = now_mono();
-        switch (watch_all(k)) {
+        enum watch_end end = watch_all(k);
+        if (now_mono() - opened >= WATCH_SHORT_S)
+            k->watch_warned = 0;
+        switch (end) {
         case WATCH_STOP:
             break;
         case WATCH_GONE:
@@ -460,13 +472,22 @@ static void *run(void *arg)
             break;
         case WATCH_ENDED:
             /* The server ends a watch after a while: go on from where it
-             * was, unless it ends them at once. */
+             * was, unless it ends them at once; and only with the same
+             * cluster at the address (a new connection). */
             if (now_mono() - opened < WATCH_SHORT_S) {
                 pause_ms(k, backoff);
                 backoff = backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS
                                                        : backoff * 2;
             } else {
                 backoff = BACKOFF_MIN_MS;
+            }
+            arc = k->out.admit ? k->out.admit(k->out.admit_arg,
+                                              k->out.engine_ix, err,
+                                              sizeof err) : 0;
+            /* Not the same: the list step acts on what admit said. */
+            if (arc != 0) {
+                admitted = arc;
+                list = 1;
             }
             break;
         case WATCH_LOST:

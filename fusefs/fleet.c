@@ -213,13 +213,16 @@ static void *first_list_one(void *arg)
         snprintf(m->first_err, sizeof m->first_err, "%s", err);
         return NULL;
     }
-    /* It answers but says nothing of who it is (a role that may not
-     * read it): followed, unchecked, and said once. */
-    if (rc != 0 && !atomic_exchange(&m->noid_warned, 1))
-        log_warn("engine %s at %s: %s; not checked against the others",
-                 m->name, a.display, err);
     m->first_rc = m->be.ops->list(m->be.impl, m->first_err,
                                   sizeof m->first_err);
+    /* It lists but says nothing of who it is (a role that may not read
+     * it): followed, unchecked, and said once. When it does not list
+     * either, that is the one line said. */
+    if (rc != 0 && m->first_rc == 0 && !atomic_exchange(&m->noid_warned, 1))
+        log_warn("engine %s at %s: %s; not checked against the others",
+                 m->name, a.display, err);
+    else if (rc != 0)
+        log_debug("engine %s at %s: %s", m->name, a.display, err);
     return NULL;
 }
 

@@ -58,6 +58,7 @@ static struct {
     int lists;              /* GET .../pods without watch */
     int watches;
     int gone_once;          /* the next watch answers an ERROR 410 */
+    int end_once;           /* the next watch ends after its events */
     int kill_status;        /* what DELETE / eviction answer */
     const char *kill_body;
     int other_pod;          /* GET of a pod answers another uid */
@@ -118,6 +119,8 @@ static void watch(int fd)
     pthread_mutex_lock(&srv.lock);
     gone = srv.gone_once;
     srv.gone_once = 0;
+    int end = srv.end_once;
+    srv.end_once = 0;
     srv.watches++;
     pthread_mutex_unlock(&srv.lock);
     if (gone) {
@@ -141,7 +144,12 @@ static void watch(int fd)
     send_all(fd, line, strlen(line));
     free(line);
     free(p);
-    while (!srv.stop) {
+    /* The server's own end of a watch: after a second, cleanly. */
+    for (int i = 0; end && i < 60; i++) {
+        struct timespec t = { 0, 20 * 1000000 };
+        nanosleep(&t, NULL);
+    }
+    while (!srv.stop && !end) {
         struct timespec t = { 0, 20 * 1000000 };
         nanosleep(&t, NULL);
     }
@@ -375,6 +383,7 @@ static int wait_for(int (*cond)(void))
 
 static int watched(void) { return name_of("dddddddd0000") && !name_of("bbbbbbbb0000"); }
 static int relisted(void) { return srv.lists >= 2 && srv.watches >= 2; }
+static int rewatched(void) { return srv.watches >= 2; }
 
 static const struct req *last_req(const char *method)
 {
@@ -517,6 +526,22 @@ static void backend(void **state)
     assert_non_null(strstr(r->path, "allowWatchBookmarks=true"));
     assert_non_null(strstr(r->path, "labelSelector=app%3Dweb"));
     be.ops->stop(be.impl);
+
+    /* The server ends a watch cleanly: watched again from the last
+     * resourceVersion it sent (the DELETED's 32), not listed again. */
+    srv.lists = 0;
+    srv.watches = 0;
+    srv.end_once = 1;
+    assert_int_equal(be.ops->start(be.impl), 0);
+    assert_true(wait_for(rewatched));
+    be.ops->stop(be.impl);
+    assert_int_equal(srv.lists, 0);
+    r = NULL;
+    for (int i = srv.nreq; i-- > 0 && !r; )
+        if (strstr(srv.reqs[i].path, "watch=1"))
+            r = &srv.reqs[i];
+    assert_non_null(r);
+    assert_non_null(strstr(r->path, "resourceVersion=32"));
 
     /* A 410 Gone on the watch: listed again, then watched again. */
     srv.lists = 0;
