@@ -346,6 +346,9 @@ static enum watch_end ended(struct kube *k, struct kns *ns, CURLcode result)
 {
     char why[256];
 
+    /* A watch that ends without a byte of body never reached on_watch. */
+    if (!ns->status)
+        curl_easy_getinfo(ns->h, CURLINFO_RESPONSE_CODE, &ns->status);
     if (k->relist || ns->status == 410)
         return WATCH_GONE;
     if (result == CURLE_OK && ns->status == 200)

@@ -59,6 +59,7 @@ static struct {
     int watches;
     int gone_once;          /* the next watch answers an ERROR 410 */
     int end_once;           /* the next watch ends after its events */
+    int quiet;              /* ... with none: a 200 with no body */
     int kill_status;        /* what DELETE / eviction answer */
     const char *kill_body;
     int other_pod;          /* GET of a pod answers another uid */
@@ -116,6 +117,16 @@ static void watch(int fd)
     int gone;
 
     send_all(fd, head, strlen(head));
+    if (srv.quiet) {
+        /* A quiet watch the server ends: not a byte of body. */
+        pthread_mutex_lock(&srv.lock);
+        srv.quiet = 0;
+        srv.watches++;
+        pthread_mutex_unlock(&srv.lock);
+        struct timespec t = { 1, 200 * 1000000 };
+        nanosleep(&t, NULL);
+        return;
+    }
     pthread_mutex_lock(&srv.lock);
     gone = srv.gone_once;
     srv.gone_once = 0;
@@ -542,6 +553,17 @@ static void backend(void **state)
             r = &srv.reqs[i];
     assert_non_null(r);
     assert_non_null(strstr(r->path, "resourceVersion=32"));
+
+    /* A quiet watch (no event, no bookmark) the server ends cleanly: the
+     * same, not a lost one (no list, not down). */
+    srv.lists = 0;
+    srv.watches = 0;
+    srv.quiet = 1;
+    assert_int_equal(be.ops->start(be.impl), 0);
+    assert_true(wait_for(rewatched));
+    be.ops->stop(be.impl);
+    assert_int_equal(srv.lists, 0);
+    assert_int_equal(atomic_load(&down), 0);
 
     /* A 410 Gone on the watch: listed again, then watched again. */
     srv.lists = 0;
