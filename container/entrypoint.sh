@@ -190,8 +190,11 @@ start_vnc() {
         net=(-rfbport "$VNC_PORT" -listen "$VNC_LISTEN" -rfbportv6 -1 -noipv6)
         where="$VNC_LISTEN:$VNC_PORT"
     fi
+    # -nocursor: the game is played with the keys, and without a window
+    # manager x11vnc draws an arrow of its own (it leaves XFIXES alone),
+    # in the middle of the view where the player aims.
     x11vnc -display "$DISPLAY" -passwdfile "$pwfile" "${net[@]}" \
-        -forever -shared -noxdamage -quiet -nopw >/tmp/x11vnc.log 2>&1 &
+        -forever -shared -noxdamage -nocursor -quiet -nopw >/tmp/x11vnc.log 2>&1 &
     pids+=($!)
     log "VNC on $where"
 }
