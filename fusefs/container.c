@@ -133,6 +133,17 @@ int container_copy(struct container *dst, const struct container *src)
     return rc;
 }
 
+size_t container_bytes(const struct container *c)
+{
+    size_t n = (c->name ? strlen(c->name) : 0) +
+               (c->image ? strlen(c->image) : 0) +
+               (c->state ? strlen(c->state) : 0);
+
+    for (size_t i = 0; i < c->nlabels; i++)
+        n += strlen(c->labels[i].key) + strlen(c->labels[i].value) + 2;
+    return n;
+}
+
 void container_clear(struct container *c)
 {
     free(c->name);

@@ -70,6 +70,13 @@ struct container {
     char *ns;
 };
 
+/* What one engine may cost (a hostile one lists 250 000 containers, or
+ * big records): at most this many containers of it are shown, and at
+ * most this much of their text (container_bytes) kept; the rest are left
+ * out, and the log says so. */
+#define ENGINE_CONTAINERS_MAX 100000
+#define ENGINE_BYTES_MAX (64u << 20)
+
 /* Label text kept of one container; beyond it the labels are cut, but
  * those whose key starts with LABELS_ALWAYS_KEPT (dockerfs.protect). */
 #define LABELS_KEPT_MAX (960u << 10)
@@ -105,6 +112,10 @@ int container_has(const struct container *c, enum file_kind k);
 /* Deep copy; dst's old contents are not freed. Returns 0 or ENOMEM (dst
  * is then empty). */
 int container_copy(struct container *dst, const struct container *src);
+
+/* The text c holds (name, image, state, labels): what ENGINE_BYTES_MAX
+ * counts. */
+size_t container_bytes(const struct container *c);
 
 /* Frees what c owns and zeroes it. */
 void container_clear(struct container *c);

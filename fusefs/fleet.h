@@ -126,12 +126,13 @@ size_t fleet_first_list(struct fleet *f, int *bad_config);
  * it. Thread-safe: of two members claiming one ID, the first wins. */
 int fleet_claim_id(struct fleet *f, unsigned ix, const char *id);
 
-/* After fleet_first_list: claims every member's first_id in order.
- * Returns 0, or EEXIST for the first member whose ID an earlier one
- * holds (one engine under two addresses), with a one-line reason naming
- * both and the ID. A FLEET_YIELDS member whose engine an earlier member
- * holds (a swarm node whose manager is given as --host too) is logged,
- * its rows dropped and it is retired instead. */
+/* After fleet_first_list: claims every member's first_id in order. A
+ * member whose ID an earlier one holds (one engine under two addresses,
+ * a swarm node whose manager is given as --host too, or an engine that
+ * claims another's identity) is logged naming both and the ID, its rows
+ * dropped (the holder listed again) and it is retired: one member never
+ * keeps the others from being mounted. Returns 0 (err is not written:
+ * kept for callers that may one day refuse). */
 int fleet_check_ids(struct fleet *f, char *err, size_t errlen);
 
 /* Starts every member's follower but the retired ones. 0 or an errno

@@ -201,11 +201,11 @@ static void say_unlisted(const struct member *m, int several)
             ctx ? ctx : "", ctx ? ")" : "", m->first_err, a.hint);
 }
 
-/* The first full list of every engine, before anything is mounted: one
- * engine reached under two addresses (the same GET /info ID) is exit 2,
- * none answering is exit 1, nothing mounted; some answering is a mount whose
- * other engines start down and keep being retried. Returns -1 to go on,
- * else the exit status. */
+/* The first full list of every engine, before anything is mounted: a
+ * member with the same GET /info ID as an earlier one is not followed
+ * (logged); none answering is exit 1, nothing mounted; some answering is
+ * a mount whose other engines start down and keep being retried. Returns
+ * -1 to go on, else the exit status. */
 static int first_list(struct daemon *d)
 {
     int bad_config;
@@ -213,6 +213,8 @@ static int first_list(struct daemon *d)
     int several = d->fleet.n > 1;
     char err[512];
 
+    /* One engine under two addresses, or one claiming another's
+     * identity: the later member is refused (logged), the others go on. */
     if (fleet_check_ids(&d->fleet, err, sizeof err) != 0) {
         fprintf(stderr, "dockerfs: %s\n", err);
         return 2;

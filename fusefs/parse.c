@@ -291,6 +291,14 @@ static int lp_element_done(struct list_parser *p)
         return 0;
     if (rc)
         return lp_fail(p, rc);
+    size_t bytes = container_bytes(&c);
+    if (p->n >= ENGINE_CONTAINERS_MAX || p->bytes + bytes > ENGINE_BYTES_MAX) {
+        /* One engine's share is full: the rest is not read at all. */
+        container_clear(&c);
+        p->capped = 1;
+        return lp_fail(p, EFBIG);
+    }
+    p->bytes += bytes;
     if (p->n == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 64;
         struct container *v = realloc(p->v, cap * sizeof *v);
@@ -396,9 +404,9 @@ int list_parser_finish(struct list_parser *p, struct container **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
-    if (p->state == LP_BROKEN)
+    if (p->state == LP_BROKEN && !p->capped)
         return p->err;
-    if (p->state != LP_DONE)
+    if (p->state != LP_DONE && !p->capped)
         return EINVAL;
     if (p->n) {
         *out = p->v;
@@ -408,7 +416,7 @@ int list_parser_finish(struct list_parser *p, struct container **out, size_t *n)
     }
     p->v = NULL;
     p->n = p->cap = 0;
-    return 0;
+    return p->capped ? EFBIG : 0;
 }
 
 /* Parses a /containers/json body into a fresh array; see parse.h. */
@@ -424,7 +432,7 @@ int parse_container_list(const char *json, size_t len,
         return EINVAL;
     list_parser_init(&p);
     rc = list_parser_feed(&p, json, len);
-    if (rc == 0)
+    if (rc == 0 || rc == EFBIG)
         rc = list_parser_finish(&p, out, n);
     list_parser_free(&p);
     return rc;

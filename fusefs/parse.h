@@ -41,7 +41,8 @@ void parse_texts_free(struct parse_texts *t);
  * missing name, image or state becomes "", a missing Created 0, Labels
  * null no labels. A NUL inside a string (\u0000) is kept as ESCAPE_NUL
  * (escape.h). Returns 0, EINVAL when the body is not a JSON array,
- * ENOMEM. */
+ * ENOMEM, or EFBIG with the first ENGINE_CONTAINERS_MAX containers (or
+ * ENGINE_BYTES_MAX of them) in *out when there are more. */
 int parse_container_list(const char *json, size_t len,
                          struct container **out, size_t *n);
 
@@ -62,6 +63,9 @@ struct list_parser {
     struct container *v;
     size_t n, cap;
     int err;                /* first error: EINVAL or ENOMEM */
+    size_t bytes;           /* container_bytes of those kept */
+    int capped;             /* ENGINE_CONTAINERS_MAX or ENGINE_BYTES_MAX
+                               reached: the rest is not read */
     size_t skipped;         /* records left out as unreadable */
     list_skip_fn on_skip;   /* set after list_parser_init; may stay NULL */
     void *skip_arg;
@@ -70,12 +74,16 @@ struct list_parser {
 void list_parser_init(struct list_parser *p);
 
 /* Feeds a chunk. Returns 0, or the first error (EINVAL: not a JSON array
- * of objects; ENOMEM); after an error every call returns it again. */
+ * of objects; ENOMEM; EFBIG: one engine's share is full, ENGINE_CONTAINERS_MAX
+ * containers or ENGINE_BYTES_MAX of their text, and the rest is not
+ * read); after an error every call returns it again. */
 int list_parser_feed(struct list_parser *p, const char *data, size_t len);
 
 /* Ends the input: on success hands over the containers as
  * parse_container_list does and returns 0; EINVAL if the array was not
- * closed. The parser must still be freed. */
+ * closed; EFBIG after a list cut at one engine's share, with the
+ * containers kept handed over as on success. The parser must still be
+ * freed. */
 int list_parser_finish(struct list_parser *p, struct container **out, size_t *n);
 
 void list_parser_free(struct list_parser *p);

@@ -65,7 +65,11 @@ int table_insert(struct table *t, const struct container *c, uint64_t *serial);
  * id another row (of another engine) holds waits until that row is gone.
  * *changed (may be NULL) says whether anything shown differs: 0 no, 1
  * changed, 2 inserted (the root listing grew).
- * Returns 0 or ENOMEM. Takes the writer lock. */
+ * Returns 0, ENOMEM, or EFBIG when the engine's rows would hold more
+ * than ENGINE_CONTAINERS_MAX rows or ENGINE_BYTES_MAX (container_bytes):
+ * the table is unchanged and the refusal counted. The same holds for
+ * table_insert; table_replace_engine leaves out what does not fit. Takes
+ * the writer lock. */
 int table_upsert(struct table *t, const struct container *c, int *changed,
                  uint64_t *serial);
 
@@ -104,6 +108,14 @@ int table_mark_engine(struct table *t, unsigned engine, const char *state,
  * Returns 0 or ENOMEM. */
 int table_snapshot(struct table *t, struct table_row **rows, size_t *n,
                    uint64_t *gen);
+
+/* One engine's share, ENGINE_CONTAINERS_MAX rows and ENGINE_BYTES_MAX
+ * unless set here (tests use small ones). Takes the writer lock. */
+void table_set_engine_share(struct table *t, size_t rows, size_t bytes);
+
+/* How many rows of engine were refused for its share (EFBIG). Takes the
+ * reader lock. */
+size_t table_engine_refused(struct table *t, unsigned engine);
 
 /* The table's generation: it grows whenever a row is added or removed
  * (the root listing changed), never otherwise. Takes the reader lock. */

@@ -780,6 +780,87 @@ static void change_stamps(void **state)
     table_free(t);
 }
 
+/* One engine's share: so many rows and so many bytes of their text;
+ * beyond it EFBIG (counted), the table unchanged, and other engines
+ * unaffected; a removal makes room. (A small share here: the sanitizer
+ * build checks the whole table at every change.) */
+static void engine_share(void **state)
+{
+    (void)state;
+    struct table *t = table_new();
+    struct container c;
+    char id[ID_LEN + 1], name[32];
+    int changed = 0;
+    const unsigned rows = 100;
+
+    table_set_engine_share(t, rows, 1u << 20);
+    memset(id, 'a', ID_LEN);
+    id[ID_LEN] = '\0';
+    for (unsigned i = 0; i <= rows; i++) {
+        snprintf(name, sizeof name, "%08x", i);
+        memcpy(id, name, 8);
+        assert_int_equal(container_set(&c, id, name, "i", "running", 0, NULL, 0), 0);
+        int rc = table_upsert(t, &c, &changed, NULL);
+        assert_int_equal(rc, i < rows ? 0 : EFBIG);
+        container_clear(&c);
+    }
+    assert_int_equal(changed, 0);
+    assert_int_equal(table_count(t), rows);
+    assert_int_equal(table_engine_refused(t, 0), 1);
+    /* Another engine has a share of its own. */
+    memcpy(id, "ffffffff", 8);
+    assert_int_equal(container_set(&c, id, "other", "i", "running", 0, NULL, 0), 0);
+    c.engine_ix = 1;
+    assert_int_equal(table_upsert(t, &c, NULL, NULL), 0);
+    container_clear(&c);
+    /* A removal makes room. */
+    memcpy(id, "00000000", 8);
+    assert_int_equal(table_remove_engine(t, 0, id, NULL), 0);
+    snprintf(name, sizeof name, "%08x", rows);
+    memcpy(id, name, 8);
+    assert_int_equal(container_set(&c, id, name, "i", "running", 0, NULL, 0), 0);
+    assert_int_equal(table_upsert(t, &c, NULL, NULL), 0);
+    container_clear(&c);
+    table_free(t);
+
+    /* Bytes: 8 labels of 8 KiB fill 64 KiB; the 9th is refused, and so
+     * is a change that would grow a row past the share. */
+    t = table_new();
+    table_set_engine_share(t, 1000, 64u << 10);
+    size_t big = 8u << 10;
+    char v[8u << 10];
+    memset(v, 'q', big - 64);
+    v[big - 64] = '\0';
+    struct label l = { "k", v };
+    for (unsigned i = 0; i < 9; i++) {
+        snprintf(name, sizeof name, "%08x", i);
+        memcpy(id, name, 8);
+        assert_int_equal(container_set(&c, id, name, "i", "running", 0, &l, 1), 0);
+        assert_int_equal(table_upsert(t, &c, NULL, NULL), i < 8 ? 0 : EFBIG);
+        container_clear(&c);
+    }
+    memcpy(id, "00000000", 8);
+    char more[512];
+    memset(more, 'm', sizeof more - 1);
+    more[sizeof more - 1] = '\0';
+    /* 8 rows leave 8 x 45 bytes of the share: 511 more do not fit. */
+    struct label l2[] = { { "k", v }, { "k2", more } };
+    assert_int_equal(container_set(&c, id, "00000000", "i", "running", 0, l2, 2), 0);
+    assert_int_equal(table_upsert(t, &c, &changed, NULL), EFBIG);
+    container_clear(&c);
+    table_rdlock(t);
+    uint64_t s0 = 0;
+    const struct container *kept = table_by_short_id(t, "00000000aaaa", &s0);
+    assert_non_null(kept);
+    assert_int_equal(kept->nlabels, 1);
+    table_unlock(t);
+    assert_int_equal(table_engine_refused(t, 0), 2);
+    /* The real share is what the man page says. */
+    assert_int_equal(ENGINE_CONTAINERS_MAX, 100000);
+    assert_int_equal(ENGINE_BYTES_MAX, 64u << 20);
+    table_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -797,6 +878,7 @@ int main(void)
         cmocka_unit_test(snapshot_while_changing),
         cmocka_unit_test(insert_only_new),
         cmocka_unit_test(change_stamps),
+        cmocka_unit_test(engine_share),
     };
     return cmocka_run_group_tests_name("table", tests, NULL, NULL);
 }
