@@ -33,7 +33,7 @@ build_pkgs=(make gcc libc6-dev pkg-config fuse3 libfuse3-dev
 play_pkgs=(docker.io debootstrap ca-certificates socat iproute2 busybox-static)
 check_pkgs=(libcmocka-dev curl procps psmisc
             xvfb x11vnc novnc websockify freedoom xdotool xterm
-            libvncserver-dev libpng-dev imagemagick gnuplot-nox shellcheck
+            libvncserver-dev libgcrypt20-dev libpng-dev imagemagick gnuplot-nox shellcheck
             clang cmake dpkg-dev podman openssl
             debhelper lintian man-db
             libsdl2-dev libsdl2-mixer-dev libsdl2-net-dev libsamplerate0-dev)
