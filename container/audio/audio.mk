@@ -4,6 +4,7 @@
 #
 #   make audio       build/audio/ddaudio
 #   make unit        includes its suites (tests/unit/test_audio_*.c)
+#   make audio-test-tools  ddaudio and the tests' listener, ddlisten
 
 AUDIO_MODS := container/audio/pace.c container/audio/outq.c container/audio/vncauth.c
 AUDIO_OBJS := $(AUDIO_MODS:container/audio/%.c=$(B)/audio/%.o)
@@ -33,4 +34,14 @@ $(B)/tests/test_audio_vncauth: tests/unit/test_audio_vncauth.c $(B)/audio/vncaut
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $(SANFLAGS) -D_GNU_SOURCE -Icontainer/audio \
 	    -o $@ $^ $(ALL_LDFLAGS) -lcmocka -lgcrypt -lvncserver
 
--include $(B)/audio/*.d
+
+# The tests' listener (tests/container/45-ddaudio.sh).
+$(B)/tests/helpers/ddlisten: tests/helpers/audio/ddlisten.c $(B)/audio/vncauth.o
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $(SANFLAGS) -D_GNU_SOURCE -Icontainer/audio \
+	    -o $@ $^ $(ALL_LDFLAGS) -lgcrypt
+
+.PHONY: audio-test-tools
+audio-test-tools: $(B)/audio/ddaudio $(B)/tests/helpers/ddlisten
+
+-include $(wildcard $(B)/audio/*.d)

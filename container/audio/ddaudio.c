@@ -58,7 +58,6 @@ struct settings {
     unsigned tick_ms;
     unsigned max_listeners;
     unsigned queue_ms;
-    bool log_onsets;
 };
 
 enum listener_state { L_FREE, L_CHALLENGED, L_STREAMING };
@@ -104,8 +103,6 @@ static void usage(FILE *f)
           "  --max-listeners N  listeners at once, 1..64 (8)\n"
           "  --queue-ms MS      sound queued for a slow listener before it\n"
           "                     loses chunks (250)\n"
-          "  --log-onsets       log the wall-clock time each sound starts (after\n"
-          "                     100 ms of silence), for the latency benchmark\n"
           "  --help             this text\n", f);
 }
 
@@ -136,7 +133,6 @@ static void parse_args(int argc, char **argv, struct settings *st)
         { "tick-ms", required_argument, NULL, 't' },
         { "max-listeners", required_argument, NULL, 'm' },
         { "queue-ms", required_argument, NULL, 'q' },
-        { "log-onsets", no_argument, NULL, 'o' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -156,7 +152,6 @@ static void parse_args(int argc, char **argv, struct settings *st)
         case 't': ok = parse_num(optarg, 1, 100, &v); st->tick_ms = (unsigned)v; break;
         case 'm': ok = parse_num(optarg, 1, MAX_LISTENERS, &v); st->max_listeners = (unsigned)v; break;
         case 'q': ok = parse_num(optarg, 20, 5000, &v); st->queue_ms = (unsigned)v; break;
-        case 'o': st->log_onsets = true; break;
         case 'h': usage(stdout); exit(0);
         default: usage(stderr); exit(2);
         }
@@ -347,42 +342,20 @@ struct reader {
     struct pace pc;
     int16_t buf[192000 * 2 / 10 + 2];  /* 100 ms at the highest rate */
     size_t carry;                      /* bytes of a partial frame left in buf */
-    uint64_t quiet;                    /* frames of silence so far (--log-onsets) */
 };
 
-/* Logs the wall-clock time of each sound that starts after 100 ms of
-   silence in the n frames of s (for the latency benchmark). */
-static void log_onsets(struct reader *r, const int16_t *s, size_t frames,
-                       unsigned ch, uint32_t rate)
-{
-    for (size_t i = 0; i < frames; i++) {
-        bool loud = false;
-        for (unsigned c = 0; c < ch; c++)
-            if (s[i * ch + c] > 256 || s[i * ch + c] < -256)
-                loud = true;
-        if (!loud) {
-            r->quiet++;
-            continue;
-        }
-        if (r->quiet >= rate / 10)
-            fprintf(stderr, "ddaudio: onset at %.1f ms\n",
-                    (double)now_ns(CLOCK_REALTIME) / 1e6);
-        r->quiet = 0;
-    }
-}
-
-/* Takes what is due from the FIFO and queues it for every listener that
-   streams. */
+/* Takes what is due from the FIFO (at most 100 ms at once) and queues it
+   for every listener that streams. */
 static void read_game(struct reader *r, struct listener *ls,
                       const struct settings *st, uint64_t now)
 {
     unsigned char *buf = (unsigned char *)r->buf;
     size_t frame = st->channels * 2;
-    size_t want = (size_t)pace_due(&r->pc, now) * frame;
+    size_t room = (sizeof(r->buf) - r->carry) / frame * frame;
+    uint64_t due = pace_due(&r->pc, now);
+    size_t want = due < room / frame ? (size_t)due * frame : room;
     size_t got = r->carry;
 
-    if (want > sizeof(r->buf) - r->carry)
-        want = (sizeof(r->buf) - r->carry) / frame * frame;
     while (got < r->carry + want) {
         ssize_t n = read(r->fd, buf + got, r->carry + want - got);
         if (n < 0 && errno == EINTR)
@@ -393,9 +366,9 @@ static void read_game(struct reader *r, struct listener *ls,
     }
     size_t frames = got / frame;
     pace_took(&r->pc, frames);
+    if (got < r->carry + want)
+        pace_dry(&r->pc, now);
     if (frames > 0) {
-        if (st->log_onsets)
-            log_onsets(r, r->buf, frames, st->channels, st->rate);
         for (unsigned i = 0; i < st->max_listeners; i++) {
             struct listener *l = &ls[i];
             if (l->state == L_STREAMING && !outq_push(&l->q, buf, frames * frame) &&

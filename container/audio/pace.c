@@ -25,18 +25,22 @@ static uint64_t frames_since(const struct pace *p, uint64_t now_ns)
     return (ns / NS_PER_S) * p->rate + (ns % NS_PER_S) * p->rate / NS_PER_S;
 }
 
-uint64_t pace_due(struct pace *p, uint64_t now_ns)
+uint64_t pace_due(const struct pace *p, uint64_t now_ns)
 {
     uint64_t due = frames_since(p, now_ns);
 
-    if (due <= p->taken)
-        return 0;
-    if (due - p->taken > p->max_owed)
-        p->taken = due - p->max_owed;
-    return due - p->taken;
+    return due > p->taken ? due - p->taken : 0;
 }
 
 void pace_took(struct pace *p, uint64_t n)
 {
     p->taken += n;
+}
+
+void pace_dry(struct pace *p, uint64_t now_ns)
+{
+    uint64_t due = frames_since(p, now_ns);
+
+    if (due > p->taken && due - p->taken > p->max_owed)
+        p->taken = due - p->max_owed;
 }

@@ -9,10 +9,11 @@
  * The game's audio thread (SDL's disk driver, told not to sleep) writes
  * into a FIFO as fast as the FIFO takes it. ddaudio takes frames out at
  * the sample rate by this clock, so the game plays in real time and the
- * FIFO (one page) is all the buffer there is. Frames the FIFO did not
- * have when due (the game starting, a stall) may be taken late, up to
- * max_owed; beyond that they are forgiven, so a game that comes back
- * after a pause is not read in a burst.
+ * FIFO (one page) is all the buffer there is. When ddaudio is late (a
+ * loaded machine), it takes what is due all the same: the game's mixer
+ * catches up. Frames the FIFO did not have when due (the game starting
+ * or stopped) stay owed up to max_owed; beyond that they are forgiven,
+ * so a game that comes back is not read in a burst.
  */
 struct pace {
     uint64_t t0_ns;     /* when the clock started (CLOCK_MONOTONIC) */
@@ -25,12 +26,16 @@ struct pace {
 void pace_init(struct pace *p, uint32_t rate, uint32_t max_owed,
                uint64_t now_ns);
 
-/* Frames that are due at now_ns and not taken yet (at most max_owed);
-   0 when now_ns is before the clock's start. */
-uint64_t pace_due(struct pace *p, uint64_t now_ns);
+/* Frames that are due at now_ns and not taken yet; 0 when now_ns is
+   before the clock's start. */
+uint64_t pace_due(const struct pace *p, uint64_t now_ns);
 
 /* Records that n frames were taken (n may be less than pace_due said:
    the rest stays owed). */
 void pace_took(struct pace *p, uint64_t n);
+
+/* Records that the FIFO had no more at now_ns: what is owed beyond
+   max_owed is forgiven. */
+void pace_dry(struct pace *p, uint64_t now_ns);
 
 #endif

@@ -44,17 +44,34 @@ static void whole_seconds_are_exact(void **state)
     assert_int_equal(total, end / MS * 22050 / 1000);
 }
 
-static void owed_frames_are_forgiven(void **state)
+static void a_late_reader_takes_all_that_is_due(void **state)
 {
     struct pace p;
     (void)state;
     pace_init(&p, 44100, 2205, 0);
-    /* Nothing read for 2 s (the game restarting): at most 50 ms owed. */
+    /* ddaudio did not run for 300 ms, the FIFO has it all: no frame is
+       forgiven. */
+    assert_int_equal(pace_due(&p, 300 * MS), 13230);
+    pace_took(&p, 13230);
+    assert_int_equal(pace_due(&p, 310 * MS), 441);
+}
+
+static void frames_the_fifo_lacks_are_forgiven(void **state)
+{
+    struct pace p;
+    (void)state;
+    pace_init(&p, 44100, 2205, 0);
+    /* The game was away for 2 s: 1024 frames there, then dry. At most
+       50 ms stay owed. */
+    assert_int_equal(pace_due(&p, 2 * S), 88200);
+    pace_took(&p, 1024);
+    pace_dry(&p, 2 * S);
     assert_int_equal(pace_due(&p, 2 * S), 2205);
-    pace_took(&p, 0);
-    assert_int_equal(pace_due(&p, 2 * S), 2205);
-    pace_took(&p, 2205);
-    assert_int_equal(pace_due(&p, 2 * S + 10 * MS), 441);
+    /* Dry again with less owed than that: nothing more is forgiven. */
+    pace_took(&p, 1000);
+    pace_dry(&p, 2 * S);
+    assert_int_equal(pace_due(&p, 2 * S), 1205);
+    assert_int_equal(pace_due(&p, 2 * S + 10 * MS), 1646);
 }
 
 static void years_do_not_overflow(void **state)
@@ -72,7 +89,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(due_follows_the_rate),
         cmocka_unit_test(whole_seconds_are_exact),
-        cmocka_unit_test(owed_frames_are_forgiven),
+        cmocka_unit_test(a_late_reader_takes_all_that_is_due),
+        cmocka_unit_test(frames_the_fifo_lacks_are_forgiven),
         cmocka_unit_test(years_do_not_overflow),
     };
     return cmocka_run_group_tests_name("audio_pace", tests, NULL, NULL);
