@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# 50-sound.sh - the game's sound in the noVNC page, as a player gets it.
+# 60-sound.sh - the game's sound in the noVNC page, as a player gets it.
 #
 # The launcher (container/dockerdoom play) starts the game container as
 # for a player: its music and sound effects go through ddaudio and a
