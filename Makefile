@@ -29,7 +29,7 @@ B       ?= build
 SANFLAGS =
 endif
 WARN     = -Wall -Wextra -Werror
-PKGS     = fuse3 libcurl jansson libcrypto
+PKGS     = fuse3 libcurl jansson libcrypto yaml-0.1
 PKG_CONFIG ?= pkg-config
 DEPCFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 DEPLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
