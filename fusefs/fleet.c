@@ -38,6 +38,7 @@ void member_about(const struct member *m, struct backend_about *a)
     a->display = a->where = "?";
     a->context = NULL;
     a->hint = "";
+    a->things = "containers";
 }
 
 int fleet_init(struct fleet *f, size_t cap, char *err, size_t errlen)
@@ -145,9 +146,11 @@ int fleet_check_ids(struct fleet *f, char *err, size_t errlen)
     return 0;
 }
 
+/* The engine cannot be asked: it does not answer, or its certificate
+ * (or ours) is refused (EKEYREJECTED). */
 static int not_answering(int rc)
 {
-    return rc == EIO || rc == ETIMEDOUT || rc == ENOMEM;
+    return rc == EIO || rc == ETIMEDOUT || rc == ENOMEM || rc == EKEYREJECTED;
 }
 
 int fleet_admit(void *arg, unsigned ix, char *err, size_t errlen)
@@ -215,20 +218,26 @@ static void *first_list_one(void *arg)
         snprintf(m->first_err, sizeof m->first_err, "%s", err);
         return NULL;
     }
-    if (rc != 0)
-        log_debug("engine %s at %s: %s", m->name, a.display, err);
     m->first_rc = m->be.ops->list(m->be.impl, m->first_err,
                                   sizeof m->first_err);
+    /* It lists but says nothing of who it is (a role that may not read
+     * it): followed, unchecked, and said once. When it does not list
+     * either, that is the one line said. */
+    if (rc != 0 && m->first_rc == 0 && !atomic_exchange(&m->noid_warned, 1))
+        log_warn("engine %s at %s: %s; not checked against the others",
+                 m->name, a.display, err);
+    else if (rc != 0)
+        log_debug("engine %s at %s: %s", m->name, a.display, err);
     return NULL;
 }
 
-size_t fleet_first_list(struct fleet *f, int *bad_filter)
+size_t fleet_first_list(struct fleet *f, int *bad_config)
 {
     pthread_t *th = f->n > 1 ? calloc(f->n, sizeof *th) : NULL;
     int *started = f->n > 1 ? calloc(f->n, sizeof *started) : NULL;
     size_t ok = 0;
 
-    *bad_filter = 0;
+    *bad_config = 0;
     for (size_t i = 0; i < f->n; i++) {
         /* Without threads (one engine, or none to be had) in turn. */
         if (th && started &&
@@ -245,9 +254,10 @@ size_t fleet_first_list(struct fleet *f, int *bad_filter)
         /* Not known yet: its follower asks who it is (fleet_admit)
          * before its first list. */
         atomic_store(&f->m[i].down, f->m[i].first_rc != 0);
-        /* The engine refused our filter: a usage error, whichever. */
-        if (f->m[i].first_rc == EINVAL)
-            *bad_filter = 1;
+        /* The engine refused our filter, or the TLS set-up fails: a
+         * usage error, whichever. */
+        if (f->m[i].first_rc == EINVAL || f->m[i].first_rc == EKEYREJECTED)
+            *bad_config = 1;
     }
     free(th);
     free(started);

@@ -116,9 +116,10 @@ int fleet_admit(void *fleet, unsigned ix, char *err, size_t errlen);
 /* The first full list of every member, all at once (one thread each), so
  * a slow engine costs its own timeout only: its identity, then its list
  * (backend ops). Members that failed are left down (down, first_rc,
- * first_err). Returns how many listed;
- * *bad_filter is 1 when an engine refused the filters (EINVAL). */
-size_t fleet_first_list(struct fleet *f, int *bad_filter);
+ * first_err). Returns how many listed; *bad_config is 1 when an engine
+ * refused the filters (EINVAL) or its TLS certificates (EKEYREJECTED):
+ * a usage error. */
+size_t fleet_first_list(struct fleet *f, int *bad_config);
 
 /* Gives member ix the engine ID id, unless another member holds it.
  * Returns -1 (ix holds id now), or the index of the member that holds

@@ -170,7 +170,7 @@ static void audit_attempt_now(const struct kill_env *env,
     struct audit a = {
         .short_id = c->short_id, .name = name,
         .was = c->name && strcmp(name, c->name) != 0 ? c->name : NULL,
-        .image = c->image,
+        .image = c->image, .ns = c->ns,
         .engine = env->fleet ? container_engine(c) : NULL,
         .pid = who->pid, .uid = who->uid, .comm = comm,
         .action = kill_action_name(env->opt->action),

@@ -4,9 +4,33 @@
 #define DOCKERFS_PARSE_H
 
 #include <stddef.h>
+#include <jansson.h>
 #include "buf.h"
 #include "container.h"
 #include "jtrim.h"
+
+/* Every JSON string may hold a NUL (\u0000, JSON_ALLOW_NUL) and a C
+ * string cannot: such a string is copied with each NUL as ESCAPE_NUL,
+ * which the files show as \x00 (see escape.h). The copies live here
+ * until the container is built. */
+struct parse_texts {
+    char **v;
+    size_t n, cap;
+    int nomem;
+};
+
+/* The text of string v, or NULL if v is not a string (or on ENOMEM,
+ * with t->nomem set). */
+const char *parse_text(json_t *v, struct parse_texts *t);
+
+/* The string members of a labels object as labels[0..*n) (calloc'ed,
+ * pointing into lj and t); anything but a string is skipped. Keys hold
+ * no NUL: jansson refuses one in a key. Returns 0 or ENOMEM. */
+int parse_labels(json_t *lj, struct parse_texts *t, struct label **out,
+                 size_t *n);
+
+/* Frees the copies and zeroes t. */
+void parse_texts_free(struct parse_texts *t);
 
 /* Parses the body of GET /containers/json (Docker or Podman). On success
  * *out holds *n containers (free with containers_free). Each record is
@@ -131,6 +155,11 @@ extern const char *const INSPECT_KEEP[], *const INSPECT_DESCEND[],
  * empty. */
 int parse_inspect(const char *json, size_t len, struct container *c,
                   struct inspect_info *info);
+
+/* "2026-11-22T05:43:59.067123456Z" or with a "+01:00" offset, in Unix
+ * seconds; 0 for anything else (NULL too: as the list's missing
+ * Created). */
+long long parse_rfc3339(const char *s);
 
 /* Copies the "message" of an engine error body into dst (truncated,
  * always terminated); when there is none, the body itself up to its first

@@ -213,42 +213,89 @@ static int on_engine(const struct entry *e, const char *engine)
     return !engine || strcmp(container_engine(&e->c), engine) == 0;
 }
 
+/* The row with full id id[0..len) (ID_LEN or POD_ID_LEN hex digits,
+ * or a SHORT_ID_LEN short id) on engine, or NULL. Short ids are unique
+ * in the table, so a full id is found by its first twelve. */
+static struct entry *find_id(const struct table *t, const char *id,
+                             size_t len, const char *engine)
+{
+    char short_id[SHORT_ID_LEN + 1];
+    struct entry *e;
+
+    if (len != ID_LEN && len != POD_ID_LEN && len != SHORT_ID_LEN)
+        return NULL;
+    memcpy(short_id, id, SHORT_ID_LEN);
+    short_id[SHORT_ID_LEN] = '\0';
+    e = find_short(t, short_id);
+    if (!e || !on_engine(e, engine) || strncmp(e->c.id, id, len) != 0 ||
+        (len != SHORT_ID_LEN && e->c.id[len] != '\0'))
+        return NULL;
+    return e;
+}
+
+/* Counts the rows on engine that name[0..len) names: by their name, or
+ * as NAME.NAMESPACE (a pod's name, then its namespace after the last
+ * dot: a namespace has no dot, a pod name may have). *found is the last
+ * one. */
+static size_t count_named(const struct table *t, const char *name,
+                          size_t len, const char *engine,
+                          struct entry **found)
+{
+    const char *dot = memrchr(name, '.', len);
+    size_t n = 0;
+
+    for (struct entry *e = first_named(t, name, len); e;
+         e = next_named(e->next_name, name, len)) {
+        if (on_engine(e, engine)) {
+            *found = e;
+            n++;
+        }
+    }
+    if (!dot || dot == name || dot == name + len - 1)
+        return n;
+    size_t plen = (size_t)(dot - name), nslen = len - plen - 1;
+    for (struct entry *e = first_named(t, name, plen); e;
+         e = next_named(e->next_name, name, plen)) {
+        if (on_engine(e, engine) && e->c.ns &&
+            strncmp(e->c.ns, dot + 1, nslen) == 0 && e->c.ns[nslen] == '\0') {
+            *found = e;
+            n++;
+        }
+    }
+    return n;
+}
+
 /* table_resolve over the rows of one engine (NULL: all of them). */
 static int resolve_in(struct table *t, const char *name, size_t len,
                       const char *engine, uint64_t *serial)
 {
     struct entry *found = NULL;
-    char short_id[SHORT_ID_LEN + 1];
+    char uid_hex[POD_ID_LEN + 1];
 
     /* Docker's own order, each step over the whole table: a container
-     * named with another's full id must not win that id. Short ids are
-     * unique in the table, so a full id is found by its first twelve. */
-    if (len == ID_LEN || len == SHORT_ID_LEN) {
-        memcpy(short_id, name, SHORT_ID_LEN);
-        short_id[SHORT_ID_LEN] = '\0';
-        found = find_short(t, short_id);
-        if (found && (!on_engine(found, engine) ||
-                      strncmp(found->c.id, name, len) != 0))
-            found = NULL;
-    }
+     * named with another's full id must not win that id. A pod's uid is
+     * its id with the dashes it is written with. */
+    found = find_id(t, name, len, engine);
+    if (!found && pod_id_from_uid(name, len, uid_hex) == 0)
+        found = find_id(t, uid_hex, POD_ID_LEN, engine);
     if (found) {
         *serial = found->serial;
         return 0;
     }
-    /* One engine keeps its names unique; across engines a name may be
-     * taken twice, and then only name@engine says which. */
-    for (struct entry *e = first_named(t, name, len); e;
-         e = next_named(e->next_name, name, len)) {
-        if (!on_engine(e, engine))
-            continue;
-        if (found)
-            return ENOTUNIQ;
-        found = e;
-    }
-    if (found) {
+    /* One engine keeps its names unique (a cluster per namespace);
+     * across engines and namespaces a name may be taken twice, and then
+     * only name@engine or NAME.NAMESPACE says which: a name that could
+     * mean two rows means none. */
+    switch (count_named(t, name, len, engine, &found)) {
+    case 0:
+        break;
+    case 1:
         *serial = found->serial;
         return 0;
+    default:
+        return ENOTUNIQ;
     }
+    found = NULL;
     if (len == 0 || len > ID_LEN || !id_is_hex(name, len))
         return ENOENT;
     for (size_t i = 0; i < t->n; i++) {
@@ -333,7 +380,8 @@ static int container_equal(const struct container *a, const struct container *b)
 {
     return strcmp(a->name, b->name) == 0 && strcmp(a->image, b->image) == 0 &&
            strcmp(a->state, b->state) == 0 && a->created == b->created &&
-           labels_equal(a, b) && a->engine == b->engine;
+           labels_equal(a, b) && a->engine == b->engine &&
+           !a->ns == !b->ns && (!a->ns || strcmp(a->ns, b->ns) == 0);
 }
 
 /* Inserts or replaces; the caller holds the writer lock. */

@@ -41,14 +41,16 @@ const struct container *table_by_short_id(struct table *t, const char *short_id,
 
 /* Resolves a name in the root: a short id is a container's directory
  * (*is_dir = 1); anything else is a reference resolved as the docker CLI
- * does (*is_dir = 0), first as a full id, then as an exact container
- * name, then as a unique id prefix; a name never shadows a full id (a
- * container named with another's 64-digit id does not win that id).
- * REF@ENGINE resolves REF (short id, full id, name, prefix) among the
- * rows of that engine only (its name, container.engine). Returns 0,
- * ENOENT, or ENOTUNIQ for a prefix that more than one container shares
- * or a plain name that containers on two engines have. Call with the
- * reader lock held. */
+ * does (*is_dir = 0), first as a full id (a pod's uid with or without
+ * its dashes), then as an exact name or a pod's NAME.NAMESPACE (split
+ * at the last dot), then as a unique id prefix; a name never shadows a
+ * full id (a container named with another's 64-digit id does not win
+ * that id). REF@ENGINE resolves REF (short id, full id, name, prefix)
+ * among the rows of that engine only (its name, container.engine).
+ * Returns 0, ENOENT, or ENOTUNIQ for a prefix that more than one
+ * container shares, or a name that could mean two rows (the same name
+ * on two engines or in two namespaces, or a name that is also another
+ * pod's NAME.NAMESPACE). Call with the reader lock held. */
 int table_resolve(struct table *t, const char *name, uint64_t *serial,
                   int *is_dir);
 

@@ -83,6 +83,21 @@ static void split_host_and_context(void **state)
     /* A context name that is not an engine name must be renamed. */
     assert_int_equal(split(SPEC_CONTEXT, "prod+eu", name, &addr), EINVAL);
 
+    /* --kube: NAME= when given, else named later after its context. */
+    assert_int_equal(split(SPEC_KUBE, "prod=/k.yaml:ops", name, &addr), 0);
+    assert_string_equal(name, "prod");
+    assert_string_equal(addr, "/k.yaml:ops");
+    assert_int_equal(split(SPEC_KUBE, "p=", name, &addr), 0);
+    assert_string_equal(addr, "");
+    assert_int_equal(split(SPEC_KUBE, "/k.yaml", name, &addr), 0);
+    assert_string_equal(name, "");
+    assert_int_equal(split(SPEC_KUBE, ":ops", name, &addr), 0);
+    assert_string_equal(addr, ":ops");
+    assert_int_equal(split(SPEC_KUBE, "", name, &addr), EINVAL);
+    assert_int_equal(split(SPEC_KUBECONFIG, NULL, name, &addr), 0);
+    assert_string_equal(name, "");
+    assert_null(addr);
+
     char big[ENGINE_NAME_MAX + 16];
     memset(big, 'x', ENGINE_NAME_MAX + 1);
     strcpy(big + ENGINE_NAME_MAX + 1, "=unix:///a");
@@ -206,6 +221,7 @@ static void fake_about(const void *impl, struct backend_about *a)
     a->display = a->where = impl;
     a->context = NULL;
     a->hint = "";
+    a->things = "containers";
 }
 
 static void add_checks(void **state)
@@ -342,6 +358,7 @@ static void tb_about(const void *impl, struct backend_about *a)
     a->where = t->display;
     a->context = NULL;
     a->hint = "";
+    a->things = "containers";
 }
 
 static void tb_wire(void *impl, const struct follow *out,

@@ -154,6 +154,94 @@ static void resolution(void **state)
     table_free(t);
 }
 
+/* A pod row: uid (with dashes) as its 32-hex id, name, namespace. */
+static void make_pod(struct container *c, const char *uid, const char *name,
+                     const char *ns)
+{
+    char id[POD_ID_LEN + 1];
+
+    assert_int_equal(pod_id_from_uid(uid, strlen(uid), id), 0);
+    assert_int_equal(container_set(c, id, name, "img", "running", 1, NULL, 0),
+                     0);
+    assert_int_equal(container_set_ns(c, ns), 0);
+}
+
+static int resolve(struct table *t, const char *name, uint64_t *s)
+{
+    int is_dir;
+    table_rdlock(t);
+    int rc = table_resolve(t, name, s, &is_dir);
+    table_unlock(t);
+    return rc;
+}
+
+/* Pods: a name unique in the fleet as today, NAME.NAMESPACE for one
+ * whose name is taken in another namespace (a pod name may hold dots:
+ * the namespace is after the last), the uid with and without its
+ * dashes, a uid prefix, and a name that could mean two rows means
+ * none. */
+static void resolve_pods(void **state)
+{
+    (void)state;
+    struct table *t = table_new();
+    struct container p1, p2, p3, p4, d;
+    uint64_t s1, s2, s3, s4, sd, s;
+
+    make_pod(&p1, "5f1c0a2b-3d4e-4f60-8a9b-0c1d2e3f4a5b", "web", "shop");
+    make_pod(&p2, "7a000000-0000-4000-8000-000000000001", "web", "blog");
+    make_pod(&p3, "7b000000-0000-4000-8000-000000000002", "a.b", "x");
+    make_pod(&p4, "7c000000-0000-4000-8000-000000000003", "a", "b");
+    make(&d, "dddd", '0', "cache.shop", "running");    /* a container */
+    table_upsert(t, &p1, NULL, &s1);
+    table_upsert(t, &p2, NULL, &s2);
+    table_upsert(t, &p3, NULL, &s3);
+    table_upsert(t, &p4, NULL, &s4);
+    table_upsert(t, &d, NULL, &sd);
+
+    assert_int_equal(resolve(t, "web", &s), ENOTUNIQ);
+    assert_int_equal(resolve(t, "web.shop", &s), 0);
+    assert_int_equal(s, s1);
+    assert_int_equal(resolve(t, "web.blog", &s), 0);
+    assert_int_equal(s, s2);
+    assert_int_equal(resolve(t, "web.nope", &s), ENOENT);
+    assert_int_equal(resolve(t, "web.", &s), ENOENT);
+    assert_int_equal(resolve(t, ".shop", &s), ENOENT);
+    /* "a.b" is pod a.b (in x) and pod a in b: neither. */
+    assert_int_equal(resolve(t, "a.b", &s), ENOTUNIQ);
+    assert_int_equal(resolve(t, "a.b.x", &s), 0);
+    assert_int_equal(s, s3);
+    assert_int_equal(resolve(t, "a", &s), 0);
+    assert_int_equal(s, s4);
+    /* A container's name is never split: it has no namespace. */
+    assert_int_equal(resolve(t, "cache.shop", &s), 0);
+    assert_int_equal(s, sd);
+    assert_int_equal(resolve(t, "cache", &s), ENOENT);
+    /* The uid, as the id file shows it and without its dashes. */
+    assert_int_equal(resolve(t, "5f1c0a2b-3d4e-4f60-8a9b-0c1d2e3f4a5b", &s),
+                     0);
+    assert_int_equal(s, s1);
+    assert_int_equal(resolve(t, "5f1c0a2b3d4e4f608a9b0c1d2e3f4a5b", &s), 0);
+    assert_int_equal(s, s1);
+    assert_int_equal(resolve(t, "5f1c0a2b3d4e4f60", &s), 0);   /* prefix */
+    assert_int_equal(s, s1);
+    assert_int_equal(resolve(t, "7", &s), ENOTUNIQ);
+    assert_int_equal(resolve(t, "5f1c0a2b-3d4e-4f60-8a9b-0c1d2e3f4a5c", &s),
+                     ENOENT);
+    /* A 32-digit prefix of a container's id is a prefix, not its id. */
+    assert_int_equal(resolve(t, "dddd000000000000000000000000000", &s), 0);
+    assert_int_equal(s, sd);
+    /* NAME.NAMESPACE@ENGINE: the rows have no engine, so "default". */
+    assert_int_equal(resolve(t, "web.shop@default", &s), 0);
+    assert_int_equal(s, s1);
+    assert_int_equal(resolve(t, "web.shop@other", &s), ENOENT);
+    container_clear(&p1);
+    container_clear(&p2);
+    container_clear(&p3);
+    container_clear(&p4);
+    container_clear(&d);
+    table_free(t);
+}
+
 /* A container named with another's full id, listed first, must not win
  * the lookup of that id (echo 1 > /dockerfs/<full id>/kill). */
 static void name_never_shadows_full_id(void **state)
@@ -783,6 +871,7 @@ int main(void)
         cmocka_unit_test(rename_and_state_change),
         cmocka_unit_test(resolution),
         cmocka_unit_test(name_never_shadows_full_id),
+        cmocka_unit_test(resolve_pods),
         cmocka_unit_test(replace_all_reports_removals),
         cmocka_unit_test(grows),
         cmocka_unit_test(names_indexed),
