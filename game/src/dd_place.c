@@ -284,6 +284,20 @@ static void DD_FreeLevel(void)
     dd_waved = false;
 }
 
+mobj_t *DD_PlaceAnchor(void)
+{
+    int i;
+
+    for (i = 0; i < MAXPLAYERS; ++i)
+    {
+        if (playeringame[i] && players[i].mo != NULL)
+        {
+            return players[i].mo;
+        }
+    }
+    return NULL;
+}
+
 static long DD_Micros(void)
 {
     struct timespec ts;
@@ -316,7 +330,7 @@ static int64_t DD_Euclid2(int c, int32_t px, int32_t py)
 // nearest first.
 static void DD_Search(int want)
 {
-    mobj_t *pmo = players[consoleplayer].mo;
+    mobj_t *pmo = DD_PlaceAnchor();
     int32_t px, py;
     int n = dd_reach.w * dd_reach.h;
     int backs = 0;
@@ -499,7 +513,7 @@ static boolean DD_SpotFits(mobjtype_t type, int s)
 // spots within DD_WAVEFAR (farther when that holds too few for n).
 static void DD_PlanWave(int n)
 {
-    mobj_t *pmo = players[consoleplayer].mo;
+    mobj_t *pmo = DD_PlaceAnchor();
     int reach = 0;
     int inview = 0;
     int sights = 0;
@@ -573,7 +587,7 @@ static boolean DD_Moved(mobj_t *pmo)
 
 void DD_PlaceBegin(int waiting)
 {
-    mobj_t *pmo = players[consoleplayer].mo;
+    mobj_t *pmo = DD_PlaceAnchor();
 
     if (dd_spots == NULL || pmo == NULL)
     {
@@ -620,7 +634,7 @@ boolean DD_PlaceFits(mobjtype_t type, fixed_t x, fixed_t y)
 static void DD_TracePath(int c)
 {
     static int path[DD_MAXPATH];
-    mobj_t *pmo = players[consoleplayer].mo;
+    mobj_t *pmo = DD_PlaceAnchor();
     int len = DD_ReachPath(&dd_reach, c, path, DD_MAXPATH);
     int i;
 
@@ -673,7 +687,7 @@ static boolean DD_Take(mobjtype_t type, int s, fixed_t *x, fixed_t *y,
 boolean DD_PlaceFind(mobjtype_t type, fixed_t *x, fixed_t *y, int *dist,
                      int *budget)
 {
-    mobj_t *pmo = players[consoleplayer].mo;
+    mobj_t *pmo = DD_PlaceAnchor();
     int fallback = -1;
     int hidden = -1;
     int s;
@@ -791,7 +805,7 @@ boolean DD_PlaceFind(mobjtype_t type, fixed_t *x, fixed_t *y, int *dist,
 
 boolean DD_PlaceInView(fixed_t x, fixed_t y)
 {
-    mobj_t *pmo = players[consoleplayer].mo;
+    mobj_t *pmo = DD_PlaceAnchor();
     int c;
 
     if (pmo == NULL || dd_reach.dist == NULL)
