@@ -32,24 +32,24 @@ RUN make game \
 # ---- runtime ----------------------------------------------------------------
 FROM debian:bookworm-slim
 ENV DEBIAN_FRONTEND=noninteractive
-# freedoom and novnc are unpacked without their Depends: freedoom would pull
-# Debian's unpatched engine, novnc pulls nodejs for tools we never run; the
-# WADs and the noVNC web page are plain files. Then a few dependencies that
-# nothing here uses are purged (over 200 MB): Mesa's DRI drivers with LLVM,
-# z3, libxml2 and ICU (libgl1 of Xvfb pulls them; Xvfb runs without GLX and
-# SDL renders in software), numpy with BLAS/LAPACK (websockify only uses it
-# to speed up frame masking when present) and the MIDI sound font (-nomusic).
-# dpkg then knows these dependencies are unmet; the image installs nothing
-# later, so that is fine.
-RUN apt-get update -qq \
- && apt-get install -y -qq --no-install-recommends \
-        xvfb xauth x11vnc websockify tini xdotool socat \
-        libsdl2-2.0-0 libsdl2-mixer-2.0-0 libsdl2-net-2.0-0 \
-        libpng16-16 libsamplerate0 >/dev/null \
+# The packages are container/packages' image set (installed with their
+# Depends) and image-unpacked set (freedoom and novnc unpacked without their
+# Depends: freedoom would pull Debian's unpatched engine, novnc pulls nodejs
+# for tools we never run; the WADs and the noVNC web page are plain files).
+# Then a few dependencies that nothing here uses are purged (over 200 MB):
+# Mesa's DRI drivers with LLVM, z3, libxml2 and ICU (libgl1 of Xvfb pulls
+# them; Xvfb runs without GLX and SDL renders in software), numpy with
+# BLAS/LAPACK (websockify only uses it to speed up frame masking when
+# present) and the MIDI sound font (-nomusic). dpkg then knows these
+# dependencies are unmet; the image installs nothing later, so that is fine.
+COPY container/packages /tmp/packages
+RUN set_of() { awk -v s="$1" '$1 == s { print $2 }' /tmp/packages; } \
+ && apt-get update -qq \
+ && apt-get install -y -qq --no-install-recommends $(set_of image) >/dev/null \
  && cd /tmp \
- && apt-get download -qq freedoom novnc \
+ && apt-get download -qq $(set_of image-unpacked) \
  && for deb in ./*.deb; do dpkg-deb -x "$deb" /; done \
- && rm -f ./*.deb \
+ && rm -f ./*.deb /tmp/packages \
  && find /usr/share/doc/freedoom /usr/share/doc/novnc -type f ! -name copyright -delete \
  && unused="libgl1-mesa-dri libllvm15 libz3-4 libxml2 libicu72 python3-numpy \
             libblas3 liblapack3 libgfortran5 timgm6mb-soundfont" \

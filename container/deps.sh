@@ -3,85 +3,127 @@
 # deps.sh — install the Debian/Ubuntu packages dockerdoom needs.
 #
 # Usage: container/deps.sh [build|play|check] [--list]
+#        container/deps.sh SET... --list | --depends
 #   build   compile dockerfs
-#   play    build + run the game container (docker engine, debootstrap for
-#           the offline base image)              (default)
+#   play    build + run the game container (the launcher's and the demo's
+#           packages: docker engine, debootstrap for the offline base image,
+#           socat, iproute2, busybox-static)                 (default)
 #   check   play + everything `make check` uses (test tools, X/VNC stack,
 #           browser, fuzzing, the game's build dependencies, building and
-#           linting the Debian packages)
-#   --list  print the package names of the set and exit
+#           linting the Debian packages, the test cluster: etcd, kubectl,
+#           Go and rsync to build its apiserver, tests/kube/build.sh)
+#   --list  print the package names of the sets and exit (any set of
+#           container/packages: image, run, ...)
+#   --depends  print the sets as a Debian Depends field ("a | b, c")
 #
-# A fast no-op when everything is installed: one dpkg-query, and apt-get
-# update only when something is missing. Packages a distribution does not
-# have (e.g. libfuzzer-14-dev on a newer release) are skipped with a note
-# when they are optional for the set.
+# The packages are listed in container/packages, the one list (debian/rules
+# makes the dockerdoom package's Depends of it too). A fast no-op when
+# everything is installed: one dpkg-query, and apt-get update only when
+# something is missing. Packages a distribution does not have (e.g.
+# libfuzzer-14-dev on a newer release) are skipped with a note when they
+# are optional for the set.
 set -euo pipefail
 
-set_name=play
-list_only=0
+LIST=${DOCKERDOOM_PACKAGES:-$(dirname "${BASH_SOURCE[0]}")/packages}
+sets=()
+mode=install
 for a in "$@"; do
     case $a in
-        build|play|check) set_name=$a ;;
-        --list) list_only=1 ;;
+        --list) mode=list ;;
+        --depends) mode=depends ;;
         -h|--help) sed -n '3,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-        *) echo "deps.sh: unknown argument '$a' (build|play|check, --list)" >&2; exit 2 ;;
+        -*) echo "deps.sh: unknown option '$a' (--list, --depends)" >&2; exit 2 ;;
+        *) sets+=("$a") ;;
     esac
 done
+[[ ${#sets[@]} -gt 0 ]] || sets=(play)
+[[ -r $LIST ]] || { echo "deps.sh: cannot read the package list $LIST" >&2; exit 1; }
 
-build_pkgs=(make gcc libc6-dev pkg-config fuse3 libfuse3-dev
-            libcurl4-openssl-dev libjansson-dev libssl-dev)
-play_pkgs=(docker.io debootstrap ca-certificates socat iproute2 busybox-static)
-check_pkgs=(libcmocka-dev curl procps psmisc
-            xvfb x11vnc novnc websockify freedoom xdotool xterm
-            libvncserver-dev libpng-dev imagemagick gnuplot-nox shellcheck
-            clang cmake dpkg-dev podman openssl
-            debhelper lintian man-db
-            libsdl2-dev libsdl2-mixer-dev libsdl2-net-dev libsamplerate0-dev)
-# Nice to have for the set; skipped with a note where the archive lacks them.
-optional_pkgs=()
-
-pkgs=("${build_pkgs[@]}")
-case $set_name in
-    play) pkgs+=("${play_pkgs[@]}") ;;
-    check)
-        pkgs+=("${play_pkgs[@]}" "${check_pkgs[@]}")
-        optional_pkgs+=(chromium libfuzzer-14-dev libclang-rt-14-dev nodejs)
-        ;;
-esac
-
-# A docker CLI and engine from elsewhere (docker-ce, a static install) are
-# as good as Debian's docker.io, which would conflict with them.
-if command -v docker >/dev/null && command -v dockerd >/dev/null; then
-    pkgs=("${pkgs[@]/docker.io/}")
-fi
-# Ubuntu ships chromium as a snap: any installed chromium will do.
-if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then
-    optional_pkgs=("${optional_pkgs[@]/chromium/}")
+# A host set is made of sets of the list.
+expand() {
+    case $1 in
+        play) echo build run ;;
+        check) echo build run check ;;
+        *) echo "$1" ;;
+    esac
+}
+known=" $(awk '!/^#/ && NF {sub(/\?$/, "", $1); print $1}' "$LIST" | sort -u | xargs) "
+parts=()
+for s in "${sets[@]}"; do
+    for p in $(expand "$s"); do
+        [[ $known == *" $p "* ]] ||
+            { echo "deps.sh: no set '$p' in $LIST (build|play|check, or one of:$known)" >&2; exit 2; }
+        parts+=("$p")
+    done
+done
+if [[ $mode == install ]]; then
+    case " ${sets[*]} " in
+        *" image"*) echo "deps.sh: the image sets go into the game image, not here (--list prints them)" >&2; exit 2 ;;
+    esac
 fi
 
-if [[ $list_only -eq 1 ]]; then
-    printf '%s\n' "${pkgs[@]}" "${optional_pkgs[@]}" | grep . || true
+# groups SET... prints the lines of the sets, "PACKAGE [| PACKAGE...]", in
+# list order, each once; with OPTIONAL=1 those of SET? instead.
+groups() {
+    awk -v want=" $* " -v opt="${OPTIONAL:-0}" '
+        /^#/ || !NF { next }
+        { s = $1; o = sub(/\?$/, "", s)
+          if (index(want, " " s " ") == 0 || o != opt) next
+          $1 = ""; sub(/^ +/, ""); if (!seen[$0]++) print }' "$LIST"
+}
+mapfile -t need < <(groups "${parts[@]}")
+mapfile -t optional < <(OPTIONAL=1 groups "${parts[@]}")
+
+if [[ $mode == depends ]]; then
+    printf '%s\n' "${need[@]}" | paste -sd, - | sed 's/,/, /g'
     exit 0
 fi
 
-# missing_from prints those of the given packages dpkg does not have
-# installed (one dpkg-query for all of them).
+# A docker CLI and engine from elsewhere (docker-ce, a static install) are
+# as good as Debian's docker.io, which would conflict with them; Ubuntu
+# ships chromium as a snap: any installed chromium will do; any kubectl
+# will do for the Kubernetes tests (a newer one from elsewhere would
+# conflict with Debian's kubernetes-client).
+satisfied_elsewhere() {
+    case $1 in
+        docker.io*) command -v docker >/dev/null && command -v dockerd >/dev/null ;;
+        kubernetes-client*) command -v kubectl >/dev/null ;;
+        chromium*) command -v chromium >/dev/null || command -v chromium-browser >/dev/null ;;
+        *) return 1 ;;
+    esac
+}
+
+if [[ $mode == list ]]; then
+    for g in "${need[@]}" "${optional[@]}"; do
+        satisfied_elsewhere "$g" || echo "${g%% *}"
+    done
+    exit 0
+fi
+
+# missing_from prints the groups of which dpkg has no package installed
+# (one dpkg-query for all of them); for a group of alternatives, the first.
 missing_from() {
     [[ $# -eq 0 ]] && return 0
-    local installed
-    installed=$(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "$@" 2>/dev/null |
+    local installed g p ok
+    # shellcheck disable=SC2046  # every package name of every group
+    installed=$(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' \
+                    $(printf '%s\n' "$@" | tr -d '|') 2>/dev/null |
                 awk '$2 == "ii" {print $1}' || true)
-    local p
-    for p in "$@"; do
-        [[ -z $p ]] && continue
-        grep -qxF "$p" <<<"$installed" || echo "$p"
+    for g in "$@"; do
+        satisfied_elsewhere "$g" && continue
+        ok=0
+        for p in ${g//|/ }; do
+            grep -qxF "$p" <<<"$installed" && { ok=1; break; }
+        done
+        [[ $ok -eq 1 ]] || echo "${g%% *}"
     done
 }
 
-mapfile -t missing < <(missing_from "${pkgs[@]}")
-mapfile -t missing_opt < <(missing_from "${optional_pkgs[@]}")
+mapfile -t missing < <(missing_from "${need[@]}")
+mapfile -t missing_opt < <(missing_from "${optional[@]}")
+set_name=${sets[*]}
 # npm comes with NodeSource's nodejs; Debian's nodejs needs the npm package.
-if [[ $set_name == check ]] && ! command -v npm >/dev/null; then
+if [[ " ${parts[*]} " == *" check "* ]] && ! command -v npm >/dev/null; then
     missing_opt+=(npm)
 fi
 

@@ -30,6 +30,9 @@
 #   DOCKERFS_DIR       the dockerfs mount as seen in here (/dockerfs)
 #   DOOM_BIN           the game binary (/usr/local/bin/chocolate-doom)
 set -euo pipefail
+# Settings are split into words, never expanded as patterns against the
+# files of the working directory.
+set -f
 
 VNC_LISTEN=${VNC_LISTEN:-127.0.0.1}
 VNC_PORT=${VNC_PORT:-5900}
@@ -187,8 +190,11 @@ start_vnc() {
         net=(-rfbport "$VNC_PORT" -listen "$VNC_LISTEN" -rfbportv6 -1 -noipv6)
         where="$VNC_LISTEN:$VNC_PORT"
     fi
+    # -nocursor: the game is played with the keys, and without a window
+    # manager x11vnc draws an arrow of its own (it leaves XFIXES alone),
+    # in the middle of the view where the player aims.
     x11vnc -display "$DISPLAY" -passwdfile "$pwfile" "${net[@]}" \
-        -forever -shared -noxdamage -quiet -nopw >/tmp/x11vnc.log 2>&1 &
+        -forever -shared -noxdamage -nocursor -quiet -nopw >/tmp/x11vnc.log 2>&1 &
     pids+=($!)
     log "VNC on $where"
 }
@@ -256,12 +262,13 @@ main() {
     start_vnc "$pwfile"
     start_novnc
 
-    # shellcheck disable=SC2206  # word splitting of the optional args is wanted
+    local -a warp_words=() more=()
+    read -r -a warp_words <<<"$warp"
+    read -r -a more <<<"$DOOM_ARGS"
     local -a game_cmd=(stdbuf -oL -eL "$DOOM_BIN" -iwad "$iwad" -dockerfs "$DOCKERFS_DIR"
-                       -window -geometry 640x480 -nosound -nomusic $warp)
+                       -window -geometry 640x480 -nosound -nomusic "${warp_words[@]}")
     [[ -n $DOOM_SKILL ]] && game_cmd+=(-skill "$DOOM_SKILL")
-    # shellcheck disable=SC2206
-    [[ -n $DOOM_ARGS ]] && game_cmd+=($DOOM_ARGS)
+    game_cmd+=("${more[@]}")
 
     # Full-width view (no border) unless the player chose otherwise: the
     # game's own config, where SDL_GetPrefPath puts it.

@@ -81,6 +81,8 @@ int audit_format(const struct audit *a, char *dst, size_t n)
     put(&o, "kill", 4);
     put_field(&o, "id", a->short_id);
     put_field(&o, "name", a->name);
+    if (a->was)
+        put_field(&o, "was", a->was);
     put_field(&o, "image", a->image);
     if (a->engine)
         put_field(&o, "engine", a->engine);

@@ -10,7 +10,7 @@
 /* One kill attempt. */
 struct audit {
     const char *short_id;
-    const char *name;
+    const char *name;       /* its name now, when the engine said */
     const char *image;
     pid_t pid;
     uid_t uid;
@@ -18,12 +18,15 @@ struct audit {
     const char *action;     /* "rm", "kill", "stop" */
     const char *result;     /* "ok", "dry-run", or an errno name */
     const char *engine;     /* the container's engine; NULL: left out */
+    const char *was;        /* the name it was listed under, when that
+                               differs from name; NULL: left out */
 };
 
 /* Formats the audit line (no newline):
  *   kill id=4eeff8a1b2c3 name=web image=nginx:1 engine=prod pid=42 uid=0
  *   comm=bash action=rm result=ok
- * (engine= only when a->engine is not NULL).
+ * (engine= only when a->engine is not NULL; was=OLD after name= only
+ * when a->was is not NULL).
  * A value that is empty or holds a space, a quote, a backslash or a
  * control character is written in double quotes, with \" and \\ and
  * control characters and DEL as \xNN, so one attempt is always one line;

@@ -2,25 +2,17 @@
 /* backend.h - what the fleet needs of one engine, whatever kind it is.
  *
  * A backend is an ops table and its own state (impl). The fleet
- * (fleet.c) and the kill path (killfile.c) reach an engine only through
- * these ops; the follower a backend runs writes the shared table only
+ * (fleet.c) reaches an engine only through these ops, and the kill path
+ * (killfile.c) only through the fleet; the follower a backend runs writes the shared table only
  * through follow.h, so fs.c, table.c and the game never know which kind
  * a row came from. Docker (engine.c, sync.c) is backend_docker.c.
  *
- * A Kubernetes backend would fit so: list = GET /api/v1/pods (namespace
- * and label selector from the options) into follow_replace; start = a
- * thread on GET .../pods?watch=1&resourceVersion=RV whose ADDED/MODIFIED/
- * DELETED objects go to follow_apply and whose 410 Gone re-lists;
- * identity = the API server's address with the cluster's kube-system
- * namespace UID; inspect = GET .../namespaces/NS/pods/NAME; kill =
- * DELETE .../namespaces/NS/pods/NAME (gracePeriodSeconds=0 for rm and
- * kill, the pod's own grace for stop). See docs/fleet-design.md. */
+ * members.c makes the backend of each engine option. */
 #ifndef DOCKERFS_BACKEND_H
 #define DOCKERFS_BACKEND_H
 
 #include <stddef.h>
 #include "container.h"
-#include "context.h"
 #include "follow.h"
 #include "killaction.h"
 #include "opts.h"
@@ -34,7 +26,7 @@ struct backend_about {
 };
 
 struct backend_ops {
-    const char *kind;       /* "docker"; later "kubernetes" */
+    const char *kind;       /* "docker", "kubernetes" */
     /* Fills a; the strings live as long as impl. */
     void (*about)(const void *impl, struct backend_about *a);
     /* Gives the follower its table side (out is copied) and the options
@@ -58,19 +50,22 @@ struct backend_ops {
     int (*start)(void *impl);
     /* Stops and joins the follower; safe when it never started. */
     void (*stop)(void *impl);
-    /* The container with this id as the engine has it now, for the
-     * protection re-check before a kill: fills now (container_clear) and
-     * image_id (the image id it was made from, "" when not known).
-     * 0, ENOENT (gone), EIO or ETIMEDOUT (the engine does not answer),
-     * or another errno (an answer that decides nothing), reason in err. */
-    int (*inspect)(void *impl, const char *id, struct container *now,
-                   char *image_id, size_t image_id_len, char *err,
-                   size_t errlen);
-    /* Carries out a on the container with this id. 0, ENOENT (gone),
-     * EBUSY, EPERM, EIO, ETIMEDOUT, EINVAL (not an id of this kind) or
-     * ENOMEM, with a one-line reason in err. */
-    int (*kill)(void *impl, const char *id, enum kill_action a, char *err,
-                size_t errlen);
+    /* Container c (a row this backend listed: its id, name, ... as
+     * listed) as the engine has it now, for the protection re-check
+     * before a kill: fills now (container_clear) and image_id (the image
+     * id it was made from, "" when not known). 0, ESRCH (it is there,
+     * now is filled, but the mount would not show it now: out of
+     * --filter's or --all's scope, decided on this view), ENOENT (gone),
+     * EIO or ETIMEDOUT (the engine does not answer), or another errno
+     * (an answer that decides nothing), reason in err. */
+    int (*inspect)(void *impl, const struct container *c,
+                   struct container *now, char *image_id,
+                   size_t image_id_len, char *err, size_t errlen);
+    /* Carries out a on container c (a row this backend listed). 0,
+     * ENOENT (gone), EBUSY, EPERM, EIO, ETIMEDOUT, EINVAL (not an id of
+     * this kind) or ENOMEM, with a one-line reason in err. */
+    int (*kill)(void *impl, const struct container *c, enum kill_action a,
+                char *err, size_t errlen);
     /* Frees impl (after stop). */
     void (*destroy)(void *impl);
 };
@@ -79,14 +74,6 @@ struct backend {
     const struct backend_ops *ops;
     void *impl;
 };
-
-/* The backend of one engine option (spec NULL: the docker CLI's own
- * choice; addr is the part of spec->arg after "NAME=", or all of it).
- * Today every spec is a Docker one. Returns 0, EINVAL (bad address,
- * unknown or broken context) or ENOMEM, with a one-line reason. */
-int backend_new(struct backend *b, const struct engine_spec *spec,
-                const char *addr, const struct docker_env *env,
-                char *err, size_t errlen);
 
 /* Frees b's impl (ops->destroy) and clears b; a cleared b is fine. */
 void backend_free(struct backend *b);

@@ -69,26 +69,30 @@ static void d_stop(void *impl)
     sync_stop(&d->sync);
 }
 
-static int d_inspect(void *impl, const char *id, struct container *now,
-                     char *image_id, size_t image_id_len, char *err,
-                     size_t errlen)
+static int d_inspect(void *impl, const struct container *c,
+                     struct container *now, char *image_id,
+                     size_t image_id_len, char *err, size_t errlen)
 {
     struct docker *d = impl;
     struct inspect_info info;
     int rc;
 
     memset(&info, 0, sizeof info);
-    rc = engine_inspect(&d->engine, id, now, &info, err, errlen);
+    rc = engine_inspect(&d->engine, c->id, now, &info, err, errlen);
     if (image_id_len)
         snprintf(image_id, image_id_len, "%s", info.image_id);
+    /* The mount's scope, on the same view as protection: a container
+     * renamed out of a --filter since it was listed is not in it. */
+    if (rc == 0)
+        rc = sync_scope(&d->sync, now, &info, err, errlen);
     return rc;
 }
 
-static int d_kill(void *impl, const char *id, enum kill_action a, char *err,
-                  size_t errlen)
+static int d_kill(void *impl, const struct container *c, enum kill_action a,
+                  char *err, size_t errlen)
 {
     struct docker *d = impl;
-    return engine_kill(&d->engine, id, a, err, errlen);
+    return engine_kill(&d->engine, c->id, a, err, errlen);
 }
 
 static void d_destroy(void *impl)

@@ -6,6 +6,7 @@
 #define DOCKERFS_BACKEND_DOCKER_H
 
 #include "backend.h"
+#include "context.h"
 
 extern const struct backend_ops backend_docker_ops;
 

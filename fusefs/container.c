@@ -15,6 +15,7 @@ static const char *const kind_names[FILE_KINDS] = {
     [FILE_CREATED] = "created",
     [FILE_LABELS] = "labels",
     [FILE_ENGINE] = "engine",
+    [FILE_PROTECTED] = "protected",
     [FILE_KILL] = "kill",
 };
 
@@ -82,8 +83,10 @@ int container_copy(struct container *dst, const struct container *src)
     int rc = container_set(dst, src->id, src->name, src->image, src->state,
                            src->created, src->labels, src->nlabels);
     if (rc == 0) {
+        dst->labels_cut = src->labels_cut;
         dst->engine_ix = src->engine_ix;
         dst->engine = src->engine;
+        dst->changed_ns = src->changed_ns;
     }
     return rc;
 }
@@ -99,6 +102,11 @@ void container_clear(struct container *c)
     }
     free(c->labels);
     memset(c, 0, sizeof *c);
+}
+
+const char *container_engine(const struct container *c)
+{
+    return c->engine ? c->engine : ENGINE_NAME_DEFAULT;
 }
 
 /* Labels are sorted: a binary search. */
@@ -159,9 +167,14 @@ int container_render(const struct container *c, enum file_kind kind,
                 (rc = add_line(out, c->labels[i].value)))
                 return rc;
         }
+        /* A line without "=" is never a label: the mark of a cut. */
+        if (c->labels_cut)
+            return buf_printf(out, "... %zu more labels not shown (over %u "
+                              "KiB of labels)\n", c->labels_cut,
+                              LABELS_KEPT_MAX >> 10);
         return 0;
     case FILE_ENGINE:
-        return add_line(out, c->engine ? c->engine : "default");
+        return add_line(out, container_engine(c));
     case FILE_KILL:
         return 0;
     default:

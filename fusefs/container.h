@@ -9,6 +9,10 @@
 #define ID_LEN 64
 #define SHORT_ID_LEN 12
 
+/* The name of an engine given without one (--host URL, one engine with
+ * no context), and of a row no engine stamped. */
+#define ENGINE_NAME_DEFAULT "default"
+
 /* The entries of a container directory, and the two other inode kinds.
  * The numeric values are part of the inode numbers (see fs.c). */
 enum file_kind {
@@ -20,6 +24,7 @@ enum file_kind {
     FILE_CREATED,
     FILE_LABELS,
     FILE_ENGINE,        /* the engine's name in the mount */
+    FILE_PROTECTED,     /* 1 or 0: rendered by fs.c (protect.h decides) */
     FILE_KILL,
     FILE_LINK,          /* a name or id prefix resolved in the root */
     FILE_KINDS
@@ -39,12 +44,27 @@ struct container {
     long long created;              /* Unix seconds */
     struct label *labels;           /* sorted by key */
     size_t nlabels;
+    /* Labels left out of a record too big to keep whole (jtrim.h: over
+     * LABELS_KEPT_MAX of label text): the labels file says so on a last
+     * line, and protection refuses what it cannot decide without them.
+     * Copied and compared. */
+    size_t labels_cut;
     /* Which engine of the mount the container is on: its index in the
      * fleet and its name (not owned: the fleet's, alive as long as the
-     * mount; NULL renders as "default"). Copied by container_copy. */
+     * mount; NULL is ENGINE_NAME_DEFAULT, container_engine). Copied by
+     * container_copy. */
     unsigned engine_ix;
     const char *engine;
+    /* When what the mount shows of it last changed (Unix ns), set by the
+     * table: its directory's mtime, so a reader learns what changed from
+     * one stat per container. Not compared, copied by container_copy. */
+    long long changed_ns;
 };
+
+/* Label text kept of one container; beyond it the labels are cut, but
+ * those whose key starts with LABELS_ALWAYS_KEPT (dockerfs.protect). */
+#define LABELS_KEPT_MAX (960u << 10)
+#define LABELS_ALWAYS_KEPT "dockerfs."
 
 /* 1 if s[0..len) is non-empty and all lower-case hex digits. */
 int id_is_hex(const char *s, size_t len);
@@ -63,6 +83,9 @@ int container_copy(struct container *dst, const struct container *src);
 /* Frees what c owns and zeroes it. */
 void container_clear(struct container *c);
 
+/* The name of c's engine: c->engine, or ENGINE_NAME_DEFAULT. */
+const char *container_engine(const struct container *c);
+
 /* Value of a label, or NULL. */
 const char *container_label(const struct container *c, const char *key);
 
@@ -73,7 +96,7 @@ const char *container_label(const struct container *c, const char *key);
  * \xNN), so every line is one value and nothing reaches a terminal raw;
  * an "=" inside a label key is \x3d, so a line's first "=" ends the key.
  * FILE_KILL renders as nothing. Returns 0, EINVAL for a kind that is not
- * a data file, ENOMEM (out may then hold part of the file: render into a
+ * a data file or that needs more than the container (FILE_PROTECTED), ENOMEM (out may then hold part of the file: render into a
  * buffer of your own and drop it on error). */
 int container_render(const struct container *c, enum file_kind kind,
                      struct buf *out);

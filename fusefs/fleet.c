@@ -29,75 +29,6 @@ int engine_name_valid(const char *s, size_t len)
     return 1;
 }
 
-/* The length of a leading "NAME=" (without the '='), or 0. A URL's
- * scheme ends in ':' and a socket path starts with '/', so neither has
- * one. */
-static size_t name_prefix(const char *arg)
-{
-    size_t i = 0;
-
-    while (arg[i] && name_char(arg[i], i == 0))
-        i++;
-    return i > 0 && arg[i] == '=' ? i : 0;
-}
-
-int engine_spec_split(const struct engine_spec *spec, char *name,
-                      const char **addr, char *err, size_t errlen)
-{
-    const char *flag = spec->kind == SPEC_CONTEXT ? "--context" : "--host";
-    const char *arg = spec->arg ? spec->arg : "";
-    size_t k = name_prefix(arg);
-
-    if (k) {
-        if (k > ENGINE_NAME_MAX)
-            return errmsg(EINVAL, err, errlen, "bad %s '%s': an engine name "
-                          "has at most %d characters", flag, arg,
-                          ENGINE_NAME_MAX);
-        memcpy(name, arg, k);
-        name[k] = '\0';
-        *addr = arg + k + 1;
-        if (**addr == '\0')
-            return errmsg(EINVAL, err, errlen, "bad %s '%s': nothing after "
-                          "'%s='", flag, arg, name);
-        return 0;
-    }
-    *addr = arg;
-    if (*arg == '\0')
-        return errmsg(EINVAL, err, errlen, "empty %s", flag);
-    if (spec->kind == SPEC_HOST) {
-        snprintf(name, ENGINE_NAME_MAX + 1, "%s", ENGINE_NAME_DEFAULT);
-        return 0;
-    }
-    if (!engine_name_valid(arg, strlen(arg)))
-        return errmsg(EINVAL, err, errlen, "context '%s' is not an engine "
-                      "name ([A-Za-z0-9][A-Za-z0-9_.-]*, at most %d): give "
-                      "--context NAME=%s", arg, ENGINE_NAME_MAX, arg);
-    snprintf(name, ENGINE_NAME_MAX + 1, "%s", arg);
-    return 0;
-}
-
-int engine_specs_check(const struct engine_spec *v, size_t n,
-                       char *err, size_t errlen)
-{
-    char a[ENGINE_NAME_MAX + 1], b[ENGINE_NAME_MAX + 1];
-    const char *addr;
-    int rc;
-
-    for (size_t i = 0; i < n; i++) {
-        if ((rc = engine_spec_split(&v[i], a, &addr, err, errlen)) != 0)
-            return rc;
-        for (size_t j = 0; j < i; j++) {
-            if (engine_spec_split(&v[j], b, &addr, err, errlen) == 0 &&
-                strcmp(a, b) == 0)
-                return errmsg(EINVAL, err, errlen, "two engines are named "
-                              "'%s' ('%s' and '%s'): name each one, "
-                              "--host NAME=URL or --context NAME", a,
-                              v[j].arg, v[i].arg);
-        }
-    }
-    return 0;
-}
-
 void member_about(const struct member *m, struct backend_about *a)
 {
     if (m && m->be.ops) {
@@ -109,62 +40,12 @@ void member_about(const struct member *m, struct backend_about *a)
     a->hint = "";
 }
 
-/* Resolves member m from spec (NULL: the CLI's own choice). */
-static int build_one(struct member *m, const struct engine_spec *spec,
-                     const struct docker_env *env, char *err, size_t errlen)
+int fleet_init(struct fleet *f, size_t cap, char *err, size_t errlen)
 {
-    const char *addr = NULL;
-    struct backend_about a;
-    int rc;
-
-    if (spec && (rc = engine_spec_split(spec, m->name, &addr, err,
-                                        errlen)) != 0)
-        return rc;
-    if ((rc = backend_new(&m->be, spec, addr, env, err, errlen)) != 0)
-        return rc;
-    if (!spec) {
-        member_about(m, &a);
-        snprintf(m->name, sizeof m->name, "%s",
-                 a.context && engine_name_valid(a.context, strlen(a.context))
-                 ? a.context : ENGINE_NAME_DEFAULT);
-    }
-    return 0;
-}
-
-int fleet_build(struct fleet *f, const struct options *o,
-                const struct docker_env *env, char *err, size_t errlen)
-{
-    /* With --swarm and nothing else, the nodes are the whole fleet. */
-    size_t n = o->n_engines ? o->n_engines : o->swarm ? 0 : 1;
-    struct backend_about a, b;
-    int rc;
-
     memset(f, 0, sizeof *f);
-    if ((rc = engine_specs_check(o->engines, o->n_engines, err, errlen)) != 0)
-        return rc;
-    f->cap = n + (o->swarm ? FLEET_SWARM_MAX : 0);
-    if (!(f->m = calloc(f->cap ? f->cap : 1, sizeof *f->m)))
+    if (!(f->m = calloc(cap ? cap : 1, sizeof *f->m)))
         return errmsg(ENOMEM, err, errlen, "out of memory");
-    for (size_t i = 0; i < n; i++) {
-        struct member *m = &f->m[i];
-        rc = build_one(m, o->n_engines ? &o->engines[i] : NULL, env,
-                       err, errlen);
-        f->n = i + 1;   /* fleet_free frees what was built */
-        if (rc != 0)
-            return rc;
-        member_about(m, &b);
-        for (size_t j = 0; j < i; j++) {
-            member_about(&f->m[j], &a);
-            if (strcmp(a.where, b.where) == 0)
-                return errmsg(EINVAL, err, errlen, "engines '%s' (%s) and "
-                              "'%s' (%s) are one engine at %s: every "
-                              "container would be listed twice",
-                              f->m[j].name, o->engines[j].kind == SPEC_CONTEXT
-                              ? "--context" : "--host", m->name,
-                              o->engines[i].kind == SPEC_CONTEXT
-                              ? "--context" : "--host", b.display);
-        }
-    }
+    f->cap = cap;
     return 0;
 }
 
@@ -228,9 +109,9 @@ int fleet_check_ids(struct fleet *f, char *err, size_t errlen)
             continue;
         member_about(&f->m[j], &a);
         member_about(m, &b);
-        if (m->from_swarm) {
+        if (m->yields) {
             struct follow out = member_follow(f, (unsigned)i);
-            log_warn("swarm: engine %s at %s is engine %s (%s, ID %s): "
+            log_warn("engine %s at %s is engine %s (%s, ID %s): "
                      "it is not followed, its containers are listed once, "
                      "under %s", m->name, b.display, f->m[j].name,
                      a.display, m->first_id, f->m[j].name);
@@ -392,48 +273,73 @@ void fleet_stop(struct fleet *f)
 /* Serialises fleet_add (one writer; readers only load n). */
 static pthread_mutex_t add_lock = PTHREAD_MUTEX_INITIALIZER;
 
-int fleet_add(struct fleet *f, const char *name, const char *url,
-              const struct docker_env *env, unsigned *ix,
-              char *err, size_t errlen)
+/* Why a member named name reaching its engine through be may not join
+ * the n members before it, or 0. */
+static int add_check(struct fleet *f, size_t n, const char *name,
+                     const struct backend *be, char *err, size_t errlen)
 {
-    struct engine_spec spec = { .kind = SPEC_HOST, .arg = url };
-    int rc = 0;
+    struct backend_about a, b;
 
+    if (!engine_name_valid(name, strlen(name)))
+        return errmsg(EINVAL, err, errlen, "'%.*s' is not an engine name "
+                      "([A-Za-z0-9][A-Za-z0-9_.-]*, at most %d)",
+                      ENGINE_NAME_MAX + 1, name, ENGINE_NAME_MAX);
+    if (!be->ops)
+        return errmsg(EINVAL, err, errlen, "engine %s has no backend", name);
+    if (n >= f->cap)
+        return errmsg(ENOSPC, err, errlen, "the mount follows %zu engines "
+                      "already, its most", f->cap);
+    be->ops->about(be->impl, &b);
+    for (size_t j = 0; j < n; j++) {
+        if (strcmp(f->m[j].name, name) == 0)
+            return errmsg(EEXIST, err, errlen, "engine name '%s' is taken",
+                          name);
+        member_about(&f->m[j], &a);
+        if (strcmp(a.where, b.where) == 0)
+            return errmsg(EINVAL, err, errlen, "engines '%s' and '%s' are "
+                          "one engine at %s: every container would be "
+                          "listed twice", f->m[j].name, name, b.display);
+    }
+    return 0;
+}
+
+int fleet_add(struct fleet *f, const char *name, struct backend *be,
+              int flags, unsigned *ix, char *err, size_t errlen)
+{
+    struct backend mine = *be;
+    int rc;
+
+    memset(be, 0, sizeof *be);
     pthread_mutex_lock(&add_lock);
     size_t n = f->n;
-    if (n >= f->cap)
-        rc = errmsg(ENOSPC, err, errlen, "the mount follows %zu engines "
-                    "already, its most", f->cap);
-    for (size_t j = 0; rc == 0 && j < n; j++)
-        if (strcmp(f->m[j].name, name) == 0)
-            rc = errmsg(EEXIST, err, errlen, "engine name '%s' is taken",
-                        name);
-    if (rc == 0) {
+    if ((rc = add_check(f, n, name ? name : "", &mine, err, errlen)) != 0) {
+        backend_free(&mine);
+    } else {
         struct member *m = &f->m[n];
         memset(m, 0, sizeof *m);
         snprintf(m->name, sizeof m->name, "%s", name);
-        m->from_swarm = 1;
+        m->be = mine;
+        m->yields = (flags & FLEET_YIELDS) != 0;
+        /* Not listed yet: no kill reaches it before its first list. */
         atomic_store(&m->down, 1);
-        rc = backend_new(&m->be, &spec, url, env, err, errlen);
-        if (rc == 0) {
-            if (f->table)
-                wire_one(f, (unsigned)n);
+        if (f->table)
+            wire_one(f, (unsigned)n);
+        if (ix)
             *ix = (unsigned)n;
-            atomic_store(&f->n, n + 1);
-        }
+        atomic_store(&f->n, n + 1);
     }
     pthread_mutex_unlock(&add_lock);
     return rc;
 }
 
-int fleet_join(struct fleet *f, unsigned ix)
+int fleet_join(struct fleet *f, unsigned ix, char *err, size_t errlen)
 {
     struct member *m = fleet_member(f, ix);
     struct backend_about a, b;
     int rc, j;
 
     if (!m)
-        return EINVAL;
+        return errmsg(EINVAL, err, errlen, "no engine %u", ix);
     member_about(m, &a);
     rc = m->be.ops->identity(m->be.impl, m->first_id, sizeof m->first_id,
                              m->first_err, sizeof m->first_err);
@@ -441,11 +347,10 @@ int fleet_join(struct fleet *f, unsigned ix)
      * second set of rows. */
     if (rc == 0 && (j = fleet_claim_id(f, ix, m->first_id)) >= 0) {
         member_about(&f->m[j], &b);
-        log_warn("swarm: engine %s at %s is engine %s (%s, ID %s): it is "
-                 "not followed", m->name, a.display, f->m[j].name,
-                 b.display, m->first_id);
         atomic_store(&m->retired, 1);
-        return EEXIST;
+        return errmsg(EEXIST, err, errlen, "engine %s at %s is engine %s "
+                      "(%s, ID %s): it is not followed", m->name, a.display,
+                      f->m[j].name, b.display, m->first_id);
     }
     if (rc != 0 && !not_answering(rc))
         log_debug("engine %s at %s: %s", m->name, a.display, m->first_err);
@@ -456,7 +361,10 @@ int fleet_join(struct fleet *f, unsigned ix)
     if (m->first_rc != 0)
         log_warn("engine %s at %s does not answer (%s); retrying it",
                  m->name, a.display, m->first_err);
-    return m->be.ops->start(m->be.impl);
+    if ((rc = m->be.ops->start(m->be.impl)) != 0)
+        return errmsg(rc, err, errlen, "engine %s: cannot start its "
+                      "follower: %s", m->name, strerror(rc));
+    return 0;
 }
 
 void fleet_pause(struct fleet *f, unsigned ix)
@@ -553,4 +461,45 @@ void fleet_kill_end(struct fleet *f, unsigned ix)
         atomic_store(&m->kill_done_ms, mono_ms());
         atomic_fetch_sub(&m->kills, 1);
     }
+}
+
+/* m's backend, for a container of engine ix; NULL (and err) when ix is
+ * no member with one. */
+static const struct backend *backend_of(struct fleet *f, unsigned ix,
+                                        char *err, size_t errlen)
+{
+    struct member *m = fleet_member(f, ix);
+
+    if (m && m->be.ops)
+        return &m->be;
+    errmsg(EIO, err, errlen, "engine %u is not in the mount", ix);
+    return NULL;
+}
+
+int fleet_inspect(struct fleet *f, const struct container *c,
+                  struct container *now, char *image_id, size_t image_id_len,
+                  char *err, size_t errlen)
+{
+    const struct backend *be = backend_of(f, c->engine_ix, err, errlen);
+    int rc;
+
+    memset(now, 0, sizeof *now);
+    if (image_id_len)
+        image_id[0] = '\0';
+    if (!be)
+        return EIO;
+    rc = be->ops->inspect(be->impl, c, now, image_id, image_id_len, err,
+                          errlen);
+    /* The engine does not know its name in the mount. */
+    now->engine_ix = c->engine_ix;
+    now->engine = c->engine;
+    return rc;
+}
+
+int fleet_kill(struct fleet *f, const struct container *c,
+               enum kill_action a, char *err, size_t errlen)
+{
+    const struct backend *be = backend_of(f, c->engine_ix, err, errlen);
+
+    return be ? be->ops->kill(be->impl, c, a, err, errlen) : EIO;
 }

@@ -3,27 +3,28 @@
  *
  *   dockerfs /dockerfs --host a=unix:///run/a.sock --context prod
  *
- * Each engine (a "member") has a name, its backend (backend.h: for
- * Docker its address and TLS, its own follower thread: list, /events
- * stream, back-off, re-list) and its own kill budget, so one engine that
- * is down or slow never delays the others:
- * listings are answered from the shared table, which each member writes
- * only for its own rows. With one engine nothing changes but the name
- * its containers' engine files show. Nothing here knows which kind of
- * engine a member is: every request goes through its backend's ops. */
+ * Each engine (a "member") has a name, its backend (backend.h: its
+ * address and credentials, its own follower thread: list, watch,
+ * back-off, re-list) and its own kill budget, so one engine that is
+ * down or slow never delays the others: listings are answered from the
+ * shared table, which each member writes only for its own rows. With one
+ * engine nothing changes but the name its containers' engine files
+ * show. Nothing here knows which kind of engine a member is (members.h
+ * makes the backends from the options): every request goes through its
+ * backend's ops, and the kill path asks the fleet (fleet_inspect,
+ * fleet_kill), never a backend. */
 #ifndef DOCKERFS_FLEET_H
 #define DOCKERFS_FLEET_H
 
 #include <stdatomic.h>
 #include <stddef.h>
 #include "backend.h"
-#include "context.h"
+#include "container.h"
 #include "follow.h"
 #include "opts.h"
 #include "table.h"
 
 #define ENGINE_NAME_MAX 63
-#define ENGINE_NAME_DEFAULT "default"
 /* Kills one engine may have in flight. One more waits for a slot while
  * the engine keeps finishing kills; after FLEET_KILL_STALL_MS with none
  * finished it gets EAGAIN, so a stalled engine cannot take every kill
@@ -37,18 +38,13 @@
 /* 1 if s[0..len) is an engine name: [A-Za-z0-9][A-Za-z0-9_.-]{0,62}. */
 int engine_name_valid(const char *s, size_t len);
 
-/* The name and address of one --host or --context. "--host NAME=URL"
- * names the engine NAME (a URL never has '=' before its scheme's ':');
- * "--host URL" is the engine "default"; "--context NAME" is NAME. name
- * gets ENGINE_NAME_MAX + 1 bytes; *addr points into spec->arg (the URL,
- * or the context's name). Returns 0, or EINVAL with a one-line reason. */
-int engine_spec_split(const struct engine_spec *spec, char *name,
-                      const char **addr, char *err, size_t errlen);
-
-/* Checks every spec splits and no two engines share a name. Returns 0,
- * or EINVAL with a one-line reason. */
-int engine_specs_check(const struct engine_spec *v, size_t n,
-                       char *err, size_t errlen);
+/* How a member added by fleet_add behaves (flags). */
+enum {
+    /* Its engine may be another member's (a node discovered later that
+     * is also given by address): then it is retired, its rows dropped,
+     * rather than refused as a usage error. */
+    FLEET_YIELDS = 1
+};
 
 struct member {
     char name[ENGINE_NAME_MAX + 1];
@@ -66,21 +62,17 @@ struct member {
      * members never hold one, so one engine is never listed twice. It
      * changes when another engine answers at the address (admit). */
     char engine_id[ENGINE_ID_MAX + 1];
-    int from_swarm;             /* made by --swarm for one node */
+    int yields;                 /* added with FLEET_YIELDS */
     atomic_int retired;         /* 1: not followed any more (its node
                                    left, or it is another member's
                                    engine); its slot is never reused */
 };
 
-/* Members --swarm may add beyond the --host and --context ones; nodes
- * beyond it are logged and skipped. */
-#define FLEET_SWARM_MAX 64
-
 struct fleet {
     struct member *m;           /* cap slots: members never move */
     /* Members fully built and wired: readers (the request loop, kill
-     * workers, followers) see only those, while the swarm thread adds
-     * more. */
+     * workers, followers) see only those, while a discovery thread
+     * (swarm.h) adds more. */
     _Atomic size_t n;
     size_t cap;
     /* What fleet_wire was given, for members added later. */
@@ -89,13 +81,21 @@ struct fleet {
     struct follow_hooks hooks;
 };
 
-/* Resolves every engine of o (none given and no --swarm: the docker
- * CLI's choice, named after its context, else "default") into f; with
- * --swarm f has room for FLEET_SWARM_MAX more (fleet_add). Returns 0, EINVAL (a usage
- * error: bad name, duplicate name, unknown or broken context, bad
- * address, the same address twice) or ENOMEM, with a one-line reason. */
-int fleet_build(struct fleet *f, const struct options *o,
-                const struct docker_env *env, char *err, size_t errlen);
+/* An empty fleet with room for cap members (cap slots that never
+ * move, so readers never see a member moved). Returns 0 or ENOMEM with
+ * a one-line reason. */
+int fleet_init(struct fleet *f, size_t cap, char *err, size_t errlen);
+
+/* Adds a member named name that reaches its engine through *be, which
+ * the fleet takes over whatever the result (be is cleared; a failed add
+ * frees it). Wired at once when fleet_wire was called; published (n)
+ * only once fully built; not listed or started. flags: FLEET_YIELDS.
+ * One thread at a time. Returns 0 with its index in *ix (may be NULL),
+ * EINVAL (not an engine name, or the engine at an address another
+ * member has: every container would be listed twice), EEXIST (the name
+ * is taken), ENOSPC (no room), with a one-line reason. */
+int fleet_add(struct fleet *f, const char *name, struct backend *be,
+              int flags, unsigned *ix, char *err, size_t errlen);
 
 /* Gives every member's backend its table side (follow.h: its rows, the
  * hooks, its down flag, and the identity check before every re-list
@@ -128,9 +128,9 @@ int fleet_claim_id(struct fleet *f, unsigned ix, const char *id);
 /* After fleet_first_list: claims every member's first_id in order.
  * Returns 0, or EEXIST for the first member whose ID an earlier one
  * holds (one engine under two addresses), with a one-line reason naming
- * both and the ID. A --swarm member whose engine an earlier member holds
- * (the manager given as --host too) is logged, its rows dropped and it
- * is retired instead. */
+ * both and the ID. A FLEET_YIELDS member whose engine an earlier member
+ * holds (a swarm node whose manager is given as --host too) is logged,
+ * its rows dropped and it is retired instead. */
 int fleet_check_ids(struct fleet *f, char *err, size_t errlen);
 
 /* Starts every member's follower but the retired ones. 0 or an errno
@@ -140,21 +140,12 @@ int fleet_start(struct fleet *f);
 /* Stops and joins every follower. */
 void fleet_stop(struct fleet *f);
 
-/* Adds a member named name for the Docker engine at url (TLS as for
- * --host, from env), for swarm node node_id; wired when fleet_wire was
- * called; published (n) only once fully built; not listed or started.
- * One thread at a time. Returns 0 with its index in *ix, ENOSPC (no
- * room), EEXIST (the name is taken), EINVAL (bad address) or ENOMEM,
- * with a one-line reason. */
-int fleet_add(struct fleet *f, const char *name, const char *url,
-              const struct docker_env *env, unsigned *ix,
-              char *err, size_t errlen);
-
 /* A member added while mounted: its identity (claimed: another member's
- * engine is logged and retired, EEXIST), its first list, then its
- * follower (started down when it did not answer, so it keeps retrying).
- * Returns 0 (followed), EEXIST, or the errno of a failed start. */
-int fleet_join(struct fleet *f, unsigned ix);
+ * engine is retired, EEXIST, with a one-line reason naming both), its
+ * first list, then its follower (started down when it did not answer,
+ * so it keeps retrying). Returns 0 (followed), EEXIST, or the errno of
+ * a failed start. */
+int fleet_join(struct fleet *f, unsigned ix, char *err, size_t errlen);
 
 /* Member ix's node is down: its follower stops, its rows read
  * unreachable, kills EIO. fleet_resume restarts the follower, which
@@ -182,5 +173,22 @@ void member_about(const struct member *m, struct backend_about *a);
  * FLEET_KILL_STALL_MS. Else 0, and fleet_kill_end must follow. */
 int fleet_kill_begin(struct fleet *f, unsigned ix);
 void fleet_kill_end(struct fleet *f, unsigned ix);
+
+/* The container c (a row of the table) as its own engine
+ * (c->engine_ix) has it now, through the member's backend inspect:
+ * fills now (stamped with c's engine index and name) and image_id.
+ * Returns the backend's answer (0, ENOENT, EIO, ETIMEDOUT, ...), or EIO
+ * when c's engine is not a member; reason in err. Call between
+ * fleet_kill_begin and fleet_kill_end. */
+int fleet_inspect(struct fleet *f, const struct container *c,
+                  struct container *now, char *image_id, size_t image_id_len,
+                  char *err, size_t errlen);
+
+/* Carries out a on container c (a row of the table) through its own
+ * engine's backend kill. Returns its answer, or EIO when c's engine is
+ * not a member; reason in err. Call between fleet_kill_begin and
+ * fleet_kill_end. */
+int fleet_kill(struct fleet *f, const struct container *c,
+               enum kill_action a, char *err, size_t errlen);
 
 #endif

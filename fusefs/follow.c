@@ -24,6 +24,11 @@ static void notify_changed(const struct follow *f, uint64_t serial, int added)
         f->hooks.changed(f->hooks.arg, serial, added);
 }
 
+const char *follow_engine_name(const struct follow *f)
+{
+    return f->engine_name ? f->engine_name : ENGINE_NAME_DEFAULT;
+}
+
 void follow_stamp(const struct follow *f, struct container *v, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -95,7 +100,7 @@ void follow_mark_down(const struct follow *f)
     if (table_mark_engine(f->table, f->engine_ix, STATE_UNREACHABLE,
                           &serials, &n) != 0)
         log_warn("out of memory marking the containers of engine %s "
-                 "unreachable", f->engine_name ? f->engine_name : "default");
+                 "unreachable", follow_engine_name(f));
     for (size_t i = 0; i < n; i++)
         notify_changed(f, serials[i], 0);
     free(serials);

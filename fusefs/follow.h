@@ -49,6 +49,9 @@ struct follow {
     void *admit_arg;
 };
 
+/* The engine's name (ENGINE_NAME_DEFAULT when it has none). */
+const char *follow_engine_name(const struct follow *f);
+
 /* Gives v[0..n) the engine's index and name (not copied: the name must
  * outlive the table). */
 void follow_stamp(const struct follow *f, struct container *v, size_t n);

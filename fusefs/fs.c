@@ -55,6 +55,21 @@ static enum file_kind ino_kind(fuse_ino_t ino)
 
 static struct fs *fs_of(fuse_req_t req) { return fuse_req_userdata(req); }
 
+/* Appends the content of data file kind of c to out, as
+ * container_render, and "1" or "0" for protected: the rules a kill is
+ * first judged by (protect.h) on the container as listed, so a game can
+ * tell which monsters will not die. A rule on the image id is only known
+ * at the kill. The table lock is held. */
+static int render_file(const struct fs *fs, const struct container *c,
+                       enum file_kind kind, struct buf *out)
+{
+    if (kind == FILE_PROTECTED)
+        return buf_printf(out, "%d\n",
+                          protect_check(&fs->opt->protect, c, NULL,
+                                        fs->self_id) != 0);
+    return container_render(c, kind, out);
+}
+
 /* Fills st for ino from c (NULL for the root); the table lock is held. */
 static int fill_attr(struct fs *fs, fuse_ino_t ino, const struct container *c,
                      struct stat *st)
@@ -82,6 +97,15 @@ static int fill_attr(struct fs *fs, fuse_ino_t ino, const struct container *c,
     case FILE_DIR:
         st->st_mode = S_IFDIR | 0555;
         st->st_nlink = 2;
+        /* Newer whenever a file in it changes (fs_notify_changed drops
+         * the cached attributes): one stat per container tells a reader
+         * which ones to read again. */
+        if (c->changed_ns) {
+            st->st_mtim.tv_sec = st->st_ctim.tv_sec =
+                (time_t)(c->changed_ns / 1000000000);
+            st->st_mtim.tv_nsec = st->st_ctim.tv_nsec =
+                (long)(c->changed_ns % 1000000000);
+        }
         return 0;
     case FILE_KILL:
         st->st_mode = S_IFREG | (fs->opt->have_gid ? 0220 : 0200);
@@ -93,11 +117,19 @@ static int fill_attr(struct fs *fs, fuse_ino_t ino, const struct container *c,
         st->st_size = SHORT_ID_LEN;
         return 0;
     case FILE_ID: case FILE_NAME: case FILE_IMAGE: case FILE_STATE:
-    case FILE_CREATED: case FILE_LABELS: case FILE_ENGINE: {
+    case FILE_CREATED: case FILE_LABELS: case FILE_ENGINE:
+    case FILE_PROTECTED: {
         struct buf b;
         buf_init(&b, 0);
-        int err = container_render(c, ino_kind(ino), &b);
-        st->st_mode = S_IFREG | 0444;
+        int err = render_file(fs, c, ino_kind(ino), &b);
+        /* --owner-only files show who may read them: with --fast-read
+         * the kernel decides by this mode. */
+        if (fs->opt->owner_only & (1u << ino_kind(ino))) {
+            st->st_mode = S_IFREG | 0400;
+            st->st_uid = fs->owner;
+        } else {
+            st->st_mode = S_IFREG | 0444;
+        }
         st->st_size = (off_t)b.len;
         buf_free(&b);
         return err;
@@ -149,6 +181,18 @@ static int refuse_stranger(fuse_req_t req)
         return 0;
     fuse_reply_err(req, EACCES);
     return 1;
+}
+
+/* 1 if the caller may read data file kind (--owner-only, viewers.h). */
+static int caller_may_read(fuse_req_t req, enum file_kind kind)
+{
+    struct fs *fs = fs_of(req);
+    struct kill_caller who;
+
+    if (!fs->opt->owner_only)
+        return 1;
+    kill_caller_of(req, fs->opt, &who);
+    return may_read(fs->opt, fs->owner, &who, kind);
 }
 
 static void fsop_init(void *userdata, struct fuse_conn_info *conn)
@@ -278,35 +322,18 @@ static void fsop_readlink(fuse_req_t req, fuse_ino_t ino)
         fuse_reply_readlink(req, target);
 }
 
-/* The listing of the root as it was at the first readdir of an open:
- * offsets stay stable while containers come and go. Taken at readdir,
- * not opendir, because an open whose listing the kernel has cached never
- * reads it. */
-struct dir_snapshot {
-    struct table_row *rows;
-    size_t n;
-    int taken;
-    struct dir_snapshot *prev, *next;   /* fs->dirs */
-};
-
-static void snapshot_free(struct fs *fs, struct dir_snapshot *snap)
+/* 1 if the caller is held to listing.h's caps: anyone but root and the
+ * user dockerfs runs as (the game's account is one). */
+static int caller_limited(fuse_req_t req)
 {
-    pthread_mutex_lock(&fs->dirs_lock);
-    if (snap->prev)
-        snap->prev->next = snap->next;
-    else
-        fs->dirs = snap->next;
-    if (snap->next)
-        snap->next->prev = snap->prev;
-    pthread_mutex_unlock(&fs->dirs_lock);
-    free(snap->rows);
-    free(snap);
+    uid_t uid = fuse_req_ctx(req)->uid;
+    return uid != 0 && uid != fs_of(req)->owner;
 }
 
 static void fsop_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
     struct fs *fs = fs_of(req);
-    struct dir_snapshot *snap;
+    struct listing_handle *h;
     struct stat st;
     int err;
 
@@ -318,23 +345,19 @@ static void fsop_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
             return;
         }
         fi->fh = 0;
-        /* A container directory always lists the same seven files. */
+        /* A container directory always lists the same files. */
         fi->cache_readdir = 1;
         fi->keep_cache = 1;
         fuse_reply_open(req, fi);
         return;
     }
-    if (!(snap = calloc(1, sizeof *snap))) {
-        fuse_reply_err(req, ENOMEM);
+    /* The listing itself is taken at the first readdir, not here: an
+     * open whose listing the kernel has cached never reads it. */
+    if ((err = listing_open(&fs->listings, caller_limited(req), &h)) != 0) {
+        fuse_reply_err(req, err);
         return;
     }
-    pthread_mutex_lock(&fs->dirs_lock);
-    snap->next = fs->dirs;
-    if (snap->next)
-        snap->next->prev = snap;
-    fs->dirs = snap;
-    pthread_mutex_unlock(&fs->dirs_lock);
-    fi->fh = (uint64_t)(uintptr_t)snap;
+    fi->fh = (uint64_t)(uintptr_t)h;
     /* Kept until fs_notify_* drops it: a container came or went. */
     fi->cache_readdir = 1;
     fi->keep_cache = 1;
@@ -356,7 +379,7 @@ static size_t add_entry(fuse_req_t req, char *buf, size_t size, size_t used,
 static void fsop_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
                          struct fuse_file_info *fi)
 {
-    struct dir_snapshot *snap = (struct dir_snapshot *)(uintptr_t)fi->fh;
+    struct listing_handle *h = (struct listing_handle *)(uintptr_t)fi->fh;
     char *buf = malloc(size);
     size_t used = 0, total, added;
 
@@ -364,18 +387,18 @@ static void fsop_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
         fuse_reply_err(req, ENOMEM);
         return;
     }
-    if (ino == ROOT_INO && snap && (off == 0 || !snap->taken)) {
-        int err;
-        free(snap->rows);
-        snap->rows = NULL;
-        snap->n = 0;
-        snap->taken = 1;
-        if ((err = table_snapshot(fs_of(req)->table, &snap->rows, &snap->n))) {
+    /* Offsets stay stable while containers come and go: a handle reads
+     * the snapshot of its first readdir (the kernel may have answered
+     * the ones before from its cache) until it starts again at 0. */
+    if (ino == ROOT_INO && h && (off == 0 || !h->l)) {
+        int err = listing_take(&fs_of(req)->listings, fs_of(req)->table, h);
+        if (err) {
             free(buf);
             fuse_reply_err(req, err);
             return;
         }
     }
+    const struct listing *snap = ino == ROOT_INO && h ? h->l : NULL;
     total = 2 + (ino == ROOT_INO ? (snap ? snap->n : 0) : FILE_KILL);
     for (size_t i = (size_t)off; i < total; i++) {
         const char *name;
@@ -407,11 +430,10 @@ static void fsop_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 
 static void fsop_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-    struct dir_snapshot *snap = (struct dir_snapshot *)(uintptr_t)fi->fh;
+    struct listing_handle *h = (struct listing_handle *)(uintptr_t)fi->fh;
 
     (void)ino;
-    if (snap)
-        snapshot_free(fs_of(req), snap);
+    listing_close(&fs_of(req)->listings, h);
     fuse_reply_err(req, 0);
 }
 
@@ -462,6 +484,9 @@ static void fsop_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
          * not bend for it: the data files are read-only. */
         fuse_reply_err(req, fs->opt->ro ? EROFS : EACCES);
         return;
+    } else if (!caller_may_read(req, ino_kind(ino))) {
+        fuse_reply_err(req, EACCES);
+        return;
     }
     if (ino_kind(ino) == FILE_KILL) {
         /* Every write must reach us: no page cache. */
@@ -488,7 +513,7 @@ static void fsop_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
     buf_init(&b, 0);
     table_rdlock(fs->table);
     const struct container *c = table_by_serial(fs->table, ino_serial(ino));
-    err = c ? container_render(c, ino_kind(ino), &b) : ENOENT;
+    err = c ? render_file(fs, c, ino_kind(ino), &b) : ENOENT;
     table_unlock(fs->table);
     if (err) {
         fuse_reply_err(req, err);
@@ -622,7 +647,9 @@ static void fsop_access(fuse_req_t req, fuse_ino_t ino, int mask)
             err = killfile_access(fs->opt, &who, mask);
         }
         else if (ino_kind(ino) != FILE_LINK)
-            err = mask & (W_OK | X_OK) ? EACCES : 0;
+            err = mask & (W_OK | X_OK) ? EACCES
+                  : (mask & R_OK) && !caller_may_read(req, ino_kind(ino))
+                  ? EACCES : 0;
     }
     fuse_reply_err(req, err);
 }
@@ -709,8 +736,9 @@ void fs_notify_changed(void *arg, uint64_t serial, int added)
     if (!fs->se)
         return;
     /* Offset 0, length 0: the attributes (the size) and every cached page
-     * together, so a new content is never cut to an old size. */
-    for (int k = FILE_ID; k <= FILE_ENGINE; k++)
+     * together, so a new content is never cut to an old size; the
+     * directory's too, whose mtime says it changed. */
+    for (int k = FILE_DIR; k <= FILE_PROTECTED; k++)
         fuse_lowlevel_notify_inval_inode(fs->se, make_ino(serial, k), 0, 0);
     if (added)
         listing_changed(fs);
@@ -720,7 +748,7 @@ void fs_init(struct fs *fs)
 {
     memset(fs, 0, sizeof *fs);
     killfiles_init(&fs->kills);
-    pthread_mutex_init(&fs->dirs_lock, NULL);
+    listings_init(&fs->listings);
     fs->started = time(NULL);
     fs->owner = getuid();
 }
@@ -728,9 +756,7 @@ void fs_init(struct fs *fs)
 void fs_cleanup(struct fs *fs)
 {
     killfiles_cleanup(&fs->kills);
-    while (fs->dirs)
-        snapshot_free(fs, fs->dirs);
-    pthread_mutex_destroy(&fs->dirs_lock);
+    listings_cleanup(&fs->listings);
 }
 
 const struct fuse_lowlevel_ops fs_ops = {

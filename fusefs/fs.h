@@ -11,6 +11,7 @@
 #include <time.h>
 #include "fleet.h"
 #include "killfile.h"
+#include "listing.h"
 #include "opts.h"
 #include "table.h"
 
@@ -31,10 +32,10 @@ struct fs {
     /* When the root listing last changed (Unix ns; 0: not since start):
      * the root's mtime, so the kernel knows its cached listing is old. */
     atomic_llong listing_ns;
-    /* Open root directories, freed at release, or at exit for the ones
-     * whose release the kernel had not yet sent when the mount went. */
-    pthread_mutex_t dirs_lock;
-    struct dir_snapshot *dirs;
+    /* Open root directories and the snapshots they read (listing.h),
+     * freed at release, or at exit for the ones whose release the kernel
+     * had not yet sent when the mount went. */
+    struct listings listings;
 };
 
 /* Sets up the parts of fs that are not plain pointers. */

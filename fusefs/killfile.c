@@ -136,22 +136,37 @@ static int copy_container(struct table *t, uint64_t serial, struct container *c)
     return err;
 }
 
-/* Writes the audit line of one attempt on c by who that ended with err. */
-static void audit_attempt(const struct kill_env *env,
-                          const struct kill_caller *who,
-                          const struct container *c, int err)
+/* Writes the audit line of one attempt on c by who that ended with err;
+ * now (NULL: not known) is what the engine said the container is just
+ * before: its name then is the one logged, and the listed one as was=
+ * when they differ. */
+static void audit_attempt_now(const struct kill_env *env,
+                              const struct kill_caller *who,
+                              const struct container *c,
+                              const struct container *now, int err)
 {
     char comm[32];
+    const char *name = now && now->name ? now->name : c->name;
 
     caller_comm(who->pid, comm, sizeof comm);
     struct audit a = {
-        .short_id = c->short_id, .name = c->name, .image = c->image,
-        .engine = env->fleet ? (c->engine ? c->engine : "default") : NULL,
+        .short_id = c->short_id, .name = name,
+        .was = c->name && strcmp(name, c->name) != 0 ? c->name : NULL,
+        .image = c->image,
+        .engine = env->fleet ? container_engine(c) : NULL,
         .pid = who->pid, .uid = who->uid, .comm = comm,
         .action = kill_action_name(env->opt->action),
         .result = err ? errno_name(err) : env->opt->dry_run ? "dry-run" : "ok",
     };
     audit_trail_log(&env->files->audit, &a, err, audit_now());
+}
+
+/* The same with nothing known of now. */
+static void audit_attempt(const struct kill_env *env,
+                          const struct kill_caller *who,
+                          const struct container *c, int err)
+{
+    audit_attempt_now(env, who, c, NULL, err);
 }
 
 int killfile_open(const struct kill_env *env, const struct kill_caller *who,
@@ -188,6 +203,8 @@ int kill_decide(const struct protect_rules *r, const char *self_id,
     switch (inspect_rc) {
     case 0:
         break;
+    case ESRCH:             /* out of the mount's scope now (--filter) */
+        return EPERM;
     case ENOENT:            /* gone: nothing left to kill or to protect */
     case EIO:
     case ETIMEDOUT:         /* the kill itself would have failed so */
@@ -207,48 +224,41 @@ static int fire(const struct kill_env *env, const struct kill_caller *who,
     struct container listed, now;
     char msg[256] = "", image_id[128] = "";
     int err = copy_container(env->table, serial, &listed);
+    int budget = 0, have_now = 0;
 
+    memset(&now, 0, sizeof now);
     if (err)
         return err;
-    /* The container's own engine. While it is down: EIO at once, no
-     * request; stalled with too many kills waiting on it: EAGAIN, so it
-     * cannot hold every kill worker (defer.h). */
-    const struct member *m = fleet_member(env->fleet, listed.engine_ix);
-    const struct backend *be = m && m->be.ops ? &m->be : NULL;
-    int budget = 0;
     /* Protected as listed: refused without asking the engine, so a flood
      * of refused writes costs the engine nothing. Else the table may be
      * older than the container (a rename, a tag moved since it was
      * listed): ask the engine what it is now, also under --dry-run,
-     * which is everything but the kill. */
+     * which is everything but the kill. The container's own engine is
+     * asked, through the fleet: while it is down EIO at once, no
+     * request; stalled with too many kills waiting on it EAGAIN, so it
+     * cannot hold every kill worker (defer.h). */
     if (protect_check(&env->opt->protect, &listed, NULL, env->self_id) != 0) {
         err = EPERM;
-    } else if (!be || (err = fleet_kill_begin(env->fleet,
-                                              listed.engine_ix)) != 0) {
-        err = err ? err : EIO;
-        snprintf(msg, sizeof msg, "engine %s %s",
-                 listed.engine ? listed.engine : "?",
+    } else if ((err = fleet_kill_begin(env->fleet, listed.engine_ix)) != 0) {
+        snprintf(msg, sizeof msg, "engine %s %s", container_engine(&listed),
                  err == EIO ? "is down" : "has too many kills waiting");
     } else {
         budget = 1;
-        memset(&now, 0, sizeof now);
-        err = be->ops->inspect(be->impl, listed.id, &now, image_id,
-                               sizeof image_id, msg, sizeof msg);
-        /* The engine does not know its name in the mount. */
-        now.engine_ix = listed.engine_ix;
-        now.engine = listed.engine;
+        err = fleet_inspect(env->fleet, &listed, &now, image_id,
+                            sizeof image_id, msg, sizeof msg);
+        have_now = err == 0 || err == ESRCH;
         err = kill_decide(&env->opt->protect, env->self_id, &listed, err,
                           &now, image_id);
-        container_clear(&now);
     }
     if (!err && !env->opt->dry_run)
-        err = be->ops->kill(be->impl, listed.id, env->opt->action, msg,
-                            sizeof msg);
+        err = fleet_kill(env->fleet, &listed, env->opt->action, msg,
+                         sizeof msg);
     if (budget)
         fleet_kill_end(env->fleet, listed.engine_ix);
-    audit_attempt(env, who, &listed, err);
+    audit_attempt_now(env, who, &listed, have_now ? &now : NULL, err);
     if (err && msg[0])
         log_debug("kill %s: %s", listed.short_id, msg);
+    container_clear(&now);
     container_clear(&listed);
     return err;
 }

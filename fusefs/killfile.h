@@ -5,9 +5,9 @@
  *                         EACCES (audited); -o ro: EROFS
  *   write("1\n")          input judged (killinput.h); protection checked
  *                         (protect.h) on the table's copy and again on
- *                         the engine's current view (its backend's
- *                         inspect); the engine called (its backend's
- *                         kill); one audit line (audit.h) with the result
+ *                         the engine's current view (fleet_inspect); the
+ *                         engine called (fleet_kill); one audit line
+ *                         (audit.h) with the result
  *   close                 EINVAL if no write ever reached the handle
  *
  * fs.c's handlers for kill files are one call each into this file. */
@@ -63,8 +63,8 @@ struct kill_env {
     const char *self_id;            /* our own container, or "" */
     struct killfiles *files;
     struct fleet *fleet;            /* a container's own engine
-                                       (engine_ix) is asked, through its
-                                       backend; EIO at once while it is
+                                       (engine_ix) is asked, through the
+                                       fleet; EIO at once while it is
                                        down, EAGAIN when it is stalled
                                        with kills waiting */
 };
@@ -98,20 +98,21 @@ int killfile_open(const struct kill_env *env, const struct kill_caller *who,
  * --dry-run, or white space after one), EINVAL for input that is not a
  * request, EBADF for no handle, EIO at once when the container's engine
  * is down, EAGAIN when its engine is stalled with FLEET_KILLS_IN_FLIGHT
- * kills waiting (fleet_kill_begin), else kill_decide's or the backend
- * kill's errno. Every fired
+ * kills waiting (fleet_kill_begin), else kill_decide's or fleet_kill's
+ * errno. Every fired
  * request is audited (audit_trail_log: a refusal repeated within
  * AUDIT_WINDOW_S is counted, not logged again). */
 int killfile_write(const struct kill_env *env, const struct kill_caller *who,
                    uint64_t serial, uint64_t fh, const void *data, size_t size);
 
 /* The decision for a fired request: 0 to kill, else the errno. listed
- * is the table's copy; inspect_rc, now and now_image_id are what the
- * backend's inspect answered about listed->id just before (now is only read
+ * is the table's copy; inspect_rc, now and now_image_id are what
+ * fleet_inspect answered about listed->id just before (now is only read
  * when inspect_rc is 0). EPERM when either view is protected
- * (protect_check, also its ENOMEM), when the engine's answer was not a
- * container (EPROTO, ENOMEM, ...) or names another id: what cannot be
- * decided is refused. ENOENT, EIO and ETIMEDOUT from the inspect are
+ * (protect_check, also its ENOMEM), when the container is out of the
+ * mount's scope now (ESRCH: renamed out of a --filter since it was
+ * listed), when the engine's answer was not a container (EPROTO,
+ * ENOMEM, ...) or names another id: what cannot be decided is refused. ENOENT, EIO and ETIMEDOUT from the inspect are
  * passed on: the container is gone, or the engine cannot be reached, and
  * the kill would end the same way. */
 int kill_decide(const struct protect_rules *r, const char *self_id,

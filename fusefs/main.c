@@ -30,6 +30,7 @@
 #include "fs.h"
 #include "host.h"
 #include "log.h"
+#include "members.h"
 #include "serve.h"
 #include "opts.h"
 #include "self.h"
@@ -147,11 +148,13 @@ static int read_options(struct daemon *d, int argc, char **argv)
 static int set_up(struct daemon *d)
 {
     char err[512];
-    struct docker_env env;
+    struct backend_env env;
     CURLcode cc;
 
-    docker_env_get(&env);
-    int rc = fleet_build(&d->fleet, &d->opt, &env, err, sizeof err);
+    backend_env_get(&env);
+    int rc = fleet_init(&d->fleet, members_room(&d->opt), err, sizeof err);
+    if (rc == 0)
+        rc = members_add(&d->fleet, &d->opt, &env, err, sizeof err);
     if (rc != 0) {
         fprintf(stderr, "dockerfs: %s\n", err);
         return rc == ENOMEM ? 1 : 2;
@@ -174,7 +177,7 @@ static int set_up(struct daemon *d)
      * as if given by --host; a manager that does not answer is exit 1,
      * as an engine that does not answer. */
     if (d->opt.swarm &&
-        (rc = swarm_init(&d->swarm, &d->fleet, &d->opt, &env, err,
+        (rc = swarm_init(&d->swarm, &d->fleet, &d->opt, &env.docker, err,
                          sizeof err)) != 0) {
         fprintf(stderr, "dockerfs: %s\n", err);
         return rc == EINVAL ? 2 : 1;

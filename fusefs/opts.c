@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* opts.c - dockerfs's command line. */
+#include "container.h"
 #include "errmsg.h"
-#include "fleet.h"
+#include "members.h"
 #include "opts.h"
 #include "serve.h"
 #include "swarm.h"
@@ -18,7 +19,8 @@
 enum {
     OPT_HOST = 256, OPT_FILTER, OPT_ALL, OPT_PROTECT, OPT_DRY_RUN,
     OPT_KILL_ACTION, OPT_UID, OPT_GID, OPT_TIMEOUT, OPT_RESYNC, OPT_SYSLOG,
-    OPT_CONTEXT, OPT_FAST_READ, OPT_SWARM, OPT_SWARM_ENGINE, OPT_SPIN
+    OPT_CONTEXT, OPT_FAST_READ, OPT_SWARM, OPT_SWARM_ENGINE, OPT_SPIN,
+    OPT_OWNER_ONLY
 };
 
 static const struct option long_opts[] = {
@@ -34,6 +36,7 @@ static const struct option long_opts[] = {
     { "protect",     required_argument, NULL, OPT_PROTECT },
     { "dry-run",     no_argument,       NULL, OPT_DRY_RUN },
     { "fast-read",   no_argument,       NULL, OPT_FAST_READ },
+    { "owner-only",  required_argument, NULL, OPT_OWNER_ONLY },
     { "spin",        required_argument, NULL, OPT_SPIN },
     { "kill-action", required_argument, NULL, OPT_KILL_ACTION },
     { "uid",         required_argument, NULL, OPT_UID },
@@ -133,6 +136,33 @@ static int parse_seconds(const char *s, int allow_zero, double *out)
     return 0;
 }
 
+/* --owner-only's list: data file names separated by commas, into one
+ * bit per file kind. 0, or -1 with the name that is no data file in bad. */
+static int parse_owner_only(const char *s, unsigned *bits, char *bad,
+                            size_t badlen)
+{
+    unsigned v = 0;
+
+    do {
+        size_t n = strcspn(s, ",");
+        char name[16] = "";
+        enum file_kind k = FILE_KINDS;
+
+        if (n < sizeof name) {
+            memcpy(name, s, n);
+            k = file_kind_from_name(name);
+        }
+        if (k < FILE_ID || k > FILE_PROTECTED) {
+            snprintf(bad, badlen, "%.*s", (int)(n > 32 ? 32 : n), s);
+            return -1;
+        }
+        v |= 1u << k;
+        s += n;
+    } while (*s++ == ',');
+    *bits |= v;
+    return 0;
+}
+
 /* Longer than a wake-up costs, and short enough that a spinning loop
  * is never mistaken for a busy daemon. */
 #define SPIN_US_MAX 10000
@@ -188,7 +218,6 @@ static int take_option(struct options *o, int c, const char *arg,
     case 'h': o->help = 1; return 0;
     case 'V': o->version = 1; return 0;
     case 'H':
-        o->host = arg;
         return add_engine(o, SPEC_HOST, arg)
                    ? errmsg(1, err, errlen, "out of memory") : 0;
     case OPT_CONTEXT:
@@ -215,6 +244,12 @@ static int take_option(struct options *o, int c, const char *arg,
     case OPT_ALL: o->all = 1; return 0;
     case OPT_DRY_RUN: o->dry_run = 1; return 0;
     case OPT_FAST_READ: o->fast_read = 1; return 0;
+    case OPT_OWNER_ONLY:
+        if (parse_owner_only(arg, &o->owner_only, why, sizeof why))
+            return errmsg(2, err, errlen, "bad --owner-only '%s': '%s' is "
+                          "not a data file (id, name, image, state, "
+                          "created, labels, engine, protected)", arg, why);
+        return 0;
     case OPT_SYSLOG: o->syslog = 1; return 0;
     case 'o':
         return add_fuse_opts(o, arg) ? errmsg(1, err, errlen, "out of memory")
@@ -350,6 +385,9 @@ void opts_usage(FILE *out, const char *prog)
 "                          per open; a kill must be one write, a write of\n"
 "                          nothing is not refused, and attempts the kernel\n"
 "                          refuses are not in the audit log\n"
+"      --owner-only FILE[,FILE...]  serve these data files (e.g. labels)\n"
+"                          only to root and the user dockerfs runs as, not\n"
+"                          to the --uid user or --gid group; repeatable\n"
 "      --spin USEC         after answering, keep asking for the next FUSE\n"
 "                          request this long before sleeping (default %d,\n"
 "                          0 = sleep at once): a reader's next request\n"

@@ -9,8 +9,8 @@
 #include "filter.h"
 #include "protect.h"
 
-/* One engine as given on the command line, in order. Only one is used
- * for now; the list is the shape several engines in one mount will take. */
+/* One engine as given on the command line, in order (members.h makes
+ * each one a member of the fleet). */
 struct engine_spec {
     enum { SPEC_HOST, SPEC_CONTEXT } kind;  /* --host URL / --context NAME */
     const char *arg;
@@ -23,7 +23,6 @@ struct options {
     char *fuse_opts;            /* the -o lists joined by commas, or NULL */
     int ro;                     /* "ro" among them */
     int allow_other;            /* "allow_other" among them */
-    const char *host;           /* the last --host, or NULL */
     struct engine_spec *engines;    /* every --host and --context */
     size_t n_engines;
     const char *swarm;          /* --swarm URL: a manager's engine */
@@ -33,6 +32,9 @@ struct options {
     int all;                    /* --all */
     int dry_run;                /* --dry-run */
     int fast_read;              /* --fast-read */
+    /* --owner-only: one bit (1u << file_kind) per data file served only
+     * to root and the user dockerfs runs as (viewers.h) */
+    unsigned owner_only;
     long spin_us;               /* --spin USEC, default SERVE_SPIN_US_DEFAULT */
     enum kill_action action;    /* --kill-action, default KILL_RM */
     uid_t kill_uid;             /* --uid, default 0 */

@@ -221,8 +221,21 @@ static void find_id(const char *text, size_t len, const char *key,
     }
 }
 
-/* One element of a list, over this size, is not a container. */
+/* One element of a list, cut down by jtrim, over this size, is not a
+ * container. */
 #define LIST_ELEM_MAX (1u << 20)
+
+/* What parse_one reads of a list element. */
+static const char *const LIST_KEEP[] = {
+    "Id", "Names", "Image", "State", "Created", "Labels", NULL
+};
+
+/* What parse_inspect reads (parse.h). */
+const char *const INSPECT_KEEP[] = {
+    "Id", "Name", "Image", "Created", "State", "Config", NULL
+};
+const char *const INSPECT_DESCEND[] = { "Config", NULL };
+const char *const INSPECT_INNER[] = { "Image", "Labels", NULL };
 
 enum { LP_START, LP_ARRAY, LP_DONE, LP_BROKEN };
 
@@ -269,7 +282,9 @@ static int lp_element_done(struct list_parser *p)
     struct container c;
     int rc;
 
-    if (p->oversize) {
+    if (p->trim.err) {
+        return lp_fail(p, p->trim.err);
+    } else if (p->trim.full) {
         lp_skip(p, "its record is over 1 MiB");
     } else if (!(o = json_loadb(p->elem.data ? p->elem.data : "", p->elem.len,
                                 JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr))) {
@@ -278,13 +293,14 @@ static int lp_element_done(struct list_parser *p)
         lp_skip(p, why);
     }
     p->in_elem = 0;
-    p->oversize = 0;
+    size_t cut = p->trim.cut;
     buf_reset(&p->elem);
     if (!o)
         return 0;
     memset(&c, 0, sizeof c);
     rc = parse_one(o, &c);
     json_decref(o);
+    c.labels_cut = cut;
     if (rc == ENOENT)
         return 0;
     if (rc)
@@ -303,17 +319,13 @@ static int lp_element_done(struct list_parser *p)
     return 0;
 }
 
-/* Adds c to the element being collected. Past LIST_ELEM_MAX the element
- * is only scanned to its end (memory stays bounded) and then skipped;
- * the part kept still names its id. */
+/* Adds c to the element being collected, as jtrim cuts it down: what
+ * still outgrows LIST_ELEM_MAX is only scanned to its end (memory stays
+ * bounded) and then skipped; the part kept still names its id. */
 static int lp_keep(struct list_parser *p, char c)
 {
-    if (p->oversize)
-        return 0;
-    int rc = buf_add(&p->elem, &c, 1);
-    if (rc == E2BIG)
-        p->oversize = 1;
-    return rc && rc != E2BIG ? lp_fail(p, rc) : 0;
+    jtrim_feed(&p->trim, &c, 1);
+    return p->trim.err ? lp_fail(p, p->trim.err) : 0;
 }
 
 /* One byte inside the array. Tracks strings and nesting only as far as
@@ -329,6 +341,7 @@ static int lp_array_byte(struct list_parser *p, char c)
         }
         p->in_elem = 1;
         p->depth = 0;
+        jtrim_init(&p->trim, &p->elem, LIST_KEEP, NULL, NULL, LABELS_KEPT_MAX);
     }
     if (p->in_str) {
         if (p->esc)

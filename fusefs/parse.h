@@ -6,14 +6,18 @@
 #include <stddef.h>
 #include "buf.h"
 #include "container.h"
+#include "jtrim.h"
 
 /* Parses the body of GET /containers/json (Docker or Podman). On success
- * *out holds *n containers (free with containers_free). Entries without a
- * 64-hex Id are skipped, and so is a record over 1 MiB or one that is not
- * JSON (a NUL in a label key, say); a missing name, image or state becomes
- * "", a missing Created 0, Labels null no labels. A NUL inside a string
- * (\u0000) is kept as ESCAPE_NUL (escape.h). Returns 0, EINVAL when the
- * body is not a JSON array, ENOMEM. */
+ * *out holds *n containers (free with containers_free). Each record is
+ * read as jtrim.h cuts it down (the members dockerfs shows; labels beyond
+ * LABELS_KEPT_MAX left out and counted in labels_cut). Entries without a
+ * 64-hex Id are skipped, and so is a record still over 1 MiB so cut (a
+ * name that long) or one that is not JSON (a NUL in a label key, say); a
+ * missing name, image or state becomes "", a missing Created 0, Labels
+ * null no labels. A NUL inside a string (\u0000) is kept as ESCAPE_NUL
+ * (escape.h). Returns 0, EINVAL when the body is not a JSON array,
+ * ENOMEM. */
 int parse_container_list(const char *json, size_t len,
                          struct container **out, size_t *n);
 
@@ -23,13 +27,14 @@ int parse_container_list(const char *json, size_t len,
 typedef void (*list_skip_fn)(void *arg, const char *id, const char *why);
 
 /* The same, fed in chunks as they arrive: only the element being read is
- * held as text (at most 1 MiB), and each is decoded on its own, so a list
- * of 10000 containers never becomes one JSON tree in memory. */
+ * held as text (cut down by jtrim, at most 1 MiB), and each is decoded on
+ * its own, so a list of 10000 containers never becomes one JSON tree in
+ * memory. */
 struct list_parser {
     struct buf elem;        /* text of the element being collected */
+    struct jtrim trim;      /* what cuts it down into elem */
     int state;              /* before '[', in the array, after ']', broken */
     int in_elem, depth, in_str, esc;
-    int oversize;           /* the element outgrew elem: scan, then skip */
     struct container *v;
     size_t n, cap;
     int err;                /* first error: EINVAL or ENOMEM */
@@ -102,6 +107,13 @@ struct inspect_info {
     char image_id[80];      /* Image, the id the container was created
                                from ("sha256:..."), "" without one */
 };
+
+/* The members of an inspect body parse_inspect reads: a body cut down
+ * with these (jtrim_init(t, out, INSPECT_KEEP, INSPECT_DESCEND,
+ * INSPECT_INNER, LABELS_KEPT_MAX)) parses as the whole would, but for
+ * the labels cut. */
+extern const char *const INSPECT_KEEP[], *const INSPECT_DESCEND[],
+    *const INSPECT_INNER[];
 
 /* Parses the body of GET /containers/{id}/json (Docker or Podman) into c
  * with the same values the list gives: Name without its "/",

@@ -107,6 +107,12 @@ static int rule_matches(const struct protect_rule *rl, const struct container *c
     switch (rl->kind) {
     case PROTECT_BY_LABEL: {
         const char *v = container_label(c, rl->key);
+        /* Not among the labels kept of a cut set: it may have been cut,
+         * and what cannot be decided is protected. Labels that are
+         * always kept are known. */
+        if (!v && c->labels_cut &&
+            strncmp(rl->key, LABELS_ALWAYS_KEPT, strlen(LABELS_ALWAYS_KEPT)) != 0)
+            return 1;
         return v && (!rl->value || strcmp(v, rl->value) == 0);
     }
     case PROTECT_BY_NAME:
@@ -118,7 +124,7 @@ static int rule_matches(const struct protect_rule *rl, const struct container *c
         return m;
     }
     case PROTECT_BY_ENGINE:
-        return fnmatch(rl->value, c->engine ? c->engine : "default", 0) == 0;
+        return fnmatch(rl->value, container_engine(c), 0) == 0;
     }
     return -1;      /* a rule we do not know cannot say "not protected" */
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "backend_docker.h"
 #include "buf.h"
 #include "errmsg.h"
 #include "log.h"
@@ -228,12 +229,12 @@ static int get_nodes(struct swarm *s, struct swarm_node **v, size_t *n,
  * every poll is logged once. */
 static int first_skip(struct swarm *s, const char *id)
 {
-    size_t n = s->nwarned < FLEET_SWARM_MAX ? s->nwarned : FLEET_SWARM_MAX;
+    size_t n = s->nwarned < SWARM_NODES_MAX ? s->nwarned : SWARM_NODES_MAX;
 
     for (size_t i = 0; i < n; i++)
         if (strcmp(s->warned[i], id) == 0)
             return 0;
-    snprintf(s->warned[s->nwarned++ % FLEET_SWARM_MAX],
+    snprintf(s->warned[s->nwarned++ % SWARM_NODES_MAX],
              sizeof s->warned[0], "%s", id);
     return 1;
 }
@@ -246,10 +247,10 @@ static void add_node(struct swarm *s, const struct swarm_node *v, size_t nv,
     unsigned ix;
     int rc;
 
-    if (s->nknown >= FLEET_SWARM_MAX) {
+    if (s->nknown >= SWARM_NODES_MAX) {
         if (first_skip(s, v[j].id))
             log_warn("swarm: node %s (%s) is skipped: the mount follows at "
-                     "most %d nodes", v[j].id, v[j].hostname, FLEET_SWARM_MAX);
+                     "most %d nodes", v[j].id, v[j].hostname, SWARM_NODES_MAX);
         return;
     }
     if (swarm_node_name(v, nv, j, name_taken, s->fleet, name) != 0) {
@@ -266,7 +267,11 @@ static void add_node(struct swarm *s, const struct swarm_node *v, size_t nv,
                                   : "too long");
         return;
     }
-    if ((rc = fleet_add(s->fleet, name, url, &s->env, &ix, err,
+    struct backend be;
+    memset(&be, 0, sizeof be);
+    if ((rc = backend_docker_new(&be, SPEC_HOST, url, &s->env, err,
+                                 sizeof err)) != 0 ||
+        (rc = fleet_add(s->fleet, name, &be, FLEET_YIELDS, &ix, err,
                         sizeof err)) != 0) {
         if (first_skip(s, v[j].id))
             log_warn("swarm: node %s (%s) is skipped: %s", v[j].id,
@@ -279,8 +284,8 @@ static void add_node(struct swarm *s, const struct swarm_node *v, size_t nv,
     k->down = 0;
     log_info("swarm: node %s (%s%s) is engine %s at %s", v[j].id,
              v[j].hostname, v[j].down ? ", down" : "", name, url);
-    if (join)
-        fleet_join(s->fleet, ix);
+    if (join && fleet_join(s->fleet, ix, err, sizeof err) != 0)
+        log_warn("swarm: %s", err);
 }
 
 /* One GET /nodes, applied. */
@@ -360,7 +365,7 @@ int swarm_init(struct swarm *s, struct fleet *f, const struct options *o,
     s->fleet = f;
     s->env = *env;
     s->tpl = o->swarm_engine ? o->swarm_engine : SWARM_ENGINE_DEFAULT;
-    if (!(s->known = calloc(FLEET_SWARM_MAX, sizeof *s->known)))
+    if (!(s->known = calloc(SWARM_NODES_MAX, sizeof *s->known)))
         return errmsg(ENOMEM, err, errlen, "out of memory");
     if ((rc = context_resolve(&s->host, o->swarm, NULL, env, NULL, err,
                               errlen)) != 0)

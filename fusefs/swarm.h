@@ -22,6 +22,9 @@
 #include "host.h"
 
 #define SWARM_ENGINE_DEFAULT "tcp://{addr}:2376"
+/* Members --swarm may add beyond the --host and --context ones; nodes
+ * beyond it are logged and skipped. */
+#define SWARM_NODES_MAX 64
 #define SWARM_POLL_S 10
 #define SWARM_NODE_ID_MAX 64
 #define SWARM_HOSTNAME_MAX 255
@@ -95,7 +98,7 @@ struct swarm {
     int unreachable;            /* logged once while the manager is away */
     /* Nodes whose skip was logged (a ring): they are tried again every
      * poll, but logged once. */
-    char warned[FLEET_SWARM_MAX][SWARM_NODE_ID_MAX + 1];
+    char warned[SWARM_NODES_MAX][SWARM_NODE_ID_MAX + 1];
     size_t nwarned;
     pthread_mutex_t lock;
     pthread_cond_t wake;

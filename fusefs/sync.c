@@ -94,6 +94,36 @@ int sync_full(struct sync *s, char *err, size_t errlen)
     return 0;
 }
 
+int sync_scope(struct sync *s, const struct container *c,
+               const struct inspect_info *info, char *err, size_t errlen)
+{
+    struct container *v = NULL;
+    size_t n = 0;
+    int jerr = 0, rc, found = 0;
+
+    if (s->all && s->filters->n == 0)
+        return 0;
+    if (localfilter_supported(s->filters))
+        return localfilter_match(s->filters, s->all, c, info) ? 0 : ESRCH;
+    /* The engine ORs the values of one key: with an id filter of the
+     * user's, ours would widen it, so the whole filtered list is read. */
+    char *filters = filters_json(s->filters,
+                                 filters_has(s->filters, "id") ? NULL : c->id,
+                                 &jerr);
+    if (jerr) {
+        snprintf(err, errlen, "out of memory");
+        return ENOMEM;
+    }
+    rc = engine_list(s->engine, s->all, filters, &v, &n, err, errlen);
+    free(filters);
+    if (rc != 0)
+        return rc;
+    for (size_t i = 0; i < n && !found; i++)
+        found = strcmp(v[i].id, c->id) == 0;
+    containers_free(v, n);
+    return found ? 0 : ESRCH;
+}
+
 /* Puts c in the table, or takes its id out when it is not to be shown,
  * and tells the kernel. */
 static void apply(struct sync *s, const struct container *c, int shown)
@@ -350,11 +380,6 @@ static void mark_down(struct sync *s)
     follow_mark_down(&s->out);
 }
 
-static const char *engine_name(const struct sync *s)
-{
-    return s->out.engine_name ? s->out.engine_name : "default";
-}
-
 static void *run(void *arg)
 {
     struct sync *s = arg;
@@ -399,12 +424,12 @@ static void *run(void *arg)
         }
         if (arc == ESTALE && follow_drop(&s->out) != 0)
             log_warn("out of memory dropping the containers of engine %s",
-                     engine_name(s));
+                     follow_engine_name(&s->out));
         if ((arc != 0 && arc != ESTALE) ||
             sync_full(s, err, sizeof err) != 0) {
             if (!lost) {
                 log_err("engine %s at %s is unreachable: %s; the mount keeps "
-                        "the last listing and retries", engine_name(s),
+                        "the last listing and retries", follow_engine_name(&s->out),
                         s->engine->host->display, err);
                 mark_down(s);
             }
@@ -413,7 +438,7 @@ static void *run(void *arg)
         }
         if (lost)
             log_info("engine %s at %s is back; listing re-read",
-                     engine_name(s), s->engine->host->display);
+                     follow_engine_name(&s->out), s->engine->host->display);
         lost = 0;
         if (s->out.down)
             atomic_store(s->out.down, 0);

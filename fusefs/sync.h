@@ -34,6 +34,14 @@ struct sync {
  * errno of engine_list() with a reason in err. */
 int sync_full(struct sync *s, char *err, size_t errlen);
 
+/* Whether the mount would show container c (as inspected just now, with
+ * info) today: --filter and --all decided on this view, here when every
+ * filter key can be (localfilter.h), else by the engine's own list of
+ * that container. Returns 0 (in scope), ESRCH (out of it), or the errno
+ * of that list with a reason in err. */
+int sync_scope(struct sync *s, const struct container *c,
+               const struct inspect_info *info, char *err, size_t errlen);
+
 /* Starts the thread (after sync_full succeeded once, or with *out.down
  * set when it did not). out.admit is asked before every re-list after
  * the stream was lost and before the first list of an engine that was

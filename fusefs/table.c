@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "table.h"
 
 struct entry {
@@ -29,7 +30,25 @@ struct table {
     struct entry **by_serial;
     size_t nbuckets;            /* a power of two */
     uint64_t next_serial;
+    uint64_t gen;               /* + 1 at every row added or removed */
+    long long last_ns;          /* the newest changed_ns given out */
 };
+
+/* A changed_ns for a change made now: the wall clock, but later than any
+ * given out before, so two changes never share a stamp (a reader that
+ * saw the first would miss the second). Under the writer lock. */
+static long long change_stamp(struct table *t)
+{
+    struct timespec ts;
+    long long ns;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ns = ts.tv_sec * 1000000000LL + ts.tv_nsec;
+    if (ns <= t->last_ns)
+        ns = t->last_ns + 1;
+    t->last_ns = ns;
+    return ns;
+}
 
 /* Over s[0..len): a name is looked up as it stands before an '@'. */
 static size_t hash_str(const char *s, size_t len)
@@ -162,7 +181,7 @@ const struct container *table_by_short_id(struct table *t, const char *short_id,
 /* 1 if row e is on engine (NULL: any engine). */
 static int on_engine(const struct entry *e, const char *engine)
 {
-    return !engine || strcmp(e->c.engine ? e->c.engine : "default", engine) == 0;
+    return !engine || strcmp(container_engine(&e->c), engine) == 0;
 }
 
 /* table_resolve over the rows of one engine (NULL: all of them). */
@@ -272,7 +291,7 @@ static int rehash(struct table *t)
 
 static int labels_equal(const struct container *a, const struct container *b)
 {
-    if (a->nlabels != b->nlabels)
+    if (a->nlabels != b->nlabels || a->labels_cut != b->labels_cut)
         return 0;
     for (size_t i = 0; i < a->nlabels; i++)
         if (strcmp(a->labels[i].key, b->labels[i].key) != 0 ||
@@ -309,6 +328,7 @@ static int upsert_locked(struct table *t, const struct container *c,
         name_unlink(t, e);      /* a rename moves it to another chain */
         container_clear(&e->c);
         e->c = copy;
+        e->c.changed_ns = change_stamp(t);
         name_link(t, e);
         return 0;
     }
@@ -336,7 +356,9 @@ static int upsert_locked(struct table *t, const struct container *c,
         free(e);
         return err;
     }
+    e->c.changed_ns = change_stamp(t);
     e->serial = t->next_serial++;
+    t->gen++;
     e->pos = t->n;
     t->v[t->n++] = e;
     size_t hs = hash_short(e->c.short_id) & (t->nbuckets - 1);
@@ -369,6 +391,7 @@ static void remove_locked(struct table *t, struct entry *e, struct table_row *go
     *pp = e->next_serial;
     t->v[e->pos] = t->v[--t->n];
     t->v[e->pos]->pos = e->pos;
+    t->gen++;
     if (gone) {
         memcpy(gone->short_id, e->c.short_id, sizeof gone->short_id);
         gone->serial = e->serial;
@@ -449,11 +472,6 @@ int table_remove_engine(struct table *t, unsigned engine, const char *id,
     return err;
 }
 
-int table_remove(struct table *t, const char *id, struct table_row *gone)
-{
-    return table_remove_engine(t, TABLE_ANY_ENGINE, id, gone);
-}
-
 static int cmp_container_ptr(const void *a, const void *b)
 {
     return strcmp((*(const struct container *const *)a)->id,
@@ -490,14 +508,6 @@ static size_t remove_missing(struct table *t, unsigned engine,
             remove_locked(t, old[i], &g[ng++]);
     }
     return ng;
-}
-
-int table_replace_all(struct table *t, const struct container *v, size_t n,
-                      struct table_row **gone, size_t *ngone,
-                      uint64_t **changed, size_t *nchanged)
-{
-    return table_replace_engine(t, TABLE_ANY_ENGINE, v, n, gone, ngone,
-                                changed, nchanged);
 }
 
 int table_replace_engine(struct table *t, unsigned engine,
@@ -573,12 +583,23 @@ static int cmp_row(const void *a, const void *b)
                   ((const struct table_row *)b)->short_id);
 }
 
-int table_snapshot(struct table *t, struct table_row **rows, size_t *n)
+uint64_t table_generation(struct table *t)
+{
+    pthread_rwlock_rdlock(&t->lock);
+    uint64_t gen = t->gen;
+    pthread_rwlock_unlock(&t->lock);
+    return gen;
+}
+
+int table_snapshot(struct table *t, struct table_row **rows, size_t *n,
+                   uint64_t *gen)
 {
     struct table_row *r = NULL;
 
     pthread_rwlock_rdlock(&t->lock);
     size_t count = t->n;
+    if (gen)
+        *gen = t->gen;
     if (count && !(r = malloc(count * sizeof *r))) {
         pthread_rwlock_unlock(&t->lock);
         return ENOMEM;
@@ -618,6 +639,7 @@ int table_mark_engine(struct table *t, unsigned engine, const char *state,
         }
         free(e->c.state);
         e->c.state = s;
+        e->c.changed_ns = change_stamp(t);
         v[k++] = e->serial;
     }
     pthread_rwlock_unlock(&t->lock);

@@ -70,26 +70,20 @@ int table_upsert(struct table *t, const struct container *c, int *changed,
 /* Removes the container with this full id (on engine, or on any with
  * TABLE_ANY_ENGINE). Returns 0 and fills *gone, or ENOENT. Takes the
  * writer lock. */
-int table_remove(struct table *t, const char *id, struct table_row *gone);
 int table_remove_engine(struct table *t, unsigned engine, const char *id,
                         struct table_row *gone);
 
-/* Makes the table hold exactly v[0..n): inserts and replaces as upsert,
- * removes the rest. The removed ones are returned in *gone (malloc'ed,
+/* Makes the rows of engine (TABLE_ANY_ENGINE: the whole table) exactly
+ * v[0..n) (each with engine_ix == engine); other engines' rows stay as
+ * they are: inserts and replaces as upsert, removes the rest. The removed ones are returned in *gone (malloc'ed,
  * free() it; *ngone of them); when changed is not NULL, the serials of the
  * inserted and changed ones in *changed (malloc'ed, *nchanged of them), so
  * the kernel's caches of them can be dropped. Returns 0 or ENOMEM. An
  * ENOMEM before the writer lock leaves the table unchanged; one while
  * inserting leaves it part way: the removals and the inserts before the
  * failure have happened and are reported as above, and the next call (the
- * next re-list) completes it. */
-int table_replace_all(struct table *t, const struct container *v, size_t n,
-                      struct table_row **gone, size_t *ngone,
-                      uint64_t **changed, size_t *nchanged);
-
-/* table_replace_all for the rows of one engine: they become v[0..n)
- * (each with engine_ix == engine); other engines' rows stay as they are.
- * The writer lock is held only for the in-memory swap. */
+ * next re-list) completes it. The writer lock is held only for the
+ * in-memory swap. */
 int table_replace_engine(struct table *t, unsigned engine,
                          const struct container *v, size_t n,
                          struct table_row **gone, size_t *ngone,
@@ -104,7 +98,13 @@ int table_mark_engine(struct table *t, unsigned engine, const char *state,
 
 /* A copy of the current rows, sorted by short id, for a directory listing
  * that must stay stable while containers come and go. *rows is malloc'ed
- * (NULL when empty). Returns 0 or ENOMEM. */
-int table_snapshot(struct table *t, struct table_row **rows, size_t *n);
+ * (NULL when empty); *gen (may be NULL) is the generation it shows.
+ * Returns 0 or ENOMEM. */
+int table_snapshot(struct table *t, struct table_row **rows, size_t *n,
+                   uint64_t *gen);
+
+/* The table's generation: it grows whenever a row is added or removed
+ * (the root listing changed), never otherwise. Takes the reader lock. */
+uint64_t table_generation(struct table *t);
 
 #endif

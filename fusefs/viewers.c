@@ -10,3 +10,12 @@ int may_view(const struct options *opt, uid_t owner, const struct kill_caller *w
      * (and the two who can reach the engine anyway: root and owner). */
     return who->uid == 0 || who->uid == owner || kill_permitted(opt, who);
 }
+
+int may_read(const struct options *opt, uid_t owner,
+             const struct kill_caller *who, enum file_kind kind)
+{
+    if ((int)kind < 0 || kind >= FILE_KINDS ||
+        !(opt->owner_only & (1u << kind)))
+        return 1;
+    return who->uid == 0 || who->uid == owner;
+}

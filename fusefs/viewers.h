@@ -11,6 +11,7 @@
 #define DOCKERFS_VIEWERS_H
 
 #include <sys/types.h>
+#include "container.h"
 #include "killfile.h"
 #include "opts.h"
 
@@ -20,5 +21,11 @@
  * whoever may write kill files (kill_permitted: the --uid user, the --gid
  * group). */
 int may_view(const struct options *opt, uid_t owner, const struct kill_caller *who);
+
+/* 1 if who may read data file kind: always, unless --owner-only names it,
+ * and then root and owner only. The game's account lists and reads what
+ * it plays with, and is refused the rest (labels hold secrets). */
+int may_read(const struct options *opt, uid_t owner,
+             const struct kill_caller *who, enum file_kind kind);
 
 #endif

@@ -40,6 +40,10 @@ static int DD_Differs(const dd_scanentry_t *a, const dd_scanentry_t *b)
     {
         mask |= DD_CHANGED_STATUS;
     }
+    if ((a->protect != 0) != (b->protect != 0))
+    {
+        mask |= DD_CHANGED_PROTECT;
+    }
     if (strcmp(a->engine, b->engine) != 0)
     {
         mask |= DD_CHANGED_ENGINE;
@@ -140,6 +144,10 @@ static void DD_SetFields(dd_scanentry_t *dst, const dd_scanentry_t *src,
     if (mask & DD_CHANGED_STATUS)
     {
         memcpy(dst->status, src->status, sizeof(dst->status));
+    }
+    if (mask & DD_CHANGED_PROTECT)
+    {
+        dst->protect = src->protect != 0;
     }
     if (mask & DD_CHANGED_ENGINE)
     {

@@ -32,7 +32,8 @@ typedef int (*dd_event_fn)(const dd_event_t *ev, void *ctx);
 
 // Calls fn with the events (DEL, SET, ADD) that turn from into to, both
 // sorted by id, in the order of their ids: a SET carries only the fields
-// that differ (name, image, status, engine). Stops at the first non-zero
+// that differ (name, image, status, protect, engine; a scanner's mtime
+// and ctime are its own business, never sent). Stops at the first non-zero
 // return of fn and returns it; returns 0 when all went.
 int DD_SyncDiff(const dd_snapshot_t *from, const dd_snapshot_t *to,
                 dd_event_fn fn, void *ctx);

@@ -26,7 +26,7 @@
 // The largest encoded event with its DICT events: an ADD with a full
 // name and three new strings.
 #define DD_WIRE_EVENT_MAX \
-    (1 + 1 + DD_ID_LEN / 2 + 5 + DD_NAME_LEN + 3 \
+    (1 + 1 + DD_ID_LEN / 2 + 5 + 5 + DD_NAME_LEN + 3 + 5 \
      + 3 * (1 + 1 + 5 + DD_IMAGE_LEN))
 
 // A value of at most 28 bits (4 LEB128 bytes) is all the format uses.
@@ -309,6 +309,10 @@ int DD_WireEncode(dd_wbuf_t *buf, const dd_event_t *ev, dd_dict_t *dict)
                                           ntaken);
                 DD_PutByte(body, (unsigned int) taken[ntaken++]);
             }
+            if (mask & DD_CHANGED_PROTECT)
+            {
+                DD_PutVarint(body, ev->e.protect ? 1 : 0);
+            }
             if (mask & DD_CHANGED_ENGINE)
             {
                 taken[ntaken] = DD_PutRef(pre, dict, ev->e.engine, taken,
@@ -538,6 +542,10 @@ int DD_WireDecode(const unsigned char *msg, size_t len, dd_dict_t *dict,
                 if (ev.mask & DD_CHANGED_STATUS)
                 {
                     DD_GetRef(&r, d, ev.e.status, DD_STATUS_LEN);
+                }
+                if (ev.mask & DD_CHANGED_PROTECT)
+                {
+                    ev.e.protect = DD_GetVarint(&r) != 0;
                 }
                 if (ev.mask & DD_CHANGED_ENGINE)
                 {

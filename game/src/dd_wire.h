@@ -23,9 +23,9 @@
 //
 //	A message is a list of events, each an opcode and its fields:
 //
-//	  ADD    id name image status engine   a container appeared
+//	  ADD    id name image status protect engine   a container appeared
 //	  DEL    id                            it went
-//	  SET    id mask [name] [image] [status] [engine]
+//	  SET    id mask [name] [image] [status] [protect] [engine]
 //	  DICT   slot string                   slot now holds string
 //	  SCAN   -                             the end of one scan's events
 //	  RESULT id errno                      the sender's kill write
@@ -36,7 +36,7 @@
 //	image, status and engine are slots of a 256-string dictionary (a
 //	DICT before the first use of a string), so a fleet of one image
 //	sends it once; a string is a LEB128 length and its bytes (no NUL,
-//	at most the field's size); errno and mask are LEB128.
+//	at most the field's size); errno, mask and protect are LEB128.
 //
 //	A chunk is [seq][flags][bytes of one message]: seq counts the
 //	sender's chunks (a repeated one, as a ticdup tic runs twice, is
@@ -78,9 +78,10 @@ typedef enum
     DD_EV_CAST,
 } dd_evtype_t;
 
-// SET's mask: dd_table.h's DD_CHANGED_* and this one.
-#define DD_CHANGED_ENGINE 8
-#define DD_CHANGED_ALL    15
+// SET's mask: dd_table.h's DD_CHANGED_* (name, image, status, protect)
+// and this one.
+#define DD_CHANGED_ENGINE 16
+#define DD_CHANGED_ALL    31
 
 // HELLO's flags: this peer reads the mount (it can be the one whose
 // scans everyone gets).

@@ -236,7 +236,7 @@ check_eq "one listener on the noVNC port (no IPv6 wildcard)" 1 \
     "$(ss -Htln "sport = :$NOVNC_PORT" | wc -l)"
 # Every listener of the game's processes and of the forwarders, IPv4 and
 # IPv6, is on loopback.
-fwd_pids=$(cat "$DOCKERDOOM_RUN"/fwd-*.pid 2>/dev/null | xargs)
+fwd_pids=$(awk '{print $1}' "$DOCKERDOOM_RUN"/fwd-*.pid 2>/dev/null | xargs)
 game_pids=$(docker top "$NAME" -o pid | awk 'NR > 1' | xargs)
 note "forwarders: ${fwd_pids:-none}; game processes: $game_pids"
 check_eq "two forwarders run" 2 "$(wc -w <<<"$fwd_pids")"
@@ -305,7 +305,7 @@ check_eq "that container is gone" gone "$(c_state "$victim")"
 
 # Restart dockerfs under the running game: the new mount shows inside.
 started=$(docker inspect -f '{{.State.StartedAt}}' "$NAME")
-old_pid=$(cat "$DOCKERDOOM_RUN/dockerfs.pid")
+old_pid=$(awk '{print $1}' "$DOCKERDOOM_RUN/dockerfs.pid")
 kill -TERM "$old_pid"
 wait_until 10 sh -c "! kill -0 $old_pid 2>/dev/null" || true
 if wait_until 10 dfs_unmounted "$MNT"; then
@@ -321,7 +321,7 @@ for i in \$(seq 400); do printf 'chatty line %04d %080d\\n' "\$i" 0; done >&2
 exec "$DOCKERFS_BIN" "\$@"
 EOF
 chmod +x "$TESTS_TMP/chatty-dockerfs"
-old_fwd=$(cat "$DOCKERDOOM_RUN"/fwd-*.pid | xargs)
+old_fwd=$(awk '{print $1}' "$DOCKERDOOM_RUN"/fwd-*.pid | xargs)
 if DOCKERFS_BIN=$TESTS_TMP/chatty-dockerfs DOCKERDOOM_LOG_MAX=8000 ct_launcher play >"$out.2" 2>&1 &&
     grep -q 'already running' "$out.2"; then
     ok "play again remounts dockerfs and keeps the running game"
@@ -341,7 +341,7 @@ check_eq "the game container was not restarted" "$started" \
     "$(docker inspect -f '{{.State.StartedAt}}' "$NAME")"
 check "status reports it all" ct_launcher status
 check "status names the engines followed" bash -c "'$LAUNCHER' status | grep -q '^engines:  '"
-new_fwd=$(cat "$DOCKERDOOM_RUN"/fwd-*.pid | xargs)
+new_fwd=$(awk '{print $1}' "$DOCKERDOOM_RUN"/fwd-*.pid | xargs)
 if [ "$(wc -w <<<"$new_fwd")" = 2 ] && [ "$new_fwd" != "$old_fwd" ]; then
     ok "play again restarted both forwarders ($old_fwd -> $new_fwd)"
 else
@@ -370,7 +370,7 @@ after_rotation() {
 check "dockerfs's own lines follow the rotated ones" wait_until 5 after_rotation
 
 # stop: no game container, no mount, no dockerfs.
-dfs_pid=$(cat "$DOCKERDOOM_RUN/dockerfs.pid")
+dfs_pid=$(awk '{print $1}' "$DOCKERDOOM_RUN/dockerfs.pid")
 check "dockerdoom stop" ct_launcher stop
 check_eq "no game container left" gone "$(c_state "$NAME")"
 if grep -q "$DOCKERDOOM_RUN" /proc/self/mountinfo; then

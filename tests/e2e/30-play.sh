@@ -426,7 +426,7 @@ kill_one_more "after a game restart" dd-play-after-game hold Up 1500 wait 300
 # which keeps the running game container and only mounts dockerfs anew;
 # the new mount shows inside through the rslave bind of the shared parent.
 check_san "$DFS_LOG"
-dfs_pid=$(cat "$DOCKERDOOM_RUN/dockerfs.pid" 2>/dev/null || true)
+dfs_pid=$(awk '{print $1}' "$DOCKERDOOM_RUN/dockerfs.pid" 2>/dev/null || true)
 spawns_before=$(log_count "dockerdoom: spawn id=$SAFE_ID ")
 if [ -n "$dfs_pid" ] && kill -TERM "$dfs_pid" 2>/dev/null &&
     wait_until 10 dfs_unmounted "$MNT"; then

@@ -19,7 +19,7 @@ FUZZ_FLAGS    = -std=gnu11 -g -O1 -Wall -Wextra -Werror -D_GNU_SOURCE \
                 -fno-omit-frame-pointer -Ifusefs \
                 $(shell pkg-config --cflags jansson 2>/dev/null)
 FUZZ_LIBS     = $(shell pkg-config --libs jansson 2>/dev/null)
-FUZZ_COMMON   = fusefs/buf.c fusefs/lines.c fusefs/container.c fusefs/parse.c \
+FUZZ_COMMON   = fusefs/buf.c fusefs/lines.c fusefs/container.c fusefs/parse.c fusefs/jtrim.c \
                 fusefs/killinput.c fusefs/escape.c
 
 $(FUZZ_B)/%: tests/fuzz/%.c $(FUZZ_COMMON) $(wildcard fusefs/*.h)

@@ -80,8 +80,9 @@ static void test_every_event(void **state)
     in[2] = make_event(DD_EV_SET, "0123456789ab", "web-old", "");
     in[2].mask = DD_CHANGED_NAME;
     in[3] = make_event(DD_EV_SET, "0123456789ab", "", "redis");
-    in[3].mask = DD_CHANGED_IMAGE | DD_CHANGED_STATUS;
+    in[3].mask = DD_CHANGED_IMAGE | DD_CHANGED_STATUS | DD_CHANGED_PROTECT;
     snprintf(in[3].e.status, sizeof(in[3].e.status), "paused");
+    in[3].e.protect = 1;
     in[4] = make_event(DD_EV_RESULT, "0123456789abc", "", "");
     in[4].value = EPERM;
     in[5] = make_event(DD_EV_HELLO, "", "alice", "");
@@ -101,9 +102,12 @@ static void test_every_event(void **state)
     assert_int_equal(out[2].type, DD_EV_SET);
     assert_int_equal(out[2].mask, DD_CHANGED_NAME);
     assert_string_equal(out[2].e.name, "web-old");
-    assert_int_equal(out[3].mask, DD_CHANGED_IMAGE | DD_CHANGED_STATUS);
+    assert_int_equal(out[3].mask,
+                     DD_CHANGED_IMAGE | DD_CHANGED_STATUS | DD_CHANGED_PROTECT);
     assert_string_equal(out[3].e.image, "redis");
     assert_string_equal(out[3].e.status, "paused");
+    assert_int_equal(out[3].e.protect, 1);
+    assert_int_equal(out[0].e.protect, 0);
     assert_string_equal(out[3].e.name, "");
     assert_int_equal(out[4].type, DD_EV_RESULT);
     // An odd number of digits survives the packing.
@@ -185,7 +189,7 @@ static void test_malformed(void **state)
         DD_EV_HELLO, 0, 32 };
     static const unsigned char badop[] = { 99 };
     static const unsigned char badmask[] = {
-        DD_EV_SET, 2, 0x12, 16 };
+        DD_EV_SET, 2, 0x12, 32 };
     static const unsigned char bigvarint[] = {
         DD_EV_RESULT, 2, 0x12, 0xff, 0xff, 0xff, 0xff, 0x01 };
     static const unsigned char noid[] = { DD_EV_DEL, 0 };
@@ -462,13 +466,15 @@ static void test_diff(void **state)
     set_scan(&a[2], "333333333333", "old", "x", "running", "");
     set_scan(&b[0], "222222222222", "same", "x", "running", "");
     set_scan(&b[1], "333333333333", "new", "x", "paused", "");
+    b[1].protect = 1;
     set_scan(&b[2], "444444444444", "fresh", "y", "running", "n1");
     assert_int_equal(DD_SyncDiff(&from, &to, collect, &c), 0);
     assert_int_equal(c.n, 3);
     assert_int_equal(c.ev[0].type, DD_EV_DEL);
     assert_string_equal(c.ev[0].e.id, "111111111111");
     assert_int_equal(c.ev[1].type, DD_EV_SET);
-    assert_int_equal(c.ev[1].mask, DD_CHANGED_NAME | DD_CHANGED_STATUS);
+    assert_int_equal(c.ev[1].mask,
+                     DD_CHANGED_NAME | DD_CHANGED_STATUS | DD_CHANGED_PROTECT);
     assert_string_equal(c.ev[1].e.name, "new");
     assert_int_equal(c.ev[2].type, DD_EV_ADD);
     assert_string_equal(c.ev[2].e.engine, "n1");
@@ -537,8 +543,9 @@ static void random_scan(dd_snapshot_t *s, unsigned int *seed)
         }
         snprintf(id, sizeof(id), "%012x", i * 977);
         snprintf(name, sizeof(name), "svc-%d-%d", i, rand_r(seed) % 3);
-        set_scan(&s->entries[n++], id, name, images[rand_r(seed) % 4],
+        set_scan(&s->entries[n], id, name, images[rand_r(seed) % 4],
                  rand_r(seed) % 5 == 0 ? "paused" : "running", "");
+        s->entries[n++].protect = rand_r(seed) % 7 == 0;
     }
     s->count = n;
 }

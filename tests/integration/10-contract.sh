@@ -22,7 +22,7 @@ check_eq "root lists exactly the short ids of docker ps" "$(ps_ids)" "$(listing 
 check "for d in M/*/ visits each container once" \
     test "$(for d in "$M"/*/; do basename "$d"; done | sort | tr '\n' ' ')" = "$(ps_ids | tr '\n' ' ')"
 check_eq "a container directory holds the seven files" \
-    "created engine id image kill labels name state" "$(ls "$M/$SA" | tr '\n' ' ' | sed 's/ $//')"
+    "created engine id image kill labels name protected state" "$(ls "$M/$SA" | tr '\n' ' ' | sed 's/ $//')"
 
 # --- files
 check_eq "id is the full id" "$A" "$(cat "$M/$SA/id")"

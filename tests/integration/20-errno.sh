@@ -63,7 +63,7 @@ rm -rf "${M:?}"/* "${M:?}/$SA" >/dev/null 2>&1
 check "rm -rf M/* fails" test $? -ne 0
 check_eq "rm -rf: both containers still run" "running running" "$(c_state "$A") $(c_state "$K")"
 check_eq "rm -rf: the listing is unchanged" "$before" "$(listing "$M")"
-check_eq "rm -rf: the files are all there" "created engine id image kill labels name state" \
+check_eq "rm -rf: the files are all there" "created engine id image kill labels name protected state" \
     "$(ls "$M/$SA" | tr '\n' ' ' | sed 's/ $//')"
 rm -rf "${M:?}" >/dev/null 2>&1
 check_eq "rm -rf M itself: both containers still run" "running running" "$(c_state "$A") $(c_state "$K")"

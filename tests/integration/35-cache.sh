@@ -73,6 +73,27 @@ check "start: the cached state file says running" wait_until 2 state_is "$SA" ru
 check "start: back in the cached listing without --all" wait_until 2 listed "$R" "$SA"
 check_eq "start: it resolves again" OK "$(fsop1 stat "$R/$SA")"
 
+# --- pause: the state file and the directory's mtime, which a reader
+# (the game) stats to learn which containers to read again
+mtime() { stat -c %.9Y "$1"; }
+newer() { awk -v a="$(mtime "$1")" -v b="$2" 'BEGIN { exit !(a > b) }'; }
+B=$(run_c --name cache-still)
+SB=${B:0:12}
+wait_until 2 listed "$M" "$SB" || true
+warm "$M" "$SA"
+warm "$M" "$SB"
+before=$(mtime "$M/$SA")
+still=$(mtime "$M/$SB")
+docker pause "$A" >/dev/null
+check "pause: the cached state file says paused" wait_until 2 state_is "$SA" paused
+check "pause: the directory's mtime is newer" newer "$M/$SA" "$before"
+check_eq "pause: another container's directory keeps its mtime" "$still" "$(mtime "$M/$SB")"
+paused_at=$(mtime "$M/$SA")
+docker unpause "$A" >/dev/null
+check "unpause: the state file says running" wait_until 2 state_is "$SA" running
+check "unpause: the directory's mtime is newer again" newer "$M/$SA" "$paused_at"
+docker rm -f "$B" >/dev/null
+
 # --- create and remove, the listing cached, no lookup of the new entry
 ls "$M" >/dev/null
 ls "$M" >/dev/null

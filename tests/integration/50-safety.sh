@@ -26,6 +26,9 @@ U=$(run_c --name plain)
 SU=${U:0:12}
 dfs_mount "$M" || { not_ok "dockerfs mounts"; tap_done; }
 check "a protected container is listed" listed "$M" "$SP"
+check_eq "protected by label: its protected file says 1" 1 "$(cat "$M/$SP/protected")"
+check_eq "unprotected: its protected file says 0" 0 "$(cat "$M/$SU/protected")"
+check_eq "protected is mode 0444" 444 "$(stat -c %a "$M/$SP/protected")"
 read -r res pid < <(kill_with_pid "$M/$SP/kill")
 check_eq "protected by label: kill gives EPERM" EPERM "$res"
 check_eq "protected by label: still running" running "$(c_state "$P")"
@@ -55,6 +58,10 @@ N1=$(run_c --name web-1)
 N2=$(run_c --name db-1 --label tier=data)
 N3=$(run_c --name other-1)
 dfs_mount "$M" --protect 'name=web-*' --protect label=tier=data || { not_ok "mounts with --protect"; tap_done; }
+for n in "$N1" "$N2"; do
+    check_eq "--protect: ${n:0:12}/protected says 1" 1 "$(cat "$M/${n:0:12}/protected")"
+done
+check_eq "--protect: an unmatched container's protected says 0" 0 "$(cat "$M/${N3:0:12}/protected")"
 check_eq "--protect name=web-*: EPERM" EPERM "$(fsop1 write "$M/${N1:0:12}/kill" 1)"
 check_eq "--protect name=web-*: still running" running "$(c_state "$N1")"
 check_eq "--protect label=tier=data: EPERM" EPERM "$(fsop1 write "$M/${N2:0:12}/kill" 1)"

@@ -173,7 +173,7 @@ check_eq "node 1's tasks under mgr" \
     "$(printf '%s\n' "mgr=2" "$E2B=2" | sort | tr '\n' ' ' | sed 's/ $//')" \
     "$(MS=$MD engines_of)"
 check "the log says node 1's engine is engine mgr, not followed" \
-    grep -q "swarm: engine $E1 at .* is engine mgr (.*): it is not followed" "$DFS_LOG"
+    grep -q "engine $E1 at .* is engine mgr (.*): it is not followed" "$DFS_LOG"
 dfs_stop TERM
 check_eq "SIGTERM: exit 0" 0 "$DFS_RC"
 check_san

@@ -5,7 +5,8 @@
 # checked against what the engine says now; a container named with
 # another's full id does not take over that id; a flood of refused kills
 # is one audit line and a count; an engine's message cannot forge a log
-# line.
+# line; a container renamed out of --filter's scope after it was listed
+# is refused, and the audit line gives its name now.
 # No -e: a failing command is a test result, reported as "not ok".
 set -uo pipefail
 . "$(dirname "$0")/../lib/dockerfs.sh"
@@ -60,8 +61,45 @@ check "the rename reaches the table once events flow" \
     wait_until 5 grep -qx web-1 "$M/${R:0:12}/name"
 dfs_stop TERM
 check_san
+
+# --- --filter is checked on the engine's view at the time of the kill
+# too: renamed out of the filter's scope after it was listed, a container
+# is refused, and the audit line names it as it is now (issue 23 item 5).
+# First a filter decided here (name=), then one only the engine's list
+# decides (volume=).
+S=$(run_c --name scope-1)
+S3=$(run_c --name scope-3)
+S2=$(run_c --name scope-2 -v "ddscope-$$:/v")
+dfs_mount "$M" -H "$PROXY_HOST" --filter name=scope- || { not_ok "mounts with --filter name=scope-"; tap_done; }
+check "proxy holds the open connections" proxy_mode hold
+docker rename "$S" other-1
+check_eq "the table has not seen the rename" scope-1 "$(cat "$M/${S:0:12}/name")"
+check_eq "renamed out of --filter name=scope- after listing: EPERM" EPERM "$(fsop1 write "$M/${S:0:12}/kill" 1)"
+check_eq "renamed out of the filter: still running" running "$(c_state "$S")"
+check "the audit line has its name now and the one listed" \
+    grep -qE "id=${S:0:12} name=other-1 was=scope-1 .*result=EPERM" "$DFS_LOG"
+check_eq "one still in the filter's scope is killed" OK "$(fsop1 write "$M/${S3:0:12}/kill" 1)"
+check_eq "and gone" gone "$(c_state "$S3")"
+proxy_mode flow
+check "the renamed one leaves the mount once events flow" wait_until 5 unlisted "$M" "${S:0:12}"
+dfs_stop TERM
+check_san
+dfs_mount "$M" -H "$PROXY_HOST" --filter name=scope- --filter "volume=ddscope-$$" ||
+    { not_ok "mounts with --filter name= and volume="; tap_done; }
+check_eq "with volume= only the container of that volume is listed" "${S2:0:12}" "$(listing "$M")"
+check "proxy holds the open connections" proxy_mode hold
+docker rename "$S2" other-2
+check_eq "the table has not seen the rename" scope-2 "$(cat "$M/${S2:0:12}/name")"
+check_eq "renamed out of the filter the engine decides: EPERM" EPERM "$(fsop1 write "$M/${S2:0:12}/kill" 1)"
+check_eq "still running" running "$(c_state "$S2")"
+check "the audit line has its name now" \
+    grep -qE "id=${S2:0:12} name=other-2 was=scope-2 .*result=EPERM" "$DFS_LOG"
+proxy_mode flow
+dfs_stop TERM
+check_san
 proxy_stop
 rm_all
+docker volume rm "ddscope-$$" >/dev/null 2>&1
 
 # --- a name equal to another container's full id
 # dockerfs's table starts sorted by id: make the impostor's id sort first,

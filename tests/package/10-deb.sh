@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # 10-deb.sh - the Debian packages (issue 16): `make deb` builds dockerfs and
-# dockerdoom at VERSION into build/deb; lintian (its output shown) reports
+# dockerdoom at VERSION into build/deb (no -dbgsym), dockerdoom depending on
+# container/packages' run and deb sets; lintian (its output shown) reports
 # no error and no warning. Both then go into a fresh Debian 12 root (the
 # base image's debootstrap tarball, container/base-image.sh --tarball, as a
 # chroot; packages from the mirror) where: dockerfs --version, man -w, the
@@ -74,6 +75,13 @@ check "make deb left nothing in the repository's parent" \
     bash -c "! ls '$REPO'/../dockerdoom_* '$REPO'/../dockerfs_* 2>/dev/null | grep -q ."
 check "no -dev package at run time" \
     bash -c "! dpkg-deb -f '$FS_DEB' Depends | grep -q -- '-dev'"
+check_eq "make deb makes the two packages (no -dbgsym)" \
+    "dockerdoom_${VERSION}_all.deb dockerfs_${VERSION}_$(dpkg --print-architecture).deb" \
+    "$(cd "$OUT" && ls -- *.deb | xargs)"
+# One list: the dockerdoom package depends on what `make play` installs.
+check_eq "dockerdoom's Depends: dockerfs and container/packages' run and deb sets" \
+    "dockerfs (= $VERSION), $("$REPO/container/deps.sh" run deb --depends)" \
+    "$(dpkg-deb -f "$DD_DEB" Depends)"
 
 # The changelog cannot drift from VERSION: make deb and debian/rules both
 # stop (make -n: the check is made while reading debian/rules).

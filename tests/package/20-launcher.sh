@@ -68,7 +68,7 @@ for key in "VNC:      127.0.0.1:$VNC_PORT " "noVNC:    http://127.0.0.1:$NOVNC_P
            "stop:     $LAUNCHER stop"; do
     check "play prints '${key%% *}' as make play does" grep -qF "  $key" "$out"
 done
-pid=$(cat "$DOCKERDOOM_RUN/dockerfs.pid")
+pid=$(awk '{print $1}' "$DOCKERDOOM_RUN/dockerfs.pid")
 check_eq "the dockerfs running is the package's (from PATH)" "$INST/usr/bin/dockerfs" \
     "$(readlink "/proc/$pid/exe")"
 check "dockerfs is mounted" dfs_mounted "$DOCKERDOOM_RUN/share/fs"

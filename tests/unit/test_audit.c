@@ -19,7 +19,7 @@ static void audit_plain(void **state)
 {
     (void)state;
     struct audit a = { "4eeff8a1b2c3", "web", "nginx:1", 42, 0, "bash",
-                       "rm", "ok", NULL };
+                       "rm", "ok", NULL, NULL };
     char line[512];
     const char *want = "kill id=4eeff8a1b2c3 name=web image=nginx:1 pid=42 "
                        "uid=0 comm=bash action=rm result=ok";
@@ -32,7 +32,7 @@ static void audit_engine(void **state)
 {
     (void)state;
     struct audit a = { "4eeff8a1b2c3", "web", "nginx:1", 42, 0, "bash",
-                       "rm", "ok", "prod eu" };
+                       "rm", "ok", "prod eu", NULL };
     char line[512];
     audit_format(&a, line, sizeof line);
     assert_string_equal(line, "kill id=4eeff8a1b2c3 name=web image=nginx:1 "
@@ -44,7 +44,7 @@ static void audit_quoting(void **state)
 {
     (void)state;
     struct audit a = { "4eeff8a1b2c3", "my web", "we\"ird\\img", 7, 1000,
-                       "evil\nkill id=x", "stop", "EPERM", NULL };
+                       "evil\nkill id=x", "stop", "EPERM", NULL, NULL };
     char line[512];
     audit_format(&a, line, sizeof line);
     assert_string_equal(line,
@@ -52,17 +52,24 @@ static void audit_quoting(void **state)
         "uid=1000 comm=\"evil\\x0akill id=x\" action=stop result=EPERM");
     assert_null(strchr(line, '\n'));
 
-    struct audit b = { NULL, "", NULL, -1, 0, "a\tb", "rm", "dry-run", NULL };
+    struct audit b = { NULL, "", NULL, -1, 0, "a\tb", "rm", "dry-run", NULL, NULL };
     audit_format(&b, line, sizeof line);
     assert_string_equal(line, "kill id=- name=\"\" image=- pid=-1 uid=0 "
                               "comm=\"a\\x09b\" action=rm result=dry-run");
+
+    /* Renamed since it was listed: the name now, and the one listed. */
+    struct audit c = { "4eeff8a1b2c3", "other", "img", 7, 0, "sh", "rm",
+                       "EPERM", NULL, "scope 1" };
+    audit_format(&c, line, sizeof line);
+    assert_string_equal(line, "kill id=4eeff8a1b2c3 name=other was=\"scope 1\" "
+                              "image=img pid=7 uid=0 comm=sh action=rm result=EPERM");
 }
 
 static void audit_truncation(void **state)
 {
     (void)state;
     struct audit a = { "4eeff8a1b2c3", "web", "nginx:1", 42, 0, "bash",
-                       "rm", "ok", NULL };
+                       "rm", "ok", NULL, NULL };
     char full[512];
     int n = audit_format(&a, full, sizeof full);
     for (size_t cap = 0; cap < (size_t)n + 2; cap++) {
@@ -97,7 +104,7 @@ static void errno_names(void **state)
 static void emit_audit(void)
 {
     log_open(0, 0);
-    struct audit a = { "4eeff8a1b2c3", "web", "nginx", 1, 2, "sh", "rm", "ok", NULL };
+    struct audit a = { "4eeff8a1b2c3", "web", "nginx", 1, 2, "sh", "rm", "ok", NULL, NULL };
     audit_log(&a);
     char big[3000];
     memset(big, 'n', sizeof big - 1);
@@ -137,7 +144,7 @@ static char *trail_log(const struct audit *a, int refused, double now)
 static void coalescing(void **state)
 {
     (void)state;
-    struct audit a = { "4eeff8a1b2c3", "web", "nginx", 9, 1000, "sh", "rm", "EACCES", NULL };
+    struct audit a = { "4eeff8a1b2c3", "web", "nginx", 9, 1000, "sh", "rm", "EACCES", NULL, NULL };
     struct audit b = a, ok = a;
     char *out;
     int lines = 0;
@@ -192,7 +199,7 @@ static void coalescing(void **state)
 static void coalescing_bounded(void **state)
 {
     (void)state;
-    struct audit a = { NULL, "n", "i", 9, 1000, "sh", "rm", "EPERM", NULL };
+    struct audit a = { NULL, "n", "i", 9, 1000, "sh", "rm", "EPERM", NULL, NULL };
     char id[16];
     char *out;
     int lines = 0;

@@ -105,6 +105,8 @@ static void render_every_kind(void **state)
                         "a=back\\\\slash\nb=two\\nlines\nc=\nk\\ney=v=w\n");
     assert_string_equal(render(&c, FILE_KILL, &b), "");
     assert_int_equal(container_render(&c, FILE_DIR, &b), EINVAL);
+    /* protected needs the rules: fs.c renders it */
+    assert_int_equal(container_render(&c, FILE_PROTECTED, &b), EINVAL);
     assert_int_equal(container_render(&c, FILE_LINK, &b), EINVAL);
     assert_int_equal(container_render(&c, FILE_KINDS, &b), EINVAL);
     assert_int_equal(container_render(&c, (enum file_kind)-1, &b), EINVAL);
@@ -125,6 +127,26 @@ static void render_every_kind(void **state)
 
 /* A hostile name, image or label cannot put a control character on a
  * terminal or forge a line: see escape.h. */
+/* A cut label set ends with a line without "=": never a label. */
+static void render_labels_cut(void **state)
+{
+    (void)state;
+    struct label in[] = { { "a", "1" } };
+    struct container c, d;
+    struct buf b;
+    buf_init(&b, 0);
+    assert_int_equal(container_set(&c, ID1, "web", "nginx:1", "running", 0,
+                                   in, 1), 0);
+    c.labels_cut = 4242;
+    assert_string_equal(render(&c, FILE_LABELS, &b),
+                        "a=1\n... 4242 more labels not shown (over 960 KiB of labels)\n");
+    assert_int_equal(container_copy(&d, &c), 0);
+    assert_int_equal(d.labels_cut, 4242);
+    container_clear(&d);
+    container_clear(&c);
+    buf_free(&b);
+}
+
 static void render_escapes_controls(void **state)
 {
     (void)state;
@@ -155,7 +177,7 @@ static void kind_names(void **state)
 {
     (void)state;
     const char *names[] = { "id", "name", "image", "state", "created",
-                            "labels", "engine", "kill" };
+                            "labels", "engine", "protected", "kill" };
     for (int k = FILE_ID; k <= FILE_KILL; k++) {
         assert_string_equal(file_kind_name((enum file_kind)k), names[k - 1]);
         assert_int_equal(file_kind_from_name(names[k - 1]), k);
@@ -210,6 +232,7 @@ int main(void)
         cmocka_unit_test(set_rejects_bad_ids),
         cmocka_unit_test(render_every_kind),
         cmocka_unit_test(render_escapes_controls),
+        cmocka_unit_test(render_labels_cut),
         cmocka_unit_test(kind_names),
         cmocka_unit_test(engine_file),
         cmocka_unit_test(free_array),

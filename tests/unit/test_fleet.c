@@ -20,6 +20,7 @@
 #include "capture.h"
 #include "fleet.h"
 #include "killfile.h"
+#include "members.h"
 #include "log.h"
 #include "opts.h"
 
@@ -132,6 +133,15 @@ static void through_opts(void **state)
     opts_free(&o);
 }
 
+/* The fleet of o's engine options (members_add), as main builds it. */
+static int build_fleet(struct fleet *f, const struct options *o,
+                       const struct backend_env *env, char *err,
+                       size_t errlen)
+{
+    int rc = fleet_init(f, members_room(o), err, errlen);
+    return rc ? rc : members_add(f, o, env, err, errlen);
+}
+
 /* Building: names in order, the same address twice refused, the CLI's
  * choice named "default" when no engine is given. */
 static void build(void **state)
@@ -139,13 +149,13 @@ static void build(void **state)
     (void)state;
     struct options o;
     struct fleet f;
-    struct docker_env env = { .home = "/nonexistent" };
+    struct backend_env env = { .docker = { .home = "/nonexistent" } };
     char err[512];
 
     char *three[] = { "dockerfs", "/m", "--host", "a=unix:///a.sock", "-H",
                       "b=tcp://127.0.0.1:1", "--host", "unix:///c.sock", NULL };
     assert_int_equal(opts_parse(&o, 8, three, err, sizeof err), 0);
-    assert_int_equal(fleet_build(&f, &o, &env, err, sizeof err), 0);
+    assert_int_equal(build_fleet(&f, &o, &env, err, sizeof err), 0);
     assert_int_equal(f.n, 3);
     struct backend_about a;
     assert_string_equal(f.m[0].name, "a");
@@ -162,15 +172,16 @@ static void build(void **state)
     char *twice[] = { "dockerfs", "/m", "--host", "a=unix:///a.sock", "-H",
                       "b=unix:///a.sock", NULL };
     assert_int_equal(opts_parse(&o, 6, twice, err, sizeof err), 0);
-    assert_int_equal(fleet_build(&f, &o, &env, err, sizeof err), EINVAL);
+    assert_int_equal(build_fleet(&f, &o, &env, err, sizeof err), EINVAL);
     assert_non_null(strstr(err, "listed twice"));
+    assert_int_equal(f.n, 1);
     fleet_free(&f);
     opts_free(&o);
 
     char *none[] = { "dockerfs", "/m", NULL };
-    env.host = "unix:///x.sock";
+    env.docker.host = "unix:///x.sock";
     assert_int_equal(opts_parse(&o, 2, none, err, sizeof err), 0);
-    assert_int_equal(fleet_build(&f, &o, &env, err, sizeof err), 0);
+    assert_int_equal(build_fleet(&f, &o, &env, err, sizeof err), 0);
     assert_int_equal(f.n, 1);
     assert_string_equal(f.m[0].name, "default");
     member_about(&f.m[0], &a);
@@ -180,9 +191,65 @@ static void build(void **state)
 
     char *nocontext[] = { "dockerfs", "/m", "--context", "nope", NULL };
     assert_int_equal(opts_parse(&o, 4, nocontext, err, sizeof err), 0);
-    assert_int_not_equal(fleet_build(&f, &o, &env, err, sizeof err), 0);
+    assert_int_not_equal(build_fleet(&f, &o, &env, err, sizeof err), 0);
     fleet_free(&f);
     opts_free(&o);
+}
+
+/* fleet_add takes any backend: the name is checked (valid, not taken),
+ * a failed add frees the backend it was given, and the slot stays
+ * free. */
+static int destroyed;
+static void count_destroy(void *impl) { (void)impl; destroyed++; }
+static void fake_about(const void *impl, struct backend_about *a)
+{
+    a->display = a->where = impl;
+    a->context = NULL;
+    a->hint = "";
+}
+
+static void add_checks(void **state)
+{
+    (void)state;
+    static const struct backend_ops fake = {
+        .kind = "fake", .about = fake_about, .destroy = count_destroy,
+    };
+    struct fleet f;
+    struct backend be;
+    char err[256];
+    unsigned ix = 7;
+
+    destroyed = 0;
+    assert_int_equal(fleet_init(&f, 2, err, sizeof err), 0);
+    be = (struct backend){ &fake, "x://1" };
+    assert_int_equal(fleet_add(&f, "one", &be, 0, &ix, err, sizeof err), 0);
+    assert_int_equal(ix, 0);
+    assert_null(be.ops);                        /* taken over */
+    be = (struct backend){ &fake, "x://2" };
+    assert_int_equal(fleet_add(&f, "bad name", &be, 0, &ix, err, sizeof err),
+                     EINVAL);
+    assert_int_equal(destroyed, 1);
+    be = (struct backend){ &fake, "x://2" };
+    assert_int_equal(fleet_add(&f, "one", &be, 0, &ix, err, sizeof err),
+                     EEXIST);
+    assert_int_equal(destroyed, 2);
+    be = (struct backend){ &fake, "x://1" };
+    assert_int_equal(fleet_add(&f, "two", &be, 0, &ix, err, sizeof err),
+                     EINVAL);
+    assert_non_null(strstr(err, "'one' and 'two' are one engine at x://1"));
+    assert_int_equal(f.n, 1);
+    be = (struct backend){ &fake, "x://2" };
+    assert_int_equal(fleet_add(&f, "two", &be, FLEET_YIELDS, &ix, err,
+                               sizeof err), 0);
+    assert_int_equal(ix, 1);
+    assert_int_equal(f.m[1].yields, 1);
+    assert_int_equal(atomic_load(&f.m[1].down), 1);  /* not listed yet */
+    be = (struct backend){ &fake, "x://3" };
+    assert_int_equal(fleet_add(&f, "three", &be, 0, &ix, err, sizeof err),
+                     ENOSPC);
+    assert_int_equal(destroyed, 4);
+    fleet_free(&f);
+    assert_int_equal(destroyed, 6);
 }
 
 /* A down engine answers EIO at once; with FLEET_KILLS_IN_FLIGHT kills
@@ -334,12 +401,12 @@ static void tb_stop(void *impl)
     ((struct tb *)impl)->stopped++;
 }
 
-static int tb_inspect(void *impl, const char *id, struct container *now,
-                      char *image_id, size_t image_id_len, char *err,
-                      size_t errlen)
+static int tb_inspect(void *impl, const struct container *c,
+                      struct container *now, char *image_id,
+                      size_t image_id_len, char *err, size_t errlen)
 {
     struct tb *t = impl;
-    int i = tb_find(t, id);
+    int i = tb_find(t, c->id);
 
     t->inspects++;
     snprintf(image_id, image_id_len, "sha256:test");
@@ -351,10 +418,11 @@ static int tb_inspect(void *impl, const char *id, struct container *now,
                          0, NULL, 0);
 }
 
-static int tb_kill(void *impl, const char *id, enum kill_action a, char *err,
-                   size_t errlen)
+static int tb_kill(void *impl, const struct container *c, enum kill_action a,
+                   char *err, size_t errlen)
 {
     struct tb *t = impl;
+    const char *id = c->id;
 
     if (tb_find(t, id) < 0 || t->nkilled == TB_MAX) {
         snprintf(err, errlen, "no such container");
@@ -649,6 +717,7 @@ int main(void)
         cmocka_unit_test(duplicates),
         cmocka_unit_test(through_opts),
         cmocka_unit_test(build),
+        cmocka_unit_test(add_checks),
         cmocka_unit_test(kill_budget),
         cmocka_unit_test(kill_burst_waits),
         cmocka_unit_test(engine_ids),

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "backend_docker.h"
 #include "capture.h"
 #include "killfile.h"
 #include "log.h"
@@ -38,17 +39,20 @@ static int setup(void **state)
     opt.timeout = 1.0;
     env.table = table_new();
     /* One Docker engine, named "default", whose socket is not there. */
-    struct engine_spec spec = { SPEC_HOST,
-                                "unix:///nonexistent/dockerfs-test.sock" };
     struct docker_env denv = { .home = "/nonexistent" };
     struct follow_hooks hooks = { 0 };
+    struct backend be;
     char err[256];
-    opt.engines = &spec;
-    opt.n_engines = 1;
-    assert_int_equal(fleet_build(&fleet, &opt, &denv, err, sizeof err), 0);
-    opt.engines = NULL;
-    opt.n_engines = 0;
+    memset(&be, 0, sizeof be);
+    assert_int_equal(backend_docker_new(&be, SPEC_HOST,
+                                        "unix:///nonexistent/dockerfs-test.sock",
+                                        &denv, err, sizeof err), 0);
+    assert_int_equal(fleet_init(&fleet, 1, err, sizeof err), 0);
+    assert_int_equal(fleet_add(&fleet, ENGINE_NAME_DEFAULT, &be, 0, NULL,
+                               err, sizeof err), 0);
     fleet_wire(&fleet, env.table, &opt, &hooks);
+    /* Up, as after a first list: kills reach the (absent) engine. */
+    atomic_store(&fleet.m[0].down, 0);
     env.fleet = &fleet;
     env.opt = &opt;
     env.self_id = "";
@@ -258,6 +262,8 @@ static void decisions(void **state)
     assert_int_equal(kill_decide(&r, "", &listed, EIO, NULL, NULL), EIO);
     assert_int_equal(kill_decide(&r, "", &listed, ETIMEDOUT, NULL, NULL), ETIMEDOUT);
     assert_int_equal(kill_decide(&r, "", &listed, EPROTO, NULL, NULL), EPERM);
+    /* Out of the mount's scope now (renamed out of a --filter). */
+    assert_int_equal(kill_decide(&r, "", &listed, ESRCH, &now, NULL), EPERM);
     assert_int_equal(kill_decide(&r, "", &listed, ENOMEM, NULL, NULL), EPERM);
     assert_int_equal(kill_decide(&r, "", &listed, EINVAL, NULL, NULL), EPERM);
     assert_int_equal(kill_decide(&r, "", &listed, 12345, NULL, NULL), EPERM);

@@ -64,7 +64,7 @@ static void defaults(void **state)
     assert_int_equal(o.debug, 0);
     assert_null(o.fuse_opts);
     assert_int_equal(o.ro, 0);
-    assert_null(o.host);
+    assert_int_equal(o.n_engines, 0);
     assert_int_equal(o.filters.n, 0);
     assert_int_equal(o.protect.n, 0);
     assert_int_equal(o.all, 0);
@@ -100,7 +100,8 @@ static void every_option(void **state)
     assert_int_equal(o.syslog, 0);
     assert_string_equal(o.fuse_opts, "allow_other,ro,default_permissions");
     assert_int_equal(o.ro, 1);
-    assert_string_equal(o.host, "unix:///tmp/d.sock");
+    assert_int_equal(o.n_engines, 1);
+    assert_string_equal(o.engines[0].arg, "unix:///tmp/d.sock");
     assert_int_equal(o.filters.n, 2);
     assert_string_equal(o.filters.v[0].key, "label");
     assert_string_equal(o.filters.v[0].value, "a=b");
@@ -127,7 +128,7 @@ static void short_and_equals_forms(void **state)
     char err[256];
     assert_int_equal(P(&o, err, "/m", "-H", "tcp://e:1", "--kill-action=kill",
                        "--syslog", "-d", "--uid=root", "--gid=root"), 0);
-    assert_string_equal(o.host, "tcp://e:1");
+    assert_string_equal(o.engines[0].arg, "tcp://e:1");
     assert_int_equal(o.action, KILL_KILL);
     assert_int_equal(o.debug, 1);
     assert_int_equal(o.foreground, 1);     /* -d implies -f */
@@ -207,6 +208,13 @@ static void usage_errors(void **state)
         { "/m", "--spin", "1.5" },
         { "/m", "--spin", "" },
         { "/m", "--spin" },
+        { "/m", "--owner-only", "kill" },
+        { "/m", "--owner-only", "bogus" },
+        { "/m", "--owner-only", "" },
+        { "/m", "--owner-only", "labels," },
+        { "/m", "--owner-only", "labels,,id" },
+        { "/m", "--owner-only", "dir" },
+        { "/m", "--owner-only" },
         { "/m", "--filter", "=x" },
         { "/m", "--filter", "bogus=1" },
         { "/m", "--filter", "label=" },
@@ -249,6 +257,30 @@ static void usage_errors(void **state)
     assert_non_null(strstr(err, "-x"));
     assert_int_equal(parse(&o, err, (const char *[]){ NULL }), 2);
     assert_non_null(strstr(err, "mount point"));
+}
+
+/* --owner-only: data files by name, comma-separated and repeatable, into
+ * one bit per kind; the kill file and anything else is a usage error. */
+static void owner_only_list(void **state)
+{
+    (void)state;
+    struct options o;
+    char err[256];
+
+    assert_int_equal(P(&o, err, "/m"), 0);
+    assert_int_equal(o.owner_only, 0);
+    opts_free(&o);
+    assert_int_equal(P(&o, err, "/m", "--owner-only", "labels,created",
+                       "--owner-only=id"), 0);
+    assert_int_equal(o.owner_only, 1u << FILE_LABELS | 1u << FILE_CREATED |
+                                   1u << FILE_ID);
+    opts_free(&o);
+    assert_int_equal(P(&o, err, "/m", "--owner-only", "name,image,state,engine"), 0);
+    assert_int_equal(o.owner_only, 1u << FILE_NAME | 1u << FILE_IMAGE |
+                                   1u << FILE_STATE | 1u << FILE_ENGINE);
+    opts_free(&o);
+    assert_int_equal(P(&o, err, "/m", "--owner-only", "labels,kill"), 2);
+    assert_non_null(strstr(err, "'kill'"));
 }
 
 /* Out of memory is said as such, never as a usage error with a reason
@@ -350,7 +382,6 @@ static void engines_in_order(void **state)
     assert_string_equal(o.engines[1].arg, "unix:///a.sock");
     assert_int_equal(o.engines[2].kind, SPEC_CONTEXT);
     assert_string_equal(o.engines[2].arg, "dev");
-    assert_string_equal(o.host, "unix:///a.sock");
     opts_free(&o);
     opts_free(&o);
     assert_int_equal(P(&o, err, "/m", "--context", ""), 2);
@@ -368,6 +399,7 @@ int main(void)
         cmocka_unit_test(short_and_equals_forms),
         cmocka_unit_test(help_and_version),
         cmocka_unit_test(usage_errors),
+        cmocka_unit_test(owner_only_list),
         cmocka_unit_test(out_of_memory),
         cmocka_unit_test(owner_ids),
         cmocka_unit_test(allow_other_noted),

@@ -418,9 +418,10 @@ static int feed_list(const char *text, size_t len, size_t chunk,
     return rc;
 }
 
-/* One container never costs the list: a record that is not JSON, or is
- * over 1 MiB (labels inherited from an image, say), is left out and told
- * with its id; the others are listed; memory stays bounded. */
+/* One container never costs the list: a record that is not JSON is left
+ * out and told with its id; one over 1 MiB of labels (inherited from an
+ * image, say) is listed with them cut; one still over 1 MiB without them
+ * is left out; the others are listed; memory stays bounded. */
 static void list_skips_unreadable_records(void **state)
 {
     (void)state;
@@ -457,17 +458,43 @@ static void list_skips_unreadable_records(void **state)
                                 "1111111111111111111111111111111111111111111111111111111111111111"), 0);
     memset(&k, 0, sizeof k);
     assert_int_equal(feed_list(b.data, b.len, 65536, &k, &v, &n), 0);
-    assert_int_equal(n, 2);
+    /* Listed, its name whole, the big label cut and counted (issue 23
+     * item 9); the small one after it kept. */
+    assert_int_equal(n, 3);
     assert_string_equal(v[0].name, "a");
-    assert_string_equal(v[1].id, "1111111111111111111111111111111111111111111111111111111111111111");
+    assert_string_equal(v[1].name, "huge");
+    assert_int_equal(v[1].labels_cut, 1);
+    assert_int_equal(v[1].nlabels, 1);
+    assert_string_equal(v[1].labels[0].key, "x]");
+    assert_string_equal(v[1].labels[0].value, "{");
+    assert_string_equal(v[2].id, "1111111111111111111111111111111111111111111111111111111111111111");
+    containers_free(v, n);
+    assert_int_equal(k.n, 0);
+    /* The whole-body parse does the same, without a hook. */
+    assert_int_equal(parse_container_list(b.data, b.len, &v, &n), 0);
+    assert_int_equal(n, 3);
+    containers_free(v, n);
+    buf_free(&b);
+
+    /* A name of 1.1 MiB cannot be cut: that record is left out, told
+     * with its id. */
+    buf_init(&b, 0);
+    assert_int_equal(buf_printf(&b, "[{\"Id\":\"" ID1 "\",\"Names\":[\"/a\"]},"
+                                "{\"Id\" : \"" ID2 "\",\"Names\":[\"/"), 0);
+    fill = malloc(big);
+    assert_non_null(fill);
+    memset(fill, 'q', big);
+    assert_int_equal(buf_add(&b, fill, big), 0);
+    free(fill);
+    assert_int_equal(buf_printf(&b, "\"]}]"), 0);
+    memset(&k, 0, sizeof k);
+    assert_int_equal(feed_list(b.data, b.len, 65536, &k, &v, &n), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].name, "a");
     containers_free(v, n);
     assert_int_equal(k.n, 1);
     assert_string_equal(k.ids[0], ID2);
     assert_non_null(strstr(k.why[0], "over 1 MiB"));
-    /* The whole-body parse does the same, without a hook. */
-    assert_int_equal(parse_container_list(b.data, b.len, &v, &n), 0);
-    assert_int_equal(n, 2);
-    containers_free(v, n);
     buf_free(&b);
 
     /* A string that never ends is still a broken list, but memory stays

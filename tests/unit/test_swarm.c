@@ -13,7 +13,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "backend_docker.h"
 #include "fleet.h"
+#include "members.h"
 #include "opts.h"
 #include "swarm.h"
 
@@ -202,12 +204,27 @@ static void diff(void **state)
         assert_int_equal(added[i], 1);
 }
 
+/* A node's member: a Docker backend for url, added as --swarm does. */
+static int add_node(struct fleet *f, const char *name, const char *url,
+                    unsigned *ix, char *err, size_t errlen)
+{
+    struct docker_env env;
+    struct backend be;
+    int rc;
+
+    memset(&env, 0, sizeof env);
+    memset(&be, 0, sizeof be);
+    if ((rc = backend_docker_new(&be, SPEC_HOST, url, &env, err, errlen)))
+        return rc;
+    return fleet_add(f, name, &be, FLEET_YIELDS, ix, err, errlen);
+}
+
 static void fleet_grows(void **state)
 {
     char *argv[] = { "dockerfs", "--swarm", "unix:///m.sock",
                      "--host", "a=unix:///a.sock", "/mnt", NULL };
     struct options o;
-    struct docker_env env;
+    struct backend_env env;
     struct fleet f;
     char err[256], url[64], name[16];
     unsigned ix = 99;
@@ -217,29 +234,33 @@ static void fleet_grows(void **state)
     assert_int_equal(opts_parse(&o, 6, argv, err, sizeof err), 0);
     assert_string_equal(o.swarm, "unix:///m.sock");
     assert_null(o.swarm_engine);
-    assert_int_equal(fleet_build(&f, &o, &env, err, sizeof err), 0);
+    assert_int_equal(members_room(&o), 1 + SWARM_NODES_MAX);
+    assert_int_equal(fleet_init(&f, members_room(&o), err, sizeof err), 0);
+    assert_int_equal(members_add(&f, &o, &env, err, sizeof err), 0);
     assert_int_equal(f.n, 1);
-    assert_int_equal(f.cap, 1 + FLEET_SWARM_MAX);
+    assert_int_equal(f.cap, 1 + SWARM_NODES_MAX);
     struct member *first = fleet_member(&f, 0);
-    assert_int_equal(fleet_add(&f, "a", "unix:///b.sock", &env, &ix, err,
-                               sizeof err), EEXIST);
-    assert_int_equal(fleet_add(&f, "n", "bogus://x", &env, &ix, err,
-                               sizeof err), EINVAL);
+    assert_int_equal(add_node(&f, "a", "unix:///b.sock", &ix, err,
+                              sizeof err), EEXIST);
+    assert_int_equal(add_node(&f, "n", "bogus://x", &ix, err, sizeof err),
+                     EINVAL);
+    assert_int_equal(add_node(&f, "n", "unix:///a.sock", &ix, err,
+                              sizeof err), EINVAL);
+    assert_non_null(strstr(err, "listed twice"));
     assert_int_equal(f.n, 1);
     assert_null(fleet_member(&f, 1));
-    for (int i = 0; i < FLEET_SWARM_MAX; i++) {
+    for (int i = 0; i < SWARM_NODES_MAX; i++) {
         snprintf(url, sizeof url, "unix:///n%d.sock", i);
         snprintf(name, sizeof name, "n%d", i);
-        assert_int_equal(fleet_add(&f, name, url, &env, &ix, err,
-                                   sizeof err), 0);
+        assert_int_equal(add_node(&f, name, url, &ix, err, sizeof err), 0);
         assert_int_equal(ix, (unsigned)i + 1);
         assert_string_equal(fleet_member(&f, ix)->name, name);
-        assert_int_equal(fleet_member(&f, ix)->from_swarm, 1);
+        assert_int_equal(fleet_member(&f, ix)->yields, 1);
         /* Not listed yet: kills get EIO. */
         assert_int_equal(fleet_kill_begin(&f, ix), EIO);
     }
-    assert_int_equal(fleet_add(&f, "over", "unix:///o.sock", &env, &ix, err,
-                               sizeof err), ENOSPC);
+    assert_int_equal(add_node(&f, "over", "unix:///o.sock", &ix, err,
+                              sizeof err), ENOSPC);
     /* Members never move while the fleet grows. */
     assert_ptr_equal(fleet_member(&f, 0), first);
     fleet_free(&f);

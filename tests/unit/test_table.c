@@ -61,10 +61,11 @@ static void add_find_remove(void **state)
     assert_false(changed);
     assert_int_equal(s, sa);
 
-    assert_int_equal(table_remove(t, a.id, &gone), 0);
+    assert_int_equal(table_remove_engine(t, TABLE_ANY_ENGINE, a.id, &gone), 0);
     assert_string_equal(gone.short_id, "aaaa11111111");
     assert_int_equal(gone.serial, sa);
-    assert_int_equal(table_remove(t, a.id, &gone), ENOENT);
+    assert_int_equal(table_remove_engine(t, TABLE_ANY_ENGINE,
+                                         a.id, &gone), ENOENT);
     table_rdlock(t);
     assert_null(table_by_serial(t, sa));
     assert_int_equal(table_count(t), 1);
@@ -203,20 +204,23 @@ static void replace_all_reports_removals(void **state)
     make(&v[2], "03", '0', "c", "running");
     uint64_t *ch;
     size_t nch;
-    assert_int_equal(table_replace_all(t, v, 3, &gone, &ngone, &ch, &nch), 0);
+    assert_int_equal(table_replace_engine(t, TABLE_ANY_ENGINE,
+                                          v, 3, &gone, &ngone, &ch, &nch), 0);
     assert_int_equal(ngone, 0);
     assert_null(gone);
     assert_int_equal(nch, 3);       /* all three are new */
     free(ch);
     /* The same list again changes nothing. */
-    assert_int_equal(table_replace_all(t, v, 3, &gone, &ngone, &ch, &nch), 0);
+    assert_int_equal(table_replace_engine(t, TABLE_ANY_ENGINE,
+                                          v, 3, &gone, &ngone, &ch, &nch), 0);
     assert_int_equal(nch, 0);
     assert_null(ch);
     /* Keep b, drop a and c, bring d. */
     struct container next[2];
     make(&next[0], "02", '0', "b", "paused");
     make(&next[1], "04", '0', "d", "running");
-    assert_int_equal(table_replace_all(t, next, 2, &gone, &ngone, &ch, &nch), 0);
+    assert_int_equal(table_replace_engine(t, TABLE_ANY_ENGINE,
+                                          next, 2, &gone, &ngone, &ch, &nch), 0);
     assert_int_equal(ngone, 2);
     assert_int_equal(nch, 2);       /* b changed, d is new */
     table_rdlock(t);
@@ -236,7 +240,7 @@ static void replace_all_reports_removals(void **state)
 
     struct table_row *rows;
     size_t n;
-    assert_int_equal(table_snapshot(t, &rows, &n), 0);
+    assert_int_equal(table_snapshot(t, &rows, &n, NULL), 0);
     assert_int_equal(n, 2);
     assert_string_equal(rows[0].short_id, "020000000000");
     assert_string_equal(rows[1].short_id, "040000000000");
@@ -247,10 +251,11 @@ static void replace_all_reports_removals(void **state)
     assert_string_equal(table_by_serial(t, s)->state, "paused");
     table_unlock(t);
 
-    assert_int_equal(table_replace_all(t, NULL, 0, &gone, &ngone, NULL, NULL), 0);
+    assert_int_equal(table_replace_engine(t, TABLE_ANY_ENGINE,
+                                          NULL, 0, &gone, &ngone, NULL, NULL), 0);
     assert_int_equal(ngone, 2);
     free(gone);
-    assert_int_equal(table_snapshot(t, &rows, &n), 0);
+    assert_int_equal(table_snapshot(t, &rows, &n, NULL), 0);
     assert_int_equal(n, 0);
     assert_null(rows);
     for (int i = 0; i < 3; i++)
@@ -292,7 +297,8 @@ static void grows(void **state)
         char prefix[16];
         snprintf(prefix, sizeof prefix, "%08x", i);
         make(&c, prefix, 'f', prefix, "running");
-        assert_int_equal(table_remove(t, c.id, NULL), 0);
+        assert_int_equal(table_remove_engine(t, TABLE_ANY_ENGINE,
+                                             c.id, NULL), 0);
         container_clear(&c);
     }
     table_rdlock(t);
@@ -373,7 +379,8 @@ static void names_indexed(void **state)
             container_clear(&v[i]);
     struct table_row *gone;
     size_t ngone;
-    assert_int_equal(table_replace_all(t, v, k, &gone, &ngone, NULL, NULL), 0);
+    assert_int_equal(table_replace_engine(t, TABLE_ANY_ENGINE,
+                                          v, k, &gone, &ngone, NULL, NULL), 0);
     assert_int_equal(ngone, N / 2 - 1);
     free(gone);
     assert_int_equal(by_name(t, "db-0", &err), serials[1]);
@@ -409,7 +416,7 @@ static void *churner(void *arg)
         snprintf(prefix, sizeof prefix, "%06x", round % 64);
         make(&c, prefix, 'a', prefix, "running");
         if (round % 3 == 2)
-            table_remove(ch->t, c.id, NULL);
+            table_remove_engine(ch->t, TABLE_ANY_ENGINE, c.id, NULL);
         else
             table_upsert(ch->t, &c, NULL, NULL);
         container_clear(&c);
@@ -429,7 +436,7 @@ static void snapshot_while_changing(void **state)
     for (int i = 0; i < 500; i++) {
         struct table_row *rows;
         size_t n;
-        assert_int_equal(table_snapshot(ch.t, &rows, &n), 0);
+        assert_int_equal(table_snapshot(ch.t, &rows, &n, NULL), 0);
         for (size_t j = 0; j < n; j++) {
             assert_int_equal(strlen(rows[j].short_id), SHORT_ID_LEN);
             if (j)
@@ -635,6 +642,56 @@ static void insert_only_new(void **state)
     table_free(t);
 }
 
+/* The stamp of a row's last change. */
+static long long stamp_of(struct table *t, uint64_t serial)
+{
+    long long ns;
+
+    table_rdlock(t);
+    ns = table_by_serial(t, serial)->changed_ns;
+    table_unlock(t);
+    return ns;
+}
+
+/* changed_ns (a directory's mtime in the mount) is set on insert, grows
+ * with every change shown, even two in the same nanosecond, and stays
+ * when nothing changed. */
+static void change_stamps(void **state)
+{
+    (void)state;
+    struct table *t = table_new();
+    struct container a, paused, b;
+    uint64_t sa = 0, sb = 0, *serials;
+    size_t n;
+    long long first, second, third;
+
+    make(&a, "aaaa", '1', "web", "running");
+    make(&paused, "aaaa", '1', "web", "paused");
+    make(&b, "bbbb", '2', "db", "running");
+    paused.changed_ns = 1;          /* the caller's value is not kept */
+    assert_int_equal(table_upsert(t, &a, NULL, &sa), 0);
+    assert_int_equal(table_upsert(t, &b, NULL, &sb), 0);
+    first = stamp_of(t, sa);
+    assert_true(first > 0);
+    assert_true(stamp_of(t, sb) > first);
+    assert_int_equal(table_upsert(t, &a, NULL, NULL), 0);
+    assert_true(stamp_of(t, sa) == first);
+    assert_int_equal(table_upsert(t, &paused, NULL, NULL), 0);
+    second = stamp_of(t, sa);
+    assert_true(second > first);
+    assert_int_equal(table_mark_engine(t, 0, "unreachable", &serials, &n),
+                     0);
+    assert_int_equal(n, 2);
+    free(serials);
+    third = stamp_of(t, sa);
+    assert_true(third > second);
+    assert_true(stamp_of(t, sb) != third);
+    container_clear(&a);
+    container_clear(&paused);
+    container_clear(&b);
+    table_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -650,6 +707,7 @@ int main(void)
         cmocka_unit_test(names_indexed),
         cmocka_unit_test(snapshot_while_changing),
         cmocka_unit_test(insert_only_new),
+        cmocka_unit_test(change_stamps),
     };
     return cmocka_run_group_tests_name("table", tests, NULL, NULL);
 }

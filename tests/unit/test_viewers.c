@@ -66,11 +66,44 @@ static void allow_other_only_trusted(void **state)
     assert_false(view(&o, 0, 1000, 0));
 }
 
+/* --owner-only: root and the owner read those files, the --uid user and
+ * --gid members (who may view and kill) do not; other files stay open. */
+static void owner_only_files(void **state)
+{
+    (void)state;
+    struct options o;
+    memset(&o, 0, sizeof o);
+    o.allow_other = 1;
+    o.kill_uid = 999;
+    o.kill_gid = 4242;
+    o.have_gid = 1;
+    struct kill_caller game = caller(999, 999, 0, NULL);
+    struct kill_caller member = caller(1000, 4242, 0, NULL);
+    struct kill_caller root = caller(0, 0, 0, NULL);
+    struct kill_caller owner = caller(1234, 1, 0, NULL);
+
+    /* Nothing named: every file is open to whoever may view. */
+    assert_true(may_read(&o, 1234, &game, FILE_LABELS));
+    o.owner_only = 1u << FILE_LABELS | 1u << FILE_CREATED;
+    assert_false(may_read(&o, 1234, &game, FILE_LABELS));
+    assert_false(may_read(&o, 1234, &member, FILE_LABELS));
+    assert_false(may_read(&o, 1234, &game, FILE_CREATED));
+    assert_true(may_read(&o, 1234, &root, FILE_LABELS));
+    assert_true(may_read(&o, 1234, &owner, FILE_LABELS));
+    /* What the game plays with stays readable. */
+    assert_true(may_read(&o, 1234, &game, FILE_NAME));
+    assert_true(may_read(&o, 1234, &game, FILE_IMAGE));
+    assert_true(may_read(&o, 1234, &game, FILE_STATE));
+    assert_true(may_read(&o, 1234, &game, FILE_ENGINE));
+    assert_true(may_read(&o, 1234, &game, FILE_KINDS));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(without_allow_other_anyone),
         cmocka_unit_test(allow_other_only_trusted),
+        cmocka_unit_test(owner_only_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
