@@ -18,6 +18,7 @@
 # root on a tmpfs).
 #
 # Copyright the dockerdoom authors. GPL-2.0-or-later.
+# shellcheck disable=SC2317  # cleanup and helpers run through trap and wait_until
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)

@@ -164,7 +164,7 @@ if [ "$(echo "$late" | grep -c .)" -eq 2 ] && [ "$(echo "$late" | head -n1)" -ge
     ok "containers started later keep 512 units away, no farther than the wave"
 else
     not_ok "containers started later keep 512 units away, no farther than the wave" \
-        "late: $(echo $late), wave $near..$far"
+        "late: ${late//$'\n'/ }, wave $near..$far"
 fi
 
 # Unprovoked, container monsters leave the player alone: two stats lines
