@@ -304,7 +304,9 @@ static size_t on_watch(char *data, size_t size, size_t n, void *arg)
     if (!ns->status)
         curl_easy_getinfo(ns->h, CURLINFO_RESPONSE_CODE, &ns->status);
     if (ns->status != 200) {
-        buf_add(&ns->errbody, data, size * n);
+        size_t room = buf_room(&ns->errbody);
+        /* The first bytes of the answer say why. */
+        buf_add(&ns->errbody, data, size * n < room ? size * n : room);
         return size * n;
     }
     return lines_feed(&ns->lines, data, size * n, on_line, ns) == 0
