@@ -33,6 +33,7 @@
 #include "log.h"
 #include "pod.h"
 #include "table.h"
+#include "testcert.h"
 
 #define UID_A "aaaaaaaa-0000-4000-8000-000000000001"
 #define UID_B "bbbbbbbb-0000-4000-8000-000000000002"
@@ -664,18 +665,6 @@ static void members(void **state)
 static void own_pod(void **state)
 {
     (void)state;
-    static const char cert[] =
-        "-----BEGIN CERTIFICATE-----\n"
-        "MIIBhjCCAS2gAwIBAgIUXYeyAYccabv10AHN1OteZa1XiUIwCgYIKoZIzj0EAwIw\n"
-        "GDEWMBQGA1UEAwwNZG9ja2VyZnMtdGVzdDAgFw0yNjEyMDcxNTQ2MzNaGA8yMTI2\n"
-        "MTExMzE1NDYzM1owGDEWMBQGA1UEAwwNZG9ja2VyZnMtdGVzdDBZMBMGByqGSM49\n"
-        "AgEGCCqGSM49AwEHA0IABEbYg28I8J1C/7hGzkYt+ewKmdHqsXFsHbSJkMjII6Yi\n"
-        "UhwdX+8EAlIa2dRO0yHuf6btUe6zNkx+WvAFh0qeXTGjUzBRMB0GA1UdDgQWBBSV\n"
-        "l/flYQ5+Ef0qHM/oVvk9ws7KVjAfBgNVHSMEGDAWgBSVl/flYQ5+Ef0qHM/oVvk9\n"
-        "ws7KVjAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0cAMEQCIAnlgmSI6vAP\n"
-        "5p2Ad5M853k3fr4j+5OcSbidEaSuE0oZAiBWpkTgk/hJrMBFVbGDj8RVYFMKIGSc\n"
-        "MadxP+svK9Loug==\n"
-        "-----END CERTIFICATE-----\n";
     struct kube_env env = { .home = "/nonexistent",
                             .service_host = "127.0.0.1",
                             .service_port = "1" };
@@ -695,7 +684,7 @@ static void own_pod(void **state)
     fclose(f);
     snprintf(path, sizeof path, "%s/ca.crt", sa);
     assert_non_null(f = fopen(path, "w"));
-    fputs(cert, f);
+    fputs(TEST_CERT, f);
     fclose(f);
     snprintf(path, sizeof path, "%s/namespace", sa);
     assert_non_null(f = fopen(path, "w"));
