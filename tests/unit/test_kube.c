@@ -212,6 +212,10 @@ static void serve_one(int fd)
                "\"11111111-2222-4333-8444-555555555555\"}}");
     } else if (strstr(r.path, "watch=1")) {
         watch(fd);
+    } else if (strncmp(r.path, "/api/v1/namespaces/empty/pods?", 30) == 0 &&
+               !strstr(r.path, "watch=1")) {
+        answer(fd, 200, "{\"metadata\":{\"resourceVersion\":\"5\"},"
+               "\"items\":[]}");
     } else if (strncmp(r.path, "/api/v1/pods?", 13) == 0) {
         /* Two pages, the second asked for by its continue token. */
         int second = strstr(r.path, "continue=tok%2B1%2F%3D") != NULL;
@@ -715,9 +719,42 @@ static void own_pod(void **state)
     be.ops->destroy(be.impl);
 }
 
+/* --namespace: that namespace's path; an empty one lists nothing (and
+ * an empty page is no special case). */
+static void one_namespace(void **state)
+{
+    (void)state;
+    struct kube_env env = { .home = "/nonexistent", .sa_dir = "/nonexistent" };
+    const char *const nss[] = { "empty" };
+    struct options o;
+    struct backend be;
+    struct follow out;
+    struct table *t;
+    char err[256];
+
+    memset(&o, 0, sizeof o);
+    o.timeout = 5;
+    o.grace_period = -1;
+    o.all = 1;
+    assert_int_equal(backend_kube_new(&be, kubeconfig, NULL, nss, 1, &env,
+                                      NULL, err, sizeof err), 0);
+    assert_non_null(t = table_new());
+    memset(&out, 0, sizeof out);
+    out.table = t;
+    be.ops->wire(be.impl, &out, &o);
+    assert_int_equal(be.ops->list(be.impl, err, sizeof err), 0);
+    assert_int_equal(table_count(t), 0);
+    const struct req *r = last_req("GET");
+    assert_non_null(strstr(r->path, "/api/v1/namespaces/empty/pods?limit="));
+    assert_null(strstr(r->path, "fieldSelector"));    /* --all */
+    be.ops->destroy(be.impl);
+    table_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(one_namespace),
         cmocka_unit_test(own_pod),
         cmocka_unit_test(members),
         cmocka_unit_test(errnos),
