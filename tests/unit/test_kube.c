@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -657,9 +658,78 @@ static void members(void **state)
     opts_free(&o);
 }
 
+/* In a pod (in-cluster credentials) dockerfs never kills its own pod:
+ * the one named by its host name in its service account's namespace;
+ * refused before any request. */
+static void own_pod(void **state)
+{
+    (void)state;
+    static const char cert[] =
+        "-----BEGIN CERTIFICATE-----\n"
+        "MIIBhjCCAS2gAwIBAgIUXYeyAYccabv10AHN1OteZa1XiUIwCgYIKoZIzj0EAwIw\n"
+        "GDEWMBQGA1UEAwwNZG9ja2VyZnMtdGVzdDAgFw0yNjEyMDcxNTQ2MzNaGA8yMTI2\n"
+        "MTExMzE1NDYzM1owGDEWMBQGA1UEAwwNZG9ja2VyZnMtdGVzdDBZMBMGByqGSM49\n"
+        "AgEGCCqGSM49AwEHA0IABEbYg28I8J1C/7hGzkYt+ewKmdHqsXFsHbSJkMjII6Yi\n"
+        "UhwdX+8EAlIa2dRO0yHuf6btUe6zNkx+WvAFh0qeXTGjUzBRMB0GA1UdDgQWBBSV\n"
+        "l/flYQ5+Ef0qHM/oVvk9ws7KVjAfBgNVHSMEGDAWgBSVl/flYQ5+Ef0qHM/oVvk9\n"
+        "ws7KVjAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0cAMEQCIAnlgmSI6vAP\n"
+        "5p2Ad5M853k3fr4j+5OcSbidEaSuE0oZAiBWpkTgk/hJrMBFVbGDj8RVYFMKIGSc\n"
+        "MadxP+svK9Loug==\n"
+        "-----END CERTIFICATE-----\n";
+    struct kube_env env = { .home = "/nonexistent",
+                            .service_host = "127.0.0.1",
+                            .service_port = "1" };
+    char sa[160], path[200], host[256], err[256], image_id[8];
+    struct backend be;
+    struct options o;
+    struct follow out;
+    struct container c, now;
+    const char *ctx;
+    FILE *f;
+
+    snprintf(sa, sizeof sa, "%s/sa", dir);
+    mkdir(sa, 0700);
+    snprintf(path, sizeof path, "%s/token", sa);
+    assert_non_null(f = fopen(path, "w"));
+    fputs("t\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/ca.crt", sa);
+    assert_non_null(f = fopen(path, "w"));
+    fputs(cert, f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/namespace", sa);
+    assert_non_null(f = fopen(path, "w"));
+    fputs("ops\n", f);
+    fclose(f);
+    env.sa_dir = sa;
+    assert_int_equal(backend_kube_new(&be, NULL, NULL, NULL, 0, &env, &ctx,
+                                      err, sizeof err), 0);
+    assert_string_equal(ctx, "in-cluster");
+    memset(&o, 0, sizeof o);
+    o.timeout = 1;
+    o.grace_period = -1;
+    memset(&out, 0, sizeof out);
+    be.ops->wire(be.impl, &out, &o);
+    assert_int_equal(gethostname(host, sizeof host), 0);
+    assert_int_equal(container_set(&c, "aaaaaaaa000040008000000000000001",
+                                   host, "img", "running", 0, NULL, 0), 0);
+    assert_int_equal(container_set_ns(&c, "ops"), 0);
+    assert_int_equal(be.ops->inspect(be.impl, &c, &now, image_id,
+                                     sizeof image_id, err, sizeof err), EPERM);
+    assert_non_null(strstr(err, "dockerfs's own"));
+    /* Its name in another namespace is another pod: asked (and the
+     * server at port 1 does not answer). */
+    assert_int_equal(container_set_ns(&c, "shop"), 0);
+    assert_int_equal(be.ops->inspect(be.impl, &c, &now, image_id,
+                                     sizeof image_id, err, sizeof err), EIO);
+    container_clear(&c);
+    be.ops->destroy(be.impl);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(own_pod),
         cmocka_unit_test(members),
         cmocka_unit_test(errnos),
         cmocka_unit_test(pod_paths),
