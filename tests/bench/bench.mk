@@ -2,9 +2,10 @@
 # Benchmarks (tests/bench/): `make bench`, not part of `make check`.
 # BENCH_SIZES="10 100 1000" shortens the listing sizes (default
 # "10 100 1000 10000"); results go to $(B)/bench-results/<timestamp>/.
-# Then the fleet row (tests/bench/fleet.sh, also `make bench-fleet`), and
+# Then the fleet row (tests/bench/fleet.sh, also `make bench-fleet`),
 # pause to a frozen monster at 8 and 300 containers (tests/bench/pause.sh,
-# also `make bench-pause`).
+# also `make bench-pause`) and the game's sound to the noVNC page
+# (tests/bench/sound.sh, also `make bench-sound`).
 BENCH_SRCS := $(wildcard tests/bench/*.c)
 BENCH_OBJS := $(BENCH_SRCS:tests/bench/%.c=$(B)/bench/%.o)
 
@@ -22,6 +23,7 @@ bench: bench-build game
 	B=$(B) tests/bench/run.sh
 	B=$(B) tests/bench/fleet.sh
 	B=$(B) tests/bench/pause.sh
+	B=$(B) tests/bench/sound.sh
 
 # The fleet row alone: 3 engines x BENCH_FLEET_N (1000) against 1 x 3N.
 bench-fleet: bench-build
@@ -37,3 +39,9 @@ bench-running: $(B)/dockerfs
 bench-pause: $(B)/dockerfs game
 	B=$(B) tests/bench/pause.sh
 .PHONY: bench-pause
+
+# The game's sound to the noVNC page: latency, CPU, image size
+# (tests/bench/sound.sh; needs the game image, builds it when missing).
+bench-sound: bench-build
+	B=$(B) tests/bench/sound.sh
+.PHONY: bench-sound
