@@ -450,7 +450,7 @@ static void backend(void **state)
     assert_int_equal(table_count(tab), 3);
     assert_string_equal(name_of("cccccccc0000"), "c");
     const struct req *r = last_req("GET");
-    assert_non_null(strstr(r->path, "limit=250"));
+    assert_non_null(strstr(r->path, "limit=500"));
     assert_non_null(strstr(r->path, "labelSelector=app%3Dweb"));
     assert_non_null(strstr(r->path, "fieldSelector=status.phase%21%3D"
                                     "Succeeded%2Cstatus.phase%21%3DFailed"));

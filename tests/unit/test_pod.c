@@ -201,6 +201,10 @@ static void lists(void **state)
         "{\"items\":[],\"metadata\":{\"resourceVersion\":\"a b\"}}",
         "{\"items\":[],\"metadata\":{\"continue\":\"a\\nb\"}}",
         "{\"items\":[", "{\"items\":[]} trailing",
+        "{\"items\":[],}", "{\"items\":[]]}", "{\"items\":[],\"a\":}",
+        "{\"items\":[],\"items\":[]}", "{\"items\":\"x\"}",
+        "{\"metadata\":\"x\",\"items\":[]}", "{\"a\" 1,\"items\":[]}",
+        "{\"items\":[]}}", "{\"items\":[],\"a\":1]}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         if (pod_parse_list(bad[i], strlen(bad[i]), &p, NULL, NULL) != EINVAL)
@@ -228,6 +232,15 @@ static void deep_and_huge(void **state)
     for (int i = 0; i < 100000; i++)
         buf_add(&b, "[", 1);
     assert_int_equal(pod_parse_list(b.data, b.len, &p, NULL, NULL), EINVAL);
+    /* Deeper than any pod, closed: refused, not counted on. */
+    buf_reset(&b);
+    buf_printf(&b, "{\"items\":[");
+    for (int i = 0; i < 200000; i++)
+        buf_add(&b, "[", 1);
+    for (int i = 0; i < 200000; i++)
+        buf_add(&b, "]", 1);
+    buf_printf(&b, "]}");
+    assert_int_equal(pod_parse_list(b.data, b.len, &p, NULL, NULL), EINVAL);
     buf_reset(&b);
     buf_printf(&b, "{\"type\":\"ADDED\",\"object\":");
     for (int i = 0; i < 100000; i++)
@@ -248,41 +261,104 @@ static void deep_and_huge(void **state)
     buf_free(&b);
 }
 
-/* A list is read up to one engine's share, page after page: the rows
- * beyond it are dropped and no more pages are wanted. */
+/* A list is read up to one engine's share, counted across pages: the
+ * items beyond it are left out (page.full) and cost nothing kept. */
 static void share(void **state)
 {
     (void)state;
-    struct pod_share sh = { 5, 1000, 0, 0 };
-    struct container v[8];
-    char uid[64];
-    size_t n = 0;
+    struct pod_share sh = { 5, 1 << 20, 0, 0 };
+    struct pod_list_parser lp;
+    struct pod_page p;
+    struct buf b;
 
-    for (int i = 0; i < 8; i++) {
-        snprintf(uid, sizeof uid, "7a00000%d-0000-4000-8000-000000000000", i);
-        char id[POD_ID_LEN + 1];
-        assert_int_equal(pod_id_from_uid(uid, strlen(uid), id), 0);
-        assert_int_equal(container_set(&v[i], id, "p", "img", "pending", 0,
-                                       NULL, 0), 0);
+    buf_init(&b, 0);
+    buf_printf(&b, "{\"items\":[");
+    for (int i = 0; i < 3; i++)
+        buf_printf(&b, "%s{\"metadata\":{\"name\":\"p%d\",\"namespace\":\"n\","
+                   "\"uid\":\"7a000000-0000-4000-8000-%012d\"}}", i ? "," : "",
+                   i, i);
+    buf_printf(&b, "]}");
+    for (int page = 0; page < 2; page++) {
+        pod_list_init(&lp, &sh);
+        assert_int_equal(pod_list_feed(&lp, b.data, b.len), 0);
+        assert_int_equal(pod_list_finish(&lp, &p), 0);
+        pod_list_free(&lp);
+        /* 3 fit, then 2 of the next 3 */
+        assert_int_equal(p.n, page ? 2 : 3);
+        assert_int_equal(p.full, page);
+        pod_page_free(&p);
     }
-    n = 3;                                      /* the first page */
-    assert_int_equal(pod_share_full(&sh, v, &n), 0);
-    assert_int_equal(n, 3);
-    n = 8;                                      /* the second: too many */
-    assert_int_equal(pod_share_full(&sh, v, &n), 1);
-    assert_int_equal(n, 5);
-    assert_null(v[5].name);                     /* cleared */
-    for (int i = 0; i < 5; i++)
-        container_clear(&v[i]);
+    assert_int_equal(sh.rows, 5);
+    buf_free(&b);
+
     /* By bytes: each row's text counts (container_bytes). */
-    struct pod_share by = { 100, 0, 0, 0 };
-    assert_int_equal(container_set(&v[0], "7a000000000040008000000000000000",
+    struct container c;
+    assert_int_equal(container_set(&c, "7a000000000040008000000000000000",
                                    "p", "img", "pending", 0, NULL, 0), 0);
-    by.bytes_max = container_bytes(&v[0]);
-    n = 1;
-    assert_int_equal(pod_share_full(&by, v, &n), 0);
-    assert_int_equal(n, 1);
-    container_clear(&v[0]);
+    struct pod_share by = { 100, container_bytes(&c), 0, 0 };
+    assert_int_equal(pod_share_take(&by, &c), 1);
+    assert_int_equal(pod_share_take(&by, &c), 0);
+    assert_int_equal(by.rows, 1);
+    container_clear(&c);
+}
+
+/* Fed in any chunks (here byte by byte), with its keys in any order and
+ * values of every kind beside them, the list reads the same. */
+static void streamed(void **state)
+{
+    (void)state;
+    static const char body[] =
+        "  {\"items\" : [ 7, \"a,b\", [1,{\"x\":\"]\"}], {\"metadata\":{\"name\":"
+        "\"a\",\"namespace\":\"n\",\"uid\":\"" UID1 "\",\"labels\":{\"k\":"
+        "\"}{,\\\"\"}}} , {} ],\"kind\":\"PodList\",\"n\":-1.5e3,\"t\":true,"
+        "\"z\":null,\"o\":{\"items\":[]},\"metadata\":{\"resourceVersion\":"
+        "\"42\",\"continue\":\"\"} }\n";
+    struct pod_list_parser lp;
+    struct pod_page p;
+    int skipped = 0;
+
+    pod_list_init(&lp, NULL);
+    lp.on_skip = skip_count;
+    lp.skip_arg = &skipped;
+    for (size_t i = 0; i < sizeof body - 1; i++)
+        assert_int_equal(pod_list_feed(&lp, body + i, 1), 0);
+    assert_int_equal(pod_list_finish(&lp, &p), 0);
+    pod_list_free(&lp);
+    assert_int_equal(p.n, 1);
+    assert_string_equal(p.v[0].name, "a");
+    assert_string_equal(container_label(&p.v[0], "k"), "}{,\"");
+    assert_string_equal(p.rv, "42");
+    assert_int_equal(skipped, 4);       /* 7, "a,b", the array, {} */
+    pod_page_free(&p);
+
+    /* Whatever the chunks, an unfinished list is not one. */
+    pod_list_init(&lp, NULL);
+    assert_int_equal(pod_list_feed(&lp, body, 40), 0);
+    assert_int_equal(pod_list_finish(&lp, &p), EINVAL);
+    pod_list_free(&lp);
+    /* An item over POD_JSON_MAX is left out, read to its end. */
+    struct buf b;
+    buf_init(&b, 0);
+    buf_printf(&b, "{\"items\":[{\"metadata\":{\"name\":\"big\",\"uid\":"
+               "\"" UID1 "\",\"namespace\":\"n\",\"annotations\":{\"a\":\"");
+    for (size_t i = 0; i < POD_JSON_MAX; i++)
+        buf_add(&b, "x", 1);
+    buf_printf(&b, "\"}}},{\"metadata\":{\"name\":\"small\",\"namespace\":"
+               "\"n\",\"uid\":\"7a000000-0000-4000-8000-000000000001\"}}]}");
+    skipped = 0;
+    pod_list_init(&lp, NULL);
+    lp.on_skip = skip_count;
+    lp.skip_arg = &skipped;
+    for (size_t i = 0; i < b.len; i += 4096)
+        assert_int_equal(pod_list_feed(&lp, b.data + i,
+                                       b.len - i < 4096 ? b.len - i : 4096), 0);
+    assert_int_equal(pod_list_finish(&lp, &p), 0);
+    pod_list_free(&lp);
+    assert_int_equal(p.n, 1);
+    assert_string_equal(p.v[0].name, "small");
+    assert_int_equal(skipped, 1);
+    pod_page_free(&p);
+    buf_free(&b);
 }
 
 static void events(void **state)
@@ -383,6 +459,7 @@ int main(void)
         cmocka_unit_test(lists),
         cmocka_unit_test(deep_and_huge),
         cmocka_unit_test(share),
+        cmocka_unit_test(streamed),
         cmocka_unit_test(events),
         cmocka_unit_test(status_and_namespace),
     };
