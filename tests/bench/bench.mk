@@ -4,7 +4,9 @@
 # "10 100 1000 10000"); results go to $(B)/bench-results/<timestamp>/.
 # Then the fleet row (tests/bench/fleet.sh, also `make bench-fleet`), and
 # pause to a frozen monster at 8 and 300 containers (tests/bench/pause.sh,
-# also `make bench-pause`).
+# also `make bench-pause`), and the tic rate of every game of a netgame of
+# 2 and 4 players with 300 containers, on a frozen mount too
+# (tests/bench/netgame.sh, also `make bench-netgame`).
 BENCH_SRCS := $(wildcard tests/bench/*.c)
 BENCH_OBJS := $(BENCH_SRCS:tests/bench/%.c=$(B)/bench/%.o)
 
@@ -22,6 +24,7 @@ bench: bench-build game
 	B=$(B) tests/bench/run.sh
 	B=$(B) tests/bench/fleet.sh
 	B=$(B) tests/bench/pause.sh
+	B=$(B) tests/bench/netgame.sh
 
 # The fleet row alone: 3 engines x BENCH_FLEET_N (1000) against 1 x 3N.
 bench-fleet: bench-build
@@ -37,3 +40,9 @@ bench-running: $(B)/dockerfs
 bench-pause: $(B)/dockerfs game
 	B=$(B) tests/bench/pause.sh
 .PHONY: bench-pause
+
+# A netgame's tic rate with 300 container monsters (2 and 4 players, a
+# frozen mount), and how long the shared list takes to reach every game.
+bench-netgame: bench-build game
+	B=$(B) tests/bench/netgame.sh
+.PHONY: bench-netgame
