@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# 50-kube-game.sh - the game shoots a Kubernetes pod, and its ReplicaSet's
+# 45-kube-game.sh - the game shoots a Kubernetes pod, and its ReplicaSet's
 # replacement comes back as a new monster.
 #
 # A real control plane (tests/lib/kube.sh: etcd, kube-apiserver and
