@@ -3,6 +3,7 @@
 #
 #   make            build dockerfs (build/dockerfs)
 #   make check      install what is missing, build, run every test
+#   make lint       shellcheck over every shell script (part of check)
 #   make play       install, build, mount dockerfs, start the game container
 #   make stop       stop the game container and unmount
 #   make game       build the patched chocolate-doom (build/game/chocolate-doom)

@@ -35,7 +35,11 @@ class Player extends AudioWorkletProcessor {
         this.excess = 0;                // stream frames to leave out
         this.excessAge = 0;             // output frames since it was found
         this.calm = 0;                  // output frames since the last underrun
-        this.stats = { underruns: 0, droppedMs: 0, lead: this.lead, fillMs: 0 };
+        // gapMs: the longest wait for a chunk so far (the network's and the
+        // machine's hiccups, which the lead rides out).
+        this.stats = { underruns: 0, droppedMs: 0, lead: this.lead, fillMs: 0, gapMs: 0 };
+        this.lastChunk = -1;
+        this.gap = 0;
         this.report = 0;
         this.port.onmessage = (e) => {
             if (e.data.port) {
@@ -54,6 +58,8 @@ class Player extends AudioWorkletProcessor {
             this.playing = false;
             return;
         }
+        if (this.lastChunk >= 0) this.gap = Math.max(this.gap, currentTime - this.lastChunk);
+        this.lastChunk = currentTime;
         const s = d.pcm;
         const ch = this.channels;
         const frames = Math.floor(s.length / ch);
@@ -142,6 +148,7 @@ class Player extends AudioWorkletProcessor {
             this.report = 0;
             this.stats.lead = this.lead;
             this.stats.fillMs = Math.max(fill, 0) / this.rate * 1000;
+            this.stats.gapMs = this.gap * 1000;
             this.port.postMessage({ stats: this.stats });
         }
         return true;
