@@ -144,6 +144,8 @@ static int pods_path(struct buf *b, const struct kns *n)
 static int take_rows(struct container **v, size_t *n, size_t *cap,
                      struct pod_page *page)
 {
+    if (!page->n)
+        return 0;
     if (*n + page->n > *cap) {
         size_t c = *cap ? *cap : 256;
         while (c < *n + page->n)

@@ -33,6 +33,7 @@
 #include "log.h"
 #include "pod.h"
 #include "table.h"
+#include "testcert.h"
 
 #define UID_A "aaaaaaaa-0000-4000-8000-000000000001"
 #define UID_B "bbbbbbbb-0000-4000-8000-000000000002"
@@ -211,6 +212,10 @@ static void serve_one(int fd)
                "\"11111111-2222-4333-8444-555555555555\"}}");
     } else if (strstr(r.path, "watch=1")) {
         watch(fd);
+    } else if (strncmp(r.path, "/api/v1/namespaces/empty/pods?", 30) == 0 &&
+               !strstr(r.path, "watch=1")) {
+        answer(fd, 200, "{\"metadata\":{\"resourceVersion\":\"5\"},"
+               "\"items\":[]}");
     } else if (strncmp(r.path, "/api/v1/pods?", 13) == 0) {
         /* Two pages, the second asked for by its continue token. */
         int second = strstr(r.path, "continue=tok%2B1%2F%3D") != NULL;
@@ -664,18 +669,6 @@ static void members(void **state)
 static void own_pod(void **state)
 {
     (void)state;
-    static const char cert[] =
-        "-----BEGIN CERTIFICATE-----\n"
-        "MIIBhjCCAS2gAwIBAgIUXYeyAYccabv10AHN1OteZa1XiUIwCgYIKoZIzj0EAwIw\n"
-        "GDEWMBQGA1UEAwwNZG9ja2VyZnMtdGVzdDAgFw0yNjEyMDcxNTQ2MzNaGA8yMTI2\n"
-        "MTExMzE1NDYzM1owGDEWMBQGA1UEAwwNZG9ja2VyZnMtdGVzdDBZMBMGByqGSM49\n"
-        "AgEGCCqGSM49AwEHA0IABEbYg28I8J1C/7hGzkYt+ewKmdHqsXFsHbSJkMjII6Yi\n"
-        "UhwdX+8EAlIa2dRO0yHuf6btUe6zNkx+WvAFh0qeXTGjUzBRMB0GA1UdDgQWBBSV\n"
-        "l/flYQ5+Ef0qHM/oVvk9ws7KVjAfBgNVHSMEGDAWgBSVl/flYQ5+Ef0qHM/oVvk9\n"
-        "ws7KVjAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0cAMEQCIAnlgmSI6vAP\n"
-        "5p2Ad5M853k3fr4j+5OcSbidEaSuE0oZAiBWpkTgk/hJrMBFVbGDj8RVYFMKIGSc\n"
-        "MadxP+svK9Loug==\n"
-        "-----END CERTIFICATE-----\n";
     struct kube_env env = { .home = "/nonexistent",
                             .service_host = "127.0.0.1",
                             .service_port = "1" };
@@ -695,7 +688,7 @@ static void own_pod(void **state)
     fclose(f);
     snprintf(path, sizeof path, "%s/ca.crt", sa);
     assert_non_null(f = fopen(path, "w"));
-    fputs(cert, f);
+    fputs(TEST_CERT, f);
     fclose(f);
     snprintf(path, sizeof path, "%s/namespace", sa);
     assert_non_null(f = fopen(path, "w"));
@@ -726,9 +719,42 @@ static void own_pod(void **state)
     be.ops->destroy(be.impl);
 }
 
+/* --namespace: that namespace's path; an empty one lists nothing (and
+ * an empty page is no special case). */
+static void one_namespace(void **state)
+{
+    (void)state;
+    struct kube_env env = { .home = "/nonexistent", .sa_dir = "/nonexistent" };
+    const char *const nss[] = { "empty" };
+    struct options o;
+    struct backend be;
+    struct follow out;
+    struct table *t;
+    char err[256];
+
+    memset(&o, 0, sizeof o);
+    o.timeout = 5;
+    o.grace_period = -1;
+    o.all = 1;
+    assert_int_equal(backend_kube_new(&be, kubeconfig, NULL, nss, 1, &env,
+                                      NULL, err, sizeof err), 0);
+    assert_non_null(t = table_new());
+    memset(&out, 0, sizeof out);
+    out.table = t;
+    be.ops->wire(be.impl, &out, &o);
+    assert_int_equal(be.ops->list(be.impl, err, sizeof err), 0);
+    assert_int_equal(table_count(t), 0);
+    const struct req *r = last_req("GET");
+    assert_non_null(strstr(r->path, "/api/v1/namespaces/empty/pods?limit="));
+    assert_null(strstr(r->path, "fieldSelector"));    /* --all */
+    be.ops->destroy(be.impl);
+    table_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(one_namespace),
         cmocka_unit_test(own_pod),
         cmocka_unit_test(members),
         cmocka_unit_test(errnos),
