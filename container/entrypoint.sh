@@ -28,6 +28,9 @@
 #   DOOM_SKILL         1..5
 #   DOOM_ARGS          more chocolate-doom arguments (split on spaces)
 #   DOCKERFS_DIR       the dockerfs mount as seen in here (/dockerfs)
+#   DOCKERDOOM_LOGS    where the logs are, as the game's help screen (F1)
+#                      says it ("docker logs -f NAME; DIR/", from the
+#                      launcher); read by the game itself
 #   DOOM_BIN           the game binary (/usr/local/bin/chocolate-doom)
 set -euo pipefail
 # Settings are split into words, never expanded as patterns against the
