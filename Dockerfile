@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# dockerdoom game container: Xvfb + patched chocolate-doom + x11vnc + noVNC.
+# dockerdoom game container: Xvfb + patched chocolate-doom + x11vnc + noVNC,
+# and ddaudio carrying the game's sound to the noVNC page.
 #
 #   container/base-image.sh            # makes debian:bookworm-slim offline if needed
 #   docker build --network host -t dockerdoom .
@@ -17,7 +18,7 @@ WORKDIR /src
 # depends on this script, so edits to the game's own files reuse the layer.
 COPY game/fetch-source.sh game/fetch-source.sh
 RUN apt-get update -qq \
- && apt-get install -y -qq --no-install-recommends make ca-certificates >/dev/null \
+ && apt-get install -y -qq --no-install-recommends make ca-certificates libgcrypt20-dev >/dev/null \
  && game/fetch-source.sh build/game/src
 # The top Makefile includes these two; dockerfs's sources are not needed,
 # so editing them does not rebuild the game here.
@@ -28,6 +29,11 @@ COPY game/ game/
 RUN make game \
  && install -D -m 0755 build/game/chocolate-doom /out/chocolate-doom \
  && strip /out/chocolate-doom
+# ddaudio apart: editing it does not rebuild the game.
+COPY container/audio/ container/audio/
+RUN make audio \
+ && install -D -m 0755 build/audio/ddaudio /out/ddaudio \
+ && strip /out/ddaudio
 
 # ---- runtime ----------------------------------------------------------------
 FROM debian:bookworm-slim
@@ -40,8 +46,9 @@ ENV DEBIAN_FRONTEND=noninteractive
 # Mesa's DRI drivers with LLVM, z3, libxml2 and ICU (libgl1 of Xvfb pulls
 # them; Xvfb runs without GLX and SDL renders in software), numpy with
 # BLAS/LAPACK (websockify only uses it to speed up frame masking when
-# present) and the MIDI sound font (-nomusic). dpkg then knows these
-# dependencies are unmet; the image installs nothing later, so that is fine.
+# present) and the MIDI sound font (the game's music is its own OPL
+# emulation). dpkg then knows these dependencies are unmet; the image
+# installs nothing later, so that is fine.
 COPY container/packages /tmp/packages
 RUN set_of() { awk -v s="$1" '$1 == s { print $2 }' /tmp/packages; } \
  && apt-get update -qq \
@@ -61,10 +68,16 @@ RUN set_of() { awk -v s="$1" '$1 == s { print $2 }' /tmp/packages; } \
  && useradd --uid 1000 --user-group --create-home --shell /bin/bash doom \
  && install -d -m 1777 /tmp/.X11-unix \
  && install -d -m 0755 /run/dockerdoom
-COPY --from=build /out/chocolate-doom /usr/local/bin/chocolate-doom
+COPY --from=build /out/chocolate-doom /out/ddaudio /usr/local/bin/
+# The noVNC page with the game's sound (mkweb.sh: noVNC's files as links,
+# its page loading dockerdoom-audio.js, websockify's tokens as defaults).
+COPY container/audio/mkweb.sh /tmp/web/mkweb.sh
+COPY container/audio/web/ /tmp/web/web/
+RUN /tmp/web/mkweb.sh /usr/share/novnc /usr/share/dockerdoom/novnc && rm -rf /tmp/web
 COPY container/entrypoint.sh /usr/local/bin/dockerdoom-entrypoint
-# Every library the game links must be here (libs removed above included).
-RUN ! ldd /usr/local/bin/chocolate-doom | grep 'not found'
+# Every library the game and ddaudio link must be here (libs removed above
+# included).
+RUN ! ldd /usr/local/bin/chocolate-doom /usr/local/bin/ddaudio | grep 'not found'
 USER doom
 WORKDIR /home/doom
 ENV HOME=/home/doom

@@ -167,7 +167,14 @@ int engine_list(const struct engine *e, int all, const char *filters,
     sink.parser.on_skip = skipped_log;
     buf_init(&sink.errbody, MAX_ERROR_BODY);
     rc = perform(e, sink.h, list_write, &sink, &status, err, errlen);
-    if (rc != 0 && sink.status == 200 && sink.parser.err) {
+    if (sink.status == 200 && sink.parser.capped) {
+        /* Cut at one engine's share: what was kept is listed. */
+        rc = list_parser_finish(&sink.parser, out, n);
+        snprintf(err, errlen, "it lists more than the %d containers (or "
+                 "%u MiB of their names, images and labels) one engine may "
+                 "show: %zu are shown, the rest left out",
+                 ENGINE_CONTAINERS_MAX, ENGINE_BYTES_MAX >> 20, *n);
+    } else if (rc != 0 && sink.status == 200 && sink.parser.err) {
         /* The transfer was cut short by the parser, not the network. */
         snprintf(err, errlen, "engine sent a container list that is not JSON");
         rc = sink.parser.err == ENOMEM ? ENOMEM : EIO;

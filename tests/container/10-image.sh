@@ -68,12 +68,17 @@ in_image() {
 check_eq "uid and gid 1000" "1000 1000" "$(in_image 'echo $(id -u) $(id -g)')"
 check "both IWADs" in_image 'test -s /usr/share/games/doom/freedoom1.wad && test -s /usr/share/games/doom/freedoom2.wad'
 check "noVNC page" in_image 'test -s /usr/share/novnc/vnc.html'
+check "the noVNC page with the sound: loads dockerdoom-audio.js, its worker and worklet" in_image \
+    'cd /usr/share/dockerdoom/novnc && grep -q dockerdoom-audio.js vnc.html &&
+     test -s dockerdoom-audio-worker.js && test -s dockerdoom-audio-worklet.js && test -s core/des.js'
+check "... and connects to websockify?token=vnc by default" in_image \
+    'grep -q "token=vnc" /usr/share/dockerdoom/novnc/app/ui.js'
 check "Xvfb, x11vnc, websockify, xdotool, tini, socat" in_image \
     'command -v Xvfb && command -v x11vnc && command -v websockify && command -v xdotool && command -v tini && command -v socat'
 check_eq "the image's / is mode 755" 755 "$(in_image 'stat -c %a /')"
 check "the game binary is the patched one (knows -dockerfs)" in_image \
     'grep -q dockerfs /usr/local/bin/chocolate-doom'
-check "no missing library" in_image '! ldd /usr/local/bin/chocolate-doom /usr/bin/Xvfb /usr/bin/x11vnc | grep "not found"'
+check "no missing library" in_image '! ldd /usr/local/bin/chocolate-doom /usr/local/bin/ddaudio /usr/bin/Xvfb /usr/bin/x11vnc | grep "not found"'
 check "no Mesa DRI driver or LLVM in the image" in_image \
     '! ls /usr/lib/x86_64-linux-gnu/dri /usr/lib/x86_64-linux-gnu/libLLVM* 2>/dev/null | grep .'
 

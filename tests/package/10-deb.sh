@@ -77,7 +77,7 @@ check "no -dev package at run time" \
     bash -c "! dpkg-deb -f '$FS_DEB' Depends | grep -q -- '-dev'"
 check_eq "make deb makes the two packages (no -dbgsym)" \
     "dockerdoom_${VERSION}_all.deb dockerfs_${VERSION}_$(dpkg --print-architecture).deb" \
-    "$(cd "$OUT" && ls -- *.deb | xargs)"
+    "$(cd "$OUT" && echo *.deb)"
 # One list: the dockerdoom package depends on what `make play` installs.
 check_eq "dockerdoom's Depends: dockerfs and container/packages' run and deb sets" \
     "dockerfs (= $VERSION), $("$REPO/container/deps.sh" run deb --depends)" \

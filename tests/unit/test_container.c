@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -177,7 +178,8 @@ static void kind_names(void **state)
 {
     (void)state;
     const char *names[] = { "id", "name", "image", "state", "created",
-                            "labels", "engine", "protected", "kill" };
+                            "labels", "engine", "protected", "namespace",
+                            "kill" };
     for (int k = FILE_ID; k <= FILE_KILL; k++) {
         assert_string_equal(file_kind_name((enum file_kind)k), names[k - 1]);
         assert_int_equal(file_kind_from_name(names[k - 1]), k);
@@ -215,13 +217,108 @@ static void engine_file(void **state)
     buf_free(&b);
 }
 
+/* A pod: a 32-hex id whose id file is the uid with its dashes, a
+ * namespace file that a container does not have, both kept by a copy. */
+static void pod_row(void **state)
+{
+    (void)state;
+    struct container c, d;
+    struct buf b;
+    char id[POD_ID_LEN + 1];
+
+    assert_int_equal(pod_id_from_uid("5f1c0a2b-3d4e-4f60-8a9b-0c1d2e3f4a5b",
+                                     POD_UID_LEN, id), 0);
+    assert_string_equal(id, "5f1c0a2b3d4e4f608a9b0c1d2e3f4a5b");
+    assert_int_equal(pod_id_from_uid("5F1C0A2B-3D4E-4F60-8A9B-0C1D2E3F4A5B",
+                                     POD_UID_LEN, id), EINVAL);
+    assert_int_equal(pod_id_from_uid("5f1c0a2b3d4e-4f60-8a9b-0c1d2e3f4a5b-",
+                                     POD_UID_LEN, id), EINVAL);
+    assert_int_equal(pod_id_from_uid("5f1c0a2b-3d4e-4f60-8a9b-0c1d2e3f4a5", 35,
+                                     id), EINVAL);
+    assert_int_equal(pod_id_from_uid("5f1c0a2b-3d4e-4f60-8a9b-0c1d2e3f4a5g",
+                                     POD_UID_LEN, id), EINVAL);
+    assert_int_equal(pod_id_from_uid(NULL, 0, id), EINVAL);
+    assert_true(id_valid("5f1c0a2b3d4e4f608a9b0c1d2e3f4a5b"));
+    assert_false(id_valid("5f1c0a2b3d4e4f608a9b0c1d2e3f4a5"));
+    assert_false(id_valid(""));
+
+    assert_int_equal(container_set(&c, "5f1c0a2b3d4e4f608a9b0c1d2e3f4a5b",
+                                   "web-1", "nginx", "running", 1, NULL, 0), 0);
+    assert_string_equal(c.short_id, "5f1c0a2b3d4e");
+    assert_false(container_has(&c, FILE_NAMESPACE));
+    assert_true(container_has(&c, FILE_NAME));
+    buf_init(&b, 0);
+    assert_int_equal(container_render(&c, FILE_NAMESPACE, &b), EINVAL);
+    buf_reset(&b);
+    assert_int_equal(container_set_ns(&c, "shop"), 0);
+    assert_true(container_has(&c, FILE_NAMESPACE));
+    assert_int_equal(container_render(&c, FILE_NAMESPACE, &b), 0);
+    assert_string_equal(buf_str(&b), "shop\n");
+    buf_reset(&b);
+    assert_int_equal(container_render(&c, FILE_ID, &b), 0);
+    assert_string_equal(buf_str(&b), "5f1c0a2b-3d4e-4f60-8a9b-0c1d2e3f4a5b\n");
+    assert_int_equal(container_copy(&d, &c), 0);
+    assert_string_equal(d.ns, "shop");
+    assert_ptr_not_equal(d.ns, c.ns);
+    assert_int_equal(container_set_ns(&d, NULL), 0);
+    assert_null(d.ns);
+    container_clear(&d);
+    container_clear(&c);
+    buf_free(&b);
+}
+
+/* Every free() of container.c and of this file comes through here (the
+ * suite links with -Wl,--wrap=free, tests/tests.mk): free_array sees what
+ * containers_free gives back. */
+void __real_free(void *p);
+void __wrap_free(void *p);
+static void *freed[64];
+static size_t nfreed;
+
+void __wrap_free(void *p)
+{
+    if (p && nfreed < sizeof freed / sizeof freed[0])
+        freed[nfreed++] = p;
+    __real_free(p);
+}
+
+static int was_freed(const void *p)
+{
+    for (size_t i = 0; i < nfreed; i++)
+        if (freed[i] == p)
+            return 1;
+    return 0;
+}
+
+/* containers_free gives back the array and every string and label array
+ * its containers own. */
 static void free_array(void **state)
 {
     (void)state;
-    struct container *v = test_calloc(2, sizeof *v);
-    (void)v;
-    test_free(v);
+    struct label in[] = { { "z", "last" }, { "a", "first" } };
+    struct container *v = calloc(2, sizeof *v);
+    assert_non_null(v);
+    assert_int_equal(container_set(&v[0], ID1, "web", "nginx:1", "running",
+                                   1700000000, in, 2), 0);
+    assert_int_equal(container_set(&v[1], ID1, "db", "pg:16", "exited",
+                                   1700000001, NULL, 0), 0);
+    assert_int_equal(container_set_ns(&v[1], "shop"), 0);
+    const void *owned[] = {
+        v, v[0].name, v[0].image, v[0].state, v[0].labels,
+        v[0].labels[0].key, v[0].labels[0].value,
+        v[0].labels[1].key, v[0].labels[1].value,
+        v[1].name, v[1].image, v[1].state, v[1].ns,
+    };
+    nfreed = 0;
+    containers_free(v, 2);
+    for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++)
+        if (!was_freed(owned[i]))
+            fail_msg("containers_free left block %zu of %zu allocated", i,
+                     sizeof owned / sizeof owned[0]);
+    assert_int_equal(nfreed, sizeof owned / sizeof owned[0]);
+    nfreed = 0;
     containers_free(NULL, 3);
+    assert_int_equal(nfreed, 0);
 }
 
 int main(void)
@@ -235,6 +332,7 @@ int main(void)
         cmocka_unit_test(render_labels_cut),
         cmocka_unit_test(kind_names),
         cmocka_unit_test(engine_file),
+        cmocka_unit_test(pod_row),
         cmocka_unit_test(free_array),
     };
     return cmocka_run_group_tests_name("container", tests, NULL, NULL);

@@ -511,6 +511,56 @@ static void list_skips_unreadable_records(void **state)
     list_parser_free(&p);
 }
 
+/* A list longer than one engine may show is cut there (EFBIG), and what
+ * was kept is handed over; so is one whose text outgrows the bytes. */
+static void list_engine_share(void **state)
+{
+    (void)state;
+    struct buf b;
+    struct container *v;
+    size_t n;
+    const size_t extra = 5;
+
+    buf_init(&b, 0);
+    assert_int_equal(buf_add(&b, "[", 1), 0);
+    for (size_t i = 0; i < ENGINE_CONTAINERS_MAX + extra; i++)
+        assert_int_equal(buf_printf(&b, "%s{\"Id\":\"%08zx%056d\",\"Names\":[\"/c%zu\"]}",
+                                    i ? "," : "", i, 0, i), 0);
+    assert_int_equal(buf_add(&b, "]", 1), 0);
+    assert_int_equal(parse_container_list(b.data, b.len, &v, &n), EFBIG);
+    assert_int_equal(n, ENGINE_CONTAINERS_MAX);
+    assert_string_equal(v[n - 1].name, "c99999");
+    containers_free(v, n);
+    buf_free(&b);
+
+    /* 90 records of 768 KiB of labels each: 64 MiB holds 85 of them. */
+    buf_init(&b, 0);
+    char *fill = malloc(1u << 20);
+    assert_non_null(fill);
+    memset(fill, 'q', 1u << 20);
+    assert_int_equal(buf_add(&b, "[", 1), 0);
+    for (int i = 0; i < 90; i++) {
+        assert_int_equal(buf_printf(&b, "%s{\"Id\":\"%08x%056d\",\"Labels\":{",
+                                    i ? "," : "", i, 0), 0);
+        for (int k = 0; k < 3; k++) {
+            assert_int_equal(buf_printf(&b, "%s\"k%d\":\"", k ? "," : "", k), 0);
+            assert_int_equal(buf_add(&b, fill, 256u << 10), 0);
+            assert_int_equal(buf_add(&b, "\"", 1), 0);
+        }
+        assert_int_equal(buf_add(&b, "}}", 2), 0);
+    }
+    assert_int_equal(buf_add(&b, "]", 1), 0);
+    free(fill);
+    assert_int_equal(parse_container_list(b.data, b.len, &v, &n), EFBIG);
+    assert_true(n >= 80 && n < 90);
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += container_bytes(&v[i]);
+    assert_true(total <= ENGINE_BYTES_MAX);
+    containers_free(v, n);
+    buf_free(&b);
+}
+
 /* A NUL in a label value, a name or an image (\\u0000) is kept, as the
  * pair ESCAPE_NUL, which the files show as \\x00. */
 static void list_nul_in_strings(void **state)
@@ -818,6 +868,7 @@ int main(void)
         cmocka_unit_test(list_stream_errors),
         cmocka_unit_test(list_skips_unreadable_records),
         cmocka_unit_test(list_nul_in_strings),
+        cmocka_unit_test(list_engine_share),
         cmocka_unit_test(events_cut_or_undecodable),
         cmocka_unit_test(events_rename),
         cmocka_unit_test(event_container_docker),

@@ -239,9 +239,31 @@ static void protect_by_engine(void **state)
     protect_free(&r);
 }
 
+/* namespace=GLOB protects a pod in a matching namespace; a container
+ * has none and is never matched. */
+static void protect_by_namespace(void **state)
+{
+    (void)state;
+    struct protect_rules r = { 0 };
+    struct container c;
+    char err[128];
+
+    assert_int_equal(protect_add(&r, "namespace=kube-*", err, sizeof err), 0);
+    assert_int_equal(protect_add(&r, "namespace=", err, sizeof err), EINVAL);
+    make(&c, "web", "nginx", NULL, 0);
+    assert_int_equal(protect_check(&r, &c, NULL, NULL), 0);
+    assert_int_equal(container_set_ns(&c, "kube-system"), 0);
+    assert_int_equal(protect_check(&r, &c, NULL, NULL), EPERM);
+    assert_int_equal(container_set_ns(&c, "shop"), 0);
+    assert_int_equal(protect_check(&r, &c, NULL, NULL), 0);
+    container_clear(&c);
+    protect_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(protect_by_namespace),
         cmocka_unit_test(protect_bad_specs),
         cmocka_unit_test(protect_labels_cut),
         cmocka_unit_test(protect_parse_good),
