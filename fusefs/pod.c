@@ -474,25 +474,6 @@ int pod_list_finish(struct pod_list_parser *p, struct pod_page *out)
     return 0;
 }
 
-int pod_parse_list(const char *json, size_t len, struct pod_page *p,
-                   list_skip_fn on_skip, void *arg)
-{
-    struct pod_list_parser lp;
-    int rc;
-
-    memset(p, 0, sizeof *p);
-    if (!json)
-        return EINVAL;
-    pod_list_init(&lp, NULL);
-    lp.on_skip = on_skip;
-    lp.skip_arg = arg;
-    rc = pod_list_feed(&lp, json, len);
-    if (rc == 0)
-        rc = pod_list_finish(&lp, p);
-    pod_list_free(&lp);
-    return rc;
-}
-
 int pod_share_take(struct pod_share *s, const struct container *c)
 {
     size_t b = container_bytes(c);

@@ -94,13 +94,6 @@ int pod_list_finish(struct pod_list_parser *p, struct pod_page *out);
 
 void pod_list_free(struct pod_list_parser *p);
 
-/* The same for a whole body in one piece, into p (zeroed first;
- * pod_page_free it). Items that are not pods are left out, each told to
- * on_skip (may be NULL) with its uid (or "") and why. Returns 0, EINVAL
- * or ENOMEM as pod_list_feed. */
-int pod_parse_list(const char *json, size_t len, struct pod_page *p,
-                   list_skip_fn on_skip, void *arg);
-
 void pod_page_free(struct pod_page *p);
 
 enum pod_event_type {

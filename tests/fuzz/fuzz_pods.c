@@ -9,19 +9,18 @@
 #include "fuzz_check.h"
 #include "pod.h"
 
-/* The same body fed in pieces (cut where its first byte says, then in
- * 7-byte chunks): the same answer. A page arrives in whatever pieces
- * the network makes. */
-static int parse_pieces(const char *d, size_t size, struct pod_page *p)
+/* d[0..size) fed as d[0..cut) and then step bytes at a time. A page
+ * arrives in whatever pieces the network makes. */
+static int parse_pieces(const char *d, size_t size, size_t cut, size_t step,
+                        struct pod_page *p)
 {
     struct pod_list_parser lp;
-    size_t cut = size ? (unsigned char)d[0] % (size + 1) : 0;
     int rc;
 
     pod_list_init(&lp, NULL);
     rc = pod_list_feed(&lp, d, cut);
-    for (size_t i = cut; rc == 0 && i < size; i += 7)
-        rc = pod_list_feed(&lp, d + i, size - i < 7 ? size - i : 7);
+    for (size_t i = cut; rc == 0 && i < size; i += step)
+        rc = pod_list_feed(&lp, d + i, size - i < step ? size - i : step);
     if (rc == 0)
         rc = pod_list_finish(&lp, p);
     else
@@ -32,10 +31,14 @@ static int parse_pieces(const char *d, size_t size, struct pod_page *p)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    const char *d = (const char *)data;
     struct pod_page p, q;
-    int rc = pod_parse_list((const char *)data, size, &p, NULL, NULL);
+    /* Whole, and cut where its first byte says then 7 bytes at a time:
+     * the same answer. */
+    int rc = parse_pieces(d, size, size, 1, &p);
 
-    assert(parse_pieces((const char *)data, size, &q) == rc);
+    assert(parse_pieces(d, size, size ? data[0] % (size + 1) : 0, 7, &q) ==
+           rc);
     assert(q.n == p.n && strcmp(q.rv, p.rv) == 0 &&
            strcmp(q.cont, p.cont) == 0);
     for (size_t i = 0; i < q.n; i++)

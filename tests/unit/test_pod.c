@@ -32,6 +32,23 @@ static char *pod_json(const char *meta, const char *spec, const char *status)
     return o;
 }
 
+/* A whole PodList body in one piece, as a page. */
+static int parse_list(const char *json, size_t len, struct pod_page *p,
+                      list_skip_fn on_skip, void *arg)
+{
+    struct pod_list_parser lp;
+    int rc = EINVAL;
+
+    memset(p, 0, sizeof *p);
+    pod_list_init(&lp, NULL);
+    lp.on_skip = on_skip;
+    lp.skip_arg = arg;
+    if (json && (rc = pod_list_feed(&lp, json, len)) == 0)
+        rc = pod_list_finish(&lp, p);
+    pod_list_free(&lp);
+    return rc;
+}
+
 static int row_of(const char *json, struct container *c, const char **why)
 {
     json_error_t jerr;
@@ -177,7 +194,7 @@ static void lists(void **state)
                       "\"", "{}", "{\"phase\":\"Pending\"}"),
              pod_json("\"name\":\"b\",\"namespace\":\"n\",\"uid\":"
                       "\"7a000000-0000-4000-8000-000000000001\"", "{}", "{}"));
-    assert_int_equal(pod_parse_list(body, strlen(body), &p, skip_count,
+    assert_int_equal(parse_list(body, strlen(body), &p, skip_count,
                                     &skipped), 0);
     assert_int_equal(p.n, 2);
     assert_int_equal(p.skipped, 2);
@@ -190,7 +207,7 @@ static void lists(void **state)
 
     const char *last = "{\"metadata\":{\"resourceVersion\":\"9\"},"
                        "\"items\":[]}";
-    assert_int_equal(pod_parse_list(last, strlen(last), &p, NULL, NULL), 0);
+    assert_int_equal(parse_list(last, strlen(last), &p, NULL, NULL), 0);
     assert_int_equal(p.n, 0);
     assert_string_equal(p.cont, "");
     pod_page_free(&p);
@@ -207,15 +224,15 @@ static void lists(void **state)
         "{\"items\":[]}}", "{\"items\":[],\"a\":1]}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        if (pod_parse_list(bad[i], strlen(bad[i]), &p, NULL, NULL) != EINVAL)
+        if (parse_list(bad[i], strlen(bad[i]), &p, NULL, NULL) != EINVAL)
             fail_msg("a pod list: %s", bad[i]);
-    assert_int_equal(pod_parse_list(NULL, 0, &p, NULL, NULL), EINVAL);
+    assert_int_equal(parse_list(NULL, 0, &p, NULL, NULL), EINVAL);
 
     /* A resourceVersion longer than kept: not a list we can follow. */
     char longrv[512] = "{\"items\":[],\"metadata\":{\"resourceVersion\":\"";
     memset(longrv + strlen(longrv), '1', POD_RV_MAX + 1);
     strcat(longrv, "\"}}");
-    assert_int_equal(pod_parse_list(longrv, strlen(longrv), &p, NULL, NULL),
+    assert_int_equal(parse_list(longrv, strlen(longrv), &p, NULL, NULL),
                      EINVAL);
 }
 
@@ -231,7 +248,7 @@ static void deep_and_huge(void **state)
     buf_printf(&b, "{\"items\":[");
     for (int i = 0; i < 100000; i++)
         buf_add(&b, "[", 1);
-    assert_int_equal(pod_parse_list(b.data, b.len, &p, NULL, NULL), EINVAL);
+    assert_int_equal(parse_list(b.data, b.len, &p, NULL, NULL), EINVAL);
     /* Deeper than any pod, closed: refused, not counted on. */
     buf_reset(&b);
     buf_printf(&b, "{\"items\":[");
@@ -240,7 +257,7 @@ static void deep_and_huge(void **state)
     for (int i = 0; i < 200000; i++)
         buf_add(&b, "]", 1);
     buf_printf(&b, "]}");
-    assert_int_equal(pod_parse_list(b.data, b.len, &p, NULL, NULL), EINVAL);
+    assert_int_equal(parse_list(b.data, b.len, &p, NULL, NULL), EINVAL);
     buf_reset(&b);
     buf_printf(&b, "{\"type\":\"ADDED\",\"object\":");
     for (int i = 0; i < 100000; i++)
@@ -254,7 +271,7 @@ static void deep_and_huge(void **state)
                    "\"n\",\"uid\":\"7a000000-0000-4000-8000-%012d\"}}",
                    i ? "," : "", i, i);
     buf_printf(&b, "]}");
-    assert_int_equal(pod_parse_list(b.data, b.len, &p, NULL, NULL), 0);
+    assert_int_equal(parse_list(b.data, b.len, &p, NULL, NULL), 0);
     assert_int_equal(p.n, 20000);
     assert_string_equal(p.v[19999].name, "p19999");
     pod_page_free(&p);
