@@ -263,17 +263,17 @@ static void deep_and_huge(void **state)
     for (int i = 0; i < 100000; i++)
         buf_add(&b, "{\"a\":", 5);
     assert_int_equal(pod_parse_event(b.data, b.len, &ev), EINVAL);
-    /* 20000 pods in one page: all read. */
+    /* 5000 pods in one page: all read. */
     buf_reset(&b);
     buf_printf(&b, "{\"items\":[");
-    for (int i = 0; i < 20000; i++)
+    for (int i = 0; i < 5000; i++)
         buf_printf(&b, "%s{\"metadata\":{\"name\":\"p%d\",\"namespace\":"
                    "\"n\",\"uid\":\"7a000000-0000-4000-8000-%012d\"}}",
                    i ? "," : "", i, i);
     buf_printf(&b, "]}");
     assert_int_equal(parse_list(b.data, b.len, &p, NULL, NULL), 0);
-    assert_int_equal(p.n, 20000);
-    assert_string_equal(p.v[19999].name, "p19999");
+    assert_int_equal(p.n, 5000);
+    assert_string_equal(p.v[4999].name, "p4999");
     pod_page_free(&p);
     buf_free(&b);
 }
