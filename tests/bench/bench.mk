@@ -5,9 +5,11 @@
 # Then the fleet row (tests/bench/fleet.sh, also `make bench-fleet`),
 # pause to a frozen monster at 8 and 300 containers (tests/bench/pause.sh,
 # also `make bench-pause`), the game's sound to the noVNC page
-# (tests/bench/sound.sh, also `make bench-sound`), and the Kubernetes rows
+# (tests/bench/sound.sh, also `make bench-sound`), the Kubernetes rows
 # (tests/bench/kube.sh, also `make bench-kube`; the cluster's binaries
-# from `make kube-bin`).
+# from `make kube-bin`), and the tic rate of every game of a netgame of 2
+# and 4 players with 300 containers, on a frozen mount too
+# (tests/bench/netgame.sh, also `make bench-netgame`).
 BENCH_SRCS := $(wildcard tests/bench/*.c)
 BENCH_OBJS := $(BENCH_SRCS:tests/bench/%.c=$(B)/bench/%.o)
 
@@ -27,6 +29,7 @@ bench: bench-build game kube-bin
 	B=$(B) tests/bench/pause.sh
 	B=$(B) tests/bench/sound.sh
 	B=$(B) tests/bench/kube.sh
+	B=$(B) tests/bench/netgame.sh
 
 # The fleet row alone: 3 engines x BENCH_FLEET_N (1000) against 1 x 3N.
 bench-fleet: bench-build
@@ -53,3 +56,9 @@ bench-pause: $(B)/dockerfs game
 bench-sound: bench-build
 	B=$(B) tests/bench/sound.sh
 .PHONY: bench-sound
+
+# A netgame's tic rate with 300 container monsters (2 and 4 players, a
+# frozen mount), and how long the shared list takes to reach every game.
+bench-netgame: bench-build game
+	B=$(B) tests/bench/netgame.sh
+.PHONY: bench-netgame
