@@ -453,7 +453,12 @@ start_player() {
     fi
     # Before x11vnc, which removes a password file the entrypoint made.
     if [[ $DOOM_SOUND == 1 ]]; then
-        HOME=$home start_audio "$k" "$pwfile"
+        # In a netgame each player's ddaudio names its player in the log.
+        if [[ $PLAYERS == 1 ]]; then
+            HOME=$home start_audio "$k" "$pwfile"
+        else
+            HOME=$home start_audio "$k" "$pwfile" "${P_NAME[k]}"
+        fi
     fi
     start_vnc "$pwfile" "$k"
     start_novnc "$k"
