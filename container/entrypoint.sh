@@ -39,6 +39,9 @@
 #   DOOM_SOUND         1 (default): sound effects and music to the noVNC
 #                      page; 0: the game runs with -nosound -nomusic
 #   DOCKERFS_DIR       the dockerfs mount as seen in here (/dockerfs)
+#   DOCKERDOOM_LOGS    where the logs are, as the game's help screen (F1)
+#                      says it ("docker logs -f NAME; DIR/", from the
+#                      launcher); read by the game itself
 #   DOOM_BIN           the game binary (/usr/local/bin/chocolate-doom)
 #   PLAYERS            1 (default) .. 4: with 2 or more, a co-op netgame
 #                      (see below)
