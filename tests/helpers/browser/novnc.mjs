@@ -323,6 +323,11 @@ async function main() {
             executablePath: '/usr/bin/chromium',
             headless: true,
             viewport: { width: 800, height: 600 },
+            // No autoplay flag: the page's sound starts on a real click or
+            // key (Playwright's input events are trusted, as a player's).
+            // Headless Playwright adds --mute-audio: that silences the
+            // device only; the steps that measure sound read the page's
+            // own audio graph (an AnalyserNode), which runs all the same.
             args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic',
                 '--no-first-run', '--disable-background-networking',
                 '--disable-component-update', '--disable-sync'],
