@@ -323,8 +323,11 @@ async function main() {
             executablePath: '/usr/bin/chromium',
             headless: true,
             viewport: { width: 800, height: 600 },
-            // No autoplay flag: the page's sound starts on a real click or
-            // key (Playwright's input events are trusted, as a player's).
+            // No autoplay flag: Chromium's own rule holds (an AudioContext
+            // a page makes before any gesture stays suspended), and the
+            // page's sound starts on a real click or key (Playwright's
+            // input events are trusted, as a player's; its evaluate()
+            // counts as a gesture, so no step makes sound that way).
             // Headless Playwright adds --mute-audio: that silences the
             // device only; the steps that measure sound read the page's
             // own audio graph (an AnalyserNode), which runs all the same.
