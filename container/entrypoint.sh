@@ -39,6 +39,9 @@
 #   DOOM_SOUND         1 (default): sound effects and music to the noVNC
 #                      page; 0: the game runs with -nosound -nomusic
 #   DOCKERFS_DIR       the dockerfs mount as seen in here (/dockerfs)
+#   DOCKERDOOM_LOGS    where the logs are, as the game's help screen (F1)
+#                      says it ("docker logs -f NAME; DIR/", from the
+#                      launcher); read by the game itself
 #   DOOM_BIN           the game binary (/usr/local/bin/chocolate-doom)
 #   PLAYERS            1 (default) .. 4: with 2 or more, a co-op netgame
 #                      (see below)
@@ -319,13 +322,16 @@ supervise() {
     done
 }
 
-# start_audio K PWFILE starts player K's ddaudio with the VNC password in
-# PWFILE (a copy: x11vnc removes a file the entrypoint made for it) and
-# waits until it listens. The entrypoint holds the FIFO open as well, so
+# start_audio K PWFILE [NAME] starts player K's ddaudio with the VNC
+# password in PWFILE (a copy: x11vnc removes a file the entrypoint made
+# for it), its log lines marked with NAME if given, and waits until it
+# listens. The entrypoint holds the FIFO open as well, so
 # the game never writes into a FIFO without a reader (SIGPIPE) while
 # ddaudio restarts: it waits instead.
 start_audio() {
-    local k=$1 pwfile=$2 dir rate fd
+    local k=$1 pwfile=$2 name=${3:-} dir rate fd
+    local -a named=()
+    [[ -n $name ]] && named=(--name "$name")
     dir=$(audio_dir "$k")
     install -d -m 0700 "$dir"
     cp "${pwfile#rm:}" "$dir/pass"
@@ -334,7 +340,7 @@ start_audio() {
     exec {fd}<>"$dir/pcm"
     rate=$(game_rate)
     supervise ddaudio "$DDAUDIO_BIN" --fifo "$dir/pcm" --socket "$dir/audio.sock" \
-        --password-file "$dir/pass" --rate "$rate" &
+        --password-file "$dir/pass" --rate "$rate" "${named[@]}" &
     pids+=($!)
     for _ in $(seq 200); do
         if [[ -S $dir/audio.sock ]]; then
@@ -450,7 +456,12 @@ start_player() {
     fi
     # Before x11vnc, which removes a password file the entrypoint made.
     if [[ $DOOM_SOUND == 1 ]]; then
-        HOME=$home start_audio "$k" "$pwfile"
+        # In a netgame each player's ddaudio names its player in the log.
+        if [[ $PLAYERS == 1 ]]; then
+            HOME=$home start_audio "$k" "$pwfile"
+        else
+            HOME=$home start_audio "$k" "$pwfile" "${P_NAME[k]}"
+        fi
     fi
     start_vnc "$pwfile" "$k"
     start_novnc "$k"

@@ -257,6 +257,68 @@ int kube_get(const struct kube_api *a, const char *path, struct buf *body,
     return rc;
 }
 
+/* A body handed on as it arrives (2xx), or kept for its reason. */
+struct each {
+    CURL *h;
+    long status;
+    int (*fn)(const char *, size_t, void *);
+    void *arg;
+    int rc;                     /* what fn said */
+    struct buf errbody;
+};
+
+static size_t each_write(char *data, size_t size, size_t n, void *arg)
+{
+    struct each *e = arg;
+
+    if (!e->status)
+        curl_easy_getinfo(e->h, CURLINFO_RESPONSE_CODE, &e->status);
+    if (e->status < 200 || e->status >= 300) {
+        buf_add(&e->errbody, data, size * n);   /* what fits */
+        return size * n;
+    }
+    return (e->rc = e->fn(data, size * n, e->arg)) ? 0 : size * n;
+}
+
+int kube_get_each(const struct kube_api *a, const char *path,
+                  int (*fn)(const char *data, size_t len, void *arg),
+                  void *arg, char *err, size_t errlen)
+{
+    char curlerr[CURL_ERROR_SIZE] = "";
+    struct curl_slist *headers;
+    struct each e = { .fn = fn, .arg = arg };
+    CURLcode cc;
+    int rc;
+
+    if ((rc = kube_handle(a, path, &e.h, &headers, err, errlen)) != 0)
+        return rc;
+    buf_init(&e.errbody, ERROR_BODY_MAX);
+    curl_easy_setopt(e.h, CURLOPT_WRITEFUNCTION, each_write);
+    curl_easy_setopt(e.h, CURLOPT_WRITEDATA, &e);
+    curl_easy_setopt(e.h, CURLOPT_ERRORBUFFER, curlerr);
+    curl_easy_setopt(e.h, CURLOPT_TIMEOUT_MS, a->timeout_ms);
+    curl_easy_setopt(e.h, CURLOPT_CONNECTTIMEOUT_MS,
+                     a->timeout_ms < 5000 ? a->timeout_ms : 5000L);
+    cc = curl_easy_perform(e.h);
+    if (!e.status)
+        curl_easy_getinfo(e.h, CURLINFO_RESPONSE_CODE, &e.status);
+    if (e.rc)
+        rc = e.rc;
+    else if (cc != CURLE_OK)
+        rc = errmsg(kube_transport_errno(cc), err, errlen, "%s: %s",
+                    a->t->server, curlerr[0] ? curlerr
+                                             : curl_easy_strerror(cc));
+    else if (e.status < 200 || e.status >= 300) {
+        kube_answer_reason(e.status, e.errbody.data, e.errbody.len, err,
+                           errlen);
+        rc = kube_status_errno(e.status);
+    }
+    buf_free(&e.errbody);
+    curl_easy_cleanup(e.h);
+    curl_slist_free_all(headers);
+    return rc;
+}
+
 int kube_identity(const struct kube_api *a, char *id, size_t idlen,
                   char *err, size_t errlen)
 {

@@ -54,6 +54,15 @@ int kube_handle(const struct kube_api *a, const char *path, CURL **h,
 int kube_get(const struct kube_api *a, const char *path, struct buf *body,
              size_t max, long *status, char *err, size_t errlen);
 
+/* GET path, each chunk of a 2xx answer's body handed to fn(data, len,
+ * arg) as it arrives (a non-zero return ends the transfer and is
+ * returned), so a list never waits whole in memory. Returns 0, fn's
+ * value, kube_status_errno of another status (its body kept only for
+ * the reason), a transport errno or ENOMEM, with a one-line reason. */
+int kube_get_each(const struct kube_api *a, const char *path,
+                  int (*fn)(const char *data, size_t len, void *arg),
+                  void *arg, char *err, size_t errlen);
+
 /* The cluster's identity: the uid of its kube-system namespace,
  * "kube-system/UID" into id. Returns 0, a transport errno (it does not
  * answer), or EPROTO / EPERM (answered, but no uid: a role without get

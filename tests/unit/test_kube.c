@@ -125,7 +125,7 @@ static void watch(int fd)
         srv.quiet = 0;
         srv.watches++;
         pthread_mutex_unlock(&srv.lock);
-        struct timespec t = { 1, 200 * 1000000 };
+        struct timespec t = { 0, 100 * 1000000 };
         nanosleep(&t, NULL);
         return;
     }
@@ -157,8 +157,8 @@ static void watch(int fd)
     send_all(fd, line, strlen(line));
     free(line);
     free(p);
-    /* The server's own end of a watch: after a second, cleanly. */
-    for (int i = 0; end && i < 60; i++) {
+    /* The server's own end of a watch: soon, cleanly. */
+    for (int i = 0; end && i < 5; i++) {
         struct timespec t = { 0, 20 * 1000000 };
         nanosleep(&t, NULL);
     }
@@ -450,7 +450,7 @@ static void backend(void **state)
     assert_int_equal(table_count(tab), 3);
     assert_string_equal(name_of("cccccccc0000"), "c");
     const struct req *r = last_req("GET");
-    assert_non_null(strstr(r->path, "limit=250"));
+    assert_non_null(strstr(r->path, "limit=500"));
     assert_non_null(strstr(r->path, "labelSelector=app%3Dweb"));
     assert_non_null(strstr(r->path, "fieldSelector=status.phase%21%3D"
                                     "Succeeded%2Cstatus.phase%21%3DFailed"));

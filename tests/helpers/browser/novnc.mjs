@@ -11,6 +11,8 @@
 //        shot:FILE.png (the whole page)  canvas:FILE.png (the VNC canvas)
 //        click:canvas | click:X,Y   a real click (the canvas's middle, or
 //                     page coordinates)
+//        playing:MS   wait (at most MS) until the page's sound plays: its
+//                     stream has begun and samples came
 //        sound:MS     the level of the page's sound output for MS ms
 //                     (an AnalyserNode on the node after the mute)
 //        mute, unmute click the page's sound button if it is not so
@@ -68,7 +70,7 @@ function parseArgs(argv) {
     if (!Number.isInteger(o.webPort) || o.webPort <= 0) usage('--web-port is required');
     if (o.password === undefined) usage('--password is required');
     for (const s of o.steps) {
-        if (!/^((type|press|down|up|hold|wait|shot|canvas|click|sound|probe|latency):|mute$|unmute$)/.test(s)) {
+        if (!/^((type|press|down|up|hold|wait|shot|canvas|click|playing|sound|probe|latency):|mute$|unmute$)/.test(s)) {
             usage(`bad step '${s}'`);
         }
     }
@@ -273,6 +275,12 @@ async function runStep(page, step) {
             const [x, y] = arg.split(',').map(Number);
             await page.mouse.click(x, y);
         }
+        break;
+    case 'playing':
+        await page.waitForFunction(() => {
+            const a = window.dockerdoomAudio;
+            return a && a.state === 'playing' && a.stats.bytes > 0;
+        }, null, { timeout: Number(arg), polling: 100 }).catch(() => {});
         break;
     case 'sound': {
         const l = await soundLevel(page, Number(arg));
