@@ -11,6 +11,7 @@
 #                   and installs the game's build dependencies (as root)
 #   make audio      build ddaudio, the game's sound to the noVNC page
 #   make bench      benchmarks (not part of check)
+#   make soak       the co-op game for 5 minutes of play (not part of check)
 #   make install    dockerfs, its man page and systemd unit (PREFIX, DESTDIR)
 #   make deb        Debian packages dockerfs and dockerdoom (build/deb)
 #

@@ -58,7 +58,7 @@ GAME_PURE      := game/src/dd_table.c game/src/dd_scan.c game/src/dd_kill.c \
                   game/src/dd_worker.c game/src/dd_name.c game/src/dd_errno.c \
                   game/src/dd_fit.c game/src/dd_msg.c game/src/dd_types.c \
                   game/src/dd_reach.c game/src/dd_labelpick.c game/src/dd_tally.c \
-                  game/src/dd_wire.c game/src/dd_sync.c
+                  game/src/dd_wire.c game/src/dd_sync.c game/src/dd_score.c
 GAME_PURE_OBJS := $(GAME_PURE:game/src/%.c=$(B)/game-pure/%.o)
 GAME_UNIT_SRCS := $(wildcard tests/game/test_*.c)
 GAME_UNIT_BINS := $(GAME_UNIT_SRCS:tests/game/%.c=$(B)/tests/game/%)

@@ -24,6 +24,14 @@ unit: $(UNIT_RUN)
 check:
 	tests/run
 
+# The co-op soak (not in make check): tests/e2e/50-coop.sh with
+# SOAK_SECONDS (300) of play and a change every few seconds before the
+# checks, as tests/run runs it (private engine, build).
+SOAK_SECONDS ?= 300
+.PHONY: soak
+soak:
+	COOP_SOAK=$(SOAK_SECONDS) tests/run e2e/50-coop
+
 -include $(UNIT_BINS:=.d)
 
 # The test cluster's kube-apiserver and kube-controller-manager, built once

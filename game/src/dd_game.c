@@ -50,6 +50,7 @@
 #include "dd_name.h"
 #include "dd_net.h"
 #include "dd_place.h"
+#include "dd_score.h"
 #include "dd_specials.h"
 #include "dd_sweep.h"
 #include "dd_synclog.h"
@@ -227,40 +228,33 @@ static void DD_PostKillResult(const dd_entry_t *entry, int killer, int err)
 }
 
 // Containers each player killed (every peer counts alike).
-static int dd_score[MAXPLAYERS];
+static dd_score_t dd_score;
 
-// "score: alice 7, bob 4": the players in the game and any who scored.
-static void DD_LogScore(void)
+// The scoreboard of the players in the game and any who scored, each
+// joined to the next by sep: "alice 7, bob 4".
+static void DD_ScoreLine(const char *sep, char *dst, size_t dstsize)
 {
-    char line[256];
-    size_t len;
+    const char *names[MAXPLAYERS];
+    int ingame[MAXPLAYERS];
     int i;
 
-    M_StringCopy(line, "dockerdoom: score:", sizeof(line));
     for (i = 0; i < MAXPLAYERS; ++i)
     {
-        if (!playeringame[i] && dd_score[i] == 0)
-        {
-            continue;
-        }
-        len = strlen(line);
-        M_snprintf(line + len, sizeof(line) - len, "%s %s %d",
-                   line[len - 1] == ':' ? "" : ",", DD_NetPlayerName(i),
-                   dd_score[i]);
+        names[i] = DD_NetPlayerName(i);
+        ingame[i] = playeringame[i];
     }
-    printf("%s\n", line);
+    DD_ScoreText(&dd_score, names, ingame, MAXPLAYERS, sep, dst, dstsize);
 }
 
 static void DD_Scored(int player)
 {
-    if (player < 0 || player >= MAXPLAYERS)
-    {
-        return;
-    }
-    ++dd_score[player];
+    char line[DD_MSG_LEN];
+
+    DD_ScoreKill(&dd_score, player);
     if (netgame)
     {
-        DD_LogScore();
+        DD_ScoreLine(", ", line, sizeof(line));
+        printf("dockerdoom: score: %s\n", line);
     }
 }
 
@@ -1104,6 +1098,7 @@ static void DD_Stats(void)
            players[consoleplayer].health);
     dd_stats_tics = 0;
     dd_stats_ms = 0;
+    DD_NetLogStats();
     DD_LogInfighting();
     if (dd_shielded != dd_shielded_logged)
     {
@@ -1227,6 +1222,13 @@ void DD_Drawer(void)
     }
     msg = DD_MsgShown(&dd_msgs, I_GetTimeMS());
     DD_HudDraw(msg, dd_msgs.shown.prio, dd_inlevel ? DD_CountLine() : NULL);
+    if (netgame)
+    {
+        char score[DD_MSG_LEN];
+
+        DD_ScoreLine("  ", score, sizeof(score));
+        DD_HudScore(score);
+    }
 }
 
 // True when mo is inside the player's 90 degree field of view and sight.
@@ -1312,7 +1314,10 @@ void DD_Responder(event_t *ev)
     {
         DD_Post(DD_MSG_OK, "labels %s", DD_LabelsToggle() ? "on" : "off");
     }
-    if (cht_CheckCheat(&dd_cheat_exit, ev->data2) && dd_testcheats)
+    // Not in a netgame: one game leaving the level alone would part it
+    // from the others' world.
+    if (cht_CheckCheat(&dd_cheat_exit, ev->data2) && dd_testcheats
+     && !netgame)
     {
         G_ExitLevel();
     }
@@ -1472,7 +1477,30 @@ void DD_IntermissionStart(void)
     DD_TallyText(&dd_tally, text, sizeof(text));
     printf("dockerdoom: tally map=%s %s\n", map, fields);
     printf("dockerdoom: tally-text containers: %s\n", text);
+    if (netgame)
+    {
+        DD_ScoreLine(", ", text, sizeof(text));
+        printf("dockerdoom: score: %s\n", text);
+    }
     dd_tally_drawn = false;
+}
+
+// A netgame's scoreboard on the intermission screen, above the tally:
+// "killed: alice 7  bob 4".
+static void DD_ScoreDrawer(void)
+{
+    char text[DD_MSG_LEN];
+    char line[DD_MSG_LEN + 16];
+    char shown[DD_LINE_LEN];
+    int width;
+
+    DD_ScoreLine("  ", text, sizeof(text));
+    M_snprintf(line, sizeof(line), "killed: %s", text);
+    width = DD_FitLabel(shown, sizeof(shown), line, SCREENWIDTH - 8,
+                        DD_FontCharWidth, NULL);
+    DD_FontDraw((SCREENWIDTH - width) / 2,
+                SCREENHEIGHT - 2 * DD_FONT_HEIGHT - 6, shown, DD_COLOR_OK, 0,
+                NULL);
 }
 
 void DD_IntermissionDrawer(void)
@@ -1485,6 +1513,10 @@ void DD_IntermissionDrawer(void)
     if (!dd_enabled)
     {
         return;
+    }
+    if (netgame)
+    {
+        DD_ScoreDrawer();
     }
     DD_TallyText(&dd_tally, text, sizeof(text));
     M_snprintf(line, sizeof(line), "containers: %s", text);

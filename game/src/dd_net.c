@@ -84,6 +84,9 @@ static boolean dd_inflight;         // a scan's messages are on their way
 static dd_snapshot_t dd_scan;       // the newest scan not sent yet
 static boolean dd_havescan;
 static dd_dict_t dd_encdict;        // the dictionary as our messages leave it
+static long dd_sentbytes;           // this peer's chunks so far (bytes)
+static long dd_sentchunks;
+static long dd_recvmessages;        // messages every peer applied
 
 static volatile sig_atomic_t dd_quit;
 
@@ -342,7 +345,30 @@ void DD_BuildTiccmd(ticcmd_t *cmd)
     {
         cmd->ddlen = (byte) DD_SenderChunk(&dd_sender, cmd->dddata,
                                            TICCMD_DDMAX);
+        if (cmd->ddlen > 0)
+        {
+            dd_sentbytes += cmd->ddlen;
+            ++dd_sentchunks;
+        }
     }
+}
+
+void DD_NetLogStats(void)
+{
+    int lost = 0;
+    int i;
+
+    if (!netgame)
+    {
+        return;
+    }
+    for (i = 0; i < MAXPLAYERS; ++i)
+    {
+        lost += dd_receivers[i].lost;
+    }
+    printf("dockerdoom: net sent=%ld chunks=%ld messages=%ld lost=%d "
+           "list=%d\n", dd_sentbytes, dd_sentchunks, dd_recvmessages, lost,
+           dd_list.count);
 }
 
 // ---- the receiving half ------------------------------------------------------
@@ -475,6 +501,7 @@ static void DD_ApplyMessage(int player, const unsigned char *msg,
     }
     err = DD_WireDecode(msg, len, dict, &ev, &count);
     free(scratch);
+    ++dd_recvmessages;
     if (err != 0)
     {
         printf("dockerdoom: net message from player %d dropped: %s\n",

@@ -86,6 +86,10 @@ void DD_NetConfirm(void);
 // has), for messages.
 const char *DD_NetPlayerName(int player);
 
+// In a netgame, logs what this peer sent and what every peer applied:
+// "dockerdoom: net sent=BYTES chunks=N messages=N lost=N list=N".
+void DD_NetLogStats(void);
+
 // The reader's player number, or -1 while there is none.
 int DD_NetReader(void);
 

@@ -46,6 +46,8 @@
                                 // use one-way spots too
 #define DD_MAXSIGHT   2048      // sight checks when planning a wave
 #define DD_SEEKSLACK  384       // walk a seen spot may add over a hidden one
+#define DD_LATESLACK  1024      // the same from DD_LATEMIN on: a monster
+                                // coming is one the player sees
 #define DD_FIRECONE   (ANG45 / 3) // half the cone the player fires into
 #define DD_MAXPATH    4096
 #define DD_RESEARCH   128       // search again once the player is this far
@@ -711,11 +713,11 @@ static int DD_FirstSpotAt(int32_t dist)
 
 // Among spots first..end-1: the nearest free spot out of the line of
 // fire; one the player can see wins over a nearer one behind a wall while
-// it is at most DD_SEEKSLACK farther. Else the nearest free one. Returns
-// 1 with a spot taken, 0 when none fits, -1 when the budget ran out
-// first.
+// it is at most slack farther. Else the nearest free one. Returns 1 with
+// a spot taken, 0 when none fits, -1 when the budget ran out first.
 static int DD_PickLater(mobj_t *pmo, mobjtype_t type, int first, int end,
-                        fixed_t *x, fixed_t *y, int *dist, int *budget)
+                        int slack, fixed_t *x, fixed_t *y, int *dist,
+                        int *budget)
 {
     int fallback = -1;
     int hidden = -1;
@@ -726,8 +728,7 @@ static int DD_PickLater(mobj_t *pmo, mobjtype_t type, int first, int end,
         int32_t cx, cy;
         int cell = dd_spots[s].cell;
 
-        if (hidden >= 0
-            && dd_spots[s].dist > dd_spots[hidden].dist + DD_SEEKSLACK)
+        if (hidden >= 0 && dd_spots[s].dist > dd_spots[hidden].dist + slack)
         {
             break;
         }
@@ -841,10 +842,12 @@ boolean DD_PlaceFind(mobjtype_t type, fixed_t *x, fixed_t *y, int *dist,
     // where the level has room there, else among the nearer spots (each
     // spot tried once either way).
     first = DD_FirstSpotAt(DD_LATEMIN);
-    found = DD_PickLater(pmo, type, first, dd_numspots, x, y, dist, budget);
+    found = DD_PickLater(pmo, type, first, dd_numspots, DD_LATESLACK, x, y,
+                         dist, budget);
     if (found == 0 && first > 0)
     {
-        found = DD_PickLater(pmo, type, 0, first, x, y, dist, budget);
+        found = DD_PickLater(pmo, type, 0, first, DD_SEEKSLACK, x, y, dist,
+                             budget);
     }
     return found == 1;
 }

@@ -42,6 +42,10 @@ GAME_PID=
 for tool in Xvfb x11vnc xdotool; do
     command -v "$tool" >/dev/null || { not_ok "tool $tool installed"; tap_done; }
 done
+# Built by the game phase; run alone, built here (minutes, once).
+if [ ! -x "$GAME" ] && [ -z "${GAME_BIN:-}" ]; then
+    make -C "$REPO" game >"$T/make-game.log" 2>&1 || true
+fi
 if [ ! -x "$GAME" ] || [ ! -f "$IWAD" ]; then
     not_ok "needs $GAME (make game) and $IWAD"
     tap_done

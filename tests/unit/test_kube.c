@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -32,6 +33,7 @@
 #include "log.h"
 #include "pod.h"
 #include "table.h"
+#include "testcert.h"
 
 #define UID_A "aaaaaaaa-0000-4000-8000-000000000001"
 #define UID_B "bbbbbbbb-0000-4000-8000-000000000002"
@@ -64,6 +66,8 @@ static struct {
     const char *kill_body;
     int other_pod;          /* GET of a pod answers another uid */
     int relabelled;         /* ... with another app label */
+    int keepalive;          /* answers keep the connection open */
+    int accepts;            /* connections accepted */
 } srv = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 /* A pod's JSON, labelled app=APP. */
@@ -102,7 +106,8 @@ static void answer(int fd, int status, const char *body)
     char head[256];
     int n = snprintf(head, sizeof head, "HTTP/1.1 %d X\r\nContent-Type: "
                      "application/json\r\nContent-Length: %zu\r\n"
-                     "Connection: close\r\n\r\n", status, strlen(body));
+                     "%s\r\n", status, strlen(body),
+                     srv.keepalive ? "" : "Connection: close\r\n");
     send_all(fd, head, (size_t)n);
     send_all(fd, body, strlen(body));
 }
@@ -123,7 +128,7 @@ static void watch(int fd)
         srv.quiet = 0;
         srv.watches++;
         pthread_mutex_unlock(&srv.lock);
-        struct timespec t = { 1, 200 * 1000000 };
+        struct timespec t = { 0, 100 * 1000000 };
         nanosleep(&t, NULL);
         return;
     }
@@ -155,8 +160,8 @@ static void watch(int fd)
     send_all(fd, line, strlen(line));
     free(line);
     free(p);
-    /* The server's own end of a watch: after a second, cleanly. */
-    for (int i = 0; end && i < 60; i++) {
+    /* The server's own end of a watch: soon, cleanly. */
+    for (int i = 0; end && i < 5; i++) {
         struct timespec t = { 0, 20 * 1000000 };
         nanosleep(&t, NULL);
     }
@@ -166,7 +171,8 @@ static void watch(int fd)
     }
 }
 
-static void serve_one(int fd)
+/* Answers one request on fd; 1 when the connection may carry another. */
+static int serve_one(int fd)
 {
     char buf[8192] = "";
     size_t n = 0;
@@ -177,12 +183,12 @@ static void serve_one(int fd)
     while (n < sizeof buf - 1 && !(end = strstr(buf, "\r\n\r\n"))) {
         ssize_t got = read(fd, buf + n, sizeof buf - 1 - n);
         if (got <= 0)
-            return;
+            return 0;
         n += (size_t)got;
         buf[n] = '\0';
     }
     if (!end)
-        return;
+        return 0;
     sscanf(buf, "%7s %1023s", r.method, r.path);
     char *cl = strcasestr(buf, "Content-Length:");
     char *au = strcasestr(buf, "Authorization:");
@@ -210,6 +216,11 @@ static void serve_one(int fd)
                "\"11111111-2222-4333-8444-555555555555\"}}");
     } else if (strstr(r.path, "watch=1")) {
         watch(fd);
+        return 0;
+    } else if (strncmp(r.path, "/api/v1/namespaces/empty/pods?", 30) == 0 &&
+               !strstr(r.path, "watch=1")) {
+        answer(fd, 200, "{\"metadata\":{\"resourceVersion\":\"5\"},"
+               "\"items\":[]}");
     } else if (strncmp(r.path, "/api/v1/pods?", 13) == 0) {
         /* Two pages, the second asked for by its continue token. */
         int second = strstr(r.path, "continue=tok%2B1%2F%3D") != NULL;
@@ -244,12 +255,14 @@ static void serve_one(int fd)
         answer(fd, 404, "{\"kind\":\"Status\",\"code\":404,\"message\":"
                "\"not here\"}");
     }
+    return srv.keepalive;
 }
 
 static void *conn_thread(void *arg)
 {
     int fd = (int)(intptr_t)arg;
-    serve_one(fd);
+    while (serve_one(fd))
+        ;
     close(fd);
     return NULL;
 }
@@ -265,6 +278,7 @@ static void *accept_thread(void *arg)
             close(fd);
             return NULL;
         }
+        srv.accepts++;
         pthread_t t;
         if (pthread_create(&t, NULL, conn_thread, (void *)(intptr_t)fd) == 0)
             pthread_detach(t);
@@ -444,7 +458,7 @@ static void backend(void **state)
     assert_int_equal(table_count(tab), 3);
     assert_string_equal(name_of("cccccccc0000"), "c");
     const struct req *r = last_req("GET");
-    assert_non_null(strstr(r->path, "limit=250"));
+    assert_non_null(strstr(r->path, "limit=500"));
     assert_non_null(strstr(r->path, "labelSelector=app%3Dweb"));
     assert_non_null(strstr(r->path, "fieldSelector=status.phase%21%3D"
                                     "Succeeded%2Cstatus.phase%21%3DFailed"));
@@ -496,6 +510,21 @@ static void backend(void **state)
     srv.kill_status = 500;
     srv.kill_body = "oops";
     assert_int_equal(be.ops->kill(be.impl, &c, KILL_RM, err, sizeof err), EIO);
+
+    /* With connections kept open, a kill's re-check and its DELETE go
+     * over one (one TLS handshake, not two). */
+    srv.keepalive = 1;
+    srv.kill_status = 200;
+    srv.kill_body = "{}";
+    int before = srv.accepts;
+    struct container n2;
+    char iid[8];
+    assert_int_equal(be.ops->inspect(be.impl, &c, &n2, iid, sizeof iid, err,
+                                     sizeof err), 0);
+    container_clear(&n2);
+    assert_int_equal(be.ops->kill(be.impl, &c, KILL_RM, err, sizeof err), 0);
+    assert_int_equal(srv.accepts - before, 1);
+    srv.keepalive = 0;
 
     /* The re-check: the pod as it is; another uid under its name is
      * ENOENT (the pod asked for is gone). */
@@ -657,9 +686,99 @@ static void members(void **state)
     opts_free(&o);
 }
 
+/* In a pod (in-cluster credentials) dockerfs never kills its own pod:
+ * the one named by its host name in its service account's namespace;
+ * refused before any request. */
+static void own_pod(void **state)
+{
+    (void)state;
+    struct kube_env env = { .home = "/nonexistent",
+                            .service_host = "127.0.0.1",
+                            .service_port = "1" };
+    char sa[160], path[200], host[256], err[256], image_id[8];
+    struct backend be;
+    struct options o;
+    struct follow out;
+    struct container c, now;
+    const char *ctx;
+    FILE *f;
+
+    snprintf(sa, sizeof sa, "%s/sa", dir);
+    mkdir(sa, 0700);
+    snprintf(path, sizeof path, "%s/token", sa);
+    assert_non_null(f = fopen(path, "w"));
+    fputs("t\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/ca.crt", sa);
+    assert_non_null(f = fopen(path, "w"));
+    fputs(TEST_CERT, f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/namespace", sa);
+    assert_non_null(f = fopen(path, "w"));
+    fputs("ops\n", f);
+    fclose(f);
+    env.sa_dir = sa;
+    assert_int_equal(backend_kube_new(&be, NULL, NULL, NULL, 0, &env, &ctx,
+                                      err, sizeof err), 0);
+    assert_string_equal(ctx, "in-cluster");
+    memset(&o, 0, sizeof o);
+    o.timeout = 1;
+    o.grace_period = -1;
+    memset(&out, 0, sizeof out);
+    be.ops->wire(be.impl, &out, &o);
+    assert_int_equal(gethostname(host, sizeof host), 0);
+    assert_int_equal(container_set(&c, "aaaaaaaa000040008000000000000001",
+                                   host, "img", "running", 0, NULL, 0), 0);
+    assert_int_equal(container_set_ns(&c, "ops"), 0);
+    assert_int_equal(be.ops->inspect(be.impl, &c, &now, image_id,
+                                     sizeof image_id, err, sizeof err), EPERM);
+    assert_non_null(strstr(err, "dockerfs's own"));
+    /* Its name in another namespace is another pod: asked (and the
+     * server at port 1 does not answer). */
+    assert_int_equal(container_set_ns(&c, "shop"), 0);
+    assert_int_equal(be.ops->inspect(be.impl, &c, &now, image_id,
+                                     sizeof image_id, err, sizeof err), EIO);
+    container_clear(&c);
+    be.ops->destroy(be.impl);
+}
+
+/* --namespace: that namespace's path; an empty one lists nothing (and
+ * an empty page is no special case). */
+static void one_namespace(void **state)
+{
+    (void)state;
+    struct kube_env env = { .home = "/nonexistent", .sa_dir = "/nonexistent" };
+    const char *const nss[] = { "empty" };
+    struct options o;
+    struct backend be;
+    struct follow out;
+    struct table *t;
+    char err[256];
+
+    memset(&o, 0, sizeof o);
+    o.timeout = 5;
+    o.grace_period = -1;
+    o.all = 1;
+    assert_int_equal(backend_kube_new(&be, kubeconfig, NULL, nss, 1, &env,
+                                      NULL, err, sizeof err), 0);
+    assert_non_null(t = table_new());
+    memset(&out, 0, sizeof out);
+    out.table = t;
+    be.ops->wire(be.impl, &out, &o);
+    assert_int_equal(be.ops->list(be.impl, err, sizeof err), 0);
+    assert_int_equal(table_count(t), 0);
+    const struct req *r = last_req("GET");
+    assert_non_null(strstr(r->path, "/api/v1/namespaces/empty/pods?limit="));
+    assert_null(strstr(r->path, "fieldSelector"));    /* --all */
+    be.ops->destroy(be.impl);
+    table_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(one_namespace),
+        cmocka_unit_test(own_pod),
         cmocka_unit_test(members),
         cmocka_unit_test(errnos),
         cmocka_unit_test(pod_paths),
