@@ -322,13 +322,16 @@ supervise() {
     done
 }
 
-# start_audio K PWFILE starts player K's ddaudio with the VNC password in
-# PWFILE (a copy: x11vnc removes a file the entrypoint made for it) and
-# waits until it listens. The entrypoint holds the FIFO open as well, so
+# start_audio K PWFILE [NAME] starts player K's ddaudio with the VNC
+# password in PWFILE (a copy: x11vnc removes a file the entrypoint made
+# for it), its log lines marked with NAME if given, and waits until it
+# listens. The entrypoint holds the FIFO open as well, so
 # the game never writes into a FIFO without a reader (SIGPIPE) while
 # ddaudio restarts: it waits instead.
 start_audio() {
-    local k=$1 pwfile=$2 dir rate fd
+    local k=$1 pwfile=$2 name=${3:-} dir rate fd
+    local -a named=()
+    [[ -n $name ]] && named=(--name "$name")
     dir=$(audio_dir "$k")
     install -d -m 0700 "$dir"
     cp "${pwfile#rm:}" "$dir/pass"
@@ -337,7 +340,7 @@ start_audio() {
     exec {fd}<>"$dir/pcm"
     rate=$(game_rate)
     supervise ddaudio "$DDAUDIO_BIN" --fifo "$dir/pcm" --socket "$dir/audio.sock" \
-        --password-file "$dir/pass" --rate "$rate" &
+        --password-file "$dir/pass" --rate "$rate" "${named[@]}" &
     pids+=($!)
     for _ in $(seq 200); do
         if [[ -S $dir/audio.sock ]]; then
@@ -453,7 +456,12 @@ start_player() {
     fi
     # Before x11vnc, which removes a password file the entrypoint made.
     if [[ $DOOM_SOUND == 1 ]]; then
-        HOME=$home start_audio "$k" "$pwfile"
+        # In a netgame each player's ddaudio names its player in the log.
+        if [[ $PLAYERS == 1 ]]; then
+            HOME=$home start_audio "$k" "$pwfile"
+        else
+            HOME=$home start_audio "$k" "$pwfile" "${P_NAME[k]}"
+        fi
     fi
     start_vnc "$pwfile" "$k"
     start_novnc "$k"

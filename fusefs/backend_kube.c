@@ -61,6 +61,7 @@ struct kube {
     int watch_warned;           /* a refused watch was logged: once until
                                    one lives again */
     int capped_warned;          /* "more pods than shown" was logged */
+    int list_full;              /* the list being read holds the share */
 };
 
 /* Outcomes of following the watches until one of them ends. */
@@ -164,11 +165,11 @@ static int take_rows(struct container **v, size_t *n, size_t *cap,
     return 0;
 }
 
-/* Lists namespace ns page by page into *v; its resourceVersion into
- * ns->next_rv. Returns 0 or an errno with a reason. */
-/* The list holds an engine's share: said once. */
+/* The list holds an engine's share: said once; the rest of the list
+ * is not read. */
 static void said_full(struct kube *k, size_t n)
 {
+    k->list_full = 1;
     if (!k->capped_warned)
         log_warn("cluster %s lists more pods than one engine may show (%d, "
                  "or %u MiB of text): the mount shows %zu", member_name(k),
@@ -176,6 +177,15 @@ static void said_full(struct kube *k, size_t n)
     k->capped_warned = 1;
 }
 
+/* Hands a chunk of a list to its parser. */
+static int feed_list(const char *data, size_t len, void *arg)
+{
+    return pod_list_feed(arg, data, len);
+}
+
+/* Lists namespace ns page by page into *v (each page parsed as it
+ * arrives), up to the share sh; its resourceVersion into ns->next_rv.
+ * Returns 0 or an errno with a reason. */
 static int list_ns(struct kube *k, struct kns *ns, struct container **v,
                    size_t *n, size_t *cap, struct pod_share *sh, char *err,
                    size_t errlen)
@@ -184,12 +194,9 @@ static int list_ns(struct kube *k, struct kns *ns, struct container **v,
     int rc = 0;
 
     do {
-        if (pod_share_full(sh, *v, n)) {
-            said_full(k, *n);
-            return 0;
-        }
-        struct buf path, body;
+        struct pod_list_parser lp;
         struct pod_page page;
+        struct buf path;
 
         buf_init(&path, 0);
         rc = pods_path(&path, ns);
@@ -201,27 +208,32 @@ static int list_ns(struct kube *k, struct kns *ns, struct container **v,
             buf_free(&path);
             return errmsg(ENOMEM, err, errlen, "out of memory");
         }
-        rc = kube_get(&k->api, buf_str(&path), &body, KUBE_PAGE_MAX, NULL,
-                      err, errlen);
+        pod_list_init(&lp, sh);
+        lp.on_skip = skipped_log;
+        rc = kube_get_each(&k->api, buf_str(&path), feed_list, &lp, err,
+                           errlen);
         buf_free(&path);
-        if (rc == 0) {
-            rc = pod_parse_list(body.data, body.len, &page, skipped_log,
-                                NULL);
-            if (rc == EINVAL)
-                rc = errmsg(EPROTO, err, errlen, "%s: the answer is not a "
-                            "pod list", k->t.server);
-            else if (rc)
-                rc = errmsg(rc, err, errlen, "out of memory");
-        }
-        buf_free(&body);
+        if (rc == 0)
+            rc = pod_list_finish(&lp, &page);
+        pod_list_free(&lp);
+        if (rc == EINVAL)
+            return errmsg(EPROTO, err, errlen, "%s: the answer is not a pod "
+                          "list", k->t.server);
+        if (rc == ENOMEM)
+            return errmsg(ENOMEM, err, errlen, "out of memory");
         if (rc)
             return rc;
         snprintf(ns->next_rv, sizeof ns->next_rv, "%s", page.rv);
         snprintf(cont, sizeof cont, "%s", page.cont);
         rc = take_rows(v, n, cap, &page);
+        int full = page.full;
         pod_page_free(&page);
         if (rc)
             return errmsg(ENOMEM, err, errlen, "out of memory");
+        if (full) {
+            said_full(k, *n);
+            return 0;
+        }
     } while (cont[0]);
     return 0;
 }
@@ -234,10 +246,9 @@ static int k_list(void *impl, char *err, size_t errlen)
     size_t n = 0, cap = 0;
     int rc = 0;
 
-    for (size_t i = 0; !rc && i < k->nns; i++)
+    for (size_t i = 0; !rc && i < k->nns && !k->list_full; i++)
         rc = list_ns(k, &k->nss[i], &v, &n, &cap, &sh, err, errlen);
-    if (!rc && pod_share_full(&sh, v, &n))
-        said_full(k, n);
+    k->list_full = 0;
     if (!rc) {
         rc = follow_replace(&k->out, v, n);
         if (rc)
@@ -697,6 +708,7 @@ static void k_destroy(void *impl)
     }
     free(k->nss);
     free(k->query);
+    kube_api_free(&k->api);
     kube_target_free(&k->t);
     free(k);
 }

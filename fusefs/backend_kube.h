@@ -27,10 +27,9 @@
 
 extern const struct backend_ops backend_kube_ops;
 
-/* Pods asked for per page of a list. */
-#define KUBE_LIST_LIMIT 250
-/* One page's answer larger than this fails the list. */
-#define KUBE_PAGE_MAX (64u << 20)
+/* Pods asked for per page of a list (each page is parsed as it
+ * arrives, one pod at a time: the page size costs no memory here). */
+#define KUBE_LIST_LIMIT 500
 
 /* The cluster of kubeconfig file (NULL: kubectl's chain) and context
  * (NULL: current-context), the namespaces to follow (n 0: all of them).

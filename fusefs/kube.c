@@ -20,10 +20,52 @@
 void kube_api_init(struct kube_api *a, const struct kube_target *t,
                    double timeout_s)
 {
+    memset(a, 0, sizeof *a);
+    pthread_mutex_init(&a->lock, NULL);
     a->t = t;
     a->timeout_ms = (long)(timeout_s * 1000);
     if (a->timeout_ms < 100)
         a->timeout_ms = 100;
+}
+
+void kube_api_free(struct kube_api *a)
+{
+    if (!a->t)
+        return;
+    for (size_t i = 0; i < a->npool; i++)
+        curl_easy_cleanup(a->pool[i]);
+    a->npool = 0;
+    pthread_mutex_destroy(&a->lock);
+    a->t = NULL;
+}
+
+void kube_release(struct kube_api *a, CURL *h)
+{
+    if (!h)
+        return;
+    pthread_mutex_lock(&a->lock);
+    if (a->npool < KUBE_POOL_MAX) {
+        a->pool[a->npool++] = h;
+        h = NULL;
+    }
+    pthread_mutex_unlock(&a->lock);
+    curl_easy_cleanup(h);
+}
+
+/* An idle handle of the pool, reset (its connections stay), or a new
+ * one; NULL on ENOMEM. */
+static CURL *take_handle(struct kube_api *a)
+{
+    CURL *h = NULL;
+
+    pthread_mutex_lock(&a->lock);
+    if (a->npool)
+        h = a->pool[--a->npool];
+    pthread_mutex_unlock(&a->lock);
+    if (!h)
+        return curl_easy_init();
+    curl_easy_reset(h);
+    return h;
 }
 
 /* "Authorization: Bearer T" for t's token (read from its file now), or
@@ -76,7 +118,7 @@ static void set_blob(CURL *h, CURLoption opt, const struct kube_blob *b)
     curl_easy_setopt(h, opt, &cb);
 }
 
-int kube_handle(const struct kube_api *a, const char *path, CURL **out,
+int kube_handle(struct kube_api *a, const char *path, CURL **out,
                 struct curl_slist **headers, char *err, size_t errlen)
 {
     const struct kube_target *t = a->t;
@@ -90,7 +132,7 @@ int kube_handle(const struct kube_api *a, const char *path, CURL **out,
         return rc;
     struct curl_slist *l = curl_slist_append(*headers,
                                              "Accept: application/json");
-    if (!l || !(h = curl_easy_init())) {
+    if (!l || !(h = take_handle(a))) {
         curl_slist_free_all(l ? l : *headers);
         *headers = NULL;
         return errmsg(ENOMEM, err, errlen, "out of memory");
@@ -238,7 +280,7 @@ static int perform(const struct kube_api *a, CURL *h, struct buf *body,
     return 0;
 }
 
-int kube_get(const struct kube_api *a, const char *path, struct buf *body,
+int kube_get(struct kube_api *a, const char *path, struct buf *body,
              size_t max, long *status, char *err, size_t errlen)
 {
     struct curl_slist *headers;
@@ -252,12 +294,74 @@ int kube_get(const struct kube_api *a, const char *path, struct buf *body,
         return rc;
     }
     rc = perform(a, h, body, max, 0, status, err, errlen);
-    curl_easy_cleanup(h);
+    kube_release(a, h);
     curl_slist_free_all(headers);
     return rc;
 }
 
-int kube_identity(const struct kube_api *a, char *id, size_t idlen,
+/* A body handed on as it arrives (2xx), or kept for its reason. */
+struct each {
+    CURL *h;
+    long status;
+    int (*fn)(const char *, size_t, void *);
+    void *arg;
+    int rc;                     /* what fn said */
+    struct buf errbody;
+};
+
+static size_t each_write(char *data, size_t size, size_t n, void *arg)
+{
+    struct each *e = arg;
+
+    if (!e->status)
+        curl_easy_getinfo(e->h, CURLINFO_RESPONSE_CODE, &e->status);
+    if (e->status < 200 || e->status >= 300) {
+        buf_add(&e->errbody, data, size * n);   /* what fits */
+        return size * n;
+    }
+    return (e->rc = e->fn(data, size * n, e->arg)) ? 0 : size * n;
+}
+
+int kube_get_each(struct kube_api *a, const char *path,
+                  int (*fn)(const char *data, size_t len, void *arg),
+                  void *arg, char *err, size_t errlen)
+{
+    char curlerr[CURL_ERROR_SIZE] = "";
+    struct curl_slist *headers;
+    struct each e = { .fn = fn, .arg = arg };
+    CURLcode cc;
+    int rc;
+
+    if ((rc = kube_handle(a, path, &e.h, &headers, err, errlen)) != 0)
+        return rc;
+    buf_init(&e.errbody, ERROR_BODY_MAX);
+    curl_easy_setopt(e.h, CURLOPT_WRITEFUNCTION, each_write);
+    curl_easy_setopt(e.h, CURLOPT_WRITEDATA, &e);
+    curl_easy_setopt(e.h, CURLOPT_ERRORBUFFER, curlerr);
+    curl_easy_setopt(e.h, CURLOPT_TIMEOUT_MS, a->timeout_ms);
+    curl_easy_setopt(e.h, CURLOPT_CONNECTTIMEOUT_MS,
+                     a->timeout_ms < 5000 ? a->timeout_ms : 5000L);
+    cc = curl_easy_perform(e.h);
+    if (!e.status)
+        curl_easy_getinfo(e.h, CURLINFO_RESPONSE_CODE, &e.status);
+    if (e.rc)
+        rc = e.rc;
+    else if (cc != CURLE_OK)
+        rc = errmsg(kube_transport_errno(cc), err, errlen, "%s: %s",
+                    a->t->server, curlerr[0] ? curlerr
+                                             : curl_easy_strerror(cc));
+    else if (e.status < 200 || e.status >= 300) {
+        kube_answer_reason(e.status, e.errbody.data, e.errbody.len, err,
+                           errlen);
+        rc = kube_status_errno(e.status);
+    }
+    buf_free(&e.errbody);
+    kube_release(a, e.h);
+    curl_slist_free_all(headers);
+    return rc;
+}
+
+int kube_identity(struct kube_api *a, char *id, size_t idlen,
                   char *err, size_t errlen)
 {
     char uid[POD_UID_LEN + 1];
@@ -297,7 +401,7 @@ char *kube_pod_path(const char *ns, const char *name, const char *suffix)
     return path;
 }
 
-int kube_kill_pod(const struct kube_api *a, const char *ns, const char *name,
+int kube_kill_pod(struct kube_api *a, const char *ns, const char *name,
                   const char *uid, enum kube_kill how, long grace,
                   char *err, size_t errlen)
 {
@@ -352,7 +456,7 @@ int kube_kill_pod(const struct kube_api *a, const char *ns, const char *name,
             rc = kube_kill_errno(status, answer.data, answer.len);
         buf_free(&answer);
     }
-    curl_easy_cleanup(h);
+    kube_release(a, h);
     curl_slist_free_all(headers);
     free(body);
     return rc;

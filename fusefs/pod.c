@@ -9,6 +9,11 @@
 #include <string.h>
 #include "escape.h"
 
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 const char *pod_state(const char *phase, int ready_false, int deleting)
 {
     static const struct { const char *phase, *state; } map[] = {
@@ -138,68 +143,346 @@ void pod_page_free(struct pod_page *p)
     memset(p, 0, sizeof *p);
 }
 
-int pod_parse_list(const char *json, size_t len, struct pod_page *p,
-                   list_skip_fn on_skip, void *arg)
-{
-    json_error_t jerr;
-    json_t *root, *items, *o, *meta;
-    size_t i;
-    int rc = 0;
+/* What the parser expects next at the root object's own level. */
+enum { PL_START, PL_KEY, PL_COLON, PL_VALUE, PL_COMMA, PL_DONE, PL_BROKEN };
+/* What the root's current value is to us. */
+enum { PV_SKIP, PV_META, PV_ITEMS };
 
+#define PL_KEY_MAX 16
+#define PL_DEPTH_MAX 100000
+/* The list's own metadata (resourceVersion, continue, a few more). */
+#define PL_META_MAX (64u << 10)
+
+void pod_list_init(struct pod_list_parser *p, struct pod_share *share)
+{
     memset(p, 0, sizeof *p);
-    root = json ? json_loadb(json, len, JSON_ALLOW_NUL, &jerr) : NULL;
-    items = json_object_get(root, "items");
-    meta = json_object_get(root, "metadata");
-    if (!json_is_object(root) || !json_is_array(items) ||
-        (meta && !json_is_object(meta)) ||
-        copy_token(json_object_get(meta, "resourceVersion"), p->rv,
-                   sizeof p->rv) != 0 ||
-        copy_token(json_object_get(meta, "continue"), p->cont,
-                   sizeof p->cont) != 0) {
-        json_decref(root);
-        return EINVAL;
-    }
-    if (json_array_size(items) &&
-        !(p->v = calloc(json_array_size(items), sizeof *p->v))) {
-        json_decref(root);
-        return ENOMEM;
-    }
-    json_array_foreach(items, i, o) {
-        const char *why;
-        char id[POD_ID_LEN + 1];
-        rc = pod_from_json(o, &p->v[p->n], &why);
-        if (rc == 0) {
-            p->n++;
-        } else if (rc == ENOENT) {
-            p->skipped++;
-            skip_id(o, id);
-            if (on_skip)
-                on_skip(arg, id, why);
-            rc = 0;
-        } else {
-            break;
-        }
-    }
-    json_decref(root);
-    if (rc)
-        pod_page_free(p);
-    return rc;
+    buf_init(&p->key, PL_KEY_MAX);
+    buf_init(&p->meta, PL_META_MAX);
+    buf_init(&p->elem, POD_JSON_MAX);
+    p->share = share;
 }
 
-int pod_share_full(struct pod_share *s, struct container *v, size_t *n)
+void pod_list_free(struct pod_list_parser *p)
 {
-    for (size_t i = s->counted; i < *n; i++) {
-        size_t b = container_bytes(&v[i]);
-        if (i >= s->rows_max || s->bytes + b > s->bytes_max) {
-            for (size_t j = i; j < *n; j++)
-                container_clear(&v[j]);
-            *n = s->counted = i;
-            return 1;
-        }
-        s->bytes += b;
+    buf_free(&p->key);
+    buf_free(&p->meta);
+    buf_free(&p->elem);
+    containers_free(p->v, p->n);
+    p->v = NULL;
+    p->n = p->cap = 0;
+}
+
+static int pl_fail(struct pod_list_parser *p, int err)
+{
+    p->state = PL_BROKEN;
+    p->err = err;
+    return err;
+}
+
+/* Tells the owner about an item left out. */
+static void pl_skip(struct pod_list_parser *p, json_t *o, const char *why)
+{
+    char id[POD_ID_LEN + 1] = "";
+
+    p->skipped++;
+    if (o)
+        skip_id(o, id);
+    if (p->on_skip)
+        p->on_skip(p->skip_arg, id, why);
+}
+
+/* Decodes the item collected in p->elem into a row. */
+static int pl_item_done(struct pod_list_parser *p)
+{
+    json_error_t jerr;
+    json_t *o = NULL;
+    struct container c;
+    const char *why;
+    int rc = 0;
+
+    if (p->oversize)
+        pl_skip(p, NULL, "its record is over 1 MiB");
+    else if (!(o = json_loadb(buf_str(&p->elem), p->elem.len, JSON_ALLOW_NUL,
+                              &jerr)))
+        pl_skip(p, NULL, "its record is not JSON");
+    p->in_elem = 0;
+    p->oversize = 0;
+    buf_reset(&p->elem);
+    if (!o)
+        return 0;
+    rc = pod_from_json(o, &c, &why);
+    if (rc == ENOENT)
+        pl_skip(p, o, why);
+    json_decref(o);
+    if (rc == ENOENT)
+        return 0;
+    if (rc)
+        return pl_fail(p, rc);
+    /* Past one engine's share the rest is left out, unread. */
+    if (p->full || (p->share && !pod_share_take(p->share, &c))) {
+        p->full = 1;
+        container_clear(&c);
+        return 0;
     }
-    s->counted = *n;
-    return *n >= s->rows_max;
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 64;
+        struct container *v = realloc(p->v, cap * sizeof *v);
+        if (!v) {
+            container_clear(&c);
+            return pl_fail(p, ENOMEM);
+        }
+        p->v = v;
+        p->cap = cap;
+    }
+    p->v[p->n++] = c;
+    return 0;
+}
+
+/* Keeps byte c of the item being collected; past POD_JSON_MAX the item
+ * is only scanned to its end, then left out. */
+static int pl_keep_elem(struct pod_list_parser *p, char c)
+{
+    int rc = p->oversize ? 0 : buf_add(&p->elem, &c, 1);
+
+    if (rc == E2BIG) {
+        p->oversize = 1;
+        rc = 0;
+    }
+    return rc ? pl_fail(p, rc) : 0;
+}
+
+/* The list's metadata, once its text is whole. */
+static int pl_meta_done(struct pod_list_parser *p)
+{
+    json_error_t jerr;
+    json_t *m = json_loadb(buf_str(&p->meta), p->meta.len, JSON_ALLOW_NUL,
+                           &jerr);
+    int rc = json_is_object(m) &&
+             copy_token(json_object_get(m, "resourceVersion"), p->rv,
+                        sizeof p->rv) == 0 &&
+             copy_token(json_object_get(m, "continue"), p->cont,
+                        sizeof p->cont) == 0 ? 0 : EINVAL;
+
+    json_decref(m);
+    buf_reset(&p->meta);
+    return rc ? pl_fail(p, rc) : 0;
+}
+
+/* A byte of the root's current value, outside a string: c changed the
+ * nesting to p->depth already. Returns 0 or an error. */
+static int pl_value_byte(struct pod_list_parser *p, char c)
+{
+    int rc = 0;
+
+    switch (p->value) {
+    case PV_META:
+        if ((rc = buf_add(&p->meta, &c, 1)) != 0)
+            return pl_fail(p, rc == E2BIG ? EINVAL : rc);
+        return p->depth == 1 ? pl_meta_done(p) : 0;
+    case PV_ITEMS:
+        if (p->depth == 1)              /* the items array closed */
+            return p->in_elem ? pl_item_done(p) : 0;
+        if (!p->in_elem) {
+            if (p->depth == 2 && (is_space(c) || c == ','))
+                return 0;
+            p->in_elem = 1;
+            p->elem_scalar = p->depth == 2;
+        }
+        if (p->elem_scalar && !p->in_str && p->depth == 2 &&
+            (c == ',' || is_space(c))) {
+            p->in_elem = 0;
+            buf_reset(&p->elem);
+            pl_skip(p, NULL, "it is not an object");
+            return 0;
+        }
+        if ((rc = pl_keep_elem(p, c)) != 0)
+            return rc;
+        /* An object or array item ends back at the array's level. */
+        if (!p->elem_scalar && p->depth == 2)
+            return pl_item_done(p);
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+/* One byte outside any string. */
+static int pl_byte(struct pod_list_parser *p, char c)
+{
+    int open = c == '{' || c == '[', close = c == '}' || c == ']';
+
+    if (p->state == PL_START) {
+        if (c == '{') {
+            p->depth = 1;
+            p->state = PL_KEY;
+            return 0;
+        }
+        return is_space(c) ? 0 : pl_fail(p, EINVAL);
+    }
+    if (p->state == PL_DONE)
+        return is_space(c) ? 0 : pl_fail(p, EINVAL);
+    /* Inside the root's current value. */
+    if (p->depth > 1 || (p->state == PL_VALUE && p->in_value)) {
+        if (p->depth == 1 && p->scalar_value && (c == ',' || c == '}')) {
+            /* A scalar value ended: c belongs to the root. */
+            p->in_value = 0;
+            p->state = PL_COMMA;
+            return pl_byte(p, c);
+        }
+        if (close && p->depth <= 1)
+            return pl_fail(p, EINVAL);
+        /* Deeper than any pod: no more counting (jansson refuses far
+         * less already). */
+        if (open && p->depth >= PL_DEPTH_MAX)
+            return pl_fail(p, EINVAL);
+        if (open)
+            p->depth++;
+        else if (close)
+            p->depth--;
+        int rc = pl_value_byte(p, c);
+        if (!rc && p->depth == 1 && !p->scalar_value && close) {
+            p->in_value = 0;
+            p->state = PL_COMMA;
+        }
+        return rc;
+    }
+    if (is_space(c))
+        return 0;
+    switch (p->state) {
+    case PL_KEY:
+        if (c == '}' && !p->keys)
+            goto done;
+        return pl_fail(p, EINVAL);      /* a key starts with '"' */
+    case PL_COLON:
+        if (c != ':')
+            return pl_fail(p, EINVAL);
+        p->state = PL_VALUE;
+        return 0;
+    case PL_VALUE: {
+        const char *k = buf_str(&p->key);
+        if (close || c == ',' || c == ':')
+            return pl_fail(p, EINVAL);
+        p->value = strcmp(k, "items") == 0 ? PV_ITEMS
+                   : strcmp(k, "metadata") == 0 ? PV_META : PV_SKIP;
+        p->in_value = 1;
+        p->scalar_value = !open;
+        if (p->value == PV_ITEMS && c != '[')
+            return pl_fail(p, EINVAL);
+        if (p->value == PV_ITEMS) {
+            if (p->have_items++)
+                return pl_fail(p, EINVAL);
+            p->depth++;
+            return 0;
+        }
+        if (p->value == PV_META && c != '{')
+            return pl_fail(p, EINVAL);
+        if (open)
+            p->depth++;
+        return pl_value_byte(p, c);
+    }
+    case PL_COMMA:
+        if (c == ',') {
+            p->state = PL_KEY;
+            return 0;
+        }
+        if (c == '}')
+            goto done;
+        return pl_fail(p, EINVAL);
+    default:
+        return pl_fail(p, EINVAL);
+    }
+done:
+    p->depth = 0;
+    p->state = PL_DONE;
+    return 0;
+}
+
+int pod_list_feed(struct pod_list_parser *p, const char *data, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        char c = data[i];
+        int rc = 0;
+
+        if (p->state == PL_BROKEN)
+            return p->err;
+        if (p->in_str) {
+            /* A key of the root is collected; a value's string goes
+             * where the value goes. */
+            if (p->esc)
+                p->esc = 0;
+            else if (c == '\\')
+                p->esc = 1;
+            else if (c == '"')
+                p->in_str = 0;
+            if (p->in_key) {
+                if (!p->in_str) {
+                    p->in_key = 0;
+                    p->state = PL_COLON;
+                } else if (buf_add(&p->key, &c, 1) == E2BIG) {
+                    buf_reset(&p->key);     /* a key we do not want */
+                    buf_add(&p->key, "\x01", 1);
+                }
+                continue;
+            }
+            rc = pl_value_byte(p, c);
+            if (!rc && !p->in_str && p->depth == 1 && p->in_value &&
+                p->scalar_value) {
+                p->in_value = 0;        /* a string value ended */
+                if (p->value != PV_SKIP)
+                    rc = pl_fail(p, EINVAL);
+                p->state = PL_COMMA;
+            }
+        } else if (c == '"' && p->state == PL_KEY && p->depth == 1) {
+            p->in_str = 1;
+            p->in_key = 1;
+            p->keys++;
+            buf_reset(&p->key);
+        } else if (c == '"') {
+            if (p->state == PL_VALUE && !p->in_value && p->depth == 1) {
+                rc = pl_byte(p, c);     /* the value starts */
+            } else if (p->state != PL_VALUE) {
+                rc = pl_fail(p, EINVAL);
+            } else {
+                rc = pl_value_byte(p, c);
+            }
+            if (!rc)
+                p->in_str = 1;
+        } else {
+            rc = pl_byte(p, c);
+        }
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int pod_list_finish(struct pod_list_parser *p, struct pod_page *out)
+{
+    memset(out, 0, sizeof *out);
+    if (p->state == PL_BROKEN)
+        return p->err;
+    if (p->state != PL_DONE || !p->have_items)
+        return EINVAL;
+    out->v = p->v;
+    out->n = p->n;
+    out->skipped = p->skipped;
+    out->full = p->full;
+    memcpy(out->rv, p->rv, sizeof out->rv);
+    memcpy(out->cont, p->cont, sizeof out->cont);
+    p->v = NULL;
+    p->n = p->cap = 0;
+    return 0;
+}
+
+int pod_share_take(struct pod_share *s, const struct container *c)
+{
+    size_t b = container_bytes(c);
+
+    if (s->rows >= s->rows_max || s->bytes + b > s->bytes_max)
+        return 0;
+    s->rows++;
+    s->bytes += b;
+    return 1;
 }
 
 int pod_parse_event(const char *line, size_t len, struct pod_event *ev)

@@ -35,6 +35,18 @@ const char *pod_state(const char *phase, int ready_false, int deleting);
  * shape, no name or namespace string; *why says which) or ENOMEM. */
 int pod_from_json(json_t *o, struct container *c, const char **why);
 
+/* What of a list one engine may show (ENGINE_CONTAINERS_MAX rows and
+ * ENGINE_BYTES_MAX of their text, as the table allows), counted as the
+ * pods come, so that a server that lists without end cannot fill the
+ * memory. */
+struct pod_share {
+    size_t rows_max, bytes_max;
+    size_t rows, bytes;         /* taken so far; start at 0 */
+};
+
+/* Counts c into s: 1 if it fits in the share, 0 (not counted) if not. */
+int pod_share_take(struct pod_share *s, const struct container *c);
+
 /* A page of GET .../pods?limit=N. */
 struct pod_page {
     struct container *v;        /* n rows, containers_free */
@@ -42,31 +54,47 @@ struct pod_page {
     char rv[POD_RV_MAX + 1];    /* metadata.resourceVersion */
     char cont[POD_CONTINUE_MAX + 1];    /* metadata.continue, "" last */
     size_t skipped;             /* items that were not pods */
+    int full;                   /* the share was full: items left out */
 };
 
-/* Parses a PodList body into p (zeroed first; pod_page_free it).
- * Items that are not pods are left out, each told to on_skip (may be
- * NULL) with its uid (or "") and why. Returns 0, EINVAL (not a JSON
- * object with an items array, or a resourceVersion or continue that is
- * not a short string of printable ASCII) or ENOMEM. */
-int pod_parse_list(const char *json, size_t len, struct pod_page *p,
-                   list_skip_fn on_skip, void *arg);
+/* A PodList read as it arrives: only the item being read is held as
+ * text (at most POD_JSON_MAX), and each is decoded on its own, so a page
+ * never becomes one JSON tree in memory; the list's metadata is read
+ * whole (at most 64 KiB). Its keys may come in any order. */
+struct pod_list_parser {
+    /* set after pod_list_init; may stay NULL */
+    list_skip_fn on_skip;       /* told about each item left out */
+    void *skip_arg;
+    /* private */
+    int state, depth, in_str, esc, in_key, keys;
+    int value, in_value, scalar_value, have_items;
+    int in_elem, elem_scalar, oversize, full;
+    struct buf key, meta, elem;
+    struct pod_share *share;
+    struct container *v;
+    size_t n, cap, skipped;
+    char rv[POD_RV_MAX + 1];
+    char cont[POD_CONTINUE_MAX + 1];
+    int err;
+};
+
+/* Starts a parser; share (may be NULL: no limit) counts the rows kept,
+ * and past it items are left out (page.full). */
+void pod_list_init(struct pod_list_parser *p, struct pod_share *share);
+
+/* Feeds a chunk. Returns 0, or the first error (EINVAL: not a JSON
+ * object with an items array and an object as metadata, a
+ * resourceVersion or continue that is not a short string of printable
+ * ASCII; ENOMEM); after an error every call returns it again. */
+int pod_list_feed(struct pod_list_parser *p, const char *data, size_t len);
+
+/* Ends the input: hands the page over (pod_page_free it) and returns 0;
+ * EINVAL if the list was not whole. The parser must still be freed. */
+int pod_list_finish(struct pod_list_parser *p, struct pod_page *out);
+
+void pod_list_free(struct pod_list_parser *p);
 
 void pod_page_free(struct pod_page *p);
-
-/* What of a list one engine may show (ENGINE_CONTAINERS_MAX rows and
- * ENGINE_BYTES_MAX of their text, as the table allows), counted as the
- * pages come, so that a server that lists without end cannot fill the
- * memory. */
-struct pod_share {
-    size_t rows_max, bytes_max;
-    size_t counted, bytes;      /* start at 0 */
-};
-
-/* Counts v[s->counted..*n) into s. 1 when the share is full: *n is cut
- * to it (the rows beyond are cleared) and no more should be read; else
- * 0. */
-int pod_share_full(struct pod_share *s, struct container *v, size_t *n);
 
 enum pod_event_type {
     POD_ADDED, POD_MODIFIED, POD_DELETED, POD_BOOKMARK, POD_ERROR

@@ -29,6 +29,7 @@
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -76,6 +77,20 @@ struct listener {
 
 static volatile sig_atomic_t stop_signal;
 static char password[VNCAUTH_KEY + 1];
+static const char *log_name;   /* --name: whose sound, in each log line */
+
+/* One log line on stderr: "ddaudio: ..." or, with --name, "ddaudio NAME: ...". */
+__attribute__((format(printf, 1, 2)))
+static void say(const char *fmt, ...)
+{
+    char line[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "ddaudio%s%s: %s\n", log_name ? " " : "", log_name ? log_name : "", line);
+}
 
 static void on_stop(int sig)
 {
@@ -103,6 +118,7 @@ static void usage(FILE *f)
           "  --max-listeners N  listeners at once, 1..64 (8)\n"
           "  --queue-ms MS      sound queued for a slow listener before it\n"
           "                     loses chunks (250)\n"
+          "  --name NAME        whose sound: its log lines start 'ddaudio NAME:'\n"
           "  --help             this text\n", f);
 }
 
@@ -133,6 +149,7 @@ static void parse_args(int argc, char **argv, struct settings *st)
         { "tick-ms", required_argument, NULL, 't' },
         { "max-listeners", required_argument, NULL, 'm' },
         { "queue-ms", required_argument, NULL, 'q' },
+        { "name", required_argument, NULL, 'n' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -152,6 +169,7 @@ static void parse_args(int argc, char **argv, struct settings *st)
         case 't': ok = parse_num(optarg, 1, 100, &v); st->tick_ms = (unsigned)v; break;
         case 'm': ok = parse_num(optarg, 1, MAX_LISTENERS, &v); st->max_listeners = (unsigned)v; break;
         case 'q': ok = parse_num(optarg, 20, 5000, &v); st->queue_ms = (unsigned)v; break;
+        case 'n': log_name = optarg; break;
         case 'h': usage(stdout); exit(0);
         default: usage(stderr); exit(2);
         }
@@ -208,21 +226,21 @@ static int open_fifo(const char *path)
     int fd;
 
     if (mkfifo(path, 0600) < 0 && errno != EEXIST) {
-        fprintf(stderr, "ddaudio: cannot make the FIFO %s: %s\n", path, strerror(errno));
+        say("cannot make the FIFO %s: %s", path, strerror(errno));
         return -1;
     }
     fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
-        fprintf(stderr, "ddaudio: cannot open %s: %s\n", path, strerror(errno));
+        say("cannot open %s: %s", path, strerror(errno));
         return -1;
     }
     if (fstat(fd, &sb) < 0 || !S_ISFIFO(sb.st_mode)) {
-        fprintf(stderr, "ddaudio: %s is not a FIFO\n", path);
+        say("%s is not a FIFO", path);
         close(fd);
         return -1;
     }
     if (fcntl(fd, F_SETPIPE_SZ, 4096) < 0)
-        fprintf(stderr, "ddaudio: note: FIFO buffer left as it is: %s\n", strerror(errno));
+        say("note: FIFO buffer left as it is: %s", strerror(errno));
     return fd;
 }
 
@@ -235,13 +253,13 @@ static int listen_unix(const char *path)
     int fd;
 
     if (strlen(path) >= sizeof(sa.sun_path)) {
-        fprintf(stderr, "ddaudio: socket path too long: %s\n", path);
+        say("socket path too long: %s", path);
         return -1;
     }
     memcpy(sa.sun_path, path, strlen(path) + 1);
     if (lstat(path, &sb) == 0) {
         if (!S_ISSOCK(sb.st_mode)) {
-            fprintf(stderr, "ddaudio: %s exists and is not a socket\n", path);
+            say("%s exists and is not a socket", path);
             return -1;
         }
         unlink(path);
@@ -249,7 +267,7 @@ static int listen_unix(const char *path)
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
         listen(fd, 16) < 0) {
-        fprintf(stderr, "ddaudio: cannot listen on %s: %s\n", path, strerror(errno));
+        say("cannot listen on %s: %s", path, strerror(errno));
         if (fd >= 0)
             close(fd);
         return -1;
@@ -260,7 +278,7 @@ static int listen_unix(const char *path)
 static void drop_listener(struct listener *l, const char *why)
 {
     if (why)
-        fprintf(stderr, "ddaudio: listener %u: %s\n", l->id, why);
+        say("listener %u: %s", l->id, why);
     close(l->fd);
     outq_free(&l->q);
     l->state = L_FREE;
@@ -281,7 +299,7 @@ static void accept_listener(int lfd, struct listener *ls, const struct settings 
         if (ls[i].state == L_FREE)
             l = &ls[i];
     if (!l) {
-        fprintf(stderr, "ddaudio: %u listeners already: one more refused\n", st->max_listeners);
+        say("%u listeners already: one more refused", st->max_listeners);
         close(fd);
         return;
     }
@@ -333,7 +351,7 @@ static void read_listener(struct listener *l, const struct settings *st)
     };
     outq_push(&l->q, head, sizeof(head));
     l->state = L_STREAMING;
-    fprintf(stderr, "ddaudio: listener %u: password right, sending sound\n", l->id);
+    say("listener %u: password right, sending sound", l->id);
 }
 
 /* The game's side: its FIFO, the clock it is read by, the bytes read. */
@@ -373,7 +391,7 @@ static void read_game(struct reader *r, struct listener *ls,
             struct listener *l = &ls[i];
             if (l->state == L_STREAMING && !outq_push(&l->q, buf, frames * frame) &&
                 l->dropped++ % 100 == 0)
-                fprintf(stderr, "ddaudio: listener %u does not keep up: %lu chunks dropped\n",
+                say("listener %u does not keep up: %lu chunks dropped",
                         l->id, l->dropped);
         }
     }
@@ -410,7 +428,7 @@ static int serve(struct reader *r, int lfd, int tfd, const struct settings *st)
         if (poll(pfd, n, -1) < 0) {
             if (errno == EINTR)
                 continue;
-            fprintf(stderr, "ddaudio: poll: %s\n", strerror(errno));
+            say("poll: %s", strerror(errno));
             return 1;
         }
         uint64_t now = now_ns(CLOCK_MONOTONIC);
@@ -454,7 +472,7 @@ int main(int argc, char **argv)
     parse_args(argc, argv, &st);
     rc = read_password(st.password_file);
     if (rc) {
-        fprintf(stderr, "ddaudio: no password from %s: %s\n", st.password_file,
+        say("no password from %s: %s", st.password_file,
                 rc == EINVAL ? "its first line is empty" : strerror(rc));
         return 1;
     }
@@ -474,14 +492,14 @@ int main(int argc, char **argv)
         .it_value = { .tv_nsec = (long)st.tick_ms * 1000000L },
     };
     if (tfd < 0 || timerfd_settime(tfd, 0, &its, NULL) < 0) {
-        fprintf(stderr, "ddaudio: timerfd: %s\n", strerror(errno));
+        say("timerfd: %s", strerror(errno));
         return 1;
     }
-    fprintf(stderr, "ddaudio: reading %s (%u Hz, %u channels), listening on %s\n",
+    say("reading %s (%u Hz, %u channels), listening on %s",
             st.fifo, st.rate, st.channels, st.socket);
     rc = serve(&r, lfd, tfd, &st);
     unlink(st.socket);
     memset(password, 0, sizeof(password));
-    fprintf(stderr, "ddaudio: stopped\n");
+    say("stopped");
     return rc;
 }

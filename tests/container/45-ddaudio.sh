@@ -133,6 +133,18 @@ check_eq "a fourth listener gets nothing" "hello=0 format=none bytes=0 closed=ye
     "$("$LISTEN" "$D/audio.sock" secret12 500)"
 check "ddaudio logs the refusal" grep -q '3 listeners already: one more refused' "$T/ddaudio.log"
 
+# --name marks its lines (one ddaudio a player in a netgame).
+"$DDAUDIO" --fifo "$T/n.pcm" --socket "$T/n.sock" --password-file "$D/pass" --name alice \
+    2>"$T/named.log" &
+npid=$!
+PIDS+=("$npid")
+wait_until 10 test -S "$T/n.sock" || true
+"$LISTEN" "$T/n.sock" secret13 300 >/dev/null
+kill -TERM "$npid"
+wait "$npid" 2>/dev/null
+check "--name alice: its lines read 'ddaudio alice: ...'" \
+    grep -q '^ddaudio alice: listener 1: wrong password, closed$' "$T/named.log"
+
 # Bad options: exit 2 and a message.
 rc=0
 "$DDAUDIO" --fifo "$T/x" --socket "$T/y" --password-file "$D/pass" --rate 12 2>"$T/bad.err" || rc=$?

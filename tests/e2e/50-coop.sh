@@ -210,10 +210,13 @@ if [ "$SOAK" -gt 0 ]; then
             2) docker pause "soak-$n" >/dev/null 2>&1 || true ;;
             3) docker unpause "soak-$((n - 1))" >/dev/null 2>&1 || true ;;
         esac
+        walkers=()
         for ((k = 1; k <= NG_PLAYERS; k++)); do
             vnc "$k" hold Up 300 hold Left 200 hold Down 300 >/dev/null 2>&1 &
+            walkers+=($!)
         done
-        wait
+        # Only these: a bare wait would wait for the X servers too.
+        wait "${walkers[@]}"
         sleep 2
     done
     note "soak: $SOAK s of play, $n rounds of changes"

@@ -12,8 +12,10 @@
 # muted; nothing before the player's first click. Without the password
 # the audio websocket gives the 20 bytes of the challenge and no sound,
 # also when it answers nothing; with it, sound flows. A plain VNC client
-# still connects (and hears nothing: VNC has no sound). ddaudio killed:
-# the game runs on, ddaudio is restarted, the next page plays.
+# still connects (and hears nothing: VNC has no sound). With two players
+# (play --players 2) each page plays its own game's sound, with its own
+# player's password only; a ddaudio killed is restarted, the games run
+# on, the next page plays.
 #
 # The check "not silent" fails when the game makes no sound: run with
 # DOOM_ARGS=-nosound to see it fail.
@@ -70,9 +72,16 @@ if ! docker image inspect "$GAME_IMAGE" >/dev/null 2>&1; then
     fi
 fi
 
-VNC_PORT=$(free_port)
-WEB_PORT=$(free_port)
-while [ "$WEB_PORT" = "$VNC_PORT" ]; do WEB_PORT=$(free_port); done
+# Two free ports in a row for each of VNC and noVNC: two players at the end.
+pair_free() { ! port_listening "$1" && ! port_listening $(($1 + 1)); }
+for _ in $(seq 50); do
+    VNC_PORT=$(free_port)
+    WEB_PORT=$(free_port)
+    d=$((WEB_PORT - VNC_PORT))
+    if pair_free "$VNC_PORT" && pair_free "$WEB_PORT" && [ "${d#-}" -gt 1 ]; then
+        break
+    fi
+done
 export DOCKERDOOM_RUN=$T/run DOCKERDOOM_NAME=$GAME_NAME DOCKERDOOM_IMAGE=$GAME_IMAGE
 export DOCKERDOOM_NO_DEPS=1 DOCKERDOOM_NO_BUILD=1 DOCKERFS_BIN DOCKERDOOM_LOG_DIR=$T/log
 export VNC_PASSWORD=$PASS VNC_LISTEN=127.0.0.1 VNC_PORT NOVNC_PORT=$WEB_PORT
@@ -95,12 +104,13 @@ fi
 game_running() { game_log | grep -q 'entrypoint: starting game'; }
 wait_until 60 game_running || note "no 'starting game' line yet"
 
-# Runs the browser on the noVNC page; its facts go to T/NAME.out.
+# Runs the browser on the noVNC page (of port BROWSE_PORT with password
+# BROWSE_PASS, else the first player's); its facts go to T/NAME.out.
 browse() {
     local name=$1 rc=0
     shift
-    node "$NOVNC_JS" --web-port "$WEB_PORT" --password "$PASS" --timeout 30000 "$@" \
-        >"$T/$name.out" 2>"$T/$name.err" || rc=$?
+    node "$NOVNC_JS" --web-port "${BROWSE_PORT:-$WEB_PORT}" --password "${BROWSE_PASS:-$PASS}" \
+        --timeout 30000 "$@" >"$T/$name.out" 2>"$T/$name.err" || rc=$?
     echo "$rc" >"$T/$name.rc"
 }
 # The Nth line of fact NAME of run RUN.
@@ -118,7 +128,7 @@ silent() { awk -v p="$1" 'BEGIN { exit !(p >= 0 && p < 0.0005) }'; }
 
 # Typed into noVNC's dialog as a player does; then a click in the game.
 t0=$SECONDS
-browse player --type-password click:canvas sound:1500 mute wait:300 sound:800 unmute wait:300 sound:800 \
+browse player --type-password click:canvas playing:20000 sound:1500 mute wait:300 sound:800 unmute wait:300 sound:800 \
     "probe:wrong$PASS" probe:- "probe:$PASS"
 if [ "$(cat "$T/player.rc")" = 0 ] && [ "$(fact player connected)" = yes ]; then
     ok "browser: password typed, noVNC connected ($((SECONDS - t0)) s)"
@@ -157,47 +167,87 @@ else
 fi
 check "ddaudio logged the wrong password" sh -c "docker logs $GAME_NAME 2>&1 | grep -q 'ddaudio: listener [0-9]*: wrong password'"
 
+# ------------------------------------------------------------------ two players
+
+# play --players 2 after a stop: each player's page plays his own game's
+# sound with his own password (each game has its ddaudio), and the other
+# player's password opens nothing there.
+t0=$SECONDS
+timeout 60 "$LAUNCHER" stop >"$T/stop1.log" 2>&1 || note "stop: $(tail -n 3 "$T/stop1.log")"
+if timeout 120 "$LAUNCHER" play --players 2 --player-names alice,bob >"$T/play2.log" 2>&1; then
+    ok "stop, then play --players 2 ($((SECONDS - t0)) s)"
+else
+    not_ok "stop, then play --players 2" "$(tail -n 20 "$T/play2.log")"
+fi
+PASS2=$(awk '/player 2:/ { p = 1 } p && /password:/ { print $2; exit }' "$T/play2.log")
+in_level() { game_log | grep -q "^\[$1\] dockerdoom: level "; }
+if wait_until 60 in_level alice && wait_until 30 in_level bob; then
+    ok "both games are in the level"
+else
+    not_ok "both games are in the level" "$(game_log | tail -n 10)"
+fi
+
 # ------------------------------------------------------------------ a crash
 
-# ddaudio dies: the game goes on (its writes wait on the FIFO the
-# entrypoint holds open), ddaudio is back within a second or two; the
-# next page (below) gets sound from the new one.
-game_pid() {
+# alice's ddaudio dies: the games go on (their writes wait on the FIFO
+# the entrypoint holds open), it is back within a second or two, and
+# alice's page (below) plays from the new one.
+# The pids in the container of the processes whose command line has $1.
+pids_of() {
     docker exec "$GAME_NAME" sh -c 'for p in /proc/[0-9]*; do
-        [ "$(cat $p/comm 2>/dev/null)" = "$1" ] && echo ${p#/proc/}; done' sh "$1" | head -n 1
+        [ "${p#/proc/}" = $$ ] && continue     # this sh: $1 is in its own
+        case $(tr "\0" " " <$p/cmdline 2>/dev/null) in *"$1"*) echo ${p#/proc/};; esac
+        done' sh "$1" | sort -n | xargs
 }
-gp=$(game_pid chocolate-doom)
-if docker exec "$GAME_NAME" sh -c 'kill -KILL $1' sh "$(game_pid ddaudio)"; then
+games=$(pids_of "chocolate-doom -iwad")
+victim=$(pids_of "ddaudio --fifo /tmp/audio-1/pcm")
+if [ -n "$victim" ] && docker exec "$GAME_NAME" sh -c 'kill -KILL "$1"' sh "$victim"; then
     restarted() { game_log | grep -q 'entrypoint: ddaudio exited with status 137; restarting'; }
     if wait_until 10 restarted; then
-        ok "ddaudio killed: the entrypoint restarts it"
+        ok "alice's ddaudio killed: the entrypoint restarts it"
     else
-        not_ok "ddaudio killed: the entrypoint restarts it" "$(game_log | tail -n 5)"
+        not_ok "alice's ddaudio killed: the entrypoint restarts it" "$(game_log | tail -n 5)"
     fi
-    back() { [ -n "$(game_pid ddaudio)" ]; }
-    wait_until 10 back || note "no ddaudio process again"
-    check_eq "the game did not stop (same process)" "$gp" "$(game_pid chocolate-doom)"
+    back() { [ -n "$(pids_of "ddaudio --fifo /tmp/audio-1/pcm")" ]; }
+    wait_until 10 back || note "no ddaudio of alice again"
+    check_eq "the games did not stop (same processes)" "$games" "$(pids_of "chocolate-doom -iwad")"
 else
-    not_ok "kill ddaudio in the game container"
+    not_ok "kill alice's ddaudio in the game container" "pids: $victim"
 fi
 
 # ------------------------------------------------------------------ first click
 
-# The password in the address: nothing is played before the first click;
-# after it, the sound of the restarted ddaudio.
-browse click sound:500 click:canvas sound:1500
-s=$(fact click sound 1)
+# alice's password in the address: nothing plays before the first click;
+# after it, the sound of her restarted ddaudio. bob's page, his password.
+BROWSE_PASS=$PASS browse alice sound:500 click:canvas playing:20000 sound:1500 "probe:$PASS2"
+BROWSE_PORT=$((WEB_PORT + 1)) BROWSE_PASS=$PASS2 browse bob click:canvas playing:20000 sound:1500 "probe:$PASS"
+s=$(fact alice sound 1)
 if [[ $s == "peak=-1.0000 "* && $s == *state=waiting* ]]; then
     ok "before the first click the page makes no sound ($s)"
 else
-    not_ok "before the first click the page makes no sound" "sound: $s $(cat "$T/click.err")"
+    not_ok "before the first click the page makes no sound" "sound: $s $(cat "$T/alice.err")"
 fi
-s=$(fact click sound 2)
+s=$(fact alice sound 2)
 if loud "$(peak "$s")"; then
-    ok "after the first click it plays, from the restarted ddaudio ($s)"
+    ok "after the first click alice's page plays, from her restarted ddaudio ($s)"
 else
-    not_ok "after the first click it plays, from the restarted ddaudio" "sound: $s $(cat "$T/click.err")"
+    not_ok "after the first click alice's page plays, from her restarted ddaudio" \
+        "sound: $s $(cat "$T/alice.err")"
 fi
+s=$(fact bob sound 1)
+if loud "$(peak "$s")"; then
+    ok "bob's page plays bob's game ($s)"
+else
+    not_ok "bob's page plays bob's game" "sound: $s $(cat "$T/bob.err")"
+fi
+for who in alice bob; do
+    check "$who's own ddaudio gave it the sound" \
+        sh -c "docker logs $GAME_NAME 2>&1 | grep -q '^ddaudio $who: listener [0-9]*: password right'"
+done
+check_eq "bob's password opens nothing on alice's page: challenge only" \
+    "hello=20 after=0 closed=yes" "$(fact alice probe 1)"
+check_eq "alice's password opens nothing on bob's page" \
+    "hello=20 after=0 closed=yes" "$(fact bob probe 1)"
 
 # ------------------------------------------------------------------ VNC
 

@@ -41,8 +41,16 @@ NG_LOG=()
 NG_DISPLAY=()
 
 ng_up() {
+    local ns pid
     NG_DIR=$TESTS_TMP/netgame
     mkdir -p "$NG_DIR"
+    # A namespace left by a run that was killed before its cleanup: its
+    # name holds the pid of the script that made it.
+    for ns in $(ip netns list 2>/dev/null | awk '/^ddng-[0-9]+-/ { print $1 }'); do
+        pid=${ns#ddng-}
+        pid=${pid%%-*}
+        kill -0 "$pid" 2>/dev/null || ip netns delete "$ns" 2>/dev/null || true
+    done
     NG_NS=ddng-$$-$RANDOM
     ip netns add "$NG_NS" || return 1
     ip -n "$NG_NS" link set lo up || return 1

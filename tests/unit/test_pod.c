@@ -32,6 +32,23 @@ static char *pod_json(const char *meta, const char *spec, const char *status)
     return o;
 }
 
+/* A whole PodList body in one piece, as a page. */
+static int parse_list(const char *json, size_t len, struct pod_page *p,
+                      list_skip_fn on_skip, void *arg)
+{
+    struct pod_list_parser lp;
+    int rc = EINVAL;
+
+    memset(p, 0, sizeof *p);
+    pod_list_init(&lp, NULL);
+    lp.on_skip = on_skip;
+    lp.skip_arg = arg;
+    if (json && (rc = pod_list_feed(&lp, json, len)) == 0)
+        rc = pod_list_finish(&lp, p);
+    pod_list_free(&lp);
+    return rc;
+}
+
 static int row_of(const char *json, struct container *c, const char **why)
 {
     json_error_t jerr;
@@ -177,7 +194,7 @@ static void lists(void **state)
                       "\"", "{}", "{\"phase\":\"Pending\"}"),
              pod_json("\"name\":\"b\",\"namespace\":\"n\",\"uid\":"
                       "\"7a000000-0000-4000-8000-000000000001\"", "{}", "{}"));
-    assert_int_equal(pod_parse_list(body, strlen(body), &p, skip_count,
+    assert_int_equal(parse_list(body, strlen(body), &p, skip_count,
                                     &skipped), 0);
     assert_int_equal(p.n, 2);
     assert_int_equal(p.skipped, 2);
@@ -190,7 +207,7 @@ static void lists(void **state)
 
     const char *last = "{\"metadata\":{\"resourceVersion\":\"9\"},"
                        "\"items\":[]}";
-    assert_int_equal(pod_parse_list(last, strlen(last), &p, NULL, NULL), 0);
+    assert_int_equal(parse_list(last, strlen(last), &p, NULL, NULL), 0);
     assert_int_equal(p.n, 0);
     assert_string_equal(p.cont, "");
     pod_page_free(&p);
@@ -201,17 +218,21 @@ static void lists(void **state)
         "{\"items\":[],\"metadata\":{\"resourceVersion\":\"a b\"}}",
         "{\"items\":[],\"metadata\":{\"continue\":\"a\\nb\"}}",
         "{\"items\":[", "{\"items\":[]} trailing",
+        "{\"items\":[],}", "{\"items\":[]]}", "{\"items\":[],\"a\":}",
+        "{\"items\":[],\"items\":[]}", "{\"items\":\"x\"}",
+        "{\"metadata\":\"x\",\"items\":[]}", "{\"a\" 1,\"items\":[]}",
+        "{\"items\":[]}}", "{\"items\":[],\"a\":1]}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        if (pod_parse_list(bad[i], strlen(bad[i]), &p, NULL, NULL) != EINVAL)
+        if (parse_list(bad[i], strlen(bad[i]), &p, NULL, NULL) != EINVAL)
             fail_msg("a pod list: %s", bad[i]);
-    assert_int_equal(pod_parse_list(NULL, 0, &p, NULL, NULL), EINVAL);
+    assert_int_equal(parse_list(NULL, 0, &p, NULL, NULL), EINVAL);
 
     /* A resourceVersion longer than kept: not a list we can follow. */
     char longrv[512] = "{\"items\":[],\"metadata\":{\"resourceVersion\":\"";
     memset(longrv + strlen(longrv), '1', POD_RV_MAX + 1);
     strcat(longrv, "\"}}");
-    assert_int_equal(pod_parse_list(longrv, strlen(longrv), &p, NULL, NULL),
+    assert_int_equal(parse_list(longrv, strlen(longrv), &p, NULL, NULL),
                      EINVAL);
 }
 
@@ -227,62 +248,134 @@ static void deep_and_huge(void **state)
     buf_printf(&b, "{\"items\":[");
     for (int i = 0; i < 100000; i++)
         buf_add(&b, "[", 1);
-    assert_int_equal(pod_parse_list(b.data, b.len, &p, NULL, NULL), EINVAL);
+    assert_int_equal(parse_list(b.data, b.len, &p, NULL, NULL), EINVAL);
+    /* Deeper than any pod, closed: refused, not counted on. */
+    buf_reset(&b);
+    buf_printf(&b, "{\"items\":[");
+    for (int i = 0; i < 200000; i++)
+        buf_add(&b, "[", 1);
+    for (int i = 0; i < 200000; i++)
+        buf_add(&b, "]", 1);
+    buf_printf(&b, "]}");
+    assert_int_equal(parse_list(b.data, b.len, &p, NULL, NULL), EINVAL);
     buf_reset(&b);
     buf_printf(&b, "{\"type\":\"ADDED\",\"object\":");
     for (int i = 0; i < 100000; i++)
         buf_add(&b, "{\"a\":", 5);
     assert_int_equal(pod_parse_event(b.data, b.len, &ev), EINVAL);
-    /* 20000 pods in one page: all read. */
+    /* 5000 pods in one page: all read. */
     buf_reset(&b);
     buf_printf(&b, "{\"items\":[");
-    for (int i = 0; i < 20000; i++)
+    for (int i = 0; i < 5000; i++)
         buf_printf(&b, "%s{\"metadata\":{\"name\":\"p%d\",\"namespace\":"
                    "\"n\",\"uid\":\"7a000000-0000-4000-8000-%012d\"}}",
                    i ? "," : "", i, i);
     buf_printf(&b, "]}");
-    assert_int_equal(pod_parse_list(b.data, b.len, &p, NULL, NULL), 0);
-    assert_int_equal(p.n, 20000);
-    assert_string_equal(p.v[19999].name, "p19999");
+    assert_int_equal(parse_list(b.data, b.len, &p, NULL, NULL), 0);
+    assert_int_equal(p.n, 5000);
+    assert_string_equal(p.v[4999].name, "p4999");
     pod_page_free(&p);
     buf_free(&b);
 }
 
-/* A list is read up to one engine's share, page after page: the rows
- * beyond it are dropped and no more pages are wanted. */
+/* A list is read up to one engine's share, counted across pages: the
+ * items beyond it are left out (page.full) and cost nothing kept. */
 static void share(void **state)
 {
     (void)state;
-    struct pod_share sh = { 5, 1000, 0, 0 };
-    struct container v[8];
-    char uid[64];
-    size_t n = 0;
+    struct pod_share sh = { 5, 1 << 20, 0, 0 };
+    struct pod_list_parser lp;
+    struct pod_page p;
+    struct buf b;
 
-    for (int i = 0; i < 8; i++) {
-        snprintf(uid, sizeof uid, "7a00000%d-0000-4000-8000-000000000000", i);
-        char id[POD_ID_LEN + 1];
-        assert_int_equal(pod_id_from_uid(uid, strlen(uid), id), 0);
-        assert_int_equal(container_set(&v[i], id, "p", "img", "pending", 0,
-                                       NULL, 0), 0);
+    buf_init(&b, 0);
+    buf_printf(&b, "{\"items\":[");
+    for (int i = 0; i < 3; i++)
+        buf_printf(&b, "%s{\"metadata\":{\"name\":\"p%d\",\"namespace\":\"n\","
+                   "\"uid\":\"7a000000-0000-4000-8000-%012d\"}}", i ? "," : "",
+                   i, i);
+    buf_printf(&b, "]}");
+    for (int page = 0; page < 2; page++) {
+        pod_list_init(&lp, &sh);
+        assert_int_equal(pod_list_feed(&lp, b.data, b.len), 0);
+        assert_int_equal(pod_list_finish(&lp, &p), 0);
+        pod_list_free(&lp);
+        /* 3 fit, then 2 of the next 3 */
+        assert_int_equal(p.n, page ? 2 : 3);
+        assert_int_equal(p.full, page);
+        pod_page_free(&p);
     }
-    n = 3;                                      /* the first page */
-    assert_int_equal(pod_share_full(&sh, v, &n), 0);
-    assert_int_equal(n, 3);
-    n = 8;                                      /* the second: too many */
-    assert_int_equal(pod_share_full(&sh, v, &n), 1);
-    assert_int_equal(n, 5);
-    assert_null(v[5].name);                     /* cleared */
-    for (int i = 0; i < 5; i++)
-        container_clear(&v[i]);
+    assert_int_equal(sh.rows, 5);
+    buf_free(&b);
+
     /* By bytes: each row's text counts (container_bytes). */
-    struct pod_share by = { 100, 0, 0, 0 };
-    assert_int_equal(container_set(&v[0], "7a000000000040008000000000000000",
+    struct container c;
+    assert_int_equal(container_set(&c, "7a000000000040008000000000000000",
                                    "p", "img", "pending", 0, NULL, 0), 0);
-    by.bytes_max = container_bytes(&v[0]);
-    n = 1;
-    assert_int_equal(pod_share_full(&by, v, &n), 0);
-    assert_int_equal(n, 1);
-    container_clear(&v[0]);
+    struct pod_share by = { 100, container_bytes(&c), 0, 0 };
+    assert_int_equal(pod_share_take(&by, &c), 1);
+    assert_int_equal(pod_share_take(&by, &c), 0);
+    assert_int_equal(by.rows, 1);
+    container_clear(&c);
+}
+
+/* Fed in any chunks (here byte by byte), with its keys in any order and
+ * values of every kind beside them, the list reads the same. */
+static void streamed(void **state)
+{
+    (void)state;
+    static const char body[] =
+        "  {\"items\" : [ 7, \"a,b\", [1,{\"x\":\"]\"}], {\"metadata\":{\"name\":"
+        "\"a\",\"namespace\":\"n\",\"uid\":\"" UID1 "\",\"labels\":{\"k\":"
+        "\"}{,\\\"\"}}} , {} ],\"kind\":\"PodList\",\"n\":-1.5e3,\"t\":true,"
+        "\"z\":null,\"o\":{\"items\":[]},\"metadata\":{\"resourceVersion\":"
+        "\"42\",\"continue\":\"\"} }\n";
+    struct pod_list_parser lp;
+    struct pod_page p;
+    int skipped = 0;
+
+    pod_list_init(&lp, NULL);
+    lp.on_skip = skip_count;
+    lp.skip_arg = &skipped;
+    for (size_t i = 0; i < sizeof body - 1; i++)
+        assert_int_equal(pod_list_feed(&lp, body + i, 1), 0);
+    assert_int_equal(pod_list_finish(&lp, &p), 0);
+    pod_list_free(&lp);
+    assert_int_equal(p.n, 1);
+    assert_string_equal(p.v[0].name, "a");
+    assert_string_equal(container_label(&p.v[0], "k"), "}{,\"");
+    assert_string_equal(p.rv, "42");
+    assert_int_equal(skipped, 4);       /* 7, "a,b", the array, {} */
+    pod_page_free(&p);
+
+    /* Whatever the chunks, an unfinished list is not one. */
+    pod_list_init(&lp, NULL);
+    assert_int_equal(pod_list_feed(&lp, body, 40), 0);
+    assert_int_equal(pod_list_finish(&lp, &p), EINVAL);
+    pod_list_free(&lp);
+    /* An item over POD_JSON_MAX is left out, read to its end. */
+    struct buf b;
+    buf_init(&b, 0);
+    buf_printf(&b, "{\"items\":[{\"metadata\":{\"name\":\"big\",\"uid\":"
+               "\"" UID1 "\",\"namespace\":\"n\",\"annotations\":{\"a\":\"");
+    for (size_t i = 0; i < POD_JSON_MAX; i++)
+        buf_add(&b, "x", 1);
+    buf_printf(&b, "\"}}},{\"metadata\":{\"name\":\"small\",\"namespace\":"
+               "\"n\",\"uid\":\"7a000000-0000-4000-8000-000000000001\"}}]}");
+    skipped = 0;
+    pod_list_init(&lp, NULL);
+    lp.on_skip = skip_count;
+    lp.skip_arg = &skipped;
+    for (size_t i = 0; i < b.len; i += 4096)
+        assert_int_equal(pod_list_feed(&lp, b.data + i,
+                                       b.len - i < 4096 ? b.len - i : 4096), 0);
+    assert_int_equal(pod_list_finish(&lp, &p), 0);
+    pod_list_free(&lp);
+    assert_int_equal(p.n, 1);
+    assert_string_equal(p.v[0].name, "small");
+    assert_int_equal(skipped, 1);
+    pod_page_free(&p);
+    buf_free(&b);
 }
 
 static void events(void **state)
@@ -383,6 +476,7 @@ int main(void)
         cmocka_unit_test(lists),
         cmocka_unit_test(deep_and_huge),
         cmocka_unit_test(share),
+        cmocka_unit_test(streamed),
         cmocka_unit_test(events),
         cmocka_unit_test(status_and_namespace),
     };

@@ -11,6 +11,8 @@
 //        shot:FILE.png (the whole page)  canvas:FILE.png (the VNC canvas)
 //        click:canvas | click:X,Y   a real click (the canvas's middle, or
 //                     page coordinates)
+//        playing:MS   wait (at most MS) until the page's sound plays: its
+//                     stream has begun and samples came
 //        sound:MS     the level of the page's sound output for MS ms
 //                     (an AnalyserNode on the node after the mute)
 //        mute, unmute click the page's sound button if it is not so
@@ -68,7 +70,7 @@ function parseArgs(argv) {
     if (!Number.isInteger(o.webPort) || o.webPort <= 0) usage('--web-port is required');
     if (o.password === undefined) usage('--password is required');
     for (const s of o.steps) {
-        if (!/^((type|press|down|up|hold|wait|shot|canvas|click|sound|probe|latency):|mute$|unmute$)/.test(s)) {
+        if (!/^((type|press|down|up|hold|wait|shot|canvas|click|playing|sound|probe|latency):|mute$|unmute$)/.test(s)) {
             usage(`bad step '${s}'`);
         }
     }
@@ -274,6 +276,12 @@ async function runStep(page, step) {
             await page.mouse.click(x, y);
         }
         break;
+    case 'playing':
+        await page.waitForFunction(() => {
+            const a = window.dockerdoomAudio;
+            return a && a.state === 'playing' && a.stats.bytes > 0;
+        }, null, { timeout: Number(arg), polling: 100 }).catch(() => {});
+        break;
     case 'sound': {
         const l = await soundLevel(page, Number(arg));
         console.log(`sound: peak=${l.peak.toFixed(4)} rms=${l.rms.toFixed(4)} state=${l.state}` +
@@ -315,6 +323,14 @@ async function main() {
             executablePath: '/usr/bin/chromium',
             headless: true,
             viewport: { width: 800, height: 600 },
+            // No autoplay flag: Chromium's own rule holds (an AudioContext
+            // a page makes before any gesture stays suspended), and the
+            // page's sound starts on a real click or key (Playwright's
+            // input events are trusted, as a player's; its evaluate()
+            // counts as a gesture, so no step makes sound that way).
+            // Headless Playwright adds --mute-audio: that silences the
+            // device only; the steps that measure sound read the page's
+            // own audio graph (an AnalyserNode), which runs all the same.
             args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic',
                 '--no-first-run', '--disable-background-networking',
                 '--disable-component-update', '--disable-sync'],
