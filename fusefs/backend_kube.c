@@ -708,6 +708,7 @@ static void k_destroy(void *impl)
     }
     free(k->nss);
     free(k->query);
+    kube_api_free(&k->api);
     kube_target_free(&k->t);
     free(k);
 }

@@ -20,10 +20,52 @@
 void kube_api_init(struct kube_api *a, const struct kube_target *t,
                    double timeout_s)
 {
+    memset(a, 0, sizeof *a);
+    pthread_mutex_init(&a->lock, NULL);
     a->t = t;
     a->timeout_ms = (long)(timeout_s * 1000);
     if (a->timeout_ms < 100)
         a->timeout_ms = 100;
+}
+
+void kube_api_free(struct kube_api *a)
+{
+    if (!a->t)
+        return;
+    for (size_t i = 0; i < a->npool; i++)
+        curl_easy_cleanup(a->pool[i]);
+    a->npool = 0;
+    pthread_mutex_destroy(&a->lock);
+    a->t = NULL;
+}
+
+void kube_release(struct kube_api *a, CURL *h)
+{
+    if (!h)
+        return;
+    pthread_mutex_lock(&a->lock);
+    if (a->npool < KUBE_POOL_MAX) {
+        a->pool[a->npool++] = h;
+        h = NULL;
+    }
+    pthread_mutex_unlock(&a->lock);
+    curl_easy_cleanup(h);
+}
+
+/* An idle handle of the pool, reset (its connections stay), or a new
+ * one; NULL on ENOMEM. */
+static CURL *take_handle(struct kube_api *a)
+{
+    CURL *h = NULL;
+
+    pthread_mutex_lock(&a->lock);
+    if (a->npool)
+        h = a->pool[--a->npool];
+    pthread_mutex_unlock(&a->lock);
+    if (!h)
+        return curl_easy_init();
+    curl_easy_reset(h);
+    return h;
 }
 
 /* "Authorization: Bearer T" for t's token (read from its file now), or
@@ -76,7 +118,7 @@ static void set_blob(CURL *h, CURLoption opt, const struct kube_blob *b)
     curl_easy_setopt(h, opt, &cb);
 }
 
-int kube_handle(const struct kube_api *a, const char *path, CURL **out,
+int kube_handle(struct kube_api *a, const char *path, CURL **out,
                 struct curl_slist **headers, char *err, size_t errlen)
 {
     const struct kube_target *t = a->t;
@@ -90,7 +132,7 @@ int kube_handle(const struct kube_api *a, const char *path, CURL **out,
         return rc;
     struct curl_slist *l = curl_slist_append(*headers,
                                              "Accept: application/json");
-    if (!l || !(h = curl_easy_init())) {
+    if (!l || !(h = take_handle(a))) {
         curl_slist_free_all(l ? l : *headers);
         *headers = NULL;
         return errmsg(ENOMEM, err, errlen, "out of memory");
@@ -238,7 +280,7 @@ static int perform(const struct kube_api *a, CURL *h, struct buf *body,
     return 0;
 }
 
-int kube_get(const struct kube_api *a, const char *path, struct buf *body,
+int kube_get(struct kube_api *a, const char *path, struct buf *body,
              size_t max, long *status, char *err, size_t errlen)
 {
     struct curl_slist *headers;
@@ -252,7 +294,7 @@ int kube_get(const struct kube_api *a, const char *path, struct buf *body,
         return rc;
     }
     rc = perform(a, h, body, max, 0, status, err, errlen);
-    curl_easy_cleanup(h);
+    kube_release(a, h);
     curl_slist_free_all(headers);
     return rc;
 }
@@ -280,7 +322,7 @@ static size_t each_write(char *data, size_t size, size_t n, void *arg)
     return (e->rc = e->fn(data, size * n, e->arg)) ? 0 : size * n;
 }
 
-int kube_get_each(const struct kube_api *a, const char *path,
+int kube_get_each(struct kube_api *a, const char *path,
                   int (*fn)(const char *data, size_t len, void *arg),
                   void *arg, char *err, size_t errlen)
 {
@@ -314,12 +356,12 @@ int kube_get_each(const struct kube_api *a, const char *path,
         rc = kube_status_errno(e.status);
     }
     buf_free(&e.errbody);
-    curl_easy_cleanup(e.h);
+    kube_release(a, e.h);
     curl_slist_free_all(headers);
     return rc;
 }
 
-int kube_identity(const struct kube_api *a, char *id, size_t idlen,
+int kube_identity(struct kube_api *a, char *id, size_t idlen,
                   char *err, size_t errlen)
 {
     char uid[POD_UID_LEN + 1];
@@ -359,7 +401,7 @@ char *kube_pod_path(const char *ns, const char *name, const char *suffix)
     return path;
 }
 
-int kube_kill_pod(const struct kube_api *a, const char *ns, const char *name,
+int kube_kill_pod(struct kube_api *a, const char *ns, const char *name,
                   const char *uid, enum kube_kill how, long grace,
                   char *err, size_t errlen)
 {
@@ -414,7 +456,7 @@ int kube_kill_pod(const struct kube_api *a, const char *ns, const char *name,
             rc = kube_kill_errno(status, answer.data, answer.len);
         buf_free(&answer);
     }
-    curl_easy_cleanup(h);
+    kube_release(a, h);
     curl_slist_free_all(headers);
     free(body);
     return rc;

@@ -19,14 +19,23 @@
 #ifndef DOCKERFS_KUBE_H
 #define DOCKERFS_KUBE_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <curl/curl.h>
 #include "buf.h"
 #include "kubeconfig.h"
 
+/* Idle handles kept with their open connections: a kill's re-check and
+ * its DELETE go over one connection (one TLS handshake, not two). */
+#define KUBE_POOL_MAX 8
+
 struct kube_api {
     const struct kube_target *t;
     long timeout_ms;            /* a whole request but a watch */
+    pthread_mutex_t lock;       /* the pool's */
+    CURL *pool[KUBE_POOL_MAX];  /* idle handles, each used by one thread
+                                   at a time */
+    size_t npool;
 };
 
 /* Kills and evictions: the grace period given, or the pod's own. */
@@ -38,12 +47,21 @@ enum kube_kill { KUBE_DELETE, KUBE_EVICT };
 void kube_api_init(struct kube_api *a, const struct kube_target *t,
                    double timeout_s);
 
-/* A handle for path (starting with "/"; query included) into *h, with
- * the TLS and credentials of a->t set, no timeout. *headers
+/* Closes the pool's handles and connections; a->t is left. */
+void kube_api_free(struct kube_api *a);
+
+/* Hands h (from kube_handle, its transfer over) back: kept idle with its
+ * connection for the next request, or cleaned up when the pool is full.
+ * A watch's handle is cleaned up by its owner instead. */
+void kube_release(struct kube_api *a, CURL *h);
+
+/* A handle for path (starting with "/"; query included) into *h (an
+ * idle one of the pool when there is one), with the TLS and credentials
+ * of a->t set, no timeout. *headers
  * (curl_slist_free_all it after the transfer) holds the Authorization
  * header. Returns 0, EACCES (a token file that cannot be read) or
  * ENOMEM, with a reason. */
-int kube_handle(const struct kube_api *a, const char *path, CURL **h,
+int kube_handle(struct kube_api *a, const char *path, CURL **h,
                 struct curl_slist **headers, char *err, size_t errlen);
 
 /* GET path, its body (at most max bytes) into body (initialised here;
@@ -51,7 +69,7 @@ int kube_handle(const struct kube_api *a, const char *path, CURL **h,
  * kube_status_errno of the status or a transport errno, EMSGSIZE (over
  * max) or ENOMEM, with a one-line reason (kube_answer_reason). *status
  * (may be NULL) is the HTTP status, 0 without an answer. */
-int kube_get(const struct kube_api *a, const char *path, struct buf *body,
+int kube_get(struct kube_api *a, const char *path, struct buf *body,
              size_t max, long *status, char *err, size_t errlen);
 
 /* GET path, each chunk of a 2xx answer's body handed to fn(data, len,
@@ -59,7 +77,7 @@ int kube_get(const struct kube_api *a, const char *path, struct buf *body,
  * returned), so a list never waits whole in memory. Returns 0, fn's
  * value, kube_status_errno of another status (its body kept only for
  * the reason), a transport errno or ENOMEM, with a one-line reason. */
-int kube_get_each(const struct kube_api *a, const char *path,
+int kube_get_each(struct kube_api *a, const char *path,
                   int (*fn)(const char *data, size_t len, void *arg),
                   void *arg, char *err, size_t errlen);
 
@@ -67,7 +85,7 @@ int kube_get_each(const struct kube_api *a, const char *path,
  * "kube-system/UID" into id. Returns 0, a transport errno (it does not
  * answer), or EPROTO / EPERM (answered, but no uid: a role without get
  * on that namespace), ENOMEM, with a one-line reason. */
-int kube_identity(const struct kube_api *a, char *id, size_t idlen,
+int kube_identity(struct kube_api *a, char *id, size_t idlen,
                   char *err, size_t errlen);
 
 /* The path of a pod: /api/v1/namespaces/NS/pods/NAME[suffix], NS and
@@ -79,7 +97,7 @@ char *kube_pod_path(const char *ns, const char *name, const char *suffix);
  * uid (8-4-4-4-12), with grace seconds (KUBE_GRACE_OWN: the pod's own).
  * Returns 0, kube_kill_errno of the answer, a transport errno, EINVAL
  * (bad uid) or ENOMEM, with a one-line reason. */
-int kube_kill_pod(const struct kube_api *a, const char *ns, const char *name,
+int kube_kill_pod(struct kube_api *a, const char *ns, const char *name,
                   const char *uid, enum kube_kill how, long grace,
                   char *err, size_t errlen);
 
