@@ -74,14 +74,16 @@ PIDS+=("$!")
 wait_until 5 test -s "$D/written" || note "the feeder wrote nothing yet"
 
 # The writer is held to the sample rate: 2 s take about 2 s of samples
-# (176400 bytes a second at 44.1 kHz, stereo, 16 bits).
+# (176400 bytes a second at 44.1 kHz, stereo, 16 bits). Never more (the
+# pacing); at least half (a loaded machine may starve the writer, but it
+# must not be stuck).
 w0=$(cat "$D/written")
 t0=$(now_ms)
 sleep 2
 w1=$(cat "$D/written")
 dt=$(($(now_ms) - t0))
 rate=$(((w1 - w0) * 1000 / dt))
-if [ "$rate" -gt 150000 ] && [ "$rate" -lt 200000 ]; then
+if [ "$rate" -gt 88200 ] && [ "$rate" -lt 200000 ]; then
     ok "the FIFO's writer runs at the sample rate: $rate bytes/s (176400)"
 else
     not_ok "the FIFO's writer runs at the sample rate" "$rate bytes/s over $dt ms"
@@ -89,7 +91,7 @@ fi
 
 out=$("$LISTEN" "$D/audio.sock" secret12 2000)
 if [[ $out =~ ^hello=20\ format=44100,2,16\ bytes=([0-9]+)\ closed=no\ ramp=ok\ gap=[0-9]+$ ]] &&
-    [ "${BASH_REMATCH[1]}" -gt 300000 ] && [ "${BASH_REMATCH[1]}" -lt 400000 ]; then
+    [ "${BASH_REMATCH[1]}" -gt 176400 ] && [ "${BASH_REMATCH[1]}" -lt 400000 ]; then
     ok "the right password: format, then 2 s of samples in order ($out)"
 else
     not_ok "the right password: format, then 2 s of samples in order" "$out"
@@ -110,12 +112,12 @@ sleep 0.3
 w0=$(cat "$D/written")
 out=$("$LISTEN" "$D/audio.sock" secret12 2000)
 w1=$(cat "$D/written")
-if [[ $out =~ bytes=([0-9]+)\ closed=no\ ramp=ok\ gap= ]] && [ "${BASH_REMATCH[1]}" -gt 300000 ]; then
+if [[ $out =~ bytes=([0-9]+)\ closed=no\ ramp=ok\ gap= ]] && [ "${BASH_REMATCH[1]}" -gt 176400 ]; then
     ok "a listener that stops reading holds no one up ($out)"
 else
     not_ok "a listener that stops reading holds no one up" "$out"
 fi
-check "... nor the writer ($((w1 - w0)) bytes meanwhile)" test $((w1 - w0)) -gt 300000
+check "... nor the writer ($((w1 - w0)) bytes meanwhile)" test $((w1 - w0)) -gt 176400
 if wait_until 5 grep -q 'does not keep up' "$T/ddaudio.log"; then
     ok "ddaudio logs the listener that does not keep up"
 else
