@@ -353,15 +353,16 @@ start_audio() {
 }
 
 # game_config [NAME] writes the game's config (in HOME) when it has none:
-# a full-width view (no border), and mixer slices of at most 12 ms (512
-# frames at 44.1 kHz): the sound waits less in the game before it
-# reaches the FIFO. No ENDOOM screen after quitting: it would wait for a
-# key with no one to press it. NAME is the player's name in a netgame.
+# a full-width view (no border). No ENDOOM screen after quitting: it would
+# wait for a key with no one to press it. NAME is the player's name in a
+# netgame. (The mixer's slice is left at chocolate-doom's 1024 frames:
+# SDL's disk driver writes through stdio, which gathers 4096 bytes, 1024
+# frames, before each write whatever the slice.)
 game_config() {
     local name=${1:-} cfgdir=${XDG_DATA_HOME:-$HOME/.local/share}/chocolate-doom
     mkdir -p "$cfgdir" 2>/dev/null || return 0
     if [[ ! -e $cfgdir/default.cfg ]]; then
-        printf 'screenblocks 10\nsnd_maxslicetime_ms 12\n' >"$cfgdir/default.cfg" || true
+        printf 'screenblocks 10\n' >"$cfgdir/default.cfg" || true
     fi
     if [[ ! -e $cfgdir/chocolate-doom.cfg ]]; then
         printf 'show_endoom 0\n' >"$cfgdir/chocolate-doom.cfg" || true
@@ -375,9 +376,10 @@ game_config() {
 }
 
 # game_rate prints the sample rate the game (HOME's config) mixes at:
-# its snd_samplerate, else chocolate-doom's default.
+# its snd_samplerate (chocolate-doom.cfg: the engine's own settings),
+# else chocolate-doom's default.
 game_rate() {
-    local cfg=${XDG_DATA_HOME:-$HOME/.local/share}/chocolate-doom/default.cfg key val rate=44100
+    local cfg=${XDG_DATA_HOME:-$HOME/.local/share}/chocolate-doom/chocolate-doom.cfg key val rate=44100
     if [[ -r $cfg ]]; then
         while read -r key val _; do
             [[ $key == snd_samplerate && $val =~ ^[0-9]+$ ]] && rate=$val

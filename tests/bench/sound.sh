@@ -21,6 +21,8 @@
 #   2. the key to the page's output: all a player feels (noVNC, x11vnc's
 #      input, the game's tic, the pistol's wind-up of 4 tics (114 ms) and
 #      the sound's way).
+#      The longest pause between two of the game's writes says how much
+#      of the page's waiting the game itself caused (a starved machine).
 #   3. CPU over the shots, % of one core: ddaudio, the websockify process
 #      that carries the sound, the socat forwarders, and for scale the
 #      game, x11vnc and the websockify process that carries VNC.
@@ -216,6 +218,11 @@ for o in onsets:
     before = [m for m in mixed if m <= o and o - m < 1000]
     if before:
         lat.append(o - before[-1])
+times = [t for t, _ in writes]
+gaps = sorted(b - a for a, b in zip(times, times[1:]))
+if gaps:
+    print("  the game's writes into the FIFO: every %.1f ms (median), longest pause %.0f ms" %
+          (statistics.median(gaps), gaps[-1]))
 if lat:
     lat.sort()
     print("  game's sound to page output (ms): n=%d median=%.1f min=%.1f max=%.1f" %

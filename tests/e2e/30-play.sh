@@ -8,7 +8,9 @@
 # the game container with that parent bound read-only and rslave, with no
 # network of its own: VNC and noVNC reach it through the launcher's socat
 # forwarders on 127.0.0.1 and the game's unix sockets. Through VNC
-# (tests/helpers/vnc/vncplay) the test types iddqd, then sweeps the room with the
+# (tests/helpers/vnc/vncplay) the test types iddqd, checks that no pointer
+# is drawn (the game paused, the X pointer moved: no pixel changes), then
+# sweeps the room with the
 # idrm cheat (every container monster in view takes a lethal hit from the
 # player). Then, through the Docker API: the containers the game asked to
 # kill are gone, the protected one still runs and its monster is back, the
@@ -71,8 +73,8 @@ trap play_cleanup EXIT
 PASS=pl$RANDOM$RANDOM
 PASS=${PASS:0:8}
 
-if ! VP=$(vncplay_bin); then
-    not_ok "vncplay builds"
+if ! VP=$(vncplay_bin) || ! PC=$(pngcheck_bin); then
+    not_ok "vncplay and pngcheck build"
     tap_done
 fi
 
@@ -181,6 +183,8 @@ else
         "$(tail -n 30 "$T/game.log")"
     tap_done
 fi
+check "the game reads dd-play-safe's protected file: marked, fights only when hit" \
+    log_has "dockerdoom: protected id=$SAFE_ID "
 if log_has "dockerdoom: spawn id=$GAME_ID "; then
     note "the game container itself is a (protected) monster too"
 fi
@@ -202,6 +206,25 @@ if play typedelay 50 type iddqd wait 1200 shot "$T/before.png"; then
 else
     not_ok "iddqd typed, screenshot before the sweep" "$(tail -n 5 "$T/vncplay.log")"
 fi
+
+# No pointer over the view: with the game paused, the X pointer moved
+# inside the container changes nothing VNC shows (the message line at the
+# top, 70 rows, may: a message goes away meanwhile).
+pointer_to() {
+    # shellcheck disable=SC2016  # expanded inside the container
+    docker exec "$GAME_NAME" sh -c \
+        'DISPLAY=:$(ls /tmp/.X11-unix | sed -n "s/^X//p" | head -n 1) xdotool mousemove "$1" "$2"' \
+        sh "$1" "$2" 2>>"$T/vncplay.log"
+}
+if play typedelay 50 tap Pause wait 800 shot "$T/still-1.png" && pointer_to 100 100 &&
+    play wait 500 shot "$T/still-2.png" && pointer_to 520 380 &&
+    play wait 500 shot "$T/still-3.png"; then
+    check_eq "no pointer: moving it over the paused game changes no pixel" "outside 0 outside 0" \
+        "$("$PC" diff "$T/still-1.png" "$T/still-2.png" 0 0 640 70 | head -n 1) $("$PC" diff "$T/still-1.png" "$T/still-3.png" 0 0 640 70 | head -n 1)"
+else
+    not_ok "no pointer: pictures with the pointer moved" "$(tail -n 5 "$T/vncplay.log")"
+fi
+play typedelay 50 tap Pause wait 300 || true
 
 # The browser on the game's noVNC page, before anything is shot.
 if browser_deps >"$T/npm.log" 2>&1; then

@@ -5,7 +5,7 @@
  * while, and says what came.
  *
  *   $ ddlisten /tmp/a/audio.sock secret12 2000
- *   hello=20 format=44100,2,16 bytes=352800 closed=no ramp=ok
+ *   hello=20 format=44100,2,16 bytes=352800 closed=no ramp=ok gap=12
  *
  * usage: ddlisten SOCKET PASSWORD|- MS [--no-read]
  *   PASSWORD - : send no answer at all
@@ -15,7 +15,8 @@
  * ramp: the stream, after the format, is checked to be byte k+1 = byte k
  * + 1 (mod 251), the pattern tests/container/45-ddaudio.sh's writer
  * feeds: "ok", or "broken at N" (a byte lost or changed), or "-" when
- * nothing came.
+ * nothing came. gap: the longest wait between two reads with samples, in
+ * ms (ddaudio sends every 10 ms).
  */
 #include <poll.h>
 #include <stdbool.h>
@@ -44,7 +45,7 @@ int main(int argc, char **argv)
     size_t have = 0, bytes = 0;
     long long end;
     bool closed = false, ramp_ok = true, no_read;
-    long long broken_at = -1;
+    long long broken_at = -1, last_read = -1, gap = 0;
     int last = -1, fd;
 
     if (argc < 4 || argc > 5 || (argc == 5 && strcmp(argv[4], "--no-read"))) {
@@ -91,6 +92,12 @@ int main(int argc, char **argv)
         size_t i = 0;
         while (fmt < 8 && i < (size_t)n)
             head[20 + fmt++] = buf[i++];
+        if (i < (size_t)n) {
+            long long t = now_ms();
+            if (last_read >= 0 && t - last_read > gap)
+                gap = t - last_read;
+            last_read = t;
+        }
         for (; i < (size_t)n; i++, bytes++) {
             if (last >= 0 && buf[i] != (last + 1) % 251 && ramp_ok) {
                 ramp_ok = false;
@@ -107,11 +114,12 @@ int main(int argc, char **argv)
         printf(" format=none");
     printf(" bytes=%zu closed=%s ramp=", bytes, closed ? "yes" : "no");
     if (bytes == 0)
-        printf("-\n");
+        printf("-");
     else if (ramp_ok)
-        printf("ok\n");
+        printf("ok");
     else
-        printf("broken at %lld\n", broken_at);
+        printf("broken at %lld", broken_at);
+    printf(" gap=%lld\n", gap);
     close(fd);
     return 0;
 }
