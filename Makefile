@@ -6,7 +6,9 @@
 #   make lint       shellcheck over every shell script (part of check)
 #   make play       install, build, mount dockerfs, start the game container
 #   make stop       stop the game container and unmount
-#   make game       build the patched chocolate-doom (build/game/chocolate-doom)
+#   make game       build the patched chocolate-doom (build/game/chocolate-doom);
+#                   the first time it adds a deb-src line to apt's sources
+#                   and installs the game's build dependencies (as root)
 #   make audio      build ddaudio, the game's sound to the noVNC page
 #   make bench      benchmarks (not part of check)
 #   make soak       the co-op game for 5 minutes of play (not part of check)
@@ -33,8 +35,8 @@ endif
 WARN     = -Wall -Wextra -Werror
 PKGS     = fuse3 libcurl jansson libcrypto yaml-0.1
 PKG_CONFIG ?= pkg-config
-DEPCFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-DEPLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+DEPCFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+DEPLIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SANFLAGS) -D_GNU_SOURCE -MMD -MP $(DEPCFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)

@@ -119,24 +119,14 @@ void audit_log(const struct audit *a)
 const char *errno_name(int err)
 {
     static __thread char other[16];
-    switch (err) {
-    case EPERM:     return "EPERM";
-    case ENOENT:    return "ENOENT";
-    case EIO:       return "EIO";
-    case E2BIG:     return "E2BIG";
-    case ENOMEM:    return "ENOMEM";
-    case EACCES:    return "EACCES";
-    case EBUSY:     return "EBUSY";
-    case EINVAL:    return "EINVAL";
-    case EROFS:     return "EROFS";
-    case ETIMEDOUT: return "ETIMEDOUT";
-    case ECONNREFUSED: return "ECONNREFUSED";
-    case ENOTCONN:  return "ENOTCONN";
-    case EAGAIN:    return "EAGAIN";
-    default:
-        snprintf(other, sizeof other, "E%d", err);
-        return other;
-    }
+    /* glibc names every errno it has: a table of our own would lag
+     * behind the errnos the backends return (ESRCH, ENOTUNIQ, ...). */
+    const char *name = err ? strerrorname_np(err) : NULL;
+
+    if (name)
+        return name;
+    snprintf(other, sizeof other, "E%d", err);
+    return other;
 }
 
 int audit_format_more(const struct audit_slot *s, char *dst, size_t n)

@@ -92,7 +92,8 @@ double audit_now(void);
 /* The count line above for slot s (no newline); as audit_format. */
 int audit_format_more(const struct audit_slot *s, char *dst, size_t n);
 
-/* "EPERM", "ENOENT", ... for the errnos of the contract, else "E<n>". */
+/* An errno's symbolic name as the C library has it ("EPERM", "ESRCH",
+ * ...), else "E<n>" (in a buffer of the calling thread's own). */
 const char *errno_name(int err);
 
 #endif

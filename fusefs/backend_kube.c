@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "errmsg.h"
+#include "escape.h"
 #include "kube.h"
 #include "lines.h"
 #include "log.h"
@@ -317,7 +318,9 @@ static size_t on_watch(char *data, size_t size, size_t n, void *arg)
     if (!ns->status)
         curl_easy_getinfo(ns->h, CURLINFO_RESPONSE_CODE, &ns->status);
     if (ns->status != 200) {
-        buf_add(&ns->errbody, data, size * n);
+        size_t room = buf_room(&ns->errbody);
+        /* The first bytes of the answer say why. */
+        buf_add(&ns->errbody, data, size * n < room ? size * n : room);
         return size * n;
     }
     return lines_feed(&ns->lines, data, size * n, on_line, ns) == 0
@@ -610,6 +613,18 @@ static void uid_of(const struct container *c, char uid[POD_UID_LEN + 1])
              c->id + 8, c->id + 12, c->id + 16, c->id + 20);
 }
 
+/* "NS/NAME" of row c into dst, escaped (escape.h): a hostile name can
+ * neither end nor forge the log line a reason goes into. */
+static const char *pod_ref(const struct container *c, char *dst, size_t n)
+{
+    char ns[128], name[256];
+
+    escape_text_to(ns, sizeof ns, c->ns ? c->ns : "");
+    escape_text_to(name, sizeof name, c->name ? c->name : "");
+    snprintf(dst, n, "%s/%s", ns, name);
+    return dst;
+}
+
 /* 0 when pod now is in the mount's scope as the list decides it (every
  * --filter label= matches, and without --all it has not ended), else
  * ESRCH with the reason. */
@@ -617,6 +632,7 @@ static int scope(const struct kube *k, const struct container *now,
                  char *err, size_t errlen)
 {
     const struct filters *f = &k->o->filters;
+    char ref[400];
 
     for (size_t i = 0; i < f->n; i++) {
         const char *v = f->v[i].value, *eq = strchr(v, '=');
@@ -626,13 +642,15 @@ static int scope(const struct kube *k, const struct container *now,
         const char *have = container_label(now, key);
         if (strcmp(f->v[i].key, "label") == 0 &&
             (!have || (eq && strcmp(have, eq + 1) != 0)))
-            return errmsg(ESRCH, err, errlen, "pod %s/%s no longer matches "
-                          "--filter label=%s", now->ns, now->name, v);
+            return errmsg(ESRCH, err, errlen, "pod %s no longer matches "
+                          "--filter label=%s", pod_ref(now, ref, sizeof ref),
+                          v);
     }
     if (!k->o->all && (strcmp(now->state, "succeeded") == 0 ||
                        strcmp(now->state, "failed") == 0))
-        return errmsg(ESRCH, err, errlen, "pod %s/%s has %s (not shown "
-                      "without --all)", now->ns, now->name, now->state);
+        return errmsg(ESRCH, err, errlen, "pod %s has %s (not shown "
+                      "without --all)", pod_ref(now, ref, sizeof ref),
+                      now->state);
     return 0;
 }
 
@@ -644,7 +662,7 @@ static int k_inspect(void *impl, const struct container *c,
     struct buf body;
     json_error_t jerr;
     const char *why;
-    char *path;
+    char *path, ref[400];
     int rc;
 
     memset(now, 0, sizeof *now);
@@ -656,8 +674,8 @@ static int k_inspect(void *impl, const struct container *c,
     if (k->self_name[0] && k->t.namespace &&
         strcmp(c->ns, k->t.namespace) == 0 &&
         strcmp(c->name, k->self_name) == 0)
-        return errmsg(EPERM, err, errlen, "pod %s/%s is dockerfs's own",
-                      c->ns, c->name);
+        return errmsg(EPERM, err, errlen, "pod %s is dockerfs's own",
+                      pod_ref(c, ref, sizeof ref));
     if (!(path = kube_pod_path(c->ns, c->name, NULL)))
         return errmsg(ENOMEM, err, errlen, "bad pod name, or out of memory");
     rc = kube_get(&k->api, path, &body, 2 * POD_JSON_MAX, NULL, err, errlen);
@@ -675,8 +693,8 @@ static int k_inspect(void *impl, const struct container *c,
         char uid[POD_UID_LEN + 1];
         uid_of(now, uid);
         container_clear(now);
-        return errmsg(ENOENT, err, errlen, "pod %s/%s is another pod now "
-                      "(uid %s)", c->ns, c->name, uid);
+        return errmsg(ENOENT, err, errlen, "pod %s is another pod now "
+                      "(uid %s)", pod_ref(c, ref, sizeof ref), uid);
     }
     return rc == 0 && k->o ? scope(k, now, err, errlen) : rc;
 }

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,9 +16,20 @@
 static void buf_check(const struct buf *b)
 {
 #ifdef DOCKERFS_ASSERT
+    assert(b->init == BUF_INIT);
     assert(b->data ? b->len < b->cap : b->len == 0 && b->cap == 0);
     assert(!b->data || b->data[b->len] == '\0');
     assert(!b->max || b->len <= b->max);
+#else
+    (void)b;
+#endif
+}
+
+/* buf_free and buf_reset only need a buffer that was started. */
+static void buf_check_init(const struct buf *b)
+{
+#ifdef DOCKERFS_ASSERT
+    assert(b->init == BUF_INIT);
 #else
     (void)b;
 #endif
@@ -29,6 +41,20 @@ void buf_init(struct buf *b, size_t max)
     b->len = 0;
     b->cap = 0;
     b->max = max;
+    b->init = BUF_INIT;
+}
+
+size_t buf_room(const struct buf *b)
+{
+    buf_check(b);
+    return b->max ? b->max - b->len : SIZE_MAX;
+}
+
+/* An append failed with rc: nothing of the buffer is kept. */
+static int buf_fail(struct buf *b, int rc)
+{
+    buf_free(b);
+    return rc;
 }
 
 /* Makes room for need more bytes plus the terminator. 0, E2BIG or ENOMEM. */
@@ -57,7 +83,7 @@ int buf_add(struct buf *b, const void *p, size_t n)
     buf_check(b);
     int rc = buf_reserve(b, n);
     if (rc)
-        return rc;
+        return buf_fail(b, rc);
     if (n)
         memcpy(b->data + b->len, p, n);
     b->len += n;
@@ -71,18 +97,19 @@ int buf_printf(struct buf *b, const char *fmt, ...)
     va_list ap;
     char small[256];
 
+    buf_check(b);
     va_start(ap, fmt);
     int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
     if (n < 0)
-        return EINVAL;
+        return buf_fail(b, EINVAL);
     if ((size_t)n < sizeof small)
         return buf_add(b, small, (size_t)n);
 
     /* Too long for the stack copy: format straight into reserved room. */
     int rc = buf_reserve(b, (size_t)n);
     if (rc)
-        return rc;
+        return buf_fail(b, rc);
     va_start(ap, fmt);
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);
@@ -111,6 +138,7 @@ void buf_reset(struct buf *b)
 
 void buf_free(struct buf *b)
 {
+    buf_check_init(b);
     free(b->data);
     b->data = NULL;
     b->len = 0;

@@ -10,18 +10,28 @@ struct buf {
     size_t len;
     size_t cap;
     size_t max;     /* refuse to grow past this many bytes; 0 = no limit */
+    unsigned init;  /* BUF_INIT once buf_init ran (checked under SAN=1) */
 };
 
-/* Starts an empty buffer that may hold at most max bytes (0: no limit). */
+#define BUF_INIT 0x62756621u
+
+/* Starts an empty buffer that may hold at most max bytes (0: no limit).
+ * Every other call wants a buffer that went through here. */
 void buf_init(struct buf *b, size_t max);
 
-/* Appends n bytes. Returns 0, E2BIG past the limit, ENOMEM; on error the
- * buffer keeps what it had. */
+/* Appends n bytes. Returns 0, E2BIG past the limit, ENOMEM. On error the
+ * buffer is emptied and its memory freed (as buf_free): a value built by
+ * several appends is whole or not there, never half of it. A caller that
+ * wants to keep what fits asks buf_room first. */
 int buf_add(struct buf *b, const void *p, size_t n);
 
-/* Appends formatted text; same returns as buf_add. */
+/* Appends formatted text; same returns (and EINVAL for a format the C
+ * library refuses) and the same emptying on error as buf_add. */
 int buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* How many more bytes the limit lets in (SIZE_MAX without one). */
+size_t buf_room(const struct buf *b);
 
 /* Drops everything past the first len bytes (len <= b->len). */
 void buf_truncate(struct buf *b, size_t len);

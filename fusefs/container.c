@@ -7,17 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* CONTAINER_FILES as two tables indexed by kind. */
 static const char *const kind_names[FILE_KINDS] = {
-    [FILE_ID] = "id",
-    [FILE_NAME] = "name",
-    [FILE_IMAGE] = "image",
-    [FILE_STATE] = "state",
-    [FILE_CREATED] = "created",
-    [FILE_LABELS] = "labels",
-    [FILE_ENGINE] = "engine",
-    [FILE_PROTECTED] = "protected",
-    [FILE_NAMESPACE] = "namespace",
-    [FILE_KILL] = "kill",
+#define FILE_KIND_NAME(kind, name, data) [kind] = name,
+    CONTAINER_FILES(FILE_KIND_NAME)
+#undef FILE_KIND_NAME
+};
+static const unsigned char kind_data[FILE_KINDS] = {
+#define FILE_KIND_DATA(kind, name, data) [kind] = data,
+    CONTAINER_FILES(FILE_KIND_DATA)
+#undef FILE_KIND_DATA
 };
 
 int id_is_hex(const char *s, size_t len)
@@ -246,6 +245,11 @@ const char *file_kind_name(enum file_kind kind)
     if ((int)kind < 0 || kind >= FILE_KINDS)
         return NULL;
     return kind_names[kind];
+}
+
+int file_kind_is_data(enum file_kind kind)
+{
+    return (int)kind >= 0 && kind < FILE_KINDS && kind_data[kind];
 }
 
 enum file_kind file_kind_from_name(const char *name)

@@ -17,23 +17,44 @@
  * no context), and of a row no engine stamped. */
 #define ENGINE_NAME_DEFAULT "default"
 
-/* The entries of a container directory, and the two other inode kinds.
- * The numeric values are part of the inode numbers (see fs.c). */
+/* The files of a container directory, in the order a listing shows
+ * them, declared once: the kind, the file's name, and whether it is a
+ * data file (read-only, rendered from the row: container_render, or fs.c
+ * for protected) or the kill file. The enum below, the names
+ * (file_kind_name), the directory listing and the kernel cache drops
+ * (fs.c) all come from this list, so a new file is one line here and its
+ * rendering; fs.c asserts that the kinds fit the inode number's bits.
+ *   engine     the engine's name in the mount
+ *   protected  1 or 0 (protect.h decides)
+ *   namespace  a pod's namespace; a container has no such file
+ *              (container_has) */
+#define CONTAINER_FILES(X)                  \
+    X(FILE_ID,          "id",           1)  \
+    X(FILE_NAME,        "name",         1)  \
+    X(FILE_IMAGE,       "image",        1)  \
+    X(FILE_STATE,       "state",        1)  \
+    X(FILE_CREATED,     "created",      1)  \
+    X(FILE_LABELS,      "labels",       1)  \
+    X(FILE_ENGINE,      "engine",       1)  \
+    X(FILE_PROTECTED,   "protected",    1)  \
+    X(FILE_NAMESPACE,   "namespace",    1)  \
+    X(FILE_KILL,        "kill",         0)
+
+/* The inode kinds: a container's directory, its files, and a name or id
+ * prefix resolved in the root (a symlink). The values are part of the
+ * inode numbers (fs.c). */
 enum file_kind {
     FILE_DIR = 0,
-    FILE_ID,
-    FILE_NAME,
-    FILE_IMAGE,
-    FILE_STATE,
-    FILE_CREATED,
-    FILE_LABELS,
-    FILE_ENGINE,        /* the engine's name in the mount */
-    FILE_PROTECTED,     /* 1 or 0: rendered by fs.c (protect.h decides) */
-    FILE_NAMESPACE,     /* a pod's namespace; no such file for a container */
-    FILE_KILL,
-    FILE_LINK,          /* a name or id prefix resolved in the root */
+#define FILE_KIND_ENUM(kind, name, data) kind,
+    CONTAINER_FILES(FILE_KIND_ENUM)
+#undef FILE_KIND_ENUM
+    FILE_LINK,
     FILE_KINDS
 };
+
+/* The first file of a container directory, and how many there are. */
+#define FILE_FIRST FILE_ID
+#define FILE_COUNT (FILE_LINK - FILE_FIRST)
 
 struct label {
     char *key;
@@ -134,13 +155,16 @@ const char *container_label(const struct container *c, const char *key);
  * \xNN), so every line is one value and nothing reaches a terminal raw;
  * an "=" inside a label key is \x3d, so a line's first "=" ends the key.
  * FILE_KILL renders as nothing. Returns 0, EINVAL for a kind that is not
- * a data file or that needs more than the container (FILE_PROTECTED), ENOMEM (out may then hold part of the file: render into a
- * buffer of your own and drop it on error). */
+ * a data file or that needs more than the container (FILE_PROTECTED), or
+ * ENOMEM (out is then emptied, as after any failed append: buf.h). */
 int container_render(const struct container *c, enum file_kind kind,
                      struct buf *out);
 
 /* The file name of a kind ("id", "name", ... "kill"); NULL for DIR/LINK. */
 const char *file_kind_name(enum file_kind kind);
+
+/* 1 for a data file of CONTAINER_FILES (read-only, rendered), else 0. */
+int file_kind_is_data(enum file_kind kind);
 
 /* The kind called name inside a container directory, or FILE_KINDS. */
 enum file_kind file_kind_from_name(const char *name);

@@ -57,9 +57,13 @@ CURL *engine_handle(const struct engine *e, const char *path)
 }
 
 /* Keeps what fits of an (error) body; the rest is dropped, not fatal. */
+/* Keeps what fits of a body: an error body's first bytes still say what
+ * went wrong, and an answer cut so is told by its size. */
 static size_t collect(char *data, size_t size, size_t n, void *arg)
 {
-    buf_add(arg, data, size * n);
+    size_t room = buf_room(arg);
+
+    buf_add(arg, data, size * n < room ? size * n : room);
     return size * n;
 }
 

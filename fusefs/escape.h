@@ -29,7 +29,7 @@
  * control in UTF-8 (U+0080..U+009F) as its two bytes \xc2\xNN, and each
  * byte that is not part of valid UTF-8 as \xNN. Valid UTF-8 is copied,
  * so the result is always valid UTF-8 with no control character. Returns
- * 0, or E2BIG / ENOMEM as buf_add (out then holds part of the text). */
+ * 0, or E2BIG / ENOMEM as buf_add (out is then emptied). */
 int escape_text(struct buf *out, const char *s, size_t len);
 
 /* escape_text of the C string s into dst[0..n), for log lines: cut

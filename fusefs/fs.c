@@ -37,6 +37,12 @@
 #include "viewers.h"
 
 #define KIND_BITS 4
+/* A file_kind must fit the inode number's low bits, and --owner-only
+ * keeps one bit per kind in an unsigned (opts.h). */
+_Static_assert(FILE_KINDS <= 1u << KIND_BITS,
+               "every file_kind must fit in KIND_BITS bits of an inode");
+_Static_assert(FILE_KINDS <= sizeof(unsigned) * 8,
+               "--owner-only keeps one bit per file_kind");
 /* Every change is pushed (fs_notify_*): the timeout only bounds how long
  * the kernel may keep an entry nobody uses. */
 #define CACHE_TIMEOUT 86400.0
@@ -116,10 +122,10 @@ static int fill_attr(struct fs *fs, fuse_ino_t ino, const struct container *c,
         st->st_mode = S_IFLNK | 0777;
         st->st_size = SHORT_ID_LEN;
         return 0;
-    case FILE_ID: case FILE_NAME: case FILE_IMAGE: case FILE_STATE:
-    case FILE_CREATED: case FILE_LABELS: case FILE_ENGINE:
-    case FILE_PROTECTED: case FILE_NAMESPACE: {
+    default: {
         struct buf b;
+        if (!file_kind_is_data(ino_kind(ino)))
+            return ENOENT;
         /* A container has no namespace file, a pod has. */
         if (!container_has(c, ino_kind(ino)))
             return ENOENT;
@@ -137,8 +143,6 @@ static int fill_attr(struct fs *fs, fuse_ino_t ino, const struct container *c,
         buf_free(&b);
         return err;
     }
-    default:
-        return ENOENT;
     }
 }
 
@@ -402,7 +406,7 @@ static void fsop_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
         }
     }
     const struct listing *snap = ino == ROOT_INO && h ? h->l : NULL;
-    total = 2 + (ino == ROOT_INO ? (snap ? snap->n : 0) : FILE_KILL);
+    total = 2 + (ino == ROOT_INO ? (snap ? snap->n : 0) : FILE_COUNT);
     struct container row = { .ns = NULL };
     if (ino != ROOT_INO) {
         /* Only which files it has is read: a pod has a namespace. */
@@ -427,7 +431,7 @@ static void fsop_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
             child = make_ino(snap->rows[i - 2].serial, FILE_DIR);
             mode = S_IFDIR;
         } else {
-            enum file_kind k = (enum file_kind)(FILE_ID + (i - 2));
+            enum file_kind k = (enum file_kind)(FILE_FIRST + (i - 2));
             if (!container_has(&row, k))
                 continue;
             name = file_kind_name(k);
@@ -727,7 +731,7 @@ void fs_notify_gone(void *arg, const struct table_row *g)
     /* The kernel refuses to delete a directory with live children, and
      * the kill file is usually still open by the writer whose kill caused
      * this removal: unhash the children first. */
-    for (int k = FILE_ID; k <= FILE_KILL; k++) {
+    for (int k = FILE_FIRST; k < FILE_FIRST + FILE_COUNT; k++) {
         const char *name = file_kind_name((enum file_kind)k);
         fuse_lowlevel_notify_inval_entry(fs->se, make_ino(g->serial, FILE_DIR),
                                          name, strlen(name));
@@ -753,8 +757,9 @@ void fs_notify_changed(void *arg, uint64_t serial, int added)
     /* Offset 0, length 0: the attributes (the size) and every cached page
      * together, so a new content is never cut to an old size; the
      * directory's too, whose mtime says it changed. */
-    for (int k = FILE_DIR; k < FILE_KILL; k++)
-        fuse_lowlevel_notify_inval_inode(fs->se, make_ino(serial, k), 0, 0);
+    for (int k = FILE_DIR; k < FILE_KINDS; k++)
+        if (k == FILE_DIR || file_kind_is_data((enum file_kind)k))
+            fuse_lowlevel_notify_inval_inode(fs->se, make_ino(serial, k), 0, 0);
     if (added)
         listing_changed(fs);
 }

@@ -4,7 +4,9 @@
 FUSEFS_SRCS := $(filter-out fusefs/main.c,$(wildcard fusefs/*.c))
 FUSEFS_OBJS := $(FUSEFS_SRCS:fusefs/%.c=$(B)/fusefs/%.o)
 
-$(B)/fusefs/%.o: fusefs/%.c
+# Every object is compiled with the version (-DDOCKERFS_VERSION): a new
+# VERSION rebuilds them, so dockerfs --version and the User-Agent follow.
+$(B)/fusefs/%.o: fusefs/%.c $(wildcard VERSION)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -DDOCKERFS_VERSION='"$(VERSION)"' -c -o $@ $<
 

@@ -71,12 +71,16 @@ static void put(struct jtrim *t, const char *s, size_t n)
 
     if (t->err || t->full || (label && f->full))
         return;
-    rc = buf_add(t->out, s, n);
-    if (rc == E2BIG && label)
-        f->full = 1;
-    else if (rc == E2BIG)
-        t->full = 1;
-    else if (rc)
+    /* Past the limit the record stays as it is: a failed append would
+     * empty it (buf.h). */
+    if (n > buf_room(t->out)) {
+        if (label)
+            f->full = 1;
+        else
+            t->full = 1;
+        return;
+    }
+    if ((rc = buf_add(t->out, s, n)) != 0)
         t->err = rc;
 }
 

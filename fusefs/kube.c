@@ -236,11 +236,16 @@ struct sink {
 static size_t collect(char *data, size_t size, size_t n, void *arg)
 {
     struct sink *s = arg;
-    int rc = s->over ? E2BIG : buf_add(s->b, data, size * n);
+    size_t len = size * n, room = buf_room(s->b);
 
-    if (rc == E2BIG)
+    if (s->over || len > room) {
+        /* What fits is kept (a failed append would empty the body). */
+        if (!s->over && s->cut)
+            buf_add(s->b, data, room);
         s->over = 1;
-    return rc && !(rc == E2BIG && s->cut) ? 0 : size * n;
+        return s->cut ? len : 0;
+    }
+    return buf_add(s->b, data, len) == 0 ? len : 0;
 }
 
 /* Performs h (with method and body set by the caller), the answer into

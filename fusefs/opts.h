@@ -52,7 +52,10 @@ struct options {
     uid_t kill_uid;             /* --uid, default 0 */
     gid_t kill_gid;             /* --gid */
     int have_gid;
-    double timeout;             /* --timeout SECONDS for kill, default 10 */
+    /* --timeout SECONDS, default 10: bounds every request to an engine
+     * (list, re-list, identity, inspect, kill; connecting at most 5 s of
+     * it), not its events or watch stream, which only connects within 5 s */
+    double timeout;
     double resync;              /* --resync SECONDS, default 300 */
     int syslog;                 /* --syslog, or not foreground */
     int help;                   /* --help / -h */

@@ -8,10 +8,7 @@
 #include "escape.h"
 #include "log.h"
 
-/* Ids already told. A ring: past this many skipped containers (an engine
- * that is broken, not one bad record) the oldest may be told again. */
-#define SKIPPED_KEEP 256
-
+/* Ids already told: a ring of the last SKIPPED_KEEP. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static char told[SKIPPED_KEEP][ID_LEN + 1];
 static size_t ntold, next;

@@ -23,12 +23,16 @@ export DEBIAN_FRONTEND=noninteractive
 main_sources=/etc/apt/sources.list.d/debian.sources
 src_list=/etc/apt/sources.list.d/dockerdoom-src.sources
 
+say() { echo "fetch-source: $*" >&2; }
+
 # The deb-src stanza reuses the mirror and key of the system's own first
 # source, so it works behind whatever mirror the host or image uses:
 # deb822 debian.sources (the debian:bookworm image) or a one-line
 # sources.list (what debootstrap writes).
 if ! grep -qs '^Types:.*deb-src' /etc/apt/sources.list.d/*.sources \
    && ! grep -qs '^deb-src ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list; then
+    say "no deb-src entry in the apt sources: adding $src_list (the"
+    say "same mirror as the system's own, for chocolate-doom's source)"
     uris=
     signed=
     if [ -f "$main_sources" ]; then
@@ -49,6 +53,9 @@ if ! grep -qs '^Types:.*deb-src' /etc/apt/sources.list.d/*.sources \
 fi
 [ "$sources_only" = 1 ] && exit 0
 
+say "installing what builds chocolate-doom (apt-get build-dep chocolate-doom;"
+say "dpkg-dev cmake make gcc patch pkg-config) and fetching its source"
+say "(apt-get source chocolate-doom) into $dest"
 apt-get update -qq
 # dpkg-source (dpkg-dev) unpacks the package; cmake builds it.
 apt-get install -y -qq --no-install-recommends dpkg-dev cmake make gcc patch \

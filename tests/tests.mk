@@ -43,8 +43,9 @@ kube-bin:
 
 # shellcheck over every shell script of the tree (*.sh, and files whose
 # first line names sh or bash): no warning and no error may be left
-# (.shellcheckrc holds its settings). One ok/not ok line for tests/run;
-# eight scripts to a shellcheck, one shellcheck per core.
+# (.shellcheckrc holds its settings); eight scripts to a shellcheck, one
+# shellcheck per core. Then no file may cite an issue or DESIGN. One
+# ok/not ok line each for tests/run.
 .PHONY: lint
 lint:
 	@command -v shellcheck >/dev/null || \
@@ -63,4 +64,14 @@ lint:
 	else \
 	    echo "not ok - shellcheck: warnings in $$(echo "$$out" | grep -c '^In ') places"; \
 	    echo "$$out" | sed 's/^/# /'; exit 1; \
+	fi
+	@# Issues and the design notes live outside the tree: a newcomer's
+	@# clone has neither, so nothing in it may send them there.
+	@if refs=$$(grep -rnIE '(DESIGN[ ]§|\b[Ii]ssues? #?[0-9]+\b)' . \
+	        --exclude-dir=.git --exclude-dir=build --exclude-dir=build-san \
+	        --exclude-dir=build-fuzz --exclude-dir=node_modules); then \
+	    echo "not ok - no reference to an issue or to DESIGN (not in the tree)"; \
+	    echo "$$refs" | sed 's/^/# /'; exit 1; \
+	else \
+	    echo "ok - no reference to an issue or to DESIGN (not in the tree)"; \
 	fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # 22-play-hostile.sh - the launcher against another local user and against
-# code in the game container (issue 23 items 2, 3, 4, 6, 7, 10), one game
+# code in the game container, one game
 # for the whole script:
 # - a squatter on the VNC or noVNC port before play: play refuses at once,
 #   starts nothing and prints no password; one that takes the noVNC port

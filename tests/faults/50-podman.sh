@@ -5,7 +5,7 @@
 # events (a podman run appears, a podman rm / stop disappears: Podman says
 # "remove" where Docker says "destroy"), kill through the mount, errno
 # rules, --all, clean exit. Containers need the ulimits and --network none
-# these machines require (DESIGN §5). Podman's storage lies on an overlayfs
+# these machines require. Podman's storage lies on an overlayfs
 # (as on a CI runner in a container), with the vfs driver.
 # No -e: a failing command is a test result, reported as "not ok".
 set -uo pipefail

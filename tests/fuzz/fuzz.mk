@@ -18,8 +18,8 @@ FUZZ_TARGETS  = fuzz_list fuzz_events fuzz_kill fuzz_pods fuzz_watch
 FUZZ_FLAGS    = -std=gnu11 -g -O1 -Wall -Wextra -Werror -D_GNU_SOURCE \
                 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
                 -fno-omit-frame-pointer -Ifusefs \
-                $(shell pkg-config --cflags jansson 2>/dev/null)
-FUZZ_LIBS     = $(shell pkg-config --libs jansson 2>/dev/null)
+                $(shell $(PKG_CONFIG) --cflags jansson 2>/dev/null)
+FUZZ_LIBS     = $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null)
 FUZZ_COMMON   = fusefs/buf.c fusefs/lines.c fusefs/container.c fusefs/parse.c fusefs/jtrim.c \
                 fusefs/killinput.c fusefs/escape.c fusefs/pod.c
 

@@ -13,7 +13,8 @@
 #     kill a container, and no monster ever turns on a container monster
 #     (also on MAP02, where the map's monsters stand in the crossfire)
 #   - idrm's results come as one summary; a kill the engine does not
-#     answer is reported after 5 s; renames and image changes are logged;
+#     answer is reported after 5 s, an idrm's every 5 s with how far it
+#     got; renames and image changes are logged;
 #     a paused container's monster freezes
 #   - 10000 entries: the level takes what it has spots for, the rest wait
 #   - entries that wait (-ddspots 4 keeps 4 spots a search) spawn once the
@@ -322,6 +323,15 @@ else
 fi
 check "the player is told the engine has not answered for 5 s" grep -Eq \
     '^dockerdoom: message fail .*: engine has not answered for 5 s$' "$LOG"
+# These were idrm's: the message says how far it got, and says it again
+# every 5 s while results are missing.
+check "idrm says how far it got (N of M done, K waiting)" grep -Eq \
+    '^dockerdoom: message fail idrm: 0 of [0-9]+ done, [0-9]+ waiting: engine has not answered for 5 s$' "$LOG"
+if wait_until 8 grep -Eq '^dockerdoom: message fail idrm: [0-9]+ of [0-9]+ done, [0-9]+ waiting: engine has not answered for 1[0-9] s$' "$LOG"; then
+    ok "and again 5 s later"
+else
+    not_ok "and again 5 s later" "$(grep '^dockerdoom: message' "$LOG")"
+fi
 # The engine answers at last: every write goes through.
 readers=()
 for d in "$DIR"/*/; do

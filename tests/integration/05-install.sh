@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# make install / uninstall (issues 2 and 3): dockerfs, its man page and its
+# make install / uninstall: dockerfs, its man page and its
 # systemd unit land under DESTDIR/PREFIX, and go again.
 # No -e: a failing command is a test result, reported as "not ok".
 set -uo pipefail

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The file system contract (DESIGN §1) as a person uses it: ls, cat,
+# The file system contract (README, dockerfs(1)) as a person uses it: ls, cat,
 # readlink, echo 1 > kill; containers made and removed with the docker CLI
 # appear and disappear.
 # No -e: a failing command is a test result, reported as "not ok".
@@ -20,7 +20,7 @@ require "dockerfs mounts on $M" dfs_mount "$M"
 check_eq "root lists exactly the short ids of docker ps" "$(ps_ids)" "$(listing "$M")"
 check "for d in M/*/ visits each container once" \
     test "$(for d in "$M"/*/; do basename "$d"; done | sort | tr '\n' ' ')" = "$(ps_ids | tr '\n' ' ')"
-check_eq "a container directory holds the seven files" \
+check_eq "a container directory holds its nine files (a pod's has namespace too)" \
     "created engine id image kill labels name protected state" "$(ls "$M/$SA" | tr '\n' ' ' | sed 's/ $//')"
 
 # --- files

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# --fast-read (issue 13): the kernel opens files by itself and checks
+# --fast-read: the kernel opens files by itself and checks
 # access by the modes dockerfs shows, so reading name and image costs no
 # round trip to the daemon. Shown here: no OPEN, RELEASE or FLUSH request
 # reaches dockerfs after the first; contents, sizes and changes stay exact;

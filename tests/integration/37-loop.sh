@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The request loop (fusefs/serve.c, issue 13): one thread answers every
+# The request loop (fusefs/serve.c): one thread answers every
 # request and keeps asking for the next one --spin µs before it sleeps;
 # a kill write, which waits on the engine, runs on a worker (defer.c).
 # Shown here: once readers stop, the loop sleeps (no CPU to speak of over

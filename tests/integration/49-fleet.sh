@@ -260,7 +260,7 @@ bad_start "one engine under two names" "listed twice" \
 # (and not mistaken for engines b, c, d: same ID, their own data roots).
 # The second is not followed, and the mount starts with the first: one
 # member, a mistake or an engine claiming another's identity, never keeps
-# the others from being mounted (issue 23 item 8; 53-hostile-engine).
+# the others from being mounted (53-hostile-engine too).
 if [[ $A_HOST == unix://* ]] && ln -s "${A_HOST#unix://}" "$FL/a.sock"; then
     SM=$TESTS_TMP/same
     if dfs_mount "$SM" --host "a=$A_HOST" --host "b=unix://$FL/a.sock" && dfs_alive; then

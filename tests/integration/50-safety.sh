@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Safety rules (issue 3): protection by label and by --protect, --filter
+# Safety rules: protection by label and by --protect, --filter
 # scope, --all, --dry-run, -o ro, --kill-action stop|kill, and the audit
 # line of every kill attempt.
 # No -e: a failing command is a test result, reported as "not ok".

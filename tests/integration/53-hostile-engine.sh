@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# 53-hostile-engine.sh - what one engine may cost, and one that lies
-# (issue 23 item 8). A fake engine on a unix socket
+# 53-hostile-engine.sh - what one engine may cost, and one that lies. A fake engine on a unix socket
 # (tests/helpers/fakeengine) is the hostile one:
 # - it lists 250 000 containers: dockerfs starts, shows 100 000 (the most
 #   one engine may show), says so once in its log, and its memory stays

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The kill path against an attacker (issue 12 items 5, 8, 10, 12): a
+# The kill path against an attacker: a
 # protected image stays protected after its tag moves; protection is
 # checked against what the engine says now; a container named with
 # another's full id does not take over that id; a flood of refused kills
@@ -64,7 +64,7 @@ check_san
 
 # --- --filter is checked on the engine's view at the time of the kill
 # too: renamed out of the filter's scope after it was listed, a container
-# is refused, and the audit line names it as it is now (issue 23 item 5).
+# is refused, and the audit line names it as it is now.
 # First a filter decided here (name=), then one only the engine's list
 # decides (volume=).
 S=$(run_c --name scope-1)

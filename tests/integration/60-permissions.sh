@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Who may look and who may kill (issue 3 part 4, issue 12 item 4): with
+# Who may look and who may kill: with
 # -o allow_other only root and --uid/--gid may list or read the mount and
 # write kill; anyone else gets EACCES, even when root's look has left the
 # entries in the kernel's cache. Shown with a non-root user on the host and
@@ -34,7 +34,7 @@ SA=${A:0:12}
 
 
 # --- allow_other, default --uid 0: another user sees nothing, kills nothing
-# (labels hold secrets; issue 12 item 4).
+# (labels hold secrets).
 dfs_mount "$M" -o allow_other || { not_ok "mounts with -o allow_other"; tap_done; }
 check_eq "root: ls works" "$SA" "$(ls "$M")"
 # Root first looks everything up, so the user's path walk meets cached
@@ -106,7 +106,7 @@ dfs_stop TERM
 check_san
 
 # --uid given as a user name; --owner-only: labels and created for root
-# and the user dockerfs runs as only (issue 23 item 4: the game's account
+# and the user dockerfs runs as only (the game's account
 # gets what it plays with, not the labels)
 C=$(run_c --name target3 --label secret=hunter2)
 SC=${C:0:12}

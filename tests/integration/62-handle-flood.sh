@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # 62-handle-flood.sh - root dockerfs's memory stays bounded whatever the
-# game's account opens (issue 23 item 1). From inside a container with
+# game's account opens. From inside a container with
 # the game's limits (--memory 512m, --cap-drop ALL, no-new-privileges, no
 # network, the --uid user), tests/helpers/tools/dirflood holds open
 # handles of the mount's root and reads each, around a change that drops

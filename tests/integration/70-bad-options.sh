@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Bad rules and options (issue 3 part 7): one clear message, exit code 2,
+# Bad rules and options: one clear message, exit code 2,
 # nothing mounted.
 # No -e: a failing command is a test result, reported as "not ok".
 set -uo pipefail

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Bad input (issue 8 part 1) against the kill file and the paths of the
+# Bad input against the kill file and the paths of the
 # mount: each gets its documented errno, no container is removed except by
 # a valid `1`, and the daemon stays up.
 # No -e: a failing command is a test result, reported as "not ok".

@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Records the engine holds that once broke the mount (issue 12, items 6 and
-# 11): a NUL inside a label, 1.1 MiB of labels, control characters in a
-# label. None of them may stop dockerfs from starting or break the listing
+# Records the engine holds that once broke the mount: a NUL inside a
+# label, 1.1 MiB of labels, control characters in a label. None of them may stop dockerfs from starting or break the listing
 # for the other containers; the NUL is shown as \x00, control characters
 # as \xNN; a record over 1 MiB of labels is listed with its name and
-# image whole and its labels cut, marked so (issue 23 item 9), and can be
+# image whole and its labels cut, marked so, and can be
 # killed unless its dockerfs.protect label (always kept) says no; a
 # container whose events are longer than the event line limit still
 # shows up at once.

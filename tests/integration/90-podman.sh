@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The contract, errno and bad-input scripts again, against Podman's
-# Docker-compatible API (issue 8 part 6): `podman system service` on a
+# Docker-compatible API: `podman system service` on a
 # socket and storage of its own, driven with the same docker CLI. Lines are
 # prefixed "podman: ". Without podman it fails: deps.sh installs it.
 # No -e: a failing command is a test result, reported as "not ok".
@@ -27,7 +27,8 @@ require "podman: system service starts" podman_start "$(mktemp -d /tmp/ddpod.XXX
 note "podman: $DOCKER_HOST"
 # The scripts below see this as their engine and start none of their own.
 export ENGINE_DIR=$PODMAN_DIR
-# What containers need on these machines under Podman (DESIGN §5).
+# What containers need on these machines under Podman: its
+# default ulimits are too high for these machines.
 export RUN_C_OPTS="--ulimit nofile=1024:1024 --ulimit nproc=1024:1024"
 require "podman: test image imported" image_build "$TEST_IMAGE"
 

@@ -143,7 +143,7 @@ else
     not_ok "all.kubeconfig --kube-context nodelete mounts" "$(tail -n 3 "$DFS_LOG")"
 fi
 dfs_stop
-ENGINE=admin
+ENGINE="admin"
 
 # Bad kubeconfigs: one line, exit 2, nothing mounted.
 bad() {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# 10-deb.sh - the Debian packages (issue 16): `make deb` builds dockerfs and
+# 10-deb.sh - the Debian packages: `make deb` builds dockerfs and
 # dockerdoom at VERSION into build/deb (no -dbgsym), dockerdoom depending on
 # container/packages' run and deb sets; lintian (its output shown) reports
 # no error and no warning. Both then go into a fresh Debian 12 root (the

@@ -10,7 +10,9 @@
 #   prun [podman run opts]    start a container; prints its full id
 #   podman_docker_wrapper DIR write DIR/docker: the docker CLI, adding the
 #                             settings these machines need on Podman to
-#                             every run/create (DESIGN §5)
+#                             every run/create (ulimits: Podman
+#                             passes the host's, too high for these
+#                             machines' shims)
 
 # Fully qualified: Podman reports images as localhost/NAME, so tests that
 # compare the image file with the name they used get the same text.

@@ -111,6 +111,10 @@ static void errno_names(void **state)
     assert_string_equal(errno_name(EIO), "EIO");
     assert_string_equal(errno_name(ETIMEDOUT), "ETIMEDOUT");
     assert_string_equal(errno_name(12345), "E12345");
+    /* Any errno the library knows, not a list of our own. */
+    assert_string_equal(errno_name(ESRCH), "ESRCH");
+    assert_string_equal(errno_name(ENOTUNIQ), "ENOTUNIQ");
+    assert_string_equal(errno_name(0), "E0");
     assert_string_equal(errno_name(-3), "E-3");
 }
 

@@ -69,19 +69,39 @@ static void limit_is_enforced(void **state)
     struct buf b;
     buf_init(&b, 5);
     assert_int_equal(buf_add(&b, "abc", 3), 0);
-    assert_int_equal(buf_add(&b, "def", 3), E2BIG);
-    assert_string_equal(buf_str(&b), "abc");
-    assert_int_equal(buf_printf(&b, "%s", "xyz"), E2BIG);
-    assert_string_equal(buf_str(&b), "abc");
+    assert_int_equal(buf_room(&b), 2);
     assert_int_equal(buf_add(&b, "de", 2), 0);
     assert_string_equal(buf_str(&b), "abcde");
+    assert_int_equal(buf_room(&b), 0);
+    /* A failed append empties the buffer, limit kept: never half a value. */
     assert_int_equal(buf_add(&b, "f", 1), E2BIG);
+    assert_int_equal(b.len, 0);
+    assert_null(b.data);
+    assert_string_equal(buf_str(&b), "");
+    assert_int_equal(b.max, 5);
+    assert_int_equal(buf_add(&b, "abc", 3), 0);
+    assert_int_equal(buf_printf(&b, "%s", "xyz"), E2BIG);
+    assert_string_equal(buf_str(&b), "");
+    assert_int_equal(buf_add(&b, "xyz", 3), 0);
+    assert_string_equal(buf_str(&b), "xyz");
     char big[600];
     memset(big, 'z', sizeof big - 1);
     big[sizeof big - 1] = '\0';
     buf_reset(&b);
     assert_int_equal(buf_printf(&b, "%s", big), E2BIG);
     assert_int_equal(b.len, 0);
+    buf_free(&b);
+}
+
+/* No limit: all the room there is. */
+static void room_unlimited(void **state)
+{
+    (void)state;
+    struct buf b;
+    buf_init(&b, 0);
+    assert_int_equal(buf_room(&b), SIZE_MAX);
+    assert_int_equal(buf_add(&b, "abc", 3), 0);
+    assert_int_equal(buf_room(&b), SIZE_MAX);
     buf_free(&b);
 }
 
@@ -122,6 +142,29 @@ static void invariants_checked_under_san(void **state)
 #endif
 }
 
+/* Under SAN=1 a buffer that never went through buf_init (stack garbage,
+ * or zeroed memory) stops the program at its first use. */
+static void init_marker_checked_under_san(void **state)
+{
+    (void)state;
+#ifdef DOCKERFS_ASSERT
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct buf b;
+        signal(SIGABRT, SIG_DFL);       /* not cmocka's handler */
+        memset(&b, 0, sizeof b);        /* zeroed, never started */
+        buf_add(&b, "abc", 3);
+        _exit(0);                       /* not reached when checked */
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+#else
+    skip();
+#endif
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -129,8 +172,10 @@ int main(void)
         cmocka_unit_test(add_and_printf),
         cmocka_unit_test(grows_large),
         cmocka_unit_test(limit_is_enforced),
+        cmocka_unit_test(room_unlimited),
         cmocka_unit_test(binary_bytes),
         cmocka_unit_test(invariants_checked_under_san),
+        cmocka_unit_test(init_marker_checked_under_san),
     };
     return cmocka_run_group_tests_name("buf", tests, NULL, NULL);
 }

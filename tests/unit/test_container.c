@@ -180,10 +180,18 @@ static void kind_names(void **state)
     const char *names[] = { "id", "name", "image", "state", "created",
                             "labels", "engine", "protected", "namespace",
                             "kill" };
-    for (int k = FILE_ID; k <= FILE_KILL; k++) {
-        assert_string_equal(file_kind_name((enum file_kind)k), names[k - 1]);
-        assert_int_equal(file_kind_from_name(names[k - 1]), k);
+    /* The listing's order, and one name per file: a new file is in the
+     * contract (this list, the man page, 10-contract.sh) too. */
+    assert_int_equal(FILE_COUNT, sizeof names / sizeof names[0]);
+    for (int k = FILE_FIRST; k < FILE_FIRST + FILE_COUNT; k++) {
+        assert_string_equal(file_kind_name((enum file_kind)k),
+                            names[k - FILE_FIRST]);
+        assert_int_equal(file_kind_from_name(names[k - FILE_FIRST]), k);
+        assert_int_equal(file_kind_is_data((enum file_kind)k), k != FILE_KILL);
     }
+    assert_false(file_kind_is_data(FILE_DIR));
+    assert_false(file_kind_is_data(FILE_LINK));
+    assert_false(file_kind_is_data(FILE_KINDS));
     assert_null(file_kind_name(FILE_DIR));
     assert_null(file_kind_name(FILE_LINK));
     assert_null(file_kind_name(FILE_KINDS));

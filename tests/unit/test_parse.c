@@ -458,8 +458,7 @@ static void list_skips_unreadable_records(void **state)
                                 "1111111111111111111111111111111111111111111111111111111111111111"), 0);
     memset(&k, 0, sizeof k);
     assert_int_equal(feed_list(b.data, b.len, 65536, &k, &v, &n), 0);
-    /* Listed, its name whole, the big label cut and counted (issue 23
-     * item 9); the small one after it kept. */
+    /* Listed, its name whole, the big label cut and counted; the small one after it kept. */
     assert_int_equal(n, 3);
     assert_string_equal(v[0].name, "a");
     assert_string_equal(v[1].name, "huge");

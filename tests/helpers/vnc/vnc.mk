@@ -4,8 +4,8 @@
 # Needs libvncclient (libvncserver-dev) and libpng (libpng-dev).
 VNC_SRCS    := tests/helpers/vnc/vncplay.c tests/helpers/vnc/script.c tests/helpers/vnc/keys.c tests/helpers/vnc/pngout.c
 VNC_OBJS    := $(VNC_SRCS:tests/helpers/vnc/%.c=$(B)/tests/helpers/vnc/%.o)
-VNC_CFLAGS  := $(shell pkg-config --cflags libvncclient libpng 2>/dev/null)
-VNC_LIBS    := $(shell pkg-config --libs libvncclient libpng 2>/dev/null)
+VNC_CFLAGS  := $(shell $(PKG_CONFIG) --cflags libvncclient libpng 2>/dev/null)
+VNC_LIBS    := $(shell $(PKG_CONFIG) --libs libvncclient libpng 2>/dev/null)
 
 $(B)/tests/helpers/vnc/%.o: tests/helpers/vnc/%.c
 	@mkdir -p $(@D)
@@ -20,8 +20,8 @@ $(B)/tests/helpers/vncplay: $(VNC_OBJS)
 vncplay: $(B)/tests/helpers/vncplay
 
 # Compares and measures the screenshots (libpng only).
-PNG_CFLAGS  := $(shell pkg-config --cflags libpng 2>/dev/null)
-PNG_LIBS    := $(shell pkg-config --libs libpng 2>/dev/null)
+PNG_CFLAGS  := $(shell $(PKG_CONFIG) --cflags libpng 2>/dev/null)
+PNG_LIBS    := $(shell $(PKG_CONFIG) --libs libpng 2>/dev/null)
 $(B)/tests/helpers/pngcheck: tests/helpers/vnc/pngcheck.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(PNG_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(PNG_LIBS)
