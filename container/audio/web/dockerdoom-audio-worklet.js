@@ -7,7 +7,7 @@
 // It keeps a lead: sound buffered ahead of the output, to ride out the
 // hiccups of the network and of a loaded machine. Too little and it runs
 // dry (an underrun: a gap), too much and the sound lags the picture.
-// An underrun within 10 s of the last one adds 20 ms (up to 150): a lone
+// An underrun within 10 s of the last one adds 20 ms (up to 100): a lone
 // stall, which no lead would have covered, adds nothing. 5 s without an
 // underrun take 10 ms off (down to 40). When for a whole second the
 // buffer never fell below the lead plus 20 ms (a burst came in after a
@@ -15,7 +15,7 @@
 // second.
 
 const LEAD_MIN = 0.04;
-const LEAD_MAX = 0.15;
+const LEAD_MAX = 0.1;
 const LEAD_STEP = 0.02;
 const LEAD_EASE = 5;
 const UNDERRUNS_NEAR = 10;   // s: two underruns this close raise the lead
