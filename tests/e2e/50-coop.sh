@@ -175,12 +175,14 @@ change_round() {
     local tag=$1
     start_c "late-$tag" || return 1
     start_c "guard-$tag" --label dockerfs.protect=true || return 1
-    docker rm -f "web-$tag" >/dev/null
-    docker rename "web-$((tag + 1))" "renamed-$tag"
-    docker pause "web-$((tag + 2))" >/dev/null
+    docker rm -f "web-$tag" >/dev/null &&
+        docker rename "web-$((tag + 1))" "renamed-$tag" &&
+        docker pause "web-$((tag + 2))" >/dev/null
 }
 if change_round 1; then
     ok "containers started, removed, renamed, paused during play"
+else
+    not_ok "containers started, removed, renamed, paused during play"
 fi
 if wait_until 20 spawned_all "${CID[late-1]}" "${CID[guard-1]}"; then
     ok "every game spawned the two started during play"
