@@ -439,15 +439,14 @@ player_home() {
 # sound, x11vnc and noVNC; the next player's display is searched from the
 # number after this one.
 start_player() {
-    local k=$1 pwfile home
+    local k=$1 pwfile home name=
     pwfile=$(vnc_password_file "$k")
     home=$(player_home "$k")
     mkdir -p "$home"
-    if [[ $PLAYERS == 1 ]]; then
-        game_config
-    else
-        HOME=$home game_config "${P_NAME[k]}"
-    fi
+    # A netgame's player has a name: in the game's config, and on its
+    # ddaudio's log lines.
+    [[ $PLAYERS == 1 ]] || name=${P_NAME[k]}
+    HOME=$home game_config "$name"
     start_xvfb "$k"
     wait_for_x
     P_DISPLAY[k]=$DISPLAY
@@ -458,12 +457,7 @@ start_player() {
     fi
     # Before x11vnc, which removes a password file the entrypoint made.
     if [[ $DOOM_SOUND == 1 ]]; then
-        # In a netgame each player's ddaudio names its player in the log.
-        if [[ $PLAYERS == 1 ]]; then
-            HOME=$home start_audio "$k" "$pwfile"
-        else
-            HOME=$home start_audio "$k" "$pwfile" "${P_NAME[k]}"
-        fi
+        HOME=$home start_audio "$k" "$pwfile" "$name"
     fi
     start_vnc "$pwfile" "$k"
     start_novnc "$k"
