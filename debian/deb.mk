@@ -25,7 +25,7 @@ deb: deb-version
 	mkdir -p $(DEB_TREE)
 	tar -c --exclude-vcs --exclude=./build --exclude=./build-san \
 	    --exclude=./build-fuzz --exclude=node_modules -f - . | tar -x -C $(DEB_TREE) -f -
-	cd $(DEB_TREE) && dpkg-buildpackage -us -uc -b
+	cd $(DEB_TREE) && dpkg-buildpackage -us -uc -b -Jauto
 	mv $(DEB_OUT)/src/*.deb $(DEB_OUT)/src/*.buildinfo $(DEB_OUT)/src/*.changes $(DEB_OUT)/
 	rm -rf $(DEB_OUT)/src
 	@ls -l $(DEB_OUT)

@@ -15,7 +15,7 @@
 #include "container.h"
 #include "follow.h"
 #include "killaction.h"
-#include "opts.h"
+#include "settings.h"
 
 /* How an engine is named in messages and told apart from the others. */
 struct backend_about {

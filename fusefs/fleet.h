@@ -21,7 +21,7 @@
 #include "backend.h"
 #include "container.h"
 #include "follow.h"
-#include "opts.h"
+#include "settings.h"
 #include "table.h"
 
 #define ENGINE_NAME_MAX 63

@@ -38,7 +38,7 @@
 
 #define KIND_BITS 4
 /* A file_kind must fit the inode number's low bits, and --owner-only
- * keeps one bit per kind in an unsigned (opts.h). */
+ * keeps one bit per kind in an unsigned (settings.h). */
 _Static_assert(FILE_KINDS <= 1u << KIND_BITS,
                "every file_kind must fit in KIND_BITS bits of an inode");
 _Static_assert(FILE_KINDS <= sizeof(unsigned) * 8,

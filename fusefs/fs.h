@@ -12,7 +12,7 @@
 #include "fleet.h"
 #include "killfile.h"
 #include "listing.h"
-#include "opts.h"
+#include "settings.h"
 #include "table.h"
 
 struct fs {

@@ -23,7 +23,7 @@
 #include <sys/types.h>
 #include "audit.h"
 #include "fleet.h"
-#include "opts.h"
+#include "settings.h"
 #include "protect.h"
 #include "table.h"
 

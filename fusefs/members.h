@@ -25,7 +25,7 @@
 #include "context.h"
 #include "fleet.h"
 #include "kubeconfig.h"
-#include "opts.h"
+#include "settings.h"
 
 /* What the backends read from the process's environment. */
 struct backend_env {

@@ -13,7 +13,7 @@
 #include <sys/types.h>
 #include "container.h"
 #include "killfile.h"
-#include "opts.h"
+#include "settings.h"
 
 /* 1 if who may list, look up, stat and read below the mount's root. Without
  * allow_other every caller may (the kernel already lets only the mounting

@@ -6,6 +6,7 @@
 #   make fuzz-build   build build-fuzz/fuzz_{list,events,kill,pods,watch}
 #   make fuzz-short   run each target for FUZZ_SHORT seconds (default 15)
 #   make fuzz         run each target for FUZZ_LONG seconds (default 600)
+#   (FUZZ_JOBS targets at a time, default one a core)
 #
 # Crashes are written to build-fuzz/crashes/<target>/; new corpus entries go
 # to build-fuzz/corpus/<target>/ (the seeds in tests/fuzz/corpus/ are never
@@ -30,18 +31,26 @@ $(FUZZ_B)/%: tests/fuzz/%.c $(FUZZ_COMMON) $(wildcard fusefs/*.h tests/fuzz/*.h)
 .PHONY: fuzz-build fuzz-short fuzz
 fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_B)/%)
 
-# Runs every target for $(1) seconds; fails if any finds a crash.
+# Runs every target for $(1) seconds, FUZZ_JOBS of them at a time (one a
+# core: each gets the CPU a run alone would); fails if any finds a crash.
+# The results are told in the order of FUZZ_TARGETS.
+FUZZ_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 define fuzz_run
-	@rc=0; for t in $(FUZZ_TARGETS); do \
-	    mkdir -p $(FUZZ_B)/corpus/$$t $(FUZZ_B)/crashes/$$t; \
-	    echo "fuzz: $$t for $(1) s"; \
-	    $(FUZZ_B)/$$t -max_total_time=$(1) -max_len=8192 -timeout=10 \
-	        -print_final_stats=1 \
-	        -artifact_prefix=$(FUZZ_B)/crashes/$$t/ \
-	        $(FUZZ_B)/corpus/$$t tests/fuzz/corpus/$$t \
-	        > $(FUZZ_B)/$$t.log 2>&1 \
-	        && echo "ok - fuzz $$t" \
-	        || { echo "not ok - fuzz $$t"; tail -40 $(FUZZ_B)/$$t.log; rc=1; }; \
+	@for t in $(FUZZ_TARGETS); do \
+	    mkdir -p $(FUZZ_B)/corpus/$$t $(FUZZ_B)/crashes/$$t; rm -f $(FUZZ_B)/$$t.rc; \
+	done; \
+	echo "fuzz: $(FUZZ_TARGETS) for $(1) s each, $(FUZZ_JOBS) at a time"; \
+	printf '%s\n' $(FUZZ_TARGETS) | xargs -P $(FUZZ_JOBS) -I{} sh -c \
+	    '$(FUZZ_B)/{} -max_total_time=$(1) -max_len=8192 -timeout=10 \
+	        -print_final_stats=1 -artifact_prefix=$(FUZZ_B)/crashes/{}/ \
+	        $(FUZZ_B)/corpus/{} tests/fuzz/corpus/{} > $(FUZZ_B)/{}.log 2>&1; \
+	     echo $$? > $(FUZZ_B)/{}.rc'; \
+	rc=0; for t in $(FUZZ_TARGETS); do \
+	    if [ "$$(cat $(FUZZ_B)/$$t.rc 2>/dev/null)" = 0 ]; then \
+	        echo "ok - fuzz $$t"; \
+	    else \
+	        echo "not ok - fuzz $$t"; tail -40 $(FUZZ_B)/$$t.log; rc=1; \
+	    fi; \
 	done; exit $$rc
 endef
 

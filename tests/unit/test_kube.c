@@ -31,6 +31,7 @@
 #include "members.h"
 #include "kube.h"
 #include "log.h"
+#include "opts.h"
 #include "pod.h"
 #include "table.h"
 #include "testcert.h"
