@@ -212,7 +212,16 @@ static int serve_one(int fd)
         srv.reqs[srv.nreq++] = r;
     pthread_mutex_unlock(&srv.lock);
 
-    if (strstr(r.path, "/namespaces/kube-system") == r.path + 7 &&
+    if (strcmp(r.path, "/moved") == 0) {
+        /* Elsewhere on this server: a client that followed would ask
+         * again, and carry its token along. */
+        char head[256];
+        int len = snprintf(head, sizeof head, "HTTP/1.1 302 Found\r\n"
+                           "Location: http://127.0.0.1:%d/api/v1/namespaces/"
+                           "kube-system\r\nContent-Length: 0\r\n"
+                           "Connection: close\r\n\r\n", srv.port);
+        send_all(fd, head, (size_t)len);
+    } else if (strstr(r.path, "/namespaces/kube-system") == r.path + 7 &&
         !strstr(r.path, "/pods")) {
         answer(fd, 200, "{\"kind\":\"Namespace\",\"metadata\":{\"uid\":"
                "\"11111111-2222-4333-8444-555555555555\"}}");
@@ -611,6 +620,62 @@ static void backend(void **state)
     table_free(tab);
 }
 
+/* The credentials' paths: a tokenFile is read again at every request
+ * (a rotated service account token is taken at once), and a redirect
+ * is never followed (it would carry the token to wherever it points). */
+static void credentials(void **state)
+{
+    (void)state;
+    struct kube_target t;
+    struct kube_api a;
+    struct buf body;
+    char server[64], tokfile[128], err[256];
+    long status;
+    FILE *f;
+
+    memset(&t, 0, sizeof t);
+    snprintf(server, sizeof server, "http://127.0.0.1:%d", srv.port);
+    snprintf(tokfile, sizeof tokfile, "%s/token", dir);
+    t.server = server;
+    t.token_file = tokfile;
+    kube_api_init(&a, &t, 5);
+
+    assert_non_null(f = fopen(tokfile, "w"));
+    fputs("first-token\n", f);
+    fclose(f);
+    assert_int_equal(kube_get(&a, "/api/v1/namespaces/kube-system", &body,
+                              4096, &status, err, sizeof err), 0);
+    buf_free(&body);
+    assert_string_equal(last_req("GET")->auth, "Bearer first-token");
+    assert_non_null(f = fopen(tokfile, "w"));
+    fputs("rotated-token", f);
+    fclose(f);
+    assert_int_equal(kube_get(&a, "/api/v1/namespaces/kube-system", &body,
+                              4096, &status, err, sizeof err), 0);
+    buf_free(&body);
+    assert_string_equal(last_req("GET")->auth, "Bearer rotated-token");
+    /* A token file gone: no request without credentials. */
+    assert_int_equal(unlink(tokfile), 0);
+    int before = srv.nreq;
+    assert_int_equal(kube_get(&a, "/api/v1/namespaces/kube-system", &body,
+                              4096, &status, err, sizeof err), EACCES);
+    buf_free(&body);
+    assert_non_null(strstr(err, tokfile));
+    assert_int_equal(srv.nreq, before);
+
+    /* A 302 is an answer (EIO), not a second request. */
+    t.token_file = NULL;
+    t.token = "t0k3n";
+    before = srv.nreq;
+    assert_int_equal(kube_get(&a, "/moved", &body, 4096, &status, err,
+                              sizeof err), EIO);
+    buf_free(&body);
+    assert_int_equal(status, 302);
+    assert_int_equal(srv.nreq, before + 1);
+    assert_string_equal(last_req("GET")->path, "/moved");
+    kube_api_free(&a);
+}
+
 /* Clusters as members: named by NAME=, else after their context (a
  * context that is no engine name: exit 2 for --kube, "default" for
  * --kubeconfig); a cluster beside a Docker engine. */
@@ -889,6 +954,7 @@ int main(void)
         cmocka_unit_test(pod_paths),
         cmocka_unit_test(backend),
         cmocka_unit_test(own_pod_rows),
+        cmocka_unit_test(credentials),
     };
     return cmocka_run_group_tests_name("kube", tests, setup, teardown);
 }
