@@ -321,7 +321,9 @@ if wait_until 10 grep -q '^dockerdoom: kill-slow ' "$LOG"; then
 else
     not_ok "a kill not answered is logged" "$(grep dockerdoom "$LOG")"
 fi
-check "the player is told the engine has not answered for 5 s" grep -Eq \
+# The message follows the kill-slow line (the same tic or the next): wait
+# for it rather than read the log once.
+check "the player is told the engine has not answered for 5 s" wait_until 5 grep -Eq \
     '^dockerdoom: message fail .*: engine has not answered for 5 s$' "$LOG"
 # These were idrm's: the message says how far it got, and says it again
 # every 5 s while results are missing.
