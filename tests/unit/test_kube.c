@@ -901,6 +901,19 @@ static void own_pod_rows(void **state)
     assert_int_equal(protect_check(NULL, c, NULL, ""), EPERM);
     assert_int_equal(table_by_short_id(tab, "bbbbbbbb0000", NULL)->own, 0);
     table_unlock(tab);
+    /* Its refusal names it escaped: a name is no way into the log. */
+    struct container forged, now;
+    char image_id[8];
+    assert_int_equal(container_set(&forged, "aaaaaaaa000040008000000000000001",
+                                   "a\nkill id=x result=ok", "img",
+                                   "running", 0, NULL, 0), 0);
+    assert_int_equal(container_set_ns(&forged, "sh\x1bop"), 0);
+    assert_int_equal(be.ops->inspect(be.impl, &forged, &now, image_id,
+                                     sizeof image_id, err, sizeof err), EPERM);
+    assert_null(strchr(err, '\n'));
+    assert_null(strchr(err, '\x1b'));
+    assert_non_null(strstr(err, "sh\\x1bop/a\\nkill id=x"));
+    container_clear(&forged);
     be.ops->destroy(be.impl);
     table_free(tab);
     tab = NULL;
