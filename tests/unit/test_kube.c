@@ -654,9 +654,15 @@ static void credentials(void **state)
                               4096, &status, err, sizeof err), 0);
     buf_free(&body);
     assert_string_equal(last_req("GET")->auth, "Bearer rotated-token");
-    /* A token file gone: no request without credentials. */
-    assert_int_equal(unlink(tokfile), 0);
+    /* A token file emptied, then gone: no request without credentials. */
     int before = srv.nreq;
+    assert_non_null(f = fopen(tokfile, "w"));
+    fclose(f);
+    assert_int_equal(kube_get(&a, "/api/v1/namespaces/kube-system", &body,
+                              4096, &status, err, sizeof err), EACCES);
+    buf_free(&body);
+    assert_non_null(strstr(err, "empty"));
+    assert_int_equal(unlink(tokfile), 0);
     assert_int_equal(kube_get(&a, "/api/v1/namespaces/kube-system", &body,
                               4096, &status, err, sizeof err), EACCES);
     buf_free(&body);
