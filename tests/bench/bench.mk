@@ -29,3 +29,10 @@ bench-fleet: bench-build
 bench-running: $(B)/dockerfs
 	B=$(B) tests/bench/running.sh
 .PHONY: bench-running
+
+# The first `make play` of a fresh copy of this tree, to the password
+# (tests/bench/play.sh; needs root, the packages installed, the network
+# for the image's packages and the game's source).
+bench-play:
+	B=$(B) tests/bench/play.sh
+.PHONY: bench-play

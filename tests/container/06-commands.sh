@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # 06-commands.sh - every program the launcher, the demo and the scripts
-# they run call (tests/helpers/commands lists them) comes from a package
+# they run call (the image's build, the game's source: tests/helpers/commands
+# lists them) comes from a package
 # that `container/deps.sh play` installs, or from one of their
 # dependencies, or from a package every Debian root has (Essential or
 # Priority required: a debootstrap minbase root); every program the game
@@ -94,8 +95,9 @@ mapfile -t image < <(first_alternatives image)
 { cat "$T/essential"; closure "${image[@]}"; } | sort -u >"$T/image"
 note "deps.sh play: ${play[*]}"
 
-check_programs "launcher, demo, base image" "$T/play" \
-    "$REPO/container/dockerdoom" "$REPO/container/demo" "$REPO/container/base-image.sh"
+check_programs "launcher, demo, image build, game source" "$T/play" \
+    "$REPO/container/dockerdoom" "$REPO/container/demo" "$REPO/container/image.sh" \
+    "$REPO/container/progress.sh" "$REPO/game/fetch-source.sh"
 check_programs "the game container's entrypoint" "$T/image" "$REPO/container/entrypoint.sh"
 
 # The check cannot pass by finding nothing: a program from no package of
