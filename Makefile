@@ -6,6 +6,7 @@
 #   make play       install, build, mount dockerfs, start the game container
 #   make stop       stop the game container and unmount
 #   make game       build the patched chocolate-doom (build/game/chocolate-doom)
+#   make audio      build ddaudio, the game's sound to the noVNC page
 #   make bench      benchmarks (not part of check)
 #   make install    dockerfs, its man page and systemd unit (PREFIX, DESTDIR)
 #   make deb        Debian packages dockerfs and dockerdoom (build/deb)
@@ -28,7 +29,7 @@ B       ?= build
 SANFLAGS =
 endif
 WARN     = -Wall -Wextra -Werror
-PKGS     = fuse3 libcurl jansson libcrypto
+PKGS     = fuse3 libcurl jansson libcrypto yaml-0.1
 PKG_CONFIG ?= pkg-config
 DEPCFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 DEPLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -47,6 +48,7 @@ include fusefs/fusefs.mk
 include tests/tests.mk
 include game/game.mk
 -include container/container.mk
+-include container/audio/audio.mk
 -include tests/helpers/tools/tools.mk
 -include tests/helpers/vnc/vnc.mk
 -include tests/fuzz/fuzz.mk

@@ -10,7 +10,9 @@
 #           socat, iproute2, busybox-static) + build the game (cmake,
 #           SDL2)                                             (default)
 #   check   play + everything `make check` uses (test tools, X/VNC stack,
-#           browser, fuzzing, building and linting the Debian packages)
+#           browser, fuzzing, building and linting the Debian packages,
+#           the test cluster: etcd, kubectl, Go and rsync to build its
+#           apiserver, tests/kube/build.sh)
 #   --list  print the package names of the sets and exit (any set of
 #           container/packages: image, run, ...)
 #   --depends  print the sets as a Debian Depends field ("a | b, c")
@@ -80,10 +82,13 @@ fi
 
 # A docker CLI and engine from elsewhere (docker-ce, a static install) are
 # as good as Debian's docker.io, which would conflict with them; Ubuntu
-# ships chromium as a snap: any installed chromium will do.
+# ships chromium as a snap: any installed chromium will do; any kubectl
+# will do for the Kubernetes tests (a newer one from elsewhere would
+# conflict with Debian's kubernetes-client).
 satisfied_elsewhere() {
     case $1 in
         docker.io*) command -v docker >/dev/null && command -v dockerd >/dev/null ;;
+        kubernetes-client*) command -v kubectl >/dev/null ;;
         chromium*) command -v chromium >/dev/null || command -v chromium-browser >/dev/null ;;
         *) return 1 ;;
     esac

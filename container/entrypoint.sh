@@ -4,8 +4,17 @@
 #
 # Starts Xvfb, the patched chocolate-doom in a 640x480 window (restarted
 # whenever it exits, its window focused again each time since there is no
-# window manager), x11vnc and noVNC (websockify). SIGTERM/SIGINT stop every
-# child at once, so `docker stop` returns in well under 2 s.
+# window manager), x11vnc, noVNC (websockify) and ddaudio, which carries
+# the game's sound to the noVNC page. SIGTERM/SIGINT stop every child at
+# once, so `docker stop` returns in well under 2 s.
+#
+# Sound: the game writes raw samples into a FIFO (SDL's disk audio
+# driver); ddaudio reads them in real time and serves them on a unix
+# socket to whoever answers the VNC password challenge; websockify routes
+# by token: websockify?token=vnc to x11vnc, websockify?token=audio to
+# ddaudio. The noVNC page (NOVNC_WEB, made by container/audio/mkweb.sh)
+# asks for token=vnc by default and plays the sound after the first
+# click. A VNC client gets the picture only, as before.
 #
 # Environment:
 #   VNC_PASSWORD       VNC password (at most 8 characters count for VNC)
@@ -27,6 +36,8 @@
 #                      the title screen (default: the IWAD's first map)
 #   DOOM_SKILL         1..5
 #   DOOM_ARGS          more chocolate-doom arguments (split on spaces)
+#   DOOM_SOUND         1 (default): sound effects and music to the noVNC
+#                      page; 0: the game runs with -nosound -nomusic
 #   DOCKERFS_DIR       the dockerfs mount as seen in here (/dockerfs)
 #   DOOM_BIN           the game binary (/usr/local/bin/chocolate-doom)
 set -euo pipefail
@@ -42,9 +53,11 @@ DOOM_IWAD=${DOOM_IWAD:-freedoom2}
 DOOM_WARP=${DOOM_WARP:-}
 DOOM_SKILL=${DOOM_SKILL:-}
 DOOM_ARGS=${DOOM_ARGS:-}
+DOOM_SOUND=${DOOM_SOUND:-1}
 DOCKERFS_DIR=${DOCKERFS_DIR:-/dockerfs}
 DOOM_BIN=${DOOM_BIN:-/usr/local/bin/chocolate-doom}
-NOVNC_WEB=${NOVNC_WEB:-/usr/share/novnc}
+NOVNC_WEB=${NOVNC_WEB:-/usr/share/dockerdoom/novnc}
+DDAUDIO_BIN=${DDAUDIO_BIN:-/usr/local/bin/ddaudio}
 # No GPU in here: SDL must not go looking for one.
 export SDL_VIDEODRIVER=x11 SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy
 
@@ -190,19 +203,38 @@ start_vnc() {
         net=(-rfbport "$VNC_PORT" -listen "$VNC_LISTEN" -rfbportv6 -1 -noipv6)
         where="$VNC_LISTEN:$VNC_PORT"
     fi
+    # -nocursor: the game is played with the keys, and without a window
+    # manager x11vnc draws an arrow of its own (it leaves XFIXES alone),
+    # in the middle of the view where the player aims.
     x11vnc -display "$DISPLAY" -passwdfile "$pwfile" "${net[@]}" \
-        -forever -shared -noxdamage -quiet -nopw >/tmp/x11vnc.log 2>&1 &
+        -forever -shared -noxdamage -nocursor -quiet -nopw >/tmp/x11vnc.log 2>&1 &
     pids+=($!)
     log "VNC on $where"
 }
 
-# start_novnc starts websockify serving noVNC: on the container's own
-# loopback in front of the VNC socket, with socat putting it on
-# VNC_SOCKET_DIR/novnc.sock (websockify cannot listen on a unix socket);
-# or on VNC_LISTEN:NOVNC_PORT.
+# tokens_file K VNC_TARGET writes player K's websockify token file (the
+# routes of its noVNC port) and prints its name: vnc to VNC_TARGET
+# (host:port or unix_socket:PATH), audio to K's ddaudio when it runs.
+tokens_file() {
+    local k=$1 target=$2 f=/tmp/websockify-$1.tokens
+    {
+        echo "vnc: $target"
+        if [[ -S $(audio_dir "$k")/audio.sock ]]; then
+            echo "audio: unix_socket:$(audio_dir "$k")/audio.sock"
+        fi
+    } >"$f"
+    echo "$f"
+}
+
+# start_novnc starts websockify serving noVNC and routing by token
+# (tokens_file): on the container's own loopback, with socat putting it
+# on VNC_SOCKET_DIR/novnc.sock (websockify cannot listen on a unix
+# socket); or on VNC_LISTEN:NOVNC_PORT.
 start_novnc() {
+    local tokens
     if [[ -n ${VNC_SOCKET_DIR:-} ]]; then
-        websockify --web "$NOVNC_WEB" --unix-target="$VNC_SOCKET_DIR/vnc.sock" \
+        tokens=$(tokens_file 1 "unix_socket:$VNC_SOCKET_DIR/vnc.sock")
+        websockify --web "$NOVNC_WEB" --token-plugin ReadOnlyTokenFile --token-source "$tokens" \
             "127.0.0.1:$NOVNC_PORT" >/tmp/websockify.log 2>&1 &
         pids+=($!)
         socat "UNIX-LISTEN:$VNC_SOCKET_DIR/novnc.sock,fork,unlink-early,mode=0600" \
@@ -210,11 +242,84 @@ start_novnc() {
         pids+=($!)
         log "noVNC on unix socket $VNC_SOCKET_DIR/novnc.sock"
     else
-        websockify --web "$NOVNC_WEB" "$VNC_LISTEN:$NOVNC_PORT" "127.0.0.1:$VNC_PORT" \
-            >/tmp/websockify.log 2>&1 &
+        tokens=$(tokens_file 1 "127.0.0.1:$VNC_PORT")
+        websockify --web "$NOVNC_WEB" --token-plugin ReadOnlyTokenFile --token-source "$tokens" \
+            "$VNC_LISTEN:$NOVNC_PORT" >/tmp/websockify.log 2>&1 &
         pids+=($!)
         log "noVNC on http://$VNC_LISTEN:$NOVNC_PORT/vnc.html"
     fi
+}
+
+# audio_dir K prints the directory of player K's sound: the FIFO the game
+# writes (pcm), ddaudio's socket (audio.sock) and its password (pass).
+audio_dir() {
+    echo "/tmp/audio-$1"
+}
+
+# supervise NAME CMD... runs CMD again a second after it exits, until
+# TERM: a crash of ddaudio costs a second of sound, never the game.
+supervise() {
+    local name=$1 child=0 rc
+    shift
+    trap 'kill -TERM "$child" 2>/dev/null; exit 0' TERM INT
+    while :; do
+        "$@" &
+        child=$!
+        rc=0
+        wait "$child" || rc=$?
+        log "$name exited with status $rc; restarting in 1 s"
+        sleep 1
+    done
+}
+
+# start_audio K PWFILE starts player K's ddaudio with the VNC password in
+# PWFILE (a copy: x11vnc removes a file the entrypoint made for it) and
+# waits until it listens. The entrypoint holds the FIFO open as well, so
+# the game never writes into a FIFO without a reader (SIGPIPE) while
+# ddaudio restarts: it waits instead.
+start_audio() {
+    local k=$1 pwfile=$2 dir rate fd
+    dir=$(audio_dir "$k")
+    install -d -m 0700 "$dir"
+    cp "${pwfile#rm:}" "$dir/pass"
+    [[ -p $dir/pcm ]] || mkfifo -m 0600 "$dir/pcm"
+    # shellcheck disable=SC2034  # fd is never used: only held open
+    exec {fd}<>"$dir/pcm"
+    rate=$(game_rate)
+    supervise ddaudio "$DDAUDIO_BIN" --fifo "$dir/pcm" --socket "$dir/audio.sock" \
+        --password-file "$dir/pass" --rate "$rate" &
+    pids+=($!)
+    for _ in $(seq 200); do
+        if [[ -S $dir/audio.sock ]]; then
+            log "sound of player $k: $rate Hz on unix socket $dir/audio.sock"
+            return 0
+        fi
+        sleep 0.05
+    done
+    die "ddaudio did not start (player $k)"
+}
+
+# game_config writes the game's config (in HOME) when it has none: a
+# full-width view (no border), and mixer slices of at most 12 ms (512
+# frames at 44.1 kHz): the sound waits less in the game before it
+# reaches the FIFO.
+game_config() {
+    local cfgdir=${XDG_DATA_HOME:-$HOME/.local/share}/chocolate-doom
+    if [[ ! -e $cfgdir/default.cfg ]] && mkdir -p "$cfgdir" 2>/dev/null; then
+        printf 'screenblocks 10\nsnd_maxslicetime_ms 12\n' >"$cfgdir/default.cfg" || true
+    fi
+}
+
+# game_rate prints the sample rate the game (HOME's config) mixes at:
+# its snd_samplerate, else chocolate-doom's default.
+game_rate() {
+    local cfg=${XDG_DATA_HOME:-$HOME/.local/share}/chocolate-doom/default.cfg key val rate=44100
+    if [[ -r $cfg ]]; then
+        while read -r key val _; do
+            [[ $key == snd_samplerate && $val =~ ^[0-9]+$ ]] && rate=$val
+        done <"$cfg"
+    fi
+    echo "$rate"
 }
 
 # run_game runs the game ($@) until stop_all, restarting it whenever it
@@ -251,11 +356,16 @@ main() {
         mkdir -p "$HOME"
     fi
     [[ -d /tmp/.X11-unix ]] || mkdir -m 1777 /tmp/.X11-unix
+    [[ $DOOM_SOUND == 0 || $DOOM_SOUND == 1 ]] ||
+        die "DOOM_SOUND must be 1 or 0, not '$DOOM_SOUND'"
     pwfile=$(vnc_password_file)
+    game_config
 
     start_xvfb
     wait_for_x
     log "Xvfb on $DISPLAY (640x480x24)"
+    # Before x11vnc, which removes a password file the entrypoint made.
+    [[ $DOOM_SOUND == 1 ]] && start_audio 1 "$pwfile"
     start_vnc "$pwfile"
     start_novnc
 
@@ -263,16 +373,18 @@ main() {
     read -r -a warp_words <<<"$warp"
     read -r -a more <<<"$DOOM_ARGS"
     local -a game_cmd=(stdbuf -oL -eL "$DOOM_BIN" -iwad "$iwad" -dockerfs "$DOCKERFS_DIR"
-                       -window -geometry 640x480 -nosound -nomusic "${warp_words[@]}")
+                       -window -geometry 640x480 "${warp_words[@]}")
+    if [[ $DOOM_SOUND == 1 ]]; then
+        # SDL's disk driver writes into ddaudio's FIFO without sleeping:
+        # ddaudio's reads keep the game's mixer in time.
+        export SDL_AUDIODRIVER=disk SDL_DISKAUDIODELAY=0
+        SDL_DISKAUDIOFILE=$(audio_dir 1)/pcm
+        export SDL_DISKAUDIOFILE
+    else
+        game_cmd+=(-nosound -nomusic)
+    fi
     [[ -n $DOOM_SKILL ]] && game_cmd+=(-skill "$DOOM_SKILL")
     game_cmd+=("${more[@]}")
-
-    # Full-width view (no border) unless the player chose otherwise: the
-    # game's own config, where SDL_GetPrefPath puts it.
-    local cfgdir=${XDG_DATA_HOME:-$HOME/.local/share}/chocolate-doom
-    if [[ ! -e $cfgdir/default.cfg ]] && mkdir -p "$cfgdir" 2>/dev/null; then
-        echo "screenblocks 10" >"$cfgdir/default.cfg" || true
-    fi
     run_game "${game_cmd[@]}"
 }
 

@@ -16,11 +16,13 @@
 #          hash of what it is made of (the package sets, this recipe, the
 #          apt sources), so it is made again only when one of them changes
 #          (or with --refresh: for security updates).
-#   game   the patched chocolate-doom, built here (make game): the root is
-#          of this machine's release, so the binary runs in it.
-#   image  docker build with the Dockerfile, FROM the root, on a context
-#          of two files: the game (stripped) and the entrypoint. No RUN
-#          step, no network: a few seconds, and nothing when unchanged.
+#   game   the patched chocolate-doom and ddaudio (the sound), built here
+#          (make game audio): the root is of this machine's release, so the
+#          binaries run in it.
+#   image  docker build --network none with the Dockerfile, FROM the root,
+#          on a context of the two binaries (stripped), the entrypoint and
+#          the sound's page maker (container/audio/mkweb.sh and web/): a
+#          few seconds, and nothing when unchanged.
 #
 # root and game run side by side; both say what they are doing (see
 # container/progress.sh). The launcher sources this file to build dockerfs
@@ -308,15 +310,20 @@ root_step() {
     find "$IMAGE_CACHE" -maxdepth 1 -name 'root-*.tar' ! -name "root-$key.tar" -delete
 }
 
-# game_make builds the game (make game) into GAME_BUILD, or the clone's
-# build/game.
+# game_make builds the game and ddaudio (make game audio) into GAME_BUILD
+# (the game in it, ddaudio in GAME_BUILD/audio), or the clone's build/.
 game_make() {
-    make -C "$IMAGE_REPO" --no-print-directory -j"$(nproc)" game ${GAME_BUILD:+GAME_B=$GAME_BUILD}
+    make -C "$IMAGE_REPO" --no-print-directory -j"$(nproc)" game audio \
+        ${GAME_BUILD:+GAME_B=$GAME_BUILD B=$GAME_BUILD}
 }
 
-# game_binary prints the path of the game binary game_make makes.
+# game_binary prints the path of the game binary game_make makes;
+# audio_binary that of ddaudio.
 game_binary() {
     echo "${GAME_BUILD:-$IMAGE_REPO/build/game}/chocolate-doom"
+}
+audio_binary() {
+    echo "${GAME_BUILD:-$IMAGE_REPO/build}/audio/ddaudio"
 }
 
 # image_steps_start starts the root (when its tarball is not there yet)
@@ -343,8 +350,12 @@ image_assemble() {
     mkdir -p "$ctx"
     cp "$IMAGE_REPO/Dockerfile" "$ctx/Dockerfile"
     strip -o "$ctx/chocolate-doom" "$(game_binary)"
+    strip -o "$ctx/ddaudio" "$(audio_binary)"
     cp "$IMAGE_REPO/container/entrypoint.sh" "$ctx/entrypoint.sh"
-    chmod 0755 "$ctx/chocolate-doom" "$ctx/entrypoint.sh"
+    mkdir -p "$ctx/audio-web"
+    cp "$IMAGE_REPO/container/audio/mkweb.sh" "$ctx/audio-web/"
+    cp -r "$IMAGE_REPO/container/audio/web" "$ctx/audio-web/web"
+    chmod 0755 "$ctx/chocolate-doom" "$ctx/ddaudio" "$ctx/entrypoint.sh" "$ctx/audio-web/mkweb.sh"
     before=$(docker image inspect -f '{{.Id}}' "$IMAGE" 2>/dev/null || true)
     step_start image build "$IMAGE_CACHE/logs/image.log" \
         docker build --network none --build-arg "ROOT=$root" -t "$IMAGE" "$ctx"

@@ -83,6 +83,8 @@ int audit_format(const struct audit *a, char *dst, size_t n)
     put_field(&o, "name", a->name);
     if (a->was)
         put_field(&o, "was", a->was);
+    if (a->ns)
+        put_field(&o, "namespace", a->ns);
     put_field(&o, "image", a->image);
     if (a->engine)
         put_field(&o, "engine", a->engine);

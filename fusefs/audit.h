@@ -20,13 +20,14 @@ struct audit {
     const char *engine;     /* the container's engine; NULL: left out */
     const char *was;        /* the name it was listed under, when that
                                differs from name; NULL: left out */
+    const char *ns;         /* a pod's namespace; NULL: left out */
 };
 
 /* Formats the audit line (no newline):
  *   kill id=4eeff8a1b2c3 name=web image=nginx:1 engine=prod pid=42 uid=0
  *   comm=bash action=rm result=ok
  * (engine= only when a->engine is not NULL; was=OLD after name= only
- * when a->was is not NULL).
+ * when a->was is not NULL; a pod's namespace=NS after them).
  * A value that is empty or holds a space, a quote, a backslash or a
  * control character is written in double quotes, with \" and \\ and
  * control characters and DEL as \xNN, so one attempt is always one line;

@@ -23,6 +23,7 @@ struct backend_about {
     const char *where;      /* two members must not have the same */
     const char *context;    /* the context it was taken from, or NULL */
     const char *hint;       /* added after a failed first list, or "" */
+    const char *things;     /* what it lists: "containers", "pods" */
 };
 
 struct backend_ops {

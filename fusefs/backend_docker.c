@@ -29,6 +29,7 @@ static void d_about(const void *impl, struct backend_about *a)
      * say so when it could not list. */
     a->hint = h->tls && !h->name ? " (certificates: ca.pem, cert.pem, "
               "key.pem in DOCKER_CERT_PATH)" : "";
+    a->things = "containers";
 }
 
 static void d_wire(void *impl, const struct follow *out,
@@ -92,6 +93,13 @@ static int d_kill(void *impl, const struct container *c, enum kill_action a,
                   char *err, size_t errlen)
 {
     struct docker *d = impl;
+
+    /* The pod actions, for a container: delete removes it as rm does,
+     * evict stops it, the graceful one. */
+    if (a == KILL_DELETE)
+        a = KILL_RM;
+    else if (a == KILL_EVICT)
+        a = KILL_STOP;
     return engine_kill(&d->engine, c->id, a, err, errlen);
 }
 

@@ -91,6 +91,16 @@ int buf_printf(struct buf *b, const char *fmt, ...)
     return 0;
 }
 
+void buf_truncate(struct buf *b, size_t len)
+{
+    buf_check(b);
+    if (b->data && len < b->len) {
+        b->len = len;
+        b->data[len] = '\0';
+    }
+    buf_check(b);
+}
+
 void buf_reset(struct buf *b)
 {
     b->len = 0;

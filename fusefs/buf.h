@@ -23,6 +23,9 @@ int buf_add(struct buf *b, const void *p, size_t n);
 int buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Drops everything past the first len bytes (len <= b->len). */
+void buf_truncate(struct buf *b, size_t len);
+
 /* Empties the buffer but keeps its memory. */
 void buf_reset(struct buf *b);
 

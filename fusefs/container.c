@@ -16,6 +16,7 @@ static const char *const kind_names[FILE_KINDS] = {
     [FILE_LABELS] = "labels",
     [FILE_ENGINE] = "engine",
     [FILE_PROTECTED] = "protected",
+    [FILE_NAMESPACE] = "namespace",
     [FILE_KILL] = "kill",
 };
 
@@ -29,6 +30,29 @@ int id_is_hex(const char *s, size_t len)
             return 0;
     }
     return 1;
+}
+
+int id_valid(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    return (n == ID_LEN || n == POD_ID_LEN) && id_is_hex(s, n);
+}
+
+int pod_id_from_uid(const char *uid, size_t len, char *id)
+{
+    size_t o = 0;
+
+    if (!uid || len != POD_UID_LEN)
+        return EINVAL;
+    for (size_t i = 0; i < len; i++) {
+        int dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash != (uid[i] == '-') || (!dash && !id_is_hex(uid + i, 1)))
+            return EINVAL;
+        if (!dash)
+            id[o++] = uid[i];
+    }
+    id[o] = '\0';
+    return 0;
 }
 
 static int label_cmp(const void *a, const void *b)
@@ -48,9 +72,9 @@ int container_set(struct container *c, const char *id, const char *name,
                   const struct label *labels, size_t nlabels)
 {
     memset(c, 0, sizeof *c);
-    if (!id || strlen(id) != ID_LEN || !id_is_hex(id, ID_LEN))
+    if (!id_valid(id))
         return EINVAL;
-    memcpy(c->id, id, ID_LEN + 1);
+    memcpy(c->id, id, strlen(id) + 1);
     memcpy(c->short_id, id, SHORT_ID_LEN);
     c->short_id[SHORT_ID_LEN] = '\0';
     c->created = created;
@@ -78,11 +102,30 @@ nomem:
     return ENOMEM;
 }
 
+int container_set_ns(struct container *c, const char *ns)
+{
+    char *copy = NULL;
+
+    if (ns && !(copy = strdup(ns)))
+        return ENOMEM;
+    free(c->ns);
+    c->ns = copy;
+    return 0;
+}
+
+int container_has(const struct container *c, enum file_kind k)
+{
+    return k != FILE_NAMESPACE || c->ns != NULL;
+}
+
 int container_copy(struct container *dst, const struct container *src)
 {
     int rc = container_set(dst, src->id, src->name, src->image, src->state,
                            src->created, src->labels, src->nlabels);
+    if (rc == 0 && (rc = container_set_ns(dst, src->ns)) != 0)
+        container_clear(dst);
     if (rc == 0) {
+        dst->labels_cut = src->labels_cut;
         dst->engine_ix = src->engine_ix;
         dst->engine = src->engine;
         dst->changed_ns = src->changed_ns;
@@ -90,11 +133,23 @@ int container_copy(struct container *dst, const struct container *src)
     return rc;
 }
 
+size_t container_bytes(const struct container *c)
+{
+    size_t n = (c->name ? strlen(c->name) : 0) +
+               (c->image ? strlen(c->image) : 0) +
+               (c->state ? strlen(c->state) : 0);
+
+    for (size_t i = 0; i < c->nlabels; i++)
+        n += strlen(c->labels[i].key) + strlen(c->labels[i].value) + 2;
+    return n;
+}
+
 void container_clear(struct container *c)
 {
     free(c->name);
     free(c->image);
     free(c->state);
+    free(c->ns);
     for (size_t i = 0; i < c->nlabels; i++) {
         free(c->labels[i].key);
         free(c->labels[i].value);
@@ -150,6 +205,9 @@ int container_render(const struct container *c, enum file_kind kind,
     int rc;
     switch (kind) {
     case FILE_ID:
+        if (strlen(c->id) == POD_ID_LEN)
+            return buf_printf(out, "%.8s-%.4s-%.4s-%.4s-%s\n", c->id,
+                              c->id + 8, c->id + 12, c->id + 16, c->id + 20);
         return buf_printf(out, "%s\n", c->id);
     case FILE_NAME:
         return add_line(out, c->name);
@@ -166,9 +224,16 @@ int container_render(const struct container *c, enum file_kind kind,
                 (rc = add_line(out, c->labels[i].value)))
                 return rc;
         }
+        /* A line without "=" is never a label: the mark of a cut. */
+        if (c->labels_cut)
+            return buf_printf(out, "... %zu more labels not shown (over %u "
+                              "KiB of labels)\n", c->labels_cut,
+                              LABELS_KEPT_MAX >> 10);
         return 0;
     case FILE_ENGINE:
         return add_line(out, container_engine(c));
+    case FILE_NAMESPACE:
+        return c->ns ? add_line(out, c->ns) : EINVAL;
     case FILE_KILL:
         return 0;
     default:

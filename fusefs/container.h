@@ -8,6 +8,10 @@
 
 #define ID_LEN 64
 #define SHORT_ID_LEN 12
+/* A pod's id: its uid without the dashes (32 hex digits); the id file
+ * shows the uid as Kubernetes writes it, 8-4-4-4-12. */
+#define POD_ID_LEN 32
+#define POD_UID_LEN 36
 
 /* The name of an engine given without one (--host URL, one engine with
  * no context), and of a row no engine stamped. */
@@ -25,6 +29,7 @@ enum file_kind {
     FILE_LABELS,
     FILE_ENGINE,        /* the engine's name in the mount */
     FILE_PROTECTED,     /* 1 or 0: rendered by fs.c (protect.h decides) */
+    FILE_NAMESPACE,     /* a pod's namespace; no such file for a container */
     FILE_KILL,
     FILE_LINK,          /* a name or id prefix resolved in the root */
     FILE_KINDS
@@ -36,7 +41,8 @@ struct label {
 };
 
 struct container {
-    char id[ID_LEN + 1];            /* 64 lower-case hex digits */
+    char id[ID_LEN + 1];            /* 64 lower-case hex digits (a pod:
+                                       POD_ID_LEN) */
     char short_id[SHORT_ID_LEN + 1];
     char *name;                     /* without the leading "/" */
     char *image;
@@ -44,6 +50,11 @@ struct container {
     long long created;              /* Unix seconds */
     struct label *labels;           /* sorted by key */
     size_t nlabels;
+    /* Labels left out of a record too big to keep whole (jtrim.h: over
+     * LABELS_KEPT_MAX of label text): the labels file says so on a last
+     * line, and protection refuses what it cannot decide without them.
+     * Copied and compared. */
+    size_t labels_cut;
     /* Which engine of the mount the container is on: its index in the
      * fleet and its name (not owned: the fleet's, alive as long as the
      * mount; NULL is ENGINE_NAME_DEFAULT, container_engine). Copied by
@@ -54,21 +65,57 @@ struct container {
      * table: its directory's mtime, so a reader learns what changed from
      * one stat per container. Not compared, copied by container_copy. */
     long long changed_ns;
+    /* A pod's namespace (owned; container_set_ns); NULL for a Docker
+     * container, whose directory has no namespace file. */
+    char *ns;
 };
+
+/* What one engine may cost (a hostile one lists 250 000 containers, or
+ * big records): at most this many containers of it are shown, and at
+ * most this much of their text (container_bytes) kept; the rest are left
+ * out, and the log says so. */
+#define ENGINE_CONTAINERS_MAX 100000
+#define ENGINE_BYTES_MAX (64u << 20)
+
+/* Label text kept of one container; beyond it the labels are cut, but
+ * those whose key starts with LABELS_ALWAYS_KEPT (dockerfs.protect). */
+#define LABELS_KEPT_MAX (960u << 10)
+#define LABELS_ALWAYS_KEPT "dockerfs."
 
 /* 1 if s[0..len) is non-empty and all lower-case hex digits. */
 int id_is_hex(const char *s, size_t len);
 
+/* 1 if s is an id of the table: ID_LEN or POD_ID_LEN lower-case hex
+ * digits. */
+int id_valid(const char *s);
+
+/* A uid 8-4-4-4-12 (POD_UID_LEN, lower-case hex) as its POD_ID_LEN hex
+ * digits into id (POD_ID_LEN + 1 bytes). Returns 0, or EINVAL for
+ * anything else. */
+int pod_id_from_uid(const char *uid, size_t len, char *id);
+
 /* Fills c from its parts (copies every string, sorts the labels); c's old
- * contents are not freed. id must be 64 hex digits. Returns 0, EINVAL for
- * a bad id, ENOMEM (c is then empty). */
+ * contents are not freed. id must be id_valid. Returns 0, EINVAL for a
+ * bad id, ENOMEM (c is then empty). */
 int container_set(struct container *c, const char *id, const char *name,
                   const char *image, const char *state, long long created,
                   const struct label *labels, size_t nlabels);
 
+/* Gives c (filled) the namespace ns (copied; NULL: none). Returns 0 or
+ * ENOMEM (c keeps its old one). */
+int container_set_ns(struct container *c, const char *ns);
+
+/* 1 if c's directory has a file of kind k (every kind but
+ * FILE_NAMESPACE, which only a pod has). */
+int container_has(const struct container *c, enum file_kind k);
+
 /* Deep copy; dst's old contents are not freed. Returns 0 or ENOMEM (dst
  * is then empty). */
 int container_copy(struct container *dst, const struct container *src);
+
+/* The text c holds (name, image, state, labels): what ENGINE_BYTES_MAX
+ * counts. */
+size_t container_bytes(const struct container *c);
 
 /* Frees what c owns and zeroes it. */
 void container_clear(struct container *c);
@@ -79,8 +126,9 @@ const char *container_engine(const struct container *c);
 /* Value of a label, or NULL. */
 const char *container_label(const struct container *c, const char *key);
 
-/* Appends the content of data file kind (FILE_ID..FILE_ENGINE) to out:
- * the value and a newline; labels one "key=value" line each, sorted. Name,
+/* Appends the content of data file kind (FILE_ID..FILE_NAMESPACE) to
+ * out: the value and a newline (the id of a pod as its uid, with its
+ * dashes); labels one "key=value" line each, sorted. Name,
  * image, state, label keys and values are escaped with escape_text (a
  * newline inside as \n, a backslash as \\, other control characters as
  * \xNN), so every line is one value and nothing reaches a terminal raw;

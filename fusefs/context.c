@@ -53,7 +53,9 @@ int context_dir_name(const char *name, char hex[65])
 }
 
 /* A JSON file: 0 with *out, ENOENT if it does not exist, else EINVAL
- * with the reason in err (the file named). */
+ * with the reason in err (the file named, where it went wrong; never its
+ * text: jansson's message quotes the input near the error, and the file
+ * may be a link to one that is nobody's business, read as root). */
 static int load_json(const char *path, json_t **out, char *err, size_t errlen)
 {
     json_error_t jerr;
@@ -61,9 +63,11 @@ static int load_json(const char *path, json_t **out, char *err, size_t errlen)
     *out = NULL;
     if (access(path, F_OK) != 0 && errno == ENOENT)
         return ENOENT;
+    if (access(path, R_OK) != 0)
+        return errmsg(EINVAL, err, errlen, "%s: %s", path, strerror(errno));
     if (!(*out = json_load_file(path, 0, &jerr)))
-        return errmsg(EINVAL, err, errlen, "%s: %s", path,
-                      access(path, R_OK) != 0 ? strerror(errno) : jerr.text);
+        return errmsg(EINVAL, err, errlen, "%s: not JSON (line %d, column %d)",
+                      path, jerr.line, jerr.column);
     if (!json_is_object(*out)) {
         json_decref(*out);
         *out = NULL;

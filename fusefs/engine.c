@@ -167,7 +167,14 @@ int engine_list(const struct engine *e, int all, const char *filters,
     sink.parser.on_skip = skipped_log;
     buf_init(&sink.errbody, MAX_ERROR_BODY);
     rc = perform(e, sink.h, list_write, &sink, &status, err, errlen);
-    if (rc != 0 && sink.status == 200 && sink.parser.err) {
+    if (sink.status == 200 && sink.parser.capped) {
+        /* Cut at one engine's share: what was kept is listed. */
+        rc = list_parser_finish(&sink.parser, out, n);
+        snprintf(err, errlen, "it lists more than the %d containers (or "
+                 "%u MiB of their names, images and labels) one engine may "
+                 "show: %zu are shown, the rest left out",
+                 ENGINE_CONTAINERS_MAX, ENGINE_BYTES_MAX >> 20, *n);
+    } else if (rc != 0 && sink.status == 200 && sink.parser.err) {
         /* The transfer was cut short by the parser, not the network. */
         snprintf(err, errlen, "engine sent a container list that is not JSON");
         rc = sink.parser.err == ENOMEM ? ENOMEM : EIO;
@@ -187,14 +194,36 @@ int engine_list(const struct engine *e, int all, const char *filters,
     return rc;
 }
 
-/* An inspect body over this is not a container. */
+/* An inspect body, cut down by jtrim, over this is not a container. */
 #define MAX_INSPECT_BODY (1u << 20)
+
+/* An inspect answer streams through jtrim, cut down to what
+ * parse_inspect reads as it arrives; anything else is an error body. */
+struct inspect_sink {
+    CURL *h;
+    long status;
+    struct jtrim trim;
+    struct buf body;            /* the record cut down, or the error body */
+};
+
+static size_t inspect_write(char *data, size_t size, size_t n, void *arg)
+{
+    struct inspect_sink *s = arg;
+
+    if (!s->status)
+        curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &s->status);
+    if (s->status != 200)
+        return collect(data, size, n, &s->body);
+    /* Read to its end whatever its size: memory stays bounded. */
+    jtrim_feed(&s->trim, data, size * n);
+    return size * n;
+}
 
 int engine_inspect(const struct engine *e, const char *id, struct container *c,
                    struct inspect_info *info, char *err, size_t errlen)
 {
     char path[128];
-    struct buf body;
+    struct inspect_sink sink;
     long status = 0;
     int rc;
     CURL *h;
@@ -209,30 +238,39 @@ int engine_inspect(const struct engine *e, const char *id, struct container *c,
         snprintf(err, errlen, "out of memory");
         return ENOMEM;
     }
-    buf_init(&body, MAX_INSPECT_BODY);
-    rc = perform(e, h, collect, &body, &status, err, errlen);
+    memset(&sink, 0, sizeof sink);
+    sink.h = h;
+    buf_init(&sink.body, MAX_INSPECT_BODY);
+    jtrim_init(&sink.trim, &sink.body, INSPECT_KEEP, INSPECT_DESCEND,
+               INSPECT_INNER, LABELS_KEPT_MAX);
+    rc = perform(e, h, inspect_write, &sink, &status, err, errlen);
     if (rc == 0 && status == 200) {
-        curl_off_t got = 0;
-        curl_easy_getinfo(h, CURLINFO_SIZE_DOWNLOAD_T, &got);
         /* One unreadable record is that container's problem, not the
          * engine's: said once (skipped_log), and EBADMSG. */
-        if ((size_t)got > body.len) {
+        if (sink.trim.err) {
+            snprintf(err, errlen, "out of memory");
+            rc = ENOMEM;
+        } else if (sink.trim.full) {
             snprintf(err, errlen, "its record is over 1 MiB");
             rc = EBADMSG;
-        } else if ((rc = parse_inspect(body.data, body.len, c, info)) == EINVAL) {
+        } else if ((rc = parse_inspect(sink.body.data, sink.body.len, c,
+                                       info)) == EINVAL) {
             snprintf(err, errlen, "its record is not JSON");
             rc = EBADMSG;
         } else if (rc) {
             snprintf(err, errlen, "out of memory");
+        } else {
+            c->labels_cut = sink.trim.cut;
         }
         if (rc == EBADMSG)
             skipped_log(NULL, id, err);
     } else if (rc == 0) {
-        engine_answer_reason(status, buf_str(&body), body.len, err, errlen);
+        engine_answer_reason(status, buf_str(&sink.body), sink.body.len, err,
+                             errlen);
         rc = status == 404 ? ENOENT : EPROTO;
     }
     curl_easy_cleanup(h);
-    buf_free(&body);
+    buf_free(&sink.body);
     return rc;
 }
 

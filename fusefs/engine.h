@@ -35,7 +35,10 @@ CURL *engine_handle(const struct engine *e, const char *path);
 
 /* GET /containers/json (all=1 if all, filters JSON if not NULL). Returns
  * 0 and fills *out and *n (containers_free), or an errno (EIO, ETIMEDOUT,
- * EINVAL for a refused filter, ENOMEM) with a one-line reason in err. */
+ * EINVAL for a refused filter, ENOMEM) with a one-line reason in err;
+ * EFBIG when the engine lists more than one engine may show (container.h:
+ * ENGINE_CONTAINERS_MAX, ENGINE_BYTES_MAX): the transfer is cut there,
+ * *out and *n hold what was kept, err says so. */
 int engine_list(const struct engine *e, int all, const char *filters,
                 struct container **out, size_t *n, char *err, size_t errlen);
 

@@ -38,6 +38,7 @@ void member_about(const struct member *m, struct backend_about *a)
     a->display = a->where = "?";
     a->context = NULL;
     a->hint = "";
+    a->things = "containers";
 }
 
 int fleet_init(struct fleet *f, size_t cap, char *err, size_t errlen)
@@ -107,42 +108,49 @@ int fleet_check_ids(struct fleet *f, char *err, size_t errlen)
         struct backend_about a, b;
         if (j < 0)
             continue;
+        struct follow out = member_follow(f, (unsigned)i);
         member_about(&f->m[j], &a);
         member_about(m, &b);
-        if (m->yields) {
-            struct follow out = member_follow(f, (unsigned)i);
+        /* The same engine given twice, or one that claims another's
+         * identity: which is which cannot be told, and one member must
+         * not keep the others from being mounted. The first given holds
+         * it; this one is refused. */
+        if (m->yields)
             log_warn("engine %s at %s is engine %s (%s, ID %s): "
                      "it is not followed, its containers are listed once, "
                      "under %s", m->name, b.display, f->m[j].name,
                      a.display, m->first_id, f->m[j].name);
-            atomic_store(&m->retired, 1);
-            atomic_store(&m->down, 1);
-            if (!f->table)
-                continue;
-            if (follow_drop(&out) != 0)
-                log_warn("out of memory dropping the containers of "
-                         "engine %s", m->name);
-            /* Both listed at once: the rows of whichever was first in the
-             * table stand for the other's, which were not kept. */
-            char why[256];
-            if (f->m[j].first_rc == 0 &&
-                f->m[j].be.ops->list(f->m[j].be.impl, why, sizeof why) != 0)
-                log_warn("engine %s: %s; its containers are listed at its "
-                         "next re-list", f->m[j].name, why);
+        else
+            log_warn("engine %s at %s answers as engine %s (%s) does (ID "
+                     "%s): the same engine given twice, or one claiming "
+                     "another's identity; %s is not followed, the first "
+                     "given is", m->name, b.display, f->m[j].name,
+                     a.display, m->first_id, m->name);
+        atomic_store(&m->retired, 1);
+        atomic_store(&m->down, 1);
+        if (!f->table)
             continue;
-        }
-        return errmsg(EEXIST, err, errlen, "engines '%s' (%s) and '%s' "
-                      "(%s) are one engine (ID %s): every container "
-                      "would be listed twice; give it once",
-                      f->m[j].name, a.display, m->name, b.display,
-                      m->first_id);
+        if (follow_drop(&out) != 0)
+            log_warn("out of memory dropping the containers of "
+                     "engine %s", m->name);
+        /* Both listed at once: the rows of whichever was first in the
+         * table stand for the other's, which were not kept. */
+        char why[256];
+        if (f->m[j].first_rc == 0 &&
+            f->m[j].be.ops->list(f->m[j].be.impl, why, sizeof why) != 0)
+            log_warn("engine %s: %s; its containers are listed at its "
+                     "next re-list", f->m[j].name, why);
     }
+    (void)err;
+    (void)errlen;
     return 0;
 }
 
+/* The engine cannot be asked: it does not answer, or its certificate
+ * (or ours) is refused (EKEYREJECTED). */
 static int not_answering(int rc)
 {
-    return rc == EIO || rc == ETIMEDOUT || rc == ENOMEM;
+    return rc == EIO || rc == ETIMEDOUT || rc == ENOMEM || rc == EKEYREJECTED;
 }
 
 int fleet_admit(void *arg, unsigned ix, char *err, size_t errlen)
@@ -210,20 +218,26 @@ static void *first_list_one(void *arg)
         snprintf(m->first_err, sizeof m->first_err, "%s", err);
         return NULL;
     }
-    if (rc != 0)
-        log_debug("engine %s at %s: %s", m->name, a.display, err);
     m->first_rc = m->be.ops->list(m->be.impl, m->first_err,
                                   sizeof m->first_err);
+    /* It lists but says nothing of who it is (a role that may not read
+     * it): followed, unchecked, and said once. When it does not list
+     * either, that is the one line said. */
+    if (rc != 0 && m->first_rc == 0 && !atomic_exchange(&m->noid_warned, 1))
+        log_warn("engine %s at %s: %s; not checked against the others",
+                 m->name, a.display, err);
+    else if (rc != 0)
+        log_debug("engine %s at %s: %s", m->name, a.display, err);
     return NULL;
 }
 
-size_t fleet_first_list(struct fleet *f, int *bad_filter)
+size_t fleet_first_list(struct fleet *f, int *bad_config)
 {
     pthread_t *th = f->n > 1 ? calloc(f->n, sizeof *th) : NULL;
     int *started = f->n > 1 ? calloc(f->n, sizeof *started) : NULL;
     size_t ok = 0;
 
-    *bad_filter = 0;
+    *bad_config = 0;
     for (size_t i = 0; i < f->n; i++) {
         /* Without threads (one engine, or none to be had) in turn. */
         if (th && started &&
@@ -240,9 +254,10 @@ size_t fleet_first_list(struct fleet *f, int *bad_filter)
         /* Not known yet: its follower asks who it is (fleet_admit)
          * before its first list. */
         atomic_store(&f->m[i].down, f->m[i].first_rc != 0);
-        /* The engine refused our filter: a usage error, whichever. */
-        if (f->m[i].first_rc == EINVAL)
-            *bad_filter = 1;
+        /* The engine refused our filter, or the TLS set-up fails: a
+         * usage error, whichever. */
+        if (f->m[i].first_rc == EINVAL || f->m[i].first_rc == EKEYREJECTED)
+            *bad_config = 1;
     }
     free(th);
     free(started);

@@ -116,21 +116,23 @@ int fleet_admit(void *fleet, unsigned ix, char *err, size_t errlen);
 /* The first full list of every member, all at once (one thread each), so
  * a slow engine costs its own timeout only: its identity, then its list
  * (backend ops). Members that failed are left down (down, first_rc,
- * first_err). Returns how many listed;
- * *bad_filter is 1 when an engine refused the filters (EINVAL). */
-size_t fleet_first_list(struct fleet *f, int *bad_filter);
+ * first_err). Returns how many listed; *bad_config is 1 when an engine
+ * refused the filters (EINVAL) or its TLS certificates (EKEYREJECTED):
+ * a usage error. */
+size_t fleet_first_list(struct fleet *f, int *bad_config);
 
 /* Gives member ix the engine ID id, unless another member holds it.
  * Returns -1 (ix holds id now), or the index of the member that holds
  * it. Thread-safe: of two members claiming one ID, the first wins. */
 int fleet_claim_id(struct fleet *f, unsigned ix, const char *id);
 
-/* After fleet_first_list: claims every member's first_id in order.
- * Returns 0, or EEXIST for the first member whose ID an earlier one
- * holds (one engine under two addresses), with a one-line reason naming
- * both and the ID. A FLEET_YIELDS member whose engine an earlier member
- * holds (a swarm node whose manager is given as --host too) is logged,
- * its rows dropped and it is retired instead. */
+/* After fleet_first_list: claims every member's first_id in order. A
+ * member whose ID an earlier one holds (one engine under two addresses,
+ * a swarm node whose manager is given as --host too, or an engine that
+ * claims another's identity) is logged naming both and the ID, its rows
+ * dropped (the holder listed again) and it is retired: one member never
+ * keeps the others from being mounted. Returns 0 (err is not written:
+ * kept for callers that may one day refuse). */
 int fleet_check_ids(struct fleet *f, char *err, size_t errlen);
 
 /* Starts every member's follower but the retired ones. 0 or an errno

@@ -24,6 +24,20 @@ static void notify_changed(const struct follow *f, uint64_t serial, int added)
         f->hooks.changed(f->hooks.arg, serial, added);
 }
 
+/* c was refused for its engine's share (table.h, EFBIG): said at the
+ * 1st, 2nd, 4th, 8th... refusal, so a flood of them is a few lines. */
+static void say_refused(const struct follow *f, const struct container *c)
+{
+    size_t k = table_engine_refused(f->table, f->engine_ix);
+
+    if (k & (k - 1))
+        return;
+    log_warn("engine %s has as many containers (%d) or as much of their "
+             "text (%u MiB) as one engine may show: container %.12s is "
+             "left out (%zu so far)", follow_engine_name(f),
+             ENGINE_CONTAINERS_MAX, ENGINE_BYTES_MAX >> 20, c->id, k);
+}
+
 const char *follow_engine_name(const struct follow *f)
 {
     return f->engine_name ? f->engine_name : ENGINE_NAME_DEFAULT;
@@ -71,8 +85,11 @@ void follow_apply(const struct follow *f, const struct container *c, int shown)
     }
     struct container own = *c;     /* shallow: the table copies it */
     follow_stamp(f, &own, 1);
-    if (table_upsert(f->table, &own, &changed, &serial) == 0 && changed)
+    int rc = table_upsert(f->table, &own, &changed, &serial);
+    if (rc == 0 && changed)
         notify_changed(f, serial, changed == 2);
+    else if (rc == EFBIG)
+        say_refused(f, c);
 }
 
 void follow_add(const struct follow *f, const struct container *c)
@@ -81,8 +98,11 @@ void follow_add(const struct follow *f, const struct container *c)
     uint64_t serial = 0;
 
     follow_stamp(f, &own, 1);
-    if (table_insert(f->table, &own, &serial) == 0)
+    int rc = table_insert(f->table, &own, &serial);
+    if (rc == 0)
         notify_changed(f, serial, 1);
+    else if (rc == EFBIG)
+        say_refused(f, c);
 }
 
 int follow_drop(const struct follow *f)

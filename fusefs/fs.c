@@ -118,8 +118,11 @@ static int fill_attr(struct fs *fs, fuse_ino_t ino, const struct container *c,
         return 0;
     case FILE_ID: case FILE_NAME: case FILE_IMAGE: case FILE_STATE:
     case FILE_CREATED: case FILE_LABELS: case FILE_ENGINE:
-    case FILE_PROTECTED: {
+    case FILE_PROTECTED: case FILE_NAMESPACE: {
         struct buf b;
+        /* A container has no namespace file, a pod has. */
+        if (!container_has(c, ino_kind(ino)))
+            return ENOENT;
         buf_init(&b, 0);
         int err = render_file(fs, c, ino_kind(ino), &b);
         /* --owner-only files show who may read them: with --fast-read
@@ -400,6 +403,16 @@ static void fsop_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
     }
     const struct listing *snap = ino == ROOT_INO && h ? h->l : NULL;
     total = 2 + (ino == ROOT_INO ? (snap ? snap->n : 0) : FILE_KILL);
+    struct container row = { .ns = NULL };
+    if (ino != ROOT_INO) {
+        /* Only which files it has is read: a pod has a namespace. */
+        struct fs *fs = fs_of(req);
+        table_rdlock(fs->table);
+        const struct container *c = table_by_serial(fs->table,
+                                                    ino_serial(ino));
+        row.ns = c && c->ns ? "" : NULL;
+        table_unlock(fs->table);
+    }
     for (size_t i = (size_t)off; i < total; i++) {
         const char *name;
         fuse_ino_t child;
@@ -415,6 +428,8 @@ static void fsop_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
             mode = S_IFDIR;
         } else {
             enum file_kind k = (enum file_kind)(FILE_ID + (i - 2));
+            if (!container_has(&row, k))
+                continue;
             name = file_kind_name(k);
             child = make_ino(ino_serial(ino), k);
             mode = S_IFREG;
@@ -738,7 +753,7 @@ void fs_notify_changed(void *arg, uint64_t serial, int added)
     /* Offset 0, length 0: the attributes (the size) and every cached page
      * together, so a new content is never cut to an old size; the
      * directory's too, whose mtime says it changed. */
-    for (int k = FILE_DIR; k <= FILE_PROTECTED; k++)
+    for (int k = FILE_DIR; k < FILE_KILL; k++)
         fuse_lowlevel_notify_inval_inode(fs->se, make_ino(serial, k), 0, 0);
     if (added)
         listing_changed(fs);

@@ -14,6 +14,10 @@ int kill_action_parse(const char *s)
         return KILL_KILL;
     if (strcmp(s, "stop") == 0)
         return KILL_STOP;
+    if (strcmp(s, "delete") == 0)
+        return KILL_DELETE;
+    if (strcmp(s, "evict") == 0)
+        return KILL_EVICT;
     return -1;
 }
 
@@ -23,6 +27,8 @@ const char *kill_action_name(enum kill_action a)
     case KILL_RM:   return "rm";
     case KILL_KILL: return "kill";
     case KILL_STOP: return "stop";
+    case KILL_DELETE: return "delete";
+    case KILL_EVICT: return "evict";
     }
     return "?";
 }

@@ -5,14 +5,20 @@
 #define DOCKERFS_KILLACTION_H
 
 /* KILL_RM removes the container, KILL_KILL ends it at once (SIGKILL),
- * KILL_STOP asks it to stop and ends it after a grace time. */
+ * KILL_STOP asks it to stop and ends it after a grace time. For a pod:
+ * KILL_RM and KILL_KILL delete it with no grace, KILL_STOP and
+ * KILL_DELETE with its own, KILL_EVICT asks the Eviction API (which
+ * honours PodDisruptionBudgets). For a container KILL_DELETE is KILL_RM
+ * and KILL_EVICT is KILL_STOP. */
 enum kill_action {
     KILL_RM = 0,
     KILL_KILL,
-    KILL_STOP
+    KILL_STOP,
+    KILL_DELETE,
+    KILL_EVICT
 };
 
-/* "rm", "kill", "stop" <-> the action. parse returns -1 for other text;
+/* "rm", "kill", "stop", "delete", "evict" <-> the action. parse returns -1 for other text;
  * name returns "?" for a value outside the enum. */
 int kill_action_parse(const char *s);
 const char *kill_action_name(enum kill_action a);

@@ -16,6 +16,7 @@
 
 struct kill_handle {
     struct kill_input in;
+    int limited;                /* counted in open_limited */
     struct kill_handle *prev, *next;
 };
 
@@ -23,6 +24,7 @@ void killfiles_init(struct killfiles *kf)
 {
     pthread_mutex_init(&kf->lock, NULL);
     kf->list = NULL;
+    kf->open_limited = 0;
     audit_trail_init(&kf->audit);
 }
 
@@ -35,6 +37,8 @@ static void handle_unlink_free(struct killfiles *kf, struct kill_handle *h)
         kf->list = h->next;
     if (h->next)
         h->next->prev = h->prev;
+    if (h->limited)
+        kf->open_limited--;
     pthread_mutex_unlock(&kf->lock);
     free(h);
 }
@@ -47,19 +51,33 @@ void killfiles_cleanup(struct killfiles *kf)
     audit_trail_cleanup(&kf->audit);
 }
 
-static struct kill_handle *handle_new(struct killfiles *kf)
+/* A new handle, counted against KILLFILE_HANDLES_MAX when limited.
+ * Returns 0, EMFILE or ENOMEM. */
+static int handle_new(struct killfiles *kf, int limited,
+                      struct kill_handle **out)
 {
     struct kill_handle *h = calloc(1, sizeof *h);
+    int err = 0;
 
     if (!h)
-        return NULL;
+        return ENOMEM;
     pthread_mutex_lock(&kf->lock);
-    h->next = kf->list;
-    if (h->next)
-        h->next->prev = h;
-    kf->list = h;
+    if (limited && kf->open_limited >= KILLFILE_HANDLES_MAX) {
+        err = EMFILE;
+    } else {
+        h->limited = limited;
+        kf->open_limited += limited;
+        h->next = kf->list;
+        if (h->next)
+            h->next->prev = h;
+        kf->list = h;
+    }
     pthread_mutex_unlock(&kf->lock);
-    return h;
+    if (err)
+        free(h);
+    else
+        *out = h;
+    return err;
 }
 
 static int groups_matter(const struct options *opt, const struct kill_caller *who)
@@ -152,7 +170,7 @@ static void audit_attempt_now(const struct kill_env *env,
     struct audit a = {
         .short_id = c->short_id, .name = name,
         .was = c->name && strcmp(name, c->name) != 0 ? c->name : NULL,
-        .image = c->image,
+        .image = c->image, .ns = c->ns,
         .engine = env->fleet ? container_engine(c) : NULL,
         .pid = who->pid, .uid = who->uid, .comm = comm,
         .action = kill_action_name(env->opt->action),
@@ -188,8 +206,10 @@ int killfile_open(const struct kill_env *env, const struct kill_caller *who,
         }
         return EACCES;
     }
-    if (!(h = handle_new(env->files)))
-        return ENOMEM;
+    /* Root and the user dockerfs runs as are not held to the cap. */
+    int err = handle_new(env->files, who->uid != 0 && who->uid != getuid(), &h);
+    if (err)
+        return err;
     *fh = (uint64_t)(uintptr_t)h;
     return 0;
 }

@@ -45,8 +45,15 @@ struct kill_caller {
 struct killfiles {
     pthread_mutex_t lock;
     struct kill_handle *list;
+    size_t open_limited;        /* of them, callers' other than root and
+                                   the user dockerfs runs as */
     struct audit_trail audit;
 };
+
+/* Open kill files a caller other than root and the user dockerfs runs as
+ * (the game's account) may hold at once: beyond, EMFILE. Each costs
+ * dockerfs memory, and its own limits do not apply to that. */
+#define KILLFILE_HANDLES_MAX 1024
 
 void killfiles_init(struct killfiles *kf);
 
@@ -89,7 +96,9 @@ int killfile_access(const struct options *opt, const struct kill_caller *who,
 /* Opens serial's kill file with access mode accmode (O_RDONLY, ...).
  * Returns 0 with *fh set, EACCES for anything but O_WRONLY or for a
  * caller that is not kill_permitted (audited as a refusal, when serial
- * is still in the table), EROFS under -o ro, ENOMEM. */
+ * is still in the table), EROFS under -o ro, EMFILE for a caller other
+ * than root and the user dockerfs runs as who holds KILLFILE_HANDLES_MAX
+ * open already, ENOMEM. */
 int killfile_open(const struct kill_env *env, const struct kill_caller *who,
                   uint64_t serial, int accmode, uint64_t *fh);
 

@@ -195,24 +195,26 @@ static void say_unlisted(const struct member *m, int several)
 
     member_about(m, &a);
     const char *ctx = a.context;
-    fprintf(stderr, "dockerfs: %s%s%scannot list containers at %s%s%s%s: "
+    fprintf(stderr, "dockerfs: %s%s%scannot list %s at %s%s%s%s: "
             "%s%s\n", several ? "engine " : "", several ? m->name : "",
-            several ? ": " : "", a.display, ctx ? " (context " : "",
+            several ? ": " : "", a.things, a.display, ctx ? " (context " : "",
             ctx ? ctx : "", ctx ? ")" : "", m->first_err, a.hint);
 }
 
-/* The first full list of every engine, before anything is mounted: one
- * engine reached under two addresses (the same GET /info ID) is exit 2,
- * none answering is exit 1, nothing mounted; some answering is a mount whose
- * other engines start down and keep being retried. Returns -1 to go on,
- * else the exit status. */
+/* The first full list of every engine, before anything is mounted: a
+ * member with the same GET /info ID as an earlier one is not followed
+ * (logged); none answering is exit 1, nothing mounted; some answering is
+ * a mount whose other engines start down and keep being retried. Returns
+ * -1 to go on, else the exit status. */
 static int first_list(struct daemon *d)
 {
-    int bad_filter;
-    size_t ok = fleet_first_list(&d->fleet, &bad_filter);
+    int bad_config;
+    size_t ok = fleet_first_list(&d->fleet, &bad_config);
     int several = d->fleet.n > 1;
     char err[512];
 
+    /* One engine under two addresses, or one claiming another's
+     * identity: the later member is refused (logged), the others go on. */
     if (fleet_check_ids(&d->fleet, err, sizeof err) != 0) {
         fprintf(stderr, "dockerfs: %s\n", err);
         return 2;
@@ -220,11 +222,11 @@ static int first_list(struct daemon *d)
 
     if (ok == d->fleet.n)
         return -1;
-    if (bad_filter || ok == 0) {
+    if (bad_config || ok == 0) {
         for (size_t i = 0; i < d->fleet.n; i++)
             if (d->fleet.m[i].first_rc != 0)
                 say_unlisted(&d->fleet.m[i], several);
-        return bad_filter ? 2 : 1;
+        return bad_config ? 2 : 1;
     }
     for (size_t i = 0; i < d->fleet.n; i++) {
         struct backend_about a;
@@ -308,16 +310,28 @@ static int run_mounted(struct daemon *d, struct fuse_session *se)
                  a.context ? ")" : "", atomic_load(&m->down) ? ", down" : "");
     }
     member_about(&d->fleet.m[0], &a0);
+    /* What the mount lists: containers, pods, or both. */
+    int pods = 0, containers = 0;
+    for (size_t i = 0; i < d->fleet.n; i++) {
+        member_about(&d->fleet.m[i], &a);
+        *(strcmp(a.things, "pods") == 0 ? &pods : &containers) = 1;
+    }
+    const char *shown = d->opt.all ? "all"
+                        : !pods ? "running only"
+                        : !containers ? "unfinished pods only"
+                        : "running containers and unfinished pods only";
     char from[64];
     snprintf(from, sizeof from, "%zu engines", d->fleet.n);
-    log_info("mounted %zu containers at %s from %s%s%s%s (%s%s%s)",
-             table_count(d->fs.table), d->opt.mountpoint,
+    log_info("mounted %zu %s at %s from %s%s%s%s (%s%s%s)",
+             table_count(d->fs.table),
+             pods && containers ? "containers and pods" : a0.things,
+             d->opt.mountpoint,
              d->fleet.n > 1 ? from : a0.display,
              d->fleet.n == 1 && a0.context ? " (context " : "",
              d->fleet.n == 1 && a0.context ? a0.context : "",
              d->fleet.n == 1 && a0.context ? ")" : "",
-             d->opt.all ? "all" : "running only",
-             d->opt.dry_run ? ", dry run" : "", d->opt.ro ? ", read-only" : "");
+             shown, d->opt.dry_run ? ", dry run" : "",
+             d->opt.ro ? ", read-only" : "");
     rc = serve(se, &d->fs, &d->fleet, &d->swarm);
     fuse_session_unmount(se);
     log_info("unmounted %s", d->opt.mountpoint);

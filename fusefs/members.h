@@ -6,6 +6,13 @@
  *   --host NAME=URL         Docker, NAME
  *   --context CTX           Docker, CTX (a docker context)
  *   --context NAME=CTX      Docker, NAME
+ *   --kube [NAME=][FILE][:CONTEXT]
+ *                           Kubernetes, NAME, else the context's name
+ *                           (FILE empty: kubectl's chain; no CONTEXT:
+ *                           its current-context)
+ *   --kubeconfig FILE --kube-context CTX
+ *                           Kubernetes, named after its context, else
+ *                           "default"
  *   (none of them)          Docker as the docker CLI chooses, named
  *                           after its context, else "default"
  *
@@ -17,11 +24,13 @@
 #include <stddef.h>
 #include "context.h"
 #include "fleet.h"
+#include "kubeconfig.h"
 #include "opts.h"
 
 /* What the backends read from the process's environment. */
 struct backend_env {
     struct docker_env docker;   /* DOCKER_HOST, DOCKER_CONTEXT, ... */
+    struct kube_env kube;       /* KUBECONFIG, KUBERNETES_SERVICE_HOST... */
 };
 
 /* Fills env from getenv(); the strings belong to the environment. */
@@ -30,9 +39,11 @@ void backend_env_get(struct backend_env *env);
 /* The name and address of one engine option. "--host NAME=URL" names
  * the engine NAME (a URL never has '=' before its scheme's ':');
  * "--host URL" is the engine ENGINE_NAME_DEFAULT; "--context NAME" is
- * NAME. name gets ENGINE_NAME_MAX + 1 bytes; *addr points into
- * spec->arg (the URL, or the context's name). Returns 0, or EINVAL with
- * a one-line reason. */
+ * NAME; "--kube NAME=..." is NAME, "--kube FILE..." and --kubeconfig
+ * are named after their context, known once it is read: name "" here.
+ * name gets ENGINE_NAME_MAX + 1 bytes; *addr points into spec->arg (the
+ * URL, the context's name, FILE[:CONTEXT]; NULL for --kubeconfig).
+ * Returns 0, or EINVAL with a one-line reason. */
 int engine_spec_split(const struct engine_spec *spec, char *name,
                       const char **addr, char *err, size_t errlen);
 

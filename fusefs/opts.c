@@ -20,6 +20,8 @@ enum {
     OPT_HOST = 256, OPT_FILTER, OPT_ALL, OPT_PROTECT, OPT_DRY_RUN,
     OPT_KILL_ACTION, OPT_UID, OPT_GID, OPT_TIMEOUT, OPT_RESYNC, OPT_SYSLOG,
     OPT_CONTEXT, OPT_FAST_READ, OPT_SWARM, OPT_SWARM_ENGINE, OPT_SPIN,
+    OPT_KUBE, OPT_KUBECONFIG, OPT_KUBE_CONTEXT, OPT_NAMESPACE, OPT_GRACE,
+    OPT_NO_DEFAULT_PROTECT,
     OPT_OWNER_ONLY
 };
 
@@ -31,6 +33,12 @@ static const struct option long_opts[] = {
     { "context",     required_argument, NULL, OPT_CONTEXT },
     { "swarm",       required_argument, NULL, OPT_SWARM },
     { "swarm-engine", required_argument, NULL, OPT_SWARM_ENGINE },
+    { "kube",        required_argument, NULL, OPT_KUBE },
+    { "kubeconfig",  required_argument, NULL, OPT_KUBECONFIG },
+    { "kube-context", required_argument, NULL, OPT_KUBE_CONTEXT },
+    { "namespace",   required_argument, NULL, OPT_NAMESPACE },
+    { "grace-period", required_argument, NULL, OPT_GRACE },
+    { "no-default-protect", no_argument, NULL, OPT_NO_DEFAULT_PROTECT },
     { "filter",      required_argument, NULL, OPT_FILTER },
     { "all",         no_argument,       NULL, OPT_ALL },
     { "protect",     required_argument, NULL, OPT_PROTECT },
@@ -91,6 +99,38 @@ static int add_engine(struct options *o, int kind, const char *arg)
     v[o->n_engines].kind = kind;
     v[o->n_engines].arg = arg;
     o->n_engines++;
+    return 0;
+}
+
+/* 1 if s is a namespace name: a DNS label, [a-z0-9]([-a-z0-9]*[a-z0-9])?
+ * of at most 63. */
+static int namespace_valid(const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n == 0 || n > 63 || s[0] == '-' || s[n - 1] == '-')
+        return 0;
+    return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
+/* Appends a --namespace; 0, 2 (bad or twice) or 1 (ENOMEM). */
+static int add_namespace(struct options *o, const char *ns, char *err,
+                         size_t errlen)
+{
+    if (!namespace_valid(ns))
+        return errmsg(2, err, errlen, "bad --namespace '%s': a namespace "
+                      "name is [a-z0-9-], at most 63, no '-' at its ends",
+                      ns);
+    for (size_t i = 0; i < o->n_namespaces; i++)
+        if (strcmp(o->namespaces[i], ns) == 0)
+            return errmsg(2, err, errlen, "--namespace %s is given twice",
+                          ns);
+    const char **v = realloc(o->namespaces,
+                             (o->n_namespaces + 1) * sizeof *v);
+    if (!v)
+        return errmsg(1, err, errlen, "out of memory");
+    o->namespaces = v;
+    v[o->n_namespaces++] = ns;
     return 0;
 }
 
@@ -225,6 +265,32 @@ static int take_option(struct options *o, int c, const char *arg,
             return errmsg(2, err, errlen, "empty --context name");
         return add_engine(o, SPEC_CONTEXT, arg)
                    ? errmsg(1, err, errlen, "out of memory") : 0;
+    case OPT_KUBE:
+        return add_engine(o, SPEC_KUBE, arg)
+                   ? errmsg(1, err, errlen, "out of memory") : 0;
+    case OPT_KUBECONFIG:
+    case OPT_KUBE_CONTEXT: {
+        const char **slot = c == OPT_KUBECONFIG ? &o->kubeconfig
+                                                : &o->kube_context;
+        const char *flag = c == OPT_KUBECONFIG ? "--kubeconfig"
+                                               : "--kube-context";
+        if (*slot)
+            return errmsg(2, err, errlen, "%s is given twice (--kube "
+                          "NAME=FILE:CONTEXT adds a cluster)", flag);
+        if (*arg == '\0')
+            return errmsg(2, err, errlen, "empty %s", flag);
+        *slot = arg;
+        return 0;
+    }
+    case OPT_NAMESPACE:
+        return add_namespace(o, arg, err, errlen);
+    case OPT_GRACE:
+        if ((id = parse_id(arg)) < 0 || id > 86400LL * 365)
+            return errmsg(2, err, errlen, "bad --grace-period '%s': "
+                          "expected whole seconds >= 0", arg);
+        o->grace_period = (long)id;
+        return 0;
+    case OPT_NO_DEFAULT_PROTECT: o->no_default_protect = 1; return 0;
     case OPT_SWARM:
         if (o->swarm)
             return errmsg(2, err, errlen, "--swarm is given twice: one "
@@ -263,7 +329,7 @@ static int take_option(struct options *o, int c, const char *arg,
     case OPT_KILL_ACTION:
         if ((rc = kill_action_parse(arg)) < 0)
             return errmsg(2, err, errlen, "bad --kill-action '%s' "
-                          "(rm, kill or stop)", arg);
+                          "(rm, kill, stop, delete or evict)", arg);
         o->action = (enum kill_action)rc;
         return 0;
     case OPT_UID:
@@ -299,6 +365,40 @@ static int take_option(struct options *o, int c, const char *arg,
     }
 }
 
+/* What the cluster options need once all are read: --kubeconfig and
+ * --kube-context make one cluster (last among the engines), --namespace
+ * and --grace-period need a cluster, a cluster takes label filters only,
+ * and kube-system is protected unless --no-default-protect. 0, 2 or 1
+ * (ENOMEM) with the reason in err. */
+static int take_clusters(struct options *o, char *err, size_t errlen)
+{
+    int clusters = o->kubeconfig || o->kube_context;
+    char why[256];
+    int rc;
+
+    for (size_t i = 0; i < o->n_engines; i++)
+        clusters |= o->engines[i].kind == SPEC_KUBE;
+    if ((o->kubeconfig || o->kube_context) &&
+        add_engine(o, SPEC_KUBECONFIG, NULL))
+        return errmsg(1, err, errlen, "out of memory");
+    if (!clusters) {
+        if (o->n_namespaces || o->grace_period >= 0)
+            return errmsg(2, err, errlen, "%s needs a cluster (--kubeconfig "
+                          "FILE or --kube [NAME=]FILE[:CONTEXT])",
+                          o->n_namespaces ? "--namespace" : "--grace-period");
+        return 0;
+    }
+    for (size_t i = 0; i < o->filters.n; i++)
+        if (strcmp(o->filters.v[i].key, "label") != 0)
+            return errmsg(2, err, errlen, "--filter %s=%s: a cluster's pods "
+                          "are filtered by label only (label=KEY[=VALUE])",
+                          o->filters.v[i].key, o->filters.v[i].value);
+    if (o->no_default_protect)
+        return 0;
+    rc = protect_add(&o->protect, "namespace=kube-system", why, sizeof why);
+    return rc ? spec_error(rc, why, err, errlen) : 0;
+}
+
 /* The operands after the options: exactly one mount point, unless
  * --help or --version make it unnecessary. */
 static int take_mountpoint(struct options *o, int first, int argc,
@@ -327,6 +427,7 @@ int opts_parse(struct options *o, int argc, char **argv,
     o->timeout = 10;
     o->resync = 300;
     o->spin_us = SERVE_SPIN_US_DEFAULT;
+    o->grace_period = -1;
     optind = 0;     /* glibc: 0 forces a full restart of the scanner */
     opterr = 0;
     while (!rc && (c = getopt_long(argc, argv, ":fdo:hVH:", long_opts,
@@ -334,6 +435,8 @@ int opts_parse(struct options *o, int argc, char **argv,
         rc = take_option(o, c, optarg, argc, argv, err, errlen);
     if (!rc)
         rc = take_mountpoint(o, optind, argc, argv, err, errlen);
+    if (!rc)
+        rc = take_clusters(o, err, errlen);
     if (!rc && engine_specs_check(o->engines, o->n_engines, err, errlen))
         rc = 2;
     if (!rc && o->swarm_engine && !o->swarm)
@@ -353,7 +456,8 @@ void opts_usage(FILE *out, const char *prog)
 {
     fprintf(out,
 "Usage: %s MOUNTPOINT [options]\n"
-"Show every Docker container as a directory; write 1 to <id>/kill to remove it.\n"
+"Show every Docker container (and Kubernetes pod) as a directory; write 1\n"
+"to <id>/kill to remove it.\n"
 "\n"
 "  -f, --foreground        stay in the foreground, log to stderr\n"
 "  -d, --debug             FUSE debug output (implies -f)\n"
@@ -368,17 +472,33 @@ void opts_usage(FILE *out, const char *prog)
 "                          --host and --context are repeatable and mix: one\n"
 "                          mount over a fleet of engines; <id>/engine names\n"
 "                          a container's engine, NAME@ENGINE picks by engine\n"
+"      --kubeconfig FILE   a Kubernetes cluster: its pods as directories\n"
+"                          (named after the context, else \"default\")\n"
+"      --kube-context CTX  the context of --kubeconfig (default: its\n"
+"                          current-context; alone: kubectl's kubeconfig)\n"
+"      --kube [NAME=][FILE][:CTX]  a cluster as an engine of the mount\n"
+"                          (repeatable, mixes with --host): FILE empty =\n"
+"                          $KUBECONFIG, else ~/.kube/config, else the pod's\n"
+"                          service account; NAME default: the context's\n"
+"      --namespace NS      list the pods of NS only (repeatable)\n"
+"      --grace-period S    pods: delete with S seconds of grace (default:\n"
+"                          0 for rm and kill, the pod's own for stop,\n"
+"                          delete and evict)\n"
+"      --no-default-protect  kill pods in kube-system too (protected by\n"
+"                          default)\n"
 "      --swarm URL         a swarm manager's engine (unix:// or tcp://, TLS\n"
 "                          as for --host): one engine per node (GET /nodes,\n"
 "                          asked again every %d s), named after its host\n"
 "                          name, else HOSTNAME-<first 6 of the node ID>\n"
 "      --swarm-engine TPL  a node's engine address (default %s);\n"
 "                          {addr} node address, {hostname}, {id} node ID\n"
-"      --filter KEY=VALUE  show only matching containers (docker ps syntax);\n"
-"                          repeatable\n"
-"      --all               include containers that are not running\n"
+"      --filter KEY=VALUE  show only matching containers (docker ps syntax;\n"
+"                          pods: label=KEY[=VALUE] only); repeatable\n"
+"      --all               include containers that are not running (and\n"
+"                          pods that have succeeded or failed)\n"
 "      --protect SPEC      never kill matching containers: label=KEY[=VALUE],\n"
-"                          name=GLOB, image=GLOB or engine=GLOB; repeatable\n"
+"                          name=GLOB, image=GLOB, engine=GLOB or\n"
+"                          namespace=GLOB; repeatable\n"
 "      --dry-run           log kill requests, touch nothing\n"
 "      --fast-read         the kernel opens files and checks access itself\n"
 "                          (by the modes shown): no round trip to dockerfs\n"
@@ -393,7 +513,10 @@ void opts_usage(FILE *out, const char *prog)
 "                          0 = sleep at once): a reader's next request\n"
 "                          finds dockerfs awake; costs CPU only while files\n"
 "                          are being read\n"
-"      --kill-action ACT   rm (default, like docker rm -f), kill or stop\n"
+"      --kill-action ACT   rm (default, like docker rm -f), kill or stop;\n"
+"                          delete (a pod with its own grace; a container:\n"
+"                          rm) or evict (the Eviction API, honours\n"
+"                          PodDisruptionBudgets; a container: stop)\n"
 "      --uid USER          who may write kill files besides root (default 0)\n"
 "      --gid GROUP         group that may write kill files too\n"
 "      --timeout SECONDS   how long a kill may take (default 10)\n"
@@ -414,6 +537,9 @@ void opts_free(struct options *o)
     free(o->engines);
     o->engines = NULL;
     o->n_engines = 0;
+    free(o->namespaces);
+    o->namespaces = NULL;
+    o->n_namespaces = 0;
     filters_free(&o->filters);
     protect_free(&o->protect);
 }

@@ -12,7 +12,12 @@
 /* One engine as given on the command line, in order (members.h makes
  * each one a member of the fleet). */
 struct engine_spec {
-    enum { SPEC_HOST, SPEC_CONTEXT } kind;  /* --host URL / --context NAME */
+    enum {
+        SPEC_HOST,          /* --host [NAME=]URL */
+        SPEC_CONTEXT,       /* --context [NAME=]CTX */
+        SPEC_KUBE,          /* --kube [NAME=][KUBECONFIG][:CONTEXT] */
+        SPEC_KUBECONFIG     /* --kubeconfig / --kube-context (arg NULL) */
+    } kind;
     const char *arg;
 };
 
@@ -23,8 +28,15 @@ struct options {
     char *fuse_opts;            /* the -o lists joined by commas, or NULL */
     int ro;                     /* "ro" among them */
     int allow_other;            /* "allow_other" among them */
-    struct engine_spec *engines;    /* every --host and --context */
+    struct engine_spec *engines;    /* every --host, --context, --kube;
+                                       --kubeconfig last */
     size_t n_engines;
+    const char *kubeconfig;     /* --kubeconfig FILE, or NULL */
+    const char *kube_context;   /* --kube-context NAME, or NULL */
+    const char **namespaces;    /* --namespace, repeatable */
+    size_t n_namespaces;
+    long grace_period;          /* --grace-period SECONDS, -1 if not given */
+    int no_default_protect;     /* --no-default-protect */
     const char *swarm;          /* --swarm URL: a manager's engine */
     const char *swarm_engine;   /* --swarm-engine TEMPLATE, or NULL */
     struct filters filters;     /* --filter, repeatable */

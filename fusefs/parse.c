@@ -22,17 +22,7 @@ static const char *get_str(json_t *obj, const char *key)
     return json_string_value(json_object_get(obj, key));
 }
 
-/* Every JSON string may hold a NUL (\u0000, JSON_ALLOW_NUL) and a C string
- * cannot: such a string is copied with each NUL as ESCAPE_NUL, which the
- * files show as \x00 (see escape.h). The copies live here until the
- * container is built. */
-struct texts {
-    char **v;
-    size_t n, cap;
-    int nomem;
-};
-
-static void texts_free(struct texts *t)
+void parse_texts_free(struct parse_texts *t)
 {
     for (size_t i = 0; i < t->n; i++)
         free(t->v[i]);
@@ -40,9 +30,7 @@ static void texts_free(struct texts *t)
     memset(t, 0, sizeof *t);
 }
 
-/* The text of string v, or NULL if v is not a string (or on ENOMEM, with
- * t->nomem set). */
-static const char *text_of(json_t *v, struct texts *t)
+const char *parse_text(json_t *v, struct parse_texts *t)
 {
     const char *s = json_string_value(v);
     size_t len = json_string_length(v), nuls = 0;
@@ -79,26 +67,26 @@ static const char *text_of(json_t *v, struct texts *t)
 }
 
 /* The text of member key of obj, or NULL. */
-static const char *text_at(json_t *obj, const char *key, struct texts *t)
+static const char *text_at(json_t *obj, const char *key, struct parse_texts *t)
 {
-    return text_of(json_object_get(obj, key), t);
+    return parse_text(json_object_get(obj, key), t);
 }
 
 /* The container's name. Docker lists link aliases ("/web/db") next to
  * the real name, so the first entry without an inner "/" wins; the
  * leading "/" Docker adds (Podman does not) is dropped. */
-static const char *pick_name(json_t *names, struct texts *t)
+static const char *pick_name(json_t *names, struct parse_texts *t)
 {
     const char *first = NULL;
     size_t i;
     json_t *v;
 
     if (json_is_string(names)) {    /* not the usual shape, but clear */
-        first = text_of(names, t);
+        first = parse_text(names, t);
         return !first ? "" : *first == '/' ? first + 1 : first;
     }
     json_array_foreach(names, i, v) {
-        const char *s = text_of(v, t);
+        const char *s = parse_text(v, t);
         if (!s)
             continue;
         if (*s == '/')
@@ -111,10 +99,8 @@ static const char *pick_name(json_t *names, struct texts *t)
     return first ? first : "";
 }
 
-/* The string members of a Labels object as labels[0..*n) (calloc'ed,
- * pointing into lj and t); anything but a string is skipped. Keys hold no
- * NUL: jansson refuses one in a key. Returns 0 or ENOMEM. */
-static int labels_of(json_t *lj, struct texts *t, struct label **out, size_t *n)
+int parse_labels(json_t *lj, struct parse_texts *t, struct label **out,
+                 size_t *n)
 {
     size_t nl = json_is_object(lj) ? json_object_size(lj) : 0;
     const char *k;
@@ -127,7 +113,7 @@ static int labels_of(json_t *lj, struct texts *t, struct label **out, size_t *n)
     if (!(*out = calloc(nl, sizeof **out)))
         return ENOMEM;
     json_object_foreach(lj, k, v) {
-        const char *s = text_of(v, t);
+        const char *s = parse_text(v, t);
         if (!s || *n == nl)
             continue;
         (*out)[*n].key = (char *)k;
@@ -170,13 +156,13 @@ static long long get_created(json_t *v)
 /* Fills c from one element of the list; ENOENT for an entry to skip. */
 static int parse_one(json_t *o, struct container *c)
 {
-    struct texts t = { 0 };
+    struct parse_texts t = { 0 };
     struct label *labels;
     size_t n;
 
     if (!json_is_object(o) || !is_id(json_object_get(o, "Id")))
         return ENOENT;
-    int rc = labels_of(json_object_get(o, "Labels"), &t, &labels, &n);
+    int rc = parse_labels(json_object_get(o, "Labels"), &t, &labels, &n);
     const char *name = pick_name(json_object_get(o, "Names"), &t);
     const char *image = text_at(o, "Image", &t);
     const char *state = text_at(o, "State", &t);
@@ -188,7 +174,7 @@ static int parse_one(json_t *o, struct container *c)
     else
         rc = ENOMEM;
     free(labels);
-    texts_free(&t);
+    parse_texts_free(&t);
     return rc;
 }
 
@@ -221,8 +207,21 @@ static void find_id(const char *text, size_t len, const char *key,
     }
 }
 
-/* One element of a list, over this size, is not a container. */
+/* One element of a list, cut down by jtrim, over this size, is not a
+ * container. */
 #define LIST_ELEM_MAX (1u << 20)
+
+/* What parse_one reads of a list element. */
+static const char *const LIST_KEEP[] = {
+    "Id", "Names", "Image", "State", "Created", "Labels", NULL
+};
+
+/* What parse_inspect reads (parse.h). */
+const char *const INSPECT_KEEP[] = {
+    "Id", "Name", "Image", "Created", "State", "Config", NULL
+};
+const char *const INSPECT_DESCEND[] = { "Config", NULL };
+const char *const INSPECT_INNER[] = { "Image", "Labels", NULL };
 
 enum { LP_START, LP_ARRAY, LP_DONE, LP_BROKEN };
 
@@ -269,7 +268,9 @@ static int lp_element_done(struct list_parser *p)
     struct container c;
     int rc;
 
-    if (p->oversize) {
+    if (p->trim.err) {
+        return lp_fail(p, p->trim.err);
+    } else if (p->trim.full) {
         lp_skip(p, "its record is over 1 MiB");
     } else if (!(o = json_loadb(p->elem.data ? p->elem.data : "", p->elem.len,
                                 JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr))) {
@@ -278,17 +279,26 @@ static int lp_element_done(struct list_parser *p)
         lp_skip(p, why);
     }
     p->in_elem = 0;
-    p->oversize = 0;
+    size_t cut = p->trim.cut;
     buf_reset(&p->elem);
     if (!o)
         return 0;
     memset(&c, 0, sizeof c);
     rc = parse_one(o, &c);
     json_decref(o);
+    c.labels_cut = cut;
     if (rc == ENOENT)
         return 0;
     if (rc)
         return lp_fail(p, rc);
+    size_t bytes = container_bytes(&c);
+    if (p->n >= ENGINE_CONTAINERS_MAX || p->bytes + bytes > ENGINE_BYTES_MAX) {
+        /* One engine's share is full: the rest is not read at all. */
+        container_clear(&c);
+        p->capped = 1;
+        return lp_fail(p, EFBIG);
+    }
+    p->bytes += bytes;
     if (p->n == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 64;
         struct container *v = realloc(p->v, cap * sizeof *v);
@@ -303,17 +313,13 @@ static int lp_element_done(struct list_parser *p)
     return 0;
 }
 
-/* Adds c to the element being collected. Past LIST_ELEM_MAX the element
- * is only scanned to its end (memory stays bounded) and then skipped;
- * the part kept still names its id. */
+/* Adds c to the element being collected, as jtrim cuts it down: what
+ * still outgrows LIST_ELEM_MAX is only scanned to its end (memory stays
+ * bounded) and then skipped; the part kept still names its id. */
 static int lp_keep(struct list_parser *p, char c)
 {
-    if (p->oversize)
-        return 0;
-    int rc = buf_add(&p->elem, &c, 1);
-    if (rc == E2BIG)
-        p->oversize = 1;
-    return rc && rc != E2BIG ? lp_fail(p, rc) : 0;
+    jtrim_feed(&p->trim, &c, 1);
+    return p->trim.err ? lp_fail(p, p->trim.err) : 0;
 }
 
 /* One byte inside the array. Tracks strings and nesting only as far as
@@ -329,6 +335,7 @@ static int lp_array_byte(struct list_parser *p, char c)
         }
         p->in_elem = 1;
         p->depth = 0;
+        jtrim_init(&p->trim, &p->elem, LIST_KEEP, NULL, NULL, LABELS_KEPT_MAX);
     }
     if (p->in_str) {
         if (p->esc)
@@ -397,9 +404,9 @@ int list_parser_finish(struct list_parser *p, struct container **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
-    if (p->state == LP_BROKEN)
+    if (p->state == LP_BROKEN && !p->capped)
         return p->err;
-    if (p->state != LP_DONE)
+    if (p->state != LP_DONE && !p->capped)
         return EINVAL;
     if (p->n) {
         *out = p->v;
@@ -409,7 +416,7 @@ int list_parser_finish(struct list_parser *p, struct container **out, size_t *n)
     }
     p->v = NULL;
     p->n = p->cap = 0;
-    return 0;
+    return p->capped ? EFBIG : 0;
 }
 
 /* Parses a /containers/json body into a fresh array; see parse.h. */
@@ -425,7 +432,7 @@ int parse_container_list(const char *json, size_t len,
         return EINVAL;
     list_parser_init(&p);
     rc = list_parser_feed(&p, json, len);
-    if (rc == 0)
+    if (rc == 0 || rc == EFBIG)
         rc = list_parser_finish(&p, out, n);
     list_parser_free(&p);
     return rc;
@@ -481,7 +488,7 @@ int parse_event(const char *line, size_t len, struct event *ev)
         return event_head(line, len, ev);
     }
     int rc = 0;
-    struct texts t = { 0 };
+    struct parse_texts t = { 0 };
     const char *type = get_str(o, "Type");
     const char *action = get_str(o, "Action");
     if (!action)
@@ -503,7 +510,7 @@ int parse_event(const char *line, size_t len, struct event *ev)
     }
     memcpy(ev->id, json_string_value(idv), ID_LEN + 1);
     if (strcmp(action, "rename") == 0) {
-        const char *to = text_of(json_object_get(json_object_get(
+        const char *to = parse_text(json_object_get(json_object_get(
             json_object_get(o, "Actor"), "Attributes"), "name"), &t);
         if (to && *to == '/')
             to++;
@@ -514,7 +521,7 @@ int parse_event(const char *line, size_t len, struct event *ev)
     ev->kind = (strcmp(action, "destroy") == 0 || strcmp(action, "remove") == 0)
                    ? EVENT_GONE : EVENT_CHANGED;
 out:
-    texts_free(&t);
+    parse_texts_free(&t);
     json_decref(o);
     return rc;
 }
@@ -527,7 +534,7 @@ int parse_event_container(const char *line, size_t len, struct container *c,
     json_t *attrs = json_object_get(actor, "Attributes");
     json_t *when = json_object_get(o, "timeNano");
     const char *action = get_str(o, "Action"), *type = get_str(o, "Type");
-    struct texts t = { 0 };
+    struct parse_texts t = { 0 };
     struct label *labels = NULL;
     size_t n = 0;
     int rc = ENOENT;
@@ -547,7 +554,7 @@ int parse_event_container(const char *line, size_t len, struct container *c,
      * the labels cannot be told from the rest. */
     if (type && strcmp(type, "container") == 0 && state && name && image &&
         is_id(json_object_get(actor, "ID")) && !json_object_get(attrs, "podId")) {
-        rc = labels_of(attrs, &t, &labels, &n);
+        rc = parse_labels(attrs, &t, &labels, &n);
         size_t k = 0;
         for (size_t i = 0; i < n; i++)
             if (strcmp(labels[i].key, "name") != 0 &&
@@ -561,7 +568,7 @@ int parse_event_container(const char *line, size_t len, struct container *c,
                                labels, k);
     }
     free(labels);
-    texts_free(&t);
+    parse_texts_free(&t);
     json_decref(o);
     return rc;
 }
@@ -638,9 +645,7 @@ int parse_info_id(const char *json, size_t len, char *id, size_t idlen)
     return rc;
 }
 
-/* "2026-11-22T05:43:59.067123456Z" or with a "+01:00" offset, in Unix
- * seconds; 0 for anything else (as the list's missing Created). */
-static long long rfc3339_seconds(const char *s)
+long long parse_rfc3339(const char *s)
 {
     struct tm tm;
     const char *p;
@@ -675,7 +680,7 @@ int parse_inspect(const char *json, size_t len, struct container *c,
     json_t *o = json ? json_loadb(json, len, JSON_ALLOW_NUL, NULL) : NULL;
     json_t *cfg = json_object_get(o, "Config");
     json_t *st = json_object_get(o, "State");
-    struct texts t = { 0 };
+    struct parse_texts t = { 0 };
     struct label *labels = NULL;
     size_t n = 0;
     int rc;
@@ -693,15 +698,15 @@ int parse_inspect(const char *json, size_t len, struct container *c,
         image = text_at(o, "Image", &t);
     if (name && *name == '/')
         name++;
-    rc = labels_of(json_object_get(cfg, "Labels"), &t, &labels, &n);
+    rc = parse_labels(json_object_get(cfg, "Labels"), &t, &labels, &n);
     if (!rc && t.nomem)
         rc = ENOMEM;
     if (!rc)
         rc = container_set(c, get_str(o, "Id"), name ? name : "",
                            image ? image : "", state ? state : "",
-                           rfc3339_seconds(get_str(o, "Created")), labels, n);
+                           parse_rfc3339(get_str(o, "Created")), labels, n);
     free(labels);
-    texts_free(&t);
+    parse_texts_free(&t);
     if (rc == 0 && info) {
         json_t *ec = json_object_get(st, "ExitCode");
         const char *image_id = get_str(o, "Image");

@@ -4,16 +4,45 @@
 #define DOCKERFS_PARSE_H
 
 #include <stddef.h>
+#include <jansson.h>
 #include "buf.h"
 #include "container.h"
+#include "jtrim.h"
+
+/* Every JSON string may hold a NUL (\u0000, JSON_ALLOW_NUL) and a C
+ * string cannot: such a string is copied with each NUL as ESCAPE_NUL,
+ * which the files show as \x00 (see escape.h). The copies live here
+ * until the container is built. */
+struct parse_texts {
+    char **v;
+    size_t n, cap;
+    int nomem;
+};
+
+/* The text of string v, or NULL if v is not a string (or on ENOMEM,
+ * with t->nomem set). */
+const char *parse_text(json_t *v, struct parse_texts *t);
+
+/* The string members of a labels object as labels[0..*n) (calloc'ed,
+ * pointing into lj and t); anything but a string is skipped. Keys hold
+ * no NUL: jansson refuses one in a key. Returns 0 or ENOMEM. */
+int parse_labels(json_t *lj, struct parse_texts *t, struct label **out,
+                 size_t *n);
+
+/* Frees the copies and zeroes t. */
+void parse_texts_free(struct parse_texts *t);
 
 /* Parses the body of GET /containers/json (Docker or Podman). On success
- * *out holds *n containers (free with containers_free). Entries without a
- * 64-hex Id are skipped, and so is a record over 1 MiB or one that is not
- * JSON (a NUL in a label key, say); a missing name, image or state becomes
- * "", a missing Created 0, Labels null no labels. A NUL inside a string
- * (\u0000) is kept as ESCAPE_NUL (escape.h). Returns 0, EINVAL when the
- * body is not a JSON array, ENOMEM. */
+ * *out holds *n containers (free with containers_free). Each record is
+ * read as jtrim.h cuts it down (the members dockerfs shows; labels beyond
+ * LABELS_KEPT_MAX left out and counted in labels_cut). Entries without a
+ * 64-hex Id are skipped, and so is a record still over 1 MiB so cut (a
+ * name that long) or one that is not JSON (a NUL in a label key, say); a
+ * missing name, image or state becomes "", a missing Created 0, Labels
+ * null no labels. A NUL inside a string (\u0000) is kept as ESCAPE_NUL
+ * (escape.h). Returns 0, EINVAL when the body is not a JSON array,
+ * ENOMEM, or EFBIG with the first ENGINE_CONTAINERS_MAX containers (or
+ * ENGINE_BYTES_MAX of them) in *out when there are more. */
 int parse_container_list(const char *json, size_t len,
                          struct container **out, size_t *n);
 
@@ -23,16 +52,20 @@ int parse_container_list(const char *json, size_t len,
 typedef void (*list_skip_fn)(void *arg, const char *id, const char *why);
 
 /* The same, fed in chunks as they arrive: only the element being read is
- * held as text (at most 1 MiB), and each is decoded on its own, so a list
- * of 10000 containers never becomes one JSON tree in memory. */
+ * held as text (cut down by jtrim, at most 1 MiB), and each is decoded on
+ * its own, so a list of 10000 containers never becomes one JSON tree in
+ * memory. */
 struct list_parser {
     struct buf elem;        /* text of the element being collected */
+    struct jtrim trim;      /* what cuts it down into elem */
     int state;              /* before '[', in the array, after ']', broken */
     int in_elem, depth, in_str, esc;
-    int oversize;           /* the element outgrew elem: scan, then skip */
     struct container *v;
     size_t n, cap;
     int err;                /* first error: EINVAL or ENOMEM */
+    size_t bytes;           /* container_bytes of those kept */
+    int capped;             /* ENGINE_CONTAINERS_MAX or ENGINE_BYTES_MAX
+                               reached: the rest is not read */
     size_t skipped;         /* records left out as unreadable */
     list_skip_fn on_skip;   /* set after list_parser_init; may stay NULL */
     void *skip_arg;
@@ -41,12 +74,16 @@ struct list_parser {
 void list_parser_init(struct list_parser *p);
 
 /* Feeds a chunk. Returns 0, or the first error (EINVAL: not a JSON array
- * of objects; ENOMEM); after an error every call returns it again. */
+ * of objects; ENOMEM; EFBIG: one engine's share is full, ENGINE_CONTAINERS_MAX
+ * containers or ENGINE_BYTES_MAX of their text, and the rest is not
+ * read); after an error every call returns it again. */
 int list_parser_feed(struct list_parser *p, const char *data, size_t len);
 
 /* Ends the input: on success hands over the containers as
  * parse_container_list does and returns 0; EINVAL if the array was not
- * closed. The parser must still be freed. */
+ * closed; EFBIG after a list cut at one engine's share, with the
+ * containers kept handed over as on success. The parser must still be
+ * freed. */
 int list_parser_finish(struct list_parser *p, struct container **out, size_t *n);
 
 void list_parser_free(struct list_parser *p);
@@ -103,6 +140,13 @@ struct inspect_info {
                                from ("sha256:..."), "" without one */
 };
 
+/* The members of an inspect body parse_inspect reads: a body cut down
+ * with these (jtrim_init(t, out, INSPECT_KEEP, INSPECT_DESCEND,
+ * INSPECT_INNER, LABELS_KEPT_MAX)) parses as the whole would, but for
+ * the labels cut. */
+extern const char *const INSPECT_KEEP[], *const INSPECT_DESCEND[],
+    *const INSPECT_INNER[];
+
 /* Parses the body of GET /containers/{id}/json (Docker or Podman) into c
  * with the same values the list gives: Name without its "/",
  * Config.Image, State.Status, Created (RFC 3339) in Unix seconds,
@@ -111,6 +155,11 @@ struct inspect_info {
  * empty. */
 int parse_inspect(const char *json, size_t len, struct container *c,
                   struct inspect_info *info);
+
+/* "2026-11-22T05:43:59.067123456Z" or with a "+01:00" offset, in Unix
+ * seconds; 0 for anything else (NULL too: as the list's missing
+ * Created). */
+long long parse_rfc3339(const char *s);
 
 /* Copies the "message" of an engine error body into dst (truncated,
  * always terminated); when there is none, the body itself up to its first

@@ -12,8 +12,8 @@
 int protect_add(struct protect_rules *r, const char *spec,
                 char *err, size_t errlen)
 {
-    const char *how = "expected label=KEY[=VALUE], name=GLOB, image=GLOB "
-                      "or engine=GLOB";
+    const char *how = "expected label=KEY[=VALUE], name=GLOB, image=GLOB, "
+                      "engine=GLOB or namespace=GLOB";
     const char *eq = spec ? strchr(spec, '=') : NULL;
     if (!eq)
         return errmsg(EINVAL, err, errlen, "bad --protect '%s': %s",
@@ -38,12 +38,13 @@ int protect_add(struct protect_rules *r, const char *spec,
         }
     } else if ((klen == 4 && strncmp(spec, "name", 4) == 0) ||
                (klen == 5 && strncmp(spec, "image", 5) == 0) ||
-               (klen == 6 && strncmp(spec, "engine", 6) == 0)) {
+               (klen == 6 && strncmp(spec, "engine", 6) == 0) ||
+               (klen == 9 && strncmp(spec, "namespace", 9) == 0)) {
         if (*rest == '\0')
             return errmsg(EINVAL, err, errlen, "bad --protect '%s': empty pattern",
                         spec);
         nr.kind = klen == 4 ? PROTECT_BY_NAME : klen == 5 ? PROTECT_BY_IMAGE
-                                                          : PROTECT_BY_ENGINE;
+                  : klen == 6 ? PROTECT_BY_ENGINE : PROTECT_BY_NAMESPACE;
         if (!(nr.value = strdup(rest)))
             return ENOMEM;
     } else {
@@ -107,6 +108,12 @@ static int rule_matches(const struct protect_rule *rl, const struct container *c
     switch (rl->kind) {
     case PROTECT_BY_LABEL: {
         const char *v = container_label(c, rl->key);
+        /* Not among the labels kept of a cut set: it may have been cut,
+         * and what cannot be decided is protected. Labels that are
+         * always kept are known. */
+        if (!v && c->labels_cut &&
+            strncmp(rl->key, LABELS_ALWAYS_KEPT, strlen(LABELS_ALWAYS_KEPT)) != 0)
+            return 1;
         return v && (!rl->value || strcmp(v, rl->value) == 0);
     }
     case PROTECT_BY_NAME:
@@ -119,6 +126,9 @@ static int rule_matches(const struct protect_rule *rl, const struct container *c
     }
     case PROTECT_BY_ENGINE:
         return fnmatch(rl->value, container_engine(c), 0) == 0;
+    case PROTECT_BY_NAMESPACE:
+        /* A container has no namespace: never matched. */
+        return c->ns && fnmatch(rl->value, c->ns, 0) == 0;
     }
     return -1;      /* a rule we do not know cannot say "not protected" */
 }

@@ -11,7 +11,7 @@
 #define PROTECT_LABEL "dockerfs.protect"
 
 enum protect_kind { PROTECT_BY_LABEL, PROTECT_BY_NAME, PROTECT_BY_IMAGE,
-                    PROTECT_BY_ENGINE };
+                    PROTECT_BY_ENGINE, PROTECT_BY_NAMESPACE };
 
 struct protect_rule {
     enum protect_kind kind;
@@ -27,8 +27,9 @@ struct protect_rules {
 
 /* Adds one --protect spec: "label=KEY=VALUE", "label=KEY", "name=GLOB",
  * "image=GLOB", "engine=GLOB" (the name of the container's engine in the
- * mount, container.engine; "default" when it has none). Returns 0, ENOMEM, or EINVAL with a one-line reason in
- * err. */
+ * mount, container_engine), "namespace=GLOB" (a pod's namespace; a
+ * container has none and never matches). Returns 0, ENOMEM, or EINVAL
+ * with a one-line reason in err. */
 int protect_add(struct protect_rules *r, const char *spec,
                 char *err, size_t errlen);
 

@@ -39,13 +39,15 @@ void skipped_log(void *arg, const char *id, const char *why)
     char safe_id[ID_LEN + 1] = "", reason[256];
 
     (void)arg;
-    if (id && strlen(id) == ID_LEN && id_is_hex(id, ID_LEN))
-        memcpy(safe_id, id, ID_LEN + 1);
+    if (id && id_valid(id))
+        memcpy(safe_id, id, strlen(id) + 1);
+    /* A pod's id is its uid's 32 digits. */
+    const char *what = strlen(safe_id) == POD_ID_LEN ? "pod" : "container";
     escape_text_to(reason, sizeof reason, why ? why : "");
     if (seen(safe_id))
-        log_debug("left out container %.12s again: %s",
+        log_debug("left out %s %.12s again: %s", what,
                   safe_id[0] ? safe_id : "(no id)", reason);
     else
-        log_warn("left out container %.12s: %s (said once per container)",
-                 safe_id[0] ? safe_id : "(no id)", reason);
+        log_warn("left out %s %.12s: %s (said once per %s)", what,
+                 safe_id[0] ? safe_id : "(no id)", reason, what);
 }

@@ -8,8 +8,8 @@
 #ifndef DOCKERFS_SKIPPED_H
 #define DOCKERFS_SKIPPED_H
 
-/* Logs that container id (64 hex digits, or "" when its record names
- * none) is left out, and why: a warning the first time for an id, at
+/* Logs that container id (64 hex digits; a pod's 32, "pod" then; or ""
+ * when its record names none) is left out, and why: a warning the first time for an id, at
  * debug level after that, so the re-list every --resync seconds and each
  * event about it do not repeat it. why is escaped before it is logged.
  * Safe from any thread. The signature is a list_skip_fn (arg unused). */

@@ -74,6 +74,16 @@ int sync_full(struct sync *s, char *err, size_t errlen)
     }
     rc = engine_list(s->engine, s->all, filters, &v, &n, err, errlen);
     free(filters);
+    if (rc == EFBIG) {
+        /* A hostile (or runaway) engine: what one engine may cost is
+         * shown, said once until the list fits again. */
+        if (!s->cut_logged)
+            log_warn("engine %s: %s", follow_engine_name(&s->out), err);
+        s->cut_logged = 1;
+        rc = 0;
+    } else if (rc == 0) {
+        s->cut_logged = 0;
+    }
     if (rc != 0)
         return rc;
     rc = follow_replace(&s->out, v, n);
@@ -116,7 +126,7 @@ int sync_scope(struct sync *s, const struct container *c,
     }
     rc = engine_list(s->engine, s->all, filters, &v, &n, err, errlen);
     free(filters);
-    if (rc != 0)
+    if (rc != 0 && rc != EFBIG)
         return rc;
     for (size_t i = 0; i < n && !found; i++)
         found = strcmp(v[i].id, c->id) == 0;
@@ -154,6 +164,7 @@ static int refresh_by_list(struct sync *s, const struct event *ev)
                                sizeof err) : ENOMEM;
     free(filters);
     if (rc != 0) {
+        containers_free(v, n);
         log_warn("could not re-read container %.12s: %s", ev->id,
                  rc == ENOMEM ? "out of memory" : err);
         return rc;

@@ -28,6 +28,7 @@ struct sync {
     atomic_int stop;            /* set by sync_stop, read by the thread */
     CURLM *multi;
     long long listed_at;        /* wall clock of the last full list */
+    int cut_logged;             /* the last list was cut (EFBIG), said */
 };
 
 /* Lists every container and makes the table match. Returns 0 or the

@@ -14,6 +14,7 @@
 
 struct entry {
     struct container c;
+    size_t bytes;               /* container_bytes(&c) */
     uint64_t serial;
     size_t pos;                 /* index in table.v */
     struct entry *next_short;   /* hash chains */
@@ -31,8 +32,33 @@ struct table {
     size_t nbuckets;            /* a power of two */
     uint64_t next_serial;
     uint64_t gen;               /* + 1 at every row added or removed */
+    struct engine_use *use;     /* by engine_ix, nuse of them */
+    size_t nuse;
+    size_t rows_max, bytes_max; /* one engine's share */
     long long last_ns;          /* the newest changed_ns given out */
 };
+
+/* What the rows of one engine cost, against ENGINE_CONTAINERS_MAX and
+ * ENGINE_BYTES_MAX, and how many were refused for them. */
+struct engine_use {
+    size_t rows, bytes, refused;
+};
+
+/* Engine e's use, the array grown to hold it; NULL on ENOMEM. Under the
+ * writer lock. */
+static struct engine_use *use_of(struct table *t, unsigned e)
+{
+    if (e >= t->nuse) {
+        size_t n = (size_t)e + 1 < 8 ? 8 : (size_t)e + 1;
+        struct engine_use *u = realloc(t->use, n * sizeof *u);
+        if (!u)
+            return NULL;
+        memset(u + t->nuse, 0, (n - t->nuse) * sizeof *u);
+        t->use = u;
+        t->nuse = n;
+    }
+    return &t->use[e];
+}
 
 /* A changed_ns for a change made now: the wall clock, but later than any
  * given out before, so two changes never share a stamp (a reader that
@@ -84,6 +110,8 @@ struct table *table_new(void)
     }
     pthread_rwlock_init(&t->lock, NULL);
     t->next_serial = 1;
+    t->rows_max = ENGINE_CONTAINERS_MAX;
+    t->bytes_max = ENGINE_BYTES_MAX;
     return t;
 }
 
@@ -99,6 +127,7 @@ void table_free(struct table *t)
     free(t->by_short);
     free(t->by_name);
     free(t->by_serial);
+    free(t->use);
     pthread_rwlock_destroy(&t->lock);
     free(t);
 }
@@ -184,42 +213,89 @@ static int on_engine(const struct entry *e, const char *engine)
     return !engine || strcmp(container_engine(&e->c), engine) == 0;
 }
 
+/* The row with full id id[0..len) (ID_LEN or POD_ID_LEN hex digits,
+ * or a SHORT_ID_LEN short id) on engine, or NULL. Short ids are unique
+ * in the table, so a full id is found by its first twelve. */
+static struct entry *find_id(const struct table *t, const char *id,
+                             size_t len, const char *engine)
+{
+    char short_id[SHORT_ID_LEN + 1];
+    struct entry *e;
+
+    if (len != ID_LEN && len != POD_ID_LEN && len != SHORT_ID_LEN)
+        return NULL;
+    memcpy(short_id, id, SHORT_ID_LEN);
+    short_id[SHORT_ID_LEN] = '\0';
+    e = find_short(t, short_id);
+    if (!e || !on_engine(e, engine) || strncmp(e->c.id, id, len) != 0 ||
+        (len != SHORT_ID_LEN && e->c.id[len] != '\0'))
+        return NULL;
+    return e;
+}
+
+/* Counts the rows on engine that name[0..len) names: by their name, or
+ * as NAME.NAMESPACE (a pod's name, then its namespace after the last
+ * dot: a namespace has no dot, a pod name may have). *found is the last
+ * one. */
+static size_t count_named(const struct table *t, const char *name,
+                          size_t len, const char *engine,
+                          struct entry **found)
+{
+    const char *dot = memrchr(name, '.', len);
+    size_t n = 0;
+
+    for (struct entry *e = first_named(t, name, len); e;
+         e = next_named(e->next_name, name, len)) {
+        if (on_engine(e, engine)) {
+            *found = e;
+            n++;
+        }
+    }
+    if (!dot || dot == name || dot == name + len - 1)
+        return n;
+    size_t plen = (size_t)(dot - name), nslen = len - plen - 1;
+    for (struct entry *e = first_named(t, name, plen); e;
+         e = next_named(e->next_name, name, plen)) {
+        if (on_engine(e, engine) && e->c.ns &&
+            strncmp(e->c.ns, dot + 1, nslen) == 0 && e->c.ns[nslen] == '\0') {
+            *found = e;
+            n++;
+        }
+    }
+    return n;
+}
+
 /* table_resolve over the rows of one engine (NULL: all of them). */
 static int resolve_in(struct table *t, const char *name, size_t len,
                       const char *engine, uint64_t *serial)
 {
     struct entry *found = NULL;
-    char short_id[SHORT_ID_LEN + 1];
+    char uid_hex[POD_ID_LEN + 1];
 
     /* Docker's own order, each step over the whole table: a container
-     * named with another's full id must not win that id. Short ids are
-     * unique in the table, so a full id is found by its first twelve. */
-    if (len == ID_LEN || len == SHORT_ID_LEN) {
-        memcpy(short_id, name, SHORT_ID_LEN);
-        short_id[SHORT_ID_LEN] = '\0';
-        found = find_short(t, short_id);
-        if (found && (!on_engine(found, engine) ||
-                      strncmp(found->c.id, name, len) != 0))
-            found = NULL;
-    }
+     * named with another's full id must not win that id. A pod's uid is
+     * its id with the dashes it is written with. */
+    found = find_id(t, name, len, engine);
+    if (!found && pod_id_from_uid(name, len, uid_hex) == 0)
+        found = find_id(t, uid_hex, POD_ID_LEN, engine);
     if (found) {
         *serial = found->serial;
         return 0;
     }
-    /* One engine keeps its names unique; across engines a name may be
-     * taken twice, and then only name@engine says which. */
-    for (struct entry *e = first_named(t, name, len); e;
-         e = next_named(e->next_name, name, len)) {
-        if (!on_engine(e, engine))
-            continue;
-        if (found)
-            return ENOTUNIQ;
-        found = e;
-    }
-    if (found) {
+    /* One engine keeps its names unique (a cluster per namespace);
+     * across engines and namespaces a name may be taken twice, and then
+     * only name@engine or NAME.NAMESPACE says which: a name that could
+     * mean two rows means none. */
+    switch (count_named(t, name, len, engine, &found)) {
+    case 0:
+        break;
+    case 1:
         *serial = found->serial;
         return 0;
+    default:
+        return ENOTUNIQ;
     }
+    found = NULL;
     if (len == 0 || len > ID_LEN || !id_is_hex(name, len))
         return ENOENT;
     for (size_t i = 0; i < t->n; i++) {
@@ -291,7 +367,7 @@ static int rehash(struct table *t)
 
 static int labels_equal(const struct container *a, const struct container *b)
 {
-    if (a->nlabels != b->nlabels)
+    if (a->nlabels != b->nlabels || a->labels_cut != b->labels_cut)
         return 0;
     for (size_t i = 0; i < a->nlabels; i++)
         if (strcmp(a->labels[i].key, b->labels[i].key) != 0 ||
@@ -304,7 +380,8 @@ static int container_equal(const struct container *a, const struct container *b)
 {
     return strcmp(a->name, b->name) == 0 && strcmp(a->image, b->image) == 0 &&
            strcmp(a->state, b->state) == 0 && a->created == b->created &&
-           labels_equal(a, b) && a->engine == b->engine;
+           labels_equal(a, b) && a->engine == b->engine &&
+           !a->ns == !b->ns && (!a->ns || strcmp(a->ns, b->ns) == 0);
 }
 
 /* Inserts or replaces; the caller holds the writer lock. */
@@ -323,8 +400,20 @@ static int upsert_locked(struct table *t, const struct container *c,
             *serial = e->serial;
         if (!differs)
             return 0;
+        struct engine_use *u = use_of(t, e->c.engine_ix);
+        size_t bytes = container_bytes(c);
+        if (!u)
+            return ENOMEM;
+        if (u->bytes - e->bytes + bytes > t->bytes_max) {
+            u->refused++;
+            if (changed)
+                *changed = 0;
+            return EFBIG;
+        }
         if ((err = container_copy(&copy, c)) != 0)
             return err;
+        u->bytes = u->bytes - e->bytes + bytes;
+        e->bytes = bytes;
         name_unlink(t, e);      /* a rename moves it to another chain */
         container_clear(&e->c);
         e->c = copy;
@@ -339,6 +428,18 @@ static int upsert_locked(struct table *t, const struct container *c,
         if (changed)
             *changed = 0;
         return 0;
+    }
+    /* One engine's share is full: a runaway or hostile engine costs the
+     * mount no more than that. */
+    struct engine_use *u = use_of(t, c->engine_ix);
+    size_t bytes = container_bytes(c);
+    if (!u)
+        return ENOMEM;
+    if (u->rows >= t->rows_max || u->bytes + bytes > t->bytes_max) {
+        u->refused++;
+        if (changed)
+            *changed = 0;
+        return EFBIG;
     }
     if (t->n == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 64;
@@ -357,6 +458,9 @@ static int upsert_locked(struct table *t, const struct container *c,
         return err;
     }
     e->c.changed_ns = change_stamp(t);
+    e->bytes = bytes;
+    u->rows++;
+    u->bytes += bytes;
     e->serial = t->next_serial++;
     t->gen++;
     e->pos = t->n;
@@ -392,6 +496,10 @@ static void remove_locked(struct table *t, struct entry *e, struct table_row *go
     t->v[e->pos] = t->v[--t->n];
     t->v[e->pos]->pos = e->pos;
     t->gen++;
+    if (e->c.engine_ix < t->nuse) {
+        t->use[e->c.engine_ix].rows--;
+        t->use[e->c.engine_ix].bytes -= e->bytes;
+    }
     if (gone) {
         memcpy(gone->short_id, e->c.short_id, sizeof gone->short_id);
         gone->serial = e->serial;
@@ -552,7 +660,9 @@ int table_replace_engine(struct table *t, unsigned engine,
             int differs = 0;
             uint64_t serial = 0;
             err = upsert_locked(t, sorted[j], &differs, &serial);
-            if (!err && differs && ch)
+            if (err == EFBIG)   /* over the engine's share: left out */
+                err = 0;
+            else if (!err && differs && ch)
                 ch[nch++] = serial;
         }
     }
@@ -581,6 +691,22 @@ static int cmp_row(const void *a, const void *b)
 {
     return strcmp(((const struct table_row *)a)->short_id,
                   ((const struct table_row *)b)->short_id);
+}
+
+void table_set_engine_share(struct table *t, size_t rows, size_t bytes)
+{
+    pthread_rwlock_wrlock(&t->lock);
+    t->rows_max = rows;
+    t->bytes_max = bytes;
+    pthread_rwlock_unlock(&t->lock);
+}
+
+size_t table_engine_refused(struct table *t, unsigned engine)
+{
+    pthread_rwlock_rdlock(&t->lock);
+    size_t n = engine < t->nuse ? t->use[engine].refused : 0;
+    pthread_rwlock_unlock(&t->lock);
+    return n;
 }
 
 uint64_t table_generation(struct table *t)
@@ -637,6 +763,11 @@ int table_mark_engine(struct table *t, unsigned engine, const char *state,
             err = ENOMEM;
             break;
         }
+        /* The state's length counts in the engine's share too. */
+        size_t now = e->bytes - strlen(e->c.state) + strlen(s);
+        if (engine < t->nuse)
+            t->use[engine].bytes = t->use[engine].bytes - e->bytes + now;
+        e->bytes = now;
         free(e->c.state);
         e->c.state = s;
         e->c.changed_ns = change_stamp(t);

@@ -41,14 +41,16 @@ const struct container *table_by_short_id(struct table *t, const char *short_id,
 
 /* Resolves a name in the root: a short id is a container's directory
  * (*is_dir = 1); anything else is a reference resolved as the docker CLI
- * does (*is_dir = 0), first as a full id, then as an exact container
- * name, then as a unique id prefix; a name never shadows a full id (a
- * container named with another's 64-digit id does not win that id).
- * REF@ENGINE resolves REF (short id, full id, name, prefix) among the
- * rows of that engine only (its name, container.engine). Returns 0,
- * ENOENT, or ENOTUNIQ for a prefix that more than one container shares
- * or a plain name that containers on two engines have. Call with the
- * reader lock held. */
+ * does (*is_dir = 0), first as a full id (a pod's uid with or without
+ * its dashes), then as an exact name or a pod's NAME.NAMESPACE (split
+ * at the last dot), then as a unique id prefix; a name never shadows a
+ * full id (a container named with another's 64-digit id does not win
+ * that id). REF@ENGINE resolves REF (short id, full id, name, prefix)
+ * among the rows of that engine only (its name, container.engine).
+ * Returns 0, ENOENT, or ENOTUNIQ for a prefix that more than one
+ * container shares, or a name that could mean two rows (the same name
+ * on two engines or in two namespaces, or a name that is also another
+ * pod's NAME.NAMESPACE). Call with the reader lock held. */
 int table_resolve(struct table *t, const char *name, uint64_t *serial,
                   int *is_dir);
 
@@ -63,7 +65,11 @@ int table_insert(struct table *t, const struct container *c, uint64_t *serial);
  * id another row (of another engine) holds waits until that row is gone.
  * *changed (may be NULL) says whether anything shown differs: 0 no, 1
  * changed, 2 inserted (the root listing grew).
- * Returns 0 or ENOMEM. Takes the writer lock. */
+ * Returns 0, ENOMEM, or EFBIG when the engine's rows would hold more
+ * than ENGINE_CONTAINERS_MAX rows or ENGINE_BYTES_MAX (container_bytes):
+ * the table is unchanged and the refusal counted. The same holds for
+ * table_insert; table_replace_engine leaves out what does not fit. Takes
+ * the writer lock. */
 int table_upsert(struct table *t, const struct container *c, int *changed,
                  uint64_t *serial);
 
@@ -102,6 +108,14 @@ int table_mark_engine(struct table *t, unsigned engine, const char *state,
  * Returns 0 or ENOMEM. */
 int table_snapshot(struct table *t, struct table_row **rows, size_t *n,
                    uint64_t *gen);
+
+/* One engine's share, ENGINE_CONTAINERS_MAX rows and ENGINE_BYTES_MAX
+ * unless set here (tests use small ones). Takes the writer lock. */
+void table_set_engine_share(struct table *t, size_t rows, size_t bytes);
+
+/* How many rows of engine were refused for its share (EFBIG). Takes the
+ * reader lock. */
+size_t table_engine_refused(struct table *t, unsigned engine);
 
 /* The table's generation: it grows whenever a row is added or removed
  * (the root listing changed), never otherwise. Takes the reader lock. */

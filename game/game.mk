@@ -4,7 +4,8 @@
 #   make game        build/game/chocolate-doom
 #   make game-unit   cmocka tests of the pure parts (tests/game/test_*.c);
 #                    T=kill runs just tests/game/test_dd_kill.c
-#   make game-check  game-unit + the map sweep + the Xvfb integration test
+#   make game-check  game-unit + the map sweep + the map specials + the
+#                    Xvfb integration test
 #
 # The game always builds into build/game (SAN=1 does not apply to
 # chocolate-doom itself); the unit tests follow $(B) like the rest.
@@ -49,7 +50,7 @@ $(GAME_B)/chocolate-doom: $(GAME_CMAKE)/Makefile $(GAME_OURS)
 GAME_PURE      := game/src/dd_table.c game/src/dd_scan.c game/src/dd_kill.c \
                   game/src/dd_worker.c game/src/dd_name.c game/src/dd_errno.c \
                   game/src/dd_fit.c game/src/dd_msg.c game/src/dd_types.c \
-                  game/src/dd_reach.c
+                  game/src/dd_reach.c game/src/dd_labelpick.c game/src/dd_tally.c
 GAME_UNIT_SRCS := $(wildcard tests/game/test_*.c)
 GAME_UNIT_BINS := $(GAME_UNIT_SRCS:tests/game/%.c=$(B)/tests/game/%)
 
@@ -70,10 +71,11 @@ $(B)/tests/game/sweep_check: tests/game/sweep_check.c
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $(SANFLAGS) -D_GNU_SOURCE -o $@ $< \
 	    $(ALL_LDFLAGS)
 
-# Both game tests run even when the first fails.
+# Every game test runs even when one before fails.
 game-check: game-unit game $(B)/tests/game/sweep_check
 	@rc=0; \
 	tests/game/sweep.sh $(GAME_B)/chocolate-doom $(B)/tests/game/sweep_check || rc=1; \
+	tests/game/specials.sh $(GAME_B)/chocolate-doom || rc=1; \
 	tests/game/run-xvfb.sh $(GAME_B)/chocolate-doom || rc=1; \
 	exit $$rc
 

@@ -22,3 +22,10 @@ check:
 	tests/run
 
 -include $(UNIT_BINS:=.d)
+
+# The test cluster's kube-apiserver and kube-controller-manager, built once
+# per machine from Debian's source package into a cache outside the clone
+# (tests/kube/build.sh; tens of minutes the first time, then at once).
+.PHONY: kube-bin
+kube-bin:
+	tests/kube/build.sh

@@ -17,6 +17,7 @@
 //
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "dd_fit.h"
@@ -258,6 +259,35 @@ int DD_FitLabel(char *dst, size_t dstsize, const char *name, int maxwidth,
     memcpy(dst, name, prefix_len);
     memcpy(dst + prefix_len, "..", 3);
     return prefix_width + dots;
+}
+
+int DD_FitNameAt(char *dst, size_t dstsize, const char *name,
+                 const char *engine, int maxwidth, dd_charwidth_fn width,
+                 void *ctx)
+{
+    char plain[DD_LINE_LEN];
+    char at[DD_LINE_LEN];
+    char cut[DD_LINE_LEN];
+    int atwidth;
+    int namewidth;
+
+    if (engine == NULL || engine[0] == '\0')
+    {
+        return DD_FitLabel(dst, dstsize, name, maxwidth, width, ctx);
+    }
+    DD_Transliterate(plain, sizeof(plain) - 1, engine);
+    at[0] = '@';
+    atwidth = width('@', ctx);
+    atwidth += DD_FitLabel(at + 1, sizeof(at) - 1, plain,
+                           maxwidth / 2 - atwidth, width, ctx);
+    namewidth = DD_FitLabel(cut, sizeof(cut), name, maxwidth - atwidth,
+                            width, ctx);
+    if (dstsize == 0)
+    {
+        return 0;
+    }
+    snprintf(dst, dstsize, "%s%s", cut, at);
+    return namewidth + atwidth;
 }
 
 int DD_LabelLeft(int centre, int width, int left, int right)

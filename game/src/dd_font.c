@@ -31,6 +31,8 @@ typedef char dd_clip_width_check[SCREENWIDTH == 320 ? 1 : -1];
 
 static byte dd_trans[DD_COLORS][DD_FONT_LEVELS][256];
 static byte dd_black;
+static byte dd_white;
+static byte dd_backdrop;
 static boolean dd_font_ready;
 
 // The target colours at full brightness.
@@ -38,6 +40,31 @@ static const byte dd_rgb[DD_COLORS][3] = {
     { 255, 235, 130 },
     { 255, 255, 255 },
     { 255, 140, 60 },
+    { 130, 200, 255 },
+    { 175, 175, 175 },
+};
+
+// The icons, 6 pixels wide and 7 high ('#' drawn), in the font's
+// height.
+static const char *const dd_icons[DD_ICONS][7] = {
+    {
+        ".####.",
+        "##..##",
+        "##..##",
+        "######",
+        "###.##",
+        "###.##",
+        "######",
+    },
+    {
+        "##..##",
+        "##..##",
+        "##..##",
+        "##..##",
+        "##..##",
+        "##..##",
+        "##..##",
+    },
 };
 
 // Levels dim by these percentages of full brightness.
@@ -101,6 +128,8 @@ void DD_FontInit(void)
         }
     }
     dd_black = DD_Nearest(pal, 0, 0, 0);
+    dd_white = DD_Nearest(pal, 255, 255, 255);
+    dd_backdrop = DD_Nearest(pal, 24, 24, 32);
     W_ReleaseLumpName("PLAYPAL");
     dd_font_ready = true;
 }
@@ -224,6 +253,48 @@ void DD_FontDraw(int x, int y, const char *text, dd_color_t color,
                 }
             }
             cx += DD_FontCharWidth(*p, NULL);
+        }
+    }
+}
+
+int DD_FontBackdrop(void)
+{
+    return dd_backdrop;
+}
+
+void DD_FontDrawIcon(int x, int y, dd_icon_t icon, dd_color_t color,
+                     int level, const dd_clip_t *clip)
+{
+    byte shade;
+    int pass;
+    int row;
+    int col;
+
+    if (!dd_font_ready || icon < 0 || icon >= DD_ICONS)
+    {
+        return;
+    }
+    level = level < 0 ? 0 : level >= DD_FONT_LEVELS ? DD_FONT_LEVELS - 1
+                                                    : level;
+    // The brightest shade of the colour at this level: the font's
+    // letters are mostly their lightest shades too.
+    shade = dd_trans[color][level][dd_white];
+    for (pass = 0; pass < 2; ++pass)
+    {
+        for (row = 0; row < 7; ++row)
+        {
+            for (col = 0; dd_icons[icon][row][col] != '\0'; ++col)
+            {
+                int px = x + col + (pass == 0);
+                int py = y + row + (pass == 0);
+
+                if (dd_icons[icon][row][col] == '#'
+                 && DD_Visible(px, py, clip))
+                {
+                    I_VideoBuffer[py * SCREENWIDTH + px] =
+                        pass == 0 ? dd_black : shade;
+                }
+            }
         }
     }
 }

@@ -26,8 +26,21 @@ typedef enum
     DD_COLOR_LABEL,     // light yellow: container names
     DD_COLOR_OK,        // white: results, counts
     DD_COLOR_FAIL,      // orange: failures
+    DD_COLOR_PROTECT,   // light blue: protected containers' names
+    DD_COLOR_PAUSED,    // grey: paused containers' names
     DD_COLORS,
 } dd_color_t;
+
+// Signs drawn before a label's text.
+typedef enum
+{
+    DD_ICON_LOCK,       // protected: its kill will be refused
+    DD_ICON_PAUSE,      // paused
+    DD_ICONS,
+} dd_icon_t;
+
+// Width in pixels an icon takes, the gap after it included.
+#define DD_ICON_WIDTH 8
 
 // Brightness levels of each colour, 0 the brightest.
 #define DD_FONT_LEVELS 4
@@ -58,5 +71,12 @@ int DD_FontTextWidth(const char *text);
 // alone.
 void DD_FontDraw(int x, int y, const char *text, dd_color_t color,
                  int level, const dd_clip_t *clip);
+
+// A dark palette colour to draw text of ours over (a full screen of it).
+int DD_FontBackdrop(void);
+
+// Draws icon with its top left corner at x,y as DD_FontDraw draws text.
+void DD_FontDrawIcon(int x, int y, dd_icon_t icon, dd_color_t color,
+                     int level, const dd_clip_t *clip);
 
 #endif

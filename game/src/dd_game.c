@@ -30,6 +30,7 @@
 #include "doomdef.h"
 #include "doomstat.h"
 #include "d_player.h"
+#include "g_game.h"
 #include "i_timer.h"
 #include "m_argv.h"
 #include "m_cheat.h"
@@ -39,7 +40,9 @@
 #include "sounds.h"
 
 #include "dd_errno.h"
+#include "dd_fit.h"
 #include "dd_font.h"
+#include "dd_help.h"
 #include "dd_hud.h"
 #include "dd_kill.h"
 #include "dd_label.h"
@@ -47,8 +50,10 @@
 #include "dd_name.h"
 #include "dd_place.h"
 #include "dd_scan.h"
+#include "dd_specials.h"
 #include "dd_sweep.h"
 #include "dd_table.h"
+#include "dd_tally.h"
 #include "dd_types.h"
 #include "dockerdoom.h"
 
@@ -99,7 +104,14 @@ static int dd_spared;           // hits by containers on other monsters
 static int dd_spared_logged;
 static int dd_killedby;         // other monsters killed by containers
 static cheatseq_t dd_cheat = CHEAT("idrm", 0);
+static cheatseq_t dd_cheat_labels = CHEAT("idlabels", 0);
+static cheatseq_t dd_cheat_exit = CHEAT("idexit", 0);
+static boolean dd_testcheats;   // -ddtest: idexit ends the level
 static boolean dd_manyengines;  // the table spans engines: messages say which
+static dd_tally_t dd_tally;     // this level's kill results
+static int dd_batch_started;    // when the pending idrm began (ms)
+static int dd_batch_told;       // when its progress was last told (ms)
+static boolean dd_tally_drawn;  // the intermission's tally box is logged
 
 // Entries that vanished while their kill write was in flight: the scan
 // that shows them gone can overtake the write's result, which still needs
@@ -196,6 +208,14 @@ static void DD_PostKillResult(const dd_entry_t *entry, int err)
     DD_Post(err == 0 ? DD_MSG_OK : DD_MSG_FAIL, "%s", text);
 }
 
+// A container monster's flags from its kind's: marked as one, and not
+// counted among the level's kills (the intermission's KILLS are the
+// map's; the tally under them says what became of the containers).
+static int DD_ContainerFlags(int flags)
+{
+    return (flags & ~MF_COUNTKILL) | DD_MF_CONTAINER | DD_MF_SPAWNED;
+}
+
 // The entry of a container monster, or NULL for any other thing (also
 // for flagged monsters restored from a savegame, which are ordinary).
 static dd_entry_t *DD_EntryOf(const mobj_t *mo)
@@ -259,6 +279,7 @@ void DD_Init(void)
     DD_MsgInit(&dd_msgs);
     DD_BatchInit(&dd_batch);
     DD_FontInit();
+    DD_LabelsInit();
     err = DD_ScannerStart(dir, DD_SCAN_MS);
     if (err == 0)
     {
@@ -271,7 +292,16 @@ void DD_Init(void)
         return;
     }
     dd_enabled = true;
+    //!
+    // @category game
+    //
+    // dockerdoom test mode: the idexit cheat ends the level (to the
+    // intermission and its tally).
+    //
+    dd_testcheats = M_ParmExists("-ddtest");
+    DD_HelpEnable();
     DD_SweepStart();
+    DD_SpecialsInit();
     dd_stats_last = I_GetTimeMS();
     printf("dockerdoom: watching dir=%s\n", dir);
 }
@@ -297,6 +327,7 @@ void DD_LevelStart(void)
         }
     }
     DD_PlaceLevelStart();
+    DD_TallyInit(&dd_tally);
     dd_inlevel = true;
     dd_retrytic = 0;
     // Loading a level is not play: the tic rate is measured from here.
@@ -373,6 +404,10 @@ static void DD_Despawn(dd_entry_t *entry)
 static void DD_Changed(dd_entry_t *entry, dd_change_t change, void *ctx)
 {
     (void) ctx;
+    if (change == DD_CHANGE_ADDED && entry->protect)
+    {
+        DD_Log("protected", entry, NULL);
+    }
     if (change == DD_CHANGE_REMOVED)
     {
         if (entry->state != DD_ST_WAITING || entry->mobj != NULL)
@@ -406,7 +441,7 @@ static void DD_Raise(dd_entry_t *entry)
         P_SetMobjState(mo, info->raisestate);
         mo->height = info->height;
         mo->radius = info->radius;
-        mo->flags = info->flags | DD_MF_CONTAINER;
+        mo->flags = DD_ContainerFlags(info->flags);
         mo->health = info->spawnhealth;
         mo->target = NULL;
     }
@@ -469,7 +504,7 @@ static void DD_Retype(dd_entry_t *entry)
     }
     fresh = P_SpawnMobj(mo->x, mo->y, ONFLOORZ, monster->type);
     fresh->angle = mo->angle;
-    fresh->flags |= DD_MF_CONTAINER;
+    fresh->flags = DD_ContainerFlags(fresh->flags);
     mo->flags &= ~DD_MF_CONTAINER;
     entry->mobj = fresh;
     DD_ForgetMobj(mo);
@@ -492,6 +527,10 @@ static void DD_TakeChanges(void)
         if (e->changes & DD_CHANGED_IMAGE)
         {
             DD_Log("image", e, NULL);
+        }
+        if (e->changes & DD_CHANGED_PROTECT)
+        {
+            DD_Log(e->protect ? "protected" : "unprotected", e, NULL);
         }
         e->changes = 0;
         DD_Retype(e);
@@ -557,6 +596,7 @@ static void DD_TakeScan(void)
     DD_TableApply(&dd_table, &snap, DD_Changed, NULL);
     DD_SnapshotFree(&snap);
     dd_manyengines = DD_TableManyEngines(&dd_table) ? true : false;
+    DD_TableMarkShared(&dd_table);
     DD_UpdateTypes();
     DD_TakeChanges();
 
@@ -639,7 +679,9 @@ static void DD_Report(dd_entry_t *entry, int err)
 {
     char text[DD_MSG_LEN];
     dd_msgprio_t prio;
+    int done;
 
+    DD_TallyResult(&dd_tally, err);
     if (!entry->batch)
     {
         DD_PostKillResult(entry, err);
@@ -652,7 +694,29 @@ static void DD_Report(dd_entry_t *entry, int err)
                                NULL, text, sizeof(text));
         DD_Post(prio, "%s", text);
         DD_BatchInit(&dd_batch);
+        return;
     }
+    // Results come in one by one from a busy engine: say how far it got.
+    done = dd_batch.killed + dd_batch.refused + dd_batch.failed;
+    DD_Post(DD_MSG_INFO, "idrm: %d of %d", done, done + dd_batch.pending);
+}
+
+// An idrm whose results are slow to come says how far it got every
+// DD_SLOW_MS, rather than leaving the player without a word until the
+// last one is in.
+static void DD_CheckSlowBatch(void)
+{
+    int now = I_GetTimeMS();
+    int done = dd_batch.killed + dd_batch.refused + dd_batch.failed;
+
+    if (dd_batch.pending == 0 || now - dd_batch_told < DD_SLOW_MS)
+    {
+        return;
+    }
+    dd_batch_told = now;
+    DD_Post(DD_MSG_FAIL, "idrm: %d of %d done, %d waiting: engine has not "
+            "answered for %d s", done, done + dd_batch.pending,
+            dd_batch.pending, (now - dd_batch_started) / 1000);
 }
 
 // Kills the engine has not answered for DD_SLOW_MS get one message, so a
@@ -675,6 +739,10 @@ static void DD_CheckSlowKills(void)
         {
             e->slow = 1;
             DD_Log("kill-slow", e, NULL);
+            if (e->batch)
+            {
+                continue;   // told by DD_CheckSlowBatch
+            }
             if (first == NULL)
             {
                 first = e;
@@ -691,6 +759,7 @@ static void DD_CheckSlowKills(void)
                        more, DD_SLOW_MS / 1000);
         DD_Post(DD_MSG_FAIL, "%s", text);
     }
+    DD_CheckSlowBatch();
 }
 
 // Spawns one monster for entry at x,y, in teleport fog, facing the start.
@@ -701,7 +770,7 @@ static void DD_SpawnAt(dd_entry_t *entry, mobjtype_t type, fixed_t x,
     mobj_t *fog;
     mobj_t *player = players[consoleplayer].mo;
 
-    mo->flags |= DD_MF_CONTAINER;
+    mo->flags = DD_ContainerFlags(mo->flags);
     if (player != NULL)
     {
         mo->angle = R_PointToAngle2(x, y, player->x, player->y);
@@ -805,7 +874,8 @@ static void DD_LogInfighting(void)
             continue;
         }
         mo = (mobj_t *) th;
-        if (mo->target == NULL || !(mo->flags & MF_COUNTKILL)
+        if (mo->target == NULL
+         || !(mo->flags & (MF_COUNTKILL | DD_MF_CONTAINER))
          || mo->health <= 0)
         {
             continue;
@@ -916,6 +986,7 @@ void DD_Ticker(void)
         DD_SpawnWaiting();
         DD_HoldPaused();
         DD_SweepTicker(DD_CountAlive(), dd_table.count);
+        DD_SpecialsTicker(DD_CountAlive(), dd_table.count);
     }
 }
 
@@ -958,10 +1029,20 @@ static const char *DD_CountLine(void)
 
 void DD_Drawer(void)
 {
+    static boolean cursor_hidden;
     mobj_t *viewer = players[displayplayer].mo;
     const char *msg;
     int i;
 
+    // The game is played with the keys: a pointer would stand where the
+    // player aims and over the automap's arrow. Hidden once the window
+    // exists, it stays hidden when the game lets the mouse go (menus,
+    // pauses), and a VNC server shows the window's empty cursor.
+    if (!cursor_hidden)
+    {
+        SDL_ShowCursor(SDL_DISABLE);
+        cursor_hidden = true;
+    }
     if (!dd_enabled || gamestate != GS_LEVEL || viewer == NULL)
     {
         return;
@@ -977,7 +1058,10 @@ void DD_Drawer(void)
 
             if (mo != NULL && mo->health > 0)
             {
-                DD_LabelsAdd(mo, e->name, e->id);
+                DD_LabelsAdd(mo, e->name, e->id,
+                             e->shared ? e->engine : NULL,
+                             (e->protect ? DD_LABEL_PROTECTED : 0)
+                             | (e->frozen ? DD_LABEL_PAUSED : 0));
             }
         }
         DD_LabelsDraw();
@@ -1010,6 +1094,10 @@ static void DD_KillInView(void)
         return;
     }
     // Each kill request made from here on counts into one summary.
+    if (dd_batch.pending == 0)
+    {
+        dd_batch_started = dd_batch_told = I_GetTimeMS();
+    }
     dd_inbatch = true;
     for (i = 0; i < dd_table.count; ++i)
     {
@@ -1044,6 +1132,14 @@ void DD_Responder(event_t *ev)
     if (cht_CheckCheat(&dd_cheat, ev->data2))
     {
         DD_KillInView();
+    }
+    if (cht_CheckCheat(&dd_cheat_labels, ev->data2))
+    {
+        DD_Post(DD_MSG_OK, "labels %s", DD_LabelsToggle() ? "on" : "off");
+    }
+    if (cht_CheckCheat(&dd_cheat_exit, ev->data2) && dd_testcheats)
+    {
+        G_ExitLevel();
     }
 }
 
@@ -1081,11 +1177,23 @@ boolean DD_DamageAllowed(mobj_t *target, mobj_t *inflictor, mobj_t *source)
 
 boolean DD_MayLook(mobj_t *actor)
 {
+    dd_entry_t *entry;
+
     // Sight alone does not wake a container: a player who connects a
     // minute after the level started must not find himself dead. A shot
-    // fired within earshot (the sector's sound target) does.
-    return (actor->flags & DD_MF_CONTAINER) == 0
-        || actor->subsector->sector->soundtarget != NULL;
+    // fired within earshot (the sector's sound target) does, except a
+    // protected one's, which the player cannot kill: it fights only once
+    // hit (P_DamageMobj wakes it).
+    if ((actor->flags & DD_MF_CONTAINER) == 0)
+    {
+        return true;
+    }
+    entry = DD_EntryOf(actor);
+    if (entry != NULL && entry->protect)
+    {
+        return false;
+    }
+    return actor->subsector->sector->soundtarget != NULL;
 }
 
 void DD_MobjKilled(mobj_t *target, mobj_t *source)
@@ -1146,5 +1254,64 @@ void DD_MobjRemoved(mobj_t *mobj)
     if (entry->state == DD_ST_ALIVE)
     {
         entry->state = DD_ST_WAITING;
+    }
+}
+
+// "E1M8" or "MAP07": the level just finished, for the tally's log line.
+static void DD_MapName(char *dst, size_t dstsize)
+{
+    if (gamemode == commercial)
+    {
+        M_snprintf(dst, dstsize, "MAP%02d", gamemap);
+    }
+    else
+    {
+        M_snprintf(dst, dstsize, "E%dM%d", gameepisode, gamemap);
+    }
+}
+
+void DD_IntermissionStart(void)
+{
+    char map[16];
+    char fields[128];
+    char text[DD_MSG_LEN];
+
+    if (!dd_enabled)
+    {
+        return;
+    }
+    DD_MapName(map, sizeof(map));
+    DD_TallyFields(&dd_tally, fields, sizeof(fields));
+    DD_TallyText(&dd_tally, text, sizeof(text));
+    printf("dockerdoom: tally map=%s %s\n", map, fields);
+    printf("dockerdoom: tally-text containers: %s\n", text);
+    dd_tally_drawn = false;
+}
+
+void DD_IntermissionDrawer(void)
+{
+    char text[DD_MSG_LEN];
+    char line[DD_MSG_LEN + 16];
+    char shown[DD_LINE_LEN];
+    int width;
+
+    if (!dd_enabled)
+    {
+        return;
+    }
+    DD_TallyText(&dd_tally, text, sizeof(text));
+    M_snprintf(line, sizeof(line), "containers: %s", text);
+    width = DD_FitLabel(shown, sizeof(shown), line, SCREENWIDTH - 8,
+                        DD_FontCharWidth, NULL);
+    DD_FontDraw((SCREENWIDTH - width) / 2, SCREENHEIGHT - DD_FONT_HEIGHT - 4,
+                shown, dd_tally.failed > 0 ? DD_COLOR_FAIL : DD_COLOR_OK, 0,
+                NULL);
+    // Where it stands (320x200), once, for tests that look at a picture.
+    if (!dd_tally_drawn)
+    {
+        printf("dockerdoom: tally-box x=%d y=%d w=%d h=%d\n",
+               (SCREENWIDTH - width) / 2, SCREENHEIGHT - DD_FONT_HEIGHT - 4,
+               width + 1, DD_FONT_HEIGHT + 1);
+        dd_tally_drawn = true;
     }
 }

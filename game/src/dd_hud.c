@@ -71,3 +71,15 @@ int DD_HudFits(const char *msg)
     return DD_WrapText(plain, DD_HUD_WIDTH, DD_FontCharWidth, NULL, lines,
                        DD_HUD_LINES + 1) <= DD_HUD_LINES;
 }
+
+int DD_HudLabelTop(void)
+{
+    int below = DD_HUD_Y + DD_HUD_LINES * (DD_FONT_HEIGHT + 1) + 1;
+
+    return viewwindowy > below ? viewwindowy : below;
+}
+
+int DD_HudLabelBottom(void)
+{
+    return viewwindowy + viewheight - DD_FONT_HEIGHT - 3;
+}

@@ -33,4 +33,10 @@ void DD_HudDraw(const char *msg, dd_msgprio_t prio, const char *count);
 // Whether DD_HudDraw shows msg whole, within its DD_HUD_LINES lines.
 int DD_HudFits(const char *msg);
 
+// The rows of the view labels may use, top <= y < bottom: below the
+// game's message line and the lines of ours, above the count line, so a
+// label never stands over a message, whether one is shown or not.
+int DD_HudLabelTop(void);
+int DD_HudLabelBottom(void);
+
 #endif

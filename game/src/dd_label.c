@@ -16,15 +16,24 @@
 //	dockerdoom: name labels.
 //
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "doomdef.h"
+#include "i_swap.h"
+#include "i_timer.h"
+#include "m_argv.h"
 #include "r_local.h"
+#include "w_wad.h"
+#include "z_zone.h"
 
 #include "dd_fit.h"
 #include "dd_font.h"
+#include "dd_hud.h"
 #include "dd_label.h"
+#include "dd_labelpick.h"
+#include "dd_name.h"
 
 // Labels of far monsters would only clutter the view; nearer than the
 // first step they would fill it.
@@ -32,37 +41,67 @@
 #define DD_LABEL_DIMSTEP (384 * FRACUNIT)
 // Candidates per frame: more than MAXVISSPRITES could ever show.
 #define DD_LABEL_CANDIDATES 256
+// The box a label takes: its text and the shadow under and right of it.
+#define DD_LABEL_HEIGHT (DD_FONT_HEIGHT + 1)
+// -ddlabellog: what was drawn, at most this often (ms) and only when it
+// changed.
+#define DD_LABEL_LOG_MS 1000
 
 typedef struct
 {
     mobj_t *mo;
     const char *name;
     const char *id;
+    const char *engine;
+    int marks;
     const vissprite_t *vis;
     fixed_t depth;
-    int x;
-    int y;
-    int width;
+    int icons;          // width of the icons before the text
     char text[64];
 } dd_label_t;
 
 static dd_label_t dd_labels[DD_LABEL_CANDIDATES];
+static dd_labelbox_t dd_boxes[DD_LABEL_CANDIDATES];
 static int dd_nlabels;
+static boolean dd_labels_off;
+static boolean dd_labellog;
+static int dd_labellog_at;
+static char dd_labellog_last[DD_LABEL_MAX * 96];
+
+void DD_LabelsInit(void)
+{
+    //!
+    // @category game
+    //
+    // dockerdoom test mode: log the labels drawn (once a second at most,
+    // when they changed), for tests that compare them with a screenshot.
+    //
+    dd_labellog = M_ParmExists("-ddlabellog");
+}
 
 void DD_LabelsBegin(void)
 {
     dd_nlabels = 0;
 }
 
-void DD_LabelsAdd(mobj_t *mo, const char *name, const char *id)
+void DD_LabelsAdd(mobj_t *mo, const char *name, const char *id,
+                  const char *engine, int marks)
 {
     if (dd_nlabels < DD_LABEL_CANDIDATES)
     {
         dd_labels[dd_nlabels].mo = mo;
         dd_labels[dd_nlabels].name = name;
         dd_labels[dd_nlabels].id = id;
+        dd_labels[dd_nlabels].engine = engine;
+        dd_labels[dd_nlabels].marks = marks;
         ++dd_nlabels;
     }
+}
+
+boolean DD_LabelsToggle(void)
+{
+    dd_labels_off = !dd_labels_off;
+    return !dd_labels_off;
 }
 
 // The sprite the renderer made of mo this frame, or NULL.
@@ -155,28 +194,67 @@ static int DD_RowOf(fixed_t z, fixed_t scale)
     return (centeryfrac - FixedMul(z - viewz, scale)) >> FRACBITS;
 }
 
-// True when some of vis is left visible by nearer walls: a monster in a
-// pit or behind a pillar gets no label floating over it.
-static boolean DD_SpriteShows(const vissprite_t *vis)
+// True when an opaque pixel of vis falls in view columns c1..c2 and view
+// rows top..bottom: the posts of its patch, scaled as R_DrawVisSprite
+// scales them.
+static boolean DD_SpriteCovers(const vissprite_t *vis, int c1, int c2,
+                               int top, int bottom)
 {
-    short cliptop[SCREENWIDTH];
-    short clipbot[SCREENWIDTH];
-    int top = DD_RowOf(vis->gzt, vis->scale);
-    int bottom = DD_RowOf(vis->gz, vis->scale);
+    const patch_t *patch;
+    fixed_t frac;
+    fixed_t topscreen0;
+    int from = vis->x1 > c1 ? vis->x1 : c1;
+    int to = vis->x2 < c2 ? vis->x2 : c2;
     int x;
 
-    if (vis->x1 > vis->x2)
+    if (from > to)
     {
         return false;
     }
-    DD_ClipColumns(vis->x1, vis->x2, vis->scale, vis->gx, vis->gy, vis->gz,
-                   vis->gzt, cliptop, clipbot);
-    for (x = vis->x1; x <= vis->x2; ++x)
+    patch = W_CacheLumpNum(vis->patch + firstspritelump, PU_CACHE);
+    topscreen0 = centeryfrac - FixedMul(vis->texturemid, vis->scale);
+    frac = vis->startfrac + (from - vis->x1) * vis->xiscale;
+    for (x = from; x <= to; ++x, frac += vis->xiscale)
     {
-        int from = cliptop[x] + 1 > top ? cliptop[x] + 1 : top;
-        int to = clipbot[x] < bottom ? clipbot[x] : bottom;
+        int texcol = frac >> FRACBITS;
+        const column_t *column;
 
-        if (from < to)
+        if (texcol < 0 || texcol >= SHORT(patch->width))
+        {
+            continue;
+        }
+        column = (const column_t *) ((const byte *) patch
+                                     + LONG(patch->columnofs[texcol]));
+        while (column->topdelta != 0xff)
+        {
+            fixed_t topscreen = topscreen0 + vis->scale * column->topdelta;
+            fixed_t bottomscreen = topscreen + vis->scale * column->length;
+            int yl = (topscreen + FRACUNIT - 1) >> FRACBITS;
+            int yh = (bottomscreen - 1) >> FRACBITS;
+
+            if (yl <= bottom && yh >= top)
+            {
+                return true;
+            }
+            column = (const column_t *) ((const byte *) column
+                                         + column->length + 4);
+        }
+    }
+    return false;
+}
+
+// True when some opaque pixel of a sprite nearer than vis falls in view
+// column c, rows top..bottom.
+static boolean DD_NearerCovers(const vissprite_t *vis, int c, int top,
+                               int bottom)
+{
+    const vissprite_t *other;
+
+    for (other = vissprites; other < vissprite_p; ++other)
+    {
+        if (other != vis && other->scale > vis->scale
+         && other->x1 <= c && other->x2 >= c
+         && DD_SpriteCovers(other, c, c, top, bottom))
         {
             return true;
         }
@@ -184,14 +262,82 @@ static boolean DD_SpriteShows(const vissprite_t *vis)
     return false;
 }
 
-// Places label l over its sprite. Returns false when it is not shown.
-static boolean DD_LabelPlace(dd_label_t *l)
+// True when some of the top quarter of vis shows: not behind a nearer
+// wall nor a nearer monster. A label names the monster it stands on, so
+// it is for a monster whose head the player sees.
+static boolean DD_HeadShows(const vissprite_t *vis)
+{
+    short cliptop[SCREENWIDTH];
+    short clipbot[SCREENWIDTH];
+    int top = DD_RowOf(vis->gzt, vis->scale);
+    int bottom = DD_RowOf(vis->gz, vis->scale);
+    int c;
+
+    bottom = top + (bottom - top) / 4;
+    if (vis->x1 > vis->x2)
+    {
+        return false;
+    }
+    DD_ClipColumns(vis->x1, vis->x2, vis->scale, vis->gx, vis->gy, vis->gz,
+                   vis->gzt, cliptop, clipbot);
+    for (c = vis->x1; c <= vis->x2; ++c)
+    {
+        int from = cliptop[c] + 1 > top ? cliptop[c] + 1 : top;
+        int to = clipbot[c] - 1 < bottom ? clipbot[c] - 1 : bottom;
+
+        if (from <= to && !DD_NearerCovers(vis, c, from, to))
+        {
+            return true;
+        }
+    }
+    return false;
+}
+
+// True when no nearer wall cuts any of l's box. Labels are drawn over
+// every sprite, so only walls could leave a piece of one.
+static boolean DD_LabelWhole(const dd_label_t *l, const dd_labelbox_t *box)
+{
+    short cliptop[SCREENWIDTH];
+    short clipbot[SCREENWIDTH];
+    const vissprite_t *vis = l->vis;
+    int c1 = (box->x - viewwindowx) >> detailshift;
+    int c2 = (box->x + box->width - 1 - viewwindowx) >> detailshift;
+    int top = box->y - viewwindowy;
+    int bottom = top + box->height - 1;
+    fixed_t gzt;
+    int c;
+
+    if (c1 < 0 || c2 >= viewwidth || c1 > c2)
+    {
+        return false;
+    }
+    // The label stands on the thing's head, as tall as its text there.
+    gzt = vis->gzt + FixedDiv((DD_LABEL_HEIGHT + 2) << FRACBITS,
+                              vis->scale);
+    DD_ClipColumns(c1, c2, vis->scale, vis->gx, vis->gy, vis->gz, gzt,
+                   cliptop, clipbot);
+    for (c = c1; c <= c2; ++c)
+    {
+        if (cliptop[c] >= top || clipbot[c] <= bottom)
+        {
+            return false;
+        }
+    }
+    return true;
+}
+
+// Places label l over its sprite and fills its box. Returns false when it
+// gets none: its monster not drawn, too far, hidden, or its middle off
+// the view.
+static boolean DD_LabelPlace(dd_label_t *l, dd_labelbox_t *box)
 {
     char plain[64];
     fixed_t trx = l->mo->x - viewx;
     fixed_t try = l->mo->y - viewy;
     fixed_t side;
     int centre;
+    int middle = viewwindowx + scaledviewwidth / 2;
+    int width;
 
     l->vis = DD_SpriteOf(l->mo);
     if (l->vis == NULL || l->vis->scale <= 0)
@@ -200,17 +346,21 @@ static boolean DD_LabelPlace(dd_label_t *l)
     }
     l->depth = FixedMul(trx, viewcos) + FixedMul(try, viewsin);
     if (l->depth <= 0 || l->depth > DD_LABEL_MAXDIST
-     || !DD_SpriteShows(l->vis))
+     || !DD_HeadShows(l->vis))
     {
         return false;
     }
+    l->icons = ((l->marks & DD_LABEL_PROTECTED) ? DD_ICON_WIDTH : 0)
+             + ((l->marks & DD_LABEL_PAUSED) ? DD_ICON_WIDTH : 0);
     DD_LabelText(plain, sizeof(plain), l->name, l->id);
-    l->width = DD_FitLabel(l->text, sizeof(l->text), plain,
-                           DD_LABEL_MAXWIDTH, DD_FontCharWidth, NULL);
-    if (l->width == 0)
+    width = DD_FitNameAt(l->text, sizeof(l->text), plain, l->engine,
+                         DD_LABEL_MAXWIDTH - l->icons, DD_FontCharWidth,
+                         NULL);
+    if (width == 0)
     {
         return false;
     }
+    width += l->icons;
     // The same transform R_ProjectSprite uses, for the thing's centre.
     side = FixedMul(trx, viewsin) - FixedMul(try, viewcos);
     centre = (centerxfrac + FixedMul(side, l->vis->scale)) >> FRACBITS;
@@ -221,143 +371,122 @@ static boolean DD_LabelPlace(dd_label_t *l)
     {
         return false;
     }
-    l->x = DD_LabelLeft(centre, l->width + 1, viewwindowx,
-                        viewwindowx + scaledviewwidth);
-    l->y = viewwindowy + DD_RowOf(l->vis->gzt, l->vis->scale)
-         - DD_FONT_HEIGHT - 2;
-    if (l->y < viewwindowy)
+    box->width = width + 1;
+    box->height = DD_LABEL_HEIGHT;
+    box->x = DD_LabelLeft(centre, box->width, viewwindowx,
+                          viewwindowx + scaledviewwidth);
+    box->y = viewwindowy + DD_RowOf(l->vis->gzt, l->vis->scale)
+           - DD_FONT_HEIGHT - 2;
+    // A head above the top: the label goes as high as it may, over the
+    // monster itself, never over a message line.
+    if (box->y < DD_HudLabelTop())
     {
-        l->y = viewwindowy;
+        box->y = DD_HudLabelTop();
     }
-    if (l->y + DD_FONT_HEIGHT + 1 > viewwindowy + viewheight)
+    if (box->y + box->height > DD_HudLabelBottom())
     {
         return false;
     }
+    box->depth = l->depth >> FRACBITS;
+    box->depth = box->depth > 0 ? box->depth : 1;
+    box->offcentre = abs(centre - middle);
+    box->whole = DD_LabelWhole(l, box);
     return true;
 }
 
-static int DD_CompareNearest(const void *a, const void *b)
+static dd_color_t DD_LabelColor(const dd_label_t *l)
 {
-    fixed_t da = ((const dd_label_t *) a)->depth;
-    fixed_t db = ((const dd_label_t *) b)->depth;
-
-    return da < db ? -1 : da > db;
+    return (l->marks & DD_LABEL_PROTECTED) ? DD_COLOR_PROTECT
+         : (l->marks & DD_LABEL_PAUSED) ? DD_COLOR_PAUSED : DD_COLOR_LABEL;
 }
 
-static boolean DD_Overlaps(const dd_label_t *a, const dd_label_t *b)
+// Draws label l in its box: the icons, then the text.
+static void DD_LabelDraw(const dd_label_t *l, const dd_labelbox_t *box)
 {
-    return a->x <= b->x + b->width + 1 && b->x <= a->x + a->width + 1
-        && a->y <= b->y + DD_FONT_HEIGHT && b->y <= a->y + DD_FONT_HEIGHT;
-}
+    dd_color_t color = DD_LabelColor(l);
+    int level = l->depth / DD_LABEL_DIMSTEP;
+    int x = box->x;
 
-// The screen pixels of l that nearer walls and sprites leave visible.
-static void DD_LabelClip(const dd_label_t *l, dd_clip_t *clip)
-{
-    short cliptop[SCREENWIDTH];
-    short clipbot[SCREENWIDTH];
-    const vissprite_t *vis = l->vis;
-    const vissprite_t *other;
-    int right = l->x + l->width + 1;
-    int c1 = (l->x - viewwindowx) >> detailshift;
-    int c2 = (right - viewwindowx) >> detailshift;
-    fixed_t gzt;
-    int px;
-
-    memset(clip, 0, sizeof(*clip));
-    if (c2 >= viewwidth)
+    if (l->marks & DD_LABEL_PROTECTED)
     {
-        c2 = viewwidth - 1;
+        DD_FontDrawIcon(x, box->y, DD_ICON_LOCK, color, level, NULL);
+        x += DD_ICON_WIDTH;
     }
-    if (c1 < 0 || c1 > c2)
+    if (l->marks & DD_LABEL_PAUSED)
+    {
+        DD_FontDrawIcon(x, box->y, DD_ICON_PAUSE, color, level, NULL);
+        x += DD_ICON_WIDTH;
+    }
+    DD_FontDraw(x, box->y, l->text, color, level, NULL);
+}
+
+// -ddlabellog: the labels drawn, one line each, when they changed, at
+// most once a second.
+static void DD_LabelLog(const int *picked, int npicked, int asked,
+                        int placed)
+{
+    static char text[sizeof(dd_labellog_last)];
+    char name[64];
+    size_t used = 0;
+    int now = I_GetTimeMS();
+    int i;
+
+    text[0] = '\0';
+    for (i = 0; i < npicked && used < sizeof(text); ++i)
+    {
+        const dd_label_t *l = &dd_labels[picked[i]];
+        const dd_labelbox_t *box = &dd_boxes[picked[i]];
+
+        DD_SanitizeName(name, sizeof(name), l->text);
+        used += snprintf(text + used, sizeof(text) - used,
+                         "dockerdoom: label id=%.12s text=%s x=%d y=%d "
+                         "w=%d h=%d marks=%s%s\n", l->id, name, box->x,
+                         box->y, box->width, box->height,
+                         (l->marks & DD_LABEL_PROTECTED) ? "P" : "",
+                         (l->marks & DD_LABEL_PAUSED) ? "Z" : "");
+    }
+    if (strcmp(text, dd_labellog_last) == 0
+     || now - dd_labellog_at < DD_LABEL_LOG_MS)
     {
         return;
     }
-    // The label stands on the thing's head, as tall as its text there.
-    gzt = vis->gzt + FixedDiv((DD_FONT_HEIGHT + 2) << FRACBITS, vis->scale);
-    DD_ClipColumns(c1, c2, vis->scale, vis->gx, vis->gy, vis->gzt, gzt,
-                   cliptop, clipbot);
-    // A nearer sprite in front of most of the label hides all of it: its
-    // box is no outline, and a label with letters cut off by a box reads
-    // as another name.
-    for (other = vissprites; other < vissprite_p; ++other)
-    {
-        int top;
-        int bottom;
-        int from;
-        int to;
-
-        if (other == vis || other->scale <= vis->scale)
-        {
-            continue;
-        }
-        top = viewwindowy + DD_RowOf(other->gzt, other->scale);
-        bottom = viewwindowy + DD_RowOf(other->gz, other->scale);
-        from = other->x1 > c1 ? other->x1 : c1;
-        to = other->x2 < c2 ? other->x2 : c2;
-        if (top <= l->y && bottom >= l->y + DD_FONT_HEIGHT
-         && 2 * (to - from + 1) > c2 - c1 + 1)
-        {
-            return;
-        }
-    }
-    for (px = l->x; px <= right && px < SCREENWIDTH; ++px)
-    {
-        int c = (px - viewwindowx) >> detailshift;
-
-        if (px < 0 || c < c1 || c > c2)
-        {
-            continue;
-        }
-        clip->top[px] = viewwindowy + cliptop[c] + 1;
-        clip->bottom[px] = viewwindowy + clipbot[c];
-    }
+    dd_labellog_at = now;
+    snprintf(dd_labellog_last, sizeof(dd_labellog_last), "%s", text);
+    printf("dockerdoom: labels drawn=%d asked=%d placed=%d\n%s", npicked,
+           asked, placed, text);
 }
 
 void DD_LabelsDraw(void)
 {
-    static dd_clip_t clip;
-    dd_label_t *shown[DD_LABEL_MAX];
-    int nshown = 0;
+    int picked[DD_LABEL_MAX];
+    int npicked;
+    int asked = dd_nlabels;
     int i;
-    int j;
     int n = 0;
 
     // No view rendered yet (the first frame of a game): nothing to go by.
-    if (ds_p == NULL || vissprite_p == NULL)
+    if (ds_p == NULL || vissprite_p == NULL || dd_labels_off)
     {
         dd_nlabels = 0;
         return;
     }
     for (i = 0; i < dd_nlabels; ++i)
     {
-        if (DD_LabelPlace(&dd_labels[i]))
+        if (DD_LabelPlace(&dd_labels[i], &dd_boxes[n]))
         {
-            dd_labels[n++] = dd_labels[i];
+            dd_labels[n] = dd_labels[i];
+            ++n;
         }
     }
-    qsort(dd_labels, (size_t) n, sizeof(dd_labels[0]), DD_CompareNearest);
-    // Nearest first: in a crowd a farther label gives way to a nearer one.
-    for (i = 0; i < n && nshown < DD_LABEL_MAX; ++i)
+    npicked = DD_LabelPick(dd_boxes, n, scaledviewwidth / 2, DD_LABEL_MAX,
+                           picked);
+    for (i = 0; i < npicked; ++i)
     {
-        for (j = 0; j < nshown; ++j)
-        {
-            if (DD_Overlaps(&dd_labels[i], shown[j]))
-            {
-                break;
-            }
-        }
-        if (j == nshown)
-        {
-            shown[nshown++] = &dd_labels[i];
-        }
+        DD_LabelDraw(&dd_labels[picked[i]], &dd_boxes[picked[i]]);
     }
-    for (i = nshown - 1; i >= 0; --i)
+    if (dd_labellog)
     {
-        dd_label_t *l = shown[i];
-
-        DD_LabelClip(l, &clip);
-        DD_FontDraw(l->x, l->y, l->text, DD_COLOR_LABEL,
-                    l->depth / DD_LABEL_DIMSTEP, &clip);
+        DD_LabelLog(picked, npicked, asked, n);
     }
     dd_nlabels = 0;
 }

@@ -38,6 +38,8 @@
 
 #define DD_CELL       32        // grid cell, map units
 #define DD_MINDIST    192       // no spawn nearer the player than this
+#define DD_LATEMIN    512       // later spawns this far when they can be:
+                                // the player sees them coming
 #define DD_WAVEFAR    1536      // the first wave spreads at least this far
 #define DD_MINBACK    64        // fewer spots the player can walk back
                                 // from than this (or 8 per monster):
@@ -670,12 +672,97 @@ static boolean DD_Take(mobjtype_t type, int s, fixed_t *x, fixed_t *y,
     return true;
 }
 
+// The index of the first spot at least dist away (the spots are sorted
+// by distance), or dd_numspots.
+static int DD_FirstSpotAt(int32_t dist)
+{
+    int lo = 0;
+    int hi = dd_numspots;
+
+    while (lo < hi)
+    {
+        int mid = lo + (hi - lo) / 2;
+
+        if (dd_spots[mid].dist < dist)
+        {
+            lo = mid + 1;
+        }
+        else
+        {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+// Among spots first..end-1: the nearest free spot out of the line of
+// fire; one the player can see wins over a nearer one behind a wall while
+// it is at most DD_SEEKSLACK farther. Else the nearest free one. Returns
+// 1 with a spot taken, 0 when none fits, -1 when the budget ran out
+// first.
+static int DD_PickLater(mobj_t *pmo, mobjtype_t type, int first, int end,
+                        fixed_t *x, fixed_t *y, int *dist, int *budget)
+{
+    int fallback = -1;
+    int hidden = -1;
+    int s;
+
+    for (s = first; s < end && *budget > 0; ++s)
+    {
+        int32_t cx, cy;
+        int cell = dd_spots[s].cell;
+
+        if (hidden >= 0
+            && dd_spots[s].dist > dd_spots[hidden].dist + DD_SEEKSLACK)
+        {
+            break;
+        }
+        DD_ReachCentre(&dd_reach, cell, &cx, &cy);
+        --*budget;
+        if (!DD_PlaceFits(type, (fixed_t) cx << FRACBITS,
+                          (fixed_t) cy << FRACBITS))
+        {
+            continue;
+        }
+        if (fallback < 0)
+        {
+            fallback = s;
+        }
+        if (DD_InLineOfFire(pmo, cell))
+        {
+            continue;
+        }
+        --*budget;
+        if (DD_Visible(pmo, cell))
+        {
+            return DD_Take(type, s, x, y, dist) ? 1 : 0;
+        }
+        if (hidden < 0)
+        {
+            hidden = s;
+        }
+    }
+    if (*budget <= 0 && s < end)
+    {
+        return -1;                  // try again next tic
+    }
+    if (hidden >= 0)
+    {
+        return DD_Take(type, hidden, x, y, dist) ? 1 : 0;
+    }
+    if (fallback >= 0)
+    {
+        return DD_Take(type, fallback, x, y, dist) ? 1 : 0;
+    }
+    return 0;
+}
+
 boolean DD_PlaceFind(mobjtype_t type, fixed_t *x, fixed_t *y, int *dist,
                      int *budget)
 {
     mobj_t *pmo = players[consoleplayer].mo;
-    int fallback = -1;
-    int hidden = -1;
+    int first;
+    int found;
     int s;
 
     if (dd_numspots == 0 || pmo == NULL)
@@ -736,57 +823,16 @@ boolean DD_PlaceFind(mobjtype_t type, fixed_t *x, fixed_t *y, int *dist,
             dd_wavenext = dd_wavelen;   // nothing fits anywhere
         }
     }
-    // Later ones: the nearest free spot out of the line of fire; one the
-    // player can see wins over a nearer one behind a wall while it is at
-    // most DD_SEEKSLACK farther. Else the nearest free one.
-    for (s = 0; s < dd_numspots && *budget > 0; ++s)
+    // Later ones: a monster the player sees coming, from DD_LATEMIN on
+    // where the level has room there, else among the nearer spots (each
+    // spot tried once either way).
+    first = DD_FirstSpotAt(DD_LATEMIN);
+    found = DD_PickLater(pmo, type, first, dd_numspots, x, y, dist, budget);
+    if (found == 0 && first > 0)
     {
-        int32_t cx, cy;
-        int cell = dd_spots[s].cell;
-
-        if (hidden >= 0
-            && dd_spots[s].dist > dd_spots[hidden].dist + DD_SEEKSLACK)
-        {
-            break;
-        }
-        DD_ReachCentre(&dd_reach, cell, &cx, &cy);
-        --*budget;
-        if (!DD_PlaceFits(type, (fixed_t) cx << FRACBITS,
-                          (fixed_t) cy << FRACBITS))
-        {
-            continue;
-        }
-        if (fallback < 0)
-        {
-            fallback = s;
-        }
-        if (DD_InLineOfFire(pmo, cell))
-        {
-            continue;
-        }
-        --*budget;
-        if (DD_Visible(pmo, cell))
-        {
-            return DD_Take(type, s, x, y, dist);
-        }
-        if (hidden < 0)
-        {
-            hidden = s;
-        }
+        found = DD_PickLater(pmo, type, 0, first, x, y, dist, budget);
     }
-    if (*budget <= 0 && s < dd_numspots)
-    {
-        return false;               // try again next tic
-    }
-    if (hidden >= 0)
-    {
-        return DD_Take(type, hidden, x, y, dist);
-    }
-    if (fallback >= 0)
-    {
-        return DD_Take(type, fallback, x, y, dist);
-    }
-    return false;
+    return found == 1;
 }
 
 boolean DD_PlaceInView(fixed_t x, fixed_t y)

@@ -18,9 +18,11 @@
 //	the cells the player can walk to and back from, away from doors,
 //	lifts, secrets and damaging floors. The first wave of a level is
 //	spread over near and far spots, some in view; later monsters take the
-//	free spot nearest the player out of the line of fire (not within 15
-//	degrees of the aim), one in sight preferred over a slightly nearer
-//	one behind a wall.
+//	nearest free spot at least 512 units' walk away (nearer only when
+//	the level has none free there), so the player sees them coming
+//	rather than finding them in melee, out of the line of fire (not
+//	within 15 degrees of the aim), one in sight preferred over a
+//	slightly nearer one behind a wall.
 //
 
 #ifndef DD_PLACE_H

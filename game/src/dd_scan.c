@@ -22,7 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dd_name.h"
@@ -105,11 +105,28 @@ static int DD_ReadField(int dirfd, const char *id, const char *file,
     return err;
 }
 
-// Reads name, image and state of e (id set) afresh, and its engine too
-// when it is new (an id never moves to another engine, so the refresh of
-// a known entry does not pay for it). Returns the files read.
+// The entry directory's mtime and ctime into e. Returns 0 or an errno
+// value (the entry went since the listing; e is then unchanged).
+static int DD_StatEntry(int dirfd, dd_scanentry_t *e)
+{
+    struct stat st;
+
+    if (fstatat(dirfd, e->id, &st, 0) != 0)
+    {
+        return errno;
+    }
+    e->mtime = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+    e->ctime = st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
+    return 0;
+}
+
+// Reads name, image, state and protected of e (id set) afresh, and its
+// engine too when it is new (an id never moves to another engine, so the
+// refresh of a known entry does not pay for it). Returns the files read.
 static int DD_ReadEntry(int dirfd, dd_scanentry_t *e, int fresh)
 {
+    char protect[4];
+
     if (DD_ReadField(dirfd, e->id, "name", e->name, sizeof(e->name)) != 0
      || e->name[0] == '\0')
     {
@@ -118,12 +135,27 @@ static int DD_ReadEntry(int dirfd, dd_scanentry_t *e, int fresh)
     }
     DD_ReadField(dirfd, e->id, "image", e->image, sizeof(e->image));
     DD_ReadField(dirfd, e->id, "state", e->status, sizeof(e->status));
+    DD_ReadField(dirfd, e->id, "protected", protect, sizeof(protect));
+    e->protect = strcmp(protect, "1") == 0;
     if (!fresh)
     {
-        return 3;
+        return 4;
     }
     DD_ReadField(dirfd, e->id, "engine", e->engine, sizeof(e->engine));
-    return 4;
+    return 5;
+}
+
+// Reads known entry e again. Returns 1 when what the game sees of it
+// changed, else 0.
+static int DD_RereadEntry(int dirfd, dd_scanentry_t *e, int *reads)
+{
+    dd_scanentry_t before = *e;
+
+    *reads += DD_ReadEntry(dirfd, e, 0);
+    return strcmp(before.name, e->name) != 0
+        || strcmp(before.image, e->image) != 0
+        || strcmp(before.status, e->status) != 0
+        || before.protect != e->protect;
 }
 
 static int DD_CompareEntries(const void *a, const void *b)
@@ -171,6 +203,7 @@ static int DD_ListIds(DIR *d, dd_snapshot_t *list)
             list->entries = grown;
         }
         // DD_IsEntryName bounds the length by DD_ID_LEN.
+        memset(&list->entries[list->count], 0, sizeof(*list->entries));
         memcpy(list->entries[list->count].id, de->d_name,
                strlen(de->d_name) + 1);
         ++list->count;
@@ -188,20 +221,11 @@ static int DD_ListIds(DIR *d, dd_snapshot_t *list)
     return 0;
 }
 
-static long long DD_NowUs(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
-}
-
 int DD_ScanUpdate(const char *dir, dd_scanstate_t *st, int refresh,
-                  int budget_ms, int *changed)
+                  int *changed)
 {
-    long long until = DD_NowUs() + budget_ms * 1000LL;
     dd_snapshot_t list;
-    unsigned char *fresh;
+    unsigned char *done;
     DIR *d;
     int err;
     int i;
@@ -216,8 +240,8 @@ int DD_ScanUpdate(const char *dir, dd_scanstate_t *st, int refresh,
         return errno;
     }
     err = DD_ListIds(d, &list);
-    fresh = err == 0 ? calloc((size_t) list.count + 1, 1) : NULL;
-    if (err == 0 && fresh == NULL)
+    done = err == 0 ? calloc((size_t) list.count + 1, 1) : NULL;
+    if (err == 0 && done == NULL)
     {
         DD_SnapshotFree(&list);
         err = ENOMEM;
@@ -231,10 +255,13 @@ int DD_ScanUpdate(const char *dir, dd_scanstate_t *st, int refresh,
     {
         *changed = 1;
     }
-    // Both sorted: known entries keep what was read before.
+    // Both sorted: known entries keep what was read before unless their
+    // directory says they changed. The stat comes before the reads, so a
+    // change made while they run moves the times past the ones kept.
     for (i = 0, j = 0; i < list.count; ++i)
     {
         dd_scanentry_t *e = &list.entries[i];
+        dd_scanentry_t now = *e;
 
         cmp = 1;
         while (j < st->known.count
@@ -246,39 +273,35 @@ int DD_ScanUpdate(const char *dir, dd_scanstate_t *st, int refresh,
         if (j < st->known.count && cmp == 0)
         {
             *e = st->known.entries[j++];
+            if (DD_StatEntry(dirfd(d), &now) == 0
+             && (now.mtime != e->mtime || now.ctime != e->ctime))
+            {
+                e->mtime = now.mtime;
+                e->ctime = now.ctime;
+                *changed |= DD_RereadEntry(dirfd(d), e, &st->reads);
+                done[i] = 1;
+            }
             continue;
         }
+        DD_StatEntry(dirfd(d), e);
         st->reads += DD_ReadEntry(dirfd(d), e, 1);
-        fresh[i] = 1;
+        done[i] = 1;
         *changed = 1;
     }
-    // Known ones afresh, in turn, so renames show.
-    for (i = 0; i < list.count; ++i)
+    // A few known ones afresh, in turn, for a directory whose files are
+    // rewritten in place.
+    for (i = 0; i < list.count && i < refresh; ++i)
     {
-        dd_scanentry_t *e;
-        dd_scanentry_t before;
         int k = (st->cursor + i) % list.count;
 
-        if (i >= refresh && (budget_ms <= 0 || DD_NowUs() >= until))
+        if (!done[k])
         {
-            break;
-        }
-        if (fresh[k])
-        {
-            continue;
-        }
-        e = &list.entries[k];
-        before = *e;
-        st->reads += DD_ReadEntry(dirfd(d), e, 0);
-        if (strcmp(before.name, e->name) != 0
-         || strcmp(before.image, e->image) != 0
-         || strcmp(before.status, e->status) != 0)
-        {
-            *changed = 1;
+            *changed |= DD_RereadEntry(dirfd(d), &list.entries[k],
+                                       &st->reads);
         }
     }
     st->cursor = list.count > 0 ? (st->cursor + i) % list.count : 0;
-    free(fresh);
+    free(done);
     closedir(d);
     DD_SnapshotFree(&st->known);
     st->known = list;
@@ -296,7 +319,7 @@ int DD_ScanDir(const char *dir, dd_snapshot_t *snap)
 {
     dd_scanstate_t st = { { NULL, 0 }, 0, 0 };
     int changed;
-    int err = DD_ScanUpdate(dir, &st, 0, 0, &changed);
+    int err = DD_ScanUpdate(dir, &st, 0, &changed);
 
     *snap = st.known;
     return err;
@@ -355,7 +378,7 @@ static void *DD_ScannerMain(void *arg)
         // the monsters until dockerfs is back; an unmounted dockerfs
         // leaves an empty directory, which reads fine and clears them.
         if (DD_ScanUpdate(dd_scanner.dir, &dd_scanner.state,
-                          DD_SCAN_REFRESH, DD_SCAN_REFRESH_MS, &changed) == 0
+                          DD_SCAN_REFRESH, &changed) == 0
          && (changed || confirm || first))
         {
             DD_ScannerPublish();

@@ -16,9 +16,14 @@
 //	dockerdoom: the scanner. A thread lists the dockerfs directory about
 //	twice a second and leaves the newest listing for the game loop, which
 //	takes it without ever waiting on the filesystem. The listing is
-//	incremental: name, image and state are read for new entries only, and
-//	for a few known ones per scan in turn, so renames still show while a
-//	scan of 10000 entries costs one readdir and not 30000 file reads.
+//	incremental: the files of an entry are read when it is new and when
+//	its directory's mtime or ctime moved (dockerfs sets a directory's
+//	mtime whenever anything in it changes, and answers the stat from the
+//	kernel's cache while nothing did), so a scan of 10000 unchanged
+//	entries is a readdir and 10000 cached stats, and a change shows in
+//	the next scan whatever the size of the fleet. A few entries per scan
+//	are also read again in turn, for plain directories whose files are
+//	rewritten in place (which moves no directory's mtime).
 //
 
 #ifndef DD_SCAN_H
@@ -26,14 +31,9 @@
 
 #include "dd_table.h"
 
-// Known entries whose files one scan of the thread re-reads at
-// least: with up to this many containers, every scan re-reads all of them.
-#define DD_SCAN_REFRESH 64
-
-// Beyond those, the thread goes on re-reading while a scan has taken less
-// than this (so a fast filesystem gets every rename within a few scans,
-// and a slow one costs no more than this per scan).
-#define DD_SCAN_REFRESH_MS 20
+// Known entries whose files one scan of the thread re-reads in turn
+// whether or not their directory changed.
+#define DD_SCAN_REFRESH 16
 
 // What a scanner knows between scans.
 typedef struct
@@ -49,15 +49,15 @@ int DD_IsEntryName(const char *name);
 
 // Lists dir into st->known (sorted by id; name is the first line of the
 // name file, or the short id when there is none; image, status (from the
-// state file) and engine likewise, or ""). The four files are read for
-// entries not in st->known, and all but engine re-read for
-// refresh known ones, taken in turn from st->cursor on, then for more
-// while the scan has taken less than budget_ms (0: no more). *changed is
-// set to 1 when the listing differs from the previous one, else 0.
-// Returns 0, or an errno value when dir cannot be read (st is then
-// unchanged).
+// state file), protect ("protected" says 1) and engine likewise, or ""
+// and 0). The files are read for entries not in st->known and, all but
+// engine, for known ones whose directory's mtime or ctime differs from
+// when they were read, and for refresh more known ones taken in turn
+// from st->cursor on. *changed is set to 1 when the listing differs from
+// the previous one, else 0. Returns 0, or an errno value when dir cannot
+// be read (st is then unchanged).
 int DD_ScanUpdate(const char *dir, dd_scanstate_t *st, int refresh,
-                  int budget_ms, int *changed);
+                  int *changed);
 
 // Frees what st holds and empties it.
 void DD_ScanStateFree(dd_scanstate_t *st);

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dd_name.h"
 #include "dd_table.h"
 
 void DD_TableFree(dd_table_t *table)
@@ -117,6 +118,11 @@ static int DD_TableUpdate(dd_entry_t *e, const dd_scanentry_t *s)
         snprintf(e->status, sizeof(e->status), "%s", s->status);
         changes |= DD_CHANGED_STATUS;
     }
+    if (e->protect != s->protect)
+    {
+        e->protect = s->protect;
+        changes |= DD_CHANGED_PROTECT;
+    }
     return changes;
 }
 
@@ -207,6 +213,7 @@ int DD_TableApply(dd_table_t *table, const dd_snapshot_t *snap,
         snprintf(e->image, sizeof(e->image), "%s", s->image);
         snprintf(e->status, sizeof(e->status), "%s", s->status);
         snprintf(e->engine, sizeof(e->engine), "%s", s->engine);
+        e->protect = s->protect;
         e->state = DD_ST_WAITING;
         e->mark = 1;
         if (fn != NULL)
@@ -261,6 +268,77 @@ int DD_TableManyEngines(const dd_table_t *table)
             return 1;
         }
     }
+    return 0;
+}
+
+// Orders entries by shown name, then engine (dd_sorting as above).
+static int DD_CompareShown(const void *a, const void *b)
+{
+    const dd_entry_t *x = &dd_sorting[*(const int *) a];
+    const dd_entry_t *y = &dd_sorting[*(const int *) b];
+    size_t xl = DD_ShownNameLen(x->name);
+    size_t yl = DD_ShownNameLen(y->name);
+    int cmp = strncmp(x->name, y->name, xl < yl ? xl : yl);
+
+    if (cmp != 0)
+    {
+        return cmp;
+    }
+    if (xl != yl)
+    {
+        return xl < yl ? -1 : 1;
+    }
+    return strcmp(x->engine, y->engine);
+}
+
+int DD_TableMarkShared(dd_table_t *table)
+{
+    int *order;
+    int i;
+    int j;
+    int k;
+
+    if (table->count == 0)
+    {
+        return 0;
+    }
+    order = malloc((size_t) table->count * sizeof(*order));
+    if (order == NULL)
+    {
+        return -1;
+    }
+    for (i = 0; i < table->count; ++i)
+    {
+        order[i] = i;
+    }
+    dd_sorting = table->entries;
+    qsort(order, (size_t) table->count, sizeof(*order), DD_CompareShown);
+    // Runs of one shown name: shared when its first and last entries
+    // (sorted by engine) are on two engines.
+    for (i = 0; i < table->count; i = j)
+    {
+        const dd_entry_t *first = &table->entries[order[i]];
+        int shared;
+
+        for (j = i + 1; j < table->count; ++j)
+        {
+            const dd_entry_t *e = &table->entries[order[j]];
+            size_t len = DD_ShownNameLen(e->name);
+
+            if (len != DD_ShownNameLen(first->name)
+             || strncmp(e->name, first->name, len) != 0)
+            {
+                break;
+            }
+        }
+        shared = strcmp(first->engine,
+                        table->entries[order[j - 1]].engine) != 0;
+        for (k = i; k < j; ++k)
+        {
+            table->entries[order[k]].shared = shared;
+        }
+    }
+    free(order);
     return 0;
 }
 

@@ -30,7 +30,9 @@
 // One directory entry as the scanner saw it: name as the container has
 // it (first line of the file), image, status ("running", "paused") and
 // the engine it runs on (a fleet mount's "engine" file, "" without one)
-// likewise.
+// likewise; protected when its "protected" file says 1 (its kill will be
+// refused); the entry directory's mtime and ctime when it was read (ns),
+// which tell the scanner when to read it again.
 typedef struct
 {
     char id[DD_ID_LEN + 1];
@@ -38,6 +40,9 @@ typedef struct
     char image[DD_IMAGE_LEN + 1];
     char status[DD_STATUS_LEN + 1];
     char engine[DD_ENGINE_LEN + 1];
+    int protect;
+    long long mtime;
+    long long ctime;
 } dd_scanentry_t;
 
 // A whole scan, sorted by id.
@@ -62,6 +67,10 @@ typedef struct
     char image[DD_IMAGE_LEN + 1];
     char status[DD_STATUS_LEN + 1];
     char engine[DD_ENGINE_LEN + 1];
+    int protect;        // its kill will be refused: marked, never attacks
+                        // unprovoked
+    int shared;         // a container of another engine has its name
+                        // (DD_TableMarkShared): its label names the engine
     dd_state_t state;
     void *mobj;         // the game's monster, or NULL; never touched here
     int announced;      // "waiting" already logged for this entry
@@ -76,6 +85,7 @@ typedef struct
 #define DD_CHANGED_NAME  1
 #define DD_CHANGED_IMAGE 2
 #define DD_CHANGED_STATUS 4
+#define DD_CHANGED_PROTECT 8
 
 typedef struct
 {
@@ -88,7 +98,7 @@ typedef enum
 {
     DD_CHANGE_ADDED,
     DD_CHANGE_REMOVED,  // called before the entry leaves the table
-    DD_CHANGE_RENAMED,  // name, image or status changed
+    DD_CHANGE_RENAMED,  // name, image, status or protection changed
 } dd_change_t;
 
 typedef void (*dd_change_fn)(dd_entry_t *entry, dd_change_t change,
@@ -123,6 +133,11 @@ int DD_TableApply(dd_table_t *table, const dd_snapshot_t *snap,
 // Returns 1 when the entries of the table run on more than one engine
 // (two distinct non-empty engine names), else 0.
 int DD_TableManyEngines(const dd_table_t *table);
+
+// Sets shared on every entry whose shown name (DD_ShownNameLen) an entry
+// on another engine has too, and clears it on the others. Costs
+// O(n log n). Returns 0, or -1 when out of memory (shared unchanged).
+int DD_TableMarkShared(dd_table_t *table);
 
 // The player killed this entry's monster: ALIVE becomes KILLING.
 // Returns 1 when a kill write must be sent, 0 otherwise.

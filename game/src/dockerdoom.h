@@ -56,6 +56,23 @@ boolean DD_MayLook(mobj_t *actor);
 // P_KillMobj, first thing: a container monster died; request its kill.
 void DD_MobjKilled(mobj_t *target, mobj_t *source);
 
+// A_BossDeath and A_KeenDie, for the dying monster and for each other one
+// they count: true for a container monster (or what is left of one),
+// which no map special counts (dd_specials.c).
+boolean DD_IgnoredBySpecials(mobj_t *mo);
+
+// WI_Start, once the intermission's data is loaded: logs the level's
+// tally of container kills.
+void DD_IntermissionStart(void);
+
+// WI_Drawer, at its end: the tally under the level's own statistics.
+void DD_IntermissionDrawer(void);
+
+// M_DrawReadThis1/2/Commercial (F1, "Read This!"), after inhelpscreens is
+// set: draws our help screen instead of the IWAD's and returns true, or
+// returns false (no -dockerfs directory: the IWAD's own is drawn).
+boolean DD_HelpDrawer(void);
+
 // P_RemoveMobj, first thing: forget the pointer before it is freed. One
 // flag test for things that are no container monster.
 void DD_MobjRemoved(mobj_t *mobj);

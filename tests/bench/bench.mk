@@ -2,7 +2,9 @@
 # Benchmarks (tests/bench/): `make bench`, not part of `make check`.
 # BENCH_SIZES="10 100 1000" shortens the listing sizes (default
 # "10 100 1000 10000"); results go to $(B)/bench-results/<timestamp>/.
-# Then the fleet row (tests/bench/fleet.sh, also `make bench-fleet`).
+# Then the fleet row (tests/bench/fleet.sh, also `make bench-fleet`), and
+# pause to a frozen monster at 8 and 300 containers (tests/bench/pause.sh,
+# also `make bench-pause`).
 BENCH_SRCS := $(wildcard tests/bench/*.c)
 BENCH_OBJS := $(BENCH_SRCS:tests/bench/%.c=$(B)/bench/%.o)
 
@@ -16,9 +18,10 @@ $(B)/bench/ddbench: $(BENCH_OBJS)
 .PHONY: bench bench-build
 bench-build: $(B)/dockerfs $(B)/bench/ddbench
 
-bench: bench-build
+bench: bench-build game
 	B=$(B) tests/bench/run.sh
 	B=$(B) tests/bench/fleet.sh
+	B=$(B) tests/bench/pause.sh
 
 # The fleet row alone: 3 engines x BENCH_FLEET_N (1000) against 1 x 3N.
 bench-fleet: bench-build
@@ -36,3 +39,8 @@ bench-running: $(B)/dockerfs
 bench-play:
 	B=$(B) tests/bench/play.sh
 .PHONY: bench-play
+
+# From docker pause to the game's frozen monster, at 8 and 300 containers.
+bench-pause: $(B)/dockerfs game
+	B=$(B) tests/bench/pause.sh
+.PHONY: bench-pause

@@ -78,6 +78,11 @@ play_rc() { local rc=0; "$LAUNCHER" play "$@" >/dev/null 2>&1 || rc=$?; echo "$r
 check_eq "play --host without a value: exit 2" 2 "$(play_rc --host)"
 check_eq "play with an unknown argument: exit 2" 2 "$(play_rc --bogus)"
 check_eq "play --swarm without a value: exit 2" 2 "$(play_rc --swarm)"
+check_eq "play --kubeconfig without a value: exit 2" 2 "$(play_rc --kubeconfig)"
+check_eq "play --kubeconfig FILE that is not there: exit 2" 2 \
+    "$(play_rc --kubeconfig "$TESTS_TMP/no-such.kubeconfig")"
+check_eq "play --kube NAME=FILE:CTX, FILE not there: exit 2" 2 \
+    "$(play_rc --kube "k=$TESTS_TMP/no-such.kubeconfig:ctx")"
 # --swarm reaches dockerfs: the test engine is no swarm manager, so
 # dockerfs says so and exits, and play stops with nothing mounted.
 out=$TESTS_TMP/play-swarm.out

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # libFuzzer targets for the parsers that see untrusted bytes: the engine's
-# container list, its events stream, and writes to kill files.
+# container list, its events stream, writes to kill files, and the API
+# server's pod lists and watch lines.
 #
-#   make fuzz-build   build build-fuzz/fuzz_{list,events,kill}
+#   make fuzz-build   build build-fuzz/fuzz_{list,events,kill,pods,watch}
 #   make fuzz-short   run each target for FUZZ_SHORT seconds (default 15)
 #   make fuzz         run each target for FUZZ_LONG seconds (default 600)
 #
@@ -13,16 +14,16 @@ FUZZ_CC      ?= clang
 FUZZ_B        = build-fuzz
 FUZZ_SHORT   ?= 15
 FUZZ_LONG    ?= 600
-FUZZ_TARGETS  = fuzz_list fuzz_events fuzz_kill
+FUZZ_TARGETS  = fuzz_list fuzz_events fuzz_kill fuzz_pods fuzz_watch
 FUZZ_FLAGS    = -std=gnu11 -g -O1 -Wall -Wextra -Werror -D_GNU_SOURCE \
                 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
                 -fno-omit-frame-pointer -Ifusefs \
                 $(shell pkg-config --cflags jansson 2>/dev/null)
 FUZZ_LIBS     = $(shell pkg-config --libs jansson 2>/dev/null)
-FUZZ_COMMON   = fusefs/buf.c fusefs/lines.c fusefs/container.c fusefs/parse.c \
-                fusefs/killinput.c fusefs/escape.c
+FUZZ_COMMON   = fusefs/buf.c fusefs/lines.c fusefs/container.c fusefs/parse.c fusefs/jtrim.c \
+                fusefs/killinput.c fusefs/escape.c fusefs/pod.c
 
-$(FUZZ_B)/%: tests/fuzz/%.c $(FUZZ_COMMON) $(wildcard fusefs/*.h)
+$(FUZZ_B)/%: tests/fuzz/%.c $(FUZZ_COMMON) $(wildcard fusefs/*.h tests/fuzz/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_COMMON) $(FUZZ_LIBS)
 

@@ -113,8 +113,7 @@ static int one_scan(const char *dir, dd_table_t *table, double *scan,
     double t1;
     int changed;
 
-    if (DD_ScanUpdate(dir, &state, DD_SCAN_REFRESH, DD_SCAN_REFRESH_MS,
-                      &changed) != 0)
+    if (DD_ScanUpdate(dir, &state, DD_SCAN_REFRESH, &changed) != 0)
     {
         return -1;
     }

@@ -119,6 +119,35 @@ static void test_fit_label(void **state)
     assert_string_equal(out, "abc..");
 }
 
+static void test_fit_name_at(void **state)
+{
+    char out[64];
+
+    (void) state;
+    // No engine: as DD_FitLabel.
+    assert_int_equal(DD_FitNameAt(out, sizeof(out), "web", NULL, 100,
+                                  width7, NULL), 21);
+    assert_string_equal(out, "web");
+    assert_int_equal(DD_FitNameAt(out, sizeof(out), "web", "", 100,
+                                  width7, NULL), 21);
+    assert_string_equal(out, "web");
+    // Both fit.
+    assert_int_equal(DD_FitNameAt(out, sizeof(out), "web", "prod", 100,
+                                  width7, NULL), 56);
+    assert_string_equal(out, "web@prod");
+    // A long name is cut, the engine stays whole.
+    DD_FitNameAt(out, sizeof(out), "frontend-server", "prod", 84, width7,
+                 NULL);
+    assert_string_equal(out, "fronte..@prod");
+    // A long engine takes half at most.
+    DD_FitNameAt(out, sizeof(out), "frontend", "production-eu", 100,
+                 width7, NULL);
+    assert_string_equal(out, "fronte..@produ..");
+    // The engine's name is transliterated like the name was.
+    DD_FitNameAt(out, sizeof(out), "web", "café", 100, width7, NULL);
+    assert_string_equal(out, "web@cafe");
+}
+
 static void test_label_left(void **state)
 {
     (void) state;
@@ -180,6 +209,7 @@ int main(void)
         cmocka_unit_test(test_transliterate_small),
         cmocka_unit_test(test_label_text),
         cmocka_unit_test(test_fit_label),
+        cmocka_unit_test(test_fit_name_at),
         cmocka_unit_test(test_label_left),
         cmocka_unit_test(test_wrap),
     };

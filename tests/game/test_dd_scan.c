@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -146,30 +147,30 @@ static void test_incremental(void **state)
         put(id, "name", "svc\n");
         put(id, "image", "nginx\n");
     }
-    // The first scan reads every name, image, state and engine.
-    assert_int_equal(DD_ScanUpdate(root, &st, 0, 0, &changed), 0);
+    // The first scan reads every name, image, state, protected and engine.
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
     assert_int_equal(changed, 1);
     assert_int_equal(st.known.count, 100);
-    assert_int_equal(st.reads, 400);
+    assert_int_equal(st.reads, 500);
 
     // Nothing new: no file read at all, nothing changed.
-    assert_int_equal(DD_ScanUpdate(root, &st, 0, 0, &changed), 0);
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
     assert_int_equal(changed, 0);
     assert_int_equal(st.reads, 0);
 
-    // A new entry: only its four files are read.
+    // A new entry: only its five files are read.
     put("bbbbbbbbbbbb", "name", "new one\n");
     put("bbbbbbbbbbbb", "image", "redis\n");
-    assert_int_equal(DD_ScanUpdate(root, &st, 0, 0, &changed), 0);
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
     assert_int_equal(changed, 1);
-    assert_int_equal(st.reads, 4);
+    assert_int_equal(st.reads, 5);
     assert_int_equal(st.known.count, 101);
     assert_string_equal(field(&st, "bbbbbbbbbbbb", 0), "new one");
     assert_string_equal(field(&st, "bbbbbbbbbbbb", 1), "redis");
 
     // A removed entry: gone, no file read.
     rm_entry("000000a00005");
-    assert_int_equal(DD_ScanUpdate(root, &st, 0, 0, &changed), 0);
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
     assert_int_equal(changed, 1);
     assert_int_equal(st.reads, 0);
     assert_int_equal(st.known.count, 100);
@@ -178,7 +179,7 @@ static void test_incremental(void **state)
     // Removed and added in one scan (same count): still a change.
     rm_entry("000000a00006");
     put("cccccccccccc", "name", "other\n");
-    assert_int_equal(DD_ScanUpdate(root, &st, 0, 0, &changed), 0);
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
     assert_int_equal(changed, 1);
     assert_int_equal(st.known.count, 100);
     assert_null(find(&st, "000000a00006"));
@@ -201,14 +202,15 @@ static void test_incremental_rename(void **state)
         put(id, "name", "before\n");
         put(id, "image", "nginx\n");
     }
-    assert_int_equal(DD_ScanUpdate(root, &st, 8, 0, &changed), 0);
+    assert_int_equal(DD_ScanUpdate(root, &st, 8, &changed), 0);
     put("000000b00020", "name", "after\n");
     put("000000b00030", "image", "redis:7\n");
-    // 8 entries re-read per scan: all 50 within 7 scans, 24 files each.
+    // Files rewritten in place move no directory's mtime: 8 entries
+    // re-read per scan find them, all 50 within 7 scans, 32 files each.
     for (scans = 1; scans <= 7; ++scans)
     {
-        assert_int_equal(DD_ScanUpdate(root, &st, 8, 0, &changed), 0);
-        assert_int_equal(st.reads, 24);
+        assert_int_equal(DD_ScanUpdate(root, &st, 8, &changed), 0);
+        assert_int_equal(st.reads, 32);
         if (strcmp(field(&st, "000000b00020", 0), "after") == 0
          && strcmp(field(&st, "000000b00030", 1), "redis:7") == 0)
         {
@@ -218,23 +220,71 @@ static void test_incremental_rename(void **state)
     assert_true(scans <= 7);
     assert_string_equal(field(&st, "000000b00020", 0), "after");
     assert_string_equal(field(&st, "000000b00030", 1), "redis:7");
-    // A time budget goes on past the count (here: all of them, as a
-    // plain directory is fast), each entry still read once.
-    assert_int_equal(DD_ScanUpdate(root, &st, 1, 10000, &changed), 0);
-    assert_int_equal(st.reads, 150);
     // A refresh wider than the listing reads each entry once.
-    assert_int_equal(DD_ScanUpdate(root, &st, 1000, 0, &changed), 0);
-    assert_int_equal(st.reads, 150);
+    assert_int_equal(DD_ScanUpdate(root, &st, 1000, &changed), 0);
+    assert_int_equal(st.reads, 200);
     assert_int_equal(changed, 0);
     put("000000b00001", "name", "renamed\n");
-    assert_int_equal(DD_ScanUpdate(root, &st, 1000, 0, &changed), 0);
+    assert_int_equal(DD_ScanUpdate(root, &st, 1000, &changed), 0);
     assert_int_equal(changed, 1);
     assert_string_equal(field(&st, "000000b00001", 0), "renamed");
     // A paused container: its state is news too.
     put("000000b00002", "state", "paused\n");
-    assert_int_equal(DD_ScanUpdate(root, &st, 1000, 0, &changed), 0);
+    assert_int_equal(DD_ScanUpdate(root, &st, 1000, &changed), 0);
     assert_int_equal(changed, 1);
     assert_string_equal(find(&st, "000000b00002")->status, "paused");
+    DD_ScanStateFree(&st);
+}
+
+// Sets the mtime of an entry's directory to now, as dockerfs does when
+// anything in it changes.
+static void touch_entry(const char *id)
+{
+    char path[256];
+
+    snprintf(path, sizeof(path), "%s/%s", root, id);
+    assert_int_equal(utimensat(AT_FDCWD, path, NULL, 0), 0);
+}
+
+// Entries whose directory says they changed are read again in the next
+// scan, however many there are, and only they: a pause shows at once.
+static void test_changed_dirs(void **state)
+{
+    dd_scanstate_t st = { { NULL, 0 }, 0, 0 };
+    char id[16];
+    int changed;
+    int i;
+
+    (void) state;
+    for (i = 0; i < 300; ++i)
+    {
+        snprintf(id, sizeof(id), "%012x", 0xc00000 + i);
+        put(id, "name", "svc\n");
+        put(id, "state", "running\n");
+        put(id, "protected", "0\n");
+    }
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
+    assert_int_equal(st.reads, 1500);
+    assert_int_equal(find(&st, "000000c00007")->protect, 0);
+    // In place: no directory moved, and with no refresh nothing is read.
+    put("000000c00123", "state", "paused\n");
+    put("000000c00007", "protected", "1\n");
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
+    assert_int_equal(st.reads, 0);
+    assert_int_equal(changed, 0);
+    // The directories moved: those two are read, four files each.
+    touch_entry("000000c00123");
+    touch_entry("000000c00007");
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
+    assert_int_equal(changed, 1);
+    assert_int_equal(st.reads, 8);
+    assert_string_equal(find(&st, "000000c00123")->status, "paused");
+    assert_int_equal(find(&st, "000000c00007")->protect, 1);
+    // A directory touched with nothing changed in it: read, no news.
+    touch_entry("000000c00100");
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
+    assert_int_equal(st.reads, 4);
+    assert_int_equal(changed, 0);
     DD_ScanStateFree(&st);
 }
 
@@ -247,7 +297,7 @@ static void test_engine(void **state)
     put("aaaaaaaaaaa1", "name", "web.1.abcdefghijklmnopqrstu0123\n");
     put("aaaaaaaaaaa1", "engine", "n1\n");
     put("aaaaaaaaaaa2", "name", "db\n");
-    assert_int_equal(DD_ScanUpdate(root, &st, 1000, 0, &changed), 0);
+    assert_int_equal(DD_ScanUpdate(root, &st, 1000, &changed), 0);
     assert_string_equal(find(&st, "aaaaaaaaaaa1")->engine, "n1");
     // No engine file (one engine, or an older dockerfs): no engine.
     assert_string_equal(find(&st, "aaaaaaaaaaa2")->engine, "");
@@ -255,10 +305,10 @@ static void test_engine(void **state)
     assert_string_equal(find(&st, "aaaaaaaaaaa1")->name,
                         "web.1.abcdefghijklmnopqrstu0123");
     // Known entries keep the engine read when they were new, and the
-    // refresh reads three files each, not four.
+    // refresh reads four files each, not five.
     put("aaaaaaaaaaa1", "engine", "n2\n");
-    assert_int_equal(DD_ScanUpdate(root, &st, 1000, 0, &changed), 0);
-    assert_int_equal(st.reads, 6);
+    assert_int_equal(DD_ScanUpdate(root, &st, 1000, &changed), 0);
+    assert_int_equal(st.reads, 8);
     assert_string_equal(find(&st, "aaaaaaaaaaa1")->engine, "n1");
     DD_ScanStateFree(&st);
 }
@@ -271,11 +321,11 @@ static void test_incremental_error(void **state)
 
     (void) state;
     put("aaaaaaaaaaaa", "name", "web\n");
-    assert_int_equal(DD_ScanUpdate(root, &st, 0, 0, &changed), 0);
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
     // The directory vanishes: an error, and what was known stays.
     snprintf(path, sizeof(path), "%s.gone", root);
     assert_int_equal(rename(root, path), 0);
-    assert_int_equal(DD_ScanUpdate(root, &st, 0, 0, &changed), ENOENT);
+    assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), ENOENT);
     assert_int_equal(changed, 0);
     assert_int_equal(st.known.count, 1);
     assert_int_equal(rename(path, root), 0);
@@ -331,7 +381,7 @@ static void test_thread(void **state)
     // Unchanged, the listing is not sent again, unless asked for.
     {
         struct timespec pause = { 0, 200 * 1000000L };
-        dd_snapshot_t snap;
+        dd_snapshot_t snap = { NULL, 0 };
 
         nanosleep(&pause, NULL);
         DD_ScannerTake(&snap);
@@ -358,6 +408,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_incremental_rename, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_engine, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_changed_dirs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_incremental_error, setup,
                                         teardown),
         cmocka_unit_test(test_scan_missing),

@@ -78,6 +78,70 @@ static void test_engines(void **state)
     assert_int_equal(DD_TableManyEngines(&t), 0);
 }
 
+// Labels name the engine only where a name is on two engines; a Swarm
+// task counts by the name the player sees (SERVICE.SLOT).
+static void test_shared_names(void **state)
+{
+    dd_scanentry_t e[6];
+    dd_snapshot_t snap = { e, 6 };
+    dd_table_t t = { 0 };
+
+    (void) state;
+    set_entry(&e[0], "aaaaaaaaaaa1", "web", "nginx");
+    set_entry(&e[1], "aaaaaaaaaaa2", "web", "nginx");
+    set_entry(&e[2], "aaaaaaaaaaa3", "db", "postgres");
+    set_entry(&e[3], "aaaaaaaaaaa4", "db", "postgres");
+    set_entry(&e[4], "aaaaaaaaaaa5", "api.1.abcdefghijklmnopqrstu0123",
+              "api");
+    set_entry(&e[5], "aaaaaaaaaaa6", "api.1.zyxwvutsrqponmlkjihgf9876",
+              "api");
+    snprintf(e[0].engine, sizeof(e[0].engine), "a");
+    snprintf(e[1].engine, sizeof(e[1].engine), "b");
+    // Two containers of one name on one engine: not for the engine to
+    // tell apart.
+    snprintf(e[2].engine, sizeof(e[2].engine), "a");
+    snprintf(e[3].engine, sizeof(e[3].engine), "a");
+    snprintf(e[4].engine, sizeof(e[4].engine), "a");
+    snprintf(e[5].engine, sizeof(e[5].engine), "c");
+    assert_int_equal(DD_TableApply(&t, &snap, NULL, NULL), 0);
+    assert_int_equal(DD_TableMarkShared(&t), 0);
+    assert_int_equal(DD_TableFind(&t, "aaaaaaaaaaa1")->shared, 1);
+    assert_int_equal(DD_TableFind(&t, "aaaaaaaaaaa2")->shared, 1);
+    assert_int_equal(DD_TableFind(&t, "aaaaaaaaaaa3")->shared, 0);
+    assert_int_equal(DD_TableFind(&t, "aaaaaaaaaaa4")->shared, 0);
+    assert_int_equal(DD_TableFind(&t, "aaaaaaaaaaa5")->shared, 1);
+    assert_int_equal(DD_TableFind(&t, "aaaaaaaaaaa6")->shared, 1);
+    // One of them gone: the other is alone again.
+    e[1] = e[5];
+    snap.count = 5;
+    assert_int_equal(DD_TableApply(&t, &snap, NULL, NULL), 0);
+    assert_int_equal(DD_TableMarkShared(&t), 0);
+    assert_int_equal(DD_TableFind(&t, "aaaaaaaaaaa1")->shared, 0);
+    DD_TableFree(&t);
+    assert_int_equal(DD_TableMarkShared(&t), 0);
+}
+
+// Protection is scanned like the name: a change is news.
+static void test_protect(void **state)
+{
+    dd_scanentry_t e[1];
+    dd_snapshot_t snap = { e, 1 };
+    dd_table_t t = { 0 };
+    counts_t c = { 0 };
+
+    (void) state;
+    set_entry(&e[0], "aaaaaaaaaaaa", "safe", "nginx");
+    e[0].protect = 1;
+    assert_int_equal(DD_TableApply(&t, &snap, NULL, NULL), 0);
+    assert_int_equal(t.entries[0].protect, 1);
+    e[0].protect = 0;
+    assert_int_equal(DD_TableApply(&t, &snap, count_change, &c), 0);
+    assert_int_equal(c.renamed, 1);
+    assert_int_equal(t.entries[0].protect, 0);
+    assert_true(t.entries[0].changes & DD_CHANGED_PROTECT);
+    DD_TableFree(&t);
+}
+
 static void test_appear(void **state)
 {
     dd_scanentry_t e[2];
@@ -354,6 +418,8 @@ int main(void)
         cmocka_unit_test(test_kill_ok),
         cmocka_unit_test(test_kill_fail),
         cmocka_unit_test(test_engines),
+        cmocka_unit_test(test_shared_names),
+        cmocka_unit_test(test_protect),
     };
 
     return cmocka_run_group_tests_name("game_table", tests, NULL, NULL);

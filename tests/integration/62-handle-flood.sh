@@ -10,7 +10,9 @@
 # opened, the rest EMFILE; every handle reads on after the change; the
 # daemon's resident memory grows by less than FLOOD_BOUND_KB; and the
 # handles of one caller hold at most LISTING_SNAPSHOTS_MAX (8) different
-# listings (the 9th generation held: ENOMEM), root still lists.
+# listings (the 9th generation held: ENOMEM), root still lists; and of
+# 2500 kill files opened (nothing written), KILLFILE_HANDLES_MAX (1024)
+# are held, the rest EMFILE.
 #
 # Why FLOOD_N (200) containers are enough: before, each handle kept its
 # own copy, 24 bytes a container: 2500 handles x 200 containers = 12 MB
@@ -119,6 +121,16 @@ else
 fi
 check "root lists all the same" test "$(listing "$M" | wc -l)" -gt "$N"
 flood_stop
+
+# --- Kill files held open (nothing written: nothing is killed).
+flood_start killfiles
+victim=$(listing "$M" | head -n 1)
+got=$(flood "openw $HANDLES /dockerfs/$victim/kill")
+check_eq "$HANDLES kill files opened: 1024 held, the rest EMFILE" \
+    "openedw 1024 of $HANDLES EMFILE" "$got"
+check "root opens one all the same" bash -c "exec 3>'$M/$victim/kill'"
+flood_stop
+check "nothing was killed" listed "$M" "$victim"
 check "dockerfs still runs" dfs_alive
 
 # --- Generations: one caller's handles hold at most 8 different listings.

@@ -4,8 +4,10 @@
 # 11): a NUL inside a label, 1.1 MiB of labels, control characters in a
 # label. None of them may stop dockerfs from starting or break the listing
 # for the other containers; the NUL is shown as \x00, control characters
-# as \xNN; the oversized record is left out and said once, with its id;
-# a container whose events are longer than the event line limit still
+# as \xNN; a record over 1 MiB of labels is listed with its name and
+# image whole and its labels cut, marked so (issue 23 item 9), and can be
+# killed unless its dockerfs.protect label (always kept) says no; a
+# container whose events are longer than the event line limit still
 # shows up at once.
 # No -e: a failing command is a test result, reported as "not ok".
 set -uo pipefail
@@ -21,12 +23,13 @@ create_api() {
         --data-binary @"$1" "http://engine/v1.41/containers/create?name=$2" |
         sed -n 's/.*"Id":"\([0-9a-f]\{64\}\)".*/\1/p'
 }
-# A create body whose labels are {"$1": "<$2 bytes of q>"}.
+# A create body whose labels are {"$1": "<$2 bytes of q>"$3}.
 big_body() {
     { printf '{"Image":"%s","HostConfig":{"NetworkMode":"none"},"Labels":{"%s":"' "$TEST_IMAGE" "$1"
       head -c "$2" /dev/zero | tr '\0' q
-      printf '"}}'; } >"$TESTS_TMP/big.json"
+      printf '"%s}}' "${3:-}"; } >"$TESTS_TMP/big.json"
 }
+CUT_MARK='... 1 more labels not shown (over 960 KiB of labels)'
 
 printf '{"Image":"%s","HostConfig":{"NetworkMode":"none"},"Labels":{"nul":"a\\u0000b","plain":"v","dockerfs.protect=true":""}}' \
     "$TEST_IMAGE" >"$TESTS_TMP/nul.json"
@@ -40,6 +43,10 @@ big_body big $((1100 * 1024))
 HUGE=$(create_api "$TESTS_TMP/big.json" hugelabel)
 check "a container with a 1.1 MiB label is created" test -n "$HUGE"
 docker start "$HUGE" >/dev/null
+big_body big $((1100 * 1024)) ',"dockerfs.protect":"true","zz":"after"'
+HUGEP=$(create_api "$TESTS_TMP/big.json" hugeprotected)
+check "one with a 1.1 MiB label and dockerfs.protect=true is created" test -n "$HUGEP"
+docker start "$HUGEP" >/dev/null
 
 # 1.1 MiB of labels inherited from an image (POST /commit with a config).
 PLAIN=$(docker create --network none "$TEST_IMAGE")
@@ -67,8 +74,16 @@ fi
 check "the good container is listed" listed "$M" "${GOOD:0:12}"
 check "the NUL-label container is listed" listed "$M" "${NUL:0:12}"
 check "the control-character container is listed" listed "$M" "${CR:0:12}"
-check "the 1.1 MiB record is left out" unlisted "$M" "${HUGE:0:12}"
-check "the record with inherited labels is left out" unlisted "$M" "${INH:0:12}"
+check "the 1.1 MiB record is listed" listed "$M" "${HUGE:0:12}"
+check_eq "its name is whole" hugelabel "$(cat "$M/${HUGE:0:12}/name")"
+check_eq "its image is whole" "$TEST_IMAGE" "$(cat "$M/${HUGE:0:12}/image")"
+check_eq "its labels are cut, and say so on a line without =" "$CUT_MARK" \
+    "$(cat "$M/${HUGE:0:12}/labels")"
+check "the record with inherited labels is listed" listed "$M" "${INH:0:12}"
+check_eq "its image is whole" dockerdoom-biglabel:1 "$(cat "$M/${INH:0:12}/image")"
+check_eq "its labels are cut and marked" "$CUT_MARK" "$(cat "$M/${INH:0:12}/labels")"
+check_eq "with dockerfs.protect among 1.1 MiB: that label is kept, the rest cut" \
+    "$(printf 'dockerfs.protect=true\nzz=after\n%s' "$CUT_MARK")" "$(cat "$M/${HUGEP:0:12}/labels")"
 check_eq "the NUL is shown as \\x00; an = in a key as \\x3d" \
     "$(printf 'dockerfs.protect\\x3dtrue=\nnul=a\\x00b\nplain=v')" "$(cat "$M/${NUL:0:12}/labels")"
 check_eq "labels: CR, BEL and ESC shown as \\xNN, never raw" \
@@ -81,8 +96,7 @@ check_eq "no raw control character in any file" 0 \
     "$(cat "$M"/*/name "$M"/*/image "$M"/*/labels | tr -d '\n' | LC_ALL=C grep -c '[[:cntrl:]]')"
 check_eq "no raw C1 control character (U+0080..U+009F) in any file" 0 \
     "$(cat "$M"/*/name "$M"/*/image "$M"/*/labels | LC_ALL=C.UTF-8 grep -cP '[\x{80}-\x{9f}]')"
-check "the oversized record is said in the log, with its id" \
-    grep -qE "left out container ${HUGE:0:12}: its record is over 1 MiB" "$DFS_LOG"
+check_eq "no record is left out" 0 "$(grep -c "left out container" "$DFS_LOG")"
 
 # --- while mounted: re-lists every second, events of an oversized record
 sleep 3
@@ -91,11 +105,16 @@ HUGE2=$(create_api "$TESTS_TMP/big.json" hugelabel2)
 docker start "$HUGE2" >/dev/null
 LATE=$(run_c --name late)
 check "a container started after an oversized one is listed" wait_until 5 listed "$M" "${LATE:0:12}"
-check "the second oversized record is said too" \
-    wait_until 5 grep -qE "left out container ${HUGE2:0:12}:" "$DFS_LOG"
-check_eq "re-lists every second still say the first one once" 1 \
-    "$(grep -c "left out container ${HUGE:0:12}" "$DFS_LOG")"
+check "an oversized one started while mounted appears from its events" \
+    wait_until 5 listed "$M" "${HUGE2:0:12}"
+check_eq "its labels cut and marked (re-read through the inspect)" "$CUT_MARK" \
+    "$(cat "$M/${HUGE2:0:12}/labels")"
 check "the listing still works" listed "$M" "${GOOD:0:12}"
+check_eq "the protect label kept: its kill is EPERM" EPERM "$(fsop1 write "$M/${HUGEP:0:12}/kill" 1)"
+check_eq "and it still runs" running "$(c_state "$HUGEP")"
+check_eq "a cut one without it can be shot" OK "$(fsop1 write "$M/${HUGE:0:12}/kill" 1)"
+check_eq "and it is gone" gone "$(c_state "$HUGE")"
+check_eq "still no record left out" 0 "$(grep -c "left out container" "$DFS_LOG")"
 
 # 200 KiB of labels: the list record is fine, but its events are longer
 # than the 64 KiB event line limit; the container must still appear from
@@ -104,7 +123,7 @@ dfs_stop TERM
 check_eq "dockerfs exits 0 on SIGTERM" 0 "$DFS_RC"
 check_san
 # Without the oversized ones, so this part stands on its own.
-docker rm -f "$HUGE" "$HUGE2" "$INH" >/dev/null
+docker rm -f "$HUGE2" "$HUGEP" "$INH" >/dev/null
 docker rmi dockerdoom-biglabel:1 >/dev/null 2>&1
 dfs_mount "$M" && dfs_alive || { not_ok "dockerfs mounts again"; tap_done; }
 big_body mid $((200 * 1024))

@@ -9,7 +9,8 @@
 #                 exit 0 if both binaries are there, 1 if not (no build)
 #
 # KUBE_CACHE (default /var/cache/dockerdoom/kube) holds one directory per
-# source package version: VERSION/bin/{kube-apiserver,kube-controller-manager}.
+# source package version and recipe (RECIPE below):
+# VERSION-rRECIPE/bin/{kube-apiserver,kube-controller-manager}.
 # A later run finds them and returns at once. The build is offline (Go's
 # GOPATH mode over the package's vendored modules, as its debian/rules
 # does) and takes tens of minutes on two cores; a line of progress is
@@ -44,16 +45,34 @@ source_version() {
     apt-cache showsrc kubernetes 2>/dev/null | awk '/^Version:/ {print $2; exit}'
 }
 
-version=$(source_version)
+# Bumped whenever the way of building changes what comes out, so that a
+# machine holding binaries of an older recipe builds again. 2: reflect2
+# 1.0.2 (below).
+RECIPE=2
+
+# Both binaries in DIR/bin?
+built() {
+    [ -x "$1/bin/kube-apiserver" ] && [ -x "$1/bin/kube-controller-manager" ]
+}
+
+version=$(source_version || true)
 if [ -z "$version" ]; then
+    # No source index (apt's lists are gone, as images often clear them):
+    # a build of this recipe in the cache will do, the newest version.
+    dir=$(find "$KUBE_CACHE" -mindepth 1 -maxdepth 1 -name "*-r$RECIPE" 2>/dev/null |
+          sort -V | tail -n 1)
+    if [ -n "$dir" ] && built "$dir"; then
+        echo "$dir/bin"
+        exit 0
+    fi
     if [ "$print_dir" = 1 ]; then exit 1; fi
     ensure_deb_src
     apt-get -o DPkg::Lock::Timeout=900 update -qq
-    version=$(source_version)
+    version=$(source_version || true)
 fi
 [ -n "$version" ] || { echo "kube/build.sh: apt has no source package 'kubernetes'" >&2; exit 1; }
-dir=$KUBE_CACHE/$version
-if [ -x "$dir/bin/kube-apiserver" ] && [ -x "$dir/bin/kube-controller-manager" ]; then
+dir=$KUBE_CACHE/$version-r$RECIPE
+if built "$dir"; then
     echo "$dir/bin"
     exit 0
 fi
@@ -85,24 +104,38 @@ with_progress() {
     return "$rc"
 }
 
+build_t0=$SECONDS
 mkdir -p "$dir"
 work=$dir/work
 rm -rf "$work"
 mkdir -p "$work"
 echo "kube/build.sh: building kube-apiserver and kube-controller-manager $version into $dir (once per machine; tens of minutes)" >&2
 ensure_deb_src
-with_progress "installing golang-go, rsync, etcd-server" "$dir/apt.log" \
+with_progress "installing golang-go, rsync, etcd-server, reflect2" "$dir/apt.log" \
     apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends \
-        golang-go rsync dpkg-dev etcd-server
+        golang-go rsync dpkg-dev etcd-server golang-github-modern-go-reflect2-dev
 with_progress "fetching the source package" "$dir/source.log" \
     sh -c "cd '$work' && apt-get source -qq kubernetes"
 tree=$(find "$work" -maxdepth 1 -type d -name 'kubernetes-*' | head -n 1)
 [ -n "$tree" ] || { echo "kube/build.sh: no kubernetes tree unpacked in $work" >&2; exit 1; }
+# The tree vendors github.com/modern-go/reflect2 1.0.1, which predates Go
+# 1.18: its map iteration faults under Debian 12's Go 1.19, and the
+# apiserver dies (SIGSEGV in mapiterinit) on the first pretty-printed
+# answer holding a map, e.g. a pod with labels asked for by curl (whose
+# User-Agent asks for pretty JSON). 1.0.2, the fix, is the same API;
+# Debian packages it.
+reflect2=$tree/vendor/github.com/modern-go/reflect2
+if [ ! -d "$reflect2" ] || [ ! -f /usr/share/gocode/src/github.com/modern-go/reflect2/go_above_118.go ]; then
+    echo "kube/build.sh: cannot put reflect2 1.0.2 in place (golang-github-modern-go-reflect2-dev)" >&2
+    exit 1
+fi
+rm -f "$reflect2"/*.go
+cp /usr/share/gocode/src/github.com/modern-go/reflect2/*.go "$reflect2/"
 mkdir -p "$tree/.go/src/k8s.io"
 ln -sfn ../../.. "$tree/.go/src/k8s.io/kubernetes"
 build() {
     cd "$tree/.go/src/k8s.io/kubernetes"
-    GOPATH=$tree/.go GOPROXY=off GO111MODULE=off GOFLAGS= CGO_ENABLED=0 \
+    GOPATH=$tree/.go GOPROXY=off GO111MODULE=off GOFLAGS='' CGO_ENABLED=0 \
         GOCACHE=$work/gocache KUBE_GIT_VERSION=v1.20.2 \
         make WHAT="cmd/kube-apiserver cmd/kube-controller-manager"
 }
@@ -113,8 +146,8 @@ for b in kube-apiserver kube-controller-manager; do
     [ -n "$f" ] || { echo "kube/build.sh: $b was not built (see $dir/build.log)" >&2; exit 1; }
     cp "$f" "$dir/bin.new/$b"
 done
-rm -rf "$dir/bin"
+rm -rf "${dir:?}/bin"
 mv "$dir/bin.new" "$dir/bin"
 rm -rf "$work"
-echo "kube/build.sh: done: $dir/bin" >&2
+echo "kube/build.sh: done in $((SECONDS - build_t0)) s: $dir/bin" >&2
 echo "$dir/bin"

@@ -10,7 +10,8 @@
 # user has at /var/run/docker.sock.
 #
 #   dfs_mount MNT [dockerfs options...]  start dockerfs -f on MNT (stderr to
-#                        $DFS_LOG), wait until mounted; sets DFS_PID, DFS_LOG
+#                        $DFS_LOG), wait until mounted (DFS_MOUNT_WAIT s,
+#                        10); sets DFS_PID, DFS_LOG
 #   dfs_stop [SIG]       signal the last dockerfs (TERM) and wait (bounded);
 #                        sets DFS_RC (exit status, or 255 if it hung)
 #   dfs_mounted MNT      is a FUSE file system mounted on MNT?
@@ -134,7 +135,7 @@ dfs_mount() {
     DFS_PID=$!
     DFS_PIDS+=("$DFS_PID")
     DFS_MNTS+=("$mnt")
-    if wait_until 10 dfs_ready "$mnt"; then
+    if wait_until "${DFS_MOUNT_WAIT:-10}" dfs_ready "$mnt"; then
         return 0
     fi
     note "dockerfs did not mount $mnt: $DOCKERFS_BIN $mnt -f $*"

@@ -19,7 +19,7 @@ static void audit_plain(void **state)
 {
     (void)state;
     struct audit a = { "4eeff8a1b2c3", "web", "nginx:1", 42, 0, "bash",
-                       "rm", "ok", NULL, NULL };
+                       "rm", "ok", NULL, NULL, NULL };
     char line[512];
     const char *want = "kill id=4eeff8a1b2c3 name=web image=nginx:1 pid=42 "
                        "uid=0 comm=bash action=rm result=ok";
@@ -27,12 +27,25 @@ static void audit_plain(void **state)
     assert_string_equal(line, want);
 }
 
+/* A pod's line names its namespace after its name. */
+static void audit_namespace(void **state)
+{
+    (void)state;
+    struct audit a = { "5f1c0a2b3d4e", "web-1", "nginx:1", 42, 0, "bash",
+                       "rm", "ok", "prod", NULL, "shop" };
+    char line[512];
+    audit_format(&a, line, sizeof line);
+    assert_string_equal(line, "kill id=5f1c0a2b3d4e name=web-1 namespace=shop "
+                        "image=nginx:1 engine=prod pid=42 uid=0 comm=bash "
+                        "action=rm result=ok");
+}
+
 /* A fleet's audit line names the container's engine after its image. */
 static void audit_engine(void **state)
 {
     (void)state;
     struct audit a = { "4eeff8a1b2c3", "web", "nginx:1", 42, 0, "bash",
-                       "rm", "ok", "prod eu", NULL };
+                       "rm", "ok", "prod eu", NULL, NULL };
     char line[512];
     audit_format(&a, line, sizeof line);
     assert_string_equal(line, "kill id=4eeff8a1b2c3 name=web image=nginx:1 "
@@ -44,7 +57,7 @@ static void audit_quoting(void **state)
 {
     (void)state;
     struct audit a = { "4eeff8a1b2c3", "my web", "we\"ird\\img", 7, 1000,
-                       "evil\nkill id=x", "stop", "EPERM", NULL, NULL };
+                       "evil\nkill id=x", "stop", "EPERM", NULL, NULL, NULL };
     char line[512];
     audit_format(&a, line, sizeof line);
     assert_string_equal(line,
@@ -52,14 +65,14 @@ static void audit_quoting(void **state)
         "uid=1000 comm=\"evil\\x0akill id=x\" action=stop result=EPERM");
     assert_null(strchr(line, '\n'));
 
-    struct audit b = { NULL, "", NULL, -1, 0, "a\tb", "rm", "dry-run", NULL, NULL };
+    struct audit b = { NULL, "", NULL, -1, 0, "a\tb", "rm", "dry-run", NULL, NULL, NULL };
     audit_format(&b, line, sizeof line);
     assert_string_equal(line, "kill id=- name=\"\" image=- pid=-1 uid=0 "
                               "comm=\"a\\x09b\" action=rm result=dry-run");
 
     /* Renamed since it was listed: the name now, and the one listed. */
     struct audit c = { "4eeff8a1b2c3", "other", "img", 7, 0, "sh", "rm",
-                       "EPERM", NULL, "scope 1" };
+                       "EPERM", NULL, "scope 1", NULL };
     audit_format(&c, line, sizeof line);
     assert_string_equal(line, "kill id=4eeff8a1b2c3 name=other was=\"scope 1\" "
                               "image=img pid=7 uid=0 comm=sh action=rm result=EPERM");
@@ -69,7 +82,7 @@ static void audit_truncation(void **state)
 {
     (void)state;
     struct audit a = { "4eeff8a1b2c3", "web", "nginx:1", 42, 0, "bash",
-                       "rm", "ok", NULL, NULL };
+                       "rm", "ok", NULL, NULL, NULL };
     char full[512];
     int n = audit_format(&a, full, sizeof full);
     for (size_t cap = 0; cap < (size_t)n + 2; cap++) {
@@ -104,7 +117,7 @@ static void errno_names(void **state)
 static void emit_audit(void)
 {
     log_open(0, 0);
-    struct audit a = { "4eeff8a1b2c3", "web", "nginx", 1, 2, "sh", "rm", "ok", NULL, NULL };
+    struct audit a = { "4eeff8a1b2c3", "web", "nginx", 1, 2, "sh", "rm", "ok", NULL, NULL, NULL };
     audit_log(&a);
     char big[3000];
     memset(big, 'n', sizeof big - 1);
@@ -144,7 +157,7 @@ static char *trail_log(const struct audit *a, int refused, double now)
 static void coalescing(void **state)
 {
     (void)state;
-    struct audit a = { "4eeff8a1b2c3", "web", "nginx", 9, 1000, "sh", "rm", "EACCES", NULL, NULL };
+    struct audit a = { "4eeff8a1b2c3", "web", "nginx", 9, 1000, "sh", "rm", "EACCES", NULL, NULL, NULL };
     struct audit b = a, ok = a;
     char *out;
     int lines = 0;
@@ -199,7 +212,7 @@ static void coalescing(void **state)
 static void coalescing_bounded(void **state)
 {
     (void)state;
-    struct audit a = { NULL, "n", "i", 9, 1000, "sh", "rm", "EPERM", NULL, NULL };
+    struct audit a = { NULL, "n", "i", 9, 1000, "sh", "rm", "EPERM", NULL, NULL, NULL };
     char id[16];
     char *out;
     int lines = 0;
@@ -230,6 +243,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(audit_plain),
         cmocka_unit_test(audit_engine),
+        cmocka_unit_test(audit_namespace),
         cmocka_unit_test(audit_quoting),
         cmocka_unit_test(audit_truncation),
         cmocka_unit_test(errno_names),

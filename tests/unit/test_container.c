@@ -127,6 +127,26 @@ static void render_every_kind(void **state)
 
 /* A hostile name, image or label cannot put a control character on a
  * terminal or forge a line: see escape.h. */
+/* A cut label set ends with a line without "=": never a label. */
+static void render_labels_cut(void **state)
+{
+    (void)state;
+    struct label in[] = { { "a", "1" } };
+    struct container c, d;
+    struct buf b;
+    buf_init(&b, 0);
+    assert_int_equal(container_set(&c, ID1, "web", "nginx:1", "running", 0,
+                                   in, 1), 0);
+    c.labels_cut = 4242;
+    assert_string_equal(render(&c, FILE_LABELS, &b),
+                        "a=1\n... 4242 more labels not shown (over 960 KiB of labels)\n");
+    assert_int_equal(container_copy(&d, &c), 0);
+    assert_int_equal(d.labels_cut, 4242);
+    container_clear(&d);
+    container_clear(&c);
+    buf_free(&b);
+}
+
 static void render_escapes_controls(void **state)
 {
     (void)state;
@@ -157,7 +177,8 @@ static void kind_names(void **state)
 {
     (void)state;
     const char *names[] = { "id", "name", "image", "state", "created",
-                            "labels", "engine", "protected", "kill" };
+                            "labels", "engine", "protected", "namespace",
+                            "kill" };
     for (int k = FILE_ID; k <= FILE_KILL; k++) {
         assert_string_equal(file_kind_name((enum file_kind)k), names[k - 1]);
         assert_int_equal(file_kind_from_name(names[k - 1]), k);
@@ -195,6 +216,56 @@ static void engine_file(void **state)
     buf_free(&b);
 }
 
+/* A pod: a 32-hex id whose id file is the uid with its dashes, a
+ * namespace file that a container does not have, both kept by a copy. */
+static void pod_row(void **state)
+{
+    (void)state;
+    struct container c, d;
+    struct buf b;
+    char id[POD_ID_LEN + 1];
+
+    assert_int_equal(pod_id_from_uid("5f1c0a2b-3d4e-4f60-8a9b-0c1d2e3f4a5b",
+                                     POD_UID_LEN, id), 0);
+    assert_string_equal(id, "5f1c0a2b3d4e4f608a9b0c1d2e3f4a5b");
+    assert_int_equal(pod_id_from_uid("5F1C0A2B-3D4E-4F60-8A9B-0C1D2E3F4A5B",
+                                     POD_UID_LEN, id), EINVAL);
+    assert_int_equal(pod_id_from_uid("5f1c0a2b3d4e-4f60-8a9b-0c1d2e3f4a5b-",
+                                     POD_UID_LEN, id), EINVAL);
+    assert_int_equal(pod_id_from_uid("5f1c0a2b-3d4e-4f60-8a9b-0c1d2e3f4a5", 35,
+                                     id), EINVAL);
+    assert_int_equal(pod_id_from_uid("5f1c0a2b-3d4e-4f60-8a9b-0c1d2e3f4a5g",
+                                     POD_UID_LEN, id), EINVAL);
+    assert_int_equal(pod_id_from_uid(NULL, 0, id), EINVAL);
+    assert_true(id_valid("5f1c0a2b3d4e4f608a9b0c1d2e3f4a5b"));
+    assert_false(id_valid("5f1c0a2b3d4e4f608a9b0c1d2e3f4a5"));
+    assert_false(id_valid(""));
+
+    assert_int_equal(container_set(&c, "5f1c0a2b3d4e4f608a9b0c1d2e3f4a5b",
+                                   "web-1", "nginx", "running", 1, NULL, 0), 0);
+    assert_string_equal(c.short_id, "5f1c0a2b3d4e");
+    assert_false(container_has(&c, FILE_NAMESPACE));
+    assert_true(container_has(&c, FILE_NAME));
+    buf_init(&b, 0);
+    assert_int_equal(container_render(&c, FILE_NAMESPACE, &b), EINVAL);
+    buf_reset(&b);
+    assert_int_equal(container_set_ns(&c, "shop"), 0);
+    assert_true(container_has(&c, FILE_NAMESPACE));
+    assert_int_equal(container_render(&c, FILE_NAMESPACE, &b), 0);
+    assert_string_equal(buf_str(&b), "shop\n");
+    buf_reset(&b);
+    assert_int_equal(container_render(&c, FILE_ID, &b), 0);
+    assert_string_equal(buf_str(&b), "5f1c0a2b-3d4e-4f60-8a9b-0c1d2e3f4a5b\n");
+    assert_int_equal(container_copy(&d, &c), 0);
+    assert_string_equal(d.ns, "shop");
+    assert_ptr_not_equal(d.ns, c.ns);
+    assert_int_equal(container_set_ns(&d, NULL), 0);
+    assert_null(d.ns);
+    container_clear(&d);
+    container_clear(&c);
+    buf_free(&b);
+}
+
 static void free_array(void **state)
 {
     (void)state;
@@ -212,8 +283,10 @@ int main(void)
         cmocka_unit_test(set_rejects_bad_ids),
         cmocka_unit_test(render_every_kind),
         cmocka_unit_test(render_escapes_controls),
+        cmocka_unit_test(render_labels_cut),
         cmocka_unit_test(kind_names),
         cmocka_unit_test(engine_file),
+        cmocka_unit_test(pod_row),
         cmocka_unit_test(free_array),
     };
     return cmocka_run_group_tests_name("container", tests, NULL, NULL);

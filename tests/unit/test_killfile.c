@@ -152,6 +152,30 @@ static void open_rules(void **state)
     killfile_release(&env, fh);
 }
 
+/* The --uid user (the game's account) holds at most KILLFILE_HANDLES_MAX
+ * open kill files (EMFILE beyond); root is not counted; closing one makes
+ * room. */
+static void open_cap(void **state)
+{
+    (void)state;
+    static uint64_t fh[KILLFILE_HANDLES_MAX];
+    struct kill_caller game = { .pid = 9, .uid = 4321, .gid = 4321 };
+    uint64_t extra = 0, r = 0;
+
+    opt.kill_uid = 4321;
+    for (int i = 0; i < KILLFILE_HANDLES_MAX; i++)
+        assert_int_equal(killfile_open(&env, &game, s_plain, O_WRONLY, &fh[i]), 0);
+    assert_int_equal(killfile_open(&env, &game, s_plain, O_WRONLY, &extra), EMFILE);
+    assert_int_equal(killfile_open(&env, &root, s_plain, O_WRONLY, &r), 0);
+    killfile_release(&env, r);
+    killfile_release(&env, fh[5]);
+    assert_int_equal(killfile_open(&env, &game, s_plain, O_WRONLY, &fh[5]), 0);
+    for (int i = 0; i < KILLFILE_HANDLES_MAX; i++)
+        killfile_release(&env, fh[i]);
+    assert_int_equal(files.open_limited, 0);
+    opt.kill_uid = 0;
+}
+
 static uint64_t w_serial;
 static const char *w_data;
 static int w_rc;
@@ -279,6 +303,7 @@ int main(void)
         cmocka_unit_test(permission),
         cmocka_unit_test(access_answers),
         cmocka_unit_test(open_rules),
+        cmocka_unit_test(open_cap),
         cmocka_unit_test(write_outcomes),
         cmocka_unit_test(decisions),
     };

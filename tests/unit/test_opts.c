@@ -391,9 +391,79 @@ static void engines_in_order(void **state)
     opts_free(&o);
 }
 
+/* The cluster options: --kube in order with the engines, --kubeconfig
+ * and --kube-context one cluster after them, kube-system protected unless
+ * --no-default-protect, and what needs a cluster or is refused for one. */
+static void clusters(void **state)
+{
+    (void)state;
+    struct options o;
+    char err[256];
+
+    assert_int_equal(P(&o, err, "/m", "-H", "unix:///a.sock", "--kube",
+                       "prod=/k.yaml:arn:aws:eks:x", "--kubeconfig", "/c",
+                       "--kube-context", "ops", "--namespace", "shop",
+                       "--namespace", "blog", "--grace-period", "30",
+                       "--kill-action", "evict", "--filter", "label=app"), 0);
+    assert_int_equal(o.n_engines, 3);
+    assert_int_equal(o.engines[1].kind, SPEC_KUBE);
+    assert_string_equal(o.engines[1].arg, "prod=/k.yaml:arn:aws:eks:x");
+    assert_int_equal(o.engines[2].kind, SPEC_KUBECONFIG);
+    assert_null(o.engines[2].arg);
+    assert_string_equal(o.kubeconfig, "/c");
+    assert_string_equal(o.kube_context, "ops");
+    assert_int_equal(o.n_namespaces, 2);
+    assert_string_equal(o.namespaces[1], "blog");
+    assert_int_equal(o.grace_period, 30);
+    assert_int_equal(o.action, KILL_EVICT);
+    assert_int_equal(o.protect.n, 1);           /* kube-system, by default */
+    assert_int_equal(o.protect.v[0].kind, PROTECT_BY_NAMESPACE);
+    assert_string_equal(o.protect.v[0].value, "kube-system");
+    opts_free(&o);
+
+    assert_int_equal(P(&o, err, "/m", "--kube", "x", "--no-default-protect",
+                       "--kill-action", "delete"), 0);
+    assert_int_equal(o.protect.n, 0);
+    assert_int_equal(o.grace_period, -1);
+    assert_int_equal(o.action, KILL_DELETE);
+    opts_free(&o);
+    /* Without a cluster nothing is added. */
+    assert_int_equal(P(&o, err, "/m"), 0);
+    assert_int_equal(o.protect.n, 0);
+    opts_free(&o);
+
+    static const struct { const char *a, *b, *c, *word; } bad[] = {
+        { "--namespace", "shop", NULL, "needs a cluster" },
+        { "--grace-period", "3", NULL, "needs a cluster" },
+        { "--kube", "x", "--namespace=Shop", "bad --namespace" },
+        { "--kube", "x", "--namespace=-a", "bad --namespace" },
+        { "--kube", "x", "--namespace=a.b", "bad --namespace" },
+        { "--kube", "x", "--grace-period=-1", "bad --grace-period" },
+        { "--kube", "x", "--grace-period=1.5", "bad --grace-period" },
+        { "--kube", "x", "--filter=status=running", "by label only" },
+        { "--kubeconfig", "a", "--kubeconfig=b", "given twice" },
+        { "--kube-context", "a", "--kube-context=b", "given twice" },
+        { "--kubeconfig", "", NULL, "empty --kubeconfig" },
+        { "--kube", "x", "--kill-action=zap", "delete or evict" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int rc = bad[i].c ? P(&o, err, "/m", bad[i].a, bad[i].b, bad[i].c)
+                          : P(&o, err, "/m", bad[i].a, bad[i].b);
+        assert_int_equal(rc, 2);
+        if (!strstr(err, bad[i].word))
+            fail_msg("%s %s: '%s'", bad[i].a, bad[i].b, err);
+        opts_free(&o);
+    }
+    assert_int_equal(P(&o, err, "/m", "--kube", "x", "--namespace", "a",
+                       "--namespace", "a"), 2);
+    assert_non_null(strstr(err, "twice"));
+    opts_free(&o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(clusters),
         cmocka_unit_test(defaults),
         cmocka_unit_test(every_option),
         cmocka_unit_test(short_and_equals_forms),

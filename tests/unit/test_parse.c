@@ -418,9 +418,10 @@ static int feed_list(const char *text, size_t len, size_t chunk,
     return rc;
 }
 
-/* One container never costs the list: a record that is not JSON, or is
- * over 1 MiB (labels inherited from an image, say), is left out and told
- * with its id; the others are listed; memory stays bounded. */
+/* One container never costs the list: a record that is not JSON is left
+ * out and told with its id; one over 1 MiB of labels (inherited from an
+ * image, say) is listed with them cut; one still over 1 MiB without them
+ * is left out; the others are listed; memory stays bounded. */
 static void list_skips_unreadable_records(void **state)
 {
     (void)state;
@@ -457,17 +458,43 @@ static void list_skips_unreadable_records(void **state)
                                 "1111111111111111111111111111111111111111111111111111111111111111"), 0);
     memset(&k, 0, sizeof k);
     assert_int_equal(feed_list(b.data, b.len, 65536, &k, &v, &n), 0);
-    assert_int_equal(n, 2);
+    /* Listed, its name whole, the big label cut and counted (issue 23
+     * item 9); the small one after it kept. */
+    assert_int_equal(n, 3);
     assert_string_equal(v[0].name, "a");
-    assert_string_equal(v[1].id, "1111111111111111111111111111111111111111111111111111111111111111");
+    assert_string_equal(v[1].name, "huge");
+    assert_int_equal(v[1].labels_cut, 1);
+    assert_int_equal(v[1].nlabels, 1);
+    assert_string_equal(v[1].labels[0].key, "x]");
+    assert_string_equal(v[1].labels[0].value, "{");
+    assert_string_equal(v[2].id, "1111111111111111111111111111111111111111111111111111111111111111");
+    containers_free(v, n);
+    assert_int_equal(k.n, 0);
+    /* The whole-body parse does the same, without a hook. */
+    assert_int_equal(parse_container_list(b.data, b.len, &v, &n), 0);
+    assert_int_equal(n, 3);
+    containers_free(v, n);
+    buf_free(&b);
+
+    /* A name of 1.1 MiB cannot be cut: that record is left out, told
+     * with its id. */
+    buf_init(&b, 0);
+    assert_int_equal(buf_printf(&b, "[{\"Id\":\"" ID1 "\",\"Names\":[\"/a\"]},"
+                                "{\"Id\" : \"" ID2 "\",\"Names\":[\"/"), 0);
+    fill = malloc(big);
+    assert_non_null(fill);
+    memset(fill, 'q', big);
+    assert_int_equal(buf_add(&b, fill, big), 0);
+    free(fill);
+    assert_int_equal(buf_printf(&b, "\"]}]"), 0);
+    memset(&k, 0, sizeof k);
+    assert_int_equal(feed_list(b.data, b.len, 65536, &k, &v, &n), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].name, "a");
     containers_free(v, n);
     assert_int_equal(k.n, 1);
     assert_string_equal(k.ids[0], ID2);
     assert_non_null(strstr(k.why[0], "over 1 MiB"));
-    /* The whole-body parse does the same, without a hook. */
-    assert_int_equal(parse_container_list(b.data, b.len, &v, &n), 0);
-    assert_int_equal(n, 2);
-    containers_free(v, n);
     buf_free(&b);
 
     /* A string that never ends is still a broken list, but memory stays
@@ -482,6 +509,56 @@ static void list_skips_unreadable_records(void **state)
     assert_true(p.elem.cap <= (2u << 20));
     assert_int_equal(list_parser_finish(&p, &v, &n), EINVAL);
     list_parser_free(&p);
+}
+
+/* A list longer than one engine may show is cut there (EFBIG), and what
+ * was kept is handed over; so is one whose text outgrows the bytes. */
+static void list_engine_share(void **state)
+{
+    (void)state;
+    struct buf b;
+    struct container *v;
+    size_t n;
+    const size_t extra = 5;
+
+    buf_init(&b, 0);
+    assert_int_equal(buf_add(&b, "[", 1), 0);
+    for (size_t i = 0; i < ENGINE_CONTAINERS_MAX + extra; i++)
+        assert_int_equal(buf_printf(&b, "%s{\"Id\":\"%08zx%056d\",\"Names\":[\"/c%zu\"]}",
+                                    i ? "," : "", i, 0, i), 0);
+    assert_int_equal(buf_add(&b, "]", 1), 0);
+    assert_int_equal(parse_container_list(b.data, b.len, &v, &n), EFBIG);
+    assert_int_equal(n, ENGINE_CONTAINERS_MAX);
+    assert_string_equal(v[n - 1].name, "c99999");
+    containers_free(v, n);
+    buf_free(&b);
+
+    /* 90 records of 768 KiB of labels each: 64 MiB holds 85 of them. */
+    buf_init(&b, 0);
+    char *fill = malloc(1u << 20);
+    assert_non_null(fill);
+    memset(fill, 'q', 1u << 20);
+    assert_int_equal(buf_add(&b, "[", 1), 0);
+    for (int i = 0; i < 90; i++) {
+        assert_int_equal(buf_printf(&b, "%s{\"Id\":\"%08x%056d\",\"Labels\":{",
+                                    i ? "," : "", i, 0), 0);
+        for (int k = 0; k < 3; k++) {
+            assert_int_equal(buf_printf(&b, "%s\"k%d\":\"", k ? "," : "", k), 0);
+            assert_int_equal(buf_add(&b, fill, 256u << 10), 0);
+            assert_int_equal(buf_add(&b, "\"", 1), 0);
+        }
+        assert_int_equal(buf_add(&b, "}}", 2), 0);
+    }
+    assert_int_equal(buf_add(&b, "]", 1), 0);
+    free(fill);
+    assert_int_equal(parse_container_list(b.data, b.len, &v, &n), EFBIG);
+    assert_true(n >= 80 && n < 90);
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += container_bytes(&v[i]);
+    assert_true(total <= ENGINE_BYTES_MAX);
+    containers_free(v, n);
+    buf_free(&b);
 }
 
 /* A NUL in a label value, a name or an image (\\u0000) is kept, as the
@@ -791,6 +868,7 @@ int main(void)
         cmocka_unit_test(list_stream_errors),
         cmocka_unit_test(list_skips_unreadable_records),
         cmocka_unit_test(list_nul_in_strings),
+        cmocka_unit_test(list_engine_share),
         cmocka_unit_test(events_cut_or_undecodable),
         cmocka_unit_test(events_rename),
         cmocka_unit_test(event_container_docker),

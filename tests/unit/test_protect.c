@@ -21,6 +21,34 @@ static void make(struct container *c, const char *name, const char *image,
     assert_int_equal(container_set(c, ID1, name, image, "running", 0, l, n), 0);
 }
 
+/* Labels cut from a record too big: a label rule on a key that may have
+ * been cut cannot say "not protected"; keys always kept can. */
+static void protect_labels_cut(void **state)
+{
+    (void)state;
+    struct protect_rules r = { 0 };
+    struct label l[] = { { "team", "web" } };
+    struct container c;
+    char err[128];
+
+    make(&c, "web", "nginx", l, 1);
+    assert_int_equal(protect_add(&r, "label=tier=prod", err, sizeof err), 0);
+    assert_int_equal(protect_check(&r, &c, NULL, ""), 0);
+    c.labels_cut = 3;
+    assert_int_equal(protect_check(&r, &c, NULL, ""), EPERM);
+    protect_free(&r);
+    /* A rule on a label that is there decides as always. */
+    assert_int_equal(protect_add(&r, "label=team=db", err, sizeof err), 0);
+    assert_int_equal(protect_check(&r, &c, NULL, ""), 0);
+    protect_free(&r);
+    /* dockerfs.* labels are always kept: absent means absent. */
+    assert_int_equal(protect_add(&r, "label=dockerfs.keep", err, sizeof err), 0);
+    assert_int_equal(protect_check(&r, &c, NULL, ""), 0);
+    assert_int_equal(protect_check(NULL, &c, NULL, ""), 0);
+    protect_free(&r);
+    container_clear(&c);
+}
+
 static void protect_bad_specs(void **state)
 {
     (void)state;
@@ -211,10 +239,33 @@ static void protect_by_engine(void **state)
     protect_free(&r);
 }
 
+/* namespace=GLOB protects a pod in a matching namespace; a container
+ * has none and is never matched. */
+static void protect_by_namespace(void **state)
+{
+    (void)state;
+    struct protect_rules r = { 0 };
+    struct container c;
+    char err[128];
+
+    assert_int_equal(protect_add(&r, "namespace=kube-*", err, sizeof err), 0);
+    assert_int_equal(protect_add(&r, "namespace=", err, sizeof err), EINVAL);
+    make(&c, "web", "nginx", NULL, 0);
+    assert_int_equal(protect_check(&r, &c, NULL, NULL), 0);
+    assert_int_equal(container_set_ns(&c, "kube-system"), 0);
+    assert_int_equal(protect_check(&r, &c, NULL, NULL), EPERM);
+    assert_int_equal(container_set_ns(&c, "shop"), 0);
+    assert_int_equal(protect_check(&r, &c, NULL, NULL), 0);
+    container_clear(&c);
+    protect_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(protect_by_namespace),
         cmocka_unit_test(protect_bad_specs),
+        cmocka_unit_test(protect_labels_cut),
         cmocka_unit_test(protect_parse_good),
         cmocka_unit_test(protect_label_builtin),
         cmocka_unit_test(protect_self),

@@ -154,6 +154,94 @@ static void resolution(void **state)
     table_free(t);
 }
 
+/* A pod row: uid (with dashes) as its 32-hex id, name, namespace. */
+static void make_pod(struct container *c, const char *uid, const char *name,
+                     const char *ns)
+{
+    char id[POD_ID_LEN + 1];
+
+    assert_int_equal(pod_id_from_uid(uid, strlen(uid), id), 0);
+    assert_int_equal(container_set(c, id, name, "img", "running", 1, NULL, 0),
+                     0);
+    assert_int_equal(container_set_ns(c, ns), 0);
+}
+
+static int resolve(struct table *t, const char *name, uint64_t *s)
+{
+    int is_dir;
+    table_rdlock(t);
+    int rc = table_resolve(t, name, s, &is_dir);
+    table_unlock(t);
+    return rc;
+}
+
+/* Pods: a name unique in the fleet as today, NAME.NAMESPACE for one
+ * whose name is taken in another namespace (a pod name may hold dots:
+ * the namespace is after the last), the uid with and without its
+ * dashes, a uid prefix, and a name that could mean two rows means
+ * none. */
+static void resolve_pods(void **state)
+{
+    (void)state;
+    struct table *t = table_new();
+    struct container p1, p2, p3, p4, d;
+    uint64_t s1, s2, s3, s4, sd, s;
+
+    make_pod(&p1, "5f1c0a2b-3d4e-4f60-8a9b-0c1d2e3f4a5b", "web", "shop");
+    make_pod(&p2, "7a000000-0000-4000-8000-000000000001", "web", "blog");
+    make_pod(&p3, "7b000000-0000-4000-8000-000000000002", "a.b", "x");
+    make_pod(&p4, "7c000000-0000-4000-8000-000000000003", "a", "b");
+    make(&d, "dddd", '0', "cache.shop", "running");    /* a container */
+    table_upsert(t, &p1, NULL, &s1);
+    table_upsert(t, &p2, NULL, &s2);
+    table_upsert(t, &p3, NULL, &s3);
+    table_upsert(t, &p4, NULL, &s4);
+    table_upsert(t, &d, NULL, &sd);
+
+    assert_int_equal(resolve(t, "web", &s), ENOTUNIQ);
+    assert_int_equal(resolve(t, "web.shop", &s), 0);
+    assert_int_equal(s, s1);
+    assert_int_equal(resolve(t, "web.blog", &s), 0);
+    assert_int_equal(s, s2);
+    assert_int_equal(resolve(t, "web.nope", &s), ENOENT);
+    assert_int_equal(resolve(t, "web.", &s), ENOENT);
+    assert_int_equal(resolve(t, ".shop", &s), ENOENT);
+    /* "a.b" is pod a.b (in x) and pod a in b: neither. */
+    assert_int_equal(resolve(t, "a.b", &s), ENOTUNIQ);
+    assert_int_equal(resolve(t, "a.b.x", &s), 0);
+    assert_int_equal(s, s3);
+    assert_int_equal(resolve(t, "a", &s), 0);
+    assert_int_equal(s, s4);
+    /* A container's name is never split: it has no namespace. */
+    assert_int_equal(resolve(t, "cache.shop", &s), 0);
+    assert_int_equal(s, sd);
+    assert_int_equal(resolve(t, "cache", &s), ENOENT);
+    /* The uid, as the id file shows it and without its dashes. */
+    assert_int_equal(resolve(t, "5f1c0a2b-3d4e-4f60-8a9b-0c1d2e3f4a5b", &s),
+                     0);
+    assert_int_equal(s, s1);
+    assert_int_equal(resolve(t, "5f1c0a2b3d4e4f608a9b0c1d2e3f4a5b", &s), 0);
+    assert_int_equal(s, s1);
+    assert_int_equal(resolve(t, "5f1c0a2b3d4e4f60", &s), 0);   /* prefix */
+    assert_int_equal(s, s1);
+    assert_int_equal(resolve(t, "7", &s), ENOTUNIQ);
+    assert_int_equal(resolve(t, "5f1c0a2b-3d4e-4f60-8a9b-0c1d2e3f4a5c", &s),
+                     ENOENT);
+    /* A 32-digit prefix of a container's id is a prefix, not its id. */
+    assert_int_equal(resolve(t, "dddd000000000000000000000000000", &s), 0);
+    assert_int_equal(s, sd);
+    /* NAME.NAMESPACE@ENGINE: the rows have no engine, so "default". */
+    assert_int_equal(resolve(t, "web.shop@default", &s), 0);
+    assert_int_equal(s, s1);
+    assert_int_equal(resolve(t, "web.shop@other", &s), ENOENT);
+    container_clear(&p1);
+    container_clear(&p2);
+    container_clear(&p3);
+    container_clear(&p4);
+    container_clear(&d);
+    table_free(t);
+}
+
 /* A container named with another's full id, listed first, must not win
  * the lookup of that id (echo 1 > /dockerfs/<full id>/kill). */
 static void name_never_shadows_full_id(void **state)
@@ -692,6 +780,87 @@ static void change_stamps(void **state)
     table_free(t);
 }
 
+/* One engine's share: so many rows and so many bytes of their text;
+ * beyond it EFBIG (counted), the table unchanged, and other engines
+ * unaffected; a removal makes room. (A small share here: the sanitizer
+ * build checks the whole table at every change.) */
+static void engine_share(void **state)
+{
+    (void)state;
+    struct table *t = table_new();
+    struct container c;
+    char id[ID_LEN + 1], name[32];
+    int changed = 0;
+    const unsigned rows = 100;
+
+    table_set_engine_share(t, rows, 1u << 20);
+    memset(id, 'a', ID_LEN);
+    id[ID_LEN] = '\0';
+    for (unsigned i = 0; i <= rows; i++) {
+        snprintf(name, sizeof name, "%08x", i);
+        memcpy(id, name, 8);
+        assert_int_equal(container_set(&c, id, name, "i", "running", 0, NULL, 0), 0);
+        int rc = table_upsert(t, &c, &changed, NULL);
+        assert_int_equal(rc, i < rows ? 0 : EFBIG);
+        container_clear(&c);
+    }
+    assert_int_equal(changed, 0);
+    assert_int_equal(table_count(t), rows);
+    assert_int_equal(table_engine_refused(t, 0), 1);
+    /* Another engine has a share of its own. */
+    memcpy(id, "ffffffff", 8);
+    assert_int_equal(container_set(&c, id, "other", "i", "running", 0, NULL, 0), 0);
+    c.engine_ix = 1;
+    assert_int_equal(table_upsert(t, &c, NULL, NULL), 0);
+    container_clear(&c);
+    /* A removal makes room. */
+    memcpy(id, "00000000", 8);
+    assert_int_equal(table_remove_engine(t, 0, id, NULL), 0);
+    snprintf(name, sizeof name, "%08x", rows);
+    memcpy(id, name, 8);
+    assert_int_equal(container_set(&c, id, name, "i", "running", 0, NULL, 0), 0);
+    assert_int_equal(table_upsert(t, &c, NULL, NULL), 0);
+    container_clear(&c);
+    table_free(t);
+
+    /* Bytes: 8 labels of 8 KiB fill 64 KiB; the 9th is refused, and so
+     * is a change that would grow a row past the share. */
+    t = table_new();
+    table_set_engine_share(t, 1000, 64u << 10);
+    size_t big = 8u << 10;
+    char v[8u << 10];
+    memset(v, 'q', big - 64);
+    v[big - 64] = '\0';
+    struct label l = { "k", v };
+    for (unsigned i = 0; i < 9; i++) {
+        snprintf(name, sizeof name, "%08x", i);
+        memcpy(id, name, 8);
+        assert_int_equal(container_set(&c, id, name, "i", "running", 0, &l, 1), 0);
+        assert_int_equal(table_upsert(t, &c, NULL, NULL), i < 8 ? 0 : EFBIG);
+        container_clear(&c);
+    }
+    memcpy(id, "00000000", 8);
+    char more[512];
+    memset(more, 'm', sizeof more - 1);
+    more[sizeof more - 1] = '\0';
+    /* 8 rows leave 8 x 45 bytes of the share: 511 more do not fit. */
+    struct label l2[] = { { "k", v }, { "k2", more } };
+    assert_int_equal(container_set(&c, id, "00000000", "i", "running", 0, l2, 2), 0);
+    assert_int_equal(table_upsert(t, &c, &changed, NULL), EFBIG);
+    container_clear(&c);
+    table_rdlock(t);
+    uint64_t s0 = 0;
+    const struct container *kept = table_by_short_id(t, "00000000aaaa", &s0);
+    assert_non_null(kept);
+    assert_int_equal(kept->nlabels, 1);
+    table_unlock(t);
+    assert_int_equal(table_engine_refused(t, 0), 2);
+    /* The real share is what the man page says. */
+    assert_int_equal(ENGINE_CONTAINERS_MAX, 100000);
+    assert_int_equal(ENGINE_BYTES_MAX, 64u << 20);
+    table_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -702,12 +871,14 @@ int main(void)
         cmocka_unit_test(rename_and_state_change),
         cmocka_unit_test(resolution),
         cmocka_unit_test(name_never_shadows_full_id),
+        cmocka_unit_test(resolve_pods),
         cmocka_unit_test(replace_all_reports_removals),
         cmocka_unit_test(grows),
         cmocka_unit_test(names_indexed),
         cmocka_unit_test(snapshot_while_changing),
         cmocka_unit_test(insert_only_new),
         cmocka_unit_test(change_stamps),
+        cmocka_unit_test(engine_share),
     };
     return cmocka_run_group_tests_name("table", tests, NULL, NULL);
 }

@@ -28,6 +28,8 @@
 #                               8-character VNC password starting PREFIX.
 #   vncplay_bin                 prints the path of the vncplay binary,
 #                               building it with make if needed.
+#   pngcheck_bin                the same for pngcheck (compares and
+#                               measures screenshots).
 #   free_port                   (tests/lib/ports.sh) a TCP port no one listens on.
 #   free_display                prints an X display number no one uses.
 #   browser_deps                `npm ci` in tests/helpers/browser when needed.
@@ -216,6 +218,18 @@ vncplay_bin() {
         make -C "$repo" -f Makefile -f tests/helpers/vnc/vnc.mk build/tests/helpers/vncplay >&2 || return 1
     fi
     echo "$repo/build/tests/helpers/vncplay"
+}
+
+pngcheck_bin() {
+    local repo=${REPO:?} b
+    for b in build-san build; do
+        if [ -x "$repo/$b/tests/helpers/pngcheck" ]; then
+            echo "$repo/$b/tests/helpers/pngcheck"
+            return 0
+        fi
+    done
+    make -C "$repo" build/tests/helpers/pngcheck >&2 || return 1
+    echo "$repo/build/tests/helpers/pngcheck"
 }
 
 # Installs tests/helpers/browser's locked npm packages (playwright-core) into

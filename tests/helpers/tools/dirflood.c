@@ -10,6 +10,8 @@
  *            read; ERR the first errno name, or OK)
  *   read     read one more small block of every open handle:
  *            "read K of N ERR"
+ *   openw N PATH  open PATH for writing N more times, writing nothing
+ *            (a kill file: nothing is killed): "openedw K of N ERR"
  *   quit     close everything and exit (so does end of input)
  *
  *   dirflood DIR
@@ -56,8 +58,20 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0);
     while (fgets(line, sizeof line, stdin)) {
         int want = 0, done = 0, first = 0;
+        char path[4096];
 
-        if (sscanf(line, "open %d", &want) == 1) {
+        if (sscanf(line, "openw %d %4095s", &want, path) == 2) {
+            for (int i = 0; i < want && nfds < MAX_HANDLES; i++) {
+                int fd = open(path, O_WRONLY);
+                if (fd >= 0) {
+                    fds[nfds++] = fd;
+                    done++;
+                } else if (!first) {
+                    first = errno;
+                }
+            }
+            printf("openedw %d of %d %s\n", done, want, errname(first));
+        } else if (sscanf(line, "open %d", &want) == 1) {
             for (int i = 0; i < want && nfds < MAX_HANDLES; i++) {
                 int fd = open(argv[1], O_RDONLY | O_DIRECTORY);
                 int err = fd < 0 ? errno : read_some(fd);

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# VNC test client (tests/helpers/vnc/): $(B)/tests/helpers/vncplay, used by tests/e2e/.
+# VNC test client (tests/helpers/vnc/): $(B)/tests/helpers/vncplay, used by
+# tests/e2e/, and $(B)/tests/helpers/pngcheck for its screenshots.
 # Needs libvncclient (libvncserver-dev) and libpng (libpng-dev).
 VNC_SRCS    := tests/helpers/vnc/vncplay.c tests/helpers/vnc/script.c tests/helpers/vnc/keys.c tests/helpers/vnc/pngout.c
 VNC_OBJS    := $(VNC_SRCS:tests/helpers/vnc/%.c=$(B)/tests/helpers/vnc/%.o)
@@ -17,5 +18,12 @@ $(B)/tests/helpers/vncplay: $(VNC_OBJS)
 
 .PHONY: vncplay
 vncplay: $(B)/tests/helpers/vncplay
+
+# Compares and measures the screenshots (libpng only).
+PNG_CFLAGS  := $(shell pkg-config --cflags libpng 2>/dev/null)
+PNG_LIBS    := $(shell pkg-config --libs libpng 2>/dev/null)
+$(B)/tests/helpers/pngcheck: tests/helpers/vnc/pngcheck.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(PNG_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(PNG_LIBS)
 
 -include $(VNC_OBJS:.o=.d)

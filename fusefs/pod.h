@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* pod.h - the API server's JSON: pods, pod lists, watch events, Status.
+ *
+ *   {"type":"MODIFIED","object":{"kind":"Pod","metadata":{"name":"web-1",
+ *    "namespace":"shop","uid":"5f1c0a2b-...","labels":{...},...},
+ *    "spec":{"containers":[{"image":"nginx:1.25",...}]},
+ *    "status":{"phase":"Running","conditions":[...]}}}
+ *
+ * A pod becomes a row of the table (container.h): id = its uid without
+ * dashes, name, namespace, the first container's image, a state made of
+ * its phase and conditions, created, labels. Nothing else of it is kept:
+ * 10000 pods must fit in a few MB. Whatever the server sends, a pod
+ * that cannot be read is left out (and said), never the list. */
+#ifndef DOCKERFS_POD_H
+#define DOCKERFS_POD_H
+
+#include <stddef.h>
+#include <jansson.h>
+#include "container.h"
+#include "parse.h"
+
+/* The longest resourceVersion and continue token kept. */
+#define POD_RV_MAX 127
+#define POD_CONTINUE_MAX 4095
+/* One pod's JSON over this size is not read. */
+#define POD_JSON_MAX (1u << 20)
+
+/* The states of a pod (besides STATE_UNREACHABLE): pending, running,
+ * unready (running, its Ready condition False), succeeded, failed,
+ * unknown, terminating (being deleted). */
+const char *pod_state(const char *phase, int ready_false, int deleting);
+
+/* Fills c from pod object o (a row: container_clear it). Returns 0,
+ * ENOENT (not a pod: no object, no uid of the 8-4-4-4-12 lower-case hex
+ * shape, no name or namespace string; *why says which) or ENOMEM. */
+int pod_from_json(json_t *o, struct container *c, const char **why);
+
+/* A page of GET .../pods?limit=N. */
+struct pod_page {
+    struct container *v;        /* n rows, containers_free */
+    size_t n;
+    char rv[POD_RV_MAX + 1];    /* metadata.resourceVersion */
+    char cont[POD_CONTINUE_MAX + 1];    /* metadata.continue, "" last */
+    size_t skipped;             /* items that were not pods */
+};
+
+/* Parses a PodList body into p (zeroed first; pod_page_free it).
+ * Items that are not pods are left out, each told to on_skip (may be
+ * NULL) with its uid (or "") and why. Returns 0, EINVAL (not a JSON
+ * object with an items array, or a resourceVersion or continue that is
+ * not a short string of printable ASCII) or ENOMEM. */
+int pod_parse_list(const char *json, size_t len, struct pod_page *p,
+                   list_skip_fn on_skip, void *arg);
+
+void pod_page_free(struct pod_page *p);
+
+enum pod_event_type {
+    POD_ADDED, POD_MODIFIED, POD_DELETED, POD_BOOKMARK, POD_ERROR
+};
+
+/* One line of a watch. */
+struct pod_event {
+    enum pod_event_type type;
+    struct container c;         /* ADDED, MODIFIED, DELETED: the pod */
+    char rv[POD_RV_MAX + 1];    /* the object's resourceVersion, or "" */
+    int code;                   /* ERROR: the Status code (410: Gone) */
+    char message[256];          /* ERROR: its message, escaped */
+};
+
+/* Parses one watch line into ev (container_clear ev->c after). Returns
+ * 0; ENOENT for an event about a pod that is not readable (its rv is
+ * still given when the object has one, so the watch can go on from
+ * it); EINVAL (not a watch event: no type of the five, or no object);
+ * ENOMEM. */
+int pod_parse_event(const char *line, size_t len, struct pod_event *ev);
+
+/* The code and message of a Status body (an error answer), or code 0
+ * and "" when it is not one. The message is escaped (escape.h). */
+void pod_parse_status(const char *json, size_t len, int *code, char *msg,
+                      size_t msglen);
+
+/* The uid of the kube-system namespace body: metadata.uid into id
+ * (idlen bytes). Returns 0, or EINVAL when there is none of the uid's
+ * shape. */
+int pod_parse_namespace_uid(const char *json, size_t len, char *id,
+                            size_t idlen);
+
+#endif
