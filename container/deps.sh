@@ -159,9 +159,15 @@ for p in "${missing_opt[@]}"; do
     fi
 done
 [[ ${#missing[@]} -eq 0 ]] && exit 0
-step_start install apt "$log.install" \
-    apt-get -o DPkg::Lock::Timeout=900 -o APT::Status-Fd=1 -o Dpkg::Use-Pty=0 \
-        install -y -q --no-install-recommends "${missing[@]}"
+# apt_install PKG...: apt's progress lines (Status-Fd) come on a pipe of
+# their own, merged into the output: given the output itself (fd 1), apt
+# makes it unusable for the maintainer scripts (docker.io's postinst:
+# "Unable to flush stdout: Bad file descriptor").
+apt_install() {
+    apt-get -o DPkg::Lock::Timeout=900 -o APT::Status-Fd=3 -o Dpkg::Use-Pty=0 \
+        install -y -q --no-install-recommends "$@" 3> >(cat)
+}
+step_start install apt "$log.install" apt_install "${missing[@]}"
 step_wait install || { echo "deps: apt-get install failed (log: $log.install)" >&2; exit 1; }
 rm -f "$log" "$log.install"
 echo "deps: done"

@@ -153,9 +153,10 @@ step_line() {
         fi
         return 0
     fi
-    # The filter rewrites the file in place: an empty read is a rewrite
-    # in progress, not a new status.
-    st=$(cat "$STEP_DIR/$n.status" 2>/dev/null || true)
+    # The filter rewrites the file in place, one write of one line (mawk
+    # may not truncate it first): its first line is the status, and an
+    # empty read a rewrite in progress, not a new status.
+    st=$(head -n 1 "$STEP_DIR/$n.status" 2>/dev/null || true)
     if [[ -n $st ]]; then echo "$st" >"$STEP_DIR/$n.shown"; else st=$(cat "$STEP_DIR/$n.shown" 2>/dev/null || true); fi
     took=$(step_took "$n" || true)
     echo "$n: ${st:-working} ($((now - start)) s${took:+, last time $took s})"
