@@ -29,9 +29,17 @@ ROOT=$TESTS_TMP/root
 OUT=$REPO/build/deb
 VERSION=$(cat "$REPO/VERSION")
 
+# Packages apt downloaded here are kept for the next run (and for
+# tests/container/90-fresh-root.sh, which shares the directory).
+DEBS=$REPO/build/test-debs
 cleanup() {
     if [ -d "$ROOT/proc" ] && awk -v m="$ROOT/proc" '$5 == m {f = 1} END {exit !f}' /proc/self/mountinfo; then
         umount -l "$ROOT/proc" 2>/dev/null || true
+    fi
+    if [ -d "$ROOT/var/cache/apt/archives" ]; then
+        mkdir -p "$DEBS"
+        find "$ROOT/var/cache/apt/archives" -maxdepth 1 -name '*.deb' -links 1 \
+            -exec cp -n -t "$DEBS/" {} + 2>/dev/null || true
     fi
     rm -rf "$ROOT"
     [ "$OWN_TMP" = 1 ] && rm -rf "$TESTS_TMP"
@@ -77,7 +85,7 @@ check "no -dev package at run time" \
     bash -c "! dpkg-deb -f '$FS_DEB' Depends | grep -q -- '-dev'"
 check_eq "make deb makes the two packages (no -dbgsym)" \
     "dockerdoom_${VERSION}_all.deb dockerfs_${VERSION}_$(dpkg --print-architecture).deb" \
-    "$(cd "$OUT" && ls -- *.deb | xargs)"
+    "$(find "$OUT" -maxdepth 1 -name '*.deb' -printf '%f\n' | sort | xargs)"
 # One list: the dockerdoom package depends on what `make play` installs.
 check_eq "dockerdoom's Depends: dockerfs and container/packages' run, game and deb sets" \
     "dockerfs (= $VERSION), $("$REPO/container/deps.sh" run game deb --depends)" \
@@ -135,10 +143,15 @@ cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
 printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
 chmod 0755 "$ROOT/usr/sbin/policy-rc.d"
 mount -t proc proc "$ROOT/proc"
-# This machine's lists and downloaded packages (same mirror) save time;
-# apt-get update then only refreshes them.
+# This machine's lists and downloaded packages (same mirror; and those of
+# earlier runs, build/test-debs) save time; apt-get update then only
+# refreshes them.
 cp -a /var/lib/apt/lists/*InRelease /var/lib/apt/lists/*_Packages* "$ROOT/var/lib/apt/lists/" 2>/dev/null
 cp -l /var/cache/apt/archives/*.deb "$ROOT/var/cache/apt/archives/" 2>/dev/null || true
+cp -l -n "$DEBS"/*.deb "$ROOT/var/cache/apt/archives/" 2>/dev/null ||
+    cp -n "$DEBS"/*.deb "$ROOT/var/cache/apt/archives/" 2>/dev/null || true
+# A real system keeps what apt downloads (the tarball's image rule drops it).
+rm -f "$ROOT/etc/apt/apt.conf.d/dockerdoom-slim"
 in_root chown -R _apt:root /var/lib/apt/lists/partial /var/cache/apt/archives/partial 2>/dev/null
 
 # The packages' dependencies first (plus systemd and man-db, as on a
@@ -227,7 +240,7 @@ need=$( {
     awk '$1 == "include" { for (i = 2; i <= NF; i++) print $i }' "$SHARE/Makefile"
     grep -o '\$REPO/[A-Za-z0-9_./-]*' "$ROOT/usr/bin/dockerdoom" | sed 's|^\$REPO/||'
     grep -o '\$IMAGE_REPO/[A-Za-z0-9_./-]*' "$SHARE/container/image.sh" | sed 's|^\$IMAGE_REPO/||'
-} | grep -v '^build/\|^container/dockerdoom$' | sort -u)
+} | grep -v '^build\(/\|$\)\|^container/dockerdoom$' | sort -u)
 missing=""
 for f in $need; do
     f=${f%/}
