@@ -3,11 +3,13 @@
 #
 #   make            build dockerfs (build/dockerfs)
 #   make check      install what is missing, build, run every test
+#   make lint       shellcheck over every shell script (part of check)
 #   make play       install, build, mount dockerfs, start the game container
 #   make stop       stop the game container and unmount
 #   make game       build the patched chocolate-doom (build/game/chocolate-doom)
 #   make audio      build ddaudio, the game's sound to the noVNC page
 #   make bench      benchmarks (not part of check)
+#   make soak       the co-op game for 5 minutes of play (not part of check)
 #   make install    dockerfs, its man page and systemd unit (PREFIX, DESTDIR)
 #   make deb        Debian packages dockerfs and dockerdoom (build/deb)
 #

@@ -8,8 +8,9 @@
 #   make image   build the game image only (container/image.sh)
 
 .PHONY: play stop image
+# make play PLAYERS=3: a co-op game of 3 (container/dockerdoom play --players 3).
 play:
-	container/dockerdoom play
+	container/dockerdoom play $(if $(PLAYERS),--players $(PLAYERS))
 
 stop:
 	container/dockerdoom stop

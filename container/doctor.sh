@@ -211,12 +211,12 @@ doc_game() {
     fi
 }
 
-# doc_ports: who holds the VNC and noVNC ports.
+# doc_ports: who holds the VNC and noVNC ports (each player's).
 doc_ports() {
     local n port pid who
     echo "ports:"
-    for n in vnc novnc; do
-        if [[ $n == vnc ]]; then port=$VNC_PORT; else port=$NOVNC_PORT; fi
+    for n in $(fwd_names); do
+        port=$(fwd_port "$n")
         pid=$(fwd_pid "$n" || true)
         who=$(port_listeners "$port" | head -n 3 | paste -sd';' -)
         if [[ -z $who ]]; then

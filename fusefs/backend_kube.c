@@ -60,6 +60,7 @@ struct kube {
     int relist;                 /* the watch cannot go on: list again */
     int watch_warned;           /* a refused watch was logged: once until
                                    one lives again */
+    int capped_warned;          /* "more pods than shown" was logged */
 };
 
 /* Outcomes of following the watches until one of them ends. */
@@ -143,6 +144,8 @@ static int pods_path(struct buf *b, const struct kns *n)
 static int take_rows(struct container **v, size_t *n, size_t *cap,
                      struct pod_page *page)
 {
+    if (!page->n)
+        return 0;
     if (*n + page->n > *cap) {
         size_t c = *cap ? *cap : 256;
         while (c < *n + page->n)
@@ -163,13 +166,28 @@ static int take_rows(struct container **v, size_t *n, size_t *cap,
 
 /* Lists namespace ns page by page into *v; its resourceVersion into
  * ns->next_rv. Returns 0 or an errno with a reason. */
+/* The list holds an engine's share: said once. */
+static void said_full(struct kube *k, size_t n)
+{
+    if (!k->capped_warned)
+        log_warn("cluster %s lists more pods than one engine may show (%d, "
+                 "or %u MiB of text): the mount shows %zu", member_name(k),
+                 ENGINE_CONTAINERS_MAX, ENGINE_BYTES_MAX >> 20, n);
+    k->capped_warned = 1;
+}
+
 static int list_ns(struct kube *k, struct kns *ns, struct container **v,
-                   size_t *n, size_t *cap, char *err, size_t errlen)
+                   size_t *n, size_t *cap, struct pod_share *sh, char *err,
+                   size_t errlen)
 {
     char cont[POD_CONTINUE_MAX + 1] = "";
     int rc = 0;
 
     do {
+        if (pod_share_full(sh, *v, n)) {
+            said_full(k, *n);
+            return 0;
+        }
         struct buf path, body;
         struct pod_page page;
 
@@ -212,11 +230,14 @@ static int k_list(void *impl, char *err, size_t errlen)
 {
     struct kube *k = impl;
     struct container *v = NULL;
+    struct pod_share sh = { ENGINE_CONTAINERS_MAX, ENGINE_BYTES_MAX, 0, 0 };
     size_t n = 0, cap = 0;
     int rc = 0;
 
     for (size_t i = 0; !rc && i < k->nns; i++)
-        rc = list_ns(k, &k->nss[i], &v, &n, &cap, err, errlen);
+        rc = list_ns(k, &k->nss[i], &v, &n, &cap, &sh, err, errlen);
+    if (!rc && pod_share_full(&sh, v, &n))
+        said_full(k, n);
     if (!rc) {
         rc = follow_replace(&k->out, v, n);
         if (rc)

@@ -472,6 +472,7 @@ void opts_usage(FILE *out, const char *prog)
 "                          --host and --context are repeatable and mix: one\n"
 "                          mount over a fleet of engines; <id>/engine names\n"
 "                          a container's engine, NAME@ENGINE picks by engine\n"
+"                          (and NAME.NAMESPACE a pod by its namespace)\n"
 "      --kubeconfig FILE   a Kubernetes cluster: its pods as directories\n"
 "                          (named after the context, else \"default\")\n"
 "      --kube-context CTX  the context of --kubeconfig (default: its\n"

@@ -186,6 +186,22 @@ int pod_parse_list(const char *json, size_t len, struct pod_page *p,
     return rc;
 }
 
+int pod_share_full(struct pod_share *s, struct container *v, size_t *n)
+{
+    for (size_t i = s->counted; i < *n; i++) {
+        size_t b = container_bytes(&v[i]);
+        if (i >= s->rows_max || s->bytes + b > s->bytes_max) {
+            for (size_t j = i; j < *n; j++)
+                container_clear(&v[j]);
+            *n = s->counted = i;
+            return 1;
+        }
+        s->bytes += b;
+    }
+    s->counted = *n;
+    return *n >= s->rows_max;
+}
+
 int pod_parse_event(const char *line, size_t len, struct pod_event *ev)
 {
     static const char *const types[] = {

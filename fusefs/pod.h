@@ -54,6 +54,20 @@ int pod_parse_list(const char *json, size_t len, struct pod_page *p,
 
 void pod_page_free(struct pod_page *p);
 
+/* What of a list one engine may show (ENGINE_CONTAINERS_MAX rows and
+ * ENGINE_BYTES_MAX of their text, as the table allows), counted as the
+ * pages come, so that a server that lists without end cannot fill the
+ * memory. */
+struct pod_share {
+    size_t rows_max, bytes_max;
+    size_t counted, bytes;      /* start at 0 */
+};
+
+/* Counts v[s->counted..*n) into s. 1 when the share is full: *n is cut
+ * to it (the rows beyond are cleared) and no more should be read; else
+ * 0. */
+int pod_share_full(struct pod_share *s, struct container *v, size_t *n);
+
 enum pod_event_type {
     POD_ADDED, POD_MODIFIED, POD_DELETED, POD_BOOKMARK, POD_ERROR
 };

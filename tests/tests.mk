@@ -8,6 +8,9 @@ $(B)/tests/%: tests/unit/%.c $(B)/libdockerfs.a
 	$(CC) $(ALL_CFLAGS) -Ifusefs -o $@ $< $(B)/libdockerfs.a $(ALL_LDFLAGS) \
 	    $(DEPLIBS) -lcmocka -lpthread
 
+# test_container sees every free() of container.c (free_array).
+$(B)/tests/test_container: ALL_LDFLAGS += -Wl,--wrap=free
+
 .PHONY: unit-build unit
 unit-build: $(UNIT_BINS)
 
@@ -21,6 +24,14 @@ unit: $(UNIT_RUN)
 check:
 	tests/run
 
+# The co-op soak (not in make check): tests/e2e/50-coop.sh with
+# SOAK_SECONDS (300) of play and a change every few seconds before the
+# checks, as tests/run runs it (private engine, build).
+SOAK_SECONDS ?= 300
+.PHONY: soak
+soak:
+	COOP_SOAK=$(SOAK_SECONDS) tests/run e2e/50-coop
+
 -include $(UNIT_BINS:=.d)
 
 # The test cluster's kube-apiserver and kube-controller-manager, built once
@@ -29,3 +40,27 @@ check:
 .PHONY: kube-bin
 kube-bin:
 	tests/kube/build.sh
+
+# shellcheck over every shell script of the tree (*.sh, and files whose
+# first line names sh or bash): no warning and no error may be left
+# (.shellcheckrc holds its settings). One ok/not ok line for tests/run;
+# eight scripts to a shellcheck, one shellcheck per core.
+.PHONY: lint
+lint:
+	@command -v shellcheck >/dev/null || \
+	    { echo "not ok - shellcheck: not installed (apt-get install shellcheck)"; exit 1; }
+	@files=$$(find . \( -name .git -o -path ./build -o -path ./build-san \
+	        -o -path ./build-fuzz -o -name node_modules \) -prune -o -type f -print | \
+	    while IFS= read -r f; do \
+	        case $$f in \
+	            *.sh) echo "$$f" ;; \
+	            *) head -n 1 "$$f" 2>/dev/null | grep -qaE '^#!.*[/ ](ba)?sh( |$$)' && echo "$$f" ;; \
+	        esac; \
+	    done | sort); \
+	if out=$$(printf '%s\n' $$files | xargs -P "$$(nproc 2>/dev/null || echo 1)" -n 8 \
+	        shellcheck -S warning 2>&1); then \
+	    echo "ok - shellcheck: $$(echo "$$files" | wc -l) shell scripts, no warning"; \
+	else \
+	    echo "not ok - shellcheck: warnings in $$(echo "$$out" | grep -c '^In ') places"; \
+	    echo "$$out" | sed 's/^/# /'; exit 1; \
+	fi

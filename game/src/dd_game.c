@@ -48,20 +48,21 @@
 #include "dd_label.h"
 #include "dd_msg.h"
 #include "dd_name.h"
+#include "dd_net.h"
 #include "dd_place.h"
-#include "dd_scan.h"
+#include "dd_score.h"
 #include "dd_specials.h"
 #include "dd_sweep.h"
+#include "dd_synclog.h"
 #include "dd_table.h"
 #include "dd_tally.h"
 #include "dd_types.h"
 #include "dockerdoom.h"
 
-#define DD_SCAN_MS        500
 #define DD_STATS_MS       5000
 #define DD_PROBES_PER_TIC 3000
 #define DD_RETRY_TICS     TICRATE
-#define DD_SLOW_MS        5000
+#define DD_SLOW_SECONDS   5
 // A gap this long between two tics is a wipe, a menu or a pause: not
 // play, so not counted in the tic rate.
 #define DD_STATS_GAP_MS   250
@@ -88,12 +89,14 @@ static const dd_monster_t dd_monsters[] = {
 #define DD_DOOM1_MONSTERS 6
 
 static dd_table_t dd_table;
-static boolean dd_enabled;
+static boolean dd_enabled;      // the simulation runs the container code
+static boolean dd_writes;       // this game writes its players' kills
 static boolean dd_inlevel;
 static int dd_retrytic;
 static dd_msgq_t dd_msgs;
-static dd_batch_t dd_batch;
-static boolean dd_inbatch;      // inside idrm: kill requests are counted
+static dd_batch_t dd_batch[MAXPLAYERS];
+static int dd_inbatch;          // inside an idrm: its caster + 1, whose
+                                // kill requests are counted
 static dd_types_t dd_types;
 static int dd_stats_tics;
 static int dd_stats_ms;         // play time counted so far
@@ -141,20 +144,29 @@ static const dd_monster_t *DD_MonsterFor(const dd_entry_t *entry)
 }
 
 // One stdout line per event; the format is parsed by tests. The engine
-// (when the mount has engine files) goes before the result, so a line
-// still ends in result=.
-static void DD_Log(const char *event, const dd_entry_t *entry,
-                   const char *result)
+// (when the mount has engine files) and, in a netgame, the player whose
+// kill it is (by >= 0) go before the result, so a line still ends in
+// result=.
+static void DD_LogBy(const char *event, const dd_entry_t *entry, int by,
+                     const char *result)
 {
     char name[DD_NAME_LEN + 1];
     char engine[DD_ENGINE_LEN + 1];
 
     DD_SanitizeName(name, sizeof(name), entry->name);
     DD_SanitizeName(engine, sizeof(engine), entry->engine);
-    printf("dockerdoom: %s id=%.12s name=%s type=%s%s%s%s%s\n", event,
+    printf("dockerdoom: %s id=%.12s name=%s type=%s%s%s%s%s%s%s\n", event,
            entry->id, name, DD_MonsterFor(entry)->name,
            engine[0] != '\0' ? " engine=" : "", engine,
+           netgame && by >= 0 ? " by=" : "",
+           netgame && by >= 0 ? DD_NetPlayerName(by) : "",
            result != NULL ? " result=" : "", result != NULL ? result : "");
+}
+
+static void DD_Log(const char *event, const dd_entry_t *entry,
+                   const char *result)
+{
+    DD_LogBy(event, entry, -1, result);
 }
 
 // The entry as the player is told about it: a Swarm task by service and
@@ -198,14 +210,52 @@ static void DD_Post(dd_msgprio_t prio, const char *fmt, ...)
     }
 }
 
-static void DD_PostKillResult(const dd_entry_t *entry, int err)
+// "killed web", in a netgame "alice killed web"; a failure is the same
+// for everyone: "web: kill refused, EPERM (...)".
+static void DD_PostKillResult(const dd_entry_t *entry, int killer, int err)
 {
     char text[DD_MSG_LEN];
     char who[DD_MSG_LEN];
 
     DD_KillMessage(text, sizeof(text), DD_Who(entry, who, sizeof(who)),
                    err);
+    if (netgame && err == 0)
+    {
+        DD_Post(DD_MSG_OK, "%s %s", DD_NetPlayerName(killer), text);
+        return;
+    }
     DD_Post(err == 0 ? DD_MSG_OK : DD_MSG_FAIL, "%s", text);
+}
+
+// Containers each player killed (every peer counts alike).
+static dd_score_t dd_score;
+
+// The scoreboard of the players in the game and any who scored, each
+// joined to the next by sep: "alice 7, bob 4".
+static void DD_ScoreLine(const char *sep, char *dst, size_t dstsize)
+{
+    const char *names[MAXPLAYERS];
+    int ingame[MAXPLAYERS];
+    int i;
+
+    for (i = 0; i < MAXPLAYERS; ++i)
+    {
+        names[i] = DD_NetPlayerName(i);
+        ingame[i] = playeringame[i];
+    }
+    DD_ScoreText(&dd_score, names, ingame, MAXPLAYERS, sep, dst, dstsize);
+}
+
+static void DD_Scored(int player)
+{
+    char line[DD_MSG_LEN];
+
+    DD_ScoreKill(&dd_score, player);
+    if (netgame)
+    {
+        DD_ScoreLine(", ", line, sizeof(line));
+        printf("dockerdoom: score: %s\n", line);
+    }
 }
 
 // A container monster's flags from its kind's: marked as one, and not
@@ -271,26 +321,35 @@ void DD_Init(void)
                 strerror(err));
         exit(2);
     }
-    if (err != 0)
-    {
-        printf("dockerdoom: disabled, no %s: %s\n", dir, strerror(err));
-        return;
-    }
-    DD_MsgInit(&dd_msgs);
-    DD_BatchInit(&dd_batch);
-    DD_FontInit();
-    DD_LabelsInit();
-    err = DD_ScannerStart(dir, DD_SCAN_MS);
     if (err == 0)
     {
         err = DD_KillStart(dir);
+        if (err != 0)
+        {
+            printf("dockerdoom: cannot start the kill worker: %s\n",
+                   strerror(err));
+        }
     }
-    if (err != 0)
+    else
     {
-        printf("dockerdoom: disabled, cannot start threads: %s\n",
-               strerror(err));
+        printf("dockerdoom: no %s: %s\n", dir, strerror(err));
+    }
+    dd_writes = err == 0;
+    // A netgame runs the container code even without a mount here: this
+    // game's world must stay the one of the players who have one.
+    DD_NetInit(dd_writes ? dir : NULL);
+    if (!DD_NetActive())
+    {
+        printf("dockerdoom: disabled\n");
         return;
     }
+    DD_MsgInit(&dd_msgs);
+    for (p = 0; p < MAXPLAYERS; ++p)
+    {
+        DD_BatchInit(&dd_batch[p]);
+    }
+    DD_FontInit();
+    DD_LabelsInit();
     dd_enabled = true;
     //!
     // @category game
@@ -301,9 +360,17 @@ void DD_Init(void)
     dd_testcheats = M_ParmExists("-ddtest");
     DD_HelpEnable();
     DD_SweepStart();
+    DD_SyncLogInit();
     DD_SpecialsInit();
     dd_stats_last = I_GetTimeMS();
-    printf("dockerdoom: watching dir=%s\n", dir);
+    if (dd_writes)
+    {
+        printf("dockerdoom: watching dir=%s\n", dir);
+    }
+    else
+    {
+        printf("dockerdoom: netgame without a mount: following the others\n");
+    }
 }
 
 void DD_LevelStart(void)
@@ -583,23 +650,27 @@ static void DD_HoldPaused(void)
     }
 }
 
-// Applies the newest scan, if the scanner has left one.
-static void DD_TakeScan(void)
+// Brings the table in line with the list every peer shares, when it
+// changed; after a complete scan, corpses whose kill failed rise.
+static void DD_TakeList(void)
 {
-    dd_snapshot_t snap;
+    const dd_snapshot_t *list;
+    boolean scanned;
     int i;
 
-    if (!DD_ScannerTake(&snap))
+    list = DD_NetTakeList(&scanned);
+    if (list != NULL)
+    {
+        DD_TableApply(&dd_table, list, DD_Changed, NULL);
+        dd_manyengines = DD_TableManyEngines(&dd_table) ? true : false;
+        DD_TableMarkShared(&dd_table);
+        DD_UpdateTypes();
+        DD_TakeChanges();
+    }
+    if (!scanned)
     {
         return;
     }
-    DD_TableApply(&dd_table, &snap, DD_Changed, NULL);
-    DD_SnapshotFree(&snap);
-    dd_manyengines = DD_TableManyEngines(&dd_table) ? true : false;
-    DD_TableMarkShared(&dd_table);
-    DD_UpdateTypes();
-    DD_TakeChanges();
-
     // Entries still here whose kill failed get their monster back.
     for (i = 0; i < dd_table.count; ++i)
     {
@@ -612,7 +683,7 @@ static void DD_TakeScan(void)
     }
 }
 
-static void DD_Report(dd_entry_t *entry, int err);
+static void DD_Report(dd_entry_t *entry, int killer, int err);
 
 // The entry of a kill result whose entry already left the table.
 static dd_entry_t *DD_GoneEntry(const char *id)
@@ -629,104 +700,180 @@ static dd_entry_t *DD_GoneEntry(const char *id)
     return NULL;
 }
 
-static void DD_TakeKillResults(void)
+// The result of player's kill write of id, as every peer gets it. Only
+// the killer's own game sends one; anything else is ignored.
+static void DD_KillResult(int player, const char *id, int err)
 {
-    char id[DD_ID_LEN + 1];
-    dd_entry_t *entry;
-    int err;
+    dd_entry_t *entry = DD_TableFind(&dd_table, id);
 
-    while (DD_KillPoll(id, &err))
+    if (entry != NULL
+     && (entry->state != DD_ST_KILLING || entry->killer != player))
     {
-        switch (DD_TableKillResult(&dd_table, id, err, &entry))
-        {
-            case DD_KILL_UNKNOWN:
-                entry = DD_GoneEntry(id);
-                break;
-            case DD_KILL_DONE:
-                // The container is gone: its corpse is an ordinary one
-                // from now on, so no pointer to it is kept.
-                if (entry->mobj != NULL)
-                {
-                    ((mobj_t *) entry->mobj)->flags &= ~DD_MF_CONTAINER;
-                    entry->mobj = NULL;
-                }
-                break;
-            case DD_KILL_RETRY:
-                // The corpse rises once a scan shows the entry is still
-                // there; a scan with no change would not be sent.
-                DD_ScannerConfirm();
-                break;
-        }
-        if (entry == NULL)
-        {
-            continue;
-        }
-        DD_Log("kill-result", entry, DD_ErrnoName(err));
-        DD_Report(entry, err);
-    }
-}
-
-// The HUD's test for an idrm summary: shown whole, not cut.
-static int DD_SummaryFits(const char *text, void *ctx)
-{
-    (void) ctx;
-    return DD_HudFits(text);
-}
-
-// Tells the player about one kill result: alone, or counted into the
-// summary of the idrm that asked for it.
-static void DD_Report(dd_entry_t *entry, int err)
-{
-    char text[DD_MSG_LEN];
-    dd_msgprio_t prio;
-    int done;
-
-    DD_TallyResult(&dd_tally, err);
-    if (!entry->batch)
-    {
-        DD_PostKillResult(entry, err);
+        printf("dockerdoom: kill-result-ignored id=%.12s player=%d\n", id,
+               player + 1);
         return;
     }
-    entry->batch = 0;
-    if (DD_BatchResult(&dd_batch, entry->engine, err))
+    switch (DD_TableKillResult(&dd_table, id, err, &entry))
     {
-        prio = DD_BatchSummary(&dd_batch, dd_manyengines, DD_SummaryFits,
-                               NULL, text, sizeof(text));
-        DD_Post(prio, "%s", text);
-        DD_BatchInit(&dd_batch);
+        case DD_KILL_UNKNOWN:
+            entry = DD_GoneEntry(id);
+            break;
+        case DD_KILL_DONE:
+            // The container is gone: its corpse is an ordinary one
+            // from now on, so no pointer to it is kept.
+            if (entry->mobj != NULL)
+            {
+                ((mobj_t *) entry->mobj)->flags &= ~DD_MF_CONTAINER;
+                entry->mobj = NULL;
+            }
+            break;
+        case DD_KILL_RETRY:
+            // The corpse rises once a scan shows the entry is still
+            // there; a scan with no change would not be sent.
+            DD_NetConfirm();
+            break;
+    }
+    if (entry == NULL)
+    {
         return;
     }
-    // Results come in one by one from a busy engine: say how far it got.
-    done = dd_batch.killed + dd_batch.refused + dd_batch.failed;
-    DD_Post(DD_MSG_INFO, "idrm: %d of %d", done, done + dd_batch.pending);
+    DD_LogBy("kill-result", entry, player, DD_ErrnoName(err));
+    if (err == 0)
+    {
+        DD_Scored(player);
+    }
+    DD_Report(entry, player, err);
 }
 
-// An idrm whose results are slow to come says how far it got every
-// DD_SLOW_MS, rather than leaving the player without a word until the
-// last one is in.
+// A player left with kills of its in flight: nobody will send their
+// results. They are taken as failed; the next scan tells which
+// containers are still there, and those rise.
+static void DD_PlayerGone(int player)
+{
+    int i;
+
+    for (i = 0; i < dd_table.count; ++i)
+    {
+        dd_entry_t *e = &dd_table.entries[i];
+
+        if (e->state == DD_ST_KILLING && e->killer == player)
+        {
+            DD_LogBy("kill-orphaned", e, player, NULL);
+            e->state = DD_ST_WAITING;
+            e->announced = 0;
+            e->batch = 0;
+        }
+    }
+    DD_BatchInit(&dd_batch[player]);
+    DD_NetConfirm();
+}
+
+static void DD_KillInView(int caster);
+
+// Takes what every peer learnt on the same tics, in one order: kill
+// results, idrms, players leaving.
+static void DD_TakeInputs(void)
+{
+    dd_input_t in;
+
+    while (DD_NetTakeInput(&in))
+    {
+        switch (in.type)
+        {
+            case DD_IN_RESULT:
+                DD_KillResult(in.player, in.id, in.err);
+                break;
+            case DD_IN_CAST:
+                DD_KillInView(in.player);
+                break;
+            case DD_IN_LEFT:
+                DD_PlayerGone(in.player);
+                break;
+        }
+    }
+}
+
+// This player's idrm whose results are slow to come says how far it got
+// every DD_SLOW_SECONDS, rather than leaving the player without a word
+// until the last one is in. (The caster's own HUD only: the others are
+// told the summary.)
 static void DD_CheckSlowBatch(void)
 {
+    dd_batch_t *batch = &dd_batch[consoleplayer];
     int now = I_GetTimeMS();
-    int done = dd_batch.killed + dd_batch.refused + dd_batch.failed;
+    int done = batch->killed + batch->refused + batch->failed;
 
-    if (dd_batch.pending == 0 || now - dd_batch_told < DD_SLOW_MS)
+    if (batch->pending == 0
+     || now - dd_batch_told < DD_SLOW_SECONDS * 1000)
     {
         return;
     }
     dd_batch_told = now;
     DD_Post(DD_MSG_FAIL, "idrm: %d of %d done, %d waiting: engine has not "
-            "answered for %d s", done, done + dd_batch.pending,
-            dd_batch.pending, (now - dd_batch_started) / 1000);
+            "answered for %d s", done, done + batch->pending,
+            batch->pending, (now - dd_batch_started) / 1000);
 }
 
-// Kills the engine has not answered for DD_SLOW_MS get one message, so a
-// hung engine does not leave the player with "killing web" forever.
+// The HUD's test for an idrm summary after the prefix ctx: shown whole,
+// not cut.
+static int DD_SummaryFits(const char *text, void *ctx)
+{
+    char line[2 * DD_MSG_LEN];
+
+    M_snprintf(line, sizeof(line), "%s%s", (const char *) ctx, text);
+    return DD_HudFits(line);
+}
+
+// Tells the players about one kill result of killer: alone, or counted
+// into the summary of the idrm that asked for it.
+static void DD_Report(dd_entry_t *entry, int killer, int err)
+{
+    char text[DD_MSG_LEN];
+    char prefix[DD_MSG_LEN];
+    dd_batch_t *batch;
+    dd_msgprio_t prio;
+    int done;
+
+    DD_TallyResult(&dd_tally, err);
+    if (entry->batch == 0)
+    {
+        DD_PostKillResult(entry, killer, err);
+        return;
+    }
+    batch = &dd_batch[entry->batch - 1];
+    entry->batch = 0;
+    if (DD_BatchResult(batch, entry->engine, err))
+    {
+        // In a netgame everyone is told whose idrm it was.
+        prefix[0] = '\0';
+        if (netgame)
+        {
+            M_snprintf(prefix, sizeof(prefix), "%s: ",
+                       DD_NetPlayerName(killer));
+        }
+        prio = DD_BatchSummary(batch, dd_manyengines, DD_SummaryFits,
+                               prefix, text, sizeof(text));
+        DD_Post(prio, "%s%s", prefix, text);
+        DD_BatchInit(batch);
+        return;
+    }
+    if (killer != consoleplayer)
+    {
+        return;
+    }
+    // Results come in one by one from a busy engine: say how far it got.
+    done = batch->killed + batch->refused + batch->failed;
+    DD_Post(DD_MSG_INFO, "idrm: %d of %d", done, done + batch->pending);
+}
+
+// Kills the engine has not answered for DD_SLOW_SECONDS of tics get one
+// message (on every peer), so a hung engine does not leave the players
+// with "killing web" forever.
 static void DD_CheckSlowKills(void)
 {
     char text[DD_MSG_LEN];
     char who[DD_MSG_LEN];
     dd_entry_t *first = NULL;
-    int now = I_GetTimeMS();
     int more = 0;
     int i;
 
@@ -735,10 +882,10 @@ static void DD_CheckSlowKills(void)
         dd_entry_t *e = &dd_table.entries[i];
 
         if (e->state == DD_ST_KILLING && !e->slow
-         && now - e->killtime >= DD_SLOW_MS)
+         && gametic - e->killtic >= DD_SLOW_SECONDS * TICRATE)
         {
             e->slow = 1;
-            DD_Log("kill-slow", e, NULL);
+            DD_LogBy("kill-slow", e, e->killer, NULL);
             if (e->batch)
             {
                 continue;   // told by DD_CheckSlowBatch
@@ -756,7 +903,7 @@ static void DD_CheckSlowKills(void)
     if (first != NULL)
     {
         DD_SlowMessage(text, sizeof(text), DD_Who(first, who, sizeof(who)),
-                       more, DD_SLOW_MS / 1000);
+                       more, DD_SLOW_SECONDS);
         DD_Post(DD_MSG_FAIL, "%s", text);
     }
     DD_CheckSlowBatch();
@@ -768,7 +915,7 @@ static void DD_SpawnAt(dd_entry_t *entry, mobjtype_t type, fixed_t x,
 {
     mobj_t *mo = P_SpawnMobj(x, y, ONFLOORZ, type);
     mobj_t *fog;
-    mobj_t *player = players[consoleplayer].mo;
+    mobj_t *player = DD_PlaceAnchor();
 
     mo->flags = DD_ContainerFlags(mo->flags);
     if (player != NULL)
@@ -951,6 +1098,7 @@ static void DD_Stats(void)
            players[consoleplayer].health);
     dd_stats_tics = 0;
     dd_stats_ms = 0;
+    DD_NetLogStats();
     DD_LogInfighting();
     if (dd_shielded != dd_shielded_logged)
     {
@@ -976,8 +1124,8 @@ void DD_Ticker(void)
     DD_Stats();
     // Results first: a scan that shows a killed entry gone usually comes
     // after its result, and the log reads better in that order.
-    DD_TakeKillResults();
-    DD_TakeScan();
+    DD_TakeInputs();
+    DD_TakeList();
     DD_CheckSlowKills();
     // A demo replays recorded input: extra monsters would desync it, and
     // its player must never kill a real container.
@@ -988,6 +1136,7 @@ void DD_Ticker(void)
         DD_SweepTicker(DD_CountAlive(), dd_table.count);
         DD_SpecialsTicker(DD_CountAlive(), dd_table.count);
     }
+    DD_SyncLog(&dd_table);
 }
 
 // "12 containers, 9 on this level, 3 waiting" while some wait (without
@@ -1043,7 +1192,12 @@ void DD_Drawer(void)
         SDL_ShowCursor(SDL_DISABLE);
         cursor_hidden = true;
     }
-    if (!dd_enabled || gamestate != GS_LEVEL || viewer == NULL)
+    if (!dd_enabled)
+    {
+        return;
+    }
+    DD_NetCheckQuit();
+    if (gamestate != GS_LEVEL || viewer == NULL)
     {
         return;
     }
@@ -1068,6 +1222,13 @@ void DD_Drawer(void)
     }
     msg = DD_MsgShown(&dd_msgs, I_GetTimeMS());
     DD_HudDraw(msg, dd_msgs.shown.prio, dd_inlevel ? DD_CountLine() : NULL);
+    if (netgame)
+    {
+        char score[DD_MSG_LEN];
+
+        DD_ScoreLine("  ", score, sizeof(score));
+        DD_HudScore(score);
+    }
 }
 
 // True when mo is inside the player's 90 degree field of view and sight.
@@ -1080,25 +1241,36 @@ static boolean DD_InView(mobj_t *player, mobj_t *mo)
         && P_CheckSight(player, mo);
 }
 
-// The idrm cheat: every container monster in view takes a lethal hit from
-// the player, so its kill goes down the normal path.
-static void DD_KillInView(void)
+// The idrm cheat of player caster, run on every peer on one tic: every
+// container monster in the caster's view takes a lethal hit from the
+// caster, so each kill goes down the normal path.
+static void DD_KillInView(int caster)
 {
-    mobj_t *player = players[consoleplayer].mo;
+    mobj_t *player = players[caster].mo;
+    dd_batch_t *batch = &dd_batch[caster];
+    boolean mine = caster == consoleplayer;
     int inview = 0;
-    int before = dd_batch.pending;
+    int before = batch->pending;
     int i;
 
-    if (player == NULL)
+    if (!dd_inlevel || player == NULL)
     {
         return;
     }
+    if (player->health <= 0)
+    {
+        if (mine)
+        {
+            DD_Post(DD_MSG_OK, "idrm: not while dead");
+        }
+        return;
+    }
     // Each kill request made from here on counts into one summary.
-    if (dd_batch.pending == 0)
+    if (mine && batch->pending == 0)
     {
         dd_batch_started = dd_batch_told = I_GetTimeMS();
     }
-    dd_inbatch = true;
+    dd_inbatch = caster + 1;
     for (i = 0; i < dd_table.count; ++i)
     {
         mobj_t *mo = dd_table.entries[i].mobj;
@@ -1111,33 +1283,41 @@ static void DD_KillInView(void)
             ++inview;
         }
     }
-    dd_inbatch = false;
+    dd_inbatch = 0;
+    if (!mine)
+    {
+        return;
+    }
     if (inview == 0)
     {
         DD_Post(DD_MSG_OK, "idrm: no containers in view");
     }
-    else if (dd_batch.pending > before)
+    else if (batch->pending > before)
     {
-        DD_Post(DD_MSG_INFO, "idrm: killing %d", dd_batch.pending - before);
+        DD_Post(DD_MSG_INFO, "idrm: killing %d", batch->pending - before);
     }
 }
 
 void DD_Responder(event_t *ev)
 {
-    if (!dd_enabled || ev->type != ev_keydown || netgame
-     || gamestate != GS_LEVEL)
+    if (!dd_enabled || ev->type != ev_keydown || gamestate != GS_LEVEL)
     {
         return;
     }
+    // Typed here, run on every peer on one tic (also in a game alone,
+    // one tic later).
     if (cht_CheckCheat(&dd_cheat, ev->data2))
     {
-        DD_KillInView();
+        DD_NetSendCast();
     }
     if (cht_CheckCheat(&dd_cheat_labels, ev->data2))
     {
         DD_Post(DD_MSG_OK, "labels %s", DD_LabelsToggle() ? "on" : "off");
     }
-    if (cht_CheckCheat(&dd_cheat_exit, ev->data2) && dd_testcheats)
+    // Not in a netgame: one game leaving the level alone would part it
+    // from the others' world.
+    if (cht_CheckCheat(&dd_cheat_exit, ev->data2) && dd_testcheats
+     && !netgame)
     {
         G_ExitLevel();
     }
@@ -1168,7 +1348,9 @@ boolean DD_DamageAllowed(mobj_t *target, mobj_t *inflictor, mobj_t *source)
         ++dd_shielded;
         return false;
     }
-    if (entry->state == DD_ST_ALIVE && !dd_inbatch)
+    // Each player is told about his own hits.
+    if (entry->state == DD_ST_ALIVE && dd_inbatch == 0
+     && source == players[consoleplayer].mo)
     {
         DD_Post(DD_MSG_INFO, "hit %s", DD_Who(entry, who, sizeof(who)));
     }
@@ -1200,6 +1382,7 @@ void DD_MobjKilled(mobj_t *target, mobj_t *source)
 {
     dd_entry_t *entry = DD_EntryOf(target);
     char who[DD_MSG_LEN];
+    int killer;
     int err;
 
     if (source != NULL && (source->flags & DD_MF_CONTAINER)
@@ -1207,30 +1390,39 @@ void DD_MobjKilled(mobj_t *target, mobj_t *source)
     {
         ++dd_killedby;
     }
-    if (!DD_TableKillRequest(entry))
+    // Only a player's attack gets here (DD_DamageAllowed); should
+    // anything else, the reader's game writes the kill.
+    killer = source != NULL && source->player != NULL
+           ? (int) (source->player - players) : DD_NetReader();
+    if (killer < 0 || !DD_TableKillRequest(entry))
     {
         return;
     }
-    DD_Log("kill-request", entry, NULL);
-    entry->killtime = I_GetTimeMS();
+    entry->killer = killer;
+    entry->killtic = gametic;
     entry->slow = 0;
     entry->batch = dd_inbatch;
-    if (dd_inbatch)
+    if (dd_inbatch != 0)
     {
-        ++dd_batch.pending;
+        ++dd_batch[dd_inbatch - 1].pending;
     }
-    else
+    DD_LogBy("kill-request", entry, killer, NULL);
+    // Every peer saw the death; the killer's game alone writes the kill,
+    // once, and tells every peer how it went.
+    if (killer != consoleplayer)
+    {
+        return;
+    }
+    if (dd_inbatch == 0)
     {
         DD_Post(DD_MSG_INFO, "killing %s",
                 DD_Who(entry, who, sizeof(who)));
     }
-    err = DD_KillSubmit(entry->id);
+    err = dd_writes ? DD_KillSubmit(entry->id) : ENODEV;
     if (err != 0)
     {
-        // Queue full: report it like any failed write.
-        DD_TableKillResult(&dd_table, entry->id, err, &entry);
-        DD_Log("kill-result", entry, DD_ErrnoName(err));
-        DD_Report(entry, err);
+        // Queue full, or no mount here: reported like any failed write.
+        DD_NetSendResult(entry->id, err);
     }
 }
 
@@ -1285,7 +1477,30 @@ void DD_IntermissionStart(void)
     DD_TallyText(&dd_tally, text, sizeof(text));
     printf("dockerdoom: tally map=%s %s\n", map, fields);
     printf("dockerdoom: tally-text containers: %s\n", text);
+    if (netgame)
+    {
+        DD_ScoreLine(", ", text, sizeof(text));
+        printf("dockerdoom: score: %s\n", text);
+    }
     dd_tally_drawn = false;
+}
+
+// A netgame's scoreboard on the intermission screen, above the tally:
+// "killed: alice 7  bob 4".
+static void DD_ScoreDrawer(void)
+{
+    char text[DD_MSG_LEN];
+    char line[DD_MSG_LEN + 16];
+    char shown[DD_LINE_LEN];
+    int width;
+
+    DD_ScoreLine("  ", text, sizeof(text));
+    M_snprintf(line, sizeof(line), "killed: %s", text);
+    width = DD_FitLabel(shown, sizeof(shown), line, SCREENWIDTH - 8,
+                        DD_FontCharWidth, NULL);
+    DD_FontDraw((SCREENWIDTH - width) / 2,
+                SCREENHEIGHT - 2 * DD_FONT_HEIGHT - 6, shown, DD_COLOR_OK, 0,
+                NULL);
 }
 
 void DD_IntermissionDrawer(void)
@@ -1298,6 +1513,10 @@ void DD_IntermissionDrawer(void)
     if (!dd_enabled)
     {
         return;
+    }
+    if (netgame)
+    {
+        DD_ScoreDrawer();
     }
     DD_TallyText(&dd_tally, text, sizeof(text));
     M_snprintf(line, sizeof(line), "containers: %s", text);

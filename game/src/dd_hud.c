@@ -61,6 +61,22 @@ void DD_HudDraw(const char *msg, dd_msgprio_t prio, const char *count)
     }
 }
 
+void DD_HudScore(const char *score)
+{
+    char line[DD_LINE_LEN];
+    int width;
+
+    if (score[0] == '\0')
+    {
+        return;
+    }
+    width = DD_FitLabel(line, sizeof(line), score,
+                        SCREENWIDTH / 2 - DD_HUD_MARGIN, DD_FontCharWidth,
+                        NULL);
+    DD_FontDraw(SCREENWIDTH - DD_HUD_MARGIN - width, 1, line, DD_COLOR_OK, 1,
+                NULL);
+}
+
 int DD_HudFits(const char *msg)
 {
     char lines[DD_HUD_LINES + 1][DD_LINE_LEN];

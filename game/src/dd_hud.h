@@ -30,6 +30,10 @@
 // Call after the view is drawn, before the game's HUD.
 void DD_HudDraw(const char *msg, dd_msgprio_t prio, const char *count);
 
+// Draws a netgame's scoreboard ("alice 7  bob 4") at the top right, on
+// the game's own message line (whose messages are short and left).
+void DD_HudScore(const char *score);
+
 // Whether DD_HudDraw shows msg whole, within its DD_HUD_LINES lines.
 int DD_HudFits(const char *msg);
 

@@ -286,6 +286,20 @@ static void DD_FreeLevel(void)
     dd_waved = false;
 }
 
+mobj_t *DD_PlaceAnchor(void)
+{
+    int i;
+
+    for (i = 0; i < MAXPLAYERS; ++i)
+    {
+        if (playeringame[i] && players[i].mo != NULL)
+        {
+            return players[i].mo;
+        }
+    }
+    return NULL;
+}
+
 static long DD_Micros(void)
 {
     struct timespec ts;
@@ -318,7 +332,7 @@ static int64_t DD_Euclid2(int c, int32_t px, int32_t py)
 // nearest first.
 static void DD_Search(int want)
 {
-    mobj_t *pmo = players[consoleplayer].mo;
+    mobj_t *pmo = DD_PlaceAnchor();
     int32_t px, py;
     int n = dd_reach.w * dd_reach.h;
     int backs = 0;
@@ -501,7 +515,7 @@ static boolean DD_SpotFits(mobjtype_t type, int s)
 // spots within DD_WAVEFAR (farther when that holds too few for n).
 static void DD_PlanWave(int n)
 {
-    mobj_t *pmo = players[consoleplayer].mo;
+    mobj_t *pmo = DD_PlaceAnchor();
     int reach = 0;
     int inview = 0;
     int sights = 0;
@@ -575,7 +589,7 @@ static boolean DD_Moved(mobj_t *pmo)
 
 void DD_PlaceBegin(int waiting)
 {
-    mobj_t *pmo = players[consoleplayer].mo;
+    mobj_t *pmo = DD_PlaceAnchor();
 
     if (dd_spots == NULL || pmo == NULL)
     {
@@ -622,7 +636,7 @@ boolean DD_PlaceFits(mobjtype_t type, fixed_t x, fixed_t y)
 static void DD_TracePath(int c)
 {
     static int path[DD_MAXPATH];
-    mobj_t *pmo = players[consoleplayer].mo;
+    mobj_t *pmo = DD_PlaceAnchor();
     int len = DD_ReachPath(&dd_reach, c, path, DD_MAXPATH);
     int i;
 
@@ -760,7 +774,7 @@ static int DD_PickLater(mobj_t *pmo, mobjtype_t type, int first, int end,
 boolean DD_PlaceFind(mobjtype_t type, fixed_t *x, fixed_t *y, int *dist,
                      int *budget)
 {
-    mobj_t *pmo = players[consoleplayer].mo;
+    mobj_t *pmo = DD_PlaceAnchor();
     int first;
     int found;
     int s;
@@ -837,7 +851,7 @@ boolean DD_PlaceFind(mobjtype_t type, fixed_t *x, fixed_t *y, int *dist,
 
 boolean DD_PlaceInView(fixed_t x, fixed_t y)
 {
-    mobj_t *pmo = players[consoleplayer].mo;
+    mobj_t *pmo = DD_PlaceAnchor();
     int c;
 
     if (pmo == NULL || dd_reach.dist == NULL)

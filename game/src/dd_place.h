@@ -31,6 +31,12 @@
 #include "doomtype.h"
 #include "info.h"
 #include "m_fixed.h"
+#include "p_mobj.h"
+
+// The player spots are searched from and monsters face: the lowest-
+// numbered one in the game, the same on every peer of a netgame (in a
+// game alone, the player). NULL when there is none with a body.
+mobj_t *DD_PlaceAnchor(void);
 
 // Builds the walkable grid of the level just set up and searches it from
 // the player's start.

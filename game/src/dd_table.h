@@ -75,8 +75,10 @@ typedef struct
     void *mobj;         // the game's monster, or NULL; never touched here
     int announced;      // "waiting" already logged for this entry
     int changes;        // DD_CHANGED_* bits set by DD_TableApply
-    int batch;          // its kill is counted in an idrm summary
-    int killtime;       // when its kill was requested (ms)
+    int batch;          // its kill is counted in the idrm summary of
+                        // player batch - 1 (0: none)
+    int killer;         // the player whose attack killed it (KILLING)
+    int killtic;        // when its kill was requested (gametic)
     int slow;           // its kill was reported as not answered
     int frozen;         // its monster stands still (container paused)
     int mark;           // scratch for DD_TableApply

@@ -22,6 +22,7 @@
 
 #include "doomtype.h"
 #include "d_event.h"
+#include "d_ticcmd.h"
 #include "p_mobj.h"
 
 // A spare mobj flag bit marking container monsters, so the hot hooks
@@ -36,6 +37,14 @@ void DD_LevelStart(void);
 
 // P_Ticker, once per game tic: apply scans and kill results, spawn.
 void DD_Ticker(void);
+
+// G_BuildTiccmd, at its end: the events this game sends every peer
+// ride in cmd (dd_net.c).
+void DD_BuildTiccmd(ticcmd_t *cmd);
+
+// G_Ticker, once the tic's ticcmds are in players[].cmd: every peer takes
+// the events they carry, on this tic (dd_net.c).
+void DD_NetTicker(void);
 
 // D_Display, after the 3D view is drawn: names over container monsters.
 void DD_Drawer(void);

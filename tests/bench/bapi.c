@@ -3,6 +3,7 @@
  *
  * Copyright the dockerdoom authors. GPL-2.0-or-later. */
 #include "bapi.h"
+#include "bbody.h"
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -12,30 +13,10 @@
 
 #define API "http://localhost/v1.41"
 
-struct body {
-    char data[4096];
-    size_t len;
-};
-
-/* Keeps the start of a response body (ids and errors are short); the rest
- * is dropped, never an error. */
-static size_t collect(char *p, size_t size, size_t n, void *arg)
-{
-    struct body *b = arg;
-    size_t len = size * n, room = sizeof(b->data) - 1 - b->len;
-
-    if (len < room)
-        room = len;
-    memcpy(b->data + b->len, p, room);
-    b->len += room;
-    b->data[b->len] = '\0';
-    return len;
-}
-
 /* Runs one request; method NULL is GET, json NULL sends no body. Returns
  * the HTTP status, or -1 when the transfer itself failed. */
 static long call(const char *sock, const char *method, const char *path,
-                 const char *json, struct body *b)
+                 const char *json, struct bbody *b)
 {
     CURL *h = curl_easy_init();
     struct curl_slist *hdr = NULL;
@@ -52,7 +33,7 @@ static long call(const char *sock, const char *method, const char *path,
     curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, sock);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, bbody_collect);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, b);
     if (method)
         curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
@@ -75,7 +56,7 @@ static long call(const char *sock, const char *method, const char *path,
 int bapi_create(const char *sock, const char *image, const char *label,
                 char *id)
 {
-    struct body b;
+    struct bbody b;
     char json[512];
     const char *p;
     long st;
@@ -101,7 +82,7 @@ int bapi_create(const char *sock, const char *image, const char *label,
 
 int bapi_start(const char *sock, const char *id)
 {
-    struct body b;
+    struct bbody b;
     char path[128];
     long st;
 
@@ -116,7 +97,7 @@ int bapi_start(const char *sock, const char *id)
 
 int bapi_remove(const char *sock, const char *id)
 {
-    struct body b;
+    struct bbody b;
     char path[128];
     long st;
 
@@ -131,7 +112,7 @@ int bapi_remove(const char *sock, const char *id)
 
 int bapi_rename(const char *sock, const char *id, const char *name)
 {
-    struct body b;
+    struct bbody b;
     char path[512];
     long st;
 
@@ -144,33 +125,10 @@ int bapi_rename(const char *sock, const char *id, const char *name)
     return 0;
 }
 
-struct whole {
-    char *data;
-    size_t len, cap;
-};
-
-static size_t grow(char *p, size_t size, size_t n, void *arg)
-{
-    struct whole *w = arg;
-    size_t len = size * n;
-
-    if (w->len + len + 1 > w->cap) {
-        size_t cap = (w->len + len + 1) * 2;
-        char *d = realloc(w->data, cap);
-        if (!d)
-            return 0;
-        w->data = d;
-        w->cap = cap;
-    }
-    memcpy(w->data + w->len, p, len);
-    w->len += len;
-    return len;
-}
-
 long bapi_list_decode(const char *sock)
 {
     CURL *h = curl_easy_init();
-    struct whole w = { NULL, 0, 0 };
+    struct bwhole w = { NULL, 0, 0 };
     long n = -1, status = 0;
     size_t i;
     json_t *arr, *c;
@@ -181,7 +139,7 @@ long bapi_list_decode(const char *sock)
     curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, sock);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, grow);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, bbody_grow);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &w);
     if (curl_easy_perform(h) == CURLE_OK)
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);

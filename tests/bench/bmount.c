@@ -75,6 +75,11 @@ static int slurp(const char *path)
 
 long bmount_scan(const char *mnt)
 {
+    return bmount_scan2(mnt, "name", "image");
+}
+
+long bmount_scan2(const char *mnt, const char *f1, const char *f2)
+{
     DIR *d = opendir(mnt);
     struct dirent *e;
     char path[4096];
@@ -87,9 +92,9 @@ long bmount_scan(const char *mnt)
             continue;
         /* A container removed between readdir and open is not an error
          * for a scanner: it just has nothing to show. */
-        snprintf(path, sizeof(path), "%s/%s/name", mnt, e->d_name);
+        snprintf(path, sizeof(path), "%s/%s/%s", mnt, e->d_name, f1);
         slurp(path);
-        snprintf(path, sizeof(path), "%s/%s/image", mnt, e->d_name);
+        snprintf(path, sizeof(path), "%s/%s/%s", mnt, e->d_name, f2);
         slurp(path);
         n++;
     }

@@ -19,6 +19,10 @@ long bmount_count(const char *mnt);
  * game's scanner does. Returns the number of entries read, or -1. */
 long bmount_scan(const char *mnt);
 
+/* The same with two other files of every entry (name and namespace of
+ * pods). */
+long bmount_scan2(const char *mnt, const char *f1, const char *f2);
+
 /* Reads <entry>/name of every entry (not timed), then <name>/image of
  * every one of those names, through the name links at the root: the path
  * a person takes (cat /dockerfs/web/image). *ms gets the time of the

@@ -33,10 +33,13 @@
  *   ddbench scan DIR       list DIR and read every name and image file
  *   ddbench waitcount DIR N SECONDS
  *        polls until DIR has exactly N entries; exit 1 on timeout.
+ *   ddbench kcreate | kfresh | kkill | tkapi | tkscan ...
+ *        the same against a Kubernetes cluster (bkcmd.c)
  *
  * Copyright the dockerdoom authors. GPL-2.0-or-later. */
 #include "bapi.h"
 #include "bclock.h"
+#include "bkcmd.h"
 #include "bmount.h"
 
 #include <curl/curl.h>
@@ -398,7 +401,9 @@ static int usage(void)
             "       ddbench fresh SOCK IMAGE MNT N | kill SOCK IMAGE MNT N RUNNING\n"
             "       ddbench count DIR | scan DIR | waitcount DIR N SECONDS\n"
             "       ddbench renames SOCK IMAGE MNT N | copy SRC DST\n"
-            "       ddbench tscan DIR | tapi SOCK | tnames DIR\n");
+            "       ddbench tscan DIR | tapi SOCK | tnames DIR\n"
+            "       ddbench kcreate NS N PAR PREFIX | kfresh NS MNT N | kkill NS MNT N\n"
+            "       ddbench tkapi | tkscan DIR\n");
     return 2;
 }
 
@@ -410,7 +415,9 @@ int main(int argc, char **argv)
 
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
         return 1;
-    if (!strcmp(c, "create") && argc == 7)
+    if ((rc = bkcmd_run(c, argc, argv)) >= 0)
+        ;
+    else if (!strcmp(c, "create") && argc == 7)
         rc = cmd_create(argv + 2);
     else if (!strcmp(c, "rm") && argc == 4)
         rc = cmd_rm(argv + 2);

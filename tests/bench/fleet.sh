@@ -115,10 +115,10 @@ unset DOCKER_HOST
 
 log "creating $N containers on each of e1 e2 e3 and $((3 * N)) on one (created, not started)"
 t0=$SECONDS
-pids=
-for e in e1 e2 e3; do bench_grow_to "$(sock "$e")" "$N" & pids="$pids $!"; done
-bench_grow_to "$(sock one)" $((3 * N)) & pids="$pids $!"
-for p in $pids; do wait "$p" || exit 1; done
+pids=()
+for e in e1 e2 e3; do bench_grow_to "$(sock "$e")" "$N" & pids+=($!); done
+bench_grow_to "$(sock one)" $((3 * N)) & pids+=($!)
+for p in "${pids[@]}"; do wait "$p" || exit 1; done
 log "created in $((SECONDS - t0)) s"
 
 # ---------------------------------------------------------------- mounts

@@ -20,20 +20,18 @@ for tool in Xvfb x11vnc xterm identify; do
     command -v "$tool" >/dev/null || { not_ok "tool $tool installed"; tap_done; }
 done
 
-if ! VP=$(vncplay_bin); then
+if VP=$(vncplay_bin); then
+    ok "vncplay builds: ${VP#"$REPO"/}"
+else
     not_ok "vncplay builds"
     tap_done
 fi
-ok "vncplay binary: ${VP#"$REPO"/}"
 
 # -repeat: keep X auto-repeat on (x11vnc turns it off by default), so
 # the hold test below can see how long a key was down.
 XS_X11VNC_OPTS=(-repeat)
-if ! xstack_start "$T/x" "$PASS"; then
-    not_ok "Xvfb and x11vnc start"
-    tap_done
-fi
-ok "Xvfb $XS_DISPLAY and x11vnc on 127.0.0.1:$XS_VNC_PORT"
+require "Xvfb and x11vnc start" xstack_start "$T/x" "$PASS"
+note "Xvfb $XS_DISPLAY, x11vnc on 127.0.0.1:$XS_VNC_PORT"
 
 # The xterm runs a shell in T/work and has the keyboard.
 xstack_xterm "$T/work"

@@ -77,14 +77,17 @@ if ! VP=$(vncplay_bin); then
 fi
 
 # The game image: built by the container phase on this engine, or here.
-if ! docker image inspect "$GAME_IMAGE" >/dev/null 2>&1; then
+if docker image inspect "$GAME_IMAGE" >/dev/null 2>&1; then
+    ok "game image $GAME_IMAGE is on the engine"
+else
     note "building $GAME_IMAGE (container/image.sh)"
-    if ! DOCKERDOOM_IMAGE=$GAME_IMAGE "$REPO/container/image.sh" >"$T/build.log" 2>&1; then
+    if DOCKERDOOM_IMAGE=$GAME_IMAGE "$REPO/container/image.sh" >"$T/build.log" 2>&1; then
+        ok "game image $GAME_IMAGE builds"
+    else
         not_ok "game image $GAME_IMAGE builds" "$(tail -n 30 "$T/build.log")"
         tap_done
     fi
 fi
-ok "game image $GAME_IMAGE"
 
 # K test containers; the last one, dd-play-safe, is protected. It starts
 # once the level's first wave stands: the wave spreads up to ~1500 units
@@ -104,7 +107,8 @@ start_c() {
 for ((i = 1; i < PLAY_K; i++)); do
     start_c "dd-play-$i"
 done
-ok "$((PLAY_K - 1)) test containers run"
+check_eq "$((PLAY_K - 1)) test containers run" "$((PLAY_K - 1))" \
+    "$(docker ps -q --filter label=dockerdoom.e2e=30-play | wc -l)"
 
 # The launcher, as a player runs it, with everything of its own under T:
 # its state and mount directory, container name, ports, password.

@@ -12,7 +12,8 @@
 # muted; nothing before the player's first click. Without the password
 # the audio websocket gives the 20 bytes of the challenge and no sound,
 # also when it answers nothing; with it, sound flows. A plain VNC client
-# still connects (and hears nothing: VNC has no sound).
+# still connects (and hears nothing: VNC has no sound). ddaudio killed:
+# the game runs on, ddaudio is restarted, the next page plays.
 #
 # The check "not silent" fails when the game makes no sound: run with
 # DOOM_ARGS=-nosound to see it fail.
@@ -155,9 +156,34 @@ else
 fi
 check "ddaudio logged the wrong password" sh -c "docker logs $GAME_NAME 2>&1 | grep -q 'ddaudio: listener [0-9]*: wrong password'"
 
+# ------------------------------------------------------------------ a crash
+
+# ddaudio dies: the game goes on (its writes wait on the FIFO the
+# entrypoint holds open), ddaudio is back within a second or two; the
+# next page (below) gets sound from the new one.
+game_pid() {
+    docker exec "$GAME_NAME" sh -c 'for p in /proc/[0-9]*; do
+        [ "$(cat $p/comm 2>/dev/null)" = "$1" ] && echo ${p#/proc/}; done' sh "$1" | head -n 1
+}
+gp=$(game_pid chocolate-doom)
+if docker exec "$GAME_NAME" sh -c 'kill -KILL $1' sh "$(game_pid ddaudio)"; then
+    restarted() { game_log | grep -q 'entrypoint: ddaudio exited with status 137; restarting'; }
+    if wait_until 10 restarted; then
+        ok "ddaudio killed: the entrypoint restarts it"
+    else
+        not_ok "ddaudio killed: the entrypoint restarts it" "$(game_log | tail -n 5)"
+    fi
+    back() { [ -n "$(game_pid ddaudio)" ]; }
+    wait_until 10 back || note "no ddaudio process again"
+    check_eq "the game did not stop (same process)" "$gp" "$(game_pid chocolate-doom)"
+else
+    not_ok "kill ddaudio in the game container"
+fi
+
 # ------------------------------------------------------------------ first click
 
-# The password in the address: nothing is played before the first click.
+# The password in the address: nothing is played before the first click;
+# after it, the sound of the restarted ddaudio.
 browse click sound:500 click:canvas sound:1500
 s=$(fact click sound 1)
 if [[ $s == "peak=-1.0000 "* && $s == *state=waiting* ]]; then
@@ -167,9 +193,9 @@ else
 fi
 s=$(fact click sound 2)
 if loud "$(peak "$s")"; then
-    ok "after the first click it plays ($s)"
+    ok "after the first click it plays, from the restarted ddaudio ($s)"
 else
-    not_ok "after the first click it plays" "sound: $s $(cat "$T/click.err")"
+    not_ok "after the first click it plays, from the restarted ddaudio" "sound: $s $(cat "$T/click.err")"
 fi
 
 # ------------------------------------------------------------------ VNC

@@ -21,9 +21,7 @@ A=$(run_c --name out-stays)
 B=$(run_c --name out-removed)
 D=$(run_c --name out-stopped)
 SA=${A:0:12}
-dfs_mount "$M" --host "$PROXY_HOST" --timeout 5 ||
-    { not_ok "dockerfs mounts through the proxy"; tap_done; }
-ok "dockerfs mounts through the proxy"
+require "dockerfs mounts through the proxy" dfs_mount "$M" --host "$PROXY_HOST" --timeout 5
 before=$(listing "$M")
 check_eq "listing equals docker ps" "$(ps_ids)" "$before"
 

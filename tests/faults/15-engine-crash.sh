@@ -20,11 +20,10 @@ dockerd_pid() { cat "$ENGINE_DIR/dockerd.pid" 2>/dev/null; }
 
 # Pids of the containerd a dockerd of ENGINE_DIR started.
 containerd_pids() {
-    local p cmd
-    for p in /proc/[0-9]*; do
-        cmd=$( { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null) || continue
-        case $cmd in
-            containerd\ *"$ENGINE_DIR"/*) echo "${p#/proc/}" ;;
+    local p
+    for p in $(proc_naming "$ENGINE_DIR"); do
+        case $( { tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null) in
+            containerd\ *) echo "$p" ;;
         esac
     done
 }
@@ -37,8 +36,7 @@ S=$(docker run -d --network none --name crash-stubborn "$TEST_IMAGE" \
     sh -c 'trap "" TERM; while :; do sleep 1; done')
 SA=${A:0:12}
 BPID=$(docker inspect -f '{{.State.Pid}}' "$B")
-dfs_mount "$M" --timeout 5 || { not_ok "dockerfs mounts"; tap_done; }
-ok "dockerfs mounts"
+require "dockerfs mounts" dfs_mount "$M" --timeout 5
 before=$(listing "$M")
 check_eq "listing equals docker ps" "$(ps_ids)" "$before"
 
@@ -69,15 +67,17 @@ sleep 1
 # dockerd gives its containerd a fixed time to start; on a loaded machine
 # a containerd restarting among orphaned shims can miss it. That is the
 # engine's start-up, not what this test is about: clear it and retry once.
+up=yes
 if ! ENGINE_START_TIMEOUT=60 engine_up; then
     note "dockerd did not come up at the first try after the crash; retrying"
     for p in $(containerd_pids); do
         kill -KILL "$p" 2>/dev/null
         wait_until 5 gone_pid "$p"
     done
-    ENGINE_START_TIMEOUT=60 engine_up || { not_ok "engine starts again after the crash"; tap_done; }
+    ENGINE_START_TIMEOUT=60 engine_up || up=no
 fi
-ok "engine starts again after the crash"
+check_eq "engine starts again after the crash" yes "$up"
+[ "$up" = yes ] || tap_done
 dfs_wait_listing "$M" 2 "within 2 s the listing equals docker ps again"
 check "the container that died while down is gone" unlisted "$M" "${B:0:12}"
 C=$(run_c --name crash-after)

@@ -20,9 +20,7 @@ A=$(run_c --name slow-a)
 B=$(run_c --name slow-b)
 SA=${A:0:12}
 SB=${B:0:12}
-dfs_mount "$M" --host "$PROXY_HOST" --timeout "$TIMEOUT_S" ||
-    { not_ok "dockerfs mounts through the proxy"; tap_done; }
-ok "dockerfs mounts through the proxy"
+require "dockerfs mounts through the proxy" dfs_mount "$M" --host "$PROXY_HOST" --timeout "$TIMEOUT_S"
 check_eq "listing equals docker ps" "$(ps_ids)" "$(listing "$M")"
 
 # Everything a reader does, answered from the table; fails if any step
@@ -37,8 +35,7 @@ read_all() {
     readlink "$M/slow-a" >/dev/null && readlink "$M/$A" >/dev/null
 }
 
-proxy_mode stall || { not_ok "proxy stalls"; tap_done; }
-ok "proxy stalls"
+require "proxy stalls" proxy_mode stall
 t0=$(now_ms)
 if timeout 10 bash -c "$(declare -f read_all); M=$M A=$A; read_all"; then
     el=$(ms_since "$t0")

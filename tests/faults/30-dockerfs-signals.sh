@@ -25,8 +25,7 @@ check "SIGKILL: dockerfs is gone" bash -c "! kill -0 $DFS_PID 2>/dev/null"
 check "the mount is left behind (stale)" dfs_mounted "$M"
 check_eq "the stale mount answers ENOTCONN" ENOTCONN "$(fsop1 opendir "$M")"
 B=$(run_c --name sig-b)
-dfs_mount "$M" 2>/dev/null || { not_ok "dockerfs starts again on the stale mount point"; tap_done; }
-ok "dockerfs starts again on the stale mount point"
+require "dockerfs starts again on the stale mount point" dfs_mount "$M" 2>/dev/null
 check "the stale mount was replaced: one FUSE mount on the mount point" one_mount
 check_eq "the new mount lists what docker ps shows" "$(ps_ids)" "$(listing "$M")"
 check "and it includes the container started meanwhile" listed "$M" "${B:0:12}"
@@ -43,8 +42,7 @@ if hold_in "$M/$SA"; then ok "a process sits in the mount"; else not_ok "a proce
 dfs_stop KILL 2>/dev/null
 check_eq "SIGKILL with a process inside: the stale mount answers ENOTCONN" \
     ENOTCONN "$(fsop1 opendir "$M")"
-dfs_mount "$M" 2>/dev/null || { not_ok "dockerfs starts again on a stale mount that is in use"; tap_done; }
-ok "dockerfs starts again on a stale mount that is in use"
+require "dockerfs starts again on a stale mount that is in use" dfs_mount "$M" 2>/dev/null
 check "the stale mount in use was replaced, not mounted over" one_mount
 check_eq "the new mount lists what docker ps shows" "$(ps_ids)" "$(listing "$M")"
 check_eq "cat name works on the new mount" sig-a "$(cat "$M/$SA/name")"

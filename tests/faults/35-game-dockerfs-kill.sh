@@ -74,8 +74,7 @@ check_eq "no despawn while dockerfs is dead" "$despawn0" "$(count despawn)"
 # --- dockerfs again: the game follows the new mount
 NEW=$(run_c --name crashgame-new)
 docker rm -f "${IDS[0]}" >/dev/null
-dfs_mount "$M" 2>/dev/null || { not_ok "dockerfs mounts again under the running game"; tap_done; }
-ok "dockerfs mounts again under the running game"
+require "dockerfs mounts again under the running game" dfs_mount "$M" 2>/dev/null
 check_eq "exactly one FUSE mount on the mount point" 1 \
     "$(awk -v m="$M" '$5 == m' /proc/self/mountinfo | wc -l)"
 spawned_new() { grep -q "^dockerdoom: spawn id=${NEW:0:12} " "$LOG"; }

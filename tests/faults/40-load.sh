@@ -34,8 +34,7 @@ case $DOCKERFS_BIN in
     *build-san*) ;;
     *) note "DOCKERFS_BIN is not the sanitizer build: the leak check only sees crashes" ;;
 esac
-dfs_mount "$M" || { not_ok "dockerfs mounts"; tap_done; }
-ok "dockerfs mounts"
+require "dockerfs mounts" dfs_mount "$M"
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$DFS_PID/status"; }
 rss0=$(rss_kb)
 

@@ -35,8 +35,7 @@ else
     PDIR=$OVL/podman
     note "cannot mount an overlayfs here: podman's directory is a plain one"
 fi
-podman_start "$PDIR" || { not_ok "podman system service starts"; tap_done; }
-ok "podman system service starts"
+require "podman system service starts" podman_start "$PDIR"
 note "podman: $(podman --version); socket $DOCKER_HOST"
 check_eq "podman's storage driver is vfs (works on any backing file system)" vfs \
     "$(podman_private info --format '{{.Store.GraphDriverName}}' 2>&1)"
@@ -49,8 +48,7 @@ pstate() {
     podman_private inspect -f '{{.State.Status}}' "$1" 2>/dev/null || echo gone
 }
 
-podman_image || { not_ok "busybox image imported into podman"; tap_done; }
-ok "busybox image imported into podman"
+require "busybox image imported into podman" podman_image
 A=$(prun --name pod-a --label tier=web --label owner=test)
 B=$(prun --name pod-b)
 P=$(prun --name pod-protected --label dockerfs.protect=true)
@@ -59,8 +57,7 @@ SB=${B:0:12}
 M=$TESTS_TMP/mnt
 same() { [ "$(pps_ids)" = "$(listing "$M")" ]; }
 
-dfs_mount "$M" --timeout 10 || { not_ok "dockerfs mounts against podman"; tap_done; }
-ok "dockerfs mounts against podman"
+require "dockerfs mounts against podman" dfs_mount "$M" --timeout 10
 check_eq "listing equals podman ps" "$(pps_ids)" "$(listing "$M")"
 check_eq "id" "$A" "$(cat "$M/$SA/id")"
 check_eq "name" pod-a "$(cat "$M/$SA/name")"

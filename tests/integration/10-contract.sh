@@ -14,8 +14,7 @@ B=$(run_c --name beta)
 SA=${A:0:12}
 SB=${B:0:12}
 
-dfs_mount "$M" || { not_ok "dockerfs mounts"; tap_done; }
-ok "dockerfs mounts on $M"
+require "dockerfs mounts on $M" dfs_mount "$M"
 
 # --- the root lists only the running containers' short ids
 check_eq "root lists exactly the short ids of docker ps" "$(ps_ids)" "$(listing "$M")"

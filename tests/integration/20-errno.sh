@@ -13,8 +13,7 @@ A=$(run_c --name victim)
 K=$(run_c --name keeper)
 SA=${A:0:12}
 SK=${K:0:12}
-dfs_mount "$M" || { not_ok "dockerfs mounts"; tap_done; }
-ok "dockerfs mounts"
+require "dockerfs mounts" dfs_mount "$M"
 
 # Writes DATA-spec to A's kill; expects ERRNO and A still running.
 bad_write() {

@@ -20,8 +20,7 @@ F=$TESTS_TMP/filtered
 A=$(run_c --name cache-a)
 SA=${A:0:12}
 
-dfs_mount "$M" --all || { not_ok "dockerfs --all mounts"; tap_done; }
-ok "dockerfs --all mounts"
+require "dockerfs --all mounts" dfs_mount "$M" --all
 
 # Reads a file through the mount, exactly (fsop cat: no shell trimming).
 content() { fsop cat "$1" | tail -n +2; }
@@ -150,9 +149,9 @@ G=$(docker create --network none --label name=lbl-name --label image=lbl-image \
 SG=${G:0:12}
 check "create event: the new container is listed" wait_until 2 listed "$M" "$SG"
 note "create event: labels at first sight: $(content "$M/$SG/labels" | tr '\n' ' ')"
-want_labels=$(printf 'image=lbl-image\nname=lbl-name\ntier=web')
+labels_are() { [ "$(content "$M/$SG/labels")" = "$1" ]; }
 check "create event: then every label, name and image included" \
-    wait_until 2 eval '[ "$(content "$M/$SG/labels")" = "$want_labels" ]'
+    wait_until 2 labels_are "$(printf 'image=lbl-image\nname=lbl-name\ntier=web')"
 check "create event: labels size true" size_true "$M/$SG/labels"
 check_eq "create event: name" cache-ev "$(content "$M/$SG/name")"
 check_eq "create event: image" "$TEST_IMAGE" "$(content "$M/$SG/image")"

@@ -23,8 +23,7 @@ V=$(run_c --name fast-v)
 SV=${V:0:12}
 
 # -d: libfuse logs every request it gets, so the test can count the opens.
-dfs_mount "$M" --fast-read -d || { not_ok "dockerfs --fast-read mounts"; tap_done; }
-ok "dockerfs --fast-read mounts"
+require "dockerfs --fast-read mounts" dfs_mount "$M" --fast-read -d
 check "the mount has default_permissions" grep -qE " $M fuse.dockerfs [^ ]*default_permissions" /proc/mounts
 
 content() { fsop cat "$1" | tail -n +2; }

@@ -30,8 +30,7 @@ content() { fsop cat "$1" | tail -n +2; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 now_ms() { date +%s%3N; }
 
-dfs_mount "$M" --kill-action stop --timeout 8 || { not_ok "dockerfs mounts"; tap_done; }
-ok "dockerfs mounts"
+require "dockerfs mounts" dfs_mount "$M" --kill-action stop --timeout 8
 
 # --- the loop sleeps once readers stop
 for ((i = 0; i < 200; i++)); do

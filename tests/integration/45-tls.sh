@@ -122,12 +122,15 @@ export DOCKER_HOST=$ADDR DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=$CLIENT
 check "docker CLI reaches the engine over TLS" docker version
 check "the TLS port refuses a client without a certificate" \
     bash -c "! curl -sf --max-time 10 --cacert '$PKI/ca/ca.pem' https://127.0.0.1:$PORT/_ping"
-image_build "$TEST_IMAGE" || { not_ok "test image on the TLS engine"; tap_done; }
-A=$(run_c --name tls-one) || { not_ok "start containers"; tap_done; }
-B=$(run_c --name tls-two) || { not_ok "start containers"; tap_done; }
+require "test image imported over TLS" image_build "$TEST_IMAGE"
+if A=$(run_c --name tls-one) && B=$(run_c --name tls-two); then
+    ok "two containers started over TLS"
+else
+    not_ok "two containers started over TLS"
+    tap_done
+fi
 SA=${A:0:12}
 SB=${B:0:12}
-ok "test image imported and two containers running over TLS"
 
 # ------------------------------------------------------------ the mount
 

@@ -30,13 +30,12 @@ swarm_test_service 4
 
 M1=$TESTS_TMP/manager
 M2=$TESTS_TMP/worker
-dfs_mount "$M2" --host "$SWARM_HOST2" && PID2=$DFS_PID ||
-    { not_ok "dockerfs mounts the worker's engine" "$(tail -n 5 "$DFS_LOG")"; tap_done; }
+require "dockerfs mounts the worker's engine" dfs_mount "$M2" --host "$SWARM_HOST2"
+PID2=$DFS_PID
 LOG2=$DFS_LOG
-dfs_mount "$M1" --host "$SWARM_HOST1" && PID1=$DFS_PID ||
-    { not_ok "dockerfs mounts the manager's engine" "$(tail -n 5 "$DFS_LOG")"; tap_done; }
+require "dockerfs mounts the manager's engine" dfs_mount "$M1" --host "$SWARM_HOST1"
+PID1=$DFS_PID
 LOG1=$DFS_LOG
-ok "dockerfs mounted on both nodes' engines"
 check_eq "the manager's mount lists the manager's tasks" "$(swarm_tasks 1)" "$(listing "$M1")"
 check_eq "the worker's mount lists the worker's tasks" "$(swarm_tasks 2)" "$(listing "$M2")"
 BEFORE2=$(listing "$M2")

@@ -91,20 +91,22 @@ DOCKER_HOST=unix://$C_DIR/docker.sock proxy_start "$FL/c-proxy.sock" ||
 C_PROXY=$PROXY_HOST
 
 rn() { local e=$1; shift; "$e" run -d --network none "$@" "$TEST_IMAGE"; }
-WA=$(rn da --name fl-web) && UA=$(rn da --name fl-only-a) &&
+if WA=$(rn da --name fl-web) && UA=$(rn da --name fl-only-a) &&
     WB=$(rn db --name fl-web) && UB=$(rn db --name fl-only-b) &&
-    UC=$(rn dc --name fl-only-c) && XC=$(rn dc --name fl-web-c) ||
-    { not_ok "containers on a, b and c"; tap_done; }
-ok "containers: fl-web on a and b, one more on each engine"
+    UC=$(rn dc --name fl-only-c) && XC=$(rn dc --name fl-web-c); then
+    ok "containers: fl-web on a and b, one more on each engine"
+else
+    not_ok "containers: fl-web on a and b, one more on each engine"
+    tap_done
+fi
 
 union() {
     { da ps -q; db ps -q; dc ps -q; } | sort
 }
 
 M=$TESTS_TMP/fleet
-dfs_mount "$M" --host "alpha=$A_HOST" --context beta --host "gamma=$C_PROXY" --timeout 20 ||
-    { not_ok "dockerfs mounts three engines"; tap_done; }
-ok "dockerfs mounts alpha (--host alpha=...), beta (--context beta, TLS), gamma (--host gamma=..., proxied)"
+require "dockerfs mounts alpha (--host alpha=...), beta (--context beta, TLS), gamma (--host gamma=..., proxied)" \
+    dfs_mount "$M" --host "alpha=$A_HOST" --context beta --host "gamma=$C_PROXY" --timeout 20
 FLOG=$DFS_LOG
 FPID=$DFS_PID
 check_eq "the root lists the union of the three engines" "$(union)" "$(listing "$M")"

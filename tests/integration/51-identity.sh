@@ -73,9 +73,13 @@ else
     tap_done
 fi
 check "the test image is loaded into x" load_x
-OA=$(rn da --name id-on-a) && OX=$(rn dx --name id-old) && OX2=$(rn dx --name id-old-2) ||
-    { not_ok "containers on a and x"; tap_done; }
-ok "containers: one on a, two on x"
+if OA=$(rn da --name id-on-a) && OX=$(rn dx --name id-old) &&
+    OX2=$(rn dx --name id-old-2); then
+    ok "containers: one on a, two on x"
+else
+    not_ok "containers: one on a, two on x"
+    tap_done
+fi
 
 M=$TESTS_TMP/ident
 dfs_mount "$M" --all --host "a=$A_HOST" --host "x=unix://$X_SOCK" --timeout 10 ||

@@ -61,9 +61,8 @@ E2=$(ename "$ID2")
 note "nodes $ID1 ($E1), $ID2 ($E2)"
 
 MS=$TESTS_TMP/swarm
-dfs_mount "$MS" --swarm "$SWARM_HOST1" --swarm-engine "unix://$NODES/{id}.sock" ||
-    { not_ok "dockerfs mounts with --swarm" "$(tail -n 5 "$DFS_LOG")"; tap_done; }
-ok "dockerfs mounts with --swarm (the manager's engine, a template by node ID)"
+require "dockerfs mounts with --swarm (the manager's engine, a template by node ID)" \
+    dfs_mount "$MS" --swarm "$SWARM_HOST1" --swarm-engine "unix://$NODES/{id}.sock"
 LOG=$DFS_LOG
 both() { { swarm_tasks 1; swarm_tasks 2; } | sort; }
 check "the log names node 1's engine ($E1)" \

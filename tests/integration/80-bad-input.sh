@@ -11,8 +11,7 @@ dfs_setup
 M=$TESTS_TMP/mnt
 V=$(run_c --name victim)
 SV=${V:0:12}
-dfs_mount "$M" || { not_ok "dockerfs mounts"; tap_done; }
-ok "dockerfs mounts"
+require "dockerfs mounts" dfs_mount "$M"
 
 # Bad data: EINVAL and the container still runs.
 rejects() {

@@ -23,14 +23,13 @@ export TESTS_TMP
 trap 'podman_stop; dfs_cleanup' EXIT
 trap 'exit 130' INT TERM
 
-podman_start "$(mktemp -d /tmp/ddpod.XXXXXX)" || { not_ok "podman: system service starts"; tap_done; }
-ok "podman: system service starts ($DOCKER_HOST)"
+require "podman: system service starts" podman_start "$(mktemp -d /tmp/ddpod.XXXXXX)"
+note "podman: $DOCKER_HOST"
 # The scripts below see this as their engine and start none of their own.
 export ENGINE_DIR=$PODMAN_DIR
 # What containers need on these machines under Podman (DESIGN §5).
 export RUN_C_OPTS="--ulimit nofile=1024:1024 --ulimit nproc=1024:1024"
-image_build "$TEST_IMAGE" || { not_ok "podman: test image imported"; tap_done; }
-ok "podman: test image imported"
+require "podman: test image imported" image_build "$TEST_IMAGE"
 
 for s in 10-contract.sh 20-errno.sh 80-bad-input.sh; do
     sub=$TESTS_TMP/$s

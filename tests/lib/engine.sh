@@ -28,6 +28,9 @@
 # Nothing here ever talks to /var/run/docker.sock: every docker command
 # carries -H with the private socket.
 
+# shellcheck source=tests/lib/proc.sh
+. "$(dirname "${BASH_SOURCE[0]}")/proc.sh"
+
 ENGINE_START_TIMEOUT=${ENGINE_START_TIMEOUT:-60}
 ENGINE_STOP_TIMEOUT=${ENGINE_STOP_TIMEOUT:-20}
 
@@ -136,32 +139,15 @@ engine_down() {
 }
 
 # Pids of every process whose command line names DIR (containerd, the
-# shims, dockerd), plus their descendants (the containers' processes).
+# shims, dockerd), plus all their descendants (the containers' processes).
 engine_pids_under() {
-    local dir=$1 p cmd kids
-    local -a found=()
-    for p in /proc/[0-9]*; do
-        p=${p#/proc/}
-        [ "$p" = "$$" ] && continue
-        cmd=$( { tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null) || continue
-        case $cmd in
-            *"$dir"/*) found+=("$p") ;;
-        esac
-    done
-    for p in "${found[@]}"; do
-        echo "$p"
-        kids=$(cat /proc/"$p"/task/*/children 2>/dev/null || true)
-        for k in $kids; do
-            echo "$k"
-            cat /proc/"$k"/task/*/children 2>/dev/null | tr ' ' '\n' | grep . || true
-        done
-    done | sort -un
+    proc_naming --tree "$1"
 }
 
 # Removes every container of the private engine, stops it and all it
 # started, unmounts leftovers under its directory and removes it.
 engine_stop() {
-    local d=${ENGINE_DIR:-} ids p m
+    local d=${ENGINE_DIR:-} ids m i
     [ -n "$d" ] && [ -d "$d" ] || return 0
     if [ -S "$d/docker.sock" ]; then
         ids=$(timeout 20 docker -H "unix://$d/docker.sock" ps -aq 2>/dev/null || true)
@@ -172,17 +158,20 @@ engine_stop() {
     fi
     engine_down
     # --live-restore leaves shims running by design; and a crashed dockerd
-    # may leave containerd. Stop them one pid at a time.
-    for p in $(engine_pids_under "$d"); do
-        kill -TERM "$p" 2>/dev/null || true
-    done
-    sleep 0.3
-    for p in $(engine_pids_under "$d"); do
-        kill -KILL "$p" 2>/dev/null || true
-    done
+    # may leave containerd. TERM, then KILL what is left after 0.3 s (or
+    # as soon as nothing is).
+    local -a left
+    mapfile -t left < <(engine_pids_under "$d")
+    if [ ${#left[@]} -gt 0 ]; then
+        kill -TERM "${left[@]}" 2>/dev/null || true
+        for ((i = 0; i < 6 && ${#left[@]} > 0; i++)); do
+            sleep 0.05
+            mapfile -t left < <(engine_pids_under "$d")
+        done
+        [ ${#left[@]} -eq 0 ] || kill -KILL "${left[@]}" 2>/dev/null || true
+    fi
     # Deepest mounts first (overlay layers, netns, shm).
-    awk -v d="$d" '{ m = $5; gsub(/\\040/, " ", m); if (index(m, d "/") == 1) print m }' \
-        /proc/self/mountinfo | sort -r | while IFS= read -r m; do
+    mounts_under "$d" | while IFS= read -r m; do
         umount -l "$m" 2>/dev/null || true
     done
     rm -rf "$d" 2>/dev/null || { sleep 1; rm -rf "$d" || true; }
@@ -234,17 +223,16 @@ podman_private() {
 
 # Removes the Podman service's containers, stops it, cleans its directory.
 podman_stop() {
-    local d=${PODMAN_DIR:-} p
+    local d=${PODMAN_DIR:-} m
     [ -n "$d" ] && [ -d "$d" ] || return 0
     timeout 60 podman --root "$d/root" --runroot "$d/runroot" --tmpdir "$d/tmp" \
         --storage-driver "$PODMAN_STORAGE_DRIVER" rm -af -t 0 >/dev/null 2>&1 || true
     [ -n "${PODMAN_PID:-}" ] && { engine_kill_wait "$PODMAN_PID" TERM 10 || engine_kill_wait "$PODMAN_PID" KILL 5 || true; }
     wait "${PODMAN_PID:-0}" 2>/dev/null || true
-    for p in $(engine_pids_under "$d"); do
-        kill -KILL "$p" 2>/dev/null || true
-    done
-    awk -v d="$d" '{ m = $5; if (index(m, d "/") == 1) print m }' /proc/self/mountinfo |
-        sort -r | while IFS= read -r m; do umount -l "$m" 2>/dev/null || true; done
+    local -a left
+    mapfile -t left < <(engine_pids_under "$d")
+    [ ${#left[@]} -eq 0 ] || kill -KILL "${left[@]}" 2>/dev/null || true
+    mounts_under "$d" | while IFS= read -r m; do umount -l "$m" 2>/dev/null || true; done
     podman_private system reset -f >/dev/null 2>&1 || true
     rm -rf "$d" 2>/dev/null || true
     unset PODMAN_DIR PODMAN_PID

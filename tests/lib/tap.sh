@@ -6,6 +6,9 @@
 #   not_ok "description" [detail]  records a failure (detail as a # line)
 #   check "description" cmd ...    runs cmd; ok if it exits 0, else not_ok
 #   check_eq "description" WANT GOT
+#   require "description" cmd ...  a step the rest of the script needs:
+#                                  runs cmd in this shell (what it sets
+#                                  stays set); ok, or not_ok and tap_done
 #   note "text"                    prints "# text"
 #   wait_until SECONDS cmd ...     polls cmd every 50 ms until it exits 0;
 #                                  returns 1 when the bounded wait runs out
@@ -66,6 +69,19 @@ check_eq() {
 got:  $got"
     fi
     return 0
+}
+
+# Runs a set-up step in the current shell: one line, ok or not ok, under
+# one description either way; the script ends if it failed.
+require() {
+    local desc=$1
+    shift
+    if "$@"; then
+        ok "$desc"
+    else
+        not_ok "$desc" "exit $?: $*"
+        tap_done
+    fi
 }
 
 # Polls a command until it succeeds or SECONDS pass (fractions allowed).

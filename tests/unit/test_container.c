@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -266,13 +267,58 @@ static void pod_row(void **state)
     buf_free(&b);
 }
 
+/* Every free() of container.c and of this file comes through here (the
+ * suite links with -Wl,--wrap=free, tests/tests.mk): free_array sees what
+ * containers_free gives back. */
+void __real_free(void *p);
+void __wrap_free(void *p);
+static void *freed[64];
+static size_t nfreed;
+
+void __wrap_free(void *p)
+{
+    if (p && nfreed < sizeof freed / sizeof freed[0])
+        freed[nfreed++] = p;
+    __real_free(p);
+}
+
+static int was_freed(const void *p)
+{
+    for (size_t i = 0; i < nfreed; i++)
+        if (freed[i] == p)
+            return 1;
+    return 0;
+}
+
+/* containers_free gives back the array and every string and label array
+ * its containers own. */
 static void free_array(void **state)
 {
     (void)state;
-    struct container *v = test_calloc(2, sizeof *v);
-    (void)v;
-    test_free(v);
+    struct label in[] = { { "z", "last" }, { "a", "first" } };
+    struct container *v = calloc(2, sizeof *v);
+    assert_non_null(v);
+    assert_int_equal(container_set(&v[0], ID1, "web", "nginx:1", "running",
+                                   1700000000, in, 2), 0);
+    assert_int_equal(container_set(&v[1], ID1, "db", "pg:16", "exited",
+                                   1700000001, NULL, 0), 0);
+    assert_int_equal(container_set_ns(&v[1], "shop"), 0);
+    const void *owned[] = {
+        v, v[0].name, v[0].image, v[0].state, v[0].labels,
+        v[0].labels[0].key, v[0].labels[0].value,
+        v[0].labels[1].key, v[0].labels[1].value,
+        v[1].name, v[1].image, v[1].state, v[1].ns,
+    };
+    nfreed = 0;
+    containers_free(v, 2);
+    for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++)
+        if (!was_freed(owned[i]))
+            fail_msg("containers_free left block %zu of %zu allocated", i,
+                     sizeof owned / sizeof owned[0]);
+    assert_int_equal(nfreed, sizeof owned / sizeof owned[0]);
+    nfreed = 0;
     containers_free(NULL, 3);
+    assert_int_equal(nfreed, 0);
 }
 
 int main(void)

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -32,6 +33,7 @@
 #include "log.h"
 #include "pod.h"
 #include "table.h"
+#include "testcert.h"
 
 #define UID_A "aaaaaaaa-0000-4000-8000-000000000001"
 #define UID_B "bbbbbbbb-0000-4000-8000-000000000002"
@@ -210,6 +212,10 @@ static void serve_one(int fd)
                "\"11111111-2222-4333-8444-555555555555\"}}");
     } else if (strstr(r.path, "watch=1")) {
         watch(fd);
+    } else if (strncmp(r.path, "/api/v1/namespaces/empty/pods?", 30) == 0 &&
+               !strstr(r.path, "watch=1")) {
+        answer(fd, 200, "{\"metadata\":{\"resourceVersion\":\"5\"},"
+               "\"items\":[]}");
     } else if (strncmp(r.path, "/api/v1/pods?", 13) == 0) {
         /* Two pages, the second asked for by its continue token. */
         int second = strstr(r.path, "continue=tok%2B1%2F%3D") != NULL;
@@ -657,9 +663,99 @@ static void members(void **state)
     opts_free(&o);
 }
 
+/* In a pod (in-cluster credentials) dockerfs never kills its own pod:
+ * the one named by its host name in its service account's namespace;
+ * refused before any request. */
+static void own_pod(void **state)
+{
+    (void)state;
+    struct kube_env env = { .home = "/nonexistent",
+                            .service_host = "127.0.0.1",
+                            .service_port = "1" };
+    char sa[160], path[200], host[256], err[256], image_id[8];
+    struct backend be;
+    struct options o;
+    struct follow out;
+    struct container c, now;
+    const char *ctx;
+    FILE *f;
+
+    snprintf(sa, sizeof sa, "%s/sa", dir);
+    mkdir(sa, 0700);
+    snprintf(path, sizeof path, "%s/token", sa);
+    assert_non_null(f = fopen(path, "w"));
+    fputs("t\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/ca.crt", sa);
+    assert_non_null(f = fopen(path, "w"));
+    fputs(TEST_CERT, f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/namespace", sa);
+    assert_non_null(f = fopen(path, "w"));
+    fputs("ops\n", f);
+    fclose(f);
+    env.sa_dir = sa;
+    assert_int_equal(backend_kube_new(&be, NULL, NULL, NULL, 0, &env, &ctx,
+                                      err, sizeof err), 0);
+    assert_string_equal(ctx, "in-cluster");
+    memset(&o, 0, sizeof o);
+    o.timeout = 1;
+    o.grace_period = -1;
+    memset(&out, 0, sizeof out);
+    be.ops->wire(be.impl, &out, &o);
+    assert_int_equal(gethostname(host, sizeof host), 0);
+    assert_int_equal(container_set(&c, "aaaaaaaa000040008000000000000001",
+                                   host, "img", "running", 0, NULL, 0), 0);
+    assert_int_equal(container_set_ns(&c, "ops"), 0);
+    assert_int_equal(be.ops->inspect(be.impl, &c, &now, image_id,
+                                     sizeof image_id, err, sizeof err), EPERM);
+    assert_non_null(strstr(err, "dockerfs's own"));
+    /* Its name in another namespace is another pod: asked (and the
+     * server at port 1 does not answer). */
+    assert_int_equal(container_set_ns(&c, "shop"), 0);
+    assert_int_equal(be.ops->inspect(be.impl, &c, &now, image_id,
+                                     sizeof image_id, err, sizeof err), EIO);
+    container_clear(&c);
+    be.ops->destroy(be.impl);
+}
+
+/* --namespace: that namespace's path; an empty one lists nothing (and
+ * an empty page is no special case). */
+static void one_namespace(void **state)
+{
+    (void)state;
+    struct kube_env env = { .home = "/nonexistent", .sa_dir = "/nonexistent" };
+    const char *const nss[] = { "empty" };
+    struct options o;
+    struct backend be;
+    struct follow out;
+    struct table *t;
+    char err[256];
+
+    memset(&o, 0, sizeof o);
+    o.timeout = 5;
+    o.grace_period = -1;
+    o.all = 1;
+    assert_int_equal(backend_kube_new(&be, kubeconfig, NULL, nss, 1, &env,
+                                      NULL, err, sizeof err), 0);
+    assert_non_null(t = table_new());
+    memset(&out, 0, sizeof out);
+    out.table = t;
+    be.ops->wire(be.impl, &out, &o);
+    assert_int_equal(be.ops->list(be.impl, err, sizeof err), 0);
+    assert_int_equal(table_count(t), 0);
+    const struct req *r = last_req("GET");
+    assert_non_null(strstr(r->path, "/api/v1/namespaces/empty/pods?limit="));
+    assert_null(strstr(r->path, "fieldSelector"));    /* --all */
+    be.ops->destroy(be.impl);
+    table_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(one_namespace),
+        cmocka_unit_test(own_pod),
         cmocka_unit_test(members),
         cmocka_unit_test(errnos),
         cmocka_unit_test(pod_paths),

@@ -18,33 +18,7 @@
 #include <openssl/evp.h>
 
 #include "kubeconfig.h"
-
-/* A throw-away certificate and its key (made for these tests with
- * openssl req -x509 -newkey ec), and a key of another pair. */
-static const char CERT[] =
-    "-----BEGIN CERTIFICATE-----\n"
-    "MIIBhjCCAS2gAwIBAgIUXYeyAYccabv10AHN1OteZa1XiUIwCgYIKoZIzj0EAwIw\n"
-    "GDEWMBQGA1UEAwwNZG9ja2VyZnMtdGVzdDAgFw0yNjEyMDcxNTQ2MzNaGA8yMTI2\n"
-    "MTExMzE1NDYzM1owGDEWMBQGA1UEAwwNZG9ja2VyZnMtdGVzdDBZMBMGByqGSM49\n"
-    "AgEGCCqGSM49AwEHA0IABEbYg28I8J1C/7hGzkYt+ewKmdHqsXFsHbSJkMjII6Yi\n"
-    "UhwdX+8EAlIa2dRO0yHuf6btUe6zNkx+WvAFh0qeXTGjUzBRMB0GA1UdDgQWBBSV\n"
-    "l/flYQ5+Ef0qHM/oVvk9ws7KVjAfBgNVHSMEGDAWgBSVl/flYQ5+Ef0qHM/oVvk9\n"
-    "ws7KVjAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0cAMEQCIAnlgmSI6vAP\n"
-    "5p2Ad5M853k3fr4j+5OcSbidEaSuE0oZAiBWpkTgk/hJrMBFVbGDj8RVYFMKIGSc\n"
-    "MadxP+svK9Loug==\n"
-    "-----END CERTIFICATE-----\n";
-static const char KEY[] =
-    "-----BEGIN PRIVATE KEY-----\n"
-    "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgFm144Mg9DYd5wxAB\n"
-    "W6AZzPMRbADO71TDWxhnvO/34jahRANCAARG2INvCPCdQv+4Rs5GLfnsCpnR6rFx\n"
-    "bB20iZDIyCOmIlIcHV/vBAJSGtnUTtMh7n+m7VHuszZMflrwBYdKnl0x\n"
-    "-----END PRIVATE KEY-----\n";
-static const char OTHER_KEY[] =
-    "-----BEGIN EC PRIVATE KEY-----\n"
-    "MHcCAQEEIKLrLOWBR/oUyveThHN3YQtfWs0yiNsjeFp2Jo16N09KoAoGCCqGSM49\n"
-    "AwEHoUQDQgAEjbr34vX+xnx5+k/od5hZODQxglWSB+BzFMKwNAwmJ2OG7pW2PN8r\n"
-    "dME1WJVXJYTOhaxSUt8vB+sCAvzWwi3E1A==\n"
-    "-----END EC PRIVATE KEY-----\n";
+#include "testcert.h"
 
 static char dir[64];
 
@@ -88,10 +62,10 @@ static int setup(void **state)
     (void)state;
     snprintf(dir, sizeof dir, "/tmp/test_kubeconfig.XXXXXX");
     assert_non_null(mkdtemp(dir));
-    put("pki/ca.pem", CERT);
-    put("pki/cert.pem", CERT);
-    put("pki/key.pem", KEY);
-    put("pki/other-key.pem", OTHER_KEY);
+    put("pki/ca.pem", TEST_CERT);
+    put("pki/cert.pem", TEST_CERT);
+    put("pki/key.pem", TEST_KEY);
+    put("pki/other-key.pem", TEST_OTHER_KEY);
     put("pki/token", "s3cret-token\n");
     put("pki/empty", "");
     return 0;
@@ -143,10 +117,10 @@ static void files_relative(void **state)
     assert_int_equal(resolve(&t, path_of("a/config"), NULL, &env, err), 0);
     assert_string_equal(t.context, "prod");
     assert_string_equal(t.server, "https://10.0.0.1:6443");
-    assert_int_equal(t.ca.len, strlen(CERT));
-    assert_memory_equal(t.ca.data, CERT, t.ca.len);
-    assert_int_equal(t.cert.len, strlen(CERT));
-    assert_int_equal(t.key.len, strlen(KEY));
+    assert_int_equal(t.ca.len, strlen(TEST_CERT));
+    assert_memory_equal(t.ca.data, TEST_CERT, t.ca.len);
+    assert_int_equal(t.cert.len, strlen(TEST_CERT));
+    assert_int_equal(t.key.len, strlen(TEST_KEY));
     assert_null(t.token);
     assert_null(t.token_file);
     assert_int_equal(t.insecure, 0);
@@ -189,11 +163,11 @@ static void inline_and_tokens(void **state)
              "    client-key-data: %s\n"
              "- name: tok\n  user: {token: abc.def}\n"
              "- name: tf\n  user: {tokenFile: pki/token}\n",
-             b64(CERT), b64(CERT), b64(KEY));
+             b64(TEST_CERT), b64(TEST_CERT), b64(TEST_KEY));
     put("inline", text);
     assert_int_equal(resolve(&t, path_of("inline"), NULL, &env, err), 0);
-    assert_memory_equal(t.ca.data, CERT, strlen(CERT));
-    assert_memory_equal(t.key.data, KEY, strlen(KEY));
+    assert_memory_equal(t.ca.data, TEST_CERT, strlen(TEST_CERT));
+    assert_memory_equal(t.key.data, TEST_KEY, strlen(TEST_KEY));
     assert_int_equal(t.insecure, 0);
     kube_target_free(&t);
     assert_int_equal(resolve(&t, path_of("inline"), "tok", &env, err), 0);
@@ -338,7 +312,7 @@ static void in_cluster(void **state)
     char err[512];
 
     put("sa/token", "eyJhbGciOi.sa.token\n");
-    put("sa/ca.crt", CERT);
+    put("sa/ca.crt", TEST_CERT);
     put("sa/namespace", "dockerfs");
     env.sa_dir = path_of("sa");
     assert_int_equal(kubeconfig_in_cluster(&t, &env, err, sizeof err),
@@ -350,7 +324,7 @@ static void in_cluster(void **state)
     assert_string_equal(t.server, "https://10.96.0.1:443");
     assert_string_equal(t.token_file, path_of("sa/token"));
     assert_string_equal(t.namespace, "dockerfs");
-    assert_int_equal(t.ca.len, strlen(CERT));
+    assert_int_equal(t.ca.len, strlen(TEST_CERT));
     kube_target_free(&t);
     env.service_host = "fd00::1";
     env.service_port = NULL;

@@ -248,6 +248,43 @@ static void deep_and_huge(void **state)
     buf_free(&b);
 }
 
+/* A list is read up to one engine's share, page after page: the rows
+ * beyond it are dropped and no more pages are wanted. */
+static void share(void **state)
+{
+    (void)state;
+    struct pod_share sh = { 5, 1000, 0, 0 };
+    struct container v[8];
+    char uid[64];
+    size_t n = 0;
+
+    for (int i = 0; i < 8; i++) {
+        snprintf(uid, sizeof uid, "7a00000%d-0000-4000-8000-000000000000", i);
+        char id[POD_ID_LEN + 1];
+        assert_int_equal(pod_id_from_uid(uid, strlen(uid), id), 0);
+        assert_int_equal(container_set(&v[i], id, "p", "img", "pending", 0,
+                                       NULL, 0), 0);
+    }
+    n = 3;                                      /* the first page */
+    assert_int_equal(pod_share_full(&sh, v, &n), 0);
+    assert_int_equal(n, 3);
+    n = 8;                                      /* the second: too many */
+    assert_int_equal(pod_share_full(&sh, v, &n), 1);
+    assert_int_equal(n, 5);
+    assert_null(v[5].name);                     /* cleared */
+    for (int i = 0; i < 5; i++)
+        container_clear(&v[i]);
+    /* By bytes: each row's text counts (container_bytes). */
+    struct pod_share by = { 100, 0, 0, 0 };
+    assert_int_equal(container_set(&v[0], "7a000000000040008000000000000000",
+                                   "p", "img", "pending", 0, NULL, 0), 0);
+    by.bytes_max = container_bytes(&v[0]);
+    n = 1;
+    assert_int_equal(pod_share_full(&by, v, &n), 0);
+    assert_int_equal(n, 1);
+    container_clear(&v[0]);
+}
+
 static void events(void **state)
 {
     (void)state;
@@ -345,6 +382,7 @@ int main(void)
         cmocka_unit_test(hostile_pods),
         cmocka_unit_test(lists),
         cmocka_unit_test(deep_and_huge),
+        cmocka_unit_test(share),
         cmocka_unit_test(events),
         cmocka_unit_test(status_and_namespace),
     };

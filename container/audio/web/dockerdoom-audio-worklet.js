@@ -7,15 +7,18 @@
 // It keeps a lead: sound buffered ahead of the output, to ride out the
 // hiccups of the network and of a loaded machine. Too little and it runs
 // dry (an underrun: a gap), too much and the sound lags the picture.
-// Each underrun adds 20 ms (up to 250); 10 s without one take 10 ms off
-// (down to 40). When for a whole second the buffer never fell below the
-// lead plus 20 ms (a burst came in), the excess is left out, in silence
-// when there is some within a second.
+// An underrun within 10 s of the last one adds 20 ms (up to 150): a lone
+// stall, which no lead would have covered, adds nothing. 5 s without an
+// underrun take 10 ms off (down to 40). When for a whole second the
+// buffer never fell below the lead plus 20 ms (a burst came in after a
+// stall), the excess is left out, in silence when there is some within a
+// second.
 
 const LEAD_MIN = 0.04;
-const LEAD_MAX = 0.25;
+const LEAD_MAX = 0.15;
 const LEAD_STEP = 0.02;
-const LEAD_EASE = 10;
+const LEAD_EASE = 5;
+const UNDERRUNS_NEAR = 10;   // s: two underruns this close raise the lead
 const SLACK = 0.02;
 const QUIET = 0.002;
 const RING = 1 << 16;       // frames: 1.4 s at 44.1 kHz
@@ -35,7 +38,12 @@ class Player extends AudioWorkletProcessor {
         this.excess = 0;                // stream frames to leave out
         this.excessAge = 0;             // output frames since it was found
         this.calm = 0;                  // output frames since the last underrun
-        this.stats = { underruns: 0, droppedMs: 0, lead: this.lead, fillMs: 0 };
+        this.sinceUnderrun = Infinity;  // the same, but not reset by easing
+        // gapMs: the longest wait for a chunk so far (the network's and the
+        // machine's hiccups, which the lead rides out).
+        this.stats = { underruns: 0, droppedMs: 0, lead: this.lead, fillMs: 0, gapMs: 0 };
+        this.lastChunk = -1;
+        this.gap = 0;
         this.report = 0;
         this.port.onmessage = (e) => {
             if (e.data.port) {
@@ -54,6 +62,8 @@ class Player extends AudioWorkletProcessor {
             this.playing = false;
             return;
         }
+        if (this.lastChunk >= 0) this.gap = Math.max(this.gap, currentTime - this.lastChunk);
+        this.lastChunk = currentTime;
         const s = d.pcm;
         const ch = this.channels;
         const frames = Math.floor(s.length / ch);
@@ -88,10 +98,14 @@ class Player extends AudioWorkletProcessor {
             this.least = Infinity;
             this.windowLeft = sampleRate;
         }
+        this.sinceUnderrun += n;
         if (this.playing && fill < need) {
             this.playing = false;
             this.stats.underruns++;
-            this.lead = Math.min(this.lead + LEAD_STEP, LEAD_MAX);
+            if (this.sinceUnderrun < UNDERRUNS_NEAR * sampleRate) {
+                this.lead = Math.min(this.lead + LEAD_STEP, LEAD_MAX);
+            }
+            this.sinceUnderrun = 0;
             this.calm = 0;
             this.excess = 0;
         }
@@ -142,6 +156,7 @@ class Player extends AudioWorkletProcessor {
             this.report = 0;
             this.stats.lead = this.lead;
             this.stats.fillMs = Math.max(fill, 0) / this.rate * 1000;
+            this.stats.gapMs = this.gap * 1000;
             this.port.postMessage({ stats: this.stats });
         }
         return true;

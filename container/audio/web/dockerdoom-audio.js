@@ -34,7 +34,7 @@ let refused = false;        // the password was refused: no retries
 let muted = localStorage.getItem(MUTE_KEY) === '1';
 let state = 'waiting';      // waiting | starting | playing | refused | unavailable | insecure
 
-const stats = { bytes: 0, underruns: 0, droppedMs: 0, lead: 0, fillMs: 0 };
+const stats = { bytes: 0, underruns: 0, droppedMs: 0, lead: 0, fillMs: 0, gapMs: 0 };
 
 // As noVNC reads it (WebUtil.getConfigVar): ?password=... in the address.
 function passwordFromUrl() {

@@ -33,6 +33,7 @@
 //   latency-ms: MS MS ...   keys: EPOCH-MS ...   onsets: EPOCH-MS ...
 //          (for the benchmark: each key press, each sound's output time)
 //   audio: state=S bytes=N underruns=N dropped-ms=MS lead-ms=MS fill-ms=MS
+//          gap-ms=MS (the longest wait for a chunk)
 // Exit: 0 when connected (or, with --expect-failure, when noVNC reported
 // an error), 1 otherwise, 2 on bad usage.
 
@@ -299,7 +300,7 @@ async function audioFacts(page) {
     if (a) {
         console.log(`audio: state=${a.state} bytes=${a.bytes} underruns=${a.underruns}` +
                     ` dropped-ms=${Math.round(a.droppedMs)} lead-ms=${Math.round(a.lead * 1000)}` +
-                    ` fill-ms=${Math.round(a.fillMs)}`);
+                    ` fill-ms=${Math.round(a.fillMs)} gap-ms=${Math.round(a.gapMs)}`);
     }
 }
 
