@@ -9,9 +9,9 @@
 #
 #   root   the runtime root: container/packages' image set installed by
 #          mmdebstrap (Essential packages + those, with their Depends) from
-#          this machine's own apt sources and release, then trimmed (no
-#          manuals, no Mesa/LLVM, no numpy: see root_trim) and the
-#          image-unpacked set unpacked into it. Kept as
+#          this machine's own apt sources and release, with the image-stub
+#          set stood in for by empty packages (no Mesa/LLVM, no numpy),
+#          without manuals, and the image-unpacked set unpacked into it. Kept as
 #          CACHE/root-KEY.tar and imported as dockerdoom-root:KEY, KEY a
 #          hash of what it is made of (the package sets, this recipe, the
 #          apt sources), so it is made again only when one of them changes
@@ -108,10 +108,35 @@ root_key() {
         "$IMAGE_REPO/container/deps.sh" image --list
         echo --
         "$IMAGE_REPO/container/deps.sh" image-unpacked --list
-        declare -f root_tar root_hook
+        echo --
+        "$IMAGE_REPO/container/deps.sh" image-stub --list
+        declare -f root_tar root_stubs root_hook
         apt_lines
         dpkg --print-architecture
     } | sha256sum | cut -c1-12
+}
+
+# root_stubs DIR makes DIR/NAME.deb for each package of the image-stub
+# set: empty, Architecture all, a version above any of the archive's (what
+# depends on it is satisfied, whatever it asks), and prints their paths as
+# given (mmdebstrap wants them at the same path here and in the root,
+# where the setup hook copies them: apt installs them from inside).
+root_stubs() {
+    local dir=$1 p
+    for p in $("$IMAGE_REPO/container/deps.sh" image-stub --list); do
+        mkdir -p "$dir/$p/DEBIAN"
+        cat >"$dir/$p/DEBIAN/control" <<EOF
+Package: $p
+Version: 99:0~dockerdoom
+Architecture: all
+Multi-Arch: foreign
+Maintainer: dockerdoom <team@dockerdoom.invalid>
+Description: empty stand-in for $p in the dockerdoom game image
+ Installed so that what depends on $p is satisfied; nothing uses it there.
+EOF
+        dpkg-deb --root-owner-group --build "$dir/$p" "$dir/$p.deb" >/dev/null || return 1
+        echo "$dir/$p.deb"
+    done
 }
 
 # root_tar OUT makes the root's tarball OUT with mmdebstrap.
@@ -125,7 +150,10 @@ root_tar() {
     mapfile -t lines < <(apt_lines)
     [[ ${#lines[@]} -gt 0 ]] ||
         { echo "no apt source of this release ($codename) in /etc/apt" >&2; return 1; }
-    include=$("$IMAGE_REPO/container/deps.sh" image --list | paste -sd, -)
+    # The stand-ins: under /tmp, which the root's customize hook empties.
+    STUB_DIR=$(mktemp -d /tmp/dockerdoom-stubs.XXXXXX)
+    include=$({ "$IMAGE_REPO/container/deps.sh" image --list
+                root_stubs "$STUB_DIR"; } | paste -sd, -)
     # A tmpfs is much faster for the few hundred MB of the root, when it
     # has room.
     tmp=$IMAGE_CACHE
@@ -143,37 +171,37 @@ root_tar() {
         apt-get download -q $("$IMAGE_REPO/container/deps.sh" image-unpacked --list) \
             >"$IMAGE_CACHE/debs/.early.log" 2>&1; echo $? >"$IMAGE_CACHE/debs/.early.rc") &
     # shellcheck disable=SC2016  # the hooks' $1 is mmdebstrap's (the root)
-    IMAGE_SH=$IMAGE_SH IMAGE_CACHE=$IMAGE_CACHE MMDEBSTRAP_INCLUDE_LIST=$include \
+    IMAGE_SH=$IMAGE_SH IMAGE_CACHE=$IMAGE_CACHE MMDEBSTRAP_INCLUDE_LIST=$include STUB_DIR=$STUB_DIR \
     TMPDIR=$tmp mmdebstrap --verbose --variant=essential --include="$include" \
         --setup-hook='"$IMAGE_SH" --hook setup "$1"' \
         --hook-dir=/usr/share/mmdebstrap/hooks/maybe-merged-usr \
         --dpkgopt=force-unsafe-io --skip=essential/unlink,cleanup/tmp,cleanup/run \
         --essential-hook='"$IMAGE_SH" --hook essential "$1"' \
         --customize-hook='"$IMAGE_SH" --hook customize "$1"' \
-        "$codename" "$out.tmp.tar" "${lines[@]}" || { rm -f "$out.tmp.tar"; return 1; }
+        "$codename" "$out.tmp.tar" "${lines[@]}" || { rm -rf "$out.tmp.tar" "$STUB_DIR"; return 1; }
+    rm -rf "$STUB_DIR"
     mv -f "$out.tmp.tar" "$out"
 }
 
 # root_hook STAGE ROOT: mmdebstrap's hooks (run as root on this machine,
 # with ROOT the root being made).
-#   setup      copies this machine's package lists (apt-get update then only
-#              checks them) and the packages it will install that are in
-#              CACHE/debs or /var/cache/apt/archives
+#   setup      copies the stand-ins (root_stubs) in, this machine's package
+#              lists (apt-get update then only checks them) and the
+#              packages it will install that are in CACHE/debs or
+#              /var/cache/apt/archives
 #   essential  the image's dpkg rules, before anything but the Essential
-#              packages is installed: no manuals, translations, Mesa DRI
-#              drivers with LLVM, z3 or ICU (libgl1 of Xvfb pulls them; Xvfb
-#              runs without GLX and SDL renders in software)
+#              packages is installed: no manuals or translations
 #   customize  the image-unpacked set, the rest of the trimming, the user
 #              doom (uid 1000), the directories the entrypoint needs, and
 #              the downloaded packages kept in CACHE/debs
 root_hook() {
     local stage=$1 root=$2 f p uri file
-    local arch_lib
-    arch_lib=/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo "$(uname -m)-linux-gnu")
     export APT_CONFIG=$MMDEBSTRAP_APT_CONFIG
     case $stage in
     setup)
-        mkdir -p "$root/var/lib/apt/lists" "$root/var/cache/apt/archives" "$IMAGE_CACHE/debs"
+        mkdir -p "$root/var/lib/apt/lists" "$root/var/cache/apt/archives" "$IMAGE_CACHE/debs" \
+                 "$root$STUB_DIR"
+        cp "$STUB_DIR"/*.deb "$root$STUB_DIR/"
         cp /var/lib/apt/lists/*_InRelease /var/lib/apt/lists/*_Packages* \
             "$root/var/lib/apt/lists/" 2>/dev/null || true
         # Without lists yet (a first run), apt knows nothing: no packages
@@ -189,37 +217,16 @@ root_hook() {
         ;;
     essential)
         cat >"$root/etc/dpkg/dpkg.cfg.d/dockerdoom-slim" <<EOF
-# The game image: no manuals or translations (copyright files stay), and
-# no GPU drivers (Xvfb runs without GLX, SDL renders in software).
+# The game image: no manuals or translations (copyright files stay).
 path-exclude /usr/share/doc/*
 path-include /usr/share/doc/*/copyright
 path-exclude /usr/share/man/*
 path-exclude /usr/share/info/*
 path-exclude /usr/share/locale/*
 path-exclude /usr/share/lintian/*
-path-exclude $arch_lib/dri/*
-path-exclude $arch_lib/libLLVM*
-path-exclude $arch_lib/libz3*
-path-exclude $arch_lib/libicu*
 EOF
-        # numpy (websockify's Depends) leaves the image in the customize
-        # hook: byte-compiling its 500 modules first would be half a minute
-        # of CPU for nothing. Its postinst runs `py3compile -p
-        # python3-numpy`; the real py3compile is set aside until then.
-        chroot "$root" dpkg-divert --quiet --local --rename \
-            --divert /usr/bin/py3compile.dockerdoom --add /usr/bin/py3compile
-        cat >"$root/usr/bin/py3compile" <<'EOF'
-#!/bin/sh
-# The game image's build (container/image.sh): numpy is not compiled.
-case " $* " in *" python3-numpy "*) exit 0 ;; esac
-exec /usr/bin/py3compile.dockerdoom "$@"
-EOF
-        chmod 0755 "$root/usr/bin/py3compile"
         ;;
     customize)
-        # numpy is not compiled (see essential): the real py3compile back.
-        rm -f "$root/usr/bin/py3compile"
-        chroot "$root" dpkg-divert --quiet --local --rename --remove /usr/bin/py3compile
         for _ in $(seq 600); do
             [[ -f $IMAGE_CACHE/debs/.early.rc ]] && break
             sleep 0.1
@@ -243,13 +250,10 @@ EOF
         find "$root/usr/share/doc" -mindepth 1 -type d -empty -delete
         rm -rf "$root"/usr/share/man/* "$root"/usr/share/info/* \
                "$root"/usr/share/locale/* "$root"/usr/share/lintian/*
-        # websockify only uses numpy to speed up frame masking when it is
-        # there; the MIDI sound font is not played (-nomusic). Their
-        # packages have maintainer scripts: removed as files, not excluded.
-        # numpy's BLAS and LAPACK go with it.
-        rm -rf "$root"/usr/lib/python3*/dist-packages/numpy "$root/usr/share/sounds/sf2" \
-               "$root$arch_lib"/blas "$root$arch_lib"/lapack "$root$arch_lib"/libgfortran.so*
-        rm -rf "$root"/var/log/* "$root"/var/cache/debconf/*-old "$root"/tmp/* "$root"/run/*
+        rm -rf "$root"/var/log/* "$root"/var/cache/debconf/*-old "$root"/run/*
+        # /tmp but mmdebstrap's own files (it still reads them, then
+        # removes them).
+        find "$root/tmp" -mindepth 1 -maxdepth 1 ! -name 'mmdebstrap.*' -exec rm -rf {} +
         useradd --root "$root" --uid 1000 --user-group --create-home --shell /bin/bash doom
         install -d -m 1777 "$root/tmp/.X11-unix"
         install -d -m 0755 "$root/run/dockerdoom"
