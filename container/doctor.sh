@@ -199,8 +199,8 @@ doc_game() {
         doc_problem "no engine answers for the game container"
         return
     fi
-    state=$(docker inspect -f '{{.State.Status}}' "$NAME" 2>/dev/null) || state=absent
-    started=$(docker inspect -f '{{.State.StartedAt}}' "$NAME" 2>/dev/null || true)
+    state=$(docker container inspect -f '{{.State.Status}}' "$NAME" 2>/dev/null) || state=absent
+    started=$(docker container inspect -f '{{.State.StartedAt}}' "$NAME" 2>/dev/null || true)
     stats=$(game_tps)
     if [[ $state == running ]]; then
         echo "game container $NAME: running since ${started%.*}Z${stats:+; $stats}"
@@ -240,7 +240,7 @@ doc_logs() {
         echo "  $f"
         tail -n 5 "$f" | cut -c1-200 | sed 's/^/    /'
     done
-    if engine_ok && docker inspect "$NAME" >/dev/null 2>&1; then
+    if engine_ok && docker container inspect "$NAME" >/dev/null 2>&1; then
         echo "  docker logs $NAME"
         docker logs --tail 5 "$NAME" 2>&1 | cut -c1-200 | sed 's/^/    /'
     fi

@@ -7,7 +7,7 @@
 # dependencies, or from a package every Debian root has (Essential or
 # Priority required: a debootstrap minbase root); every program the game
 # container's entrypoint calls comes from the image set of
-# container/packages or its dependencies, or an Essential package (the
+# container/packages, the Essential packages, or their dependencies (the
 # image is built without the rest). Each program is found by the package
 # that owns it on this machine (dpkg -S). No engine, a second or two; the
 # proof in a real fresh root is 90-fresh-root.sh.
@@ -92,7 +92,10 @@ dpkg-query -W -f='${Package} ${Essential}\n' | awk '$2 == "yes" {print $1}' >"$T
 mapfile -t play < <(first_alternatives play)
 { cat "$T/base"; closure "${play[@]}"; } | sort -u >"$T/play"
 mapfile -t image < <(first_alternatives image)
-{ cat "$T/essential"; closure "${image[@]}"; } | sort -u >"$T/image"
+mapfile -t essential <"$T/essential"
+# The image's root: the Essential packages and the set, with everything
+# both depend on (mawk comes in as a dependency of the Essential ones).
+closure "${essential[@]}" "${image[@]}" | sort -u >"$T/image"
 note "deps.sh play: ${play[*]}"
 
 check_programs "launcher, demo, image build, game source" "$T/play" \
