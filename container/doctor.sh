@@ -122,8 +122,9 @@ doc_engines() {
     echo "engines dockerfs follows ($(wc -l <"$RUN_DIR/engines.list" 2>/dev/null || echo 0)):"
     while IFS=$'\t' read -r name addr; do
         [[ -n $name ]] || continue
-        if [[ $addr != unix://* && $addr != tcp://* && $addr != ssh://* && $addr != *"(context "* ]]; then
-            # A Kubernetes cluster (--kube): what the mount shows of it.
+        if [[ $addr == https://* ]]; then
+            # A Kubernetes cluster (its apiserver's URL; a Docker engine's
+            # is unix://, tcp:// or ssh://): what the mount shows of it.
             n=$(awk -v e="$name" '$2 == e' "$tmp/mount" | wc -l)
             local u
             u=$(awk -v e="$name" '$2 == e && $3 == "unreachable"' "$tmp/mount" | wc -l)
