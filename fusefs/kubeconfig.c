@@ -28,6 +28,9 @@ void kube_env_get(struct kube_env *env)
     env->service_host = getenv("KUBERNETES_SERVICE_HOST");
     env->service_port = getenv("KUBERNETES_SERVICE_PORT");
     env->sa_dir = KUBE_SA_DIR;
+    env->pod_uid = getenv("POD_UID");
+    env->pod_name = getenv("POD_NAME");
+    env->pod_namespace = getenv("POD_NAMESPACE");
 }
 
 static int set(const char *s)

@@ -34,6 +34,11 @@ struct kube_env {
     const char *service_host;   /* KUBERNETES_SERVICE_HOST */
     const char *service_port;   /* KUBERNETES_SERVICE_PORT */
     const char *sa_dir;         /* KUBE_SA_DIR, or a test's folder */
+    /* Who we are when run as a pod, as its manifest hands the downward
+     * API's fields down (README: "dockerfs in a pod"). */
+    const char *pod_uid;        /* POD_UID: metadata.uid */
+    const char *pod_name;       /* POD_NAME: metadata.name */
+    const char *pod_namespace;  /* POD_NAMESPACE: metadata.namespace */
 };
 
 /* Fills env from getenv(), sa_dir KUBE_SA_DIR. */

@@ -9,8 +9,10 @@
 # directory and its replacement appears as a new one; a killed naked pod
 # stays gone. The same cluster through every kind of kubeconfig (client
 # certificate files, everything inline, a bearer token, a tokenFile, the
-# RBAC manifest's account); bad kubeconfigs (missing file, unknown
-# context, wrong CA) are one line and exit 2, nothing mounted.
+# RBAC manifest's account); with everything inline, strace sees no
+# file created or written (credentials stay in memory); bad kubeconfigs
+# (missing file, unknown context, wrong CA) are one line and exit 2,
+# nothing mounted.
 # No -e: a failing command is a test result, reported as "not ok".
 # shellcheck disable=SC2317  # conditions are called through wait_until
 set -uo pipefail
@@ -135,6 +137,38 @@ for kc in "$KUBE_KC_DATA:data" "$KUBE_KC_TOKEN:token" "$KUBE_KC_TOKENFILE:tokenf
     fi
     dfs_stop
 done
+# The credentials stay in memory: with everything inline (certificate,
+# key, CA), dockerfs lists, reads and kills without creating, writing or
+# renaming a file (no temp file for libcurl), as strace sees it.
+ENGINE=data
+m=$TESTS_TMP/mnt-strace
+ST=$TESTS_TMP/strace.log
+mkdir -p "$m"
+DFS_N=$((DFS_N + 1))
+DFS_LOG=$TESTS_TMP/dockerfs.$DFS_N.log
+strace -f -qq --seccomp-bpf -o "$ST" \
+    -e trace=%file,memfd_create env --default-signal=INT,QUIT \
+    "$DOCKERFS_BIN" "$m" -f --kubeconfig "$KUBE_KC_DATA" >"$DFS_LOG" 2>&1 &
+STRACE_PID=$!
+DFS_MNTS+=("$m")
+traced() { DFS_PID=$(pgrep -P "$STRACE_PID" | head -n 1) && [ -n "$DFS_PID" ] && dfs_ready "$m"; }
+if wait_until 20 traced && dfs_mounted "$m"; then
+    DFS_PIDS+=("$DFS_PID")
+    kt_check_agrees "under strace, data.kubeconfig (all inline): every pod and file as kubectl says" "$m" 20
+    read -r _ SNAME < <(kube_pods default | grep ' web-' | head -n 1)
+    check_eq "  a kill: OK" OK "$(kt_kill "$m" "$SNAME.default")"
+    dfs_stop
+    wait "$STRACE_PID" 2>/dev/null
+    wrote=$(grep -E 'O_WRONLY|O_RDWR|O_CREAT|O_TMPFILE|^[0-9]+ +(creat|mkdir|mkdirat|rename|renameat2?|link|linkat|symlink|symlinkat|unlink|unlinkat|memfd_create)\(' "$ST" |
+        grep -vE '"/dev/(fuse|null)"' | grep -v ' = -1 ')
+    check_eq "  no file created or written (only /dev/fuse and /dev/null opened for writing)" "" "$wrote"
+    check "  strace saw the kubeconfig read" grep -q "$(basename "$KUBE_KC_DATA")" "$ST"
+else
+    not_ok "under strace, data.kubeconfig: dockerfs mounts" "$(tail -n 3 "$DFS_LOG")"
+    kill "$STRACE_PID" 2>/dev/null
+fi
+dfs_stop
+
 ENGINE=nodelete
 m=$TESTS_TMP/mnt-ctx
 if dfs_mount "$m" --kubeconfig "$KUBE_KC_ALL" --kube-context nodelete; then
