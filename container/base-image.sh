@@ -8,7 +8,7 @@
 # bookworm` from this machine's apt mirror, without apt's caches and lists,
 # made once and kept in the cache directory (default build/base). The tests
 # unpack it as a fresh Debian 12 root: tests/package/10-deb.sh installs the
-# packages there, tests/container/90-fresh-root.sh runs `make play` there.
+# packages there, tests/container/fresh-root.sh runs `make play` there.
 # (The game image is not made from it: container/image.sh.) debootstrap's
 # progress is one line (container/progress.sh), its output in
 # CACHE/debootstrap.log.

@@ -10,7 +10,7 @@
 # container/packages, the Essential packages, or their dependencies (the
 # image is built without the rest). Each program is found by the package
 # that owns it on this machine (dpkg -S). No engine, a second or two; the
-# proof in a real fresh root is 90-fresh-root.sh.
+# proof in a real fresh root is fresh-root.sh (make check-fresh).
 set -euo pipefail
 REPO=${REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 # shellcheck source=tests/lib/tap.sh

@@ -30,7 +30,7 @@ OUT=$REPO/build/deb
 VERSION=$(cat "$REPO/VERSION")
 
 # Packages apt downloaded here are kept for the next run (and for
-# tests/container/90-fresh-root.sh, which shares the directory).
+# tests/container/fresh-root.sh, which shares the directory).
 DEBS=$REPO/build/test-debs
 cleanup() {
     if [ -d "$ROOT/proc" ] && awk -v m="$ROOT/proc" '$5 == m {f = 1} END {exit !f}' /proc/self/mountinfo; then
