@@ -654,9 +654,15 @@ static void credentials(void **state)
                               4096, &status, err, sizeof err), 0);
     buf_free(&body);
     assert_string_equal(last_req("GET")->auth, "Bearer rotated-token");
-    /* A token file gone: no request without credentials. */
-    assert_int_equal(unlink(tokfile), 0);
+    /* A token file emptied, then gone: no request without credentials. */
     int before = srv.nreq;
+    assert_non_null(f = fopen(tokfile, "w"));
+    fclose(f);
+    assert_int_equal(kube_get(&a, "/api/v1/namespaces/kube-system", &body,
+                              4096, &status, err, sizeof err), EACCES);
+    buf_free(&body);
+    assert_non_null(strstr(err, "empty"));
+    assert_int_equal(unlink(tokfile), 0);
     assert_int_equal(kube_get(&a, "/api/v1/namespaces/kube-system", &body,
                               4096, &status, err, sizeof err), EACCES);
     buf_free(&body);
@@ -673,6 +679,36 @@ static void credentials(void **state)
     assert_int_equal(status, 302);
     assert_int_equal(srv.nreq, before + 1);
     assert_string_equal(last_req("GET")->path, "/moved");
+    kube_api_free(&a);
+}
+
+/* A kubeconfig's proxy-url: every request goes to the proxy, asking
+ * for the server's URL (a name that resolves nowhere: only the proxy
+ * could have answered). */
+static void proxy(void **state)
+{
+    (void)state;
+    struct kube_target t;
+    struct kube_api a;
+    struct buf body;
+    char proxy_url[64], err[256];
+    long status;
+
+    memset(&t, 0, sizeof t);
+    snprintf(proxy_url, sizeof proxy_url, "http://127.0.0.1:%d", srv.port);
+    t.server = "http://apiserver.dockerfs-test.invalid:6443";
+    t.proxy_url = proxy_url;
+    t.token = "t0k3n";
+    kube_api_init(&a, &t, 5);
+    int before = srv.nreq;
+    assert_int_equal(kube_get(&a, "/api/v1/namespaces/kube-system", &body,
+                              4096, &status, err, sizeof err), ENOENT);
+    buf_free(&body);
+    assert_int_equal(status, 404);
+    assert_int_equal(srv.nreq, before + 1);
+    assert_string_equal(last_req("GET")->path,
+                        "http://apiserver.dockerfs-test.invalid:6443"
+                        "/api/v1/namespaces/kube-system");
     kube_api_free(&a);
 }
 
@@ -901,6 +937,19 @@ static void own_pod_rows(void **state)
     assert_int_equal(protect_check(NULL, c, NULL, ""), EPERM);
     assert_int_equal(table_by_short_id(tab, "bbbbbbbb0000", NULL)->own, 0);
     table_unlock(tab);
+    /* Its refusal names it escaped: a name is no way into the log. */
+    struct container forged, now;
+    char image_id[8];
+    assert_int_equal(container_set(&forged, "aaaaaaaa000040008000000000000001",
+                                   "a\nkill id=x result=ok", "img",
+                                   "running", 0, NULL, 0), 0);
+    assert_int_equal(container_set_ns(&forged, "sh\x1bop"), 0);
+    assert_int_equal(be.ops->inspect(be.impl, &forged, &now, image_id,
+                                     sizeof image_id, err, sizeof err), EPERM);
+    assert_null(strchr(err, '\n'));
+    assert_null(strchr(err, '\x1b'));
+    assert_non_null(strstr(err, "sh\\x1bop/a\\nkill id=x"));
+    container_clear(&forged);
     be.ops->destroy(be.impl);
     table_free(tab);
     tab = NULL;
@@ -955,6 +1004,7 @@ int main(void)
         cmocka_unit_test(backend),
         cmocka_unit_test(own_pod_rows),
         cmocka_unit_test(credentials),
+        cmocka_unit_test(proxy),
     };
     return cmocka_run_group_tests_name("kube", tests, setup, teardown);
 }
