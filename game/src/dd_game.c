@@ -179,8 +179,9 @@ static const char *DD_Who(const dd_entry_t *entry, char *buf,
     return buf;
 }
 
-// The spawn line: where, how far the player has to walk there, and
-// whether the player sees the spot.
+// The spawn line: where, how far the player has to walk there, whether
+// the player sees the spot (view: in the 90 degree view) and whether it
+// is in the player's sight on any side.
 static void DD_LogSpawn(const dd_entry_t *entry, fixed_t x, fixed_t y,
                         int dist)
 {
@@ -188,8 +189,9 @@ static void DD_LogSpawn(const dd_entry_t *entry, fixed_t x, fixed_t y,
 
     DD_SanitizeName(name, sizeof(name), entry->name);
     printf("dockerdoom: spawn id=%.12s name=%s type=%s x=%d y=%d dist=%d "
-           "view=%d\n", entry->id, name, DD_MonsterFor(entry)->name,
-           x >> FRACBITS, y >> FRACBITS, dist, DD_PlaceInView(x, y) ? 1 : 0);
+           "view=%d sight=%d\n", entry->id, name,
+           DD_MonsterFor(entry)->name, x >> FRACBITS, y >> FRACBITS, dist,
+           DD_PlaceInView(x, y) ? 1 : 0, DD_PlaceInSight(x, y) ? 1 : 0);
 }
 
 // Puts a message in the queue; the log gets it too, so tests and
