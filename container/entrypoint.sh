@@ -439,15 +439,14 @@ player_home() {
 # sound, x11vnc and noVNC; the next player's display is searched from the
 # number after this one.
 start_player() {
-    local k=$1 pwfile home
+    local k=$1 pwfile home name=
     pwfile=$(vnc_password_file "$k")
     home=$(player_home "$k")
     mkdir -p "$home"
-    if [[ $PLAYERS == 1 ]]; then
-        game_config
-    else
-        HOME=$home game_config "${P_NAME[k]}"
-    fi
+    # A netgame's player has a name: in the game's config, and on its
+    # ddaudio's log lines.
+    [[ $PLAYERS == 1 ]] || name=${P_NAME[k]}
+    HOME=$home game_config "$name"
     start_xvfb "$k"
     wait_for_x
     P_DISPLAY[k]=$DISPLAY
@@ -458,28 +457,23 @@ start_player() {
     fi
     # Before x11vnc, which removes a password file the entrypoint made.
     if [[ $DOOM_SOUND == 1 ]]; then
-        # In a netgame each player's ddaudio names its player in the log.
-        if [[ $PLAYERS == 1 ]]; then
-            HOME=$home start_audio "$k" "$pwfile"
-        else
-            HOME=$home start_audio "$k" "$pwfile" "${P_NAME[k]}"
-        fi
+        HOME=$home start_audio "$k" "$pwfile" "$name"
     fi
     start_vnc "$pwfile" "$k"
     start_novnc "$k"
     DISPLAY_NUM=$((DISPLAY_NUM + 1))
 }
 
-# game_args IWAD WARP fills GAME_ARGS with the game's arguments that every
-# player's game takes.
+# game_args IWAD WARP fills GAME_ARGS with the game's arguments: a game
+# alone's, and those every player's game of a netgame takes.
 game_args() {
     local iwad=$1 warp=$2
     local -a warp_words=() more=()
     read -r -a warp_words <<<"$warp"
     read -r -a more <<<"$DOOM_ARGS"
-    GAME_ARGS=(-iwad "$iwad" -dockerfs "$DOCKERFS_DIR" -window -geometry 640x480)
+    GAME_ARGS=(-iwad "$iwad" -dockerfs "$DOCKERFS_DIR" -window -geometry 640x480
+               "${warp_words[@]}")
     [[ $DOOM_SOUND == 1 ]] || GAME_ARGS+=(-nosound -nomusic)
-    GAME_ARGS+=("${warp_words[@]}")
     [[ -n $DOOM_SKILL ]] && GAME_ARGS+=(-skill "$DOOM_SKILL")
     GAME_ARGS+=("${more[@]}")
 }
@@ -592,29 +586,19 @@ main() {
     for ((k = 1; k <= PLAYERS; k++)); do
         start_player "$k"
     done
+    game_args "$iwad" "$warp"
     if [[ $PLAYERS != 1 ]]; then
-        game_args "$iwad" "$warp"
         run_netgame
         return 0
     fi
-
-    local -a warp_words=() more=()
-    read -r -a warp_words <<<"$warp"
-    read -r -a more <<<"$DOOM_ARGS"
-    local -a game_cmd=(stdbuf -oL -eL "$DOOM_BIN" -iwad "$iwad" -dockerfs "$DOCKERFS_DIR"
-                       -window -geometry 640x480 "${warp_words[@]}")
     if [[ $DOOM_SOUND == 1 ]]; then
         # SDL's disk driver writes into ddaudio's FIFO without sleeping:
         # ddaudio's reads keep the game's mixer in time.
         export SDL_AUDIODRIVER=disk SDL_DISKAUDIODELAY=0
         SDL_DISKAUDIOFILE=$(audio_dir 1)/pcm
         export SDL_DISKAUDIOFILE
-    else
-        game_cmd+=(-nosound -nomusic)
     fi
-    [[ -n $DOOM_SKILL ]] && game_cmd+=(-skill "$DOOM_SKILL")
-    game_cmd+=("${more[@]}")
-    run_game "${game_cmd[@]}"
+    run_game stdbuf -oL -eL "$DOOM_BIN" "${GAME_ARGS[@]}"
 }
 
 main "$@"

@@ -17,6 +17,7 @@
 #include "lines.h"
 #include "log.h"
 #include "pod.h"
+#include "podself.h"
 #include "skipped.h"
 
 #define BACKOFF_MIN_MS 100
@@ -51,8 +52,8 @@ struct kube {
     size_t nns;
     long grace;                 /* --grace-period, or KUBE_GRACE_OWN */
     char display[512];
-    /* In a pod: our own, never killed. */
-    char self_name[256];
+    /* The pod dockerfs runs in: never killed. */
+    struct podself self;
     /* The follower. */
     pthread_t thread;
     int started;
@@ -80,6 +81,14 @@ static double now_mono(void)
 static const char *member_name(const struct kube *k)
 {
     return follow_engine_name(&k->out);
+}
+
+/* Marks the rows v[0..n) that are our own pod (container.own): the
+ * protected file says 1, and the kill path refuses it as listed. */
+static void mark_own(const struct kube *k, struct container *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        v[i].own = podself_is(&k->self, &v[i]);
 }
 
 /* ------------------------------------------------------------ options */
@@ -251,6 +260,7 @@ static int k_list(void *impl, char *err, size_t errlen)
         rc = list_ns(k, &k->nss[i], &v, &n, &cap, &sh, err, errlen);
     k->list_full = 0;
     if (!rc) {
+        mark_own(k, v, n);
         rc = follow_replace(&k->out, v, n);
         if (rc)
             errmsg(rc, err, errlen, "out of memory");
@@ -305,6 +315,7 @@ static int on_line(const char *line, size_t len, void *arg)
                      "again", member_name(k), ev.code, ev.message);
         k->relist = 1;
     } else if (rc == 0 && ev.type != POD_BOOKMARK) {
+        mark_own(k, &ev.c, 1);
         follow_apply(&k->out, &ev.c, ev.type != POD_DELETED);
     }
     container_clear(&ev.c);
@@ -670,10 +681,7 @@ static int k_inspect(void *impl, const struct container *c,
         image_id[0] = '\0';
     if (!c->ns || strlen(c->id) != POD_ID_LEN)
         return errmsg(EINVAL, err, errlen, "not a pod");
-    /* dockerfs's own pod (in-cluster, named by the host name). */
-    if (k->self_name[0] && k->t.namespace &&
-        strcmp(c->ns, k->t.namespace) == 0 &&
-        strcmp(c->name, k->self_name) == 0)
+    if (podself_is(&k->self, c))
         return errmsg(EPERM, err, errlen, "pod %s is dockerfs's own",
                       pod_ref(c, ref, sizeof ref));
     if (!(path = kube_pod_path(c->ns, c->name, NULL)))
@@ -689,6 +697,8 @@ static int k_inspect(void *impl, const struct container *c,
                         why);
     }
     buf_free(&body);
+    if (rc == 0)
+        mark_own(k, now, 1);
     if (rc == 0 && strcmp(now->id, c->id) != 0) {
         char uid[POD_UID_LEN + 1];
         uid_of(now, uid);
@@ -744,6 +754,30 @@ const struct backend_ops backend_kube_ops = {
     .destroy = k_destroy,
 };
 
+/* Who we are when run as a pod (podself.h), said in the log. */
+static int find_self(struct kube *k, const struct kube_env *env, char *err,
+                     size_t errlen)
+{
+    char host[256] = "", ns[128], name[256];
+    int rc;
+
+    if (gethostname(host, sizeof host) != 0)
+        host[0] = '\0';
+    host[sizeof host - 1] = '\0';
+    if ((rc = podself_init(&k->self, &k->t, env, host, err, errlen)) != 0)
+        return rc;
+    if (k->self.id[0]) {
+        log_info("cluster at %s: dockerfs's own pod is the one of POD_UID "
+                 "%s: it is protected", k->t.server, env->pod_uid);
+    } else if (podself_known(&k->self)) {
+        escape_text_to(ns, sizeof ns, k->self.ns);
+        escape_text_to(name, sizeof name, k->self.name);
+        log_info("in-cluster: dockerfs's own pod is %s/%s (by %s): it is "
+                 "protected", ns, name, k->self.how);
+    }
+    return 0;
+}
+
 int backend_kube_new(struct backend *b, const char *file, const char *context,
                      const char *const *namespaces, size_t n,
                      const struct kube_env *env, const char **ctx_name,
@@ -773,9 +807,10 @@ int backend_kube_new(struct backend *b, const char *file, const char *context,
     }
     k->grace = KUBE_GRACE_OWN;
     snprintf(k->display, sizeof k->display, "%s", k->t.server);
-    if (strcmp(k->t.context, KUBE_IN_CLUSTER) == 0 &&
-        gethostname(k->self_name, sizeof k->self_name) != 0)
-        k->self_name[0] = '\0';
+    if ((rc = find_self(k, env, err, errlen)) != 0) {
+        k_destroy(k);
+        return rc;
+    }
     b->ops = &backend_kube_ops;
     b->impl = k;
     if (ctx_name)

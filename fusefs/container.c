@@ -125,6 +125,7 @@ int container_copy(struct container *dst, const struct container *src)
         container_clear(dst);
     if (rc == 0) {
         dst->labels_cut = src->labels_cut;
+        dst->own = src->own;
         dst->engine_ix = src->engine_ix;
         dst->engine = src->engine;
         dst->changed_ns = src->changed_ns;

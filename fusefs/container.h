@@ -89,6 +89,11 @@ struct container {
     /* A pod's namespace (owned; container_set_ns); NULL for a Docker
      * container, whose directory has no namespace file. */
     char *ns;
+    /* 1 for the pod dockerfs runs in, as its backend recognises it
+     * (backend_kube.h: the downward API's POD_UID, POD_NAME and
+     * POD_NAMESPACE, or the host name): never killed, and its protected
+     * file says so. Copied and compared. */
+    int own;
 };
 
 /* What one engine may cost (a hostile one lists 250 000 containers, or

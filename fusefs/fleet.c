@@ -101,7 +101,7 @@ int fleet_claim_id(struct fleet *f, unsigned ix, const char *id)
     return holder;
 }
 
-int fleet_check_ids(struct fleet *f, char *err, size_t errlen)
+void fleet_check_ids(struct fleet *f)
 {
     for (size_t i = 0; i < f->n; i++) {
         struct member *m = &f->m[i];
@@ -142,9 +142,6 @@ int fleet_check_ids(struct fleet *f, char *err, size_t errlen)
             log_warn("engine %s: %s; its containers are listed at its "
                      "next re-list", f->m[j].name, why);
     }
-    (void)err;
-    (void)errlen;
-    return 0;
 }
 
 /* The engine cannot be asked: it does not answer, or its certificate

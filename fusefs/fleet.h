@@ -131,9 +131,8 @@ int fleet_claim_id(struct fleet *f, unsigned ix, const char *id);
  * a swarm node whose manager is given as --host too, or an engine that
  * claims another's identity) is logged naming both and the ID, its rows
  * dropped (the holder listed again) and it is retired: one member never
- * keeps the others from being mounted. Returns 0 (err is not written:
- * kept for callers that may one day refuse). */
-int fleet_check_ids(struct fleet *f, char *err, size_t errlen);
+ * keeps the others from being mounted, so nothing here fails. */
+void fleet_check_ids(struct fleet *f);
 
 /* Starts every member's follower but the retired ones. 0 or an errno
  * (none left running). */

@@ -190,15 +190,14 @@ static int refuse_stranger(fuse_req_t req)
     return 1;
 }
 
-/* 1 if the caller may read data file kind (--owner-only, viewers.h). */
+/* 1 if the caller may read data file kind (--owner-only, viewers.h).
+ * Only the caller's uid decides, so its groups are not asked for:
+ * fuse_req_getgroups reads /proc, and this runs at every open. */
 static int caller_may_read(fuse_req_t req, enum file_kind kind)
 {
     struct fs *fs = fs_of(req);
-    struct kill_caller who;
+    struct kill_caller who = { .uid = fuse_req_ctx(req)->uid };
 
-    if (!fs->opt->owner_only)
-        return 1;
-    kill_caller_of(req, fs->opt, &who);
     return may_read(fs->opt, fs->owner, &who, kind);
 }
 

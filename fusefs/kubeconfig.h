@@ -34,6 +34,11 @@ struct kube_env {
     const char *service_host;   /* KUBERNETES_SERVICE_HOST */
     const char *service_port;   /* KUBERNETES_SERVICE_PORT */
     const char *sa_dir;         /* KUBE_SA_DIR, or a test's folder */
+    /* Who we are when run as a pod, as its manifest hands the downward
+     * API's fields down (README: "dockerfs in a pod"). */
+    const char *pod_uid;        /* POD_UID: metadata.uid */
+    const char *pod_name;       /* POD_NAME: metadata.name */
+    const char *pod_namespace;  /* POD_NAMESPACE: metadata.namespace */
 };
 
 /* Fills env from getenv(), sa_dir KUBE_SA_DIR. */
@@ -56,6 +61,12 @@ struct kube_target {
     char *token;                /* a bearer token, or NULL */
     char *token_file;           /* read at every request, or NULL */
     int insecure;               /* insecure-skip-tls-verify: true */
+    /* tls-server-name: the name the server's certificate is checked
+     * against (and sent as SNI) instead of the server's host, or NULL. */
+    char *tls_server_name;
+    /* proxy-url: http://, https:// or socks5:// (NULL: libcurl's
+     * https_proxy/no_proxy environment, as kubectl). */
+    char *proxy_url;
     char *namespace;            /* the context's namespace, or NULL */
 };
 

@@ -211,14 +211,10 @@ static int first_list(struct daemon *d)
     int bad_config;
     size_t ok = fleet_first_list(&d->fleet, &bad_config);
     int several = d->fleet.n > 1;
-    char err[512];
 
     /* One engine under two addresses, or one claiming another's
      * identity: the later member is refused (logged), the others go on. */
-    if (fleet_check_ids(&d->fleet, err, sizeof err) != 0) {
-        fprintf(stderr, "dockerfs: %s\n", err);
-        return 2;
-    }
+    fleet_check_ids(&d->fleet);
 
     if (ok == d->fleet.n)
         return -1;

@@ -138,7 +138,7 @@ int protect_check(const struct protect_rules *r, const struct container *c,
 {
     if (truthy(container_label(c, PROTECT_LABEL)))
         return EPERM;
-    if (self_id && *self_id && strcmp(self_id, c->id) == 0)
+    if ((self_id && *self_id && strcmp(self_id, c->id) == 0) || c->own)
         return EPERM;
     for (size_t i = 0; r && i < r->n; i++) {
         int m = rule_matches(&r->v[i], c, image_id);

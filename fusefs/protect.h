@@ -35,7 +35,8 @@ int protect_add(struct protect_rules *r, const char *spec,
 
 /* Whether c may be killed: 0 if it may; EPERM if label dockerfs.protect
  * is true (true/yes/1, any case), a rule matches, or c is the container
- * dockerfs runs in (self_id, 64 hex, or NULL/"" when not in one); ENOMEM
+ * dockerfs runs in (self_id, 64 hex, or NULL/"" when not in one) or
+ * its pod (c->own, set by the cluster's backend); ENOMEM
  * if that could not be decided. Every non-zero answer is a refusal.
  * An image rule matches c->image as given or without its tag or digest
  * ("image=nginx" protects "nginx:1.25"), and image_id (NULL or "": none),

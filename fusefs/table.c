@@ -381,6 +381,7 @@ static int container_equal(const struct container *a, const struct container *b)
     return strcmp(a->name, b->name) == 0 && strcmp(a->image, b->image) == 0 &&
            strcmp(a->state, b->state) == 0 && a->created == b->created &&
            labels_equal(a, b) && a->engine == b->engine &&
+           a->own == b->own &&
            !a->ns == !b->ns && (!a->ns || strcmp(a->ns, b->ns) == 0);
 }
 

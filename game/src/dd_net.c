@@ -190,59 +190,49 @@ static void DD_Queue(const dd_event_t *ev, boolean urgent)
     DD_WbufFree(&buf);
 }
 
+// Queues an urgent event of type: value, the entry's id (RESULT) and a
+// player's name (HELLO); id and name may be NULL.
+static void DD_QueueUrgent(dd_evtype_t type, int value, const char *id,
+                           const char *name)
+{
+    dd_event_t ev;
+
+    memset(&ev, 0, sizeof(ev));
+    ev.type = type;
+    ev.value = value;
+    if (id != NULL)
+    {
+        M_StringCopy(ev.e.id, id, sizeof(ev.e.id));
+    }
+    if (name != NULL)
+    {
+        M_StringCopy(ev.e.name, name, sizeof(ev.e.name));
+    }
+    DD_Queue(&ev, true);
+}
+
 void DD_NetSendResult(const char *id, int err)
 {
-    dd_event_t *ev;
-
-    if (!dd_active)
+    if (dd_active)
     {
-        return;
+        DD_QueueUrgent(DD_EV_RESULT, err, id, NULL);
     }
-    ev = calloc(1, sizeof(*ev));
-    if (ev == NULL)
-    {
-        return;
-    }
-    ev->type = DD_EV_RESULT;
-    ev->value = err;
-    M_StringCopy(ev->e.id, id, sizeof(ev->e.id));
-    DD_Queue(ev, true);
-    free(ev);
 }
 
 void DD_NetSendCast(void)
 {
-    dd_event_t *ev;
-
-    if (!dd_active)
+    if (dd_active)
     {
-        return;
+        DD_QueueUrgent(DD_EV_CAST, 0, NULL, NULL);
     }
-    ev = calloc(1, sizeof(*ev));
-    if (ev == NULL)
-    {
-        return;
-    }
-    ev->type = DD_EV_CAST;
-    DD_Queue(ev, true);
-    free(ev);
 }
 
 static void DD_SendHello(void)
 {
-    dd_event_t *ev = calloc(1, sizeof(*ev));
     const char *name = netgame && net_player_name != NULL
                      ? net_player_name : "";
 
-    if (ev == NULL)
-    {
-        return;
-    }
-    ev->type = DD_EV_HELLO;
-    ev->value = dd_reads ? DD_HELLO_READS : 0;
-    M_StringCopy(ev->e.name, name, sizeof(ev->e.name));
-    DD_Queue(ev, true);
-    free(ev);
+    DD_QueueUrgent(DD_EV_HELLO, dd_reads ? DD_HELLO_READS : 0, NULL, name);
     dd_helloed = true;
 }
 

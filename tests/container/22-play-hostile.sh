@@ -7,7 +7,8 @@
 #   starts nothing and prints no password; one that takes the noVNC port
 #   (on [::1], beside the forwarder's 127.0.0.1) while play starts: play
 #   fails at the forwarder, prints no password; once it is gone, play
-#   again prints the password;
+#   again prints the password; one beside the running forwarder: status
+#   shows no password until it is gone;
 # - DOCKERFS_ARGS='--protect name=prod-*' run from a directory holding a
 #   file named name=prod-decoy: dockerfs gets the pattern itself, and the
 #   protected container cannot be killed;
@@ -143,6 +144,26 @@ else
     tap_done
 fi
 check "status is happy" ct_launcher status
+
+# --- A squatter that comes while the game runs (on [::1], beside the
+# forwarder's 127.0.0.1): status shows no password while it is there.
+squat_v6() { ss -Htln "sport = :$NOVNC_PORT" 2>/dev/null | grep -qF '[::1]:'; }
+squat_v6_gone() { ! squat_v6; }
+if squat ::1 "$NOVNC_PORT" && wait_until 5 squat_v6; then
+    ct_launcher status >"$T/status-squat.out" 2>&1 || true
+    if grep -q "password: not shown" "$T/status-squat.out" && ! shows_password "$T/status-squat.out"; then
+        ok "a squatter beside the running forwarder: status shows no password"
+    else
+        not_ok "a squatter beside the running forwarder: status shows no password" \
+            "$(tail -n 8 "$T/status-squat.out")"
+    fi
+else
+    not_ok "a squatter listens on [::1]:NOVNC_PORT beside the forwarder"
+fi
+unsquat
+wait_until 5 squat_v6_gone || true
+ct_launcher status >"$T/status-free.out" 2>&1 || true
+check "once it is gone, status shows the password again" shows_password "$T/status-free.out"
 
 # --- DOCKERFS_ARGS is not expanded against the working directory.
 dfs_pid=$(awk '{print $1}' "$DOCKERDOOM_RUN/dockerfs.pid")

@@ -126,9 +126,19 @@ check_eq "--owner-only: the --uid user may still kill" OK "$(fsop_as "$TU" "$TG"
 dfs_stop TERM
 check_san
 
-# --- --gid: members of the group may kill, others not
-G=$(run_c --name target4)
-dfs_mount "$M" -o allow_other --gid 4242 || { not_ok "mounts with --gid 4242"; tap_done; }
+# --- --gid: members of the group may kill, others not; --owner-only
+# keeps labels from the members as from the --uid user (only the uid
+# decides: no member is the user dockerfs runs as)
+G=$(run_c --name target4 --label secret=hunter2)
+dfs_mount "$M" -o allow_other --gid 4242 --owner-only labels ||
+    { not_ok "mounts with --gid 4242 --owner-only labels"; tap_done; }
+check_eq "--gid --owner-only: a member gets EACCES on labels" EACCES \
+    "$(fsop_as 1000 4242 read "$M/${G:0:12}/labels")"
+check "--gid --owner-only: so does a member by a supplementary group" \
+    setpriv --reuid=1000 --regid=1000 --groups=4242 \
+    sh -c "cat '$M/${G:0:12}/labels' 2>&1 | grep -q 'Permission denied'"
+check_eq "--gid --owner-only: a member reads name" target4 "$(as 1000 4242 cat "$M/${G:0:12}/name")"
+check "--gid --owner-only: root reads labels" grep -qx secret=hunter2 "$M/${G:0:12}/labels"
 check_eq "--gid: kill is mode 0220" 220 "$(stat -c %a "$M/${G:0:12}/kill")"
 check "--gid: a member lists the mount" grep -qx "${G:0:12}" <<<"$(as 1000 4242 ls "$M")"
 check "--gid: a member of it as a supplementary group lists too" \

@@ -9,8 +9,11 @@
 # directory and its replacement appears as a new one; a killed naked pod
 # stays gone. The same cluster through every kind of kubeconfig (client
 # certificate files, everything inline, a bearer token, a tokenFile, the
-# RBAC manifest's account); bad kubeconfigs (missing file, unknown
-# context, wrong CA) are one line and exit 2, nothing mounted.
+# RBAC manifest's account); with everything inline, strace sees no
+# file created or written (credentials stay in memory); a cluster's
+# tls-server-name and proxy-url are followed; bad kubeconfigs
+# (missing file, unknown context, wrong CA) are one line and exit 2,
+# nothing mounted.
 # No -e: a failing command is a test result, reported as "not ok".
 # shellcheck disable=SC2317  # conditions are called through wait_until
 set -uo pipefail
@@ -135,6 +138,79 @@ for kc in "$KUBE_KC_DATA:data" "$KUBE_KC_TOKEN:token" "$KUBE_KC_TOKENFILE:tokenf
     fi
     dfs_stop
 done
+# The credentials stay in memory: with everything inline (certificate,
+# key, CA), dockerfs lists, reads and kills without creating, writing or
+# renaming a file (no temp file for libcurl), as strace sees it.
+ENGINE=data
+m=$TESTS_TMP/mnt-strace
+ST=$TESTS_TMP/strace.log
+mkdir -p "$m"
+DFS_N=$((DFS_N + 1))
+DFS_LOG=$TESTS_TMP/dockerfs.$DFS_N.log
+strace -f -qq --seccomp-bpf -o "$ST" \
+    -e trace=%file,memfd_create env --default-signal=INT,QUIT \
+    "$DOCKERFS_BIN" "$m" -f --kubeconfig "$KUBE_KC_DATA" >"$DFS_LOG" 2>&1 &
+STRACE_PID=$!
+DFS_MNTS+=("$m")
+traced() { DFS_PID=$(pgrep -P "$STRACE_PID" | head -n 1) && [ -n "$DFS_PID" ] && dfs_ready "$m"; }
+if wait_until 20 traced && dfs_mounted "$m"; then
+    DFS_PIDS+=("$DFS_PID")
+    kt_check_agrees "under strace, data.kubeconfig (all inline): every pod and file as kubectl says" "$m" 20
+    read -r _ SNAME < <(kube_pods default | grep ' web-' | head -n 1)
+    check_eq "  a kill: OK" OK "$(kt_kill "$m" "$SNAME.default")"
+    dfs_stop
+    wait "$STRACE_PID" 2>/dev/null
+    wrote=$(grep -E 'O_WRONLY|O_RDWR|O_CREAT|O_TMPFILE|^[0-9]+ +(creat|mkdir|mkdirat|rename|renameat2?|link|linkat|symlink|symlinkat|unlink|unlinkat|memfd_create)\(' "$ST" |
+        grep -vE '"/dev/(fuse|null)"' | grep -v ' = -1 ')
+    check_eq "  no file created or written (only /dev/fuse and /dev/null opened for writing)" "" "$wrote"
+    check "  strace saw the kubeconfig read" grep -q "$(basename "$KUBE_KC_DATA")" "$ST"
+else
+    not_ok "under strace, data.kubeconfig: dockerfs mounts" "$(tail -n 3 "$DFS_LOG")"
+    kill "$STRACE_PID" 2>/dev/null
+fi
+dfs_stop
+
+# A cluster's tls-server-name: the certificate is checked against that
+# name (one the apiserver's certificate does not hold is refused, one it
+# holds is taken). Its proxy-url: every request goes through that proxy
+# (tests/helpers/connectproxy logs each tunnel).
+unset https_proxy HTTPS_PROXY no_proxy NO_PROXY
+with_line() { sed "s|^    server: .*|&\n    $2|" "$KUBE_KC_DATA" >"$1"; }
+with_line "$TESTS_TMP/badname.kubeconfig" "tls-server-name: nosuch.example"
+neg_run -- --kubeconfig "$TESTS_TMP/badname.kubeconfig"
+check_eq "tls-server-name not in the apiserver's certificate: exit 2" 2 "$NEG_RC"
+case $NEG_OUT in
+    *certificate*|*SSL*) ok "  it says the certificate does not match" ;;
+    *) not_ok "  it says the certificate does not match" "$NEG_OUT" ;;
+esac
+with_line "$TESTS_TMP/name.kubeconfig" "tls-server-name: kubernetes.default"
+m=$TESTS_TMP/mnt-name
+if dfs_mount "$m" --kubeconfig "$TESTS_TMP/name.kubeconfig"; then
+    ENGINE=data kt_check_agrees "tls-server-name: kubernetes.default (in its certificate): every pod and file as kubectl says" "$m" 20
+else
+    not_ok "tls-server-name: kubernetes.default: dockerfs mounts" "$(tail -n 3 "$DFS_LOG")"
+fi
+dfs_stop
+python3 "$REPO/tests/helpers/connectproxy" "$TESTS_TMP/proxy.log" >"$TESTS_TMP/proxy.port" &
+PROXY_PID=$!
+proxy_up() { [ -s "$TESTS_TMP/proxy.port" ]; }
+if wait_until 10 proxy_up; then
+    with_line "$TESTS_TMP/proxy.kubeconfig" "proxy-url: http://127.0.0.1:$(cat "$TESTS_TMP/proxy.port")"
+    m=$TESTS_TMP/mnt-proxy
+    if dfs_mount "$m" --kubeconfig "$TESTS_TMP/proxy.kubeconfig"; then
+        ENGINE=data kt_check_agrees "proxy-url: every pod and file as kubectl says" "$m" 20
+        check "  the requests went through the proxy (CONNECT ${KUBE_SERVER#https://})" \
+            grep -qx "CONNECT ${KUBE_SERVER#https://}" "$TESTS_TMP/proxy.log"
+    else
+        not_ok "proxy-url: dockerfs mounts" "$(tail -n 3 "$DFS_LOG")"
+    fi
+    dfs_stop
+else
+    not_ok "tests/helpers/connectproxy listens"
+fi
+kill "$PROXY_PID" 2>/dev/null
+wait "$PROXY_PID" 2>/dev/null
+
 ENGINE=nodelete
 m=$TESTS_TMP/mnt-ctx
 if dfs_mount "$m" --kubeconfig "$KUBE_KC_ALL" --kube-context nodelete; then

@@ -5,7 +5,8 @@
 # eviction, the namespace kube-system, nothing else); protection by
 # label, namespace (kube-system by default) and name, also for a pod
 # relabelled just before the kill while the mount's watch is held (the
-# re-check on the apiserver's current view refuses it); the RBAC
+# re-check on the apiserver's current view refuses it), or deleted and
+# made again under its name (the kill of the old one is ENOENT); the RBAC
 # manifest's account may kill, one without delete rights gets EPERM and
 # nothing is deleted; --dry-run deletes nothing; --kill-action evict
 # honours a PodDisruptionBudget (EBUSY) and evicts once it allows; a fleet
@@ -29,6 +30,7 @@ kube_pod default victim app=victim
 kube_pod default guarded dockerfs.protect=true
 kube_pod default db-main app=db
 kube_pod shop cart app=cart
+kube_pod default reborn app=reborn
 kube_pod kube-system sys app=sys
 kube_test_alive "the cluster is up"
 check "the host's namespace has no address of the cluster ($KUBE_ADDR)" \
@@ -95,6 +97,16 @@ if kt_hold; then
         "app=victim" "$(cat "$M/$VDIR/labels")"
     check_eq "  the kill: EPERM (checked on the apiserver's current view)" EPERM \
         "$(kt_kill "$M" "$VDIR")"
+    # Deleted and made again under its name: the old directory names the
+    # old uid, and the kill never reaches the new pod.
+    OLD_UID=$(uid_of default reborn)
+    kube_api DELETE /api/v1/namespaces/default/pods/reborn >/dev/null
+    kube_pod default reborn app=reborn
+    NEW_UID=$(uid_of default reborn)
+    check_eq "a pod made again under its name, the mount not told: the old directory's kill: ENOENT" \
+        ENOENT "$(kt_kill "$M" "$(kt_dir "$OLD_UID")")"
+    check_eq "  the new pod under that name is still there" "$NEW_UID" "$(uid_of default reborn)"
+    check "  and it is another pod (another uid)" test -n "$NEW_UID" -a "$NEW_UID" != "$OLD_UID"
     kt_release
 else
     not_ok "the mount's watch held at the bridge" "no connection to hold"
@@ -132,6 +144,51 @@ if dfs_mount "$m" --kubeconfig "$KUBE_KC_ADMIN" --dry-run; then
     check "  the audit line says dry-run" grep -q "name=$WNAME .*dry" "$DFS_LOG"
 else
     not_ok "dockerfs --dry-run mounts" "$(tail -n 5 "$DFS_LOG")"
+fi
+dfs_stop
+
+# dockerfs as a pod (in-cluster credentials): the service account's
+# token, CA and namespace at /var/run/secrets/kubernetes.io/serviceaccount
+# of a mount namespace of its own, KUBERNETES_SERVICE_HOST/_PORT, and the
+# downward API's POD_NAME and POD_NAMESPACE as the README's manifest sets
+# them (the host name is not the pod's name here). Its own pod's
+# protected file says 1 and its kill is refused; the mount lives in that
+# namespace, so the checks look through nsenter.
+kube_pod shop dfs-self app=dockerfs
+inpod() { nsenter --mount="/proc/$DFS_PID/ns/mnt" -- "$@"; }
+inpod_ready() { ! kill -0 "$DFS_PID" 2>/dev/null || { inpod mountpoint -q "$1" && inpod timeout 5 ls "$1" >/dev/null 2>&1; }; }
+m=$TESTS_TMP/inpod
+sa=$TESTS_TMP/sa
+mkdir -p "$m" "$sa"
+cp "$KUBE_CA" "$sa/ca.crt"
+printf '%s' "$KUBE_SA_TOKEN" >"$sa/token"
+echo default >"$sa/namespace"
+DFS_N=$((DFS_N + 1))
+DFS_LOG=$TESTS_TMP/dockerfs.$DFS_N.log
+# shellcheck disable=SC2016  # the inner shell's arguments
+env -u KUBECONFIG HOME=/nonexistent KUBERNETES_SERVICE_HOST=127.0.0.1 \
+    KUBERNETES_SERVICE_PORT="${KUBE_SERVER##*:}" POD_NAME=dfs-self POD_NAMESPACE=shop \
+    unshare -m --propagation slave sh -c 'mount -t tmpfs -o size=64k,mode=0755 dfs-run /run &&
+        mkdir -p /run/secrets/kubernetes.io && ln -s "$1" /run/secrets/kubernetes.io/serviceaccount &&
+        exec env --default-signal=INT,QUIT "$2" "$3" -f --kube-context in-cluster' sh "$sa" "$DOCKERFS_BIN" "$m" >"$DFS_LOG" 2>&1 &
+DFS_PID=$!
+DFS_PIDS+=("$DFS_PID")
+if wait_until 20 inpod_ready "$m" && inpod mountpoint -q "$m"; then
+    ok "dockerfs in a pod's place mounts with in-cluster credentials"
+    SELF=$(kt_dir "$(uid_of shop dfs-self)")
+    CART=$(kt_dir "$(uid_of shop cart)")
+    check_eq "  its engine is in-cluster" in-cluster "$(inpod cat "$m/$SELF/engine")"
+    check "  the log names its own pod (POD_NAME)" grep -q "own pod is shop/dfs-self (by POD_NAME)" "$DFS_LOG"
+    check_eq "  its own pod's protected file: 1" 1 "$(inpod cat "$m/$SELF/protected")"
+    check_eq "  a pod beside it: 0" 0 "$(inpod cat "$m/$CART/protected")"
+    check_eq "  its own pod's kill: EPERM" EPERM "$(inpod "$FSOP" write "$m/$SELF/kill" 1 | head -n 1)"
+    check "  its own pod is still there" exists shop dfs-self
+    check "  the audit line says EPERM" grep -q "name=dfs-self namespace=shop .*result=EPERM" "$DFS_LOG"
+    check_eq "  a pod beside it is killed: OK" OK "$(inpod "$FSOP" write "$m/$CART/kill" 1 | head -n 1)"
+    check_eq "  gone from the apiserver" "" "$(uid_of shop cart)"
+    check_san "$DFS_LOG"
+else
+    not_ok "dockerfs in a pod's place mounts with in-cluster credentials" "$(tail -n 5 "$DFS_LOG")"
 fi
 dfs_stop
 

@@ -33,6 +33,7 @@
 #include "log.h"
 #include "opts.h"
 #include "pod.h"
+#include "protect.h"
 #include "table.h"
 #include "testcert.h"
 
@@ -211,7 +212,16 @@ static int serve_one(int fd)
         srv.reqs[srv.nreq++] = r;
     pthread_mutex_unlock(&srv.lock);
 
-    if (strstr(r.path, "/namespaces/kube-system") == r.path + 7 &&
+    if (strcmp(r.path, "/moved") == 0) {
+        /* Elsewhere on this server: a client that followed would ask
+         * again, and carry its token along. */
+        char head[256];
+        int len = snprintf(head, sizeof head, "HTTP/1.1 302 Found\r\n"
+                           "Location: http://127.0.0.1:%d/api/v1/namespaces/"
+                           "kube-system\r\nContent-Length: 0\r\n"
+                           "Connection: close\r\n\r\n", srv.port);
+        send_all(fd, head, (size_t)len);
+    } else if (strstr(r.path, "/namespaces/kube-system") == r.path + 7 &&
         !strstr(r.path, "/pods")) {
         answer(fd, 200, "{\"kind\":\"Namespace\",\"metadata\":{\"uid\":"
                "\"11111111-2222-4333-8444-555555555555\"}}");
@@ -610,6 +620,98 @@ static void backend(void **state)
     table_free(tab);
 }
 
+/* The credentials' paths: a tokenFile is read again at every request
+ * (a rotated service account token is taken at once), and a redirect
+ * is never followed (it would carry the token to wherever it points). */
+static void credentials(void **state)
+{
+    (void)state;
+    struct kube_target t;
+    struct kube_api a;
+    struct buf body;
+    char server[64], tokfile[128], err[256];
+    long status;
+    FILE *f;
+
+    memset(&t, 0, sizeof t);
+    snprintf(server, sizeof server, "http://127.0.0.1:%d", srv.port);
+    snprintf(tokfile, sizeof tokfile, "%s/token", dir);
+    t.server = server;
+    t.token_file = tokfile;
+    kube_api_init(&a, &t, 5);
+
+    assert_non_null(f = fopen(tokfile, "w"));
+    fputs("first-token\n", f);
+    fclose(f);
+    assert_int_equal(kube_get(&a, "/api/v1/namespaces/kube-system", &body,
+                              4096, &status, err, sizeof err), 0);
+    buf_free(&body);
+    assert_string_equal(last_req("GET")->auth, "Bearer first-token");
+    assert_non_null(f = fopen(tokfile, "w"));
+    fputs("rotated-token", f);
+    fclose(f);
+    assert_int_equal(kube_get(&a, "/api/v1/namespaces/kube-system", &body,
+                              4096, &status, err, sizeof err), 0);
+    buf_free(&body);
+    assert_string_equal(last_req("GET")->auth, "Bearer rotated-token");
+    /* A token file emptied, then gone: no request without credentials. */
+    int before = srv.nreq;
+    assert_non_null(f = fopen(tokfile, "w"));
+    fclose(f);
+    assert_int_equal(kube_get(&a, "/api/v1/namespaces/kube-system", &body,
+                              4096, &status, err, sizeof err), EACCES);
+    buf_free(&body);
+    assert_non_null(strstr(err, "empty"));
+    assert_int_equal(unlink(tokfile), 0);
+    assert_int_equal(kube_get(&a, "/api/v1/namespaces/kube-system", &body,
+                              4096, &status, err, sizeof err), EACCES);
+    buf_free(&body);
+    assert_non_null(strstr(err, tokfile));
+    assert_int_equal(srv.nreq, before);
+
+    /* A 302 is an answer (EIO), not a second request. */
+    t.token_file = NULL;
+    t.token = "t0k3n";
+    before = srv.nreq;
+    assert_int_equal(kube_get(&a, "/moved", &body, 4096, &status, err,
+                              sizeof err), EIO);
+    buf_free(&body);
+    assert_int_equal(status, 302);
+    assert_int_equal(srv.nreq, before + 1);
+    assert_string_equal(last_req("GET")->path, "/moved");
+    kube_api_free(&a);
+}
+
+/* A kubeconfig's proxy-url: every request goes to the proxy, asking
+ * for the server's URL (a name that resolves nowhere: only the proxy
+ * could have answered). */
+static void proxy(void **state)
+{
+    (void)state;
+    struct kube_target t;
+    struct kube_api a;
+    struct buf body;
+    char proxy_url[64], err[256];
+    long status;
+
+    memset(&t, 0, sizeof t);
+    snprintf(proxy_url, sizeof proxy_url, "http://127.0.0.1:%d", srv.port);
+    t.server = "http://apiserver.dockerfs-test.invalid:6443";
+    t.proxy_url = proxy_url;
+    t.token = "t0k3n";
+    kube_api_init(&a, &t, 5);
+    int before = srv.nreq;
+    assert_int_equal(kube_get(&a, "/api/v1/namespaces/kube-system", &body,
+                              4096, &status, err, sizeof err), ENOENT);
+    buf_free(&body);
+    assert_int_equal(status, 404);
+    assert_int_equal(srv.nreq, before + 1);
+    assert_string_equal(last_req("GET")->path,
+                        "http://apiserver.dockerfs-test.invalid:6443"
+                        "/api/v1/namespaces/kube-system");
+    kube_api_free(&a);
+}
+
 /* Clusters as members: named by NAME=, else after their context (a
  * context that is no engine name: exit 2 for --kube, "default" for
  * --kubeconfig); a cluster beside a Docker engine. */
@@ -739,8 +841,124 @@ static void own_pod(void **state)
     assert_int_equal(container_set_ns(&c, "shop"), 0);
     assert_int_equal(be.ops->inspect(be.impl, &c, &now, image_id,
                                      sizeof image_id, err, sizeof err), EIO);
+    be.ops->destroy(be.impl);
+
+    /* POD_NAME and POD_NAMESPACE (the downward API) name it rather than
+     * the host name, which a pod's spec.hostname may have changed. */
+    env.pod_name = "dockerfs-0";
+    env.pod_namespace = "games";
+    assert_int_equal(backend_kube_new(&be, NULL, NULL, NULL, 0, &env, &ctx,
+                                      err, sizeof err), 0);
+    be.ops->wire(be.impl, &out, &o);
+    container_clear(&c);
+    assert_int_equal(container_set(&c, "aaaaaaaa000040008000000000000001",
+                                   "dockerfs-0", "img", "running", 0, NULL,
+                                   0), 0);
+    assert_int_equal(container_set_ns(&c, "games"), 0);
+    assert_int_equal(be.ops->inspect(be.impl, &c, &now, image_id,
+                                     sizeof image_id, err, sizeof err), EPERM);
+    assert_non_null(strstr(err, "dockerfs's own"));
+    container_clear(&c);
+    assert_int_equal(container_set(&c, "aaaaaaaa000040008000000000000001",
+                                   host, "img", "running", 0, NULL, 0), 0);
+    assert_int_equal(container_set_ns(&c, "ops"), 0);
+    assert_int_equal(be.ops->inspect(be.impl, &c, &now, image_id,
+                                     sizeof image_id, err, sizeof err), EIO);
     container_clear(&c);
     be.ops->destroy(be.impl);
+}
+
+static int own_new(void)
+{
+    const struct container *c;
+    int own;
+    table_rdlock(tab);
+    c = table_by_short_id(tab, "dddddddd0000", NULL);
+    own = c && c->own;
+    table_unlock(tab);
+    return own;
+}
+
+/* The rows of our own pod (here by POD_UID) are marked in the table as
+ * they are listed and watched: its protected file says 1 and the kill
+ * path refuses it as listed (protect_check); the other pods are not. */
+static void own_pod_rows(void **state)
+{
+    (void)state;
+    struct kube_env env = { .home = "/nonexistent", .sa_dir = "/nonexistent",
+                            .pod_uid = UID_NEW };
+    struct options o;
+    struct backend be;
+    struct follow out;
+    char err[256];
+    const struct container *c;
+
+    memset(&o, 0, sizeof o);
+    o.timeout = 5;
+    o.grace_period = -1;
+    assert_int_equal(backend_kube_new(&be, kubeconfig, NULL, NULL, 0, &env,
+                                      NULL, err, sizeof err), 0);
+    assert_non_null(tab = table_new());
+    memset(&out, 0, sizeof out);
+    out.table = tab;
+    be.ops->wire(be.impl, &out, &o);
+    assert_int_equal(be.ops->list(be.impl, err, sizeof err), 0);
+    table_rdlock(tab);
+    c = table_by_short_id(tab, "aaaaaaaa0000", NULL);
+    assert_non_null(c);
+    assert_int_equal(c->own, 0);
+    assert_int_equal(protect_check(NULL, c, NULL, ""), 0);
+    table_unlock(tab);
+    /* The watch brings our pod. */
+    srv.watches = 0;
+    assert_int_equal(be.ops->start(be.impl), 0);
+    assert_true(wait_for(own_new));
+    be.ops->stop(be.impl);
+    table_rdlock(tab);
+    c = table_by_short_id(tab, "dddddddd0000", NULL);
+    assert_int_equal(protect_check(NULL, c, NULL, ""), EPERM);
+    table_unlock(tab);
+    be.ops->destroy(be.impl);
+    table_free(tab);
+    tab = NULL;
+
+    /* Listed: the same (POD_UID of pod a). */
+    env.pod_uid = UID_A;
+    assert_int_equal(backend_kube_new(&be, kubeconfig, NULL, NULL, 0, &env,
+                                      NULL, err, sizeof err), 0);
+    assert_non_null(tab = table_new());
+    out.table = tab;
+    be.ops->wire(be.impl, &out, &o);
+    assert_int_equal(be.ops->list(be.impl, err, sizeof err), 0);
+    table_rdlock(tab);
+    c = table_by_short_id(tab, "aaaaaaaa0000", NULL);
+    assert_non_null(c);
+    assert_int_equal(c->own, 1);
+    assert_int_equal(protect_check(NULL, c, NULL, ""), EPERM);
+    assert_int_equal(table_by_short_id(tab, "bbbbbbbb0000", NULL)->own, 0);
+    table_unlock(tab);
+    /* Its refusal names it escaped: a name is no way into the log. */
+    struct container forged, now;
+    char image_id[8];
+    assert_int_equal(container_set(&forged, "aaaaaaaa000040008000000000000001",
+                                   "a\nkill id=x result=ok", "img",
+                                   "running", 0, NULL, 0), 0);
+    assert_int_equal(container_set_ns(&forged, "sh\x1bop"), 0);
+    assert_int_equal(be.ops->inspect(be.impl, &forged, &now, image_id,
+                                     sizeof image_id, err, sizeof err), EPERM);
+    assert_null(strchr(err, '\n'));
+    assert_null(strchr(err, '\x1b'));
+    assert_non_null(strstr(err, "sh\\x1bop/a\\nkill id=x"));
+    container_clear(&forged);
+    be.ops->destroy(be.impl);
+    table_free(tab);
+    tab = NULL;
+
+    /* A POD_UID that is no uid: a one-line usage error. */
+    env.pod_uid = "web-0";
+    assert_int_equal(backend_kube_new(&be, kubeconfig, NULL, NULL, 0, &env,
+                                      NULL, err, sizeof err), EINVAL);
+    assert_non_null(strstr(err, "POD_UID 'web-0'"));
 }
 
 /* --namespace: that namespace's path; an empty one lists nothing (and
@@ -784,6 +1002,9 @@ int main(void)
         cmocka_unit_test(errnos),
         cmocka_unit_test(pod_paths),
         cmocka_unit_test(backend),
+        cmocka_unit_test(own_pod_rows),
+        cmocka_unit_test(credentials),
+        cmocka_unit_test(proxy),
     };
     return cmocka_run_group_tests_name("kube", tests, setup, teardown);
 }

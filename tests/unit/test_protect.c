@@ -131,6 +131,10 @@ static void protect_self(void **state)
     assert_int_equal(0, protect_check(&none, &c, NULL, ID2));
     assert_int_equal(0, protect_check(&none, &c, NULL, ""));
     assert_int_equal(0, protect_check(&none, &c, NULL, NULL));
+    /* The pod dockerfs runs in, as its backend marks it. */
+    c.own = 1;
+    assert_int_equal(EPERM, protect_check(&none, &c, NULL, NULL));
+    assert_int_equal(EPERM, protect_check(NULL, &c, NULL, ID2));
     container_clear(&c);
 }
 
