@@ -83,6 +83,9 @@ SR=${R:0:12}
 wait_until 2 listed "$M" "$SR" >/dev/null
 docker rm -f "$R" >/dev/null
 check_eq "write right after docker rm -f: ENOENT" ENOENT "$(fsop1 write "$M/$SR/kill" 1)"
+# The listings below are compared with each other: let the removal reach
+# the mount first (an engine under load sends its event late).
+wait_until 10 unlisted "$M" "$SR" >/dev/null
 
 # --- paths
 check_eq "M/<id>/../<id>/name reads" victim "$(cat "$M/$SV/../$SV/name")"
