@@ -1,24 +1,32 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# base-image.sh — make sure the engine has debian:bookworm-slim.
+# base-image.sh — a fresh Debian minbase root, as a tarball.
 #
-# Usage: container/base-image.sh [--cache DIR] | --tarball
+# Usage: container/base-image.sh --tarball [--cache DIR]
 #
-# The image is used as is when the engine already has it, pulled when a
-# registry answers, and otherwise made offline: `debootstrap --variant=minbase
-# bookworm` from this machine's apt mirror, apt caches and lists removed,
-# `docker import` with CMD ["bash"]. The root filesystem tarball is kept in
-# the cache directory (default build/base) so a second engine reuses it.
-# Talks to the engine the docker CLI picks (DOCKER_HOST or the default socket).
-# --tarball only makes sure the tarball is there and prints its path (no
-# engine needed; the package test unpacks it as a fresh Debian 12 root).
+# Prints the path of the tarball of `debootstrap --variant=minbase
+# bookworm` from this machine's apt mirror, without apt's caches and lists,
+# made once and kept in the cache directory (default build/base). The tests
+# unpack it as a fresh Debian 12 root: tests/package/10-deb.sh installs the
+# packages there, tests/container/fresh-root.sh runs `make play` there.
+# (The game image is not made from it: container/image.sh.) debootstrap's
+# progress is one line (container/progress.sh), its output in
+# CACHE/debootstrap.log.
 set -euo pipefail
 
-IMAGE=debian:bookworm-slim
 SUITE=bookworm
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CACHE=${BASE_IMAGE_CACHE:-$(dirname "$here")/build/base}
-if [[ ${1:-} == --cache ]]; then CACHE=$2; fi
+tarball=0
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --tarball) tarball=1 ;;
+        --cache) CACHE=$2; shift ;;
+        *) echo "base-image.sh: unknown argument '$1' (--tarball, --cache DIR)" >&2; exit 2 ;;
+    esac
+    shift
+done
+[[ $tarball == 1 ]] || { echo "usage: container/base-image.sh --tarball [--cache DIR]" >&2; exit 2; }
 TARBALL=$CACHE/$SUITE-minbase.tar
 
 say() { echo "base-image: $*" >&2; }
@@ -48,9 +56,13 @@ make_tarball() {
     root=$(mktemp -d "$CACHE/rootfs.XXXXXX")
     # shellcheck disable=SC2064  # expand $root now: it is local
     trap "rm -rf '$root'" EXIT
-    say "debootstrap --variant=minbase $SUITE from $mirror (about 30 s)"
-    debootstrap --variant=minbase "$SUITE" "$root" "$mirror" >"$CACHE/debootstrap.log" 2>&1 ||
-        { say "debootstrap failed, see $CACHE/debootstrap.log"; exit 1; }
+    say "debootstrap --variant=minbase $SUITE from $mirror (log: $CACHE/debootstrap.log)"
+    # shellcheck source=container/progress.sh
+    . "$here/progress.sh"
+    STEP_SAY="base-image: " STEP_TIMES=$CACHE/times STEP_TIMED=debootstrap
+    step_start debootstrap boot "$CACHE/debootstrap.log" \
+        debootstrap --variant=minbase "$SUITE" "$root" "$mirror"
+    step_wait debootstrap >&2 || { say "debootstrap failed, see $CACHE/debootstrap.log"; exit 1; }
     rm -rf "$root"/var/cache/apt/*.bin "$root"/var/cache/apt/archives/*.deb \
            "$root"/var/lib/apt/lists/* "$root"/var/log/*.log \
            "$root"/var/cache/debconf/*-old "$root"/tmp/* 2>/dev/null || true
@@ -114,23 +126,5 @@ tarball_ok() {
         awk 'NR == 1 { ok = $1 ~ /^drwxr-xr-x/ && $NF == "./" } END { exit !ok }'
 }
 
-if [[ ${1:-} == --tarball ]]; then
-    tarball_ok || make_tarball
-    echo "$TARBALL"
-    exit 0
-fi
-if docker image inspect "$IMAGE" >/dev/null 2>&1; then
-    exit 0
-fi
-if timeout 60 docker pull -q "$IMAGE" >/dev/null 2>&1; then
-    say "pulled $IMAGE"
-    exit 0
-fi
-say "$IMAGE is not in the engine and cannot be pulled: making it offline"
-if tarball_ok; then
-    say "reusing $TARBALL"
-else
-    make_tarball
-fi
-docker import --change 'CMD ["bash"]' "$TARBALL" "$IMAGE" >/dev/null
-say "imported $IMAGE from $TARBALL"
+tarball_ok || make_tarball
+echo "$TARBALL"

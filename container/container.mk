@@ -5,7 +5,7 @@
 #   make play    install what is missing, build dockerfs and the image, mount
 #                dockerfs, start the game container, print where to connect
 #   make stop    remove the game container, unmount dockerfs
-#   make image   build the game image only (docker build --network host)
+#   make image   build the game image only (container/image.sh)
 
 .PHONY: play stop image
 # make play PLAYERS=3: a co-op game of 3 (container/dockerdoom play --players 3).

@@ -6,12 +6,13 @@
 #        container/deps.sh SET... --list | --depends
 #   build   compile dockerfs
 #   play    build + run the game container (the launcher's and the demo's
-#           packages: docker engine, debootstrap for the offline base image,
-#           socat, iproute2, busybox-static)                 (default)
+#           packages: docker engine, mmdebstrap for the image's root,
+#           socat, iproute2, busybox-static) + build the game (cmake,
+#           SDL2)                                             (default)
 #   check   play + everything `make check` uses (test tools, X/VNC stack,
-#           browser, fuzzing, the game's build dependencies, building and
-#           linting the Debian packages, the test cluster: etcd, kubectl,
-#           Go and rsync to build its apiserver, tests/kube/build.sh)
+#           browser, fuzzing, building and linting the Debian packages,
+#           the test cluster: etcd, kubectl, Go and rsync to build its
+#           apiserver, tests/kube/build.sh)
 #   --list  print the package names of the sets and exit (any set of
 #           container/packages: image, run, ...)
 #   --depends  print the sets as a Debian Depends field ("a | b, c")
@@ -42,8 +43,8 @@ done
 # A host set is made of sets of the list.
 expand() {
     case $1 in
-        play) echo build run ;;
-        check) echo build run check ;;
+        play) echo build run game ;;
+        check) echo build run game check ;;
         *) echo "$1" ;;
     esac
 }
@@ -140,8 +141,14 @@ command -v apt-get >/dev/null ||
     { echo "deps: no apt-get: install by hand: ${missing[*]} ${missing_opt[*]}" >&2; exit 1; }
 
 export DEBIAN_FRONTEND=noninteractive
-echo "deps: installing for '$set_name': ${missing[*]} ${missing_opt[*]}"
-apt-get -o DPkg::Lock::Timeout=900 update -qq
+# apt's output goes to a log; what it is doing is one line (progress.sh).
+# shellcheck source=container/progress.sh
+. "$(dirname "${BASH_SOURCE[0]}")/progress.sh"
+STEP_SAY="deps: "
+log=$(mktemp "${TMPDIR:-/tmp}/dockerdoom-deps.XXXXXX")
+echo "deps: installing for '$set_name': ${missing[*]} ${missing_opt[*]} (log: $log)"
+step_start update plain "$log" apt-get -o DPkg::Lock::Timeout=900 update
+step_wait update || { echo "deps: apt-get update failed (log: $log)" >&2; exit 1; }
 for p in "${missing_opt[@]}"; do
     [[ -z $p ]] && continue
     cand=$(apt-cache policy "$p" 2>/dev/null | awk '/Candidate:/ {print $2}')
@@ -152,5 +159,15 @@ for p in "${missing_opt[@]}"; do
     fi
 done
 [[ ${#missing[@]} -eq 0 ]] && exit 0
-apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${missing[@]}"
+# apt_install PKG...: apt's progress lines (Status-Fd) come on a pipe of
+# their own, merged into the output: given the output itself (fd 1), apt
+# makes it unusable for the maintainer scripts (docker.io's postinst:
+# "Unable to flush stdout: Bad file descriptor").
+apt_install() {
+    apt-get -o DPkg::Lock::Timeout=900 -o APT::Status-Fd=3 -o Dpkg::Use-Pty=0 \
+        install -y -q --no-install-recommends "$@" 3> >(cat)
+}
+step_start install apt "$log.install" apt_install "${missing[@]}"
+step_wait install || { echo "deps: apt-get install failed (log: $log.install)" >&2; exit 1; }
+rm -f "$log" "$log.install"
 echo "deps: done"

@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Fetch chocolate-doom's Debian source package into DEST (default
-# build/game/src) and install its build dependencies. Does nothing when the
-# source is already there, so rebuilds never touch the network.
-# Works as root in a plain debian:bookworm container (no sudo).
+# build/game/src), after making sure its build dependencies are installed
+# (container/deps.sh game: the game set of container/packages, installed
+# when missing and run as root). Does nothing when the source is already
+# there, so rebuilds never touch the network.
 # --sources-only: only add the deb-src stanza (tests/kube/build.sh).
 set -euo pipefail
 
@@ -19,11 +20,17 @@ if [ "$sources_only" = 0 ] && [ -f "$stamp" ] && [ -d "$(cat "$stamp")" ]; then
     exit 0
 fi
 
+say() { echo "fetch-source: $*" >&2; }
 export DEBIAN_FRONTEND=noninteractive
 main_sources=/etc/apt/sources.list.d/debian.sources
+# This machine's release: bookworm on Debian 12, noble on Ubuntu 24.04
+# (whose chocolate-doom is in universe).
+# shellcheck source=/dev/null
+codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
+# shellcheck source=/dev/null
+components=$(. /etc/os-release && [ "${ID:-}" = ubuntu ] && echo "main universe" || echo main)
+added=0
 src_list=/etc/apt/sources.list.d/dockerdoom-src.sources
-
-say() { echo "fetch-source: $*" >&2; }
 
 # The deb-src stanza reuses the mirror and key of the system's own first
 # source, so it works behind whatever mirror the host or image uses:
@@ -31,8 +38,6 @@ say() { echo "fetch-source: $*" >&2; }
 # sources.list (what debootstrap writes).
 if ! grep -qs '^Types:.*deb-src' /etc/apt/sources.list.d/*.sources \
    && ! grep -qs '^deb-src ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list; then
-    say "no deb-src entry in the apt sources: adding $src_list (the"
-    say "same mirror as the system's own, for chocolate-doom's source)"
     uris=
     signed=
     if [ -f "$main_sources" ]; then
@@ -46,21 +51,23 @@ if ! grep -qs '^Types:.*deb-src' /etc/apt/sources.list.d/*.sources \
     {
         echo "Types: deb-src"
         echo "URIs: ${uris:-http://deb.debian.org/debian}"
-        echo "Suites: bookworm bookworm-updates"
-        echo "Components: main"
+        echo "Suites: $codename $codename-updates"
+        echo "Components: $components"
         echo "Signed-By: ${signed:-/usr/share/keyrings/debian-archive-keyring.gpg}"
     } > "$src_list"
+    added=1
 fi
 [ "$sources_only" = 1 ] && exit 0
 
-say "installing what builds chocolate-doom (apt-get build-dep chocolate-doom;"
-say "dpkg-dev cmake make gcc patch pkg-config) and fetching its source"
-say "(apt-get source chocolate-doom) into $dest"
-apt-get update -qq
-# dpkg-source (dpkg-dev) unpacks the package; cmake builds it.
-apt-get install -y -qq --no-install-recommends dpkg-dev cmake make gcc patch \
-    pkg-config > /dev/null
-apt-get build-dep -y -qq chocolate-doom > /dev/null
+# dpkg-source (dpkg-dev) unpacks the package; cmake builds it with SDL2.
+"$(dirname "$0")/../container/deps.sh" game
+# The source index: read once, after the stanza is added (or when apt has
+# none yet).
+if [ "$added" = 1 ] || ! apt-cache showsrc chocolate-doom 2>/dev/null | grep -q '^Package:'; then
+    say "apt-get update (for the deb-src index)"
+    apt-get update -qq
+fi
+say "apt-get source chocolate-doom"
 
 mkdir -p "$dest"
 (cd "$dest" && rm -rf chocolate-doom-* chocolate-doom_* && \

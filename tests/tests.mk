@@ -24,6 +24,15 @@ unit: $(UNIT_RUN)
 check:
 	tests/run
 
+# The first run in a fresh Debian 12 root (not in make check: tens of
+# minutes, most of it installing the play set and building the game and
+# the image's root from nothing): tests/container/fresh-root.sh through
+# the runner (deps, build, that script).
+FRESH_TIMEOUT ?= 2400
+.PHONY: check-fresh
+check-fresh:
+	SCRIPT_TIMEOUT=$(FRESH_TIMEOUT) tests/run container/fresh-root
+
 # The co-op soak (not in make check): tests/e2e/50-coop.sh with
 # SOAK_SECONDS (300) of play and a change every few seconds before the
 # checks, as tests/run runs it (private engine, build).

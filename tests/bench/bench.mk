@@ -46,6 +46,13 @@ bench-running: $(B)/dockerfs
 	B=$(B) tests/bench/running.sh
 .PHONY: bench-running
 
+# The first `make play` of a fresh copy of this tree, to the password
+# (tests/bench/play.sh; needs root, the packages installed, the network
+# for the image's packages and the game's source).
+bench-play:
+	B=$(B) tests/bench/play.sh
+.PHONY: bench-play
+
 # From docker pause to the game's frozen monster, at 8 and 300 containers.
 bench-pause: $(B)/dockerfs game
 	B=$(B) tests/bench/pause.sh

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # 06-commands.sh - every program the launcher, the demo and the scripts
-# they run call (tests/helpers/commands lists them) comes from a package
+# they run call (the image's build, the game's source: tests/helpers/commands
+# lists them) comes from a package
 # that `container/deps.sh play` installs, or from one of their
 # dependencies, or from a package every Debian root has (Essential or
 # Priority required: a debootstrap minbase root); every program the game
 # container's entrypoint calls comes from the image set of
-# container/packages or its dependencies, or an Essential package (the
+# container/packages, the Essential packages, or their dependencies (the
 # image is built without the rest). Each program is found by the package
 # that owns it on this machine (dpkg -S). No engine, a second or two; the
-# proof in a real fresh root is 90-fresh-root.sh.
+# proof in a real fresh root is fresh-root.sh (make check-fresh).
 set -euo pipefail
 REPO=${REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 # shellcheck source=tests/lib/tap.sh
@@ -91,11 +92,15 @@ dpkg-query -W -f='${Package} ${Essential}\n' | awk '$2 == "yes" {print $1}' >"$T
 mapfile -t play < <(first_alternatives play)
 { cat "$T/base"; closure "${play[@]}"; } | sort -u >"$T/play"
 mapfile -t image < <(first_alternatives image)
-{ cat "$T/essential"; closure "${image[@]}"; } | sort -u >"$T/image"
+mapfile -t essential <"$T/essential"
+# The image's root: the Essential packages and the set, with everything
+# both depend on (mawk comes in as a dependency of the Essential ones).
+closure "${essential[@]}" "${image[@]}" | sort -u >"$T/image"
 note "deps.sh play: ${play[*]}"
 
-check_programs "launcher, demo, base image" "$T/play" \
-    "$REPO/container/dockerdoom" "$REPO/container/demo" "$REPO/container/base-image.sh"
+check_programs "launcher, demo, image build, game source" "$T/play" \
+    "$REPO/container/dockerdoom" "$REPO/container/demo" "$REPO/container/image.sh" \
+    "$REPO/container/progress.sh" "$REPO/game/fetch-source.sh"
 check_programs "the game container's entrypoint" "$T/image" "$REPO/container/entrypoint.sh"
 
 # The check cannot pass by finding nothing: a program from no package of

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # 25-engine-start.sh - the launcher on a machine where no engine answers and
-# there is no systemd: it starts dockerd itself, and that dockerd's log is
-# capped like dockerfs's (DOCKERDOOM_LOG_MAX, then moved to .1), so a chatty
-# engine cannot fill the disk.
+# there is no systemd: it starts dockerd itself, says how to stop it, and
+# that dockerd's log is capped like dockerfs's (DOCKERDOOM_LOG_MAX, then
+# moved to .1), so a chatty engine cannot fill the disk. `stop` says the
+# dockerd keeps running and how to stop it; `stop --engine` stops it (and
+# only a dockerd it started: a second `stop --engine` has nothing to stop).
 #
 # The machine's own engine socket is never touched: the docker CLI is sent
 # to a socket of this script's by a context of its own (DOCKER_CONFIG), and
@@ -34,20 +36,22 @@ DOCKER_CONFIG=$T/cfg docker context create es --docker "host=unix://$T/d.sock" >
 DOCKER_CONFIG=$T/cfg docker context use es >/dev/null 2>&1
 stop_standin() {
     local pid
-    pid=$(cat "$DOCKERDOOM_RUN/dockerd.pid" 2>/dev/null) || return 0
+    pid=$(awk '{print $1}' "$DOCKERDOOM_RUN/dockerd.pid" 2>/dev/null) || return 0
+    [[ -n $pid ]] || return 0
     kill "$pid" 2>/dev/null || true
 }
 trap 'stop_standin; ct_cleanup' EXIT
 
 out=$TESTS_TMP/es.out
-if env -u DOCKER_HOST DOCKER_CONFIG="$T/cfg" PATH="$T/bin:$PATH" DOCKERDOOM_LOG_MAX=6000 \
-    "$LAUNCHER" demo clean >"$out" 2>&1; then
+# From /: the commands it prints are then the launcher's full path.
+if (cd / && env -u DOCKER_HOST DOCKER_CONFIG="$T/cfg" PATH="$T/bin:$PATH" DOCKERDOOM_LOG_MAX=6000 \
+    "$LAUNCHER" demo clean) >"$out" 2>&1; then
     ok "with no engine answering, the launcher starts one and goes on"
 else
     not_ok "with no engine answering, the launcher starts one and goes on" "$(tail -n 20 "$out")"
 fi
-check "it says so, and where the engine logs" \
-    grep -q "no engine answers and no systemd: starting dockerd (log: $DOCKERDOOM_LOG_DIR/dockerd.log)" "$out"
+check "it says so, where the engine logs and how to stop it" \
+    grep -qF "no engine answers and no systemd: starting dockerd (log: $DOCKERDOOM_LOG_DIR/dockerd.log; \`$LAUNCHER stop --engine\` stops it)" "$out"
 check_eq "the dockerd it starts has no bridge or iptables" \
     "--bridge=none --iptables=false --ip-masq=false" "$(cat "$T/args" 2>/dev/null)"
 # 200 lines of about 100 bytes through a cap of 6000: moved to .1 at least
@@ -67,4 +71,20 @@ check "the last lines are in the log, not lost" \
     sh -c "tail -n 1 '$DOCKERDOOM_LOG_DIR/dockerd.log' | grep -q 'engine chatter 0200'"
 check_eq "the logs are not for everyone to read" "640" \
     "$(stat -c %a "$DOCKERDOOM_LOG_DIR/dockerd.log")"
+
+# stop, then stop --engine: the stand-in is the dockerd play started.
+pid=$(awk '{print $1}' "$DOCKERDOOM_RUN/dockerd.pid" 2>/dev/null || true)
+es() { (cd / && env -u DOCKER_HOST DOCKER_CONFIG="$T/cfg" PATH="$T/bin:$PATH" "$LAUNCHER" "$@"); }
+es stop >"$out" 2>&1 || true
+check "stop says the dockerd play started keeps running, and how to stop it" \
+    grep -qF "the dockerd play started keeps running (pid $pid): \`$LAUNCHER stop --engine\` stops it" "$out"
+check "... and it runs" kill -0 "$pid"
+if es stop --engine >"$out" 2>&1 && grep -qF "stopped the dockerd play started (pid $pid)" "$out"; then
+    ok "stop --engine stops it"
+else
+    not_ok "stop --engine stops it" "$(cat "$out")"
+fi
+if wait_until 5 bash -c "! kill -0 $pid 2>/dev/null"; then ok "... it is gone"; else not_ok "... it is gone"; fi
+check "a second stop --engine has nothing of its own to stop" \
+    grep -q "play started no engine here" <(es stop --engine 2>&1)
 tap_done

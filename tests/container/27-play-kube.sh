@@ -33,7 +33,7 @@ else
     tap_done
 fi
 check "play says which cluster dockerfs follows" \
-    grep -qF "dockerfs follows: the pods of the cluster of $KUBE_KC_ALL (context dockerfs)" "$out"
+    grep -qE "dockerfs follows: dockerfs \\(the pods of the cluster at https://127\\.0\\.0\\.1:[0-9]+, context dockerfs\\)" "$out"
 agrees() { [ "$(listing "$MNT")" = "$(pod_dirs)" ]; }
 check "the mount lists the cluster's pods" wait_until 20 agrees
 D=$(pod_dirs | head -n 1)
@@ -42,7 +42,7 @@ check "the game container runs on the local engine" \
     test "$(docker inspect -f '{{.State.Running}}' "$DOCKERDOOM_NAME")" = true
 spawned() { [ "$(ct_game_log "$DOCKERDOOM_NAME" | grep -c '^dockerdoom: spawn id=')" -ge 4 ]; }
 check "the game spawns a monster for each pod" wait_until 60 spawned
-check "status says the same" bash -c "'$LAUNCHER' status 2>&1 | grep -qF 'the pods of the cluster of $KUBE_KC_ALL (context dockerfs)'"
+check "status says the same" bash -c "'$LAUNCHER' status 2>&1 | grep -qE 'dockerfs \\(the pods of the cluster at https://127\\.0\\.0\\.1:[0-9]+, context dockerfs\\)'"
 UID_D=$(kube_pods shop | while read -r u _; do [ "$(kt_dir "$u")" = "$D" ] && echo "$u"; done)
 check_eq "a pod killed through the mount: OK" OK "$(kt_kill "$MNT" "$D")"
 gone() { ! kube_pods shop | grep -q "^$UID_D "; }

@@ -38,8 +38,11 @@ check "VNC listens on 127.0.0.1 only" \
     sh -c "ss -Htln 'sport = :$VNC_PORT' | awk '{print \$4}' | grep -qx '127.0.0.1:$VNC_PORT'"
 check_eq "x11vnc has no second (IPv6 wildcard) listener on the VNC port" 1 \
     "$(ss -Htln "sport = :$VNC_PORT" | wc -l)"
+# This container's x11vnc only: other games on the machine run theirs.
+xpids=$(docker top "$C" -o pid,comm | awk '$2 == "x11vnc" {print $1}')
+check "the container's x11vnc is found (docker top)" test -n "$xpids"
 check_eq "x11vnc listens on no other port (no [::]:5900)" "" \
-    "$(ss -Hltnp | grep '"x11vnc"' | awk '{print $4}' | grep -vx "127.0.0.1:$VNC_PORT")"
+    "$(for p in $xpids; do ss -Hltnp | grep "\"x11vnc\",pid=$p," ; done | awk '{print $4}' | grep -vx "127.0.0.1:$VNC_PORT")"
 wait_until 10 ct_listening "$NOVNC_PORT" || true
 check "noVNC listens on 127.0.0.1 only" \
     sh -c "ss -Htln 'sport = :$NOVNC_PORT' | awk '{print \$4}' | grep -qx '127.0.0.1:$NOVNC_PORT'"

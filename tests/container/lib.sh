@@ -8,7 +8,8 @@
 #   ct_setup              dfs_setup + launcher settings for this script:
 #                         its own run dir, container name and free ports
 #   ct_image              make sure the game image exists on the engine
-#                         (built with container/base-image.sh + docker build)
+#                         (built with container/image.sh, its root and game
+#                         from the checkout's caches when they are there)
 #   ct_launcher ARGS...   container/dockerdoom with this script's settings
 #   ct_game_log NAME      the container's log (stdout and stderr)
 #   free_port             a free TCP port (tests/lib/ports.sh)
@@ -67,8 +68,8 @@ ct_image() {
         return 0
     fi
     note "building $GAME_IMAGE (log: $TESTS_TMP/image-build.log)"
-    "$REPO/container/base-image.sh" >"$TESTS_TMP/image-build.log" 2>&1 &&
-        docker build --network host -t "$GAME_IMAGE" "$REPO" >>"$TESTS_TMP/image-build.log" 2>&1 && return 0
+    DOCKERDOOM_IMAGE=$GAME_IMAGE "$REPO/container/image.sh" >"$TESTS_TMP/image-build.log" 2>&1 &&
+        return 0
     note "$(tail -n 30 "$TESTS_TMP/image-build.log")"
     return 1
 }

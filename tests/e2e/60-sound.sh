@@ -64,9 +64,8 @@ if ! browser_deps >"$T/npm.log" 2>&1; then
     tap_done
 fi
 if ! docker image inspect "$GAME_IMAGE" >/dev/null 2>&1; then
-    note "building $GAME_IMAGE (docker build --network host)"
-    if ! { "$REPO/container/base-image.sh" &&
-        docker build --network host -t "$GAME_IMAGE" "$REPO"; } >"$T/build.log" 2>&1; then
+    note "building $GAME_IMAGE (container/image.sh)"
+    if ! DOCKERDOOM_IMAGE=$GAME_IMAGE "$REPO/container/image.sh" >"$T/build.log" 2>&1; then
         not_ok "game image $GAME_IMAGE builds" "$(tail -n 30 "$T/build.log")"
         tap_done
     fi

@@ -5,7 +5,8 @@
 # eviction, the namespace kube-system, nothing else); protection by
 # label, namespace (kube-system by default) and name, also for a pod
 # relabelled just before the kill while the mount's watch is held (the
-# re-check on the apiserver's current view refuses it); the RBAC
+# re-check on the apiserver's current view refuses it), or deleted and
+# made again under its name (the kill of the old one is ENOENT); the RBAC
 # manifest's account may kill, one without delete rights gets EPERM and
 # nothing is deleted; --dry-run deletes nothing; --kill-action evict
 # honours a PodDisruptionBudget (EBUSY) and evicts once it allows; a fleet
@@ -29,6 +30,7 @@ kube_pod default victim app=victim
 kube_pod default guarded dockerfs.protect=true
 kube_pod default db-main app=db
 kube_pod shop cart app=cart
+kube_pod default reborn app=reborn
 kube_pod kube-system sys app=sys
 kube_test_alive "the cluster is up"
 check "the host's namespace has no address of the cluster ($KUBE_ADDR)" \
@@ -95,6 +97,16 @@ if kt_hold; then
         "app=victim" "$(cat "$M/$VDIR/labels")"
     check_eq "  the kill: EPERM (checked on the apiserver's current view)" EPERM \
         "$(kt_kill "$M" "$VDIR")"
+    # Deleted and made again under its name: the old directory names the
+    # old uid, and the kill never reaches the new pod.
+    OLD_UID=$(uid_of default reborn)
+    kube_api DELETE /api/v1/namespaces/default/pods/reborn >/dev/null
+    kube_pod default reborn app=reborn
+    NEW_UID=$(uid_of default reborn)
+    check_eq "a pod made again under its name, the mount not told: the old directory's kill: ENOENT" \
+        ENOENT "$(kt_kill "$M" "$(kt_dir "$OLD_UID")")"
+    check_eq "  the new pod under that name is still there" "$NEW_UID" "$(uid_of default reborn)"
+    check "  and it is another pod (another uid)" test -n "$NEW_UID" -a "$NEW_UID" != "$OLD_UID"
     kt_release
 else
     not_ok "the mount's watch held at the bridge" "no connection to hold"

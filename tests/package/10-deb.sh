@@ -2,14 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # 10-deb.sh - the Debian packages: `make deb` builds dockerfs and
 # dockerdoom at VERSION into build/deb (no -dbgsym), dockerdoom depending on
-# container/packages' run and deb sets; lintian (its output shown) reports
+# container/packages' run, game and deb sets; lintian (its output shown) reports
 # no error and no warning. Both then go into a fresh Debian 12 root (the
 # base image's debootstrap tarball, container/base-image.sh --tarball, as a
 # chroot; packages from the mirror) where: dockerfs --version, man -w, the
 # unit passes systemd-analyze verify, is neither enabled nor started, nothing
 # is under /usr/local or outside the FHS places the package may use,
 # dockerdoom --help works from /, and the package holds every file the
-# Dockerfile and the launcher use; the game's system account exists.
+# launcher and the image's build use; the game's system account exists.
 # Purging both, after the admin enabled the unit and edited its options and
 # dockerdoom wrote its cache and logs, leaves the root's file list exactly
 # as before the install (the account stays, as Debian does).
@@ -29,9 +29,17 @@ ROOT=$TESTS_TMP/root
 OUT=$REPO/build/deb
 VERSION=$(cat "$REPO/VERSION")
 
+# Packages apt downloaded here are kept for the next run (and for
+# tests/container/fresh-root.sh, which shares the directory).
+DEBS=$REPO/build/test-debs
 cleanup() {
     if [ -d "$ROOT/proc" ] && awk -v m="$ROOT/proc" '$5 == m {f = 1} END {exit !f}' /proc/self/mountinfo; then
         umount -l "$ROOT/proc" 2>/dev/null || true
+    fi
+    if [ -d "$ROOT/var/cache/apt/archives" ]; then
+        mkdir -p "$DEBS"
+        find "$ROOT/var/cache/apt/archives" -maxdepth 1 -name '*.deb' -links 1 \
+            -exec cp -n -t "$DEBS/" {} + 2>/dev/null || true
     fi
     rm -rf "$ROOT"
     [ "$OWN_TMP" = 1 ] && rm -rf "$TESTS_TMP"
@@ -77,10 +85,10 @@ check "no -dev package at run time" \
     bash -c "! dpkg-deb -f '$FS_DEB' Depends | grep -q -- '-dev'"
 check_eq "make deb makes the two packages (no -dbgsym)" \
     "dockerdoom_${VERSION}_all.deb dockerfs_${VERSION}_$(dpkg --print-architecture).deb" \
-    "$(cd "$OUT" && echo *.deb)"
+    "$(find "$OUT" -maxdepth 1 -name '*.deb' -printf '%f\n' | sort | xargs)"
 # One list: the dockerdoom package depends on what `make play` installs.
-check_eq "dockerdoom's Depends: dockerfs and container/packages' run and deb sets" \
-    "dockerfs (= $VERSION), $("$REPO/container/deps.sh" run deb --depends)" \
+check_eq "dockerdoom's Depends: dockerfs and container/packages' run, game and deb sets" \
+    "dockerfs (= $VERSION), $("$REPO/container/deps.sh" run game deb --depends)" \
     "$(dpkg-deb -f "$DD_DEB" Depends)"
 
 # The changelog cannot drift from VERSION: make deb and debian/rules both
@@ -135,10 +143,15 @@ cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
 printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
 chmod 0755 "$ROOT/usr/sbin/policy-rc.d"
 mount -t proc proc "$ROOT/proc"
-# This machine's lists and downloaded packages (same mirror) save time;
-# apt-get update then only refreshes them.
+# This machine's lists and downloaded packages (same mirror; and those of
+# earlier runs, build/test-debs) save time; apt-get update then only
+# refreshes them.
 cp -a /var/lib/apt/lists/*InRelease /var/lib/apt/lists/*_Packages* "$ROOT/var/lib/apt/lists/" 2>/dev/null
 cp -l /var/cache/apt/archives/*.deb "$ROOT/var/cache/apt/archives/" 2>/dev/null || true
+cp -l -n "$DEBS"/*.deb "$ROOT/var/cache/apt/archives/" 2>/dev/null ||
+    cp -n "$DEBS"/*.deb "$ROOT/var/cache/apt/archives/" 2>/dev/null || true
+# A real system keeps what apt downloads (the tarball's image rule drops it).
+rm -f "$ROOT/etc/apt/apt.conf.d/dockerdoom-slim"
 in_root chown -R _apt:root /var/lib/apt/lists/partial /var/cache/apt/archives/partial 2>/dev/null
 
 # The packages' dependencies first (plus systemd and man-db, as on a
@@ -219,16 +232,15 @@ else
 fi
 
 # Everything the game image's build and the launcher read must be in the
-# package: the Dockerfile's COPY sources, the top Makefile's includes and
-# the launcher's $REPO/... files (build/ is a clone's build output).
+# package: the top Makefile's includes, the launcher's $REPO/... files and
+# container/image.sh's $IMAGE_REPO/... files (build/ is a clone's build
+# output; container/dockerdoom is how image.sh tells a clone).
 SHARE=$ROOT/usr/share/dockerdoom
 need=$( {
-    awk '$1 == "COPY" { from = 0; n = 0
-            for (i = 2; i <= NF; i++) { if ($i ~ /^--from/) from = 1; else if ($i !~ /^--/) a[++n] = $i }
-            if (!from) for (i = 1; i < n; i++) print a[i] }' "$SHARE/Dockerfile"
     awk '$1 == "include" { for (i = 2; i <= NF; i++) print $i }' "$SHARE/Makefile"
-    grep -o '\$REPO/[A-Za-z0-9_./-]*' "$ROOT/usr/bin/dockerdoom" | sed 's|^\$REPO/||' | grep -v '^build/'
-} | sort -u)
+    grep -o '\$REPO/[A-Za-z0-9_./-]*' "$ROOT/usr/bin/dockerdoom" | sed 's|^\$REPO/||'
+    grep -o '\$IMAGE_REPO/[A-Za-z0-9_./-]*' "$SHARE/container/image.sh" | sed 's|^\$IMAGE_REPO/||'
+} | grep -v '^build\(/\|$\)\|^container/dockerdoom$' | sort -u)
 missing=""
 for f in $need; do
     f=${f%/}
@@ -246,12 +258,15 @@ check "the launcher is the repository's" cmp -s "$ROOT/usr/bin/dockerdoom" "$REP
 # ---------------------------------------------------------------- purge
 
 # What an administrator and the launcher do: enable the unit, edit its
-# options; the base image cache and a dockerd log.
+# options; the image's parts (its root, downloaded packages, the game's
+# build) and a dockerd log.
 in_root systemctl enable dockerfs.service >/dev/null 2>&1
 check "systemctl enable dockerfs (by hand) works" test -L "$ROOT/etc/systemd/system/multi-user.target.wants/dockerfs.service"
 echo 'DOCKERFS_OPTS=--dry-run' >>"$ROOT/etc/default/dockerfs"
-mkdir -p "$ROOT/var/lib/dockerdoom/base"
-echo x >"$ROOT/var/lib/dockerdoom/base/bookworm-minbase.tar"
+mkdir -p "$ROOT/var/lib/dockerdoom/image/debs" "$ROOT/var/lib/dockerdoom/game"
+echo x >"$ROOT/var/lib/dockerdoom/image/root-0123456789ab.tar"
+echo x >"$ROOT/var/lib/dockerdoom/image/debs/freedoom_0.12.1-3_all.deb"
+echo x >"$ROOT/var/lib/dockerdoom/game/chocolate-doom"
 mkdir -p "$ROOT/var/log/dockerdoom"
 echo x >"$ROOT/var/log/dockerdoom/dockerfs.log"
 if in_root apt-get purge -y -q dockerdoom dockerfs >"$TESTS_TMP/purge.log" 2>&1; then

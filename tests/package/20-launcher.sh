@@ -4,11 +4,14 @@
 # private engine, run from /: the two packages of build/deb (10-deb.sh makes
 # them) unpacked into a prefix, whose bin/ is on PATH, so the launcher must
 # find its data in ../share/dockerdoom and dockerfs on PATH. `dockerdoom
-# image` builds the game image from the package's files: the very image the
-# repository builds (same id; the container phase made it, so every layer
-# is cached). Then `play` prints what `make play` prints and runs the
-# package's dockerfs, `demo 2` starts two victims, `status` is happy, `demo
-# clean` and `stop` leave nothing behind.
+# image` builds the game image from the package's files (its Makefile,
+# image.sh, Dockerfile), on the root the repository's image has (the
+# container phase made its tarball: same package list, same recipe, same
+# key) and with the repository's build of the game (GAME_BUILD: compiling
+# it again from the same sources would take minutes; 10-deb checks the
+# package's sources are the repository's). Then `play` prints what `make play` prints and runs the package's
+# dockerfs, `demo 2` starts two victims, `status` is happy, `demo clean`
+# and `stop` leave nothing behind.
 set -euo pipefail
 # The shared setup wants a dockerfs: run alone, the repository's (this
 # script itself uses the package's).
@@ -36,11 +39,13 @@ export PATH=$INST/usr/bin:$PATH
 # What ct_setup points at the repository's build: the installed launcher
 # must do without.
 unset DOCKERFS_BIN DOCKERDOOM_NO_DEPS
-# The base image's cache: the repository's, not /var/lib/dockerdoom here.
-export BASE_IMAGE_CACHE=$REPO/build/base
+# The image's parts: the repository's root tarball, packages and game
+# build, not /var/lib/dockerdoom.
+export IMAGE_CACHE=$REPO/build/image GAME_BUILD=$REPO/build/game
 run_from_root() { (cd / && "$LAUNCHER" "$@"); }
 
-repo_id=$(docker image inspect -f '{{.Id}}' "$GAME_IMAGE" 2>/dev/null || true)
+layer0() { docker image inspect -f '{{index .RootFS.Layers 0}}' "$1" 2>/dev/null || true; }
+repo_root=$(layer0 "$GAME_IMAGE")
 export DOCKERDOOM_IMAGE=ddpkg-$$:latest
 t0=$SECONDS
 if run_from_root image >"$TESTS_TMP/image.log" 2>&1; then
@@ -49,9 +54,9 @@ else
     not_ok "dockerdoom image from / builds from the package's files" "$(tail -n 30 "$TESTS_TMP/image.log")"
     tap_done
 fi
-pkg_id=$(docker image inspect -f '{{.Id}}' "$DOCKERDOOM_IMAGE")
-if [[ -n $repo_id ]]; then
-    check_eq "it is the image the repository builds" "$repo_id" "$pkg_id"
+check "the game and ddaudio are in GAME_BUILD" test -x "$GAME_BUILD/chocolate-doom" -a -x "$GAME_BUILD/audio/ddaudio"
+if [[ -n $repo_root ]]; then
+    check_eq "on the root the repository's image has" "$repo_root" "$(layer0 "$DOCKERDOOM_IMAGE")"
 else
     note "no $GAME_IMAGE on the engine to compare with"
 fi
@@ -65,7 +70,7 @@ else
 fi
 for key in "VNC:      127.0.0.1:$VNC_PORT " "noVNC:    http://127.0.0.1:$NOVNC_PORT/vnc.html" \
            "password: " "mount:    $DOCKERDOOM_RUN/share/fs " "logs:     docker logs -f $DOCKERDOOM_NAME" \
-           "stop:     $LAUNCHER stop"; do
+           "stop:     dockerdoom stop"; do
     check "play prints '${key%% *}' as make play does" grep -qF "  $key" "$out"
 done
 pid=$(awk '{print $1}' "$DOCKERDOOM_RUN/dockerfs.pid")

@@ -654,9 +654,15 @@ static void credentials(void **state)
                               4096, &status, err, sizeof err), 0);
     buf_free(&body);
     assert_string_equal(last_req("GET")->auth, "Bearer rotated-token");
-    /* A token file gone: no request without credentials. */
-    assert_int_equal(unlink(tokfile), 0);
+    /* A token file emptied, then gone: no request without credentials. */
     int before = srv.nreq;
+    assert_non_null(f = fopen(tokfile, "w"));
+    fclose(f);
+    assert_int_equal(kube_get(&a, "/api/v1/namespaces/kube-system", &body,
+                              4096, &status, err, sizeof err), EACCES);
+    buf_free(&body);
+    assert_non_null(strstr(err, "empty"));
+    assert_int_equal(unlink(tokfile), 0);
     assert_int_equal(kube_get(&a, "/api/v1/namespaces/kube-system", &body,
                               4096, &status, err, sizeof err), EACCES);
     buf_free(&body);
@@ -901,6 +907,19 @@ static void own_pod_rows(void **state)
     assert_int_equal(protect_check(NULL, c, NULL, ""), EPERM);
     assert_int_equal(table_by_short_id(tab, "bbbbbbbb0000", NULL)->own, 0);
     table_unlock(tab);
+    /* Its refusal names it escaped: a name is no way into the log. */
+    struct container forged, now;
+    char image_id[8];
+    assert_int_equal(container_set(&forged, "aaaaaaaa000040008000000000000001",
+                                   "a\nkill id=x result=ok", "img",
+                                   "running", 0, NULL, 0), 0);
+    assert_int_equal(container_set_ns(&forged, "sh\x1bop"), 0);
+    assert_int_equal(be.ops->inspect(be.impl, &forged, &now, image_id,
+                                     sizeof image_id, err, sizeof err), EPERM);
+    assert_null(strchr(err, '\n'));
+    assert_null(strchr(err, '\x1b'));
+    assert_non_null(strstr(err, "sh\\x1bop/a\\nkill id=x"));
+    container_clear(&forged);
     be.ops->destroy(be.impl);
     table_free(tab);
     tab = NULL;
