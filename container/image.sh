@@ -209,8 +209,10 @@ root_hook() {
         # shellcheck disable=SC2086  # the include list, comma-separated
         { apt-get install -qq --print-uris '?essential' ${MMDEBSTRAP_INCLUDE_LIST//,/ } 2>/dev/null || true; } |
             awk '{print $2}' | while IFS= read -r file; do
+                # An if, not [[ ]] &&: a package in neither cache (the
+                # last one, in a clean clone) must not fail the hook.
                 for f in "$IMAGE_CACHE/debs/$file" "/var/cache/apt/archives/$file"; do
-                    [[ -f $f ]] && { cp "$f" "$root/var/cache/apt/archives/"; break; }
+                    if [[ -f $f ]]; then cp "$f" "$root/var/cache/apt/archives/"; break; fi
                 done
             done
         echo "cached packages used: $(find "$root/var/cache/apt/archives" -name '*.deb' | wc -l)"
@@ -289,6 +291,8 @@ root_image() {
         return 0
     fi
     [[ -s $tar ]] || img_die "the root $tar is missing"
+    # Seconds for a few hundred MB: said, so the wait is not silent.
+    img_say "importing the root into the engine: docker import $(du -m "$tar" | cut -f1) MB as $name" >&2
     docker import "$tar" "$name" >/dev/null || img_die "docker import $tar failed"
     docker tag "$name" "$ROOT_REPO:latest"
     echo "$name"

@@ -35,6 +35,10 @@ void kube_api_free(struct kube_api *a)
     for (size_t i = 0; i < a->npool; i++)
         curl_easy_cleanup(a->pool[i]);
     a->npool = 0;
+    free(a->named_server);
+    a->named_server = NULL;
+    curl_slist_free_all(a->connect_to);
+    a->connect_to = NULL;
     pthread_mutex_destroy(&a->lock);
     a->t = NULL;
 }
@@ -110,6 +114,55 @@ static int auth_header(const struct kube_target *t, struct curl_slist **h,
     return 0;
 }
 
+/* For a tls-server-name: requests name that host (so libcurl checks the
+ * certificate against it and sends it as SNI) and CONNECT_TO takes them
+ * to the server's own host and port. Made once; the caller holds
+ * a->lock. Returns 0, EINVAL (a server curl cannot parse) or ENOMEM. */
+static int name_route(struct kube_api *a, char *err, size_t errlen)
+{
+    const struct kube_target *t = a->t;
+    char *host = NULL, *port = NULL, *url = NULL, *entry = NULL;
+    CURLU *u;
+    int rc = ENOMEM;
+
+    if (a->named_server)
+        return 0;
+    if (!(u = curl_url()))
+        return errmsg(ENOMEM, err, errlen, "out of memory");
+    if (curl_url_set(u, CURLUPART_URL, t->server, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) !=
+            CURLUE_OK ||
+        curl_url_set(u, CURLUPART_HOST, t->tls_server_name, 0) !=
+            CURLUE_OK ||
+        curl_url_set(u, CURLUPART_PORT, port, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_URL, &url, 0) != CURLUE_OK) {
+        rc = errmsg(EINVAL, err, errlen, "server %s with tls-server-name "
+                    "%s: not a URL", t->server, t->tls_server_name);
+    } else if (asprintf(&entry, "%s:%s:%s:%s", t->tls_server_name, port,
+                        host, port) < 0) {
+        entry = NULL;
+        rc = errmsg(ENOMEM, err, errlen, "out of memory");
+    } else if (!(a->connect_to = curl_slist_append(NULL, entry)) ||
+               !(a->named_server = strdup(url))) {
+        curl_slist_free_all(a->connect_to);
+        a->connect_to = NULL;
+        rc = errmsg(ENOMEM, err, errlen, "out of memory");
+    } else {
+        /* curl writes the root path as "/": the server has none. */
+        size_t n = strlen(a->named_server);
+        while (n > 8 && a->named_server[n - 1] == '/')
+            a->named_server[--n] = '\0';
+        rc = 0;
+    }
+    free(entry);
+    curl_free(url);
+    curl_free(port);
+    curl_free(host);
+    curl_url_cleanup(u);
+    return rc;
+}
+
 /* Hands blob b to curl under option opt; the target outlives every
  * handle, so it is not copied. */
 static void set_blob(CURL *h, CURLoption opt, const struct kube_blob *b)
@@ -128,6 +181,15 @@ int kube_handle(struct kube_api *a, const char *path, CURL **out,
 
     *out = NULL;
     *headers = NULL;
+    const char *server = t->server;
+    if (t->tls_server_name && strncmp(t->server, "https://", 8) == 0) {
+        pthread_mutex_lock(&a->lock);
+        rc = name_route(a, err, errlen);
+        pthread_mutex_unlock(&a->lock);
+        if (rc)
+            return rc;
+        server = a->named_server;
+    }
     if ((rc = auth_header(t, headers, err, errlen)) != 0)
         return rc;
     struct curl_slist *l = curl_slist_append(*headers,
@@ -139,7 +201,7 @@ int kube_handle(struct kube_api *a, const char *path, CURL **out,
     }
     *headers = l;
     buf_init(&url, 0);
-    if (buf_printf(&url, "%s%s", t->server, path) != 0) {
+    if (buf_printf(&url, "%s%s", server, path) != 0) {
         buf_free(&url);
         curl_easy_cleanup(h);
         curl_slist_free_all(*headers);
@@ -162,6 +224,12 @@ int kube_handle(struct kube_api *a, const char *path, CURL **out,
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
     }
+    if (server != t->server)
+        curl_easy_setopt(h, CURLOPT_CONNECT_TO, a->connect_to);
+    /* The kubeconfig's proxy; without one libcurl's environment
+     * (https_proxy, no_proxy), as kubectl. */
+    if (t->proxy_url)
+        curl_easy_setopt(h, CURLOPT_PROXY, t->proxy_url);
     /* Never to another host: a redirect would carry the token along. */
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https,http");

@@ -36,6 +36,11 @@ struct kube_api {
     CURL *pool[KUBE_POOL_MAX];  /* idle handles, each used by one thread
                                    at a time */
     size_t npool;
+    /* With t->tls_server_name (made once, under lock): the server's URL
+     * with that name for its host, and curl's CONNECT_TO entry sending
+     * it to the real host and port. */
+    char *named_server;
+    struct curl_slist *connect_to;
 };
 
 /* Kills and evictions: the grace period given, or the pod's own. */

@@ -51,6 +51,8 @@ void kube_target_free(struct kube_target *t)
     free(t->token);
     free(t->token_file);
     free(t->namespace);
+    free(t->tls_server_name);
+    free(t->proxy_url);
     memset(t, 0, sizeof *t);
 }
 
@@ -392,6 +394,42 @@ static int take_user(struct kfile *k, yaml_node_t *u, const char *what,
     return 0;
 }
 
+/* 1 if s is a host name (letters, digits, '-', '.'; at most 253). */
+static int host_name_ok(const char *s)
+{
+    size_t n = strlen(s);
+    return n > 0 && n <= 253 &&
+           strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                     "0123456789-.") == n;
+}
+
+/* tls-server-name and proxy-url of cluster entry c into t. */
+static int take_name_and_proxy(struct kfile *k, yaml_node_t *c,
+                               const char *what, struct kube_target *t,
+                               char *err, size_t errlen)
+{
+    const char *name = str_at(&k->doc, c, "tls-server-name");
+    const char *proxy = str_at(&k->doc, c, "proxy-url");
+
+    if (name && *name) {
+        if (!host_name_ok(name))
+            return errmsg(EINVAL, err, errlen, "%s: tls-server-name '%.64s' "
+                          "is not a host name", what, name);
+        if (!(t->tls_server_name = strdup(name)))
+            return errmsg(ENOMEM, err, errlen, "out of memory");
+    }
+    if (proxy && *proxy) {
+        if (strncmp(proxy, "http://", 7) != 0 &&
+            strncmp(proxy, "https://", 8) != 0 &&
+            strncmp(proxy, "socks5://", 9) != 0)
+            return errmsg(EINVAL, err, errlen, "%s: proxy-url is not an "
+                          "http://, https:// or socks5:// address", what);
+        if (!(t->proxy_url = strdup(proxy)))
+            return errmsg(ENOMEM, err, errlen, "out of memory");
+    }
+    return 0;
+}
+
 /* The cluster entry c of k into t. */
 static int take_cluster(struct kfile *k, yaml_node_t *c, const char *what,
                         struct kube_target *t, char *err, size_t errlen)
@@ -412,6 +450,8 @@ static int take_cluster(struct kfile *k, yaml_node_t *c, const char *what,
     for (size_t n = strlen(t->server); n > 8 && t->server[n - 1] == '/'; )
         t->server[--n] = '\0';
     t->insecure = truthy(str_at(&k->doc, c, "insecure-skip-tls-verify"));
+    if ((rc = take_name_and_proxy(k, c, what, t, err, errlen)) != 0)
+        return rc;
     if ((rc = take_blob(k, c, "certificate-authority", what, &t->ca, err,
                         errlen)) != 0)
         return rc;

@@ -61,6 +61,12 @@ struct kube_target {
     char *token;                /* a bearer token, or NULL */
     char *token_file;           /* read at every request, or NULL */
     int insecure;               /* insecure-skip-tls-verify: true */
+    /* tls-server-name: the name the server's certificate is checked
+     * against (and sent as SNI) instead of the server's host, or NULL. */
+    char *tls_server_name;
+    /* proxy-url: http://, https:// or socks5:// (NULL: libcurl's
+     * https_proxy/no_proxy environment, as kubectl). */
+    char *proxy_url;
     char *namespace;            /* the context's namespace, or NULL */
 };
 

@@ -10,7 +10,8 @@
 # stays gone. The same cluster through every kind of kubeconfig (client
 # certificate files, everything inline, a bearer token, a tokenFile, the
 # RBAC manifest's account); with everything inline, strace sees no
-# file created or written (credentials stay in memory); bad kubeconfigs
+# file created or written (credentials stay in memory); a cluster's
+# tls-server-name and proxy-url are followed; bad kubeconfigs
 # (missing file, unknown context, wrong CA) are one line and exit 2,
 # nothing mounted.
 # No -e: a failing command is a test result, reported as "not ok".
@@ -168,6 +169,47 @@ else
     kill "$STRACE_PID" 2>/dev/null
 fi
 dfs_stop
+
+# A cluster's tls-server-name: the certificate is checked against that
+# name (one the apiserver's certificate does not hold is refused, one it
+# holds is taken). Its proxy-url: every request goes through that proxy
+# (tests/helpers/connectproxy logs each tunnel).
+unset https_proxy HTTPS_PROXY no_proxy NO_PROXY
+with_line() { sed "s|^    server: .*|&\n    $2|" "$KUBE_KC_DATA" >"$1"; }
+with_line "$TESTS_TMP/badname.kubeconfig" "tls-server-name: nosuch.example"
+neg_run -- --kubeconfig "$TESTS_TMP/badname.kubeconfig"
+check_eq "tls-server-name not in the apiserver's certificate: exit 2" 2 "$NEG_RC"
+case $NEG_OUT in
+    *certificate*|*SSL*) ok "  it says the certificate does not match" ;;
+    *) not_ok "  it says the certificate does not match" "$NEG_OUT" ;;
+esac
+with_line "$TESTS_TMP/name.kubeconfig" "tls-server-name: kubernetes.default"
+m=$TESTS_TMP/mnt-name
+if dfs_mount "$m" --kubeconfig "$TESTS_TMP/name.kubeconfig"; then
+    ENGINE=data kt_check_agrees "tls-server-name: kubernetes.default (in its certificate): every pod and file as kubectl says" "$m" 20
+else
+    not_ok "tls-server-name: kubernetes.default: dockerfs mounts" "$(tail -n 3 "$DFS_LOG")"
+fi
+dfs_stop
+python3 "$REPO/tests/helpers/connectproxy" "$TESTS_TMP/proxy.log" >"$TESTS_TMP/proxy.port" &
+PROXY_PID=$!
+proxy_up() { [ -s "$TESTS_TMP/proxy.port" ]; }
+if wait_until 10 proxy_up; then
+    with_line "$TESTS_TMP/proxy.kubeconfig" "proxy-url: http://127.0.0.1:$(cat "$TESTS_TMP/proxy.port")"
+    m=$TESTS_TMP/mnt-proxy
+    if dfs_mount "$m" --kubeconfig "$TESTS_TMP/proxy.kubeconfig"; then
+        ENGINE=data kt_check_agrees "proxy-url: every pod and file as kubectl says" "$m" 20
+        check "  the requests went through the proxy (CONNECT ${KUBE_SERVER#https://})" \
+            grep -qx "CONNECT ${KUBE_SERVER#https://}" "$TESTS_TMP/proxy.log"
+    else
+        not_ok "proxy-url: dockerfs mounts" "$(tail -n 3 "$DFS_LOG")"
+    fi
+    dfs_stop
+else
+    not_ok "tests/helpers/connectproxy listens"
+fi
+kill "$PROXY_PID" 2>/dev/null
+wait "$PROXY_PID" 2>/dev/null
 
 ENGINE=nodelete
 m=$TESTS_TMP/mnt-ctx

@@ -682,6 +682,36 @@ static void credentials(void **state)
     kube_api_free(&a);
 }
 
+/* A kubeconfig's proxy-url: every request goes to the proxy, asking
+ * for the server's URL (a name that resolves nowhere: only the proxy
+ * could have answered). */
+static void proxy(void **state)
+{
+    (void)state;
+    struct kube_target t;
+    struct kube_api a;
+    struct buf body;
+    char proxy_url[64], err[256];
+    long status;
+
+    memset(&t, 0, sizeof t);
+    snprintf(proxy_url, sizeof proxy_url, "http://127.0.0.1:%d", srv.port);
+    t.server = "http://apiserver.dockerfs-test.invalid:6443";
+    t.proxy_url = proxy_url;
+    t.token = "t0k3n";
+    kube_api_init(&a, &t, 5);
+    int before = srv.nreq;
+    assert_int_equal(kube_get(&a, "/api/v1/namespaces/kube-system", &body,
+                              4096, &status, err, sizeof err), ENOENT);
+    buf_free(&body);
+    assert_int_equal(status, 404);
+    assert_int_equal(srv.nreq, before + 1);
+    assert_string_equal(last_req("GET")->path,
+                        "http://apiserver.dockerfs-test.invalid:6443"
+                        "/api/v1/namespaces/kube-system");
+    kube_api_free(&a);
+}
+
 /* Clusters as members: named by NAME=, else after their context (a
  * context that is no engine name: exit 2 for --kube, "default" for
  * --kubeconfig); a cluster beside a Docker engine. */
@@ -974,6 +1004,7 @@ int main(void)
         cmocka_unit_test(backend),
         cmocka_unit_test(own_pod_rows),
         cmocka_unit_test(credentials),
+        cmocka_unit_test(proxy),
     };
     return cmocka_run_group_tests_name("kube", tests, setup, teardown);
 }

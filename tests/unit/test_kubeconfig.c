@@ -361,6 +361,44 @@ static void base64(void **state)
     assert_int_equal(kube_base64("", 0, &b), EINVAL);
 }
 
+/* A cluster's tls-server-name and proxy-url are taken; a name that is
+ * no host name and a proxy of another scheme are one-line errors that
+ * do not repeat the proxy (it may hold a password). */
+static void name_and_proxy(void **state)
+{
+    (void)state;
+    struct kube_env env = no_env();
+    struct kube_target t;
+    char err[512], text[1024];
+
+    put("np", "current-context: x\n"
+        "clusters: [{name: c, cluster: {server: 'https://10.0.0.1:6443', "
+        "tls-server-name: kubernetes.default, "
+        "proxy-url: 'socks5://127.0.0.1:1080'}}]\n"
+        "contexts: [{name: x, context: {cluster: c, user: u}}]\n"
+        "users: [{name: u, user: {token: t}}]\n");
+    assert_int_equal(resolve(&t, path_of("np"), NULL, &env, err), 0);
+    assert_string_equal(t.tls_server_name, "kubernetes.default");
+    assert_string_equal(t.proxy_url, "socks5://127.0.0.1:1080");
+    kube_target_free(&t);
+    static const struct { const char *cluster, *word; } bad[] = {
+        { "tls-server-name: 'a/b'", "tls-server-name 'a/b' is not a host" },
+        { "tls-server-name: 'h:443'", "is not a host name" },
+        { "proxy-url: 'ftp://user:pw@p'", "proxy-url is not an http://" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(text, sizeof text, "current-context: x\n"
+                 "clusters: [{name: c, cluster: {server: 'https://h', %s}}]\n"
+                 "contexts: [{name: x, context: {cluster: c, user: u}}]\n"
+                 "users: [{name: u, user: {token: t}}]\n", bad[i].cluster);
+        put("np", text);
+        assert_int_equal(resolve(&t, path_of("np"), NULL, &env, err), EINVAL);
+        if (!strstr(err, bad[i].word))
+            fail_msg("%s: '%s' lacks '%s'", bad[i].cluster, err, bad[i].word);
+        assert_null(strstr(err, "pw@"));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -370,6 +408,7 @@ int main(void)
         cmocka_unit_test(chain),
         cmocka_unit_test(in_cluster),
         cmocka_unit_test(base64),
+        cmocka_unit_test(name_and_proxy),
     };
     return cmocka_run_group_tests_name("kubeconfig", tests, setup, teardown);
 }
