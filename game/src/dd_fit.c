@@ -196,7 +196,7 @@ void DD_LabelText(char *dst, size_t dstsize, const char *name,
     {
         return;
     }
-    DD_ShownName(shown, sizeof(shown), name, NULL);
+    DD_ShownName(shown, sizeof(shown), name, NULL, NULL);
     DD_Transliterate(dst, dstsize, shown);
     if (dst[0] == '\0')
     {
@@ -262,23 +262,38 @@ int DD_FitLabel(char *dst, size_t dstsize, const char *name, int maxwidth,
 }
 
 int DD_FitNameAt(char *dst, size_t dstsize, const char *name,
-                 const char *engine, int maxwidth, dd_charwidth_fn width,
-                 void *ctx)
+                 const char *ns, const char *engine, int maxwidth,
+                 dd_charwidth_fn width, void *ctx)
 {
-    char plain[DD_LINE_LEN];
+    char suffix[DD_LINE_LEN];
     char at[DD_LINE_LEN];
     char cut[DD_LINE_LEN];
     int atwidth;
     int namewidth;
+    size_t len = 0;
 
-    if (engine == NULL || engine[0] == '\0')
+    suffix[0] = '\0';
+    if (ns != NULL && ns[0] != '\0')
+    {
+        suffix[len++] = '.';
+        DD_Transliterate(suffix + len, sizeof(suffix) - len - 1, ns);
+        len = strlen(suffix);
+    }
+    if (engine != NULL && engine[0] != '\0' && len + 2 < sizeof(suffix))
+    {
+        suffix[len++] = '@';
+        DD_Transliterate(suffix + len, sizeof(suffix) - len - 1, engine);
+        len = strlen(suffix);
+    }
+    if (len == 0)
     {
         return DD_FitLabel(dst, dstsize, name, maxwidth, width, ctx);
     }
-    DD_Transliterate(plain, sizeof(plain) - 1, engine);
-    at[0] = '@';
-    atwidth = width('@', ctx);
-    atwidth += DD_FitLabel(at + 1, sizeof(at) - 1, plain,
+    // The first character of the suffix ('.' or '@') always shows, so
+    // a cut suffix still reads as one.
+    at[0] = suffix[0];
+    atwidth = width(at[0], ctx);
+    atwidth += DD_FitLabel(at + 1, sizeof(at) - 1, suffix + 1,
                            maxwidth / 2 - atwidth, width, ctx);
     namewidth = DD_FitLabel(cut, sizeof(cut), name, maxwidth - atwidth,
                             width, ctx);

@@ -51,14 +51,15 @@ void DD_LabelText(char *dst, size_t dstsize, const char *name,
 int DD_FitLabel(char *dst, size_t dstsize, const char *name, int maxwidth,
                 dd_charwidth_fn width, void *ctx);
 
-// As DD_FitLabel for "NAME@ENGINE" (engine transliterated; NULL or ""
-// gives DD_FitLabel of name alone): the engine is kept whole where it
-// takes at most half of maxwidth (else cut to that half), and the name
-// is cut to what is left, so the engine that tells two monsters apart
+// As DD_FitLabel for "NAME.NS@ENGINE" (ns, a pod's namespace, and
+// engine transliterated; each left out, with its '.' or '@', when NULL
+// or ""; neither gives DD_FitLabel of name alone): the suffix is kept
+// whole where it takes at most half of maxwidth (else cut to that half),
+// and the name is cut to what is left, so what tells two monsters apart
 // stays in view. Returns the width of the result.
 int DD_FitNameAt(char *dst, size_t dstsize, const char *name,
-                 const char *engine, int maxwidth, dd_charwidth_fn width,
-                 void *ctx);
+                 const char *ns, const char *engine, int maxwidth,
+                 dd_charwidth_fn width, void *ctx);
 
 // The left edge for a label of this width centred on centre, shifted
 // inward so it lies wholly within [left, right) where it can (a label

@@ -152,12 +152,15 @@ static void DD_LogBy(const char *event, const dd_entry_t *entry, int by,
 {
     char name[DD_NAME_LEN + 1];
     char engine[DD_ENGINE_LEN + 1];
+    char ns[DD_NS_LEN + 1];
 
     DD_SanitizeName(name, sizeof(name), entry->name);
     DD_SanitizeName(engine, sizeof(engine), entry->engine);
-    printf("dockerdoom: %s id=%.12s name=%s type=%s%s%s%s%s%s%s\n", event,
-           entry->id, name, DD_MonsterFor(entry)->name,
+    DD_SanitizeName(ns, sizeof(ns), entry->ns);
+    printf("dockerdoom: %s id=%.12s name=%s type=%s%s%s%s%s%s%s%s%s\n",
+           event, entry->id, name, DD_MonsterFor(entry)->name,
            engine[0] != '\0' ? " engine=" : "", engine,
+           ns[0] != '\0' ? " namespace=" : "", ns,
            netgame && by >= 0 ? " by=" : "",
            netgame && by >= 0 ? DD_NetPlayerName(by) : "",
            result != NULL ? " result=" : "", result != NULL ? result : "");
@@ -170,17 +173,19 @@ static void DD_Log(const char *event, const dd_entry_t *entry,
 }
 
 // The entry as the player is told about it: a Swarm task by service and
-// slot, and " on ENGINE" when the game follows more than one engine.
+// slot, a pod as NAME.NAMESPACE, and " on ENGINE" when the game follows
+// more than one engine.
 static const char *DD_Who(const dd_entry_t *entry, char *buf,
                           size_t bufsize)
 {
-    DD_ShownName(buf, bufsize, entry->name,
+    DD_ShownName(buf, bufsize, entry->name, entry->ns,
                  dd_manyengines ? entry->engine : NULL);
     return buf;
 }
 
-// The spawn line: where, how far the player has to walk there, and
-// whether the player sees the spot.
+// The spawn line: where, how far the player has to walk there, whether
+// the player sees the spot (view: in the 90 degree view) and whether it
+// is in the player's sight on any side.
 static void DD_LogSpawn(const dd_entry_t *entry, fixed_t x, fixed_t y,
                         int dist)
 {
@@ -188,8 +193,9 @@ static void DD_LogSpawn(const dd_entry_t *entry, fixed_t x, fixed_t y,
 
     DD_SanitizeName(name, sizeof(name), entry->name);
     printf("dockerdoom: spawn id=%.12s name=%s type=%s x=%d y=%d dist=%d "
-           "view=%d\n", entry->id, name, DD_MonsterFor(entry)->name,
-           x >> FRACBITS, y >> FRACBITS, dist, DD_PlaceInView(x, y) ? 1 : 0);
+           "view=%d sight=%d\n", entry->id, name,
+           DD_MonsterFor(entry)->name, x >> FRACBITS, y >> FRACBITS, dist,
+           DD_PlaceInView(x, y) ? 1 : 0, DD_PlaceInSight(x, y) ? 1 : 0);
 }
 
 // Puts a message in the queue; the log gets it too, so tests and
@@ -1212,7 +1218,7 @@ void DD_Drawer(void)
 
             if (mo != NULL && mo->health > 0)
             {
-                DD_LabelsAdd(mo, e->name, e->id,
+                DD_LabelsAdd(mo, e->name, e->id, e->ns,
                              e->shared ? e->engine : NULL,
                              (e->protect ? DD_LABEL_PROTECTED : 0)
                              | (e->frozen ? DD_LABEL_PAUSED : 0));

@@ -52,6 +52,7 @@ typedef struct
     mobj_t *mo;
     const char *name;
     const char *id;
+    const char *ns;
     const char *engine;
     int marks;
     const vissprite_t *vis;
@@ -85,13 +86,14 @@ void DD_LabelsBegin(void)
 }
 
 void DD_LabelsAdd(mobj_t *mo, const char *name, const char *id,
-                  const char *engine, int marks)
+                  const char *ns, const char *engine, int marks)
 {
     if (dd_nlabels < DD_LABEL_CANDIDATES)
     {
         dd_labels[dd_nlabels].mo = mo;
         dd_labels[dd_nlabels].name = name;
         dd_labels[dd_nlabels].id = id;
+        dd_labels[dd_nlabels].ns = ns;
         dd_labels[dd_nlabels].engine = engine;
         dd_labels[dd_nlabels].marks = marks;
         ++dd_nlabels;
@@ -353,7 +355,7 @@ static boolean DD_LabelPlace(dd_label_t *l, dd_labelbox_t *box)
     l->icons = ((l->marks & DD_LABEL_PROTECTED) ? DD_ICON_WIDTH : 0)
              + ((l->marks & DD_LABEL_PAUSED) ? DD_ICON_WIDTH : 0);
     DD_LabelText(plain, sizeof(plain), l->name, l->id);
-    width = DD_FitNameAt(l->text, sizeof(l->text), plain, l->engine,
+    width = DD_FitNameAt(l->text, sizeof(l->text), plain, l->ns, l->engine,
                          DD_LABEL_MAXWIDTH - l->icons, DD_FontCharWidth,
                          NULL);
     if (width == 0)

@@ -47,10 +47,11 @@ void DD_LabelsInit(void);
 void DD_LabelsBegin(void);
 
 // Asks for a label over mo: name as the container has it (UTF-8), id for
-// when nothing of the name can be drawn, engine (NULL: none) to follow
-// the name, marks DD_LABEL_*. Strings must live until DD_LabelsDraw.
+// when nothing of the name can be drawn, ns (a pod's namespace) and
+// engine (NULL or "": none) to follow the name as "NAME.NS@ENGINE",
+// marks DD_LABEL_*. Strings must live until DD_LabelsDraw.
 void DD_LabelsAdd(mobj_t *mo, const char *name, const char *id,
-                  const char *engine, int marks);
+                  const char *ns, const char *engine, int marks);
 
 // Draws the labels asked for. Must be called right after the view was
 // rendered (uses the renderer's sprites, wall segments and view globals).

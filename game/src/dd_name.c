@@ -123,20 +123,17 @@ size_t DD_ShownNameLen(const char *name)
 }
 
 void DD_ShownName(char *dst, size_t dstsize, const char *name,
-                  const char *engine)
+                  const char *ns, const char *engine)
 {
     int shown = (int) DD_ShownNameLen(name);
+    int hasns = ns != NULL && ns[0] != '\0';
+    int hasengine = engine != NULL && engine[0] != '\0';
 
     if (dstsize == 0)
     {
         return;
     }
-    if (engine != NULL && engine[0] != '\0')
-    {
-        snprintf(dst, dstsize, "%.*s on %s", shown, name, engine);
-    }
-    else
-    {
-        snprintf(dst, dstsize, "%.*s", shown, name);
-    }
+    snprintf(dst, dstsize, "%.*s%s%s%s%s", shown, name, hasns ? "." : "",
+             hasns ? ns : "", hasengine ? " on " : "",
+             hasengine ? engine : "");
 }

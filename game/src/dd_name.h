@@ -37,9 +37,11 @@ void DD_TrimRight(char *s);
 size_t DD_ShownNameLen(const char *name);
 
 // Writes the name the player sees (as DD_ShownNameLen) into dst, followed
-// by " on ENGINE" when engine is neither NULL nor empty. Always
-// terminates dst (cutting the text when it does not fit).
+// by ".NS" when ns (a pod's namespace) is neither NULL nor empty, and by
+// " on ENGINE" when engine is neither: "web.shop on prod", the name as
+// the mount resolves it (NAME.NAMESPACE). Always terminates dst (cutting
+// the text when it does not fit).
 void DD_ShownName(char *dst, size_t dstsize, const char *name,
-                  const char *engine);
+                  const char *ns, const char *engine);
 
 #endif

@@ -45,7 +45,8 @@
                                 // from than this (or 8 per monster):
                                 // use one-way spots too
 #define DD_MAXSIGHT   2048      // sight checks when planning a wave
-#define DD_SEEKSLACK  384       // walk a seen spot may add over a hidden one
+#define DD_SEEKSLACK  384       // walk a seen spot may add over a hidden
+                                // one nearer than DD_LATEMIN
 #define DD_LATESLACK  1024      // the same from DD_LATEMIN on: a monster
                                 // coming is one the player sees
 #define DD_FIRECONE   (ANG45 / 3) // half the cone the player fires into
@@ -711,26 +712,36 @@ static int DD_FirstSpotAt(int32_t dist)
     return lo;
 }
 
-// Among spots first..end-1: the nearest free spot out of the line of
-// fire; one the player can see wins over a nearer one behind a wall while
-// it is at most slack farther. Else the nearest free one. Returns 1 with
-// a spot taken, 0 when none fits, -1 when the budget ran out first.
-static int DD_PickLater(mobj_t *pmo, mobjtype_t type, int first, int end,
-                        int slack, fixed_t *x, fixed_t *y, int *dist,
+// What a scan of spots found for a later monster: spot indices or -1.
+typedef struct
+{
+    int inview;         // the nearest free one out of the line of fire
+                        // in the player's view (with front set)
+    int seen;           // the same in the player's sight, any side
+    int hidden;         // the nearest free one out of the line of fire
+    int any;            // the nearest free one
+} dd_later_t;
+
+// Scans spots first..end-1 for a later monster: stops at the first one
+// the player can see (with front, the first one in the player's view),
+// or once slack past the first hidden one. Returns 0, or -1 when the
+// budget ran out first (try again next tic).
+static int DD_ScanLater(mobj_t *pmo, mobjtype_t type, int first, int end,
+                        int slack, boolean front, dd_later_t *found,
                         int *budget)
 {
-    int fallback = -1;
-    int hidden = -1;
     int s;
 
+    found->inview = found->seen = found->hidden = found->any = -1;
     for (s = first; s < end && *budget > 0; ++s)
     {
         int32_t cx, cy;
         int cell = dd_spots[s].cell;
 
-        if (hidden >= 0 && dd_spots[s].dist > dd_spots[hidden].dist + slack)
+        if (found->hidden >= 0
+         && dd_spots[s].dist > dd_spots[found->hidden].dist + slack)
         {
-            break;
+            return 0;
         }
         DD_ReachCentre(&dd_reach, cell, &cx, &cy);
         --*budget;
@@ -739,9 +750,9 @@ static int DD_PickLater(mobj_t *pmo, mobjtype_t type, int first, int end,
         {
             continue;
         }
-        if (fallback < 0)
+        if (found->any < 0)
         {
-            fallback = s;
+            found->any = s;
         }
         if (DD_InLineOfFire(pmo, cell))
         {
@@ -750,32 +761,31 @@ static int DD_PickLater(mobj_t *pmo, mobjtype_t type, int first, int end,
         --*budget;
         if (DD_Visible(pmo, cell))
         {
-            return DD_Take(type, s, x, y, dist) ? 1 : 0;
+            if (found->seen < 0)
+            {
+                found->seen = s;
+            }
+            if (!front || DD_InFront(pmo, cell))
+            {
+                found->inview = front ? s : -1;
+                return 0;
+            }
+            continue;
         }
-        if (hidden < 0)
+        if (found->hidden < 0)
         {
-            hidden = s;
+            found->hidden = s;
         }
     }
-    if (*budget <= 0 && s < end)
-    {
-        return -1;                  // try again next tic
-    }
-    if (hidden >= 0)
-    {
-        return DD_Take(type, hidden, x, y, dist) ? 1 : 0;
-    }
-    if (fallback >= 0)
-    {
-        return DD_Take(type, fallback, x, y, dist) ? 1 : 0;
-    }
-    return 0;
+    return s < end ? -1 : 0;
 }
 
 boolean DD_PlaceFind(mobjtype_t type, fixed_t *x, fixed_t *y, int *dist,
                      int *budget)
 {
     mobj_t *pmo = DD_PlaceAnchor();
+    dd_later_t far;
+    dd_later_t near;
     int first;
     int found;
     int s;
@@ -838,18 +848,33 @@ boolean DD_PlaceFind(mobjtype_t type, fixed_t *x, fixed_t *y, int *dist,
             dd_wavenext = dd_wavelen;   // nothing fits anywhere
         }
     }
-    // Later ones: a monster the player sees coming, from DD_LATEMIN on
-    // where the level has room there, else among the nearer spots (each
-    // spot tried once either way).
+    // Later ones: a monster the player sees coming. The nearest spot in
+    // sight from DD_LATEMIN on (up to DD_LATESLACK past a hidden one);
+    // else a nearer one in view, or in sight behind the player, since a
+    // monster appearing behind a wall is one the player has to hunt for;
+    // else the nearest hidden one, far before near; else the nearest that
+    // fits at all.
     first = DD_FirstSpotAt(DD_LATEMIN);
-    found = DD_PickLater(pmo, type, first, dd_numspots, DD_LATESLACK, x, y,
-                         dist, budget);
-    if (found == 0 && first > 0)
+    if (DD_ScanLater(pmo, type, first, dd_numspots, DD_LATESLACK, false,
+                     &far, budget) < 0)
     {
-        found = DD_PickLater(pmo, type, 0, first, DD_SEEKSLACK, x, y, dist,
-                             budget);
+        return false;
     }
-    return found == 1;
+    near.inview = near.seen = near.hidden = near.any = -1;
+    if (far.seen < 0 && first > 0
+     && DD_ScanLater(pmo, type, 0, first, DD_SEEKSLACK, true, &near,
+                     budget) < 0)
+    {
+        return false;
+    }
+    found = far.seen >= 0 ? far.seen
+          : near.inview >= 0 ? near.inview
+          : near.seen >= 0 ? near.seen
+          : far.hidden >= 0 ? far.hidden
+          : near.hidden >= 0 ? near.hidden
+          : far.any >= 0 ? far.any
+          : near.any;
+    return found >= 0 && DD_Take(type, found, x, y, dist);
 }
 
 boolean DD_PlaceInView(fixed_t x, fixed_t y)
@@ -863,6 +888,19 @@ boolean DD_PlaceInView(fixed_t x, fixed_t y)
     }
     c = DD_ReachCell(&dd_reach, x >> FRACBITS, y >> FRACBITS);
     return c >= 0 && DD_InFront(pmo, c) && DD_Visible(pmo, c);
+}
+
+boolean DD_PlaceInSight(fixed_t x, fixed_t y)
+{
+    mobj_t *pmo = DD_PlaceAnchor();
+    int c;
+
+    if (pmo == NULL || dd_reach.dist == NULL)
+    {
+        return false;
+    }
+    c = DD_ReachCell(&dd_reach, x >> FRACBITS, y >> FRACBITS);
+    return c >= 0 && DD_Visible(pmo, c);
 }
 
 int DD_PlaceDistance(fixed_t x, fixed_t y)

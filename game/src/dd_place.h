@@ -18,11 +18,13 @@
 //	the cells the player can walk to and back from, away from doors,
 //	lifts, secrets and damaging floors. The first wave of a level is
 //	spread over near and far spots, some in view; later monsters take the
-//	nearest free spot at least 512 units' walk away (nearer only when
-//	the level has none free there), so the player sees them coming
-//	rather than finding them in melee, out of the line of fire (not
-//	within 15 degrees of the aim), one in sight preferred over a nearer
-//	one behind a wall (up to 1024 units farther; 384 nearer than 512).
+//	nearest free spot in the player's sight at least 512 units' walk away
+//	(up to 1024 units farther than one behind a wall), so the player sees
+//	them coming rather than finding them in melee, out of the line of
+//	fire (not within 15 degrees of the aim); with no such spot, one
+//	nearer than 512 (at least 192) in view, else in sight behind the
+//	player, and only then one behind a wall, 512 units away or more where
+//	the level has room.
 //
 
 #ifndef DD_PLACE_H
@@ -61,6 +63,10 @@ boolean DD_PlaceFits(mobjtype_t type, fixed_t x, fixed_t y);
 // True when the player sees the grid cell at x,y: inside the 90 degree
 // view and in sight of the player's eyes, as the first wave's plan counts.
 boolean DD_PlaceInView(fixed_t x, fixed_t y);
+
+// True when the grid cell at x,y is in sight of the player's eyes, on
+// any side: where a later monster is seen coming once the player turns.
+boolean DD_PlaceInSight(fixed_t x, fixed_t y);
 
 // Walking distance from the player (as of the last search) to x,y, or -1
 // when the player cannot walk there.

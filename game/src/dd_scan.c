@@ -121,8 +121,10 @@ static int DD_StatEntry(int dirfd, dd_scanentry_t *e)
 }
 
 // Reads name, image, state and protected of e (id set) afresh, and its
-// engine too when it is new (an id never moves to another engine, so the
-// refresh of a known entry does not pay for it). Returns the files read.
+// engine and namespace too when it is new (an id never moves to another
+// engine or namespace, so the refresh of a known entry does not pay for
+// them; a container's directory has no namespace file: ""). Returns the
+// files read.
 static int DD_ReadEntry(int dirfd, dd_scanentry_t *e, int fresh)
 {
     char protect[4];
@@ -142,7 +144,8 @@ static int DD_ReadEntry(int dirfd, dd_scanentry_t *e, int fresh)
         return 4;
     }
     DD_ReadField(dirfd, e->id, "engine", e->engine, sizeof(e->engine));
-    return 5;
+    DD_ReadField(dirfd, e->id, "namespace", e->ns, sizeof(e->ns));
+    return 6;
 }
 
 // Reads known entry e again. Returns 1 when what the game sees of it

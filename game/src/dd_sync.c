@@ -48,6 +48,10 @@ static int DD_Differs(const dd_scanentry_t *a, const dd_scanentry_t *b)
     {
         mask |= DD_CHANGED_ENGINE;
     }
+    if (strcmp(a->ns, b->ns) != 0)
+    {
+        mask |= DD_CHANGED_NS;
+    }
     return mask;
 }
 
@@ -152,6 +156,10 @@ static void DD_SetFields(dd_scanentry_t *dst, const dd_scanentry_t *src,
     if (mask & DD_CHANGED_ENGINE)
     {
         memcpy(dst->engine, src->engine, sizeof(dst->engine));
+    }
+    if (mask & DD_CHANGED_NS)
+    {
+        memcpy(dst->ns, src->ns, sizeof(dst->ns));
     }
 }
 

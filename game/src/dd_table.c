@@ -108,6 +108,13 @@ static int DD_TableUpdate(dd_entry_t *e, const dd_scanentry_t *s)
         snprintf(e->name, sizeof(e->name), "%s", s->name);
         changes |= DD_CHANGED_NAME;
     }
+    // A pod keeps its namespace; should one ever differ, what the player
+    // reads changed as with a new name.
+    if (strcmp(e->ns, s->ns) != 0)
+    {
+        snprintf(e->ns, sizeof(e->ns), "%s", s->ns);
+        changes |= DD_CHANGED_NAME;
+    }
     if (strcmp(e->image, s->image) != 0)
     {
         snprintf(e->image, sizeof(e->image), "%s", s->image);
@@ -213,6 +220,7 @@ int DD_TableApply(dd_table_t *table, const dd_snapshot_t *snap,
         snprintf(e->image, sizeof(e->image), "%s", s->image);
         snprintf(e->status, sizeof(e->status), "%s", s->status);
         snprintf(e->engine, sizeof(e->engine), "%s", s->engine);
+        snprintf(e->ns, sizeof(e->ns), "%s", s->ns);
         e->protect = s->protect;
         e->state = DD_ST_WAITING;
         e->mark = 1;
@@ -271,11 +279,10 @@ int DD_TableManyEngines(const dd_table_t *table)
     return 0;
 }
 
-// Orders entries by shown name, then engine (dd_sorting as above).
-static int DD_CompareShown(const void *a, const void *b)
+// Orders entries by what their label says before the engine: shown
+// name, then namespace.
+static int DD_CompareLabel(const dd_entry_t *x, const dd_entry_t *y)
 {
-    const dd_entry_t *x = &dd_sorting[*(const int *) a];
-    const dd_entry_t *y = &dd_sorting[*(const int *) b];
     size_t xl = DD_ShownNameLen(x->name);
     size_t yl = DD_ShownNameLen(y->name);
     int cmp = strncmp(x->name, y->name, xl < yl ? xl : yl);
@@ -288,7 +295,17 @@ static int DD_CompareShown(const void *a, const void *b)
     {
         return xl < yl ? -1 : 1;
     }
-    return strcmp(x->engine, y->engine);
+    return strcmp(x->ns, y->ns);
+}
+
+// Orders entries by label, then engine (dd_sorting as above).
+static int DD_CompareShown(const void *a, const void *b)
+{
+    const dd_entry_t *x = &dd_sorting[*(const int *) a];
+    const dd_entry_t *y = &dd_sorting[*(const int *) b];
+    int cmp = DD_CompareLabel(x, y);
+
+    return cmp != 0 ? cmp : strcmp(x->engine, y->engine);
 }
 
 int DD_TableMarkShared(dd_table_t *table)
@@ -313,8 +330,8 @@ int DD_TableMarkShared(dd_table_t *table)
     }
     dd_sorting = table->entries;
     qsort(order, (size_t) table->count, sizeof(*order), DD_CompareShown);
-    // Runs of one shown name: shared when its first and last entries
-    // (sorted by engine) are on two engines.
+    // Runs of one label: shared when its first and last entries (sorted
+    // by engine) are on two engines.
     for (i = 0; i < table->count; i = j)
     {
         const dd_entry_t *first = &table->entries[order[i]];
@@ -322,11 +339,7 @@ int DD_TableMarkShared(dd_table_t *table)
 
         for (j = i + 1; j < table->count; ++j)
         {
-            const dd_entry_t *e = &table->entries[order[j]];
-            size_t len = DD_ShownNameLen(e->name);
-
-            if (len != DD_ShownNameLen(first->name)
-             || strncmp(e->name, first->name, len) != 0)
+            if (DD_CompareLabel(&table->entries[order[j]], first) != 0)
             {
                 break;
             }

@@ -26,13 +26,16 @@
 #define DD_IMAGE_LEN   256
 #define DD_STATUS_LEN  15
 #define DD_ENGINE_LEN  63
+#define DD_NS_LEN      63       // a Kubernetes namespace: a DNS label
 
 // One directory entry as the scanner saw it: name as the container has
 // it (first line of the file), image, status ("running", "paused") and
 // the engine it runs on (a fleet mount's "engine" file, "" without one)
-// likewise; protected when its "protected" file says 1 (its kill will be
-// refused); the entry directory's mtime and ctime when it was read (ns),
-// which tell the scanner when to read it again.
+// likewise, and a pod's namespace ("namespace", which only pod
+// directories have: "" for a container); protected when its "protected"
+// file says 1 (its kill will be refused); the entry directory's mtime and
+// ctime when it was read (ns), which tell the scanner when to read it
+// again.
 typedef struct
 {
     char id[DD_ID_LEN + 1];
@@ -40,6 +43,7 @@ typedef struct
     char image[DD_IMAGE_LEN + 1];
     char status[DD_STATUS_LEN + 1];
     char engine[DD_ENGINE_LEN + 1];
+    char ns[DD_NS_LEN + 1];
     int protect;
     long long mtime;
     long long ctime;
@@ -67,10 +71,12 @@ typedef struct
     char image[DD_IMAGE_LEN + 1];
     char status[DD_STATUS_LEN + 1];
     char engine[DD_ENGINE_LEN + 1];
+    char ns[DD_NS_LEN + 1];     // a pod's namespace, "" for a container
     int protect;        // its kill will be refused: marked, never attacks
                         // unprovoked
-    int shared;         // a container of another engine has its name
-                        // (DD_TableMarkShared): its label names the engine
+    int shared;         // an entry of another engine has its name and
+                        // namespace (DD_TableMarkShared): its label
+                        // names the engine
     dd_state_t state;
     void *mobj;         // the game's monster, or NULL; never touched here
     int announced;      // "waiting" already logged for this entry
@@ -136,8 +142,9 @@ int DD_TableApply(dd_table_t *table, const dd_snapshot_t *snap,
 // (two distinct non-empty engine names), else 0.
 int DD_TableManyEngines(const dd_table_t *table);
 
-// Sets shared on every entry whose shown name (DD_ShownNameLen) an entry
-// on another engine has too, and clears it on the others. Costs
+// Sets shared on every entry whose shown name (DD_ShownNameLen) and
+// namespace an entry on another engine has too, and clears it on the
+// others. Costs
 // O(n log n). Returns 0, or -1 when out of memory (shared unchanged).
 int DD_TableMarkShared(dd_table_t *table);
 

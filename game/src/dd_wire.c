@@ -229,7 +229,7 @@ int DD_WireEncode(dd_wbuf_t *buf, const dd_event_t *ev, dd_dict_t *dict)
     dd_ebuf_t *pre;
     dd_ebuf_t *body;
     dd_dict_t *saved = NULL;
-    int taken[3] = { -1, -1, -1 };
+    int taken[4] = { -1, -1, -1, -1 };
     int ntaken = 0;
     int mask = ev->mask & DD_CHANGED_ALL;
     int err;
@@ -271,7 +271,8 @@ int DD_WireEncode(dd_wbuf_t *buf, const dd_event_t *ev, dd_dict_t *dict)
     pre->len = 0;
     body->len = 0;
     if ((ev->type == DD_EV_ADD || ev->type == DD_EV_SET)
-     && (mask & (DD_CHANGED_IMAGE | DD_CHANGED_STATUS | DD_CHANGED_ENGINE)))
+     && (mask & (DD_CHANGED_IMAGE | DD_CHANGED_STATUS | DD_CHANGED_ENGINE
+                 | DD_CHANGED_NS)))
     {
         // Kept to undo the slots this event defines if the append fails.
         saved = malloc(sizeof(*saved));
@@ -316,6 +317,12 @@ int DD_WireEncode(dd_wbuf_t *buf, const dd_event_t *ev, dd_dict_t *dict)
             if (mask & DD_CHANGED_ENGINE)
             {
                 taken[ntaken] = DD_PutRef(pre, dict, ev->e.engine, taken,
+                                          ntaken);
+                DD_PutByte(body, (unsigned int) taken[ntaken++]);
+            }
+            if (mask & DD_CHANGED_NS)
+            {
+                taken[ntaken] = DD_PutRef(pre, dict, ev->e.ns, taken,
                                           ntaken);
                 DD_PutByte(body, (unsigned int) taken[ntaken++]);
             }
@@ -550,6 +557,10 @@ int DD_WireDecode(const unsigned char *msg, size_t len, dd_dict_t *dict,
                 if (ev.mask & DD_CHANGED_ENGINE)
                 {
                     DD_GetRef(&r, d, ev.e.engine, DD_ENGINE_LEN);
+                }
+                if (ev.mask & DD_CHANGED_NS)
+                {
+                    DD_GetRef(&r, d, ev.e.ns, DD_NS_LEN);
                 }
                 break;
             case DD_EV_DEL:

@@ -23,9 +23,9 @@
 //
 //	A message is a list of events, each an opcode and its fields:
 //
-//	  ADD    id name image status protect engine   a container appeared
+//	  ADD    id name image status protect engine ns   a container appeared
 //	  DEL    id                            it went
-//	  SET    id mask [name] [image] [status] [protect] [engine]
+//	  SET    id mask [name] [image] [status] [protect] [engine] [ns]
 //	  DICT   slot string                   slot now holds string
 //	  SCAN   -                             the end of one scan's events
 //	  RESULT id errno                      the sender's kill write
@@ -33,7 +33,8 @@
 //	  CAST   -                             the sender typed idrm
 //
 //	id is a hex string packed two digits a byte after its digit count;
-//	image, status and engine are slots of a 256-string dictionary (a
+//	image, status, engine and ns (a pod's namespace) are slots of a
+//	256-string dictionary (a
 //	DICT before the first use of a string), so a fleet of one image
 //	sends it once; a string is a LEB128 length and its bytes (no NUL,
 //	at most the field's size); errno, mask and protect are LEB128.
@@ -79,9 +80,10 @@ typedef enum
 } dd_evtype_t;
 
 // SET's mask: dd_table.h's DD_CHANGED_* (name, image, status, protect)
-// and this one.
+// and these.
 #define DD_CHANGED_ENGINE 16
-#define DD_CHANGED_ALL    31
+#define DD_CHANGED_NS     32
+#define DD_CHANGED_ALL    63
 
 // HELLO's flags: this peer reads the mount (it can be the one whose
 // scans everyone gets).

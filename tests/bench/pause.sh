@@ -9,8 +9,9 @@
 # container has its monster, PAUSE_SAMPLES times: `docker pause` of one
 # container picked at random, timed from the start of the command to the
 # game's "paused id=..." line (the tic the monster freezes), then the same
-# for `docker unpause` and "unpaused". Prints median and max of both, and
-# how long `docker pause` itself took, per N.
+# for `docker unpause` and "unpaused". Prints median and max of both, how
+# long `docker pause` itself took, and the CPU dockerfs spent answering the
+# game's scans over CPU_S seconds before (percent of one core), per N.
 #
 # Knobs (environment): PAUSE_SIZES ("8 300"), PAUSE_SAMPLES (10),
 # PAUSE_GAME (the game binary, build/game/chocolate-doom), PAUSE_PAR (8
@@ -30,6 +31,7 @@ GAME_BIN=${PAUSE_GAME:-$REPO/build/game/chocolate-doom}
 PAR=${PAUSE_PAR:-8}
 ENGINE_TMPFS=${PAUSE_TMPFS:-1}
 LIMIT_S=10
+CPU_S=${PAUSE_CPU_S:-10}
 
 # shellcheck source=tests/lib/tap.sh
 . "$REPO/tests/lib/tap.sh"
@@ -72,6 +74,8 @@ median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 maxof() { sort -n | tail -n 1; }
 ms() { awk -v u="$1" 'BEGIN { printf "%.0f", u / 1000 }'; }
 running_count() { docker ps -q | wc -l; }
+# utime + stime of a process, in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 grow_to() {
     local n=$1 have try
@@ -132,6 +136,11 @@ for n in $SIZES; do
         log "only some of $have monsters spawned; going on"
     fi
     sleep 2
+    # dockerfs's CPU while the game scans and nothing changes.
+    c0=$(cpu_ticks "$DFS_PID")
+    sleep "$CPU_S"
+    cpu=$(awk -v d=$(($(cpu_ticks "$DFS_PID") - c0)) -v hz="$(getconf CLK_TCK)" -v s="$CPU_S" \
+        'BEGIN { printf "%.1f", 100 * d / hz / s }')
     : >"$TMP/pause.us"; : >"$TMP/unpause.us"; : >"$TMP/cmd.us"
     mapfile -t ids < <(docker ps -q | shuf -n "$SAMPLES" --random-source=<(yes))
     for sid in "${ids[@]}"; do
@@ -145,15 +154,15 @@ for n in $SIZES; do
         if [ -n "$t" ]; then echo "$t" >>"$TMP/unpause.us"; else log "$sid: no unpaused line in ${LIMIT_S} s"; FAILED=1; fi
     done
     tps=$(sed -n 's/^dockerdoom: stats .* tps=\([0-9.]*\) .*/\1/p' "$GAME_LOG" | tail -n 1)
-    ROWS+=("$(printf '%-10s %8s %22s %22s %18s %6s' "$have" "$(grep -c . "$TMP/pause.us")" \
+    ROWS+=("$(printf '%-10s %8s %22s %22s %18s %6s %14s' "$have" "$(grep -c . "$TMP/pause.us")" \
         "$(ms "$(median <"$TMP/pause.us")")/$(ms "$(maxof <"$TMP/pause.us")")" \
         "$(ms "$(median <"$TMP/unpause.us")")/$(ms "$(maxof <"$TMP/unpause.us")")" \
-        "$(ms "$(median <"$TMP/cmd.us")")" "${tps:-?}")")
+        "$(ms "$(median <"$TMP/cmd.us")")" "${tps:-?}" "$cpu")")
 done
 game_stop
 
 echo "# pause to a frozen monster: from the start of docker pause to the game's 'paused' line, ms"
 echo "# $(nproc) cores; game $(basename "$GAME_BIN") on dockerfs; $SAMPLES samples per size"
-printf '%-10s %8s %22s %22s %18s %6s\n' containers samples 'pause_ms(median/max)' 'unpause_ms(median/max)' 'docker_cmd_ms(med)' tps
+printf '%-10s %8s %22s %22s %18s %6s %14s\n' containers samples 'pause_ms(median/max)' 'unpause_ms(median/max)' 'docker_cmd_ms(med)' tps 'dockerfs_cpu_%'
 printf '%s\n' "${ROWS[@]}"
 exit "$FAILED"

@@ -415,7 +415,7 @@ kill_one_more() {
         ok "$what: one more container shot through VNC and gone"
     else
         not_ok "$what: one more container shot through VNC and gone" \
-            "state $(c_state "$id"); $(grep -- "id=$id " "$T/game.log")"
+            "state $(c_state "$id"); $(grep -- "id=$id " "$T/game.log"); $(grep 'dockerdoom: level search' "$T/game.log" | tail -n 1)"
     fi
 }
 

@@ -10,7 +10,8 @@
 # container/kube/dockerfs-rbac.yaml); the game (build/game/chocolate-doom)
 # runs on it under its own Xvfb. Every pod gets a monster. The test types
 # iddqd, then idrm with xdotool, turning between tries, until a pod's
-# monster is killed; the kill's log lines name the pod, its kill result is
+# monster is killed; the kill's log lines name the pod and its namespace,
+# its kill result is
 # ok, the pod is gone from the apiserver (its uid), and the ReplicaSet's
 # replacement (a new pod, a new uid) spawns as a new monster. Then the
 # game and dockerfs stop cleanly and the cluster's namespace is deleted.
@@ -113,10 +114,10 @@ V=$(echo "$VICTIMS" | head -n 1)
 VLINE=$(grep "^dockerdoom: kill-request id=$V " "$LOG" | head -n 1)
 note "$VLINE"
 VUID=$(uid_of_dir "$V")
-if grep -q "name=web-[0-9a-z]*-[0-9a-z]*" <<<"$VLINE"; then
-    ok "the kill line names the pod"
+if grep -q "name=web-[0-9a-z]*-[0-9a-z]* .*namespace=shop" <<<"$VLINE"; then
+    ok "the kill line names the pod and its namespace"
 else
-    not_ok "the kill line names the pod" "$VLINE"
+    not_ok "the kill line names the pod and its namespace" "$VLINE"
 fi
 wait_until 10 grep -q "^dockerdoom: kill-result id=$V " "$LOG"
 check "its kill result is ok" grep -qE "^dockerdoom: kill-result id=$V .*result=ok$" "$LOG"

@@ -125,27 +125,42 @@ static void test_fit_name_at(void **state)
 
     (void) state;
     // No engine: as DD_FitLabel.
-    assert_int_equal(DD_FitNameAt(out, sizeof(out), "web", NULL, 100,
+    assert_int_equal(DD_FitNameAt(out, sizeof(out), "web", NULL, NULL, 100,
                                   width7, NULL), 21);
     assert_string_equal(out, "web");
-    assert_int_equal(DD_FitNameAt(out, sizeof(out), "web", "", 100,
+    assert_int_equal(DD_FitNameAt(out, sizeof(out), "web", NULL, "", 100,
                                   width7, NULL), 21);
     assert_string_equal(out, "web");
     // Both fit.
-    assert_int_equal(DD_FitNameAt(out, sizeof(out), "web", "prod", 100,
+    assert_int_equal(DD_FitNameAt(out, sizeof(out), "web", NULL, "prod", 100,
                                   width7, NULL), 56);
     assert_string_equal(out, "web@prod");
     // A long name is cut, the engine stays whole.
-    DD_FitNameAt(out, sizeof(out), "frontend-server", "prod", 84, width7,
+    DD_FitNameAt(out, sizeof(out), "frontend-server", NULL, "prod", 84, width7,
                  NULL);
     assert_string_equal(out, "fronte..@prod");
     // A long engine takes half at most.
-    DD_FitNameAt(out, sizeof(out), "frontend", "production-eu", 100,
+    DD_FitNameAt(out, sizeof(out), "frontend", NULL, "production-eu", 100,
                  width7, NULL);
     assert_string_equal(out, "fronte..@produ..");
     // The engine's name is transliterated like the name was.
-    DD_FitNameAt(out, sizeof(out), "web", "café", 100, width7, NULL);
+    DD_FitNameAt(out, sizeof(out), "web", NULL, "café", 100, width7, NULL);
     assert_string_equal(out, "web@cafe");
+    // A pod: NAME.NS, as the mount resolves it; the namespace stays whole
+    // and a long pod name is cut.
+    assert_int_equal(DD_FitNameAt(out, sizeof(out), "web", "shop", "",
+                                  100, width7, NULL), 52);
+    assert_string_equal(out, "web.shop");
+    DD_FitNameAt(out, sizeof(out), "web-7d9f8c6b5-x2x4z", "shop", NULL, 84,
+                 width7, NULL);
+    assert_string_equal(out, "web-7d...shop");
+    // Namespace and engine: one suffix, half the width at most.
+    DD_FitNameAt(out, sizeof(out), "web", "shop", "prod", 140, width7,
+                 NULL);
+    assert_string_equal(out, "web.shop@prod");
+    DD_FitNameAt(out, sizeof(out), "frontend", "shop", "production-eu", 140,
+                 width7, NULL);
+    assert_string_equal(out, "frontend.shop@pro..");
 }
 
 static void test_label_left(void **state)

@@ -40,21 +40,28 @@ static void test_shown_name(void **state)
     (void) state;
     // A replicated service's task: service and slot.
     assert_int_equal(DD_ShownNameLen("web.3.k2p9vq1x7m0a4c6e8g0i2k4m6"), 5);
-    DD_ShownName(out, sizeof(out), "web.3.k2p9vq1x7m0a4c6e8g0i2k4m6", NULL);
+    DD_ShownName(out, sizeof(out), "web.3.k2p9vq1x7m0a4c6e8g0i2k4m6", NULL,
+                 NULL);
     assert_string_equal(out, "web.3");
     DD_ShownName(out, sizeof(out), "my.web.12.k2p9vq1x7m0a4c6e8g0i2k4m6",
-                 "");
+                 "", "");
     assert_string_equal(out, "my.web.12");
     // A global service's task: the node id is no better than the task id.
     DD_ShownName(out, sizeof(out),
                  "agent.q1w2e3r4t5y6u7i8o9p0a1s2d.k2p9vq1x7m0a4c6e8g0i2k4m6",
-                 NULL);
+                 NULL, NULL);
     assert_string_equal(out, "agent");
     // With an engine: " on ENGINE".
-    DD_ShownName(out, sizeof(out), "web.3.k2p9vq1x7m0a4c6e8g0i2k4m6", "n2");
+    DD_ShownName(out, sizeof(out), "web.3.k2p9vq1x7m0a4c6e8g0i2k4m6", NULL,
+                 "n2");
     assert_string_equal(out, "web.3 on n2");
-    DD_ShownName(out, sizeof(out), "db", "prod");
+    DD_ShownName(out, sizeof(out), "db", NULL, "prod");
     assert_string_equal(out, "db on prod");
+    // A pod: NAME.NAMESPACE, as the mount resolves it.
+    DD_ShownName(out, sizeof(out), "web-7d9f8c6b5-x2x4z", "shop", NULL);
+    assert_string_equal(out, "web-7d9f8c6b5-x2x4z.shop");
+    DD_ShownName(out, sizeof(out), "web", "shop", "prod");
+    assert_string_equal(out, "web.shop on prod");
     // Anything of another shape is shown whole.
     assert_int_equal(DD_ShownNameLen("web-1"), 5);
     assert_int_equal(DD_ShownNameLen(""), 0);
@@ -72,7 +79,7 @@ static void test_shown_name(void **state)
     assert_int_equal(DD_ShownNameLen("web.x.k2p9vq1x7m0a4c6e8g0i2k4m6"), 31);
     assert_int_equal(DD_ShownNameLen("web..k2p9vq1x7m0a4c6e8g0i2k4m6"), 30);
     // Too small a buffer cuts, and still terminates.
-    DD_ShownName(out, 6, "web.3.k2p9vq1x7m0a4c6e8g0i2k4m6", "n2");
+    DD_ShownName(out, 6, "web.3.k2p9vq1x7m0a4c6e8g0i2k4m6", NULL, "n2");
     assert_string_equal(out, "web.3");
 }
 

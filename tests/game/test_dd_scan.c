@@ -147,26 +147,31 @@ static void test_incremental(void **state)
         put(id, "name", "svc\n");
         put(id, "image", "nginx\n");
     }
-    // The first scan reads every name, image, state, protected and engine.
+    // The first scan reads every name, image, state, protected, engine
+    // and namespace.
     assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
     assert_int_equal(changed, 1);
     assert_int_equal(st.known.count, 100);
-    assert_int_equal(st.reads, 500);
+    assert_int_equal(st.reads, 600);
+    // A container's directory has no namespace file.
+    assert_string_equal(find(&st, "000000a00000")->ns, "");
 
     // Nothing new: no file read at all, nothing changed.
     assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
     assert_int_equal(changed, 0);
     assert_int_equal(st.reads, 0);
 
-    // A new entry: only its five files are read.
+    // A new entry (a pod): only its six files are read.
     put("bbbbbbbbbbbb", "name", "new one\n");
     put("bbbbbbbbbbbb", "image", "redis\n");
+    put("bbbbbbbbbbbb", "namespace", "shop\n");
     assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
     assert_int_equal(changed, 1);
-    assert_int_equal(st.reads, 5);
+    assert_int_equal(st.reads, 6);
     assert_int_equal(st.known.count, 101);
     assert_string_equal(field(&st, "bbbbbbbbbbbb", 0), "new one");
     assert_string_equal(field(&st, "bbbbbbbbbbbb", 1), "redis");
+    assert_string_equal(find(&st, "bbbbbbbbbbbb")->ns, "shop");
 
     // A removed entry: gone, no file read.
     rm_entry("000000a00005");
@@ -264,7 +269,7 @@ static void test_changed_dirs(void **state)
         put(id, "protected", "0\n");
     }
     assert_int_equal(DD_ScanUpdate(root, &st, 0, &changed), 0);
-    assert_int_equal(st.reads, 1500);
+    assert_int_equal(st.reads, 1800);
     assert_int_equal(find(&st, "000000c00007")->protect, 0);
     // In place: no directory moved, and with no refresh nothing is read.
     put("000000c00123", "state", "paused\n");
@@ -310,6 +315,28 @@ static void test_engine(void **state)
     assert_int_equal(DD_ScanUpdate(root, &st, 1000, &changed), 0);
     assert_int_equal(st.reads, 8);
     assert_string_equal(find(&st, "aaaaaaaaaaa1")->engine, "n1");
+    DD_ScanStateFree(&st);
+}
+
+// A pod's namespace is read once, when the entry is new, as its engine.
+static void test_namespace(void **state)
+{
+    dd_scanstate_t st = { { NULL, 0 }, 0, 0 };
+    int changed;
+
+    (void) state;
+    put("dddddddddd01", "name", "web-7d9f8c6b5-x2x4z\n");
+    put("dddddddddd01", "namespace", "shop\n");
+    put("dddddddddd02", "name", "web\n");
+    assert_int_equal(DD_ScanUpdate(root, &st, 1000, &changed), 0);
+    assert_string_equal(find(&st, "dddddddddd01")->ns, "shop");
+    assert_string_equal(find(&st, "dddddddddd01")->name,
+                        "web-7d9f8c6b5-x2x4z");
+    assert_string_equal(find(&st, "dddddddddd02")->ns, "");
+    put("dddddddddd01", "namespace", "other\n");
+    assert_int_equal(DD_ScanUpdate(root, &st, 1000, &changed), 0);
+    assert_int_equal(st.reads, 8);
+    assert_string_equal(find(&st, "dddddddddd01")->ns, "shop");
     DD_ScanStateFree(&st);
 }
 
@@ -407,6 +434,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_incremental, setup, teardown),
         cmocka_unit_test_setup_teardown(test_incremental_rename, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_namespace, setup, teardown),
         cmocka_unit_test_setup_teardown(test_engine, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changed_dirs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_incremental_error, setup,

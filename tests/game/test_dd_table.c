@@ -47,6 +47,7 @@ static void set_entry(dd_scanentry_t *e, const char *id, const char *name,
     snprintf(e->image, sizeof(e->image), "%s", image);
     e->status[0] = '\0';
     e->engine[0] = '\0';
+    e->ns[0] = '\0';
 }
 
 static void test_engines(void **state)
@@ -119,6 +120,47 @@ static void test_shared_names(void **state)
     assert_int_equal(DD_TableFind(&t, "aaaaaaaaaaa1")->shared, 0);
     DD_TableFree(&t);
     assert_int_equal(DD_TableMarkShared(&t), 0);
+}
+
+// Pods: two of one name in two namespaces are told apart by their
+// labels' namespaces, not their engines; one name in one namespace on
+// two clusters needs the engine.
+static void test_shared_namespaces(void **state)
+{
+    dd_scanentry_t e[4];
+    dd_snapshot_t snap = { e, 4 };
+    dd_table_t t = { 0 };
+    counts_t c = { 0 };
+    int i;
+
+    (void) state;
+    for (i = 0; i < 4; ++i)
+    {
+        set_entry(&e[i], "", "web", "nginx");
+        snprintf(e[i].id, sizeof(e[i].id), "bbbbbbbbbbb%d", i + 1);
+    }
+    snprintf(e[0].ns, sizeof(e[0].ns), "shop");
+    snprintf(e[0].engine, sizeof(e[0].engine), "prod");
+    snprintf(e[1].ns, sizeof(e[1].ns), "dev");
+    snprintf(e[1].engine, sizeof(e[1].engine), "prod");
+    snprintf(e[2].ns, sizeof(e[2].ns), "shop");
+    snprintf(e[2].engine, sizeof(e[2].engine), "test");
+    // A container named web: no namespace, alone.
+    snprintf(e[3].engine, sizeof(e[3].engine), "prod");
+    assert_int_equal(DD_TableApply(&t, &snap, NULL, NULL), 0);
+    assert_string_equal(DD_TableFind(&t, "bbbbbbbbbbb1")->ns, "shop");
+    assert_int_equal(DD_TableMarkShared(&t), 0);
+    assert_int_equal(DD_TableFind(&t, "bbbbbbbbbbb1")->shared, 1);
+    assert_int_equal(DD_TableFind(&t, "bbbbbbbbbbb2")->shared, 0);
+    assert_int_equal(DD_TableFind(&t, "bbbbbbbbbbb3")->shared, 1);
+    assert_int_equal(DD_TableFind(&t, "bbbbbbbbbbb4")->shared, 0);
+    // A namespace that differs is news, as a name is.
+    snprintf(e[1].ns, sizeof(e[1].ns), "qa");
+    assert_int_equal(DD_TableApply(&t, &snap, count_change, &c), 0);
+    assert_int_equal(c.renamed, 1);
+    assert_true(DD_TableFind(&t, "bbbbbbbbbbb2")->changes & DD_CHANGED_NAME);
+    assert_string_equal(DD_TableFind(&t, "bbbbbbbbbbb2")->ns, "qa");
+    DD_TableFree(&t);
 }
 
 // Protection is scanned like the name: a change is news.
@@ -409,6 +451,7 @@ static void test_kill_fail(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_shared_namespaces),
         cmocka_unit_test(test_appear),
         cmocka_unit_test(test_disappear),
         cmocka_unit_test(test_rename),

@@ -76,6 +76,7 @@ static void test_every_event(void **state)
     (void) state;
     in[0] = make_event(DD_EV_ADD, "0123456789ab", "web", "nginx:latest");
     snprintf(in[0].e.engine, sizeof(in[0].e.engine), "node-1");
+    snprintf(in[0].e.ns, sizeof(in[0].e.ns), "shop");
     in[1] = make_event(DD_EV_DEL, "abcdef012345", "", "");
     in[2] = make_event(DD_EV_SET, "0123456789ab", "web-old", "");
     in[2].mask = DD_CHANGED_NAME;
@@ -97,6 +98,7 @@ static void test_every_event(void **state)
     assert_string_equal(out[0].e.image, "nginx:latest");
     assert_string_equal(out[0].e.status, "running");
     assert_string_equal(out[0].e.engine, "node-1");
+    assert_string_equal(out[0].e.ns, "shop");
     assert_int_equal(out[1].type, DD_EV_DEL);
     assert_string_equal(out[1].e.id, "abcdef012345");
     assert_int_equal(out[2].type, DD_EV_SET);
@@ -274,9 +276,9 @@ static void test_dictionary(void **state)
         assert_string_equal(out[i].e.status, "running");
     }
     free(out);
-    // 300 ADDs of about 20 bytes each: the image and status once.
+    // 300 ADDs of about 21 bytes each: the image and status once.
     printf("300 ADDs of one image: %zu bytes\n", len);
-    assert_true(len < 300 * 20 + 100);
+    assert_true(len < 300 * 21 + 100);
 
     // 300 distinct images: the 256 slots are reused round the ring.
     for (i = 0; i < 300; ++i)
@@ -468,6 +470,7 @@ static void test_diff(void **state)
     set_scan(&b[1], "333333333333", "new", "x", "paused", "");
     b[1].protect = 1;
     set_scan(&b[2], "444444444444", "fresh", "y", "running", "n1");
+    snprintf(b[2].ns, sizeof(b[2].ns), "shop");
     assert_int_equal(DD_SyncDiff(&from, &to, collect, &c), 0);
     assert_int_equal(c.n, 3);
     assert_int_equal(c.ev[0].type, DD_EV_DEL);
@@ -478,6 +481,20 @@ static void test_diff(void **state)
     assert_string_equal(c.ev[1].e.name, "new");
     assert_int_equal(c.ev[2].type, DD_EV_ADD);
     assert_string_equal(c.ev[2].e.engine, "n1");
+    assert_string_equal(c.ev[2].e.ns, "shop");
+    // A pod's namespace is shared state too: every peer's labels agree.
+    c.n = 0;
+    snprintf(b[0].ns, sizeof(b[0].ns), "dev");
+    assert_int_equal(DD_SyncDiff(&to, &to, collect, &c), 0);
+    assert_int_equal(c.n, 0);
+    memcpy(a, b, sizeof(a));
+    snprintf(a[0].ns, sizeof(a[0].ns), "qa");
+    from.count = 3;
+    assert_int_equal(DD_SyncDiff(&from, &to, collect, &c), 0);
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.ev[0].type, DD_EV_SET);
+    assert_int_equal(c.ev[0].mask, DD_CHANGED_NS);
+    assert_string_equal(c.ev[0].e.ns, "dev");
 }
 
 static void test_apply_order(void **state)
