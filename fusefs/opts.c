@@ -522,12 +522,16 @@ void opts_usage(FILE *out, const char *prog)
 "      --gid GROUP         group that may write kill files too\n"
 "      --timeout SECONDS   how long one request to an engine may take: a\n"
 "                          list, an inspect, a kill (default 10)\n"
-"      --resync SECONDS    full re-list period, 0 = never (default 300)\n"
+"      --resync SECONDS    Docker: full re-list period, 0 = never (default\n"
+"                          300); a cluster lists again only when its\n"
+"                          watch cannot go on\n"
 "      --syslog            log to syslog (default unless -f)\n"
 "  -h, --help              show this help\n"
 "  -V, --version           show the version\n"
 "\n"
-"Containers labelled dockerfs.protect=true are never killed.\n",
+"Containers and pods labelled dockerfs.protect=true, pods in kube-system\n"
+"(unless --no-default-protect) and dockerfs's own container or pod are\n"
+"never killed.\n",
             prog ? prog : "dockerfs", SWARM_POLL_S, SWARM_ENGINE_DEFAULT,
             SERVE_SPIN_US_DEFAULT);
 }
