@@ -112,8 +112,13 @@ EOF
     # mktemp -d made the root 0700: packed as is, the image's / would be
     # closed to every non-root user on engines that keep the mode (vfs).
     chmod 0755 "$root"
-    tar -C "$root" --numeric-owner -cf "$TARBALL.tmp" .
-    mv "$TARBALL.tmp" "$TARBALL"
+    # Under a name of its own, then renamed: two runs making it at once
+    # (clones sharing a cache) each leave a whole tarball.
+    local tmp
+    tmp=$(mktemp "$TARBALL.XXXXXX")
+    tar -C "$root" --numeric-owner -cf "$tmp" .
+    chmod 0644 "$tmp"
+    mv -f "$tmp" "$TARBALL"
     rm -rf "$root"
     trap - EXIT
 }

@@ -207,9 +207,15 @@ rfb() {
         head -n 1
 }
 check_eq "VNC port: the game's x11vnc answers" "RFB 003.008" "$(rfb)"
-socat "UNIX-LISTEN:$T/decoy.sock,mode=0777,fork" SYSTEM:'echo DECOY-SOCKET' >/dev/null 2>&1 </dev/null &
+# In a process group of its own, as a forwarder is: stop signals a
+# forwarder's group, and a decoy inside the script's group would outlive
+# such a signal even if stop trusted its pid (setsid does not fork here:
+# a background child never leads its group).
+setsid socat "UNIX-LISTEN:$T/decoy.sock,mode=0777,fork" SYSTEM:'echo DECOY-SOCKET' >/dev/null 2>&1 </dev/null &
 DECOY=$!
 BG+=("$DECOY")
+decoy_leads() { [ "$(ps -o pgid= -p "$DECOY" | tr -d ' ')" = "$DECOY" ]; }
+check "the decoy socat leads its own process group" wait_until 5 decoy_leads
 wait_until 5 test -S "$T/decoy.sock" || true
 if docker exec "$NAME" sh -c "rm /run/dockerdoom/vnc.sock && ln -s '$T/decoy.sock' /run/dockerdoom/vnc.sock"; then
     ok "inside: the game replaces vnc.sock with a symlink"

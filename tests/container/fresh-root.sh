@@ -23,8 +23,9 @@
 # `make check-fresh` runs it. Its cost is the packages' download and
 # install, and a first `make play` (dockerfs, the game and the image's root
 # built from nothing). Cheaper from the second run: the root's downloaded
-# packages are kept in build/test-debs (shared with tests/package/10-deb.sh;
-# this machine's /var/cache/apt/archives is used too), the image's in
+# packages and the minbase tarball are kept on this machine
+# (tests/lib/debcache.sh, shared with tests/package/10-deb.sh; this
+# machine's /var/cache/apt/archives is used too), the image's in
 # build/image/debs, and apt's lists are this machine's.
 set -uo pipefail
 REPO=${REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
@@ -41,11 +42,11 @@ fi
 
 T=$TESTS_TMP
 ROOT=$T/root
-CACHE=$REPO/build
+# shellcheck source=tests/lib/debcache.sh
+. "$REPO/tests/lib/debcache.sh"
 SRC=/src/dockerdoom
 UNSHARE_PID=
 NS_PID=
-mkdir -p "$CACHE/test-debs"
 
 # shellcheck disable=SC2317  # called by the trap
 fresh_cleanup() {
@@ -57,10 +58,7 @@ fresh_cleanup() {
     fi
     # Keep what apt downloaded for the next run.
     if [[ -d $ROOT/var/cache/apt/archives ]]; then
-        local f
-        for f in "$ROOT"/var/cache/apt/archives/*.deb; do
-            [[ -f $f && ! -e $CACHE/test-debs/${f##*/} ]] && cp "$f" "$CACHE/test-debs/"
-        done
+        debcache_save "$ROOT/var/cache/apt/archives"
     fi
     rm -rf "$ROOT"
     [[ $OWN_TMP == 1 ]] && rm -rf "$TESTS_TMP"
@@ -114,10 +112,8 @@ chmod 0755 "$ROOT/usr/sbin/policy-rc.d"
 # and the packages downloaded before, here or by an earlier run.
 cp /var/lib/apt/lists/*_InRelease /var/lib/apt/lists/*_Packages* /var/lib/apt/lists/*_Sources* \
     "$ROOT/var/lib/apt/lists/" 2>/dev/null || true
-for d in "$CACHE/test-debs" /var/cache/apt/archives; do
-    find "$d" -maxdepth 1 -name '*.deb' -exec cp -l -t "$ROOT/var/cache/apt/archives/" {} + 2>/dev/null ||
-        find "$d" -maxdepth 1 -name '*.deb' -exec cp -n -t "$ROOT/var/cache/apt/archives/" {} + 2>/dev/null || true
-done
+debcache_load "$ROOT/var/cache/apt/archives"
+find /var/cache/apt/archives -maxdepth 1 -name '*.deb' -exec cp -n -t "$ROOT/var/cache/apt/archives/" {} + 2>/dev/null || true
 note "packages in the root's apt cache before: $(find "$ROOT/var/cache/apt/archives" -name '*.deb' | wc -l)"
 # The clone: this tree as a clone has it (no build output), and the
 # image's packages downloaded before (build/image/debs).

@@ -359,16 +359,19 @@ fi
 
 # ------------------------------------------------------------------ live
 
-# A container started while the game runs gets its monster within 2 s.
-t0=$(now_ms)
+# A container started while the game runs gets its monster within 2 s of
+# running: timed from when docker run returned (the engine's own start of
+# it, seconds under load, is not the chain's).
+t_run=$(now_ms)
 late=$(run_c --name dd-play-late --label dockerdoom.e2e=30-play)
 late=${late:0:12}
+t0=$(now_ms)
 if wait_until 5 log_has "dockerdoom: spawn id=$late "; then
     dt=$(($(now_ms) - t0))
     if [ "$dt" -le 2000 ]; then
-        ok "a new container got its monster in ${dt} ms (<= 2000)"
+        ok "a new container got its monster in ${dt} ms (<= 2000; docker run took $((t0 - t_run)) ms)"
     else
-        not_ok "a new container got its monster within 2 s" "took ${dt} ms"
+        not_ok "a new container got its monster within 2 s" "took ${dt} ms after docker run, which took $((t0 - t_run)) ms"
     fi
 else
     not_ok "a new container got its monster within 2 s" "no spawn line for $late"

@@ -191,6 +191,21 @@ else
     not_ok "dockerfs in a pod's place mounts with in-cluster credentials" "$(tail -n 5 "$DFS_LOG")"
 fi
 dfs_stop
+# POD_UID (the downward API's metadata.uid) names it in any cluster, here
+# one reached through a kubeconfig.
+SELF_UID=$(uid_of shop dfs-self)
+SELF=$(kt_dir "$SELF_UID")
+m=$TESTS_TMP/poduid
+if POD_UID=$SELF_UID dfs_mount "$m" --kubeconfig "$KUBE_KC_ADMIN"; then
+    check "POD_UID, through a kubeconfig: the log names its own pod by POD_UID" \
+        grep -q "POD_UID $SELF_UID: it is protected" "$DFS_LOG"
+    check_eq "  its protected file: 1" 1 "$(cat "$m/$SELF/protected")"
+    check_eq "  its kill: EPERM" EPERM "$(kt_kill "$m" "$SELF")"
+    check "  it is still there" exists shop dfs-self
+else
+    not_ok "POD_UID, through a kubeconfig: dockerfs mounts" "$(tail -n 5 "$DFS_LOG")"
+fi
+dfs_stop
 
 # --kill-action evict: a PodDisruptionBudget that allows no disruption
 # (only running pods count: the ReplicaSet's are set Running and Ready).

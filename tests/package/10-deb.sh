@@ -29,17 +29,16 @@ ROOT=$TESTS_TMP/root
 OUT=$REPO/build/deb
 VERSION=$(cat "$REPO/VERSION")
 
-# Packages apt downloaded here are kept for the next run (and for
-# tests/container/fresh-root.sh, which shares the directory).
-DEBS=$REPO/build/test-debs
+# Packages apt downloaded here, and the minbase tarball, are kept for the
+# next run on this machine (tests/lib/debcache.sh).
+# shellcheck source=tests/lib/debcache.sh
+. "$REPO/tests/lib/debcache.sh"
 cleanup() {
     if [ -d "$ROOT/proc" ] && awk -v m="$ROOT/proc" '$5 == m {f = 1} END {exit !f}' /proc/self/mountinfo; then
         umount -l "$ROOT/proc" 2>/dev/null || true
     fi
     if [ -d "$ROOT/var/cache/apt/archives" ]; then
-        mkdir -p "$DEBS"
-        find "$ROOT/var/cache/apt/archives" -maxdepth 1 -name '*.deb' -links 1 \
-            -exec cp -n -t "$DEBS/" {} + 2>/dev/null || true
+        debcache_save "$ROOT/var/cache/apt/archives"
     fi
     rm -rf "$ROOT"
     [ "$OWN_TMP" = 1 ] && rm -rf "$TESTS_TMP"
@@ -144,12 +143,11 @@ printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
 chmod 0755 "$ROOT/usr/sbin/policy-rc.d"
 mount -t proc proc "$ROOT/proc"
 # This machine's lists and downloaded packages (same mirror; and those of
-# earlier runs, build/test-debs) save time; apt-get update then only
+# earlier runs, tests/lib/debcache.sh) save time; apt-get update then only
 # refreshes them.
 cp -a /var/lib/apt/lists/*InRelease /var/lib/apt/lists/*_Packages* "$ROOT/var/lib/apt/lists/" 2>/dev/null
 cp -l /var/cache/apt/archives/*.deb "$ROOT/var/cache/apt/archives/" 2>/dev/null || true
-cp -l -n "$DEBS"/*.deb "$ROOT/var/cache/apt/archives/" 2>/dev/null ||
-    cp -n "$DEBS"/*.deb "$ROOT/var/cache/apt/archives/" 2>/dev/null || true
+debcache_load "$ROOT/var/cache/apt/archives"
 # A real system keeps what apt downloads (the tarball's image rule drops it).
 rm -f "$ROOT/etc/apt/apt.conf.d/dockerdoom-slim"
 in_root chown -R _apt:root /var/lib/apt/lists/partial /var/cache/apt/archives/partial 2>/dev/null
