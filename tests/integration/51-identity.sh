@@ -131,6 +131,9 @@ check_eq "the new engine still has exactly its container" "${NY:0:12}" "$(dx ps 
 check "no kill was sent for the old id" bash -c \
     "! grep -q 'kill id=${OX:0:12} .*result=ok' '$DFS_LOG'"
 check_eq "kill on the new engine's container: OK" OK "$(fsop1 write "$M/${NY:0:12}/kill" 1)"
+# The pattern "no kill was sent" looked for is the one a kill does log.
+check "its audit line is what the old id's was looked for as" \
+    grep -q "kill id=${NY:0:12} .*result=ok" "$DFS_LOG"
 check "it is gone from the new engine" wait_until 10 bash -c \
     "[ -z \"\$(docker -H unix://$X_SOCK ps -aq)\" ]"
 NY2=$(rn dx --name id-new-2) || { not_ok "a second container on the new engine"; tap_done; }
