@@ -78,7 +78,7 @@ mtime() { stat -c %.9Y "$1"; }
 newer() { awk -v a="$(mtime "$1")" -v b="$2" 'BEGIN { exit !(a > b) }'; }
 B=$(run_c --name cache-still)
 SB=${B:0:12}
-wait_until 2 listed "$M" "$SB" || true
+check "a second container is listed" wait_until 5 listed "$M" "$SB"
 warm "$M" "$SA"
 warm "$M" "$SB"
 before=$(mtime "$M/$SA")
@@ -86,7 +86,9 @@ still=$(mtime "$M/$SB")
 docker pause "$A" >/dev/null
 check "pause: the cached state file says paused" wait_until 2 state_is "$SA" paused
 check "pause: the directory's mtime is newer" newer "$M/$SA" "$before"
-check_eq "pause: another container's directory keeps its mtime" "$still" "$(mtime "$M/$SB")"
+# Not two empty strings: the directory must be there to keep its mtime.
+check "pause: another container's directory keeps its mtime" \
+    test -n "$still" -a "$still" = "$(mtime "$M/$SB")"
 paused_at=$(mtime "$M/$SA")
 docker unpause "$A" >/dev/null
 check "unpause: the state file says running" wait_until 2 state_is "$SA" running
