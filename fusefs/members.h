@@ -47,8 +47,10 @@ void backend_env_get(struct backend_env *env);
 int engine_spec_split(const struct engine_spec *spec, char *name,
                       const char **addr, char *err, size_t errlen);
 
-/* Checks every spec splits and no two engines share a name. Returns 0,
- * or EINVAL with a one-line reason. */
+/* Checks every spec splits and no two engines share a name known here
+ * (a cluster named after its context has none yet: members_add's
+ * fleet_add refuses its name if it is taken). Returns 0, or EINVAL with
+ * a one-line reason. */
 int engine_specs_check(const struct engine_spec *v, size_t n,
                        char *err, size_t errlen);
 
