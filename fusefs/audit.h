@@ -15,7 +15,8 @@ struct audit {
     pid_t pid;
     uid_t uid;
     const char *comm;       /* the caller's command name */
-    const char *action;     /* "rm", "kill", "stop" */
+    const char *action;     /* kill_action_name: "rm", "kill", "stop",
+                               "delete", "evict" */
     const char *result;     /* "ok", "dry-run", or an errno name */
     const char *engine;     /* the container's engine; NULL: left out */
     const char *was;        /* the name it was listed under, when that

@@ -5,7 +5,8 @@
  * (fleet.c) reaches an engine only through these ops, and the kill path
  * (killfile.c) only through the fleet; the follower a backend runs writes the shared table only
  * through follow.h, so fs.c, table.c and the game never know which kind
- * a row came from. Docker (engine.c, sync.c) is backend_docker.c.
+ * a row came from. Docker (engine.c, sync.c) is backend_docker.c; a
+ * Kubernetes cluster (kube.c, pod.c) is backend_kube.c.
  *
  * members.c makes the backend of each engine option. */
 #ifndef DOCKERFS_BACKEND_H

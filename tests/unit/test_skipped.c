@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "capture.h"
+#include "container.h"
 #include "log.h"
 #include "skipped.h"
 
@@ -54,10 +55,42 @@ static void once_per_id_and_escaped(void **state)
     free(out);
 }
 
+/* SKIPPED_KEEP ids told twice, then one more (which pushes the oldest
+ * out), then the oldest again. */
+static void tell_a_full_ring(void)
+{
+    char id[ID_LEN + 1];
+
+    log_open(0, 0);
+    for (int round = 0; round < 2; round++) {
+        for (int i = 1; i <= SKIPPED_KEEP; i++) {
+            snprintf(id, sizeof id, "%064x", i);
+            skipped_log(NULL, id, "ring");
+        }
+    }
+    snprintf(id, sizeof id, "%064x", SKIPPED_KEEP + 1);
+    skipped_log(NULL, id, "ring");
+    snprintf(id, sizeof id, "%064x", 1);
+    skipped_log(NULL, id, "ring");
+}
+
+static void remembers_the_last_keep_ids(void **state)
+{
+    (void)state;
+    char *out = capture_stderr(tell_a_full_ring);
+    /* Each of SKIPPED_KEEP ids once, the new one, and the oldest again
+     * once it has left the ring (the header's promise, both halves). */
+    assert_int_equal(count(out, "left out container "), SKIPPED_KEEP + 2);
+    assert_int_equal(count(out, "left out container 000000000000: ring"),
+                     SKIPPED_KEEP + 2);
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(once_per_id_and_escaped),
+        cmocka_unit_test(remembers_the_last_keep_ids),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
