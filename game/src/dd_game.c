@@ -868,8 +868,12 @@ static void DD_Report(dd_entry_t *entry, int killer, int err)
         return;
     }
     // Results come in one by one from a busy engine: say how far it got.
+    // A remark is not logged as a message; this one is, as progress, so
+    // the log shows an idrm moving.
     done = batch->killed + batch->refused + batch->failed;
     DD_Post(DD_MSG_INFO, "idrm: %d of %d", done, done + batch->pending);
+    printf("dockerdoom: progress idrm: %d of %d\n", done,
+           done + batch->pending);
 }
 
 // Kills the engine has not answered for DD_SLOW_SECONDS of tics get one

@@ -15,7 +15,8 @@
 #     (also on MAP02, where the map's monsters stand in the crossfire)
 #   - idrm's results come as one summary; a kill the engine does not
 #     answer is reported after 5 s, an idrm's every 5 s with how far it
-#     got; renames and image changes are logged;
+#     got, and logs its progress as results come in; renames and image
+#     changes are logged;
 #     a paused container's monster freezes
 #   - 10000 entries: the level takes what it has spots for, the rest wait
 #   - entries that wait (-ddspots 4 keeps 4 spots a search) spawn once the
@@ -360,6 +361,14 @@ else
     not_ok "late answers are still taken" "$(grep dockerdoom "$LOG")"
 fi
 wait "${readers[@]}" 2>/dev/null || true
+# Results before the last one each say how far the idrm got, in the log
+# too (the last one gives the summary instead).
+if [ "$nreq" -ge 2 ]; then
+    check "idrm's progress is logged (idrm: N of $nreq)" grep -Eq \
+        "^dockerdoom: progress idrm: [0-9]+ of $nreq\$" "$LOG"
+else
+    not_ok "idrm's progress is logged" "only $nreq kill requests"
+fi
 game_stop
 
 # --- 4. fleets of 50 and 300 on two maps -----------------------------------
