@@ -271,3 +271,20 @@ void containers_free(struct container *v, size_t n)
         container_clear(&v[i]);
     free(v);
 }
+
+int containers_push(struct container **v, size_t *n, size_t *cap,
+                    struct container *c)
+{
+    if (*n == *cap) {
+        size_t room = *cap ? *cap * 2 : 64;
+        struct container *grown = realloc(*v, room * sizeof *grown);
+        if (!grown) {
+            container_clear(c);
+            return ENOMEM;
+        }
+        *v = grown;
+        *cap = room;
+    }
+    (*v)[(*n)++] = *c;
+    return 0;
+}

@@ -177,4 +177,10 @@ enum file_kind file_kind_from_name(const char *name);
 /* Frees an array of n containers. */
 void containers_free(struct container *v, size_t n);
 
+/* Moves *c to the end of the growing array *v (*n used of *cap), which
+ * doubles from 64 as needed. 0, or ENOMEM with *c cleared and the array
+ * as it was. */
+int containers_push(struct container **v, size_t *n, size_t *cap,
+                    struct container *c);
+
 #endif

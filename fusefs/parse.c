@@ -299,17 +299,8 @@ static int lp_element_done(struct list_parser *p)
         return lp_fail(p, EFBIG);
     }
     p->bytes += bytes;
-    if (p->n == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 64;
-        struct container *v = realloc(p->v, cap * sizeof *v);
-        if (!v) {
-            container_clear(&c);
-            return lp_fail(p, ENOMEM);
-        }
-        p->v = v;
-        p->cap = cap;
-    }
-    p->v[p->n++] = c;
+    if (containers_push(&p->v, &p->n, &p->cap, &c))
+        return lp_fail(p, ENOMEM);
     return 0;
 }
 

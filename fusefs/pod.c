@@ -224,17 +224,8 @@ static int pl_item_done(struct pod_list_parser *p)
         container_clear(&c);
         return 0;
     }
-    if (p->n == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 64;
-        struct container *v = realloc(p->v, cap * sizeof *v);
-        if (!v) {
-            container_clear(&c);
-            return pl_fail(p, ENOMEM);
-        }
-        p->v = v;
-        p->cap = cap;
-    }
-    p->v[p->n++] = c;
+    if (containers_push(&p->v, &p->n, &p->cap, &c))
+        return pl_fail(p, ENOMEM);
     return 0;
 }
 
