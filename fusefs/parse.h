@@ -63,7 +63,7 @@ struct list_parser {
     int in_elem, depth, in_str, esc;
     struct container *v;
     size_t n, cap;
-    int err;                /* first error: EINVAL or ENOMEM */
+    int err;                /* first error: EINVAL, ENOMEM or EFBIG */
     size_t bytes;           /* container_bytes of those kept */
     int capped;             /* ENGINE_CONTAINERS_MAX or ENGINE_BYTES_MAX
                                reached: the rest is not read */

@@ -37,6 +37,9 @@
 # may be set before. Works under set -e too. Processes are stopped by their
 # own pid.
 
+# shellcheck source=tests/lib/proc.sh
+. "$(dirname "${BASH_SOURCE[0]}")/proc.sh"
+
 GAME=${GAME_BIN:-$REPO/build/game/chocolate-doom}
 IWAD=${IWAD:-/usr/share/games/doom/freedoom2.wad}
 GAME_LOG=
@@ -80,16 +83,8 @@ game_start() {
 }
 
 game_stop() {
-    [ -n "$GAME_PID" ] || return 0
-    kill -TERM "$GAME_PID" 2>/dev/null || true
-    for _ in $(seq 40); do
-        kill -0 "$GAME_PID" 2>/dev/null || break
-        sleep 0.05
-    done
-    kill -KILL "$GAME_PID" 2>/dev/null || true
-    wait "$GAME_PID" 2>/dev/null || true
+    proc_stop "$GAME_PID"
     GAME_PID=
-    return 0
 }
 
 game_teardown() {
