@@ -59,6 +59,8 @@ make_tarball() {
     say "debootstrap --variant=minbase $SUITE from $mirror (log: $CACHE/debootstrap.log)"
     # shellcheck source=container/progress.sh
     . "$here/progress.sh"
+    # shellcheck source=container/slim.sh
+    . "$here/slim.sh"
     STEP_SAY="base-image: " STEP_TIMES=$CACHE/times STEP_TIMED=debootstrap
     step_start debootstrap boot "$CACHE/debootstrap.log" \
         debootstrap --variant=minbase "$SUITE" "$root" "$mirror"
@@ -67,21 +69,10 @@ make_tarball() {
            "$root"/var/lib/apt/lists/* "$root"/var/log/*.log \
            "$root"/var/cache/debconf/*-old "$root"/tmp/* 2>/dev/null || true
     mkdir -p "$root/var/lib/apt/lists/partial"
-    # A container image needs no manuals or translations; keep the copyright
-    # files. The dpkg rule keeps packages installed later just as lean.
-    find "$root/usr/share/doc" -mindepth 1 ! -type d ! -name copyright -delete
-    find "$root/usr/share/doc" -mindepth 1 -type d -empty -delete
-    rm -rf "$root"/usr/share/man/* "$root"/usr/share/info/* \
-           "$root"/usr/share/locale/* "$root"/usr/share/lintian/*
-    cat >"$root/etc/dpkg/dpkg.cfg.d/dockerdoom-slim" <<'EOF'
-# Slim image: no manuals, info pages or translations (copyright files stay).
-path-exclude /usr/share/doc/*
-path-include /usr/share/doc/*/copyright
-path-exclude /usr/share/man/*
-path-exclude /usr/share/info/*
-path-exclude /usr/share/locale/*
-path-exclude /usr/share/lintian/*
-EOF
+    # A container image needs no manuals or translations; the dpkg rules
+    # keep packages installed later just as lean.
+    slim_prune "$root"
+    slim_rules "$root"
     cat >"$root/etc/apt/apt.conf.d/dockerdoom-slim" <<'EOF'
 // Slim image: keep no downloaded packages and no translated lists.
 APT::Keep-Downloaded-Packages "false";

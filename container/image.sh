@@ -49,6 +49,8 @@ else
 fi
 # shellcheck source=container/progress.sh
 . "$IMAGE_REPO/container/progress.sh"
+# shellcheck source=container/slim.sh
+. "$IMAGE_REPO/container/slim.sh"
 STEP_TIMES=${STEP_TIMES:-$IMAGE_CACHE/times}
 STEP_TIMED="${STEP_TIMED:-} root"
 
@@ -110,7 +112,7 @@ root_key() {
         "$IMAGE_REPO/container/deps.sh" image-unpacked --list
         echo --
         "$IMAGE_REPO/container/deps.sh" image-stub --list
-        declare -f root_tar root_stubs root_hook
+        declare -f root_tar root_stubs root_hook slim_rules slim_prune
         apt_lines
         dpkg --print-architecture
     } | sha256sum | cut -c1-12
@@ -218,15 +220,7 @@ root_hook() {
         echo "cached packages used: $(find "$root/var/cache/apt/archives" -name '*.deb' | wc -l)"
         ;;
     essential)
-        cat >"$root/etc/dpkg/dpkg.cfg.d/dockerdoom-slim" <<EOF
-# The game image: no manuals or translations (copyright files stay).
-path-exclude /usr/share/doc/*
-path-include /usr/share/doc/*/copyright
-path-exclude /usr/share/man/*
-path-exclude /usr/share/info/*
-path-exclude /usr/share/locale/*
-path-exclude /usr/share/lintian/*
-EOF
+        slim_rules "$root"
         ;;
     customize)
         for _ in $(seq 600); do
@@ -248,10 +242,7 @@ EOF
             echo "unpacked $file"
         done
         # Installed before the rules above, or unpacked without dpkg.
-        find "$root/usr/share/doc" -mindepth 1 ! -type d ! -name copyright -delete
-        find "$root/usr/share/doc" -mindepth 1 -type d -empty -delete
-        rm -rf "$root"/usr/share/man/* "$root"/usr/share/info/* \
-               "$root"/usr/share/locale/* "$root"/usr/share/lintian/*
+        slim_prune "$root"
         rm -rf "$root"/var/log/* "$root"/var/cache/debconf/*-old "$root"/run/*
         # /tmp but mmdebstrap's own files (it still reads them, then
         # removes them).

@@ -160,8 +160,10 @@ const char *container_label(const struct container *c, const char *key);
  * \xNN), so every line is one value and nothing reaches a terminal raw;
  * an "=" inside a label key is \x3d, so a line's first "=" ends the key.
  * FILE_KILL renders as nothing. Returns 0, EINVAL for a kind that is not
- * a data file or that needs more than the container (FILE_PROTECTED), or
- * ENOMEM (out is then emptied, as after any failed append: buf.h). */
+ * a data file, that needs more than the container (FILE_PROTECTED), or
+ * that c has not (FILE_NAMESPACE of a Docker container), or E2BIG (past
+ * out's limit) / ENOMEM (out is then emptied, as after any failed
+ * append: buf.h). */
 int container_render(const struct container *c, enum file_kind kind,
                      struct buf *out);
 

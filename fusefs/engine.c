@@ -56,7 +56,6 @@ CURL *engine_handle(const struct engine *e, const char *path)
     return h;
 }
 
-/* Keeps what fits of an (error) body; the rest is dropped, not fatal. */
 /* Keeps what fits of a body: an error body's first bytes still say what
  * went wrong, and an answer cut so is told by its size. */
 static size_t collect(char *data, size_t size, size_t n, void *arg)
@@ -321,11 +320,12 @@ int engine_get(const struct engine *e, const char *path, struct buf *body,
     int rc;
     CURL *h;
 
+    /* Started first: the caller frees it whatever the result. */
+    buf_init(body, max);
     if (!(h = engine_handle(e, path))) {
         snprintf(err, errlen, "out of memory");
         return ENOMEM;
     }
-    buf_init(body, max);
     rc = perform(e, h, collect, body, &status, err, errlen);
     if (rc == 0 && status == 200) {
         curl_off_t got = 0;

@@ -27,6 +27,8 @@ struct engine {
  * KILL_STOP POST /containers/{id}/stop?t=T       (docker stop; T is half the
  *                                                 request timeout) */
 
+/* An engine at host (not copied: it outlives e); timeout_s bounds each
+ * request but the events stream (at least 0.1 s). */
 void engine_init(struct engine *e, const struct host *host, double timeout_s);
 
 /* A curl handle aimed at ENGINE_API path (which starts with "/"), with
@@ -61,9 +63,10 @@ int engine_info_id(const struct engine *e, char *id, size_t idlen,
                    char *err, size_t errlen);
 
 /* GET path (after ENGINE_API), its body (at most max bytes) into body
- * (initialised here; buf_free it whatever the result). Returns 0 for a 200 answer, a transport
- * errno (engine_transport_errno), EPROTO (another status, reason from
- * the body), EMSGSIZE (over max) or ENOMEM, with a one-line reason. */
+ * (initialised here; buf_free it whatever the result). Returns 0 for a
+ * 200 answer, a transport errno (engine_transport_errno), EPROTO
+ * (another status, reason from the body), EMSGSIZE (over max) or
+ * ENOMEM, with a one-line reason. */
 int engine_get(const struct engine *e, const char *path, struct buf *body,
                size_t max, char *err, size_t errlen);
 

@@ -90,10 +90,12 @@ int fleet_init(struct fleet *f, size_t cap, char *err, size_t errlen);
  * the fleet takes over whatever the result (be is cleared; a failed add
  * frees it). Wired at once when fleet_wire was called; published (n)
  * only once fully built; not listed or started. flags: FLEET_YIELDS.
- * One thread at a time. Returns 0 with its index in *ix (may be NULL),
- * EINVAL (not an engine name, or the engine at an address another
- * member has: every container would be listed twice), EEXIST (the name
- * is taken), ENOSPC (no room), with a one-line reason. */
+ * Calls are serialised (the swarm thread adds nodes while mounted), and
+ * readers never see a member half built. Returns 0 with its index in
+ * *ix (may be NULL), EINVAL (not an engine name, no backend, or the
+ * engine at an address another member has: every container would be
+ * listed twice), EEXIST (the name is taken), ENOSPC (no room), with a
+ * one-line reason. */
 int fleet_add(struct fleet *f, const char *name, struct backend *be,
               int flags, unsigned *ix, char *err, size_t errlen);
 
@@ -109,8 +111,9 @@ void fleet_wire(struct fleet *f, struct table *t, const struct options *o,
  * recorded: logs "engine NAME: identity changed (was X, now Y)" and
  * returns ESTALE (the rows of the old engine are dropped, the new one is
  * listed as this member). An identity another member holds: logged,
- * EEXIST (not followed). No usable identity: logged, 0 (followed
- * unchecked). Not answering: its errno, reason in err. */
+ * EEXIST (not followed). No usable identity: logged once, 0 (followed
+ * unchecked). Not answering: its errno, reason in err. EINVAL for an ix
+ * that is no member. */
 int fleet_admit(void *fleet, unsigned ix, char *err, size_t errlen);
 
 /* The first full list of every member, all at once (one thread each), so
@@ -122,8 +125,9 @@ int fleet_admit(void *fleet, unsigned ix, char *err, size_t errlen);
 size_t fleet_first_list(struct fleet *f, int *bad_config);
 
 /* Gives member ix the engine ID id, unless another member holds it.
- * Returns -1 (ix holds id now), or the index of the member that holds
- * it. Thread-safe: of two members claiming one ID, the first wins. */
+ * Returns -1 (ix holds id now; or nothing to claim: id empty or NULL, ix
+ * no member), or the index of the member that holds it. Thread-safe: of
+ * two members claiming one ID, the first wins. */
 int fleet_claim_id(struct fleet *f, unsigned ix, const char *id);
 
 /* After fleet_first_list: claims every member's first_id in order. A
@@ -141,17 +145,19 @@ int fleet_start(struct fleet *f);
 /* Stops and joins every follower. */
 void fleet_stop(struct fleet *f);
 
-/* A member added while mounted: its identity (claimed: another member's
- * engine is retired, EEXIST, with a one-line reason naming both), its
- * first list, then its follower (started down when it did not answer,
- * so it keeps retrying). Returns 0 (followed), EEXIST, or the errno of
- * a failed start. */
+/* A member added while mounted: its identity (claimed first: when
+ * another member holds it, this one is retired, EEXIST, with a one-line
+ * reason naming both), its first list, then its follower (started down
+ * when it did not answer, so it keeps retrying). Returns 0 (followed,
+ * listed or not), EEXIST, EINVAL (ix is no member), or the errno of a
+ * failed start. */
 int fleet_join(struct fleet *f, unsigned ix, char *err, size_t errlen);
 
 /* Member ix's node is down: its follower stops, its rows read
  * unreachable, kills EIO. fleet_resume restarts the follower, which
- * checks the identity and re-lists before the member is up. No-ops on a
- * retired member. */
+ * checks the identity and re-lists before the member is up; it returns
+ * 0 or the errno of the start. Both do nothing (0) for a retired member
+ * or an ix that is none. */
 void fleet_pause(struct fleet *f, unsigned ix);
 int fleet_resume(struct fleet *f, unsigned ix);
 
@@ -159,19 +165,22 @@ int fleet_resume(struct fleet *f, unsigned ix);
  * is never followed again. */
 void fleet_retire(struct fleet *f, unsigned ix);
 
-/* Frees every member's backend and the members. */
+/* Frees every member's backend and the members; after fleet_stop (a
+ * follower still running would use its backend). */
 void fleet_free(struct fleet *f);
 
 /* The member with this index, or NULL. */
 struct member *fleet_member(struct fleet *f, unsigned ix);
 
-/* m's backend_about; "?" for each string when m has no backend. */
+/* m's backend_about; when m is NULL or has no backend, display and
+ * where "?", no context, hint "", things "containers". */
 void member_about(const struct member *m, struct backend_about *a);
 
 /* Before a request to ix's engine for a kill: EIO at once when it is
- * down (or ix is unknown). While FLEET_KILLS_IN_FLIGHT are already
- * waiting on it, waits for one to finish; EAGAIN when none has for
- * FLEET_KILL_STALL_MS. Else 0, and fleet_kill_end must follow. */
+ * down (or ix is unknown). While FLEET_KILLS_IN_FLIGHT are already in
+ * flight on it, waits for one to finish (EIO if it goes down meanwhile);
+ * EAGAIN when none has for FLEET_KILL_STALL_MS. Else 0, and
+ * fleet_kill_end must follow. */
 int fleet_kill_begin(struct fleet *f, unsigned ix);
 void fleet_kill_end(struct fleet *f, unsigned ix);
 

@@ -38,7 +38,9 @@ struct fs {
     struct listings listings;
 };
 
-/* Sets up the parts of fs that are not plain pointers. */
+/* Zeroes fs and sets up the parts that are not plain pointers (the kill
+ * files, the listings, the start time and owner): set the pointers
+ * after it. */
 void fs_init(struct fs *fs);
 
 /* Frees what handlers left behind; after the session loop has ended. */
@@ -48,13 +50,17 @@ void fs_cleanup(struct fs *fs);
 extern const struct fuse_lowlevel_ops fs_ops;
 
 /* Tells the kernel a container directory is gone (notify_delete), so
- * cached lookups and inotify watchers see it at once. Never call it from
- * a handler. */
+ * cached lookups and inotify watchers see it at once. A follow_hooks
+ * callback (fs is the struct fs), called after the table dropped the
+ * row, with no lock held (follow.h). Never from a handler: the kernel
+ * may hold a lock the handler's own request waits on (libfuse's notify
+ * contract), a deadlock. Does nothing before the session exists. */
 void fs_notify_gone(void *fs, const struct table_row *g);
 
 /* Drops the kernel's cached attributes and contents of a changed
- * container's files, and with added the cached root listing. Never call
- * it from a handler. */
+ * container's files (serial: its row's), and with added the cached root
+ * listing. A follow_hooks callback, as fs_notify_gone, and never from a
+ * handler for the same reason. */
 void fs_notify_changed(void *fs, uint64_t serial, int added);
 
 #endif

@@ -389,7 +389,9 @@ static size_t each_write(char *data, size_t size, size_t n, void *arg)
     if (!e->status)
         curl_easy_getinfo(e->h, CURLINFO_RESPONSE_CODE, &e->status);
     if (e->status < 200 || e->status >= 300) {
-        buf_add(&e->errbody, data, size * n);   /* what fits */
+        /* What fits of its start (a failed append would empty it). */
+        size_t room = buf_room(&e->errbody);
+        buf_add(&e->errbody, data, size * n < room ? size * n : room);
         return size * n;
     }
     return (e->rc = e->fn(data, size * n, e->arg)) ? 0 : size * n;

@@ -49,10 +49,13 @@ struct kube_api {
 /* How a pod is killed. */
 enum kube_kill { KUBE_DELETE, KUBE_EVICT };
 
+/* An API client of target t (not copied: it outlives a), with no handle
+ * yet; timeout_s bounds each request but a watch (at least 0.1 s). */
 void kube_api_init(struct kube_api *a, const struct kube_target *t,
                    double timeout_s);
 
-/* Closes the pool's handles and connections; a->t is left. */
+/* Closes the pool's handles and connections; the target is its owner's
+ * (a->t is only forgotten). A second call does nothing. */
 void kube_api_free(struct kube_api *a);
 
 /* Hands h (from kube_handle, its transfer over) back: kept idle with its
@@ -64,16 +67,18 @@ void kube_release(struct kube_api *a, CURL *h);
  * idle one of the pool when there is one), with the TLS and credentials
  * of a->t set, no timeout. *headers
  * (curl_slist_free_all it after the transfer) holds the Authorization
- * header. Returns 0, EACCES (a token file that cannot be read) or
- * ENOMEM, with a reason. */
+ * header. Returns 0, EACCES (a token file that cannot be read), EINVAL
+ * (a server that is no URL curl can put a tls-server-name in) or ENOMEM,
+ * with a reason. */
 int kube_handle(struct kube_api *a, const char *path, CURL **h,
                 struct curl_slist **headers, char *err, size_t errlen);
 
 /* GET path, its body (at most max bytes) into body (initialised here;
  * buf_free it whatever the result). Returns 0 for a 2xx answer, else
  * kube_status_errno of the status or a transport errno, EMSGSIZE (over
- * max) or ENOMEM, with a one-line reason (kube_answer_reason). *status
- * (may be NULL) is the HTTP status, 0 without an answer. */
+ * max), or kube_handle's error, with a one-line reason
+ * (kube_answer_reason). *status (may be NULL) is the HTTP status, 0
+ * without an answer. */
 int kube_get(struct kube_api *a, const char *path, struct buf *body,
              size_t max, long *status, char *err, size_t errlen);
 
@@ -81,27 +86,32 @@ int kube_get(struct kube_api *a, const char *path, struct buf *body,
  * arg) as it arrives (a non-zero return ends the transfer and is
  * returned), so a list never waits whole in memory. Returns 0, fn's
  * value, kube_status_errno of another status (its body kept only for
- * the reason), a transport errno or ENOMEM, with a one-line reason. */
+ * the reason), a transport errno or kube_handle's error, with a
+ * one-line reason (fn's errors: whatever fn said). */
 int kube_get_each(struct kube_api *a, const char *path,
                   int (*fn)(const char *data, size_t len, void *arg),
                   void *arg, char *err, size_t errlen);
 
 /* The cluster's identity: the uid of its kube-system namespace,
  * "kube-system/UID" into id. Returns 0, a transport errno (it does not
- * answer), or EPROTO / EPERM (answered, but no uid: a role without get
- * on that namespace), ENOMEM, with a one-line reason. */
+ * answer: EIO, ETIMEDOUT, EKEYREJECTED), ENOMEM, EPERM (a role without
+ * get on that namespace) or EPROTO for anything else (no uid, another
+ * status, a token file that cannot be read), with a one-line reason:
+ * the fleet follows an EPERM or EPROTO cluster unchecked. */
 int kube_identity(struct kube_api *a, char *id, size_t idlen,
                   char *err, size_t errlen);
 
 /* The path of a pod: /api/v1/namespaces/NS/pods/NAME[suffix], NS and
  * NAME percent-escaped (a hostile name holding "/" or ".." stays one
- * segment). NULL on ENOMEM; free it. */
+ * segment). NULL on ENOMEM, and for an NS or NAME "." or ".." (curl
+ * leaves them as they are; no pod is called so); free it. */
 char *kube_pod_path(const char *ns, const char *name, const char *suffix);
 
 /* Deletes (KUBE_DELETE) or evicts (KUBE_EVICT) pod ns/name whose uid is
  * uid (8-4-4-4-12), with grace seconds (KUBE_GRACE_OWN: the pod's own).
  * Returns 0, kube_kill_errno of the answer, a transport errno, EINVAL
- * (bad uid) or ENOMEM, with a one-line reason. */
+ * (bad uid), ENOMEM (also for a name kube_pod_path refuses) or
+ * kube_handle's error, with a one-line reason. */
 int kube_kill_pod(struct kube_api *a, const char *ns, const char *name,
                   const char *uid, enum kube_kill how, long grace,
                   char *err, size_t errlen);

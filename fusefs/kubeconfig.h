@@ -77,18 +77,24 @@ struct kube_target {
  * certificate or key that is not PEM, a certificate without its key,
  * an auth kubectl would run a program for: exec, auth-provider, or a
  * user and password) or ENOMEM, with a one-line reason in err that
- * names the file and the context. */
+ * names the file and the context. ENOENT also when no context is given
+ * and none is current. With no file, no KUBECONFIG, no ~/.kube/config,
+ * KUBERNETES_SERVICE_HOST set and context NULL or KUBE_IN_CLUSTER (a pod
+ * without a kubeconfig): kubeconfig_in_cluster's answer. On error t is
+ * empty. */
 int kubeconfig_resolve(struct kube_target *t, const char *file,
                        const char *context, const struct kube_env *env,
                        char *err, size_t errlen);
 
 /* The in-cluster target from env (service_host, service_port and the
  * token, ca.crt and namespace files of sa_dir). Returns 0, ENOENT (not
- * in a pod: no KUBERNETES_SERVICE_HOST, or no token file) or EINVAL /
- * ENOMEM with a one-line reason. */
+ * in a pod: no KUBERNETES_SERVICE_HOST), EINVAL (a host or port that
+ * cannot be in a URL, a token file missing or empty, a ca.crt missing or
+ * not PEM) or ENOMEM, with a one-line reason; t is empty on error. */
 int kubeconfig_in_cluster(struct kube_target *t, const struct kube_env *env,
                           char *err, size_t errlen);
 
+/* Frees what t holds (the token wiped first) and zeroes it. */
 void kube_target_free(struct kube_target *t);
 
 /* Decodes base64 text s[0..len) (white space ignored) into *out.

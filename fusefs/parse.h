@@ -25,7 +25,8 @@ const char *parse_text(json_t *v, struct parse_texts *t);
 
 /* The string members of a labels object as labels[0..*n) (calloc'ed,
  * pointing into lj and t); anything but a string is skipped. Keys hold
- * no NUL: jansson refuses one in a key. Returns 0 or ENOMEM. */
+ * no NUL: jansson refuses one in a key. Returns 0 or ENOMEM; free *out
+ * (not the strings) either way. */
 int parse_labels(json_t *lj, struct parse_texts *t, struct label **out,
                  size_t *n);
 
@@ -62,7 +63,7 @@ struct list_parser {
     int in_elem, depth, in_str, esc;
     struct container *v;
     size_t n, cap;
-    int err;                /* first error: EINVAL or ENOMEM */
+    int err;                /* first error: EINVAL, ENOMEM or EFBIG */
     size_t bytes;           /* container_bytes of those kept */
     int capped;             /* ENGINE_CONTAINERS_MAX or ENGINE_BYTES_MAX
                                reached: the rest is not read */
@@ -71,6 +72,7 @@ struct list_parser {
     void *skip_arg;
 };
 
+/* Starts an empty parser (no on_skip). */
 void list_parser_init(struct list_parser *p);
 
 /* Feeds a chunk. Returns 0, or the first error (EINVAL: not a JSON array
@@ -81,11 +83,12 @@ int list_parser_feed(struct list_parser *p, const char *data, size_t len);
 
 /* Ends the input: on success hands over the containers as
  * parse_container_list does and returns 0; EINVAL if the array was not
- * closed; EFBIG after a list cut at one engine's share, with the
- * containers kept handed over as on success. The parser must still be
- * freed. */
+ * closed; the first error of a broken input (*out empty); EFBIG after a
+ * list cut at one engine's share, with the containers kept handed over
+ * as on success. The parser must still be freed. */
 int list_parser_finish(struct list_parser *p, struct container **out, size_t *n);
 
+/* Frees the element's text and the containers not handed over. */
 void list_parser_free(struct list_parser *p);
 
 enum event_kind {
@@ -179,9 +182,9 @@ const char *parse_error_message(const char *body, size_t len,
  * has the same; two of them never share a data root. Podman (its
  * answer has "BuildahVersion") makes up a new ID per request: its
  * identity is "podman NAME:ROOT". Returns 0, or
- * EINVAL when the body is not a JSON object with a non-empty string ID,
- * a part holds a control character, or it does not fit in idlen - 1
- * bytes (id is then ""). */
+ * EINVAL when the body is not a JSON object with a non-empty string ID
+ * without a space, a part holds a control character, or it does not fit
+ * in idlen - 1 bytes (id is then ""). */
 int parse_info_id(const char *json, size_t len, char *id, size_t idlen);
 
 #endif

@@ -89,11 +89,15 @@ void pod_list_init(struct pod_list_parser *p, struct pod_share *share);
 int pod_list_feed(struct pod_list_parser *p, const char *data, size_t len);
 
 /* Ends the input: hands the page over (pod_page_free it) and returns 0;
- * EINVAL if the list was not whole. The parser must still be freed. */
+ * EINVAL if the list was not whole (no items array, or not closed), or
+ * the first error of a broken input; *out is then empty. The parser must
+ * still be freed. */
 int pod_list_finish(struct pod_list_parser *p, struct pod_page *out);
 
+/* Frees the parser's buffers and the rows not handed over. */
 void pod_list_free(struct pod_list_parser *p);
 
+/* Frees the page's rows and zeroes it. */
 void pod_page_free(struct pod_page *p);
 
 enum pod_event_type {

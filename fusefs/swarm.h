@@ -89,7 +89,7 @@ struct swarm {
     const char *tpl;
     struct docker_env env;
     struct fleet *fleet;
-    struct swarm_known *known;  /* f->cap of them */
+    struct swarm_known *known;  /* SWARM_NODES_MAX of them */
     size_t nknown;
     /* private */
     pthread_t thread;

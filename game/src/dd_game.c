@@ -1058,7 +1058,10 @@ static void DD_LogInfighting(void)
 // Keeps the table's pointers true to their flags, once a tic. An
 // arch-vile raising a container's corpse resets its flags: the monster
 // is an ordinary one from then on. A container monster's target is a
-// player or nobody (it then looks for a player).
+// player or nobody (it then looks for a player). The moment one gets a
+// player to attack is logged: what woke it (a shot heard, a hit, a
+// refused kill rising) follows from the lines before, and tests see a
+// protected monster stay asleep.
 static void DD_Guard(void)
 {
     int i;
@@ -1067,20 +1070,28 @@ static void DD_Guard(void)
     {
         dd_entry_t *e = &dd_table.entries[i];
         mobj_t *mo = e->mobj;
+        int awake;
 
-        if (mo == NULL)
-        {
-            continue;
-        }
-        if (!(mo->flags & DD_MF_CONTAINER))
+        if (mo != NULL && !(mo->flags & DD_MF_CONTAINER))
         {
             e->mobj = NULL;
+            mo = NULL;
+        }
+        if (mo == NULL)
+        {
+            e->awake = 0;
             continue;
         }
         if (mo->target != NULL && mo->target->player == NULL)
         {
             mo->target = NULL;
         }
+        awake = mo->target != NULL && mo->health > 0;
+        if (awake && !e->awake)
+        {
+            DD_Log("awake", e, NULL);
+        }
+        e->awake = awake;
     }
 }
 

@@ -87,6 +87,8 @@ typedef struct
     int killtic;        // when its kill was requested (gametic)
     int slow;           // its kill was reported as not answered
     int frozen;         // its monster stands still (container paused)
+    int awake;          // its monster has a player to attack ("awake"
+                        // logged when it got one)
     int mark;           // scratch for DD_TableApply
 } dd_entry_t;
 

@@ -13,44 +13,27 @@
 
 #define API "http://localhost/v1.41"
 
-/* Runs one request; method NULL is GET, json NULL sends no body. Returns
- * the HTTP status, or -1 when the transfer itself failed. */
-static long call(const char *sock, const char *method, const char *path,
-                 const char *json, struct bbody *b)
+/* A handle for path on the engine at sock. NULL when out of memory. */
+static CURL *handle(const char *sock, const char *path)
 {
     CURL *h = curl_easy_init();
-    struct curl_slist *hdr = NULL;
     char url[512];
-    long status = -1;
-    CURLcode rc;
 
     if (!h)
-        return -1;
-    b->len = 0;
-    b->data[0] = '\0';
+        return NULL;
     snprintf(url, sizeof(url), API "%s", path);
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, sock);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, bbody_collect);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, b);
-    if (method)
-        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-    if (json) {
-        hdr = curl_slist_append(NULL, "Content-Type: application/json");
-        curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, json);
-    }
-    rc = curl_easy_perform(h);
-    if (rc == CURLE_OK)
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    else
-        fprintf(stderr, "ddbench: %s %s: %s\n", method ? method : "GET", path,
-                curl_easy_strerror(rc));
-    curl_slist_free_all(hdr);
-    curl_easy_cleanup(h);
-    return status;
+    return h;
+}
+
+/* One request (bbody_call): its HTTP status, or -1. */
+static long call(const char *sock, const char *method, const char *path,
+                 const char *json, struct bbody *b)
+{
+    return bbody_call(handle(sock, path), method, path, json, b);
 }
 
 int bapi_create(const char *sock, const char *image, const char *label,
@@ -127,23 +110,12 @@ int bapi_rename(const char *sock, const char *id, const char *name)
 
 long bapi_list_decode(const char *sock)
 {
-    CURL *h = curl_easy_init();
     struct bwhole w = { NULL, 0, 0 };
-    long n = -1, status = 0;
+    long n = -1, status;
     size_t i;
     json_t *arr, *c;
 
-    if (!h)
-        return -1;
-    curl_easy_setopt(h, CURLOPT_URL, API "/containers/json?all=1");
-    curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, sock);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, bbody_grow);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &w);
-    if (curl_easy_perform(h) == CURLE_OK)
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_cleanup(h);
+    status = bbody_fetch(handle(sock, "/containers/json?all=1"), &w);
     if (status == 200 && (arr = json_loadb(w.data, w.len, 0, NULL))) {
         size_t bytes = 0;
         n = 0;

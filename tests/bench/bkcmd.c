@@ -27,8 +27,6 @@
 #include "bkube.h"
 #include "bmount.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,23 +143,6 @@ static int cmd_kfresh(char **av)
     return 0;
 }
 
-/* Writes "1" to mnt/dir/kill. Returns 0 or the errno. */
-static int kwrite_kill(const char *mnt, const char *dir)
-{
-    char path[4096];
-    int fd, err = 0;
-
-    snprintf(path, sizeof(path), "%s/%s/kill", mnt, dir);
-    fd = open(path, O_WRONLY);
-    if (fd < 0)
-        return errno;
-    if (write(fd, "1", 1) != 1)
-        err = errno ? errno : EIO;
-    if (close(fd) != 0 && !err)
-        err = errno;
-    return err;
-}
-
 static int cmd_kkill(char **av)
 {
     const char *ns = av[0], *mnt = av[1];
@@ -184,7 +165,7 @@ static int cmd_kkill(char **av)
         for (k = 0; k < 2; k++) {
             if ((k == 0) == (i % 2 == 0)) {
                 t0 = bclock_ns();
-                err = kwrite_kill(mnt, da);
+                err = bmount_kill(mnt, da);
                 kill_ms = bclock_ms(t0, bclock_ns());
                 if (err) {
                     fprintf(stderr, "ddbench: kkill: write: %s\n", strerror(err));

@@ -50,38 +50,11 @@ static CURL *handle(const char *path)
     return h;
 }
 
-/* Runs one request; method NULL is GET, json NULL sends no body. Returns
- * the HTTP status, or -1 when the transfer itself failed. */
+/* One request (bbody_call): its HTTP status, or -1. */
 static long call(const char *method, const char *path, const char *json,
                  struct bbody *b)
 {
-    CURL *h = handle(path);
-    struct curl_slist *hdr = NULL;
-    long status = -1;
-    CURLcode rc;
-
-    if (!h)
-        return -1;
-    b->len = 0;
-    b->data[0] = '\0';
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, bbody_collect);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, b);
-    if (method)
-        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-    if (json) {
-        hdr = curl_slist_append(NULL, "Content-Type: application/json");
-        curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, json);
-    }
-    rc = curl_easy_perform(h);
-    if (rc == CURLE_OK)
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    else
-        fprintf(stderr, "ddbench: %s %s: %s\n", method ? method : "GET", path,
-                curl_easy_strerror(rc));
-    curl_slist_free_all(hdr);
-    curl_easy_cleanup(h);
-    return status;
+    return bbody_call(handle(path), method, path, json, b);
 }
 
 int bkube_create(const char *ns, const char *name, const char *label,
@@ -142,19 +115,12 @@ long bkube_status(const char *ns, const char *name)
 
 long bkube_list_decode(void)
 {
-    CURL *h = handle("/api/v1/pods");
     struct bwhole w = { NULL, 0, 0 };
-    long n = -1, status = 0;
+    long n = -1, status;
     size_t i, bytes = 0;
     json_t *doc, *pod;
 
-    if (!h)
-        return -1;
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, bbody_grow);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &w);
-    if (curl_easy_perform(h) == CURLE_OK)
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_cleanup(h);
+    status = bbody_fetch(handle("/api/v1/pods"), &w);
     if (status == 200 && (doc = json_loadb(w.data, w.len, 0, NULL))) {
         n = 0;
         json_array_foreach(json_object_get(doc, "items"), i, pod) {

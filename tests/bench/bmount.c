@@ -6,6 +6,7 @@
 #include "bclock.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,6 +158,22 @@ long bmount_names(const char *mnt, double *ms)
     *ms = bclock_ms(t0, bclock_ns());
     free(names);
     return read_ok;
+}
+
+int bmount_kill(const char *mnt, const char *name)
+{
+    char path[4096];
+    int fd, err = 0;
+
+    snprintf(path, sizeof(path), "%s/%s/kill", mnt, name);
+    fd = open(path, O_WRONLY);
+    if (fd < 0)
+        return errno;
+    if (write(fd, "1", 1) != 1)
+        err = errno ? errno : EIO;
+    if (close(fd) != 0 && !err)
+        err = errno;
+    return err;
 }
 
 int bmount_wait(const char *mnt, const char *name, int want, long long since_ns,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bmount.h - what a client of the mount sees of one container directory,
- * asked the two ways clients ask: lookup (stat) and listing (readdir).
+ * asked the two ways clients ask: lookup (stat) and listing (readdir);
+ * and a kill, written as a person writes it.
  *
  * Copyright the dockerdoom authors. GPL-2.0-or-later. */
 #ifndef DDBENCH_BMOUNT_H
@@ -28,6 +29,10 @@ long bmount_scan2(const char *mnt, const char *f1, const char *f2);
  * a person takes (cat /dockerfs/web/image). *ms gets the time of the
  * second part. Returns the number of images read, or -1. */
 long bmount_names(const char *mnt, double *ms);
+
+/* Writes "1" to mnt/name/kill, as a person's echo 1 > kill does (open,
+ * write, close). Returns 0 or the errno of the step that failed. */
+int bmount_kill(const char *mnt, const char *name);
 
 struct bmount_seen {
     double stat_ms;     /* first time stat agreed, -1 if never */

@@ -205,23 +205,6 @@ static int cmd_fresh(char **av)
     return 0;
 }
 
-/* Writes "1" to mnt/sid/kill. Returns 0 or the errno. */
-static int write_kill(const char *mnt, const char *sid)
-{
-    char path[4096];
-    int fd, err = 0;
-
-    snprintf(path, sizeof(path), "%s/%s/kill", mnt, sid);
-    fd = open(path, O_WRONLY);
-    if (fd < 0)
-        return errno;
-    if (write(fd, "1", 1) != 1)
-        err = errno ? errno : EIO;
-    if (close(fd) != 0 && !err)
-        err = errno;
-    return err;
-}
-
 /* Makes one twin: created, started if running, and listed in the mount. */
 static int make_twin(const char *sock, const char *image, const char *mnt,
                      int running, char *id)
@@ -261,7 +244,7 @@ static int cmd_kill(char **av)
         for (k = 0; k < 2; k++) {
             if ((k == 0) == (i % 2 == 0)) {
                 t0 = bclock_ns();
-                err = write_kill(mnt, sa);
+                err = bmount_kill(mnt, sa);
                 kill_ms = bclock_ms(t0, bclock_ns());
                 if (err) {
                     fprintf(stderr, "ddbench: kill: write: %s\n", strerror(err));

@@ -70,9 +70,7 @@ game_xvfb
 game_start "$M"
 LOG=$GAME_LOG
 
-ids_of() { sed -n "s/^dockerdoom: $1 id=\([0-9a-f]*\) .*/\1/p" "$LOG" | sort -u; }
-all_spawned() { [ -z "$(comm -23 <(echo "$FIRST") <(ids_of spawn))" ]; }
-if wait_until 30 all_spawned; then
+if wait_until 30 game_spawned "$FIRST"; then
     ok "every pod gets a monster"
 else
     not_ok "every pod gets a monster" "$(grep dockerdoom: "$LOG" | tail -n 5; tail -n 3 "$LOG.err")"
@@ -81,31 +79,12 @@ fi
 check "a Deployment's pods share a kind of monster" \
     test "$(sed -n 's/^dockerdoom: spawn id=[0-9a-f]* .*type=\([a-z0-9]*\).*/\1/p' "$LOG" | sort -u | wc -l)" -eq 1
 
-win=
-focus() {
-    [ -n "$win" ] || win=$(timeout 10 xdotool search --sync --limit 1 --class chocolate-doom) || return 0
-    timeout 5 xdotool windowfocus --sync "$win" 2>/dev/null || xdotool windowfocus "$win" || true
-}
-type_keys() { focus; xdotool type --delay 60 "$1" || true; }
-hold() { focus; xdotool keydown "$1" && sleep "$2"; xdotool keyup "$1" || true; }
-requested() { [ -n "$(ids_of kill-request)" ]; }
-
-type_keys iddqd
-sleep 0.3
-t=$(now_ms)
-# idrm kills the container monsters in view: turn about 75 degrees
-# between tries, and step forward after each full turn.
-for round in $(seq 1 4); do
-    for _ in $(seq 1 6); do
-        type_keys idrm
-        wait_until 1 requested && break 2
-        hold Left 0.7
-    done
-    hold Up 0.8
-done
-VICTIMS=$(ids_of kill-request)
+# idrm kills the container monsters in view: a sweep until it asks.
+game_idrm_sweep
+t=$GAME_SWEEP_MS
+VICTIMS=$(game_ids kill-request)
 if [ -n "$VICTIMS" ]; then
-    ok "idrm kills a pod's monster ($(echo "$VICTIMS" | wc -l), round $round)"
+    ok "idrm kills a pod's monster ($(echo "$VICTIMS" | wc -l), round $GAME_SWEEP_ROUND)"
 else
     not_ok "idrm kills a pod's monster" "$(grep dockerdoom: "$LOG" | tail -n 8)"
     tap_done

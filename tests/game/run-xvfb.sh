@@ -8,6 +8,9 @@
 #   - the idrm cheat (typed with xdotool) writes "1" to exactly the kill
 #     files of the monsters it killed, and to no other
 #   - a failed kill write is logged with its errno and the monster returns
+#   - protected monsters sleep through the player's punches that wake an
+#     unprotected one; shot by idrm, their kills are refused (EPERM) and
+#     they rise and fight back
 #   - 50 and 300 entries on freedoom2 MAP01 and freedoom1 E1M1, with the
 #     map's own monsters: all spawn, the game keeps running, and 10 s of
 #     monsters fighting (each other, the player in god mode, barrels) never
@@ -40,6 +43,8 @@ TESTS_TMP=$TMP
 
 cleanup() {
     game_teardown
+    # Section 2b's kill files are immutable until it ends.
+    chattr -i "$TMP"/protected/*/kill 2>/dev/null || true
     rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -278,6 +283,92 @@ nfailed=$(count_of "$LOG" kill-request)
 check "the summary names the failures by errno" grep -q \
     "^dockerdoom: message fail idrm: $nfailed failed (EISDIR)\$" "$LOG"
 game_stop
+
+# --- 2b. a protected monster does not attack unless attacked ---------------
+# Eight protected entries whose kill files are immutable: a kill write is
+# refused with EPERM, as dockerfs refuses a protected container's (where
+# the file system cannot mark a file immutable, a kill that is a directory
+# is refused with EISDIR instead). Once they stand, the nearest one in view
+# is unprotected: waking to the player's punches, it shows the noise is
+# heard where they stand, and no protected one wakes ("awake": a monster
+# got a player to attack). Then, the unprotected one gone and god mode
+# off, idrm kills the protected ones in view: their kills are refused,
+# they rise and now fight back, and the player's health drops.
+DIR=$TMP/protected
+LOG=$TMP/protected.log
+make_entries "$DIR" 8 guard
+refused=EPERM
+for d in "$DIR"/*/; do
+    echo 1 >"$d/protected"
+    if ! chattr +i "$d/kill" 2>/dev/null; then
+        rm -f "$d/kill" && mkdir "$d/kill"
+        refused=EISDIR
+    fi
+done
+[ "$refused" = EPERM ] || note "chattr +i fails on $TMP: kills are refused with EISDIR"
+start_game "$LOG" "$DIR" freedoom2.wad 1
+wait_until 30 has_at_least "$LOG" spawn 8 || true
+check_eq "protected entries are logged as such" 8 "$(count_of "$LOG" protected)"
+# "DIST ID" of each monster in the player's view, nearest first.
+inview=$(sed -n 's/^dockerdoom: spawn id=\([0-9a-f]*\) .* dist=\([0-9]*\) view=1 .*/\2 \1/p' "$LOG" | sort -n)
+noisy=$(echo "$inview" | sed -n '1s/.* //p')
+check "two monsters or more stand in the player's view ($(echo "$inview" | grep -c .))" \
+    test "$(echo "$inview" | grep -c .)" -ge 2
+if [ -n "$noisy" ]; then
+    echo 0 >"$DIR/$noisy/protected"
+    touch "$DIR/$noisy"
+fi
+wait_until 5 grep -q "^dockerdoom: unprotected id=$noisy " "$LOG" || true
+type_keys iddqd
+# The fist, so no shot hits anyone: "1" is held down while fire is. The
+# game reads a weapon key as held when it builds a tic, and a press and
+# release that land in one tic (xdotool key under load) are never seen:
+# the pistol would fire and its hit would wake a protected monster.
+xdotool keydown 1 keydown Control_L || true
+if wait_until 15 grep -q "^dockerdoom: awake id=$noisy " "$LOG"; then
+    ok "the punches wake the unprotected monster in view"
+else
+    not_ok "the punches wake the unprotected monster in view" "$(grep '^dockerdoom: ' "$LOG")"
+fi
+if [ -n "$noisy" ]; then
+    chattr -i "$DIR/$noisy/kill" 2>/dev/null || true
+    rm -rf "${DIR:?}/$noisy"
+fi
+wait_until 5 grep -q "^dockerdoom: despawn id=$noisy " "$LOG" || true
+xdotool keyup Control_L keyup 1 || true
+# Awake lines of protected monsters whose kill was not refused before.
+woke_unprovoked() {
+    awk -v noisy="$noisy" -v refused="$refused" '
+        /^dockerdoom: kill-result / && $0 ~ " result=" refused "$" {
+            split($3, id, "="); shot[id[2]] = 1 }
+        /^dockerdoom: awake / { split($3, id, "=")
+            if (id[2] != noisy && !(id[2] in shot)) print }' "$LOG"
+}
+check_eq "no protected monster wakes to the noise" "" "$(woke_unprovoked)"
+type_keys iddqd
+type_keys idrm
+if wait_until 5 grep -q "^dockerdoom: kill-result .* result=$refused\$" "$LOG"; then
+    ok "idrm's kill of a protected monster is refused ($refused)"
+else
+    not_ok "idrm's kill of a protected monster is refused ($refused)" "$(grep '^dockerdoom: ' "$LOG")"
+fi
+# A monster whose kill was refused rose, got the player to attack, and a
+# stats line after that shows he was hurt.
+fights_back() {
+    awk -v refused="$refused" -v want="$1" '
+        /^dockerdoom: kill-result / && $0 ~ " result=" refused "$" {
+            split($3, id, "="); shot[id[2]] = 1 }
+        /^dockerdoom: awake / { split($3, id, "="); if (id[2] in shot) awake = 1 }
+        awake && /^dockerdoom: stats / && !/ health=100$/ { hurt = 1 }
+        END { exit !(want == "awake" ? awake : hurt) }' "$LOG"
+}
+check "a protected monster whose kill is refused rises and fights back (awake)" \
+    wait_until 10 fights_back awake
+check "and hurts the player (health below 100)" wait_until 15 fights_back hurt
+note "$(grep '^dockerdoom: stats ' "$LOG" | tail -n 1 || true)"
+check_eq "no protected monster woke but those whose kill was refused" "" "$(woke_unprovoked)"
+game_stop
+chattr -i "$DIR"/*/kill 2>/dev/null || true
 
 # --- 3. renames, image changes, a kill the engine does not answer ----------
 DIR=$TMP/slow

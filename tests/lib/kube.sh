@@ -105,6 +105,8 @@ KUBE_TESTS_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$KUBE_TESTS_LIB/pki.sh"
 # shellcheck source=tests/lib/ports.sh
 . "$KUBE_TESTS_LIB/ports.sh"
+# shellcheck source=tests/lib/proc.sh
+. "$KUBE_TESTS_LIB/proc.sh"
 
 KUBE_REPO=$(cd "$KUBE_TESTS_LIB/../.." && pwd)
 KUBE_START_TIMEOUT=${KUBE_START_TIMEOUT:-180}
@@ -148,17 +150,9 @@ kube_alive() {
 # Stops the process NAME: TERM, then KILL after SECS (default
 # KUBE_STOP_TIMEOUT) s.
 kube_halt() {
-    local pid i secs=${2:-$KUBE_STOP_TIMEOUT}
+    local pid secs=${2:-$KUBE_STOP_TIMEOUT}
     pid=$(cat "$KUBE_DIR/$1.pid" 2>/dev/null) || return 0
-    [ -n "$pid" ] || return 0
-    kill -TERM "$pid" 2>/dev/null || { rm -f "$KUBE_DIR/$1.pid"; return 0; }
-    for ((i = 0; i < secs * 10; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    # Our child when started by this shell: reap it.
-    wait "$pid" 2>/dev/null || true
+    proc_stop "$pid" "$secs"
     rm -f "$KUBE_DIR/$1.pid"
 }
 

@@ -29,6 +29,9 @@
 # GAME_BIN, IWAD (freedoom2) and NG_PLAYERS (2) may be set before.
 # Processes are stopped by their own pid.
 
+# shellcheck source=tests/lib/proc.sh
+. "$(dirname "${BASH_SOURCE[0]}")/proc.sh"
+
 NG_GAME=${GAME_BIN:-$REPO/build/game/chocolate-doom}
 NG_IWAD=${IWAD:-/usr/share/games/doom/freedoom2.wad}
 NG_PLAYERS=${NG_PLAYERS:-2}
@@ -105,16 +108,8 @@ ng_focus() {
 }
 
 ng_stop() {
-    local k=$1 pid=${NG_PID[$1]:-}
-    [ -n "$pid" ] || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 40); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.05
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    NG_PID[k]=
+    proc_stop "${NG_PID[$1]:-}"
+    NG_PID[$1]=
 }
 
 ng_down() {

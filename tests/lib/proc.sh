@@ -10,6 +10,10 @@
 #   proc_naming --tree DIR  the same and all their descendants (the
 #                         containers' processes under a shim)
 #   proc_kill_under DIR   SIGKILL to every pid of proc_naming DIR
+#   proc_stop PID [SECS]  SIGTERM, then SIGKILL if PID is still there
+#                         after SECS (2, whole seconds); reaped when it is
+#                         the caller's child. An empty or gone PID is no
+#                         error: always 0
 #   mounts_under DIR      mount points under DIR, deepest first
 #   unmount_under DIR     unmounts them (FUSE ones with fusermount3 -uz,
 #                         the rest lazily)
@@ -40,6 +44,20 @@ proc_kill_under() {
     local -a pids
     mapfile -t pids < <(proc_naming "$1")
     [ ${#pids[@]} -eq 0 ] || kill -KILL "${pids[@]}" 2>/dev/null || true
+}
+
+proc_stop() {
+    local pid=$1 secs=${2:-2} i
+    [ -n "$pid" ] || return 0
+    if kill -TERM "$pid" 2>/dev/null; then
+        for ((i = 0; i < secs * 20; i++)); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.05
+        done
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+    return 0
 }
 
 mounts_under() {

@@ -39,6 +39,8 @@
 
 # shellcheck source=tests/lib/ports.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../../lib/ports.sh"
+# shellcheck source=tests/lib/proc.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../lib/proc.sh"
 
 XS_PIDS=()
 
@@ -186,16 +188,9 @@ xstack_xterm() {
 }
 
 xstack_stop() {
-    local i pid n
+    local i
     for ((i = ${#XS_PIDS[@]} - 1; i >= 0; i--)); do
-        pid=${XS_PIDS[$i]}
-        kill -TERM "$pid" 2>/dev/null || continue
-        for ((n = 0; n < 40; n++)); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.05
-        done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
+        proc_stop "${XS_PIDS[$i]}"
     done
     XS_PIDS=()
 }
