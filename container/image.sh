@@ -28,11 +28,20 @@
 # container/progress.sh). The launcher sources this file to build dockerfs
 # beside them. Downloaded packages are kept in CACHE/debs (and those of
 # /var/cache/apt/archives are used): a new root downloads only what
-# changed.
+# changed. A clone also keeps them, and each root it makes, in this
+# machine's cache MACHINE (/var/cache/dockerdoom/image: debs/, and
+# roots/KEY/ with the tarball's sha256), so that the next clone on this
+# machine downloads nothing and takes the root of the same KEY as it is.
+# The caches are an optimisation only: a package is used from any of
+# them only when its size and hash are those apt's lists give (else it is
+# downloaded), a root only when its sha256 matches; a MACHINE that is
+# missing or cannot be written is simply not used.
 #
 # Environment: DOCKERDOOM_IMAGE (dockerdoom:latest), IMAGE_CACHE (the
 # clone's build/image; installed: /var/lib/dockerdoom/image), GAME_BUILD
-# (the clone's build/game; installed: /var/lib/dockerdoom/game).
+# (the clone's build/game; installed: /var/lib/dockerdoom/game),
+# DOCKERDOOM_IMAGE_MACHINE_CACHE (MACHINE; empty: none; installed: none,
+# /var/lib/dockerdoom is already the machine's).
 set -euo pipefail
 
 IMAGE_SH=$(readlink -f "${BASH_SOURCE[0]}")
@@ -43,9 +52,11 @@ ROOT_REPO=dockerdoom-root
 if [[ -e $IMAGE_REPO/container/dockerdoom ]]; then
     IMAGE_CACHE=${IMAGE_CACHE:-$IMAGE_REPO/build/image}
     GAME_BUILD=${GAME_BUILD:-}
+    IMAGE_MACHINE=${DOCKERDOOM_IMAGE_MACHINE_CACHE-/var/cache/dockerdoom/image}
 else
     IMAGE_CACHE=${IMAGE_CACHE:-/var/lib/dockerdoom/image}
     GAME_BUILD=${GAME_BUILD:-/var/lib/dockerdoom/game}
+    IMAGE_MACHINE=${DOCKERDOOM_IMAGE_MACHINE_CACHE-}
 fi
 # shellcheck source=container/progress.sh
 . "$IMAGE_REPO/container/progress.sh"
@@ -101,6 +112,151 @@ apt_lines() {
               if (comps != "" && (suite == c || index(suite, c "-") == 1)) print "deb " uri " " suite comps }' \
             /dev/null "${oneline[@]}"
     } | awk '!seen[$0]++'
+}
+
+# uris_sha256 reads apt's --print-uris lines ('URI' FILE SIZE [HASH]) and
+# prints "FILE SIZE SHA256:HEX" for each, HEX from apt-cache show ("-"
+# when apt knows none): --print-uris gives only an MD5Sum, and none for
+# an archive whose index has no MD5Sum (Debian's security archive).
+uris_sha256() {
+    local uri file size name ver i
+    local -a files=() sizes=() want=()
+    local -A sum=()
+    while read -r uri file size _; do
+        [[ -n ${file:-} && $uri == \'* ]] || continue
+        files+=("$file")
+        sizes+=("$size")
+        # NAME_VERSION_ARCH.deb, the version's ':' as %3a.
+        name=${file%%_*}
+        ver=${file#*_}
+        ver=${ver%_*}
+        want+=("$name=${ver//%3a/:}")
+    done
+    [[ ${#files[@]} -gt 0 ]] || return 0
+    while read -r file size; do
+        sum[$file]=$size
+    done < <(apt-cache show "${want[@]}" 2>/dev/null | awk '
+        /^Package: / { p = $2 }
+        /^Version: / { v = $2; gsub(/:/, "%3a", v) }
+        /^Architecture: / { a = $2 }
+        /^SHA256: / { print p "_" v "_" a ".deb", "SHA256:" $2 }')
+    for i in "${!files[@]}"; do
+        echo "${files[$i]} ${sizes[$i]} ${sum[${files[$i]}]:--}"
+    done
+}
+
+# deb_ok FILE SIZE HASH: FILE is SIZE bytes with HASH ("SHA256:hex",
+# "MD5Sum:hex"): a whole copy of the package apt would fetch. apt itself
+# takes a file of the right name and size in its archives as it is, so a
+# damaged copy in a cache would reach dpkg.
+deb_ok() {
+    local f=$1 size=$2 hash=$3 sum
+    [[ -f $f && $(stat -c %s "$f" 2>/dev/null) == "$size" ]] || return 1
+    case ${hash%%:*} in
+        SHA512) sum=sha512sum ;;
+        SHA256) sum=sha256sum ;;
+        SHA1) sum=sha1sum ;;
+        MD5Sum) sum=md5sum ;;
+        *) return 1 ;;
+    esac
+    [[ $($sum <"$f" | cut -d' ' -f1) == "${hash#*:}" ]]
+}
+
+# deb_cached FILE SIZE HASH prints the path of a whole copy (deb_ok) of
+# the package file FILE in the caches: CACHE/debs, MACHINE/debs, apt's
+# archives. A damaged copy in CACHE/debs or MACHINE/debs is removed.
+deb_cached() {
+    local d
+    for d in "$IMAGE_CACHE/debs" ${IMAGE_MACHINE:+"$IMAGE_MACHINE/debs"} /var/cache/apt/archives; do
+        [[ -e $d/$1 ]] || continue
+        if deb_ok "$d/$1" "$2" "$3"; then
+            echo "$d/$1"
+            return 0
+        fi
+        [[ $d == /var/cache/apt/archives ]] || rm -f "$d/$1" 2>/dev/null || true
+    done
+    return 1
+}
+
+# unpacked_fetch downloads into the current directory the packages of
+# the image-unpacked set that no cache has whole.
+unpacked_fetch() {
+    local p file size hash
+    for p in $("$IMAGE_REPO/container/deps.sh" image-unpacked --list); do
+        file=
+        read -r file size hash < <(apt-get download --print-uris -qq "$p" | head -n1 | uris_sha256) || true
+        [[ -n $file ]] || { echo "no package $p in the archive" >&2; return 1; }
+        deb_cached "$file" "$size" "$hash" >/dev/null && continue
+        rm -f "$file"
+        apt-get download -q "$p" || return 1
+    done
+}
+
+# machine_put FILE DIR: FILE into DIR under its name, appearing whole (a
+# hard link, else a copy renamed into place), unless DIR has it already.
+# 1 when DIR cannot be written.
+machine_put() {
+    local f=$1 dir=$2 name=${1##*/}
+    [[ -e $dir/$name ]] && return 0
+    ln "$f" "$dir/$name" 2>/dev/null && return 0
+    [[ -e $dir/$name ]] && return 0
+    if cp "$f" "$dir/.$name.$$" 2>/dev/null && mv -f "$dir/.$name.$$" "$dir/$name" 2>/dev/null; then
+        return 0
+    fi
+    rm -f "$dir/.$name.$$" 2>/dev/null || true
+    return 1
+}
+
+# machine_keep KEY: the packages of CACHE/debs (the root just made of
+# them) and the root's tarball into MACHINE, for the other clones of
+# this machine; older versions of those packages leave MACHINE/debs, and
+# only the three roots used last stay. Never fails: the cache is an
+# optimisation.
+machine_keep() {
+    # The launcher runs with set -f; the packages are found by globs.
+    local - key=$1 m=$IMAGE_MACHINE f name old tmp
+    set +f
+    [[ -n $m ]] && mkdir -p "$m/debs" "$m/roots" 2>/dev/null || return 0
+    for f in "$IMAGE_CACHE"/debs/*.deb; do
+        [[ -f $f ]] || continue
+        name=${f##*/}
+        machine_put "$f" "$m/debs" || return 0
+        for old in "$m/debs/${name%%_*}"_*.deb; do
+            [[ $old == "$m/debs/$name" ]] || rm -f "$old"
+        done
+    done
+    # The tarball and its sum appear together: a directory renamed into
+    # place (a build beside this one keeps its own, or this one).
+    tmp=$(mktemp -d "$m/roots/.new.XXXXXX" 2>/dev/null) || return 0
+    if machine_put "$IMAGE_CACHE/root-$key.tar" "$tmp" &&
+        sha256sum <"$tmp/root-$key.tar" | cut -c1-64 >"$tmp/sha256" && chmod 0755 "$tmp"; then
+        [[ ${IMAGE_REFRESH:-0} != 1 ]] || rm -rf "$m/roots/$key"
+        mv -T "$tmp" "$m/roots/$key" 2>/dev/null || true
+    fi
+    rm -rf "$tmp"
+    # shellcheck disable=SC2012  # names made here: KEY, hex
+    ls -td "$m/roots"/*/ 2>/dev/null | tail -n +4 | xargs -r rm -rf
+    return 0
+}
+
+# machine_root KEY links (or copies) MACHINE's root of KEY into CACHE
+# when its sha256 is right (a damaged one is removed) and says so.
+machine_root() {
+    local key=$1 d tar
+    [[ -n $IMAGE_MACHINE ]] || return 1
+    d=$IMAGE_MACHINE/roots/$key
+    tar=$IMAGE_CACHE/root-$key.tar
+    [[ -s $d/root-$key.tar && -s $d/sha256 ]] || return 1
+    if [[ $(sha256sum <"$d/root-$key.tar" | cut -c1-64) != "$(cat "$d/sha256")" ]]; then
+        img_say "root: the one of this machine's cache ($d) is damaged: made anew"
+        rm -rf "$d" 2>/dev/null || true
+        return 1
+    fi
+    mkdir -p "$IMAGE_CACHE" || return 1
+    ln -f "$d/root-$key.tar" "$tar" 2>/dev/null ||
+        { cp "$d/root-$key.tar" "$tar.$$" && mv -f "$tar.$$" "$tar"; } || { rm -f "$tar.$$"; return 1; }
+    touch "$d" 2>/dev/null || true
+    img_say "root: taken from this machine's cache ($d, made $(date -u -r "$d/sha256" '+%Y-%m-%d %H:%M UTC'); --refresh makes it anew)"
 }
 
 # root_key prints the hash naming the root: the package sets, the recipe
@@ -168,12 +324,11 @@ root_tar() {
     # them and fetches what this did not.
     mkdir -p "$IMAGE_CACHE/debs"
     rm -f "$IMAGE_CACHE/debs/.early.rc"
-    # shellcheck disable=SC2046  # one word per package
     (cd "$IMAGE_CACHE/debs" &&
-        apt-get download -q $("$IMAGE_REPO/container/deps.sh" image-unpacked --list) \
-            >"$IMAGE_CACHE/debs/.early.log" 2>&1; echo $? >"$IMAGE_CACHE/debs/.early.rc") &
+        unpacked_fetch >"$IMAGE_CACHE/debs/.early.log" 2>&1; echo $? >"$IMAGE_CACHE/debs/.early.rc") &
     # shellcheck disable=SC2016  # the hooks' $1 is mmdebstrap's (the root)
-    IMAGE_SH=$IMAGE_SH IMAGE_CACHE=$IMAGE_CACHE MMDEBSTRAP_INCLUDE_LIST=$include STUB_DIR=$STUB_DIR \
+    IMAGE_SH=$IMAGE_SH IMAGE_CACHE=$IMAGE_CACHE DOCKERDOOM_IMAGE_MACHINE_CACHE=$IMAGE_MACHINE \
+    MMDEBSTRAP_INCLUDE_LIST=$include STUB_DIR=$STUB_DIR \
     TMPDIR=$tmp mmdebstrap --verbose --variant=essential --include="$include" \
         --setup-hook='"$IMAGE_SH" --hook setup "$1"' \
         --hook-dir=/usr/share/mmdebstrap/hooks/maybe-merged-usr \
@@ -189,15 +344,15 @@ root_tar() {
 # with ROOT the root being made).
 #   setup      copies the stand-ins (root_stubs) in, this machine's package
 #              lists (apt-get update then only checks them) and the
-#              packages it will install that are in CACHE/debs or
-#              /var/cache/apt/archives
+#              packages it will install that a cache has whole
+#              (deb_cached: CACHE/debs, MACHINE/debs, apt's archives)
 #   essential  the image's dpkg rules, before anything but the Essential
 #              packages is installed: no manuals or translations
 #   customize  the image-unpacked set, the rest of the trimming, the user
 #              doom (uid 1000), the directories the entrypoint needs, and
 #              the downloaded packages kept in CACHE/debs
 root_hook() {
-    local stage=$1 root=$2 f p uri file
+    local stage=$1 root=$2 f p file size hash
     export APT_CONFIG=$MMDEBSTRAP_APT_CONFIG
     case $stage in
     setup)
@@ -210,12 +365,13 @@ root_hook() {
         # from the caches then, only downloads.
         # shellcheck disable=SC2086  # the include list, comma-separated
         { apt-get install -qq --print-uris '?essential' ${MMDEBSTRAP_INCLUDE_LIST//,/ } 2>/dev/null || true; } |
-            awk '{print $2}' | while IFS= read -r file; do
-                # An if, not [[ ]] &&: a package in neither cache (the
-                # last one, in a clean clone) must not fail the hook.
-                for f in "$IMAGE_CACHE/debs/$file" "/var/cache/apt/archives/$file"; do
-                    if [[ -f $f ]]; then cp "$f" "$root/var/cache/apt/archives/"; break; fi
-                done
+            uris_sha256 | while read -r file size hash; do
+                # An if, not &&: a package in no cache (the last one, in
+                # a clean clone) must not fail the hook.
+                if f=$(deb_cached "$file" "$size" "$hash"); then
+                    # Gone meanwhile (another build's cleanup)? Downloaded then.
+                    cp "$f" "$root/var/cache/apt/archives/" 2>/dev/null || true
+                fi
             done
         echo "cached packages used: $(find "$root/var/cache/apt/archives" -name '*.deb' | wc -l)"
         ;;
@@ -228,15 +384,15 @@ root_hook() {
             sleep 0.1
         done
         for p in $("$IMAGE_REPO/container/deps.sh" image-unpacked --list); do
-            uri=$(apt-get download --print-uris -qq "$p" | head -n1)
-            file=$(awk '{print $2}' <<<"$uri")
+            file=
+            read -r file size hash < <(apt-get download --print-uris -qq "$p" | head -n1 | uris_sha256) || true
             [[ -n $file ]] || { echo "no package $p in the archive" >&2; return 1; }
-            if [[ ! -f $IMAGE_CACHE/debs/$file ]]; then
-                if [[ -f /var/cache/apt/archives/$file ]]; then
-                    cp "/var/cache/apt/archives/$file" "$IMAGE_CACHE/debs/"
-                else
-                    (cd "$IMAGE_CACHE/debs" && apt-get download -q "$p")
-                fi
+            if ! { f=$(deb_cached "$file" "$size" "$hash") &&
+                   { [[ $f == "$IMAGE_CACHE/debs/$file" ]] || cp "$f" "$IMAGE_CACHE/debs/"; }; }; then
+                rm -f "$IMAGE_CACHE/debs/$file"
+                (cd "$IMAGE_CACHE/debs" && apt-get download -q "$p")
+                deb_ok "$IMAGE_CACHE/debs/$file" "$size" "$hash" ||
+                    { echo "$file: downloaded, but not the size and hash apt lists" >&2; return 1; }
             fi
             dpkg-deb -x "$IMAGE_CACHE/debs/$file" "$root"
             echo "unpacked $file"
@@ -289,13 +445,18 @@ root_image() {
     echo "$name"
 }
 
-# root_ready: is the root's tarball of today's KEY there?
+# root_ready: is the root's tarball of today's KEY there (in CACHE, or
+# taken from MACHINE's)?
 root_ready() {
-    [[ ${IMAGE_REFRESH:-0} != 1 && -s $IMAGE_CACHE/root-$(root_key).tar ]]
+    local key
+    [[ ${IMAGE_REFRESH:-0} != 1 ]] || return 1
+    key=$(root_key)
+    [[ -s $IMAGE_CACHE/root-$key.tar ]] || machine_root "$key"
 }
 
 # root_step: the root as a step (root_tar under a lock, old tarballs
-# removed once the new one is there).
+# removed once the new one is there, the new one and its packages kept
+# in MACHINE).
 root_step() {
     local key
     key=$(root_key)
@@ -307,6 +468,7 @@ root_step() {
     fi
     root_tar "$IMAGE_CACHE/root-$key.tar" || return 1
     find "$IMAGE_CACHE" -maxdepth 1 -name 'root-*.tar' ! -name "root-$key.tar" -delete
+    machine_keep "$key"
 }
 
 # game_make builds the game and ddaudio (make game audio) into GAME_BUILD

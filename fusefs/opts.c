@@ -19,7 +19,8 @@
 enum {
     OPT_HOST = 256, OPT_FILTER, OPT_ALL, OPT_PROTECT, OPT_DRY_RUN,
     OPT_KILL_ACTION, OPT_UID, OPT_GID, OPT_TIMEOUT, OPT_RESYNC, OPT_SYSLOG,
-    OPT_CONTEXT, OPT_FAST_READ, OPT_SWARM, OPT_SWARM_ENGINE, OPT_SPIN,
+    OPT_CONTEXT, OPT_FAST_READ, OPT_SWARM, OPT_SWARM_ENGINE, OPT_SWARM_POLL,
+    OPT_SPIN,
     OPT_KUBE, OPT_KUBECONFIG, OPT_KUBE_CONTEXT, OPT_NAMESPACE, OPT_GRACE,
     OPT_NO_DEFAULT_PROTECT,
     OPT_OWNER_ONLY
@@ -33,6 +34,7 @@ static const struct option long_opts[] = {
     { "context",     required_argument, NULL, OPT_CONTEXT },
     { "swarm",       required_argument, NULL, OPT_SWARM },
     { "swarm-engine", required_argument, NULL, OPT_SWARM_ENGINE },
+    { "swarm-poll",  required_argument, NULL, OPT_SWARM_POLL },
     { "kube",        required_argument, NULL, OPT_KUBE },
     { "kubeconfig",  required_argument, NULL, OPT_KUBECONFIG },
     { "kube-context", required_argument, NULL, OPT_KUBE_CONTEXT },
@@ -307,6 +309,12 @@ static int take_option(struct options *o, int c, const char *arg,
                           arg, why);
         o->swarm_engine = arg;
         return 0;
+    case OPT_SWARM_POLL:
+        if (parse_seconds(arg, 0, &o->swarm_poll) || o->swarm_poll < 0.1)
+            return errmsg(2, err, errlen, "bad --swarm-poll '%s': expected "
+                          "seconds >= 0.1", arg);
+        o->have_swarm_poll = 1;
+        return 0;
     case OPT_ALL: o->all = 1; return 0;
     case OPT_DRY_RUN: o->dry_run = 1; return 0;
     case OPT_FAST_READ: o->fast_read = 1; return 0;
@@ -426,6 +434,7 @@ int opts_parse(struct options *o, int argc, char **argv,
     o->action = KILL_RM;
     o->timeout = 10;
     o->resync = 300;
+    o->swarm_poll = SWARM_POLL_S;
     o->spin_us = SERVE_SPIN_US_DEFAULT;
     o->grace_period = -1;
     optind = 0;     /* glibc: 0 forces a full restart of the scanner */
@@ -441,6 +450,8 @@ int opts_parse(struct options *o, int argc, char **argv,
         rc = 2;
     if (!rc && o->swarm_engine && !o->swarm)
         rc = errmsg(2, err, errlen, "--swarm-engine needs --swarm");
+    if (!rc && o->have_swarm_poll && !o->swarm)
+        rc = errmsg(2, err, errlen, "--swarm-poll needs --swarm");
     if (rc) {
         /* Everything is freed, so a caller may exit at once. */
         opts_free(o);
@@ -490,10 +501,13 @@ void opts_usage(FILE *out, const char *prog)
 "                          default)\n"
 "      --swarm URL         a swarm manager's engine (unix:// or tcp://, TLS\n"
 "                          as for --host): one engine per node (GET /nodes,\n"
-"                          asked again every %d s), named after its host\n"
-"                          name, else HOSTNAME-<first 6 of the node ID>\n"
+"                          asked again every --swarm-poll seconds), named\n"
+"                          after its host name, else HOSTNAME-<first 6 of\n"
+"                          the node ID>\n"
 "      --swarm-engine TPL  a node's engine address (default %s);\n"
 "                          {addr} node address, {hostname}, {id} node ID\n"
+"      --swarm-poll SECONDS  how often the manager is asked for its nodes\n"
+"                          (default %d, at least 0.1)\n"
 "      --filter KEY=VALUE  show only matching containers (docker ps syntax;\n"
 "                          pods: label=KEY[=VALUE] only); repeatable\n"
 "      --all               include containers that are not running (and\n"
@@ -533,7 +547,7 @@ void opts_usage(FILE *out, const char *prog)
 "Containers and pods labelled dockerfs.protect=true, pods in kube-system\n"
 "(unless --no-default-protect) and dockerfs's own container or pod are\n"
 "never killed.\n",
-            prog ? prog : "dockerfs", SWARM_POLL_S, SWARM_ENGINE_DEFAULT,
+            prog ? prog : "dockerfs", SWARM_ENGINE_DEFAULT, SWARM_POLL_S,
             SERVE_SPIN_US_DEFAULT);
 }
 

@@ -40,6 +40,8 @@ struct options {
     int no_default_protect;     /* --no-default-protect */
     const char *swarm;          /* --swarm URL: a manager's engine */
     const char *swarm_engine;   /* --swarm-engine TEMPLATE, or NULL */
+    double swarm_poll;          /* --swarm-poll SECONDS, default SWARM_POLL_S */
+    int have_swarm_poll;        /* --swarm-poll was given */
     struct filters filters;     /* --filter, repeatable */
     struct protect_rules protect; /* --protect, repeatable */
     int all;                    /* --all */

@@ -365,6 +365,7 @@ int swarm_init(struct swarm *s, struct fleet *f, const struct options *o,
     s->fleet = f;
     s->env = *env;
     s->tpl = o->swarm_engine ? o->swarm_engine : SWARM_ENGINE_DEFAULT;
+    s->poll_s = o->swarm_poll > 0 ? o->swarm_poll : SWARM_POLL_S;
     if (!(s->known = calloc(SWARM_NODES_MAX, sizeof *s->known)))
         return errmsg(ENOMEM, err, errlen, "out of memory");
     if ((rc = context_resolve(&s->host, o->swarm, NULL, env, NULL, err,
@@ -391,7 +392,9 @@ static void *run(void *arg)
     while (!s->stop) {
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += SWARM_POLL_S;
+        long long ns = until.tv_nsec + (long long)(s->poll_s * 1e9);
+        until.tv_sec += (time_t)(ns / 1000000000LL);
+        until.tv_nsec = (long)(ns % 1000000000LL);
         while (!s->stop &&
                pthread_cond_timedwait(&s->wake, &s->lock, &until) != ETIMEDOUT)
             ;

@@ -4,13 +4,13 @@
  *   dockerfs /dockerfs --swarm unix:///run/docker.sock \
  *            --swarm-engine 'tcp://{addr}:2376'
  *
- * One thread asks the manager GET /nodes at start and every SWARM_POLL_S
- * seconds and turns the answer into the wanted member set: a new node
- * gets a member (fleet_add, fleet_join), a node whose State is "down"
- * is paused (rows unreachable, kills EIO) until it is "ready" again, a
- * node no longer listed (docker node rm) is retired (rows dropped). The
- * pure parts (parse, template, names, difference) are separate so the
- * unit tests reach them without an engine. */
+ * One thread asks the manager GET /nodes at start and every --swarm-poll
+ * seconds (default SWARM_POLL_S) and turns the answer into the wanted
+ * member set: a new node gets a member (fleet_add, fleet_join), a node
+ * whose State is "down" is paused (rows unreachable, kills EIO) until it
+ * is "ready" again, a node no longer listed (docker node rm) is retired
+ * (rows dropped). The pure parts (parse, template, names, difference)
+ * are separate so the unit tests reach them without an engine. */
 #ifndef DOCKERFS_SWARM_H
 #define DOCKERFS_SWARM_H
 
@@ -25,6 +25,8 @@
 /* Members --swarm may add beyond the --host and --context ones; nodes
  * beyond it are logged and skipped. */
 #define SWARM_NODES_MAX 64
+/* --swarm-poll's default: a node joining or leaving shows within it,
+ * at one small GET /nodes per period. */
 #define SWARM_POLL_S 10
 #define SWARM_NODE_ID_MAX 64
 #define SWARM_HOSTNAME_MAX 255
@@ -87,6 +89,7 @@ struct swarm {
     struct host host;           /* the manager's engine */
     struct engine engine;
     const char *tpl;
+    double poll_s;              /* seconds between two GET /nodes */
     struct docker_env env;
     struct fleet *fleet;
     struct swarm_known *known;  /* SWARM_NODES_MAX of them */

@@ -14,6 +14,9 @@
 # play's own "done in N s" lines), the image's size and the load average
 # before and after; the full outputs stay in the result directory.
 #
+# The machine's image cache (/var/cache/dockerdoom/image, container/image.sh)
+# is left out: the first play makes the root from nothing.
+#
 # Knobs: BENCH_PLAY_DEBS=keep reuses this tree's build/image/debs (the
 # image's packages, downloaded before) instead of downloading them;
 # BENCH_PLAY_KEEP=1 leaves the copy and the engine's directory for a look.
@@ -62,6 +65,7 @@ export DOCKERDOOM_RUN=$WORK/run DOCKERDOOM_NAME=ddbench-play-$$ DOCKERDOOM_LOG_D
 VNC_PORT=$(free_port)
 NOVNC_PORT=$(free_port)
 export VNC_PORT NOVNC_PORT
+export DOCKERDOOM_IMAGE_MACHINE_CACHE=
 unset VNC_PASSWORD DOCKERDOOM_NO_BUILD DOCKERDOOM_NO_DEPS DOCKERFS_BIN DOCKERFS_ARGS
 
 # timed_play FILE: make play with its output (each line with the seconds

@@ -2,8 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # 10-image.sh - the game image builds on the private engine, which has no
 # image at all: container/image.sh makes (or reuses, from the checkout's
-# build/image) the runtime root's tarball (mmdebstrap of container/packages'
-# image sets), imports it as dockerdoom-root:KEY, builds the game and
+# build/image or this machine's /var/cache/dockerdoom/image) the runtime
+# root's tarball (mmdebstrap of container/packages' image sets), keeps it
+# and its packages in the machine's cache for the next clone (a damaged
+# cached root or package is not used), imports it as
+# dockerdoom-root:KEY, builds the game and
 # ddaudio (make game audio) and runs the Dockerfile with --network none on
 # a context of the two binaries, the entrypoint and the page maker. Checks
 # what it says (a line per step, no "first time" text; no colour escapes
@@ -73,6 +76,52 @@ if [[ $k0 =~ ^[0-9a-f]{12}$ && $k1 =~ ^[0-9a-f]{12}$ && $k0 != "$k1" ]]; then
 else
     not_ok "the root's key changes with the image set" "$k0 -> $k1"
 fi
+# This machine's cache: the root of this key, whole, for the next clone.
+M=${DOCKERDOOM_IMAGE_MACHINE_CACHE-/var/cache/dockerdoom/image}
+if [[ -n $M ]]; then
+    mroot=$M/roots/$k0
+    sum_ok() { [[ $(sha256sum <"$mroot/root-$k0.tar" | cut -c1-64) == "$(cat "$mroot/sha256")" ]]; }
+    check "the root is kept in this machine's cache ($mroot), with its sha256" sum_ok
+    check "so are its packages ($M/debs)" ls "$M"/debs/freedoom_*.deb "$M"/debs/libc6_*.deb
+fi
+# A damaged root in a machine's cache is not taken; a damaged package is
+# not used (the same name and size, one byte changed), a whole one is.
+fake=$TESTS_TMP/machine
+mkdir -p "$fake/roots/$k0" "$fake/debs" "$TESTS_TMP/clone/debs"
+echo "not a tarball" >"$fake/roots/$k0/root-$k0.tar"
+echo "0123" >"$fake/roots/$k0/sha256"
+# shellcheck disable=SC2016  # expanded by the inner bash
+ready=$(IMAGE_CACHE=$TESTS_TMP/clone DOCKERDOOM_IMAGE_MACHINE_CACHE=$fake bash -c \
+    '. "$1"; if root_ready; then echo taken; else echo refused; fi' _ "$REPO/container/image.sh" 2>&1)
+check_eq "a cached root whose sha256 is wrong is not taken" refused "$(tail -n 1 <<<"$ready")"
+check "... it says so" grep -q "is damaged: made anew" <<<"$ready"
+check "... and it is removed from the cache" test ! -e "$fake/roots/$k0"
+# shellcheck disable=SC2016  # expanded by the inner bash
+read -r debf debsize debhash < <(apt-get download --print-uris -qq tini | head -n 1 |
+    bash -c '. "$1"; uris_sha256' _ "$REPO/container/image.sh")
+check "apt's hash of the package ($debhash)" grep -qE '^SHA256:[0-9a-f]{64}$' <<<"$debhash"
+(cd "$TESTS_TMP" && apt-get download -qq tini 2>/dev/null)
+if [[ -s $TESTS_TMP/$debf ]]; then
+    cp "$TESTS_TMP/$debf" "$fake/debs/"
+    cp "$TESTS_TMP/$debf" "$TESTS_TMP/clone/debs/"
+    printf 'X' | dd of="$TESTS_TMP/clone/debs/$debf" bs=1 seek=200 conv=notrunc 2>/dev/null
+    # shellcheck disable=SC2016  # expanded by the inner bash
+    found=$(IMAGE_CACHE=$TESTS_TMP/clone DOCKERDOOM_IMAGE_MACHINE_CACHE=$fake bash -c \
+        '. "$1"; deb_cached "$2" "$3" "$4"' _ "$REPO/container/image.sh" "$debf" "$debsize" "$debhash")
+    check_eq "a damaged cached package ($debf, same size) is passed over for a whole one" \
+        "$fake/debs/$debf" "$found"
+    check "... and the damaged one is removed" test ! -e "$TESTS_TMP/clone/debs/$debf"
+    printf 'X' | dd of="$fake/debs/$debf" bs=1 seek=200 conv=notrunc 2>/dev/null
+    # shellcheck disable=SC2016  # expanded by the inner bash
+    found=$(IMAGE_CACHE=$TESTS_TMP/clone DOCKERDOOM_IMAGE_MACHINE_CACHE=$fake bash -c \
+        '. "$1"; deb_cached "$2" "$3" "$4" || echo none' _ "$REPO/container/image.sh" "$debf" "$debsize" "$debhash")
+    # (apt's own archives may hold a whole one.)
+    check "none whole: neither damaged one is used ($found)" \
+        test "$found" != "$fake/debs/$debf" -a "$found" != "$TESTS_TMP/clone/debs/$debf"
+else
+    not_ok "apt-get download tini (a package to damage)"
+fi
+
 layer0() { docker image inspect -f '{{index .RootFS.Layers 0}}' "$1" 2>&1; }
 check_eq "the image's first layer is the root dockerdoom-root:$k0" \
     "$(layer0 "dockerdoom-root:$k0")" "$(layer0 "$GAME_IMAGE")"

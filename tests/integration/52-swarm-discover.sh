@@ -12,8 +12,10 @@
 # appears and its tasks are listed; its dockerd killed: the manager says
 # the node is down (its dockerd killed), its rows read unreachable and kills on them are EIO;
 # started again: the node is ready, re-listed. The manager given as --host too is
-# listed once. A bad --swarm-engine is exit 2. The discovery polls every
-# 10 s, so the waits here are generous.
+# listed once. A bad --swarm-engine or --swarm-poll is exit 2. The mounts
+# poll the manager every second (--swarm-poll 1; the default is 10 s), so
+# what the script waits for is the swarm itself (a node seen down, a task
+# rescheduled), not dockerfs's period.
 # No -e: a failing command is a test result, reported as "not ok".
 set -uo pipefail
 . "$(dirname "$0")/../lib/dockerfs.sh"
@@ -37,6 +39,10 @@ check_eq "--swarm-engine with an unknown placeholder: exit 2" 2 "$NEG_RC"
 check_eq "one line saying which" 1 "$(grep -c 'unknown placeholder {node}' <<<"$NEG_OUT")"
 neg_run -- --swarm-engine 'tcp://{addr}:2376'
 check_eq "--swarm-engine without --swarm: exit 2" 2 "$NEG_RC"
+neg_run -- --swarm-poll 1
+check_eq "--swarm-poll without --swarm: exit 2" 2 "$NEG_RC"
+neg_run -- --swarm unix:///nonexistent.sock --swarm-poll 0
+check_eq "--swarm-poll 0: exit 2, saying so" "2 1" "$NEG_RC $(grep -c "bad --swarm-poll '0'" <<<"$NEG_OUT")"
 neg_run -- --swarm unix:///nonexistent.sock
 check_eq "a manager that does not answer at start: exit 1" 1 "$NEG_RC"
 
@@ -62,7 +68,7 @@ note "nodes $ID1 ($E1), $ID2 ($E2)"
 
 MS=$TESTS_TMP/swarm
 require "dockerfs mounts with --swarm (the manager's engine, a template by node ID)" \
-    dfs_mount "$MS" --swarm "$SWARM_HOST1" --swarm-engine "unix://$NODES/{id}.sock"
+    dfs_mount "$MS" --swarm "$SWARM_HOST1" --swarm-engine "unix://$NODES/{id}.sock" --swarm-poll 1
 LOG=$DFS_LOG
 both() { { swarm_tasks 1; swarm_tasks 2; } | sort; }
 check "the log names node 1's engine ($E1)" \
@@ -165,7 +171,7 @@ check_san "$LOG"
 
 MD=$TESTS_TMP/dup
 dfs_mount "$MD" --host "mgr=$SWARM_HOST1" --swarm "$SWARM_HOST1" \
-    --swarm-engine "unix://$NODES/{id}.sock" ||
+    --swarm-engine "unix://$NODES/{id}.sock" --swarm-poll 1 ||
     { not_ok "dockerfs mounts with --host the manager and --swarm" "$(tail -n 5 "$DFS_LOG")"; tap_done; }
 check_eq "the manager given as --host too: every task listed once" "$(both)" "$(listing "$MD")"
 check_eq "node 1's tasks under mgr" \

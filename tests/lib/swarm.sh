@@ -11,7 +11,8 @@
 #                        own socket, data root, exec root and pid file under
 #                        SWARM_DIR (DIR, default a new /tmp/ddsw.XXXXXX; keep
 #                        it short, sockets must fit in sun_path), makes node 1 a manager (swarm init
-#                        --advertise-addr) and joins node 2 as a worker.
+#                        --advertise-addr, a dispatcher heartbeat of 2 s) and
+#                        joins node 2 as a worker.
 #                        Sets SWARM_DIR, SWARM_HOST1, SWARM_HOST2 (unix://
 #                        socket URLs). Returns 1 with a reason on stderr.
 #   swarm_docker N ARGS  the docker CLI against node N (1 or 2) only
@@ -101,8 +102,10 @@ swarm_start() {
     swarm_netns "$$-$RANDOM" ||
         { echo "swarm: cannot make the network namespaces" >&2; return 1; }
     swarm_engine_up 1 && swarm_engine_up 2 || return 1
+    # A heartbeat of 2 s (default 5): the manager marks a silent node
+    # down after a few missed ones, 6-7 s here instead of 10-15.
     swarm_docker 1 swarm init --advertise-addr "$SWARM_NET.1" \
-        --listen-addr "$SWARM_NET.1:2377" >/dev/null ||
+        --listen-addr "$SWARM_NET.1:2377" --dispatcher-heartbeat 2s >/dev/null ||
         { echo "swarm: swarm init failed" >&2; return 1; }
     token=$(swarm_docker 1 swarm join-token -q worker) || return 1
     swarm_docker 2 swarm join --token "$token" --advertise-addr "$SWARM_NET.2" \

@@ -289,6 +289,23 @@ static void options(void **state)
     assert_int_equal(opts_parse(&o, 6, a4, err, sizeof err), 2);
     assert_int_equal(opts_parse(&o, 6, a5, err, sizeof err), 0);
     assert_string_equal(o.swarm_engine, "unix:///s/{id}.sock");
+    assert_true(o.swarm_poll == SWARM_POLL_S);
+    opts_free(&o);
+
+    char *p1[] = { "dockerfs", "--swarm-poll", "1", "/m", NULL };
+    char *p2[] = { "dockerfs", "--swarm", "unix:///m", "--swarm-poll", "0",
+                   "/m", NULL };
+    char *p3[] = { "dockerfs", "--swarm", "unix:///m", "--swarm-poll", "x",
+                   "/m", NULL };
+    char *p4[] = { "dockerfs", "--swarm", "unix:///m", "--swarm-poll", "0.5",
+                   "/m", NULL };
+    assert_int_equal(opts_parse(&o, 4, p1, err, sizeof err), 2);
+    assert_string_equal(err, "--swarm-poll needs --swarm");
+    assert_int_equal(opts_parse(&o, 6, p2, err, sizeof err), 2);
+    assert_non_null(strstr(err, "bad --swarm-poll '0'"));
+    assert_int_equal(opts_parse(&o, 6, p3, err, sizeof err), 2);
+    assert_int_equal(opts_parse(&o, 6, p4, err, sizeof err), 0);
+    assert_true(o.swarm_poll == 0.5);
     opts_free(&o);
 }
 
