@@ -340,8 +340,10 @@ else
 fi
 check_eq "dd-play-safe still runs" running "$(c_state "$SAFE_ID")"
 safe_back() {
-    # The last event of the protected container is a (re)spawn.
-    grep -- "id=$SAFE_ID " "$T/game.log" | tail -n 1 | grep -q "dockerdoom: spawn "
+    # The last event of the protected container's life (not its "awake"
+    # or "protected" marks, which may follow a respawn) is a (re)spawn.
+    grep -E -- "dockerdoom: (spawn|despawn|kill-request|kill-result) id=$SAFE_ID " "$T/game.log" |
+        tail -n 1 | grep -q "dockerdoom: spawn "
 }
 if wait_until 5 safe_back; then
     ok "dd-play-safe's monster is back"
