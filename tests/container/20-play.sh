@@ -353,7 +353,7 @@ else
     not_ok "play again restarted both forwarders" "before: $old_fwd, after: $new_fwd"
 fi
 for p in $old_fwd; do
-    if kill -0 "$p" 2>/dev/null; then not_ok "old forwarder $p is gone"; else ok "old forwarder $p is gone"; fi
+    if ct_alive "$p"; then not_ok "old forwarder $p is gone"; else ok "old forwarder $p is gone"; fi
 done
 if wait_until 10 curl -sf "http://127.0.0.1:$NOVNC_PORT/vnc.html" -o /dev/null; then
     ok "noVNC answers again through the new forwarder"
@@ -383,13 +383,13 @@ if grep -q "$DOCKERDOOM_RUN" /proc/self/mountinfo; then
 else
     ok "no mount left under $DOCKERDOOM_RUN"
 fi
-if kill -0 "$dfs_pid" 2>/dev/null; then
+if ct_alive "$dfs_pid"; then
     not_ok "dockerfs process gone"
 else
     ok "dockerfs process gone"
 fi
 for p in $new_fwd; do
-    if kill -0 "$p" 2>/dev/null; then not_ok "stop ended forwarder $p"; else ok "stop ended forwarder $p"; fi
+    if ct_alive "$p"; then not_ok "stop ended forwarder $p"; else ok "stop ended forwarder $p"; fi
 done
 if ct_listening "$VNC_PORT" || ct_listening "$NOVNC_PORT"; then
     not_ok "nothing listens on the VNC and noVNC ports after stop"

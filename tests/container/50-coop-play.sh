@@ -160,7 +160,7 @@ st=$("$LAUNCHER" status 2>&1 || true)
 check "status names both players" grep -q "player 2: bob" <<<"$st"
 "$LAUNCHER" stop >/dev/null 2>&1 || true
 check_eq "stop: no forwarder left" "" \
-    "$(for p in $fwd_pids; do kill -0 "$p" 2>/dev/null && echo "$p"; done)"
+    "$(for p in $fwd_pids; do ct_alive "$p" && echo "$p"; done)"
 check "stop: the ports are free" sh -c "! ss -Htln | grep -q ':$((VNC_PORT + 1)) '"
 
 tap_done

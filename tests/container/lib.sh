@@ -22,6 +22,10 @@
 #   ct_listen_audit PID...  prints every TCP listener (IPv4 and IPv6, from
 #                         `ss -ltnp`) of the given processes that is not on
 #                         loopback; fails if there is one
+#   ct_alive PID          PID runs and has not exited: the launcher's
+#                         processes outlive it (orphans), and an orphan that
+#                         exits is a zombie until PID 1 reaps it, which
+#                         some PID 1s (containers, VMs) do seconds later
 
 # shellcheck source=tests/lib/ports.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/ports.sh"
@@ -40,6 +44,14 @@ ct_listening() {
 }
 
 # Removes what the launcher of this script started (then dfs_cleanup).
+ct_alive() {
+    local st
+    kill -0 "$1" 2>/dev/null || return 1
+    st=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    st=${st##*) }
+    [ "${st%% *}" != Z ]
+}
+
 ct_cleanup() {
     if [ -n "${DOCKERDOOM_RUN:-}" ] && [ -d "$DOCKERDOOM_RUN" ]; then
         "$LAUNCHER" stop >/dev/null 2>&1 || true
