@@ -346,7 +346,8 @@ int engine_get(const struct engine *e, const char *path, struct buf *body,
 CURL *engine_events_handle(const struct engine *e, long long since)
 {
     char path[256];
-    char *q = curl_easy_escape(NULL, "{\"type\":[\"container\"]}", 0);
+    char *q = curl_easy_escape(NULL, "{\"type\":[\"container\",\"image\"]}",
+                                0);
 
     if (!q)
         return NULL;

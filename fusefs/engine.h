@@ -70,8 +70,9 @@ int engine_info_id(const struct engine *e, char *id, size_t idlen,
 int engine_get(const struct engine *e, const char *path, struct buf *body,
                size_t max, char *err, size_t errlen);
 
-/* A handle for GET /events with container events since the Unix second
- * since (Docker's filters JSON {"type":["container"]}); the caller sets
+/* A handle for GET /events with container and image events since the
+ * Unix second since (Docker's filters JSON {"type":["container","image"]}:
+ * a moved tag changes the image that containers list); the caller sets
  * the write callback and the timeouts. NULL on ENOMEM. */
 CURL *engine_events_handle(const struct engine *e, long long since);
 

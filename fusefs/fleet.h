@@ -145,7 +145,11 @@ int fleet_start(struct fleet *f);
 /* Stops and joins every follower. */
 void fleet_stop(struct fleet *f);
 
-/* A member added while mounted: its identity (claimed first: when
+/* fleet_join, fleet_pause, fleet_resume and fleet_retire are the swarm
+ * thread's (swarm.c), one call at a time, while the request loop, the
+ * kill workers and the followers keep reading the members.
+ *
+ * A member added while mounted: its identity (claimed first: when
  * another member holds it, this one is retired, EEXIST, with a one-line
  * reason naming both), its first list, then its follower (started down
  * when it did not answer, so it keeps retrying). Returns 0 (followed,

@@ -11,11 +11,12 @@
  *                                                      is never hit
  *   POST   .../pods/NAME/eviction                      --kill-action evict
  *
- * Every call makes its own curl handle (libcurl handles are never shared
- * between threads). Credentials stay in memory: the CA, client
- * certificate and key are handed to curl as blobs, never written to a
- * file; a token file is read at every request (the kubelet rotates
- * projected tokens). */
+ * Every request has a curl handle to itself (an idle one of the pool,
+ * with its open connection, or a new one): a libcurl handle is used by
+ * one thread at a time (a watch's by its follower alone). Credentials
+ * stay in memory: the CA, client certificate and key are handed to curl
+ * as blobs, never written to a file; a token file is read at every
+ * request (the kubelet rotates projected tokens). */
 #ifndef DOCKERFS_KUBE_H
 #define DOCKERFS_KUBE_H
 

@@ -446,6 +446,19 @@ static int action_ignored(const char *a)
     return 0;
 }
 
+/* Image actions after which a name may point at another image (Podman
+ * says remove where Docker says delete). */
+static int image_moves_tags(const char *a)
+{
+    static const char *const moves[] = {
+        "tag", "untag", "delete", "remove", "pull", "load", "import", NULL
+    };
+    for (int i = 0; moves[i]; i++)
+        if (strcmp(a, moves[i]) == 0)
+            return 1;
+    return 0;
+}
+
 /* A line that is not JSON, most likely the head of one cut at the line
  * limit (every label of a container rides along in its events): if it
  * says it is about a container and names its id, re-reading that
@@ -484,8 +497,13 @@ int parse_event(const char *line, size_t len, struct event *ev)
     const char *action = get_str(o, "Action");
     if (!action)
         action = get_str(o, "status");
+    if (type && strcmp(type, "image") == 0) {
+        if (action && image_moves_tags(action))
+            ev->kind = EVENT_RELIST;
+        goto out;
+    }
     if (type ? strcmp(type, "container") != 0 : !get_str(o, "id"))
-        goto out;       /* image, network, volume... events */
+        goto out;       /* network, volume... events */
     if (!action) {
         rc = EINVAL;
         goto out;

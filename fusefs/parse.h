@@ -94,7 +94,8 @@ void list_parser_free(struct list_parser *p);
 enum event_kind {
     EVENT_IGNORE,       /* not a container event, or one that changes nothing shown */
     EVENT_CHANGED,      /* re-read this container */
-    EVENT_GONE          /* destroy (Docker) or remove (Podman) */
+    EVENT_GONE,         /* destroy (Docker) or remove (Podman) */
+    EVENT_RELIST        /* an image's tags moved: re-list the engine */
 };
 
 /* Longest rename target an event carries over; a longer one is left to
@@ -111,7 +112,11 @@ struct event {
 /* Parses one line of the /events stream. Container events whose id is 64
  * hex digits become CHANGED or GONE; exec_*, health_status, attach,
  * detach, resize, top, commit, copy, export, archive-path and
- * extract-to-dir are IGNORE, as is any other Type. A rename's new name
+ * extract-to-dir are IGNORE. Image events that may move a tag (tag,
+ * untag, delete, remove, pull, load, import) are RELIST, with no id: a
+ * container's listed image is the name it was created from only while
+ * that name still points at its image (else the image id), and no
+ * container event says so. Any other Type is IGNORE. A rename's new name
  * (Actor.Attributes.name) is kept in rename_to. A line that is not JSON
  * but holds "Type":"container" and an "id" or "ID" of 64 hex digits (the
  * head of a line cut at the length limit) is CHANGED for that id.

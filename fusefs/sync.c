@@ -30,6 +30,7 @@ struct stream {
     struct event *q;
     size_t head, nq, capq;
     int nomem;
+    int relist;                 /* an image event asked for a re-list */
 };
 
 /* How far back a new event looks for one about the same container: a
@@ -254,6 +255,13 @@ static int queue_line(const char *line, size_t len, void *arg)
 
     if (parse_event(line, len, &ev) != 0 || ev.kind == EVENT_IGNORE)
         return 0;
+    /* A tag moved: the images containers list may have changed, and only
+     * the list says which. One re-list after the burst (a pull or a build
+     * tags several at once). */
+    if (ev.kind == EVENT_RELIST) {
+        st->relist = 1;
+        return 0;
+    }
     /* Only a create is read a second time, for what parse_event skips. */
     if (ev.create)
         show_created(st, line, len);
@@ -355,6 +363,10 @@ static double follow(struct sync *s, struct stream *st, double *next_resync)
         if (st->nomem) {
             st->nomem = 0;
             log_warn("out of memory queueing events; re-listing");
+            *next_resync = 0;
+        }
+        if (st->relist) {
+            st->relist = 0;
             *next_resync = 0;
         }
         while ((msg = curl_multi_info_read(s->multi, &left))) {

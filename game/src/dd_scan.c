@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dd_name.h"
@@ -32,7 +33,7 @@
 static struct
 {
     dd_worker_t worker;
-    int interval_ms;
+    int max_ms;             // the longest pause between scans
     char dir[4096];
     dd_scanstate_t state;   // the thread's own
     dd_snapshot_t pending;  // newest listing not yet taken
@@ -364,11 +365,36 @@ static void DD_ScannerPublish(void)
     pthread_mutex_unlock(&dd_scanner.worker.lock);
 }
 
+int DD_ScanPause(long long cpu_ns, int max_ms)
+{
+    long long ms = cpu_ns * DD_SCAN_CPU_SHARE / 1000000;
+
+    if (ms < DD_SCAN_MIN_MS)
+    {
+        ms = DD_SCAN_MIN_MS;
+    }
+    return ms < max_ms ? (int) ms : max_ms;
+}
+
+// The calling thread's CPU time in ns (0 when the clock cannot be read:
+// the shortest pause then).
+static long long DD_ThreadCpuNs(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+    {
+        return 0;
+    }
+    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 static void *DD_ScannerMain(void *arg)
 {
     int first = 1;
     int changed;
     int confirm;
+    long long cpu;
 
     (void) arg;
     do
@@ -377,6 +403,7 @@ static void *DD_ScannerMain(void *arg)
         confirm = dd_scanner.confirm;
         dd_scanner.confirm = 0;
         pthread_mutex_unlock(&dd_scanner.worker.lock);
+        cpu = DD_ThreadCpuNs();
         // Only a complete listing is news. A dead mount (ENOTCONN) keeps
         // the monsters until dockerfs is back; an unmounted dockerfs
         // leaves an empty directory, which reads fine and clears them.
@@ -392,18 +419,22 @@ static void *DD_ScannerMain(void *arg)
             // Not answered yet: the next scan owes the listing.
             DD_ScannerConfirm();
         }
-    } while (!DD_WorkerSleep(&dd_scanner.worker, dd_scanner.interval_ms));
+        // CPU, not wall time: a loaded machine or a slow mount must not
+        // make changes wait longer, and the cost to bound is our own.
+        cpu = DD_ThreadCpuNs() - cpu;
+    } while (!DD_WorkerSleep(&dd_scanner.worker,
+                             DD_ScanPause(cpu, dd_scanner.max_ms)));
     return NULL;
 }
 
-int DD_ScannerStart(const char *dir, int interval_ms)
+int DD_ScannerStart(const char *dir, int max_ms)
 {
     if (dd_scanner.worker.running)
     {
         return EBUSY;
     }
     snprintf(dd_scanner.dir, sizeof(dd_scanner.dir), "%s", dir);
-    dd_scanner.interval_ms = interval_ms > 0 ? interval_ms : 500;
+    dd_scanner.max_ms = max_ms > 0 ? max_ms : 500;
     dd_scanner.confirm = 0;
     return DD_WorkerStart(&dd_scanner.worker, DD_ScannerMain, NULL);
 }

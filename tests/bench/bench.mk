@@ -3,8 +3,10 @@
 # BENCH_SIZES="10 100 1000" shortens the listing sizes (default
 # "10 100 1000 10000"); results go to $(B)/bench-results/<timestamp>/.
 # Then the fleet row (tests/bench/fleet.sh, also `make bench-fleet`),
-# pause to a frozen monster at 8 and 300 containers (tests/bench/pause.sh,
-# also `make bench-pause`), the game's sound to the noVNC page
+# every kind of change to a container (run, rm, stop, start, pause,
+# unpause, rename, protect, unprotect, image) to the game's line for it at
+# 8 and 300 containers (tests/bench/changes.sh, also `make bench-changes`
+# or `make bench-pause`), the game's sound to the noVNC page
 # (tests/bench/sound.sh, also `make bench-sound`), the Kubernetes rows
 # (tests/bench/kube.sh, also `make bench-kube`; the cluster's binaries
 # from `make kube-bin`), and the tic rate of every game of a netgame of 2
@@ -26,7 +28,7 @@ bench-build: $(B)/dockerfs $(B)/bench/ddbench
 bench: bench-build game kube-bin
 	B=$(B) tests/bench/run.sh
 	B=$(B) tests/bench/fleet.sh
-	B=$(B) tests/bench/pause.sh
+	B=$(B) tests/bench/changes.sh
 	B=$(B) tests/bench/sound.sh
 	B=$(B) tests/bench/kube.sh
 	B=$(B) tests/bench/netgame.sh
@@ -53,10 +55,12 @@ bench-play:
 	B=$(B) tests/bench/play.sh
 .PHONY: bench-play
 
-# From docker pause to the game's frozen monster, at 8 and 300 containers.
-bench-pause: $(B)/dockerfs game
-	B=$(B) tests/bench/pause.sh
-.PHONY: bench-pause
+# From each kind of docker command (run, rm, stop, start, pause, unpause,
+# rename, protect, unprotect, image) to the game's line for it, at 8 and
+# 300 containers. bench-pause is its old name.
+bench-changes bench-pause: $(B)/dockerfs game
+	B=$(B) tests/bench/changes.sh
+.PHONY: bench-changes bench-pause
 
 # The game's sound to the noVNC page: latency, CPU, image size
 # (tests/bench/sound.sh; needs the game image, builds it when missing).

@@ -17,7 +17,9 @@ static int on_line(const char *line, size_t len, void *arg)
     struct event ev;
     int rc = parse_event(line, len, &ev);
     assert(rc == 0 || ev.kind == EVENT_IGNORE);
-    if (ev.kind != EVENT_IGNORE)
+    if (ev.kind == EVENT_RELIST)
+        assert(ev.id[0] == '\0');      /* about no container */
+    else if (ev.kind != EVENT_IGNORE)
         assert(strlen(ev.id) == ID_LEN && id_is_hex(ev.id, ID_LEN));
     (*count)++;
     return 0;

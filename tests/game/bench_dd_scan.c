@@ -7,7 +7,7 @@
 //
 // Makes N entries under DIR (which must not exist), then prints, per
 // scan: the first (full) scan, and the mean of SCANS steady scans with
-// nothing changed (what the game pays twice a second). Built twice by
+// nothing changed (what the game pays every scan). Built twice by
 // `make game-bench`: against this tree, and with -DDD_BENCH_OLD against
 // the scanner and table of main before the incremental scanner (full
 // read of every name and image, a search per entry in the table apply).

@@ -393,6 +393,21 @@ static int take_count(int want)
     return 0;
 }
 
+// The pause follows the scan's CPU time, within its bounds.
+static void test_pause(void **state)
+{
+    (void) state;
+    assert_int_equal(DD_ScanPause(0, 500), DD_SCAN_MIN_MS);
+    assert_int_equal(DD_ScanPause(-5, 500), DD_SCAN_MIN_MS);
+    assert_int_equal(DD_ScanPause(900000LL, 500), DD_SCAN_MIN_MS);
+    assert_int_equal(DD_ScanPause(10000000LL, 500), 10 * DD_SCAN_CPU_SHARE);
+    assert_int_equal(DD_ScanPause(20000000LL, 500), 20 * DD_SCAN_CPU_SHARE);
+    assert_int_equal(DD_ScanPause(3000000000LL, 500), 500);
+    // A maximum below the minimum wins (tests scan faster).
+    assert_int_equal(DD_ScanPause(0, 50), 50);
+    assert_int_equal(DD_ScanPause(3000000000LL, 50), 50);
+}
+
 static void test_thread(void **state)
 {
     char path[256];
@@ -440,6 +455,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_incremental_error, setup,
                                         teardown),
         cmocka_unit_test(test_scan_missing),
+        cmocka_unit_test(test_pause),
         cmocka_unit_test_setup_teardown(test_thread, setup, teardown),
     };
 

@@ -4,7 +4,8 @@
 # dockerfs tells it to forget each the moment the events stream reports a
 # change: a name, a state, the listing and a lookup read just before a
 # change show the new value right after it (rename, stop, start, remove, a
-# name reused by a new container); inotify watchers are told about
+# name reused by a new container, a tag moved off a container's image);
+# inotify watchers are told about
 # removals; 20 renames in a row each show up (the old way, a re-read by
 # list, sometimes kept the old name for five minutes).
 # The bounds are generous (2 s): they test that a change is seen at all,
@@ -94,6 +95,29 @@ docker unpause "$A" >/dev/null
 check "unpause: the state file says running" wait_until 2 state_is "$SA" running
 check "unpause: the directory's mtime is newer again" newer "$M/$SA" "$paused_at"
 docker rm -f "$B" >/dev/null
+
+# --- a moved tag: a container lists the name it was created from while
+# that name still points at its image, else the image id. No container
+# event says so; the image event does, and dockerfs lists again.
+docker create --name cache-base "$TEST_IMAGE" >/dev/null
+docker commit --change 'LABEL cache=other' cache-base cache-other:1 >/dev/null
+docker rm cache-base >/dev/null
+docker tag "$TEST_IMAGE" cache-tag:1
+T=$(docker run -d --network none --name cache-tag cache-tag:1)
+ST=${T:0:12}
+image_is() { [ "$(content "$M/$ST/image")" = "$1" ]; }
+check "tag: the container is listed" wait_until 5 listed "$M" "$ST"
+warm "$M" "$ST"
+check_eq "tag: its image is the name it was created from" cache-tag:1 "$(content "$M/$ST/image")"
+before=$(mtime "$M/$ST")
+image_id=$(docker inspect -f '{{.Image}}' "$T")
+docker tag cache-other:1 cache-tag:1
+check "tag moved away: the cached image file shows the image id" wait_until 2 image_is "$image_id"
+check "tag moved away: the directory's mtime is newer" newer "$M/$ST" "$before"
+docker tag "$TEST_IMAGE" cache-tag:1
+check "tag moved back: the image file shows the name again" wait_until 2 image_is cache-tag:1
+docker rm -f "$T" >/dev/null
+docker rmi cache-tag:1 cache-other:1 >/dev/null
 
 # --- create and remove, the listing cached, no lookup of the new entry
 ls "$M" >/dev/null

@@ -249,6 +249,38 @@ static void events_ignored(void **state)
     assert_int_equal(ev.kind, EVENT_IGNORE);
 }
 
+/* A moved tag changes the image containers list (the name they were
+ * created from while it still points at their image, else the image id)
+ * and no container event says so: image events that may move one ask
+ * for a re-list; the others change nothing shown. */
+static void events_image(void **state)
+{
+    (void)state;
+    const char *moves[] = { "tag", "untag", "delete", "remove", "pull",
+                            "load", "import" };
+    for (size_t i = 0; i < sizeof moves / sizeof *moves; i++) {
+        char line[512];
+        snprintf(line, sizeof line, "{\"status\":\"%s\",\"id\":\"sha256:%s\","
+                 "\"Type\":\"image\",\"Action\":\"%s\",\"Actor\":{\"ID\":"
+                 "\"sha256:%s\",\"Attributes\":{\"name\":\"web:1\"}}}",
+                 moves[i], ID1, moves[i], ID1);
+        struct event ev = ev_of(line, 0);
+        assert_int_equal(ev.kind, EVENT_RELIST);
+        assert_string_equal(ev.id, "");
+    }
+    const char *still[] = { "push", "save", "prune", "destroy", "tagx", "" };
+    for (size_t i = 0; i < sizeof still / sizeof *still; i++) {
+        char line[512];
+        snprintf(line, sizeof line, "{\"Type\":\"image\",\"Action\":\"%s\","
+                 "\"Actor\":{\"ID\":\"sha256:%s\"}}", still[i], ID1);
+        struct event ev = ev_of(line, 0);
+        assert_int_equal(ev.kind, EVENT_IGNORE);
+    }
+    /* An image event without an action: nothing to do. */
+    struct event ev = ev_of("{\"Type\":\"image\",\"id\":\"x\"}", 0);
+    assert_int_equal(ev.kind, EVENT_IGNORE);
+}
+
 static void events_malformed(void **state)
 {
     (void)state;
@@ -861,6 +893,7 @@ int main(void)
         cmocka_unit_test(events_docker),
         cmocka_unit_test(events_podman_remove),
         cmocka_unit_test(events_ignored),
+        cmocka_unit_test(events_image),
         cmocka_unit_test(events_malformed),
         cmocka_unit_test(error_message),
         cmocka_unit_test(list_in_chunks),
