@@ -584,6 +584,33 @@ static void DD_Retype(dd_entry_t *entry)
     P_RemoveMobj(mo);
 }
 
+// A monster that turns protected while awake goes back to sleep, as Doom
+// spawns one: no target, its spawn state, whose A_Look DD_MayLook keeps
+// quiet from now on. One a player hit since it spawned fights on: it was
+// attacked. Every peer takes the change on the same tic, and the hits
+// come from the simulation, so every peer calms the same monsters.
+static void DD_Calm(dd_entry_t *entry)
+{
+    mobj_t *mo = entry->mobj;
+
+    if (!dd_inlevel || mo == NULL || mo->health <= 0 || !entry->protect
+     || entry->provoked || entry->state != DD_ST_ALIVE
+     || (mo->target == NULL && !entry->awake))
+    {
+        return;
+    }
+    mo->target = NULL;
+    mo->threshold = 0;
+    mo->flags &= ~MF_JUSTATTACKED;
+    if (gameskill != sk_nightmare)
+    {
+        mo->reactiontime = mo->info->reactiontime;
+    }
+    P_SetMobjState(mo, mo->info->spawnstate);
+    entry->awake = 0;
+    DD_Log("asleep", entry, NULL);
+}
+
 // Logs renames and image changes and brings their monsters up to date.
 static void DD_TakeChanges(void)
 {
@@ -604,6 +631,7 @@ static void DD_TakeChanges(void)
         if (e->changes & DD_CHANGED_PROTECT)
         {
             DD_Log(e->protect ? "protected" : "unprotected", e, NULL);
+            DD_Calm(e);
         }
         e->changes = 0;
         DD_Retype(e);
@@ -937,6 +965,7 @@ static void DD_SpawnAt(dd_entry_t *entry, mobjtype_t type, fixed_t x,
     entry->mobj = mo;
     entry->state = DD_ST_ALIVE;
     entry->announced = 0;
+    entry->provoked = 0;
     DD_LogSpawn(entry, x, y, dist);
 }
 
@@ -1369,6 +1398,8 @@ boolean DD_DamageAllowed(mobj_t *target, mobj_t *inflictor, mobj_t *source)
         ++dd_shielded;
         return false;
     }
+    // Attacked: it may fight back, protected or not (DD_Calm).
+    entry->provoked = 1;
     // Each player is told about his own hits.
     if (entry->state == DD_ST_ALIVE && dd_inbatch == 0
      && source == players[consoleplayer].mo)

@@ -89,6 +89,8 @@ typedef struct
     int frozen;         // its monster stands still (container paused)
     int awake;          // its monster has a player to attack ("awake"
                         // logged when it got one)
+    int provoked;       // a player hit its monster since it spawned: it
+                        // fights on when it turns protected
     int mark;           // scratch for DD_TableApply
 } dd_entry_t;
 

@@ -250,9 +250,12 @@ check_eq "idrm's results come as one summary" \
 press_key Escape
 sleep 6
 press_key Escape
-before=$(grep -c '^dockerdoom: stats ' "$LOG")
+# (No stats line at all is a failure of the checks below, not the end
+# of the script: grep finds nothing, says 0 and fails, which set -e
+# must not see.)
+before=$(grep -c '^dockerdoom: stats ' "$LOG" || true)
 wait_until 10 eval "[ \$(grep -c '^dockerdoom: stats ' '$LOG') -gt $before ]" || true
-secs=$(grep '^dockerdoom: stats ' "$LOG" | sed -n "$((before + 1))s/.* seconds=\([0-9.]*\) .*/\1/p")
+secs=$(grep '^dockerdoom: stats ' "$LOG" | sed -n "$((before + 1))s/.* seconds=\([0-9.]*\) .*/\1/p" || true)
 if [ -n "$secs" ] && awk -v s="$secs" 'BEGIN { exit !(s >= 5.0 && s <= 5.3) }'; then
     ok "the stats line counts play time only ($secs s after a 6 s menu)"
 else
@@ -260,7 +263,7 @@ else
 fi
 # Those idrm did not reach still stand, by the game's own count in that
 # stats line: every monster spawned but the one removed and those killed.
-alive=$(grep '^dockerdoom: stats ' "$LOG" | sed -n "$((before + 1))s/.* monsters=\([0-9]*\) .*/\1/p")
+alive=$(grep '^dockerdoom: stats ' "$LOG" | sed -n "$((before + 1))s/.* monsters=\([0-9]*\) .*/\1/p" || true)
 left=$(( $(count_of "$LOG" spawn) - 1 - nreq ))
 if [ "${alive:-0}" -ge 1 ] && [ "$alive" -eq "$left" ]; then
     ok "monsters out of view are left alone ($alive still stand)"
@@ -311,9 +314,11 @@ game_stop
 # is refused with EISDIR instead). Once they stand, the nearest one in view
 # is unprotected: waking to the player's punches, it shows the noise is
 # heard where they stand, and no protected one wakes ("awake": a monster
-# got a player to attack). Then, the unprotected one gone and god mode
-# off, idrm kills the protected ones in view: their kills are refused,
-# they rise and now fight back, and the player's health drops.
+# got a player to attack). Protected again while awake, never hit, it
+# falls asleep and leaves the player alone with god mode off. Then, that
+# one gone, idrm kills the protected ones in view: their kills are
+# refused, they rise and now fight back, and the player's health drops;
+# one of them turning unprotected and protected again fights on.
 DIR=$TMP/protected
 LOG=$TMP/protected.log
 make_entries "$DIR" 8 guard
@@ -346,6 +351,35 @@ if punch_until 15 grep -q "^dockerdoom: awake id=$noisy " "$LOG"; then
 else
     not_ok "the punches wake the unprotected monster in view" "$(grep '^dockerdoom: ' "$LOG")"
 fi
+# Awake and never hit, it turns protected: it falls asleep on the tic the
+# game takes the change, and no longer attacks: no new target (no awake
+# line after it), and the player is unharmed after 5 s of play with god
+# mode off (the second stats line from then).
+if [ -n "$noisy" ]; then
+    echo 1 >"$DIR/$noisy/protected"
+    touch "$DIR/$noisy"
+fi
+if wait_until 5 grep -q "^dockerdoom: asleep id=$noisy " "$LOG"; then
+    ok "an awake monster never hit falls asleep when it turns protected"
+else
+    not_ok "an awake monster never hit falls asleep when it turns protected" \
+        "$(grep "^dockerdoom: [a-z-]* id=$noisy " "$LOG")"
+fi
+type_keys iddqd
+stats_count() { grep -c '^dockerdoom: stats ' "$LOG" || true; }
+stats_at_least() { [ "$(stats_count)" -ge "$1" ]; }
+godoff=$(stats_count)
+if wait_until 15 stats_at_least $((godoff + 2)); then
+    health=$(grep '^dockerdoom: stats ' "$LOG" |
+        sed -n "$((godoff + 2))s/.* health=\(-*[0-9]*\)$/\1/p")
+    check_eq "asleep, it leaves the player alone (health after 5 s of play without god mode)" \
+        100 "$health"
+else
+    not_ok "asleep, it leaves the player alone" "no second stats line in 15 s"
+fi
+check_eq "asleep, it gets no new target (no awake line after asleep)" "" \
+    "$(sed -n "/^dockerdoom: asleep id=$noisy /,\$p" "$LOG" |
+        grep "^dockerdoom: awake id=$noisy " || true)"
 if [ -n "$noisy" ]; then
     chattr -i "$DIR/$noisy/kill" 2>/dev/null || true
     rm -rf "${DIR:?}/$noisy"
@@ -360,7 +394,6 @@ woke_unprovoked() {
             if (id[2] != noisy && !(id[2] in shot)) print }' "$LOG"
 }
 check_eq "no protected monster wakes to the noise" "" "$(woke_unprovoked)"
-type_keys iddqd
 type_keys idrm
 if wait_until 5 grep -q "^dockerdoom: kill-result .* result=$refused\$" "$LOG"; then
     ok "idrm's kill of a protected monster is refused ($refused)"
@@ -379,7 +412,40 @@ fights_back() {
 }
 check "a protected monster whose kill is refused rises and fights back (awake)" \
     wait_until 10 fights_back awake
+# Provoked, it fights on when its protection changes: the first of them
+# to wake turns unprotected, then protected again; it is not put to
+# sleep, and the player is hurt after that (a stats line with less
+# health than the last one before).
+rose=$(awk -v refused="$refused" '
+    /^dockerdoom: kill-result / && $0 ~ " result=" refused "$" {
+        split($3, id, "="); shot[id[2]] = 1 }
+    /^dockerdoom: awake / { split($3, id, "=")
+        if (id[2] in shot) { print id[2]; exit } }' "$LOG")
+reprotected() { [ "$(grep -c "^dockerdoom: protected id=$rose " "$LOG")" -ge 2 ]; }
+if [ -n "$rose" ]; then
+    echo 0 >"$DIR/$rose/protected"
+    touch "$DIR/$rose"
+    wait_until 5 grep -q "^dockerdoom: unprotected id=$rose " "$LOG" || true
+    echo 1 >"$DIR/$rose/protected"
+    touch "$DIR/$rose"
+fi
+if [ -n "$rose" ] && wait_until 5 reprotected; then
+    check_eq "a provoked monster that turns protected again fights on (no asleep line)" "" \
+        "$(grep "^dockerdoom: asleep id=$rose " "$LOG" || true)"
+else
+    not_ok "a provoked monster that turns protected again fights on" \
+        "no second protected line for ${rose:-(none awake)}"
+fi
+hurt_after_reprotect() {
+    awk -v rose="$rose" '
+        /^dockerdoom: protected / && $3 == "id=" rose { n++ }
+        /^dockerdoom: stats / { h = $NF; sub(/health=/, "", h)
+            if (n < 2) before = h; else if (h + 0 < before + 0) hurt = 1 }
+        BEGIN { before = 100 }
+        END { exit !hurt }' "$LOG"
+}
 check "and hurts the player (health below 100)" wait_until 15 fights_back hurt
+check "and hurts the player after that" wait_until 15 hurt_after_reprotect
 note "$(grep '^dockerdoom: stats ' "$LOG" | tail -n 1 || true)"
 check_eq "no protected monster woke but those whose kill was refused" "" "$(woke_unprovoked)"
 game_stop
