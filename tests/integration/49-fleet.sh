@@ -38,9 +38,14 @@ export DOCKER_CONFIG=$FL/config
 fleet_cleanup() {
     dfs_cleanup
     proxy_stop
-    (ENGINE_DIR=$FL/d engine_stop) 2>/dev/null || true
-    (ENGINE_DIR=$C_DIR engine_stop) 2>/dev/null || true
-    (ENGINE_DIR=$B_DIR engine_stop) 2>/dev/null || true
+    # Side by side: each waits seconds for its dockerd to stop.
+    local d
+    local -a stops=()
+    for d in "$FL/d" "$C_DIR" "$B_DIR"; do
+        (ENGINE_DIR=$d engine_stop) 2>/dev/null &
+        stops+=($!)
+    done
+    wait "${stops[@]}"
     rm -rf "$FL" 2>/dev/null || true
 }
 trap fleet_cleanup EXIT
