@@ -264,20 +264,24 @@ all_killed() {
 }
 
 # One sweep: idrm, then a turn of about 75 degrees (a held key turns 640
-# units a tic after 6 slow tics), six times round, then idrm once more.
+# units a tic after 6 slow tics), six times round, then idrm once more;
+# it ends early once PRED ARGS... holds after an idrm (a monster in
+# sight at once: no turning round for nothing, ~10 s).
 sweep_once() {
-    local s=(typedelay 50) i
+    local i
     for ((i = 0; i < 6; i++)); do
-        s+=(type idrm wait 600 hold Left 700 wait 200)
+        play typedelay 50 type idrm wait 600 || return 1
+        "$@" && return 0
+        play hold Left 700 wait 200 || return 1
     done
-    play "${s[@]}" type idrm wait 1500
+    play typedelay 50 type idrm wait 1500
 }
 
 # Sweeps until PRED ARGS... holds, walking forward between rounds (a
 # monster may stand out of sight); at most 3 rounds.
 sweep_until() {
     for _ in 1 2 3; do
-        sweep_once || return 1
+        sweep_once "$@" || return 1
         wait_until 5 "$@" && return 0
         play hold Up 800 || return 1
     done
