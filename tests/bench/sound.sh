@@ -80,9 +80,9 @@ else
     OWN_ENGINE=1
 fi
 if ! docker image inspect "$GAME_IMAGE" >/dev/null 2>&1; then
-    say "building $GAME_IMAGE"
-    { "$REPO/container/base-image.sh" && docker build --network host -t "$GAME_IMAGE" "$REPO"; } \
-        >"$T/build.log" 2>&1 || { tail -n 20 "$T/build.log" >&2; exit 1; }
+    say "building $GAME_IMAGE (container/image.sh)"
+    DOCKERDOOM_IMAGE=$GAME_IMAGE "$REPO/container/image.sh" >"$T/build.log" 2>&1 \
+        || { tail -n 20 "$T/build.log" >&2; exit 1; }
 fi
 browser_deps >"$T/npm.log" 2>&1 || { say "npm ci failed: $(tail -n 5 "$T/npm.log")"; exit 1; }
 
