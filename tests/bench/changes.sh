@@ -97,17 +97,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# A file descriptor that never has data: `read -t` on it sleeps without a
-# fork.
-exec {NAP_FD}<> <(:)
-nap() { read -r -t "$1" -u "$NAP_FD" _ || true; }
 # Up to a second, so each change lands at a random point of the game's
 # scan cycle (right after a line the next scan is always a whole interval
 # away).
 nap_random() { nap "0.$(printf '%03d' $((RANDOM % 1000)))"; }
-now_us() { echo "${EPOCHREALTIME/./}"; }
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) exit; if (NR % 2) print v[(NR + 1) / 2]; else print int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
-maxof() { sort -n | tail -n 1; }
 ms() { [ -n "$1" ] && awk -v u="$1" 'BEGIN { printf "%.0f", u / 1000 }' || echo -; }
 running_count() { docker ps -q | wc -l; }
 # utime + stime of a process, in clock ticks.

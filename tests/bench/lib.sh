@@ -24,6 +24,11 @@
 #                          (as a user or a daemon shelling out pays them);
 #                          its output is discarded
 #   rss_kb PID             resident memory of PID (kB)
+#   nap SECS               sleeps without forking (`read -t` on a pipe that
+#                          never has data), so a 1 ms poll is about 1 ms
+#   now_us                 the wall clock in microseconds
+#   median, maxof          of the integers on standard input (median: none
+#                          printed for no input)
 
 BENCH_ENGINES=()
 BENCH_ENGINE_PIDS=()
@@ -117,3 +122,14 @@ bench_unmount() {
         fi
     done
 }
+
+exec {BENCH_NAP_FD}<> <(:)
+nap() { read -r -t "$1" -u "$BENCH_NAP_FD" _ || true; }
+
+now_us() { echo "${EPOCHREALTIME/./}"; }
+
+median() {
+    sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) exit; if (NR % 2) print v[(NR + 1) / 2]; else print int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+}
+
+maxof() { sort -n | tail -n 1; }

@@ -66,13 +66,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# A file descriptor that never has data: `read -t` on it is a sleep
-# without forking a process (so a 1 ms poll really is about 1 ms).
-exec {NAP_FD}<> <(:)
-nap() { read -r -t "$1" -u "$NAP_FD" _ || true; }
-
-now_us() { echo "${EPOCHREALTIME/./}"; }
-
 # Microseconds a command takes, fork and exec included (as a user or a
 # daemon shelling out pays them). Its output goes to $TMP/out.
 tus() {
@@ -82,10 +75,6 @@ tus() {
     t1=${EPOCHREALTIME/./}
     echo $((t1 - t0))
 }
-
-# Median and max of integers on stdin.
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
-maxof() { sort -n | tail -n 1; }
 
 # Microseconds as milliseconds with one decimal.
 ms() { awk -v u="$1" 'BEGIN { printf "%.1f", u / 1000 }'; }
