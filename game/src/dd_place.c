@@ -877,29 +877,31 @@ boolean DD_PlaceFind(mobjtype_t type, fixed_t *x, fixed_t *y, int *dist,
     return found >= 0 && DD_Take(type, found, x, y, dist);
 }
 
+// The reach cell of (x, y) and the player it is seen from (*pmo), or -1
+// when there is no player or no reach map yet, or (x, y) is off it.
+static int DD_PlaceCell(fixed_t x, fixed_t y, mobj_t **pmo)
+{
+    *pmo = DD_PlaceAnchor();
+    if (*pmo == NULL || dd_reach.dist == NULL)
+    {
+        return -1;
+    }
+    return DD_ReachCell(&dd_reach, x >> FRACBITS, y >> FRACBITS);
+}
+
 boolean DD_PlaceInView(fixed_t x, fixed_t y)
 {
-    mobj_t *pmo = DD_PlaceAnchor();
-    int c;
+    mobj_t *pmo;
+    int c = DD_PlaceCell(x, y, &pmo);
 
-    if (pmo == NULL || dd_reach.dist == NULL)
-    {
-        return false;
-    }
-    c = DD_ReachCell(&dd_reach, x >> FRACBITS, y >> FRACBITS);
     return c >= 0 && DD_InFront(pmo, c) && DD_Visible(pmo, c);
 }
 
 boolean DD_PlaceInSight(fixed_t x, fixed_t y)
 {
-    mobj_t *pmo = DD_PlaceAnchor();
-    int c;
+    mobj_t *pmo;
+    int c = DD_PlaceCell(x, y, &pmo);
 
-    if (pmo == NULL || dd_reach.dist == NULL)
-    {
-        return false;
-    }
-    c = DD_ReachCell(&dd_reach, x >> FRACBITS, y >> FRACBITS);
     return c >= 0 && DD_Visible(pmo, c);
 }
 
